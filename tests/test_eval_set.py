@@ -1,0 +1,155 @@
+"""Integrity checks for the search evaluation set and the query-expansion glossary.
+
+The checks read the real corpus: every graded article must exist as a heading line in its
+document, so a typo in a doc_id or eid (or a document renumbered by a corpus change) fails here
+instead of silently lowering search scores.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+PDF_SOURCES = REPO / "tests" / "data" / "pdf-sources"
+QUERIES = REPO / "tests" / "eval" / "queries.jsonl"
+GLOSSARY = REPO / "index" / "glossary_terms.json"
+
+MIN_QUERIES = 48
+MIN_HELDOUT = 14
+GRADES = {1, 2, 3}
+LANGUAGES = {"en", "nl", "fr", "de"}
+REQUIRED_FIELDS = {"id", "query", "language", "split", "topic", "relevant"}
+
+EID_PATTERN = re.compile(
+    r"^(?:(?P<prefix>protocol(?:_\d+)?)__)?(?:art_(?P<art>[0-9a-z]+)|annex_(?P<annex>[0-9a-z]+)|preamble|final)$"
+)
+ARTICLE_HEADING = re.compile(
+    r"^\s*(?:Artikel|Article|Art\.)\s+(?P<num>[0-9]+\s?[A-Za-z]?|[IVXLC]+)\s*$"
+)
+ANNEX_HEADING = re.compile(
+    r"^\s*(?:Bijlage|Annex|ANNEX|Aanhangsel|Anlage|Annexe)\s+(?P<num>[0-9]+\s?[A-Za-z]?|[IVX]+)\s*$"
+)
+# Start of a second instrument: an implementing protocol's title line, a bare "Protocol"/"Protocole"
+# section, or the exchange of notes ("Nr. I") carrying the administrative arrangements of the older
+# bilateral agreements (Romania 1995, Slovakia 2002), whose articles restart at "Artikel I".
+SECOND_INSTRUMENT = re.compile(
+    r"^\s*(?:(?:Uitvoeringsprotocol|Implementing [Pp]rotocol|Protocol tot uitvoering|Protocol"
+    r"|Protocole)\b.{30,}"
+    r"|Protocol|Protocole|Nr\. I)\s*$"
+)
+
+
+def _load_queries() -> list[dict]:
+    return [
+        json.loads(line)
+        for line in QUERIES.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def _document_text(doc_id: str) -> str:
+    """Text of a corpus document; a PDF's text lives in tests/data/pdf-sources/<doc_id>.txt."""
+    txt = CORPUS / f"{doc_id}.txt"
+    if txt.exists():
+        return txt.read_text(encoding="utf-8")
+    if (CORPUS / f"{doc_id}.pdf").exists():
+        return (PDF_SOURCES / f"{doc_id}.txt").read_text(encoding="utf-8")
+    raise AssertionError(f"{doc_id}: no corpus/{doc_id}.txt or .pdf")
+
+
+def _normalise(number: str) -> str:
+    return number.replace(" ", "").lower()
+
+
+def _eid_exists(lines: list[str], eid: str) -> bool:
+    match = EID_PATTERN.match(eid)
+    if match is None:
+        return False
+    if match.group("annex"):
+        return any(
+            (m := ANNEX_HEADING.match(line)) and _normalise(m.group("num")) == match.group("annex")
+            for line in lines
+        )
+    if match.group("art") is None:
+        return True  # preamble/final: present in every instrument
+    wanted = match.group("art")
+    headings = [
+        i
+        for i, line in enumerate(lines)
+        if (m := ARTICLE_HEADING.match(line)) and _normalise(m.group("num")) == wanted
+    ]
+    if not match.group("prefix"):
+        return bool(headings)
+    starts = [i for i, line in enumerate(lines) if i > 0 and SECOND_INSTRUMENT.match(line)]
+    return any(start < heading for start in starts for heading in headings)
+
+
+QUERY_ITEMS = _load_queries()
+
+
+def test_queries_parse_with_required_fields() -> None:
+    for item in QUERY_ITEMS:
+        assert set(item) >= REQUIRED_FIELDS, item.get("id")
+        assert item["language"] in LANGUAGES, item["id"]
+        assert item["split"] in {"dev", "heldout"}, item["id"]
+        assert item["query"].strip(), item["id"]
+        for judgement in item["relevant"]:
+            assert judgement["grade"] in GRADES, (item["id"], judgement)
+
+
+def test_size_ids_and_split() -> None:
+    ids = [item["id"] for item in QUERY_ITEMS]
+    assert len(ids) >= MIN_QUERIES
+    assert len(set(ids)) == len(ids), [i for i, n in Counter(ids).items() if n > 1]
+    heldout = [item for item in QUERY_ITEMS if item["split"] == "heldout"]
+    assert len(heldout) >= MIN_HELDOUT
+    assert len({item["language"] for item in heldout}) >= 3, "held-out split should span languages"
+
+
+def test_every_query_has_an_answer_and_no_duplicate_judgements() -> None:
+    for item in QUERY_ITEMS:
+        assert any(j["grade"] == 3 for j in item["relevant"]), (
+            f"{item['id']} has no grade-3 article"
+        )
+        keys = [(j["doc_id"], j["eid"]) for j in item["relevant"]]
+        assert len(keys) == len(set(keys)), f"{item['id']} grades an article twice"
+
+
+@pytest.mark.parametrize(
+    "doc_id", sorted({j["doc_id"] for item in QUERY_ITEMS for j in item["relevant"]})
+)
+def test_graded_articles_exist_in_document(doc_id: str) -> None:
+    lines = _document_text(doc_id).splitlines()
+    eids = sorted(
+        {j["eid"] for item in QUERY_ITEMS for j in item["relevant"] if j["doc_id"] == doc_id}
+    )
+    missing = [eid for eid in eids if not _eid_exists(lines, eid)]
+    assert not missing, f"{doc_id}: no heading for {missing}"
+
+
+def test_eid_check_rejects_wrong_articles() -> None:
+    """Guards the checker: a real heading passes; a missing one, or protocol__ without a protocol,
+    fails."""
+    kazakhstan = _document_text("benelux-kazakhstan-readmission-agreement-2015-en").splitlines()
+    assert _eid_exists(kazakhstan, "protocol__art_15")
+    assert not _eid_exists(kazakhstan, "protocol__art_16")
+    assert not _eid_exists(kazakhstan, "art_22")
+    poland = _document_text("schengen-states-poland-readmission-1991-nl").splitlines()
+    assert _eid_exists(poland, "art_3")
+    assert not _eid_exists(poland, "protocol__art_1")
+
+
+def test_glossary_has_english_and_dutch_terms() -> None:
+    glossary = json.loads(GLOSSARY.read_text(encoding="utf-8"))
+    assert len(glossary) >= 40
+    for concept, terms in glossary.items():
+        assert set(terms) <= LANGUAGES, concept
+        assert terms.get("en") and terms.get("nl"), f"{concept} lacks en/nl terms"
+        for language, words in terms.items():
+            assert all(isinstance(w, str) and w.strip() for w in words), (concept, language)
