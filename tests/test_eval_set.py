@@ -153,3 +153,22 @@ def test_glossary_has_english_and_dutch_terms() -> None:
         assert terms.get("en") and terms.get("nl"), f"{concept} lacks en/nl terms"
         for language, words in terms.items():
             assert all(isinstance(w, str) and w.strip() for w in words), (concept, language)
+
+
+def test_glossary_non_english_terms_occur_in_corpus() -> None:
+    """nl/fr/de terms are taken from the corpus itself, so expansion targets real text."""
+    glossary = json.loads(GLOSSARY.read_text(encoding="utf-8"))
+    texts: dict[str, str] = {}
+    for path in sorted(CORPUS.glob("*.*")):
+        language = path.stem.rsplit("-", 1)[-1]
+        if path.suffix in {".txt", ".pdf"} and language in LANGUAGES:
+            texts[language] = texts.get(language, "") + _document_text(path.stem).lower()
+    absent = [
+        (concept, language, word)
+        for concept, terms in glossary.items()
+        for language, words in terms.items()
+        if language != "en"
+        for word in words
+        if word.lower() not in texts[language]
+    ]
+    assert not absent, absent
