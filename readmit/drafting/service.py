@@ -1,0 +1,123 @@
+"""Operations on stored drafts by id (load → pure operation → atomic save), for the app and CLI."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from index.types import Hit
+from readmit.drafting import model
+from readmit.drafting.diff import DiffSegment, word_diff
+from readmit.drafting.export_markdown import export_markdown
+from readmit.drafting.model import Draft, DraftClause
+from readmit.drafting.placeholders import PlaceholderStyle, neutralise
+from readmit.drafting.store import DraftListing, DraftStore
+
+
+class DraftingService:
+    """A thin façade; every mutating call returns the saved draft."""
+
+    def __init__(self, store: DraftStore) -> None:
+        self.store = store
+
+    # drafts
+    def list_drafts(self) -> DraftListing:
+        return self.store.list()
+
+    def get(self, draft_id: str) -> Draft:
+        return self.store.load(draft_id)
+
+    def create(self, title: str, *, party_names: tuple[str, ...] = ()) -> Draft:
+        return self.store.create(title, party_names=party_names)
+
+    def duplicate(self, draft_id: str, title: str) -> Draft:
+        return self.store.duplicate(draft_id, title)
+
+    def delete(self, draft_id: str) -> None:
+        self.store.delete(draft_id)
+
+    def rename(self, draft_id: str, title: str) -> Draft:
+        return self._save(model.rename(self.get(draft_id), title))
+
+    def set_party_names(self, draft_id: str, party_names: tuple[str, ...]) -> Draft:
+        return self._save(model.set_party_names(self.get(draft_id), party_names))
+
+    # clauses
+    def add_hit(
+        self,
+        draft_id: str,
+        *,
+        section: str,
+        hit: Hit,
+        heading: str | None = None,
+        official_reference: str | None = None,
+        source_url: str | None = None,
+    ) -> tuple[Draft, DraftClause]:
+        draft = model.add_clause(
+            self.get(draft_id),
+            section=section,
+            hit=hit,
+            heading=heading,
+            official_reference=official_reference,
+            source_url=source_url,
+        )
+        return self._save(draft), draft.clauses[-1]
+
+    def add_text(
+        self, draft_id: str, *, section: str, text: str, heading: str = "", note: str = ""
+    ) -> tuple[Draft, DraftClause]:
+        draft = model.add_clause(
+            self.get(draft_id), section=section, text=text, heading=heading, note=note
+        )
+        return self._save(draft), draft.clauses[-1]
+
+    def update_text(self, draft_id: str, clause_id: str, text: str) -> Draft:
+        return self._save(model.update_clause_text(self.get(draft_id), clause_id, text))
+
+    def revert(self, draft_id: str, clause_id: str) -> Draft:
+        return self._save(model.revert_clause(self.get(draft_id), clause_id))
+
+    def set_heading(self, draft_id: str, clause_id: str, heading: str) -> Draft:
+        return self._save(model.set_heading(self.get(draft_id), clause_id, heading))
+
+    def set_note(self, draft_id: str, clause_id: str, note: str) -> Draft:
+        return self._save(model.set_note(self.get(draft_id), clause_id, note))
+
+    def remove(self, draft_id: str, clause_id: str) -> Draft:
+        return self._save(model.remove_clause(self.get(draft_id), clause_id))
+
+    def move(self, draft_id: str, clause_id: str, direction: int) -> Draft:
+        return self._save(model.move_clause(self.get(draft_id), clause_id, direction))
+
+    def move_to_section(self, draft_id: str, clause_id: str, section: str) -> Draft:
+        return self._save(model.move_to_section(self.get(draft_id), clause_id, section))
+
+    def neutralise_clause(
+        self, draft_id: str, clause_id: str, *, style: PlaceholderStyle = "role"
+    ) -> Draft:
+        """Replace party names in one clause; the draft's party_names (if any) fix the letters."""
+        draft = self.get(draft_id)
+        text = neutralise(
+            draft.clause(clause_id).text,
+            party_names=draft.party_names or None,
+            style=style,
+        )
+        return self._save(model.update_clause_text(draft, clause_id, text))
+
+    def diff_with_original(self, draft_id: str, clause_id: str) -> tuple[DiffSegment, ...]:
+        clause = self.get(draft_id).clause(clause_id)
+        return word_diff(clause.original_text, clause.text)
+
+    # export
+    def export_markdown(self, draft_id: str) -> str:
+        return export_markdown(self.get(draft_id))
+
+    def export_docx(self, draft_id: str, target: Path | str | BytesIO) -> None:
+        # Imported here so that python-docx is loaded only when a Word file is written.
+        from readmit.drafting.export_docx import export_docx
+
+        export_docx(self.get(draft_id), target)
+
+    def _save(self, draft: Draft) -> Draft:
+        self.store.save(draft)
+        return draft
