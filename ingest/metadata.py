@@ -1,0 +1,135 @@
+"""Catalogue metadata of a corpus document, read from its `<stem>.meta.json` sidecar."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ingest.types import INSTRUMENT_TYPES, DocumentMeta
+
+SIDECAR_SUFFIX = ".meta.json"
+
+# A doc_id ending in "-nl", "-en", ... names the language of the text.
+LANGUAGE_SUFFIX = re.compile(r"-([a-z]{2})$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Sidecar keys copied one-to-one into DocumentMeta when present (all optional strings).
+OPTIONAL_TEXT_FIELDS = (
+    "place_signed",
+    "official_reference",
+    "source_url",
+    "licence",
+    "original_title",
+)
+
+
+class MetadataError(ValueError):
+    """A sidecar exists but cannot be used; says which file and why."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def sidecar_path(document_path: Path) -> Path:
+    return document_path.with_name(document_path.stem + SIDECAR_SUFFIX)
+
+
+def guess_language(stem: str) -> str:
+    match = LANGUAGE_SUFFIX.search(stem)
+    return match.group(1) if match else "und"
+
+
+def load_meta(path: Path, *, fallback_title: str | None = None) -> DocumentMeta:
+    """Catalogue facts for the document at `path` (a .txt/.pdf in the corpus).
+
+    Without a sidecar the document still gets usable metadata: its stem as doc_id, the
+    `fallback_title` (e.g. the first text line) or the stem as title, and a language guessed
+    from a `-xx` stem suffix ("und" when there is none).
+    """
+    meta_path = sidecar_path(path)
+    if not meta_path.exists():
+        return DocumentMeta(
+            doc_id=path.stem,
+            title=(fallback_title or "").strip() or path.stem,
+            language=guess_language(path.stem),
+        )
+    return _meta_from_sidecar(meta_path, _read_sidecar(meta_path), stem=path.stem)
+
+
+def sidecar_password(path: Path) -> str | None:
+    """The PDF password stored in the document's sidecar, if any.
+
+    Kept out of DocumentMeta on purpose so that it never travels into indexes or results.
+    """
+    meta_path = sidecar_path(path)
+    if not meta_path.exists():
+        return None
+    password = _read_sidecar(meta_path).get("password")
+    if password is not None and not isinstance(password, str):
+        raise MetadataError(meta_path, "'password' must be a string")
+    return password
+
+
+def _read_sidecar(meta_path: Path) -> dict[str, Any]:
+    try:
+        raw = json.loads(meta_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise MetadataError(meta_path, f"not UTF-8 text ({error.reason})") from error
+    except json.JSONDecodeError as error:
+        raise MetadataError(
+            meta_path, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+        ) from error
+    if not isinstance(raw, dict):
+        raise MetadataError(meta_path, f"expected a JSON object, got {type(raw).__name__}")
+    return raw
+
+
+def _meta_from_sidecar(meta_path: Path, raw: dict[str, Any], *, stem: str) -> DocumentMeta:
+    doc_id = raw.get("doc_id", stem)
+    if doc_id != stem:
+        raise MetadataError(meta_path, f"doc_id {doc_id!r} does not match the file stem {stem!r}")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise MetadataError(meta_path, "missing or empty 'title'")
+    language = raw.get("language", guess_language(stem))
+    if not isinstance(language, str) or not language:
+        raise MetadataError(meta_path, "'language' must be a non-empty string")
+    instrument_type = raw.get("instrument_type", "bilateral agreement")
+    if instrument_type not in INSTRUMENT_TYPES:
+        raise MetadataError(
+            meta_path,
+            f"unknown instrument_type {instrument_type!r} (expected one of {INSTRUMENT_TYPES})",
+        )
+    parties = raw.get("parties", [])
+    if not isinstance(parties, list) or not all(isinstance(p, str) for p in parties):
+        raise MetadataError(meta_path, "'parties' must be a list of strings")
+    date_signed = raw.get("date_signed")
+    if date_signed is not None and not (
+        isinstance(date_signed, str) and ISO_DATE.match(date_signed)
+    ):
+        raise MetadataError(
+            meta_path, f"'date_signed' must be YYYY-MM-DD or null, got {date_signed!r}"
+        )
+    year = raw.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise MetadataError(meta_path, f"'year' must be an integer or null, got {year!r}")
+    optional: dict[str, str | None] = {}
+    for key in OPTIONAL_TEXT_FIELDS:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            raise MetadataError(meta_path, f"'{key}' must be a string or null")
+        optional[key] = value
+    return DocumentMeta(
+        doc_id=doc_id,
+        title=title.strip(),
+        language=language,
+        instrument_type=instrument_type,
+        parties=tuple(parties),
+        date_signed=date_signed,
+        year=year,
+        **optional,
+    )
