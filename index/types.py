@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from ingest.types import Paragraph
 
 
 @dataclass(frozen=True)
@@ -69,3 +72,63 @@ class IndexStatus:
     dimension: int | None
     indexed_at: str | None
     failures: tuple[tuple[str, str], ...]  # (file, reason)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One indexed document as stored in the index (its catalogue facts and bookkeeping)."""
+
+    doc_id: str
+    title: str
+    language: str
+    instrument_type: str
+    parties: tuple[str, ...]
+    year: int | None
+    date_signed: str | None
+    place_signed: str | None
+    official_reference: str | None
+    source_url: str | None
+    licence: str | None
+    original_title: str | None
+    source_path: str
+    content_hash: str
+    page_count: int | None
+    has_pages: bool
+    indexed_at: str
+    unit_count: int = 0
+    chunk_count: int = 0
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """One structural unit (article, preamble, annex, final clauses) of an indexed document."""
+
+    doc_id: str
+    eid: str
+    kind: str
+    part: str
+    number: str | None
+    heading: str | None
+    text: str
+    order: int
+    page_start: int | None
+    page_end: int | None
+    instrument: str
+    paragraphs: tuple[Paragraph, ...] = ()  # with their points, as ingest parsed them
+
+    @property
+    def label(self) -> str:
+        """How a lawyer cites the unit: "Article 7", "Annex 1 A", "Preamble" (as ingest's Unit)."""
+        if self.kind == "article" and self.number:
+            return f"Article {self.number}"
+        if self.kind == "annex":
+            return f"Annex {self.number}" if self.number else "Annex"
+        return self.kind.capitalize()
+
+
+class ChunkText(NamedTuple):
+    """A chunk's id, document and exact indexed text, for indexes built outside this layer."""
+
+    chunk_id: int
+    doc_id: str
+    text: str

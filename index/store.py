@@ -1,0 +1,506 @@
+"""`meta.sqlite`: documents, units, chunks (with their vectors), failures and index state.
+
+SQLite is the source of truth, vectors included, so replacing a document is one transaction:
+a crash leaves either the old or the new version, never half of each. WAL mode lets readers
+(the app) keep reading while a writer (an ingest) commits.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
+from ingest.types import Chunk, Paragraph, ParsedDocument, Point
+
+DB_FILE = "meta.sqlite"
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    language TEXT NOT NULL,
+    instrument_type TEXT NOT NULL,
+    parties TEXT NOT NULL,              -- JSON array of party names
+    year INTEGER,
+    date_signed TEXT,
+    place_signed TEXT,
+    official_reference TEXT,
+    source_url TEXT,
+    licence TEXT,
+    original_title TEXT,
+    source_path TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    page_count INTEGER,
+    has_pages INTEGER NOT NULL,
+    indexed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS units (
+    doc_id TEXT NOT NULL,
+    eid TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    part TEXT NOT NULL,
+    number TEXT,
+    heading TEXT,
+    text TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    page_start INTEGER,
+    page_end INTEGER,
+    instrument TEXT NOT NULL,
+    paragraphs TEXT NOT NULL DEFAULT '[]',  -- JSON: the unit's paragraphs and points
+    PRIMARY KEY (doc_id, eid)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    eid TEXT NOT NULL,
+    part TEXT NOT NULL,
+    article TEXT,
+    heading TEXT,
+    text TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    ord INTEGER NOT NULL,               -- position among the document's chunks (reading order)
+    page_start INTEGER,
+    page_end INTEGER,
+    vector BLOB NOT NULL                -- float32, little-endian, `dimension` values
+);
+CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks (doc_id, ord);
+CREATE TABLE IF NOT EXISTS failures (
+    path TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+_BUSY_TIMEOUT_MS = 30_000
+_HIT_COLUMNS = """
+    c.chunk_id, c.doc_id, d.title, c.part, c.article, c.heading, c.eid,
+    c.page_start, c.page_end, d.language, c.text
+"""
+
+
+def _connect(db_path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN ourselves, so a transaction spans exactly what we say.
+    conn = sqlite3.connect(
+        db_path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+    # NORMAL is still atomic in WAL mode; only the last commit may be lost on power failure.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+class MetadataStore:
+    """Connections to `meta.sqlite`: one guarded writer, and a fresh reader per read."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._write_lock = threading.Lock()
+        self._writer = _connect(db_path)
+        self._writer.execute("PRAGMA journal_mode = WAL")
+        with self.write() as conn:
+            # Not executescript(): it would COMMIT on its own, outside our transaction.
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            if get_state(conn, "schema_version") is None:
+                set_state(conn, "schema_version", SCHEMA_VERSION)
+                set_state(conn, "generation", "0")
+
+    def close(self) -> None:
+        with self._write_lock:
+            self._writer.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One IMMEDIATE transaction (the write lock is taken up front, so no upgrade deadlock)."""
+        with self._write_lock:
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction on its own connection: one consistent snapshot, never blocked."""
+        conn = _connect(self.db_path)
+        try:
+            conn.execute("PRAGMA query_only = 1")
+            conn.execute("BEGIN")
+            yield conn
+        finally:
+            conn.close()  # a read transaction has nothing to commit
+
+
+# ---- state ---------------------------------------------------------------------------------
+
+
+def get_state(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO state (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def generation(conn: sqlite3.Connection) -> int:
+    return int(get_state(conn, "generation") or 0)
+
+
+def bump_generation(conn: sqlite3.Connection) -> int:
+    new = generation(conn) + 1
+    set_state(conn, "generation", str(new))
+    return new
+
+
+def counts(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """(documents, units, chunks)."""
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM units), "
+        "(SELECT count(*) FROM chunks)"
+    ).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+# ---- writes --------------------------------------------------------------------------------
+
+
+def delete_document(conn: sqlite3.Connection, doc_id: str) -> list[int]:
+    """Delete a document with its units and chunks; return the removed chunk ids."""
+    removed = [
+        int(r[0]) for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))
+    ]
+    conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+    conn.execute("DELETE FROM units WHERE doc_id = ?", (doc_id,))
+    conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+    return removed
+
+
+def chunk_owners(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> dict[int, str]:
+    """Which document already holds each of these chunk ids."""
+    owners: dict[int, str] = {}
+    for start in range(0, len(chunk_ids), 500):
+        batch = list(chunk_ids[start : start + 500])
+        marks = ",".join("?" * len(batch))
+        for chunk_id, doc_id in conn.execute(
+            f"SELECT chunk_id, doc_id FROM chunks WHERE chunk_id IN ({marks})", batch
+        ):
+            owners[int(chunk_id)] = str(doc_id)
+    return owners
+
+
+def _paragraphs_json(paragraphs: Sequence[Paragraph]) -> str:
+    return json.dumps([asdict(p) for p in paragraphs], ensure_ascii=False)
+
+
+def _paragraphs_from_json(text: str) -> tuple[Paragraph, ...]:
+    paragraphs = []
+    for raw in json.loads(text or "[]"):
+        points = tuple(Point(**point) for point in raw.pop("points", []))
+        paragraphs.append(Paragraph(**raw, points=points))
+    return tuple(paragraphs)
+
+
+def insert_document(conn: sqlite3.Connection, doc: ParsedDocument, *, indexed_at: str) -> None:
+    meta = doc.meta
+    conn.execute(
+        "INSERT INTO documents (doc_id, title, language, instrument_type, parties, year, "
+        "date_signed, place_signed, official_reference, source_url, licence, original_title, "
+        "source_path, content_hash, page_count, has_pages, indexed_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            meta.doc_id,
+            meta.title,
+            meta.language,
+            meta.instrument_type,
+            json.dumps(list(meta.parties), ensure_ascii=False),
+            meta.year,
+            meta.date_signed,
+            meta.place_signed,
+            meta.official_reference,
+            meta.source_url,
+            meta.licence,
+            meta.original_title,
+            doc.source_path,
+            doc.content_hash,
+            doc.page_count,
+            int(doc.has_pages),
+            indexed_at,
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO units (doc_id, eid, kind, part, number, heading, text, ord, page_start, "
+        "page_end, instrument, paragraphs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                meta.doc_id,
+                u.eid,
+                u.kind,
+                u.part,
+                u.number,
+                u.heading,
+                u.text,
+                u.order,
+                u.page_start,
+                u.page_end,
+                u.instrument,
+                _paragraphs_json(u.paragraphs),
+            )
+            for u in doc.units
+        ],
+    )
+
+
+def insert_chunks(conn: sqlite3.Connection, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+    matrix = np.ascontiguousarray(vectors, dtype="<f4")
+    conn.executemany(
+        "INSERT INTO chunks (chunk_id, doc_id, eid, part, article, heading, text, seq, ord, "
+        "page_start, page_end, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                c.chunk_id,
+                c.doc_id,
+                c.eid,
+                c.part,
+                c.article,
+                c.heading,
+                c.text,
+                c.seq,
+                i,
+                c.page_start,
+                c.page_end,
+                matrix[i].tobytes(),
+            )
+            for i, c in enumerate(chunks)
+        ],
+    )
+
+
+def record_failure(conn: sqlite3.Connection, path: str, reason: str, at: str) -> None:
+    conn.execute(
+        "INSERT INTO failures (path, reason, at) VALUES (?, ?, ?) "
+        "ON CONFLICT(path) DO UPDATE SET reason = excluded.reason, at = excluded.at",
+        (path, reason, at),
+    )
+
+
+def clear_failures(conn: sqlite3.Connection, paths: Iterable[str]) -> int:
+    cursor = conn.executemany("DELETE FROM failures WHERE path = ?", [(p,) for p in paths])
+    return max(cursor.rowcount, 0)
+
+
+# ---- reads ---------------------------------------------------------------------------------
+
+
+def all_vectors(conn: sqlite3.Connection, dimension: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, vectors) of every chunk, ordered by chunk id."""
+    rows = conn.execute("SELECT chunk_id, vector FROM chunks ORDER BY chunk_id").fetchall()
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    matrix = np.zeros((len(rows), dimension), dtype=np.float32)
+    for i, (_, blob) in enumerate(rows):
+        matrix[i] = np.frombuffer(blob, dtype="<f4", count=dimension)
+    return ids, matrix
+
+
+def bad_vector_blobs(conn: sqlite3.Connection, dimension: int) -> list[int]:
+    rows = conn.execute("SELECT chunk_id FROM chunks WHERE length(vector) != ?", (dimension * 4,))
+    return [int(r[0]) for r in rows]
+
+
+def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
+    """A WHERE clause over `chunks c JOIN documents d` for the filters (documented semantics).
+
+    Every listed field must match (AND across fields, OR within a field); languages, parties and
+    instrument types compare case-insensitively; a document without a year fails year bounds.
+    """
+    clauses: list[str] = []
+    params: list[object] = []
+
+    def any_of(column: str, values: Sequence[str], *, fold: bool) -> None:
+        marks = ",".join("?" * len(values))
+        expr = f"lower({column})" if fold else column
+        clauses.append(f"{expr} IN ({marks})")
+        params.extend(v.lower() if fold else v for v in values)
+
+    if filters.doc_ids:
+        any_of("d.doc_id", filters.doc_ids, fold=False)
+    if filters.languages:
+        any_of("d.language", filters.languages, fold=True)
+    if filters.parts:
+        any_of("c.part", filters.parts, fold=True)
+    if filters.instrument_types:
+        any_of("d.instrument_type", filters.instrument_types, fold=True)
+    if filters.parties:
+        marks = ",".join("?" * len(filters.parties))
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM json_each(d.parties) p WHERE lower(p.value) IN ({marks}))"
+        )
+        params.extend(p.lower() for p in filters.parties)
+    if filters.year_from is not None:
+        clauses.append("d.year >= ?")
+        params.append(filters.year_from)
+    if filters.year_to is not None:
+        clauses.append("d.year <= ?")
+        params.append(filters.year_to)
+    return (" AND ".join(clauses) or "1"), params
+
+
+def allowed_chunk_ids(conn: sqlite3.Connection, filters: SearchFilters) -> np.ndarray:
+    where, params = filter_sql(filters)
+    rows = conn.execute(
+        f"SELECT c.chunk_id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where}",
+        params,
+    ).fetchall()
+    return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+
+def hits_by_id(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> dict[int, Hit]:
+    """Hit objects (rank 0, score 0.0: the caller ranks them) for the chunk ids that exist."""
+    hits: dict[int, Hit] = {}
+    for start in range(0, len(chunk_ids), 500):
+        batch = [int(i) for i in chunk_ids[start : start + 500]]
+        marks = ",".join("?" * len(batch))
+        rows = conn.execute(
+            f"SELECT {_HIT_COLUMNS} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+            f"WHERE c.chunk_id IN ({marks})",
+            batch,
+        )
+        for row in rows:
+            hits[int(row[0])] = Hit(
+                rank=0,
+                score=0.0,
+                chunk_id=int(row[0]),
+                doc_id=row[1],
+                title=row[2],
+                part=row[3],
+                article=row[4],
+                heading=row[5],
+                eid=row[6],
+                page_start=row[7],
+                page_end=row[8],
+                language=row[9],
+                text=row[10],
+            )
+    return hits
+
+
+def iter_chunk_texts(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str]]:
+    yield from conn.execute("SELECT chunk_id, doc_id, text FROM chunks ORDER BY doc_id, ord")
+
+
+_DOCUMENT_COLUMNS = """
+    d.doc_id, d.title, d.language, d.instrument_type, d.parties, d.year, d.date_signed,
+    d.place_signed, d.official_reference, d.source_url, d.licence, d.original_title,
+    d.source_path, d.content_hash, d.page_count, d.has_pages, d.indexed_at,
+    (SELECT count(*) FROM units u WHERE u.doc_id = d.doc_id),
+    (SELECT count(*) FROM chunks c WHERE c.doc_id = d.doc_id)
+"""
+
+
+def _document(row: tuple[Any, ...]) -> DocumentRecord:
+    values = list(row)
+    values[4] = tuple(json.loads(values[4]))  # parties
+    values[15] = bool(values[15])  # has_pages
+    return DocumentRecord(*values)
+
+
+def list_documents(conn: sqlite3.Connection) -> list[DocumentRecord]:
+    rows = conn.execute(f"SELECT {_DOCUMENT_COLUMNS} FROM documents d ORDER BY d.doc_id")
+    return [_document(row) for row in rows]
+
+
+def get_document(conn: sqlite3.Connection, doc_id: str) -> DocumentRecord | None:
+    row = conn.execute(
+        f"SELECT {_DOCUMENT_COLUMNS} FROM documents d WHERE d.doc_id = ?", (doc_id,)
+    ).fetchone()
+    return None if row is None else _document(row)
+
+
+def document_hashes(conn: sqlite3.Connection) -> dict[str, str]:
+    return {
+        str(r[0]): str(r[1]) for r in conn.execute("SELECT doc_id, content_hash FROM documents")
+    }
+
+
+_UNIT_COLUMNS = """
+    doc_id, eid, kind, part, number, heading, text, ord, page_start, page_end, instrument,
+    paragraphs
+"""
+
+
+def _unit(row: tuple[Any, ...]) -> UnitRecord:
+    doc_id, eid, kind, part, number, heading, text, order, page_start, page_end, instrument = row[
+        :11
+    ]
+    return UnitRecord(
+        doc_id=doc_id,
+        eid=eid,
+        kind=kind,
+        part=part,
+        number=number,
+        heading=heading,
+        text=text,
+        order=order,
+        page_start=page_start,
+        page_end=page_end,
+        instrument=instrument,
+        paragraphs=_paragraphs_from_json(row[11]),
+    )
+
+
+def get_unit(conn: sqlite3.Connection, doc_id: str, eid: str) -> UnitRecord | None:
+    row = conn.execute(
+        f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ? AND eid = ?", (doc_id, eid)
+    ).fetchone()
+    return None if row is None else _unit(row)
+
+
+def list_units(conn: sqlite3.Connection, doc_id: str) -> list[UnitRecord]:
+    rows = conn.execute(
+        f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ? ORDER BY ord, eid", (doc_id,)
+    )
+    return [_unit(row) for row in rows]
+
+
+def failures(conn: sqlite3.Connection) -> tuple[tuple[str, str], ...]:
+    rows = conn.execute("SELECT path, reason FROM failures ORDER BY path")
+    return tuple((str(p), str(r)) for p, r in rows)
+
+
+def orphan_problems(conn: sqlite3.Connection) -> list[str]:
+    """Chunks whose document or unit is missing (should be impossible; verify() reports it)."""
+    problems = []
+    for chunk_id, doc_id in conn.execute(
+        "SELECT chunk_id, doc_id FROM chunks c WHERE NOT EXISTS "
+        "(SELECT 1 FROM documents d WHERE d.doc_id = c.doc_id)"
+    ):
+        problems.append(f"chunk {chunk_id} belongs to missing document {doc_id}")
+    for chunk_id, doc_id, eid in conn.execute(
+        "SELECT chunk_id, doc_id, eid FROM chunks c WHERE NOT EXISTS "
+        "(SELECT 1 FROM units u WHERE u.doc_id = c.doc_id AND (u.eid = c.eid "
+        " OR substr(c.eid, 1, length(u.eid) + 2) = u.eid || '__'))"
+    ):
+        problems.append(f"chunk {chunk_id} of {doc_id} points to missing unit {eid}")
+    return problems
