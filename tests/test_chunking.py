@@ -1,0 +1,201 @@
+"""Chunker invariants on the whole corpus and splitting behaviour on real articles."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from ingest.chunking import (
+    approximate_tokens,
+    chunk_document,
+    citation_line,
+    split_sentences,
+    stable_chunk_id,
+)
+from ingest.structure import parse_structure
+from ingest.types import Chunk, DocumentMeta, Line, ParsedDocument
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+KAZAKHSTAN_EN = "benelux-kazakhstan-readmission-agreement-2015-en"
+INT64_MAX = 2**63 - 1
+
+
+def corpus_stems() -> list[str]:
+    stems = {p.stem for p in CORPUS.glob("*.txt")} | {p.stem for p in CORPUS.glob("*.pdf")}
+    return sorted(stems)
+
+
+def load_lines(stem: str) -> tuple[Line, ...]:
+    """A corpus document's lines: the `.txt` when present, else the PDF via ingest.extract."""
+    text_path = CORPUS / f"{stem}.txt"
+    if text_path.exists():
+        return tuple(Line(text=t) for t in text_path.read_text(encoding="utf-8").splitlines())
+    from ingest.extract import extract_lines
+
+    return extract_lines(CORPUS / f"{stem}.pdf").lines
+
+
+@cache
+def parsed(stem: str) -> ParsedDocument:
+    lines = load_lines(stem)
+    language = stem.rsplit("-", 1)[-1]
+    meta = DocumentMeta(doc_id=stem, title=lines[0].text, language=language)
+    text = "\n".join(line.text for line in lines)
+    pages = [line.page for line in lines if line.page is not None]
+    return ParsedDocument(
+        meta=meta,
+        units=parse_structure(lines, language=language),
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        source_path=str(CORPUS / stem),
+        has_pages=bool(pages),
+        page_count=max(pages) if pages else None,
+    )
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+def body(chunk: Chunk) -> str:
+    return chunk.text.split("\n", 1)[1] if "\n" in chunk.text else ""
+
+
+# --------------------------------------------------------------------------- corpus invariants
+
+
+@pytest.mark.parametrize("max_tokens", [256, 96])
+@pytest.mark.parametrize("stem", corpus_stems())
+def test_chunk_invariants(stem: str, max_tokens: int) -> None:
+    doc = parsed(stem)
+    chunks = chunk_document(doc, max_tokens=max_tokens)
+    assert chunks
+    ids = [c.chunk_id for c in chunks]
+    assert len(ids) == len(set(ids))
+    assert all(0 <= i <= INT64_MAX for i in ids)
+    by_unit: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_unit.setdefault(chunk.eid, []).append(chunk)
+        assert approximate_tokens(chunk.text) <= max_tokens, (chunk.eid, chunk.seq)
+        assert chunk.doc_id == stem
+    for unit in doc.units:
+        unit_chunks = by_unit.get(unit.eid, [])
+        if not unit.text.strip() and not unit.heading:
+            assert not unit_chunks
+            continue
+        assert [c.seq for c in unit_chunks] == list(range(len(unit_chunks)))
+        header = citation_line(unit)
+        for chunk in unit_chunks:
+            assert chunk.text.split("\n", 1)[0] == header
+            assert chunk.part == unit.part and chunk.heading == unit.heading
+            assert chunk.article == (unit.number if unit.kind == "article" else None)
+            assert chunk.chunk_id == stable_chunk_id(stem, unit.eid, chunk.seq)
+        # Every word of the unit appears, in order, exactly once across its chunks.
+        assert words(" ".join(body(c) for c in unit_chunks)) == words(unit.text), unit.eid
+
+
+def test_chunk_ids_are_stable_across_runs() -> None:
+    first = chunk_document(parsed(KAZAKHSTAN_EN))
+    second = chunk_document(parsed(KAZAKHSTAN_EN))
+    assert [c.chunk_id for c in first] == [c.chunk_id for c in second]
+    assert first == second
+    assert stable_chunk_id(KAZAKHSTAN_EN, "art_7", 0) == stable_chunk_id(KAZAKHSTAN_EN, "art_7", 0)
+    assert stable_chunk_id(KAZAKHSTAN_EN, "art_7", 0) != stable_chunk_id(KAZAKHSTAN_EN, "art_7", 1)
+
+
+def test_kazakhstan_citation_lines() -> None:
+    chunks = chunk_document(parsed(KAZAKHSTAN_EN))
+    by_eid = {(c.eid, c.seq): c for c in chunks}
+    art7 = by_eid[("art_7", 0)]
+    assert art7.text.startswith("Article 7 — Time limits\n1. A request to readmit")
+    assert art7.article == "7" and art7.part == "agreement" and art7.heading == "Time limits"
+    assert by_eid[("protocol__art_6", 0)].text.startswith(
+        "Protocol, Article 6 — Transit procedure\n"
+    )
+    assert by_eid[("protocol__art_6", 0)].part == "protocol"
+    assert by_eid[("annex_2", 0)].text.startswith("Annex 2\n")
+    assert by_eid[("annex_2", 0)].article is None
+    assert by_eid[("preamble", 0)].text.startswith("Preamble\nAgreement between")
+    assert by_eid[("protocol__preamble", 0)].text.startswith("Protocol, Preamble\n")
+    assert by_eid[("final", 0)].text.startswith("Final clauses\nIN WITNESS WHEREOF")
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def test_long_article_splits_at_paragraph_boundaries() -> None:
+    doc = parsed(KAZAKHSTAN_EN)
+    unit = next(u for u in doc.units if u.eid == "art_21")
+    assert approximate_tokens(unit.text) > 256
+    chunks = [c for c in chunk_document(doc, max_tokens=256) if c.eid == "art_21"]
+    assert len(chunks) > 1
+    paragraph_texts = [p.text for p in unit.paragraphs]
+    for chunk in chunks:
+        # Each chunk body is a run of whole paragraphs.
+        pieces = body(chunk).split("\n")
+        assert all(piece in paragraph_texts for piece in pieces), pieces
+        assert chunk.text.startswith("Article 21 — Suspension, termination\n")
+    assert body(chunks[1]).startswith(tuple(p for p in paragraph_texts))
+
+
+def test_over_long_paragraph_splits_at_sentence_boundaries() -> None:
+    doc = parsed(KAZAKHSTAN_EN)
+    unit = next(u for u in doc.units if u.eid == "art_5")
+    paragraph = unit.paragraphs[2]  # para 3: two long sentences
+    assert paragraph.text.startswith("3. If none of the documents")
+    limit = approximate_tokens("Article 5 — Proof of nationality with regard to own nationals") + 90
+    assert approximate_tokens(paragraph.text) > limit
+    chunks = [c for c in chunk_document(doc, max_tokens=limit) if c.eid == "art_5"]
+    sentences = split_sentences(paragraph.text, language="en")
+    assert len(sentences) == 2
+    assert sentences[1].startswith("To this end, the diplomatic or consular mission")
+    bodies = [body(c) for c in chunks]
+    assert any(b.startswith("3. If none of the documents") for b in bodies)
+    assert any(b.startswith("To this end, the diplomatic or consular mission") for b in bodies)
+
+
+def test_sentences_dutch_and_number_fragments() -> None:
+    text = (
+        "1. De aangezochte Partij neemt de persoon over. Zij doet dit binnen drie dagen. "
+        "Dit geldt ook voor kinderen."
+    )
+    sentences = split_sentences(text, language="nl")
+    assert sentences == [
+        "1. De aangezochte Partij neemt de persoon over.",
+        "Zij doet dit binnen drie dagen.",
+        "Dit geldt ook voor kinderen.",
+    ]
+
+
+def test_single_over_long_sentence_splits_by_words() -> None:
+    doc = parsed(KAZAKHSTAN_EN)
+    preamble = next(u for u in doc.units if u.eid == "preamble")
+    chunks = [c for c in chunk_document(doc, max_tokens=40) if c.eid == "preamble"]
+    assert len(chunks) > 3
+    assert all(approximate_tokens(c.text) <= 40 for c in chunks)
+    assert words(" ".join(body(c) for c in chunks)) == words(preamble.text)
+
+
+def test_custom_token_counter_is_respected() -> None:
+    def characters(text: str) -> int:
+        return len(text)
+
+    doc = parsed("un-refugee-protocol-1967-en")
+    chunks = chunk_document(doc, max_tokens=400, count_tokens=characters)
+    assert all(len(c.text) <= 400 for c in chunks)
+    assert len(chunks) > len(doc.units)
+
+
+def test_empty_units_yield_no_chunk_unless_headed() -> None:
+    text = "Title\n\nArticle 1\nEmpty heading only\n\nArticle 2\n\nBody two."
+    lines = [Line(text=t) for t in text.splitlines()]
+    units = parse_structure(lines, language="en")
+    meta = DocumentMeta(doc_id="synthetic-en", title="Title", language="en")
+    doc = ParsedDocument(meta=meta, units=units, content_hash="x", source_path="synthetic")
+    chunks = chunk_document(doc)
+    # "Empty heading only" has no body after it, so it is Article 1's text, not a heading.
+    assert [c.eid for c in chunks] == ["preamble", "art_1", "art_2"]
+    assert re.match(r"^Article 2\nBody two\.$", chunks[2].text)
