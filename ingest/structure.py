@@ -60,11 +60,14 @@ How the text is read (choices a reviewer should know about):
 * Paragraphs: each non-empty body line is a block. Blocks starting with "1." "(1)" "1)"
   "(1)." "1°" start numbered paragraphs; "(a)" "a)" "a." "A." "(i)" start points, and dashes
   ("–", "-", "•") start indents (eId `indent_K`). The first marker style met at the top
-  level of a unit is the paragraph style (so the Austrian "a). …" articles have paragraphs
-  a, b, c with "1)" points). A numbered paragraph ending in ":" followed by "1." again opens
-  a sub-list: those items become points of the paragraph (Kazakhstan Article 2(3)). When the
-  next number fits both the sub-list and the paragraph sequence, it is a new paragraph if the
-  previous item ends with "." and the new one starts with a capital letter (best effort).
+  level of a unit is the paragraph style, and "(1)" is a different style from "1." (so the
+  Austrian "a). …" articles have paragraphs a, b, c with "1)" points, and the German "(1)."
+  paragraphs have "1." points). A numbered paragraph that does not end a sentence (it ends
+  in ":" or runs on, "… dat deze persoon") followed by "1." again opens a sub-list: those
+  items become points of the paragraph (Kazakhstan Article 2(3)). When the next number fits
+  both the sub-list and the paragraph sequence, it is a new paragraph if the previous item
+  ends with "." and the new one starts with a capital letter (best effort; a source that
+  really numbers its points like its paragraphs cannot always be told apart).
   Unmarked blocks after a numbered paragraph are its continuation; otherwise they are
   unnumbered paragraphs `subpara_K`. `Paragraph.text` contains its points; `Unit.text` is the
   paragraphs' texts joined by newlines.
@@ -638,7 +641,7 @@ def _assign_eids(builders: list[_Builder]) -> list[str]:
         else:
             bases.append(builder.base_eid)
     unnumbered = 0
-    for position, builder in enumerate(builders):
+    for position in range(len(builders)):
         if bases[position] is None:
             unnumbered += 1
             k = unnumbered
@@ -646,7 +649,6 @@ def _assign_eids(builders: list[_Builder]) -> list[str]:
                 k += 1
             bases[position] = f"annex_{k}"
             claimed.add(f"annex_{k}")
-            del builder  # only the position matters
     return _unique([b or "" for b in bases])
 
 
@@ -674,7 +676,7 @@ def _unique(bases: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class _Marker:
-    style: str  # number | letter | roman | dash | label
+    style: str  # number | paren_number | letter | upper | roman | dash | label
     label: str
 
 
@@ -698,7 +700,11 @@ def _marker(text: str, previous_letter: str | None) -> _Marker | None:
         return _Marker("label", label_line.group(1))
     number = NUMBER_MARKER.match(text)
     if number:
-        return _Marker("number", (number.group(1) or number.group(2)).lower())
+        # "(1)" and "1." are different styles: German and French texts number paragraphs
+        # "(1)." and their points "1." inside the same article.
+        if number.group(1):
+            return _Marker("paren_number", number.group(1).lower())
+        return _Marker("number", number.group(2).lower())
     letter = LETTER_MARKER.match(text)
     if letter:
         label = letter.group(1) or letter.group(2) or letter.group(3)
@@ -764,7 +770,7 @@ def _paragraphs(unit_eid: str, body: list[Line]) -> tuple[Paragraph, ...]:
             continue
         if para_style is None:
             if (
-                marker.style in ("number", "label")
+                marker.style in ("number", "paren_number", "label")
                 or current is None
                 or not _ends_list_intro(current)
             ):
@@ -807,11 +813,12 @@ def _new_paragraph(current: _ParaBuilder, marker: _Marker, text: str) -> bool:
             rest = _after_marker(text)
             return current.blocks[-1].rstrip().endswith(".") and rest[:1].isupper()
         return not sub_next
-    # "3. … shall also readmit:" followed by "1." opens a sub-list.
+    # "3. … shall also readmit:" followed by "1." opens a sub-list; so does an introduction
+    # that simply runs on into its list ("… aannemelijk kan worden gemaakt dat deze persoon").
     opens_sublist = (
         not para_next
         and _is_first_label(marker.label)
-        and current.blocks[-1].rstrip().endswith(":")
+        and not current.blocks[-1].rstrip().endswith((".", "!", "?"))
     )
     return not opens_sublist
 

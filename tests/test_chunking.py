@@ -93,6 +93,9 @@ def test_chunk_invariants(stem: str, max_tokens: int) -> None:
             assert chunk.part == unit.part and chunk.heading == unit.heading
             assert chunk.article == (unit.number if unit.kind == "article" else None)
             assert chunk.chunk_id == stable_chunk_id(stem, unit.eid, chunk.seq)
+            if unit.page_start is not None and unit.page_end is not None:
+                assert chunk.page_start is not None and chunk.page_end is not None
+                assert unit.page_start <= chunk.page_start <= chunk.page_end <= unit.page_end
         # Every word of the unit appears, in order, exactly once across its chunks.
         assert words(" ".join(body(c) for c in unit_chunks)) == words(unit.text), unit.eid
 

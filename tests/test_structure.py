@@ -299,6 +299,12 @@ def test_every_corpus_document_parses_soundly(stem: str) -> None:
         assert unit.text == "\n".join(p.text for p in unit.paragraphs)
         for line in unit.text.split("\n"):
             assert not ARTICLE_LINE.match(line.strip()), f"{stem} {unit.eid}: {line!r}"
+    if any(line.page is not None for line in load_lines(stem)):
+        for unit in units:
+            assert unit.page_start is not None and unit.page_end is not None, unit.eid
+            assert unit.page_start <= unit.page_end
+        starts = [u.page_start or 0 for u in units]
+        assert starts == sorted(starts), f"{stem}: page spans out of order"
     # Article numbers increase within each instrument.
     instruments: dict[str, list[tuple[int, int]]] = {}
     for unit in arts:
@@ -404,3 +410,54 @@ def test_synthetic_heading_patterns() -> None:
     assert "A stray lower number is body text." in units_by_eid["art_5"].text
     assert units_by_eid["final"].text.startswith("IN WITNESS WHEREOF")
     assert document_title(lines_of(SYNTHETIC)) == "Agreement between A and B on readmission"
+
+
+def test_german_paragraphs_in_parentheses_with_numbered_points() -> None:
+    units = by_eid(parse("multilateral-transit-yugoslav-nationals-2000-de"))
+    art3 = units["art_3"]
+    assert [p.number for p in art3.paragraphs] == ["1", "2"]
+    assert [pt.label for pt in art3.paragraphs[0].points] == ["1.", "2.", "3."]
+    assert len(art3.paragraphs[1].points) == 8
+
+
+def test_list_introduction_without_colon_opens_points() -> None:
+    units = by_eid(parse("benelux-bosnia-readmission-2006-nl"))
+    art3 = units["art_3"]
+    assert [p.number for p in art3.paragraphs] == ["1", "2", "3"]
+    assert [pt.eid for pt in art3.paragraphs[0].points] == [
+        f"art_3__para_1__point_{n}" for n in range(1, 5)
+    ]
+
+
+PAGED = [
+    ("Verdrag tussen A en B", 1),
+    ("", 1),
+    ("HOOFDSTUK I", 1),
+    ("Algemene bepalingen", 1),
+    ("Article 1er", 1),
+    ("1. Eerste lid.", 1),
+    ("2. Tweede lid dat doorloopt", 2),
+    ("Article 2 – Termijnen", 2),
+    ("Een lid.", 2),
+    ("HOOFDSTUK II", 3),
+    ("Slotbepalingen", 3),
+    ("Article 3", 3),
+    ("Body.", 3),
+    ("GEDAAN te Brussel.", 4),
+    ("Bijlage 1", 4),
+    ("Formulier", 4),
+    ("Inhoud van de bijlage.", 5),
+]
+
+
+def test_page_spans_chapters_and_inline_headings() -> None:
+    units = by_eid(parse_structure([Line(t, p) for t, p in PAGED], language="nl"))
+    assert list(units) == ["preamble", "art_1", "art_2", "art_3", "final", "annex_1"]
+    assert (units["art_1"].page_start, units["art_1"].page_end) == (1, 2)
+    assert [(p.page_start, p.page_end) for p in units["art_1"].paragraphs] == [(1, 1), (2, 2)]
+    assert units["art_2"].heading == "Termijnen"
+    assert "HOOFDSTUK" not in units["art_2"].text and "Slotbepalingen" not in units["art_2"].text
+    assert units["preamble"].text == "Verdrag tussen A en B"
+    assert units["annex_1"].heading == "Formulier"
+    assert (units["annex_1"].page_start, units["annex_1"].page_end) == (4, 5)
+    assert units["final"].page_start == 4
