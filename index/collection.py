@@ -236,6 +236,8 @@ class Collection:
         """Like `upsert_document` for several documents: embeds across documents in batches of
         `batch_size`, then writes them all in ONE transaction (all or nothing)."""
         pending = [(doc, list(chunks)) for doc, chunks in items]
+        if not pending:
+            return 0
         _validate(pending)
         self._refresh()  # refuses a model mismatch before spending time on embeddings
         all_chunks = [chunk for _, chunks in pending for chunk in chunks]

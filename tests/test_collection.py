@@ -21,12 +21,13 @@ import pytest
 
 from index.collection import Collection, recorded_model
 from index.embedders import E5Embedder, Embedder, HashingEmbedder, MiniLMEmbedder, make_embedder
-from index.errors import IndexWriteError, ModelMismatchError
+from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
 from index.types import SearchFilters
 from ingest.types import Chunk, DocumentMeta, Paragraph, ParsedDocument, Point, Unit
 
 REPO = Path(__file__).resolve().parent.parent
 KAZAKHSTAN_EN = REPO / "corpus" / "benelux-kazakhstan-readmission-agreement-2015-en.txt"
+ARMENIA_NL = REPO / "corpus" / "benelux-armenia-readmission-2009-nl.txt"
 
 
 @cache
@@ -124,15 +125,30 @@ def make_chunks(doc: ParsedDocument, *, max_words: int = 120) -> list[Chunk]:
     return chunks
 
 
-def kazakhstan_articles() -> list[tuple[str, str, str]]:
-    """(number, heading, body) of the agreement's 21 articles, cut from the corpus text."""
-    text = KAZAKHSTAN_EN.read_text(encoding="utf-8")
-    agreement = text.split("\nImplementing protocol to the agreement")[0]
-    parts = re.split(r"^Article (\d+)\n(.+)\n", agreement, flags=re.MULTILINE)
+def corpus_articles(path: Path, *, word: str, protocol_marker: str) -> list[tuple[str, str, str]]:
+    """(number, heading, body) of an agreement's articles, cut from a shipped corpus text.
+
+    A deliberately simple cut (not ingest's parser): "<word> N" line, heading line, body, up
+    to the implementing protocol.
+    """
+    agreement = path.read_text(encoding="utf-8").split(protocol_marker)[0]
+    parts = re.split(rf"^{word} (\d+)\n(.+)\n", agreement, flags=re.MULTILINE)
     articles = []
     for i in range(1, len(parts) - 2, 3):
         articles.append((parts[i], parts[i + 1].strip(), parts[i + 2].strip()))
     return articles
+
+
+def kazakhstan_articles() -> list[tuple[str, str, str]]:
+    """The 21 articles of the English Benelux-Kazakhstan agreement."""
+    marker = "\nImplementing protocol to the agreement"
+    return corpus_articles(KAZAKHSTAN_EN, word="Article", protocol_marker=marker)
+
+
+def armenia_articles() -> list[tuple[str, str, str]]:
+    """The 17 articles of the Dutch Benelux-Armenia agreement (Artikel 6 "Termijnen")."""
+    marker = "\nUitvoeringsprotocol bij de Overeenkomst"
+    return corpus_articles(ARMENIA_NL, word="Artikel", protocol_marker=marker)
 
 
 RETURN_ARTICLES = [
@@ -478,6 +494,30 @@ def test_real_model_finds_the_time_limits_article(model: str, tmp_path: Path) ->
         assert transit[0].eid == "art_10"
 
 
+@pytest.mark.slow
+def test_e5_finds_the_dutch_time_limits_article_for_an_english_query(tmp_path: Path) -> None:
+    english = make_document("kazakhstan-en", kazakhstan_articles())
+    dutch = make_document(
+        "armenia-nl",
+        armenia_articles(),
+        language="nl",
+        year=2009,
+        parties=("Belgium", "Luxembourg", "Netherlands", "Armenia"),
+    )
+    assert len(dutch.units) == 17
+    with Collection(tmp_path / "index", embedder=shared_embedder("e5")) as collection:
+        collection.upsert_documents([(english, make_chunks(english)), (dutch, make_chunks(dutch))])
+        query = "how long does the requested party have to answer"
+        hits = collection.search(query, k=3, filters=SearchFilters(languages=("nl",)))
+        assert (hits[0].doc_id, hits[0].eid, hits[0].heading) == (
+            "armenia-nl",
+            "art_6",
+            "Termijnen",
+        )
+        both = collection.search(query, k=5, filters=SearchFilters(parties=("armenia",)))
+        assert {h.doc_id for h in both} == {"armenia-nl"}
+
+
 # ---- model bookkeeping -----------------------------------------------------------------------
 
 
@@ -664,3 +704,23 @@ def test_concurrent_searches_during_writes(hashed: Collection) -> None:
     assert errors == []
     assert hashed.status().documents == 5
     assert hashed.verify() == []
+
+
+def test_a_folder_that_is_not_an_index_is_refused_clearly(tmp_path: Path) -> None:
+    (tmp_path / "meta.sqlite").write_bytes(b"these are minutes of a meeting, not a database" * 20)
+    with pytest.raises(IndexOpenError, match="meta.sqlite: not a readmit index database"):
+        Collection(tmp_path, embedder=HashingEmbedder(dimension=64))
+
+
+def test_an_index_of_another_schema_version_is_refused(tmp_path: Path) -> None:
+    Collection(tmp_path, embedder=HashingEmbedder(dimension=64)).close()
+    with sqlite3.connect(tmp_path / "meta.sqlite") as conn:
+        conn.execute("UPDATE state SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(IndexOpenError, match="schema version 99, this readmit reads 1"):
+        Collection(tmp_path, embedder=HashingEmbedder(dimension=64))
+
+
+def test_an_empty_batch_changes_nothing(hashed: Collection) -> None:
+    generation = hashed.generation()
+    assert hashed.upsert_documents([]) == 0
+    assert hashed.generation() == generation
