@@ -1,0 +1,74 @@
+"""Query expansion with a small multilingual glossary of treaty terms.
+
+There is no translation service offline, and seven in ten documents are Dutch; BM25 alone
+cannot match "costs" to "kosten". The glossary (`glossary_terms.json`, terms taken from the
+corpus itself) maps a concept to its wording in English, Dutch, French and German. A query that
+mentions any wording of a concept is expanded with the other wordings, for lexical search.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from index.lexical import tokenize_query
+
+GLOSSARY_FILE = Path(__file__).with_name("glossary_terms.json")
+
+
+@dataclass(frozen=True)
+class Concept:
+    key: str
+    terms: Mapping[str, tuple[str, ...]]  # language → wordings
+
+    def all_terms(self) -> tuple[str, ...]:
+        return tuple(term for wordings in self.terms.values() for term in wordings)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    concepts: tuple[Concept, ...]
+
+    def expansions(self, query: str) -> list[str]:
+        """Wordings of every concept the query mentions, in all languages (deduplicated).
+
+        A concept matches when all stems of one of its wordings occur among the query's stems,
+        so "time limits" matches "time limit" and "Fristen" matches "Frist".
+        """
+        query_stems = set(tokenize_query(query))
+        extra: list[str] = []
+        for concept in self.concepts:
+            if any(_mentions(query_stems, term) for term in concept.all_terms()):
+                for term in concept.all_terms():
+                    if term not in extra:
+                        extra.append(term)
+        return extra
+
+
+def _mentions(query_stems: set[str], term: str) -> bool:
+    word_stems = _term_word_stems(term)
+    return bool(word_stems) and all(stems & query_stems for stems in word_stems)
+
+
+@lru_cache(maxsize=4096)
+def _term_word_stems(term: str) -> tuple[frozenset[str], ...]:
+    """For each meaningful word of the term, its stems in every language."""
+    per_word = (frozenset(tokenize_query(word)) for word in term.split())
+    return tuple(stems for stems in per_word if stems)
+
+
+@lru_cache(maxsize=2)
+def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
+    """The shipped glossary; an empty one if the data file is absent."""
+    if not path.exists():
+        return Glossary(concepts=())
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    concepts = tuple(
+        Concept(key=key, terms={lang: tuple(words) for lang, words in languages.items()})
+        for key, languages in raw.items()
+        if isinstance(languages, dict)
+    )
+    return Glossary(concepts=concepts)

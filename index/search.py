@@ -1,0 +1,112 @@
+"""Hybrid retrieval: dense (embeddings) and lexical (BM25) results fused, one hit per article.
+
+Reciprocal rank fusion (RRF) combines the two rankings without calibrating their scores. Both
+retrievers apply the filters *before* cutting their candidate lists. Chunks of the same article
+count once: the article's score is its best chunk's, and the hit shows that chunk's passage.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+
+from index.collection import Collection
+from index.glossary import load_glossary
+from index.lexical import LexicalIndex
+from index.types import Hit, SearchFilters
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """How a query is answered; `readmit eval` compares variants of this."""
+
+    dense: bool = True
+    lexical: bool = True
+    expand_query: bool = True  # glossary expansion of the lexical query
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    rrf_k: int = 60
+    candidates: int = 100  # per retriever, before fusion
+    per_article: bool = True  # aggregate chunks to their article
+
+    def describe(self) -> str:
+        parts = []
+        if self.dense:
+            parts.append("dense")
+        if self.lexical:
+            parts.append("bm25" + ("+glossary" if self.expand_query else ""))
+        return " + ".join(parts) + ("" if self.per_article else " (chunks)")
+
+
+class HybridSearcher:
+    """Answers queries over a `Collection` with the configured mix of retrievers."""
+
+    def __init__(self, collection: Collection, *, config: SearchConfig | None = None) -> None:
+        self.collection = collection
+        self.config = config or SearchConfig()
+        self._lexical: LexicalIndex | None = None
+        self._lexical_generation: int | None = None
+        self._lock = threading.Lock()
+
+    def lexical_index(self) -> LexicalIndex:
+        """BM25 over the current chunks, rebuilt when the collection has changed."""
+        generation = self.collection.generation()
+        with self._lock:
+            if self._lexical is None or self._lexical_generation != generation:
+                languages = {d.doc_id: d.language for d in self.collection.list_documents()}
+                ids, texts, langs = [], [], []
+                for chunk_id, doc_id, text in self.collection.iter_chunks():
+                    ids.append(chunk_id)
+                    texts.append(text)
+                    langs.append(languages.get(doc_id, "und"))
+                self._lexical = LexicalIndex(ids, texts, langs)
+                self._lexical_generation = generation
+            return self._lexical
+
+    def search(self, query: str, *, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        config = self.config
+        pool = max(config.candidates, k * 5)
+        rankings: list[tuple[float, list[int]]] = []
+        dense_hits: dict[int, Hit] = {}
+        if config.dense:
+            vector = self.collection.embedder.encode_queries([query])[0]
+            hits = self.collection.search_vectors(vector, k=pool, filters=filters)
+            dense_hits = {h.chunk_id: h for h in hits}
+            rankings.append((config.dense_weight, [h.chunk_id for h in hits]))
+        if config.lexical:
+            allowed = (
+                None
+                if filters is None or filters.is_empty
+                else self.collection.allowed_chunk_ids(filters)
+            )
+            extra = load_glossary().expansions(query) if config.expand_query else []
+            lexical = self.lexical_index().search(query, k=pool, allowed=allowed, extra_terms=extra)
+            rankings.append((config.lexical_weight, [h.chunk_id for h in lexical]))
+        fused = _reciprocal_rank_fusion(rankings, rrf_k=config.rrf_k)
+        ordered = sorted(fused, key=lambda cid: -fused[cid])
+        missing = [cid for cid in ordered if cid not in dense_hits]
+        known = {**dense_hits, **{h.chunk_id: h for h in self.collection.hits_for_chunks(missing)}}
+        results: list[Hit] = []
+        seen_articles: set[tuple[str, str]] = set()
+        for chunk_id in ordered:
+            hit = known.get(chunk_id)
+            if hit is None:
+                continue
+            article_key = (hit.doc_id, hit.eid)
+            if config.per_article and article_key in seen_articles:
+                continue
+            seen_articles.add(article_key)
+            results.append(replace(hit, rank=len(results) + 1, score=fused[chunk_id]))
+            if len(results) == k:
+                break
+        return results
+
+
+def _reciprocal_rank_fusion(
+    rankings: list[tuple[float, list[int]]], *, rrf_k: int
+) -> dict[int, float]:
+    scores: dict[int, float] = {}
+    for weight, ranked in rankings:
+        for position, chunk_id in enumerate(ranked):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (rrf_k + position + 1)
+    return scores

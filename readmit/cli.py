@@ -1,0 +1,266 @@
+"""The `readmit` command for maintainers: thin click commands over `KnowledgeBase`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from index.errors import IndexLayerError
+from index.types import Hit, SearchFilters
+from readmit.config import INDEX_ENV, MODEL_ENV, default_index_dir
+from readmit.service import IngestReport, KnowledgeBase
+
+# Progress and messages go to stderr so that `--json` output on stdout stays one clean object.
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _knowledge_base(ctx: click.Context) -> KnowledgeBase:
+    obj = ctx.ensure_object(dict)
+    if "kb" not in obj:
+        obj["kb"] = KnowledgeBase(obj["index"], model=obj["model"])
+    kb: KnowledgeBase = obj["kb"]
+    return kb
+
+
+class _ReadmitGroup(click.Group):
+    """Turns the library's deliberate errors into a message and exit code 2, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except IndexLayerError as error:
+            err.print(f"error: {error}", highlight=False)
+            ctx.exit(2)
+
+
+@click.group(cls=_ReadmitGroup)
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path),
+    envvar=INDEX_ENV,
+    default=None,
+    help=f"Index folder (env {INDEX_ENV}; default .readmit/index).",
+)
+@click.option(
+    "--model",
+    type=click.Choice(["e5", "minilm", "hashing"]),
+    envvar=MODEL_ENV,
+    default=None,
+    help=f"Embedding model (env {MODEL_ENV}; default: the index's own, else e5).",
+)
+@click.pass_context
+def main(ctx: click.Context, index_dir: Path | None, model: str | None) -> None:
+    """Readmit: search and draft readmission agreements."""
+    ctx.ensure_object(dict)
+    ctx.obj["index"] = index_dir or default_index_dir()
+    # Without --model, an existing index is searched with the model that built it.
+    ctx.obj["model"] = model or os.environ.get(MODEL_ENV) or None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--password",
+    "passwords",
+    multiple=True,
+    metavar="FILE=PASSWORD",
+    help="Password for an encrypted PDF (repeatable).",
+)
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], passwords: tuple[str, ...]) -> None:
+    """Index documents (default: corpus/). Only new or changed files are embedded."""
+    kb = _knowledge_base(ctx)
+    targets = list(paths) or [Path("corpus")]
+    files, _ = kb.plan(targets)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[current]}"),
+        console=err,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("Indexing", total=len(files), current="")
+
+        def advance(path: Path, outcome: str) -> None:
+            progress.update(task, advance=1, current=f"{path.name}: {outcome}")
+
+        report = kb.ingest(targets, passwords=_parse_passwords(passwords), on_file=advance)
+    _print_ingest_summary(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _parse_passwords(pairs: tuple[str, ...]) -> dict[str, str]:
+    parsed: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, secret = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(
+                f"expected FILE=PASSWORD, got {pair!r}", param_hint="--password"
+            )
+        parsed[Path(name).name] = secret
+    return parsed
+
+
+def _print_ingest_summary(report: IngestReport) -> None:
+    err.print(
+        f"{len(report.indexed)} indexed, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed, {len(report.failed)} failed; "
+        f"{report.chunks_embedded} chunks embedded."
+    )
+    for doc_id in report.removed:
+        err.print(f"removed: {doc_id}")
+    for path, reason in report.failed:
+        err.print(f"[red]failed[/red]: {path}: {reason}", highlight=False)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-k", "k", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object (one per line with --queries)."
+)
+@click.option(
+    "--queries",
+    "queries_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Many queries in one process: one per line, or JSONL with a 'query' field.",
+)
+@click.option("--doc", "doc_ids", multiple=True, help="Only these documents (doc ids).")
+@click.option(
+    "--lang", "languages", multiple=True, help="Only documents in these languages (en, nl, fr, de)."
+)
+@click.option(
+    "--part",
+    "parts",
+    multiple=True,
+    type=click.Choice(["preamble", "agreement", "protocol", "annex", "final"]),
+)
+@click.option(
+    "--type", "instrument_types", multiple=True, help="Instrument type, e.g. 'bilateral agreement'."
+)
+@click.option(
+    "--party", "parties", multiple=True, help="Only agreements with this party (e.g. Kazakhstan)."
+)
+@click.option("--year-from", type=int, default=None)
+@click.option("--year-to", type=int, default=None)
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: str | None,
+    k: int,
+    as_json: bool,
+    queries_file: TextIO | None,
+    doc_ids: tuple[str, ...],
+    languages: tuple[str, ...],
+    parts: tuple[str, ...],
+    instrument_types: tuple[str, ...],
+    parties: tuple[str, ...],
+    year_from: int | None,
+    year_to: int | None,
+) -> None:
+    """Search the indexed clauses."""
+    if (query is None) == (queries_file is None):
+        raise click.UsageError("give either a QUERY or --queries FILE")
+    filters = SearchFilters(
+        doc_ids=doc_ids,
+        languages=languages,
+        parts=parts,
+        instrument_types=instrument_types,
+        parties=parties,
+        year_from=year_from,
+        year_to=year_to,
+    )
+    kb = _knowledge_base(ctx)
+    queries = [query] if queries_file is None else _read_queries(queries_file)
+    for text in queries:
+        hits = kb.search(text, k=k, filters=filters)
+        if as_json:
+            click.echo(
+                json.dumps({"query": text, "hits": [h.to_json() for h in hits]}, ensure_ascii=False)
+            )
+        else:
+            _print_hits(text, hits)
+
+
+def _read_queries(handle: TextIO) -> list[str]:
+    queries: list[str] = []
+    for line in handle:
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            queries.append(str(json.loads(line)["query"]))
+        else:
+            queries.append(line)
+    return queries
+
+
+def _print_hits(query: str, hits: list[Hit]) -> None:
+    out = Console()
+    table = Table(title=f"Results for: {query}", show_lines=True)
+    for column in ("#", "score", "document", "article", "pages", "lang", "passage"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        article = " ".join(x for x in (hit.part, hit.article or hit.eid, hit.heading or "") if x)
+        pages = "" if hit.page_start is None else f"{hit.page_start}-{hit.page_end}"
+        passage = hit.text if len(hit.text) <= 300 else hit.text[:300] + "…"
+        table.add_row(
+            str(hit.rank), f"{hit.score:.3f}", hit.doc_id, article, pages, hit.language, passage
+        )
+    out.print(table)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Documents, chunks, model, when indexed and failed files."""
+    report = _knowledge_base(ctx).status()
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "documents": report.documents,
+                    "units": report.units,
+                    "chunks": report.chunks,
+                    "model": report.model,
+                    "dimension": report.dimension,
+                    "indexed_at": report.indexed_at,
+                    "failures": [{"file": f, "reason": r} for f, r in report.failures],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo(f"index:      {ctx.obj['index']}")
+    click.echo(f"model:      {report.model} ({report.dimension}-d)")
+    click.echo(f"documents:  {report.documents}")
+    click.echo(f"units:      {report.units}")
+    click.echo(f"chunks:     {report.chunks}")
+    click.echo(f"indexed at: {report.indexed_at}")
+    click.echo(f"failed files: {len(report.failures)}")
+    for path, reason in report.failures:
+        click.echo(f"  {path}: {reason}")
+
+
+@main.command()
+@click.argument("doc_id")
+@click.pass_context
+def remove(ctx: click.Context, doc_id: str) -> None:
+    """Remove a document from the index."""
+    if not _knowledge_base(ctx).remove(doc_id):
+        err.print(f"no such document: {doc_id}")
+        sys.exit(1)
+    click.echo(f"removed {doc_id}")

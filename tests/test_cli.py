@@ -1,0 +1,205 @@
+"""The `readmit` command end to end: exit codes, output, the JSON contract, files on disk."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from readmit.cli import main
+from tests.conftest import copy_documents
+
+SMALL = [
+    "benelux-kazakhstan-readmission-agreement-2015-en",
+    "benelux-switzerland-readmission-2003-nl",  # shipped as a PDF
+    "un-refugee-protocol-1967-en",
+]
+HIT_KEYS = {
+    "rank",
+    "score",
+    "doc_id",
+    "title",
+    "part",
+    "article",
+    "heading",
+    "eid",
+    "page_start",
+    "page_end",
+    "language",
+    "text",
+}
+
+
+def run(*args: str) -> object:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result
+
+
+@pytest.fixture()
+def small_corpus(tmp_path: Path) -> Path:
+    return copy_documents(tmp_path / "corpus", SMALL)
+
+
+def test_ingest_is_incremental_and_replaces_changed_documents(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    index = str(tmp_path / "index")
+    first = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    assert first.exit_code == 0, first.output
+    assert "3 indexed, 0 unchanged, 0 removed, 0 failed" in first.stderr
+
+    again = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    assert again.exit_code == 0
+    assert "0 indexed, 3 unchanged, 0 removed, 0 failed; 0 chunks embedded" in again.stderr
+
+    protocol = small_corpus / "un-refugee-protocol-1967-en.txt"
+    protocol.write_text(
+        protocol.read_text(encoding="utf-8").replace("refugee", "zanzibarian-refugee"),
+        encoding="utf-8",
+    )
+    changed = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    assert "1 indexed, 2 unchanged" in changed.stderr
+    found = run(
+        "--index",
+        index,
+        "--model",
+        "hashing",
+        "search",
+        "zanzibarian-refugee",
+        "--doc",
+        "un-refugee-protocol-1967-en",
+        "-k",
+        "50",
+        "--json",
+    )
+    texts = [hit["text"] for hit in json.loads(found.stdout)["hits"]]
+    # Every chunk of the document comes from the new text: no old wording is left over.
+    assert texts and all("refugee" not in t.replace("zanzibarian-refugee", "") for t in texts)
+    assert any("zanzibarian-refugee" in t for t in texts)
+
+    protocol.unlink()
+    gone = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    assert "1 removed" in gone.stderr
+    status = json.loads(run("--index", index, "--model", "hashing", "status", "--json").stdout)
+    assert status["documents"] == 2
+
+
+def test_bad_files_are_reported_and_the_rest_is_indexed(tmp_path: Path, small_corpus: Path) -> None:
+    (small_corpus / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<>> garbage")
+    (small_corpus / "empty.txt").write_bytes(b"")
+    odd = tmp_path / "minutes.docx"
+    odd.write_bytes(b"PK\x03\x04 not really")
+    index = str(tmp_path / "index")
+    result = run("--index", index, "--model", "hashing", "ingest", str(small_corpus), str(odd))
+    assert result.exit_code == 1
+    assert "3 indexed" in result.stderr and "3 failed" in result.stderr
+    assert re.search(r"broken\.pdf: .+", result.stderr)
+    assert re.search(r"empty\.txt: .+", result.stderr)
+    assert "unsupported file type" in result.stderr
+    status = json.loads(run("--index", index, "--model", "hashing", "status", "--json").stdout)
+    assert status["documents"] == 3
+    assert {Path(f["file"]).name for f in status["failures"]} == {
+        "broken.pdf",
+        "empty.txt",
+        "minutes.docx",
+    }
+    assert all(f["reason"] for f in status["failures"])
+
+
+def test_remove_and_unknown_document(tmp_path: Path, small_corpus: Path) -> None:
+    index = str(tmp_path / "index")
+    run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    removed = run("--index", index, "--model", "hashing", "remove", "un-refugee-protocol-1967-en")
+    assert removed.exit_code == 0 and "removed" in removed.stdout
+    missing = run("--index", index, "--model", "hashing", "remove", "no-such-doc")
+    assert missing.exit_code == 1 and "no such document" in missing.stderr
+
+
+def test_search_json_contract_on_the_real_corpus(corpus_index: Path) -> None:
+    result = run(
+        "--index",
+        str(corpus_index),
+        "search",
+        "how long may the requested state take to answer a readmission request?",
+        "-k",
+        "10",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)  # exactly one JSON object on stdout
+    assert set(payload) == {"query", "hits"}
+    hits = payload["hits"]
+    assert len(hits) == 10
+    assert [h["rank"] for h in hits] == list(range(1, 11))
+    assert all(set(h) == HIT_KEYS for h in hits)
+    assert all(h["part"] in {"preamble", "agreement", "protocol", "annex", "final"} for h in hits)
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    headings = " ".join((h["heading"] or "") for h in hits[:5]).lower()
+    assert re.search(r"time limit|termijn|délai|frist", headings), headings
+
+
+def test_search_many_queries_in_one_process(tmp_path: Path, corpus_index: Path) -> None:
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        json.dumps({"id": "a", "query": "costs of transfer"})
+        + "\n"
+        + json.dumps({"id": "b", "query": "kosten van doorgeleiding"})
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "--index", str(corpus_index), "search", "--queries", str(queries), "-k", "3", "--json"
+    )
+    lines = result.stdout.strip().splitlines()
+    assert [json.loads(line)["query"] for line in lines] == [
+        "costs of transfer",
+        "kosten van doorgeleiding",
+    ]
+    assert all(len(json.loads(line)["hits"]) == 3 for line in lines)
+
+
+def test_search_filters_apply_inside_retrieval(corpus_index: Path) -> None:
+    result = run(
+        "--index",
+        str(corpus_index),
+        "search",
+        "refugee definition",
+        "--lang",
+        "de",
+        "--part",
+        "agreement",
+        "-k",
+        "5",
+        "--json",
+    )
+    hits = json.loads(result.stdout)["hits"]
+    assert hits and all(h["language"] == "de" and h["part"] == "agreement" for h in hits)
+
+
+def test_status_reports_the_real_index(corpus_index: Path) -> None:
+    result = run("--index", str(corpus_index), "status")
+    assert result.exit_code == 0
+    assert re.search(r"documents:\s+42", result.stdout)
+    assert "failed files: 0" in result.stdout
+
+
+def test_readable_table_without_json(corpus_index: Path) -> None:
+    result = run("--index", str(corpus_index), "search", "transit escort", "-k", "3")
+    assert result.exit_code == 0
+    assert "Results for: transit escort" in result.stdout
+
+
+def test_a_different_model_is_refused_with_a_clear_message(
+    tmp_path: Path, small_corpus: Path
+) -> None:
+    index = str(tmp_path / "index")
+    run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    result = CliRunner().invoke(
+        main, ["--index", index, "--model", "minilm", "search", "costs", "--json"]
+    )
+    assert result.exit_code == 2
+    assert "built with" in result.stderr
