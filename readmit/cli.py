@@ -183,7 +183,7 @@ def search(
         year_to=year_to,
     )
     kb = _knowledge_base(ctx)
-    queries = [query] if queries_file is None else _read_queries(queries_file)
+    queries = _read_queries(queries_file) if queries_file is not None else [query or ""]
     for text in queries:
         hits = kb.search(text, k=k, filters=filters)
         if as_json:
