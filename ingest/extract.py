@@ -18,6 +18,7 @@ from typing import Any
 
 from pypdf import PasswordType, PdfReader
 
+from ingest.ocr import OcrEngine, OcrError, find_ocr, unavailable_reason
 from ingest.types import Line
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -35,10 +36,14 @@ class ExtractionError(Exception):
 
 @dataclass(frozen=True)
 class ExtractedText:
-    """The lines of a document; `page_count` is None for plain text."""
+    """The lines of a document; `page_count` is None for plain text.
+
+    `ocr_pages` lists the pages whose text was recognised by OCR (no text layer).
+    """
 
     lines: tuple[Line, ...]
     page_count: int | None
+    ocr_pages: tuple[int, ...] = ()
 
 
 def extract_lines(
@@ -47,8 +52,14 @@ def extract_lines(
     password: str | None = None,
     max_pages: int = 2000,
     max_bytes: int = 200_000_000,
+    language: str | None = None,
+    max_ocr_pages: int = 300,
 ) -> ExtractedText:
-    """Extract the text of `path` as lines; raises ExtractionError for unusable files."""
+    """Extract the text of `path` as lines; raises ExtractionError for unusable files.
+
+    PDF pages without a text layer are read by OCR (in `language`, "nl"/"en"/...) when
+    Tesseract is installed; otherwise the file fails with "needs OCR".
+    """
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES and suffix != PDF_SUFFIX:
         raise ExtractionError(path, f"unsupported file type {suffix or '(no extension)'}")
@@ -61,7 +72,13 @@ def extract_lines(
     if size > max_bytes:
         raise ExtractionError(path, f"file too large: {size} bytes exceeds max_bytes={max_bytes}")
     if suffix == PDF_SUFFIX:
-        return _extract_pdf(path, password=password, max_pages=max_pages)
+        return _extract_pdf(
+            path,
+            password=password,
+            max_pages=max_pages,
+            language=language,
+            max_ocr_pages=max_ocr_pages,
+        )
     text = _decode_text(path, path.read_bytes())
     if suffix == ".md":
         text = _strip_markdown(text)
@@ -83,6 +100,17 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 def _decode_text(path: Path, data: bytes) -> str:
     if data.startswith(b"%PDF-"):
         raise ExtractionError(path, "binary file named like text: it is a PDF")
+    # Windows "Unicode" text is UTF-16 with a byte-order mark (and full of NUL bytes).
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise ExtractionError(
+                path, f"broken UTF-16 text (byte {error.start}): save it as UTF-8"
+            ) from error
+    kind = _sniff(data)
+    if kind is not None:
+        raise ExtractionError(path, f"binary file named like text: {kind}")
     if b"\x00" in data:
         raise ExtractionError(path, "binary file named like text (contains NUL bytes)")
     try:
@@ -97,7 +125,35 @@ def _decode_text(path: Path, data: bytes) -> str:
             continue
         if _plausible_text(text):
             return text
-    raise ExtractionError(path, "binary file named like text (not UTF-8, not plausible cp1252)")
+    raise ExtractionError(
+        path,
+        "text in an unknown encoding (not UTF-8, UTF-16 or Windows-1252): save it as UTF-8",
+    )
+
+
+# Magic numbers of what arrives by e-mail instead of a document.
+_MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive or Office file (.docx/.odt): export it as PDF"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.xls): export it as PDF"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"{\\rtf", "an RTF document: export it as PDF"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+
+def _sniff(data: bytes) -> str | None:
+    """What a non-document file is, from its first bytes; None when it may be text."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page (a failed download?)"
+    return None
 
 
 def _plausible_text(text: str) -> bool:
@@ -135,13 +191,23 @@ class _RawLine:
     bold: bool
 
 
-def _extract_pdf(path: Path, *, password: str | None, max_pages: int) -> ExtractedText:
+def _extract_pdf(
+    path: Path,
+    *,
+    password: str | None,
+    max_pages: int,
+    language: str | None,
+    max_ocr_pages: int,
+) -> ExtractedText:
     with path.open("rb") as handle:
         head = handle.read(1024)
         handle.seek(max(0, path.stat().st_size - 2048))
         tail = handle.read()
     if b"%PDF-" not in head:
-        raise ExtractionError(path, f"not a PDF (bad header {head[:8]!r})")
+        kind = _sniff(head)
+        if kind is None:
+            kind = "plain text" if _looks_like_text(head) else f"bad header {head[:8]!r}"
+        raise ExtractionError(path, f"not a PDF: {kind}")
     if b"%%EOF" not in tail:
         raise ExtractionError(path, "corrupt or truncated PDF (no %%EOF end marker)")
     # pypdf raises many exception types on damaged files; none may escape this function.
@@ -165,13 +231,122 @@ def _extract_pdf(path: Path, *, password: str | None, max_pages: int) -> Extract
             raise ExtractionError(
                 path, f"corrupt PDF: cannot read page {number} ({_describe(error)})"
             ) from error
-    if not any(line.text.strip() for page in pages for line in page):
-        raise ExtractionError(path, "no text layer (scanned?): needs OCR")
+    scanned = _pages_to_ocr(reader, pages)
+    if scanned:
+        _ocr_pages(
+            path,
+            reader,
+            pages,
+            scanned,
+            password=password,
+            language=language,
+            max_ocr_pages=max_ocr_pages,
+        )
     body = _drop_running_lines(pages)
     # Scans often carry a stray word or a page label as text; that is not a text layer.
     if sum(char.isalnum() for line in body for char in line.text) < 10 * page_count:
+        if scanned:
+            raise ExtractionError(
+                path, f"scanned PDF: OCR found no usable text on {_describe_pages(scanned)}"
+            )
         raise ExtractionError(path, "no usable text layer (scanned?): needs OCR")
-    return ExtractedText(lines=tuple(_reflow(body)), page_count=page_count)
+    return ExtractedText(
+        lines=tuple(_reflow(body)), page_count=page_count, ocr_pages=tuple(scanned)
+    )
+
+
+# --------------------------------------------------------------------------- OCR fallback
+
+# A page with fewer letters and digits than this has no text layer worth the name.
+MIN_PAGE_CHARS = 10
+
+
+def _pages_to_ocr(reader: PdfReader, pages: list[list[_RawLine]]) -> list[int]:
+    """Pages (1-based) without a text layer that show an image, i.e. scanned pages.
+
+    A textless page without images is blank and left alone, unless no page of the document
+    has text: then its text may be drawn as outlines, which only rendering + OCR can read.
+    """
+    textless = [
+        number
+        for number, lines in enumerate(pages, start=1)
+        if sum(char.isalnum() for line in lines for char in line.text) < MIN_PAGE_CHARS
+    ]
+    if len(textless) == len(pages):
+        return textless
+    return [number for number in textless if _shows_images(reader, number)]
+
+
+def _shows_images(reader: PdfReader, number: int) -> bool:
+    try:
+        return len(reader.pages[number - 1].images) > 0
+    except Exception:  # odd resources: let OCR look rather than lose a page silently
+        return True
+
+
+def _ocr_pages(
+    path: Path,
+    reader: PdfReader,
+    pages: list[list[_RawLine]],
+    scanned: list[int],
+    *,
+    password: str | None,
+    language: str | None,
+    max_ocr_pages: int,
+) -> None:
+    """Replace the (empty) lines of the `scanned` pages with what OCR reads on them."""
+    engine: OcrEngine | None = find_ocr()
+    if engine is None:
+        raise ExtractionError(
+            path,
+            f"no text layer on {_describe_pages(scanned)} (scanned?): needs OCR; "
+            f"{unavailable_reason()}",
+        )
+    if len(scanned) > max_ocr_pages:
+        raise ExtractionError(
+            path,
+            f"too many scanned pages to OCR: {len(scanned)} exceeds max_ocr_pages={max_ocr_pages}",
+        )
+    for number in scanned:
+        try:
+            page = reader.pages[number - 1]
+            box = page.cropbox
+            width, height = float(box.width), float(box.height)
+            if page.rotation % 180 == 90:
+                width, height = height, width  # pdftoppm renders the page as displayed
+        except Exception as error:
+            raise ExtractionError(
+                path, f"corrupt PDF: cannot size page {number} ({_describe(error)})"
+            ) from error
+        try:
+            recognised = engine.read_page(
+                path, number, width=width, height=height, language=language, password=password
+            )
+        except OcrError as error:
+            raise ExtractionError(path, f"OCR failed: {error.reason}") from error
+        pages[number - 1] = [
+            _RawLine(
+                text=line.text.translate(LIGATURES),
+                page=number,
+                x=line.x,
+                y=line.y,
+                size=line.size,
+                bold=False,
+            )
+            for line in recognised
+        ]
+
+
+def _describe_pages(numbers: list[int]) -> str:
+    """Page numbers for a message: "page 3", "pages 1-6", "pages 1, 3, 5-7"."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs]
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(parts)
 
 
 def raw_page_texts(path: Path, *, password: str | None = None) -> tuple[str, ...]:
@@ -187,6 +362,13 @@ def raw_page_texts(path: Path, *, password: str | None = None) -> tuple[str, ...
         raise
     except Exception as error:
         raise ExtractionError(path, f"corrupt or truncated PDF ({_describe(error)})") from error
+
+
+def _looks_like_text(data: bytes) -> bool:
+    try:
+        return _plausible_text(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return False
 
 
 def _describe(error: Exception) -> str:

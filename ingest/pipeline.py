@@ -80,7 +80,9 @@ def parse_document(path: Path, *, password: str | None = None) -> ParsedDocument
     """Extract, read the metadata of and parse one file; raise IngestError on any failure."""
     try:
         meta = load_meta(path)
-        extracted = extract_lines(path, password=password or sidecar_password(path))
+        extracted = extract_lines(
+            path, password=password or sidecar_password(path), language=meta.language
+        )
     except (ExtractionError, MetadataError) as error:
         raise IngestError(path, _reason(error)) from error
     except OSError as error:
@@ -95,6 +97,7 @@ def parse_document(path: Path, *, password: str | None = None) -> ParsedDocument
         source_path=str(path),
         has_pages=extracted.page_count is not None,
         page_count=extracted.page_count,
+        ocr_pages=extracted.ocr_pages,
     )
 
 

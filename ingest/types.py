@@ -110,6 +110,7 @@ class ParsedDocument:
     source_path: str
     has_pages: bool = False
     page_count: int | None = None
+    ocr_pages: tuple[int, ...] = ()  # pages whose text came from OCR (scanned, no text layer)
 
     @property
     def doc_id(self) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from index.collection import Collection, recorded_model
 from index.embedders import Embedder, make_embedder
+from index.lock import writer_lock
 from index.search import HybridSearcher, SearchConfig
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
@@ -101,8 +102,19 @@ class KnowledgeBase:
 
         Unchanged files (same content hash) are not parsed or embedded again. A file that
         fails is recorded with its reason and the rest go on; the previous version of a
-        failing document stays searchable.
+        failing document stays searchable. The index's writer lock is held for the whole run:
+        a second writer fails at once with IndexBusyError.
         """
+        with writer_lock(self.index_dir):
+            return self._ingest_locked(paths, passwords=passwords, on_file=on_file)
+
+    def _ingest_locked(
+        self,
+        paths: Sequence[Path],
+        *,
+        passwords: dict[str, str] | None,
+        on_file: ProgressCallback | None,
+    ) -> IngestReport:
         files, problems = discover(paths)
         tally = _Tally(failed=[(p.path, p.reason) for p in problems])
         known = self.collection.document_hashes()
@@ -175,7 +187,8 @@ class KnowledgeBase:
         return self.searcher.search(query, k=k, filters=filters)
 
     def remove(self, doc_id: str) -> bool:
-        return self.collection.remove_document(doc_id)
+        with writer_lock(self.index_dir):
+            return self.collection.remove_document(doc_id)
 
     def status(self) -> IndexStatus:
         return self.collection.status()

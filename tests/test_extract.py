@@ -215,7 +215,9 @@ def test_encrypted_pdf_needs_its_password() -> None:
     assert result.lines[0].text.startswith("Lorem ipsum dolor sit amet")
 
 
-def test_image_only_pdf_needs_ocr() -> None:
+def test_image_only_pdf_needs_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As on a machine without Tesseract (with it, see tests/test_reliability_ocr.py).
+    monkeypatch.setenv("READMIT_OCR", "off")
     with pytest.raises(ExtractionError, match="needs OCR") as raised:
         extract_lines(SAMPLES / "imagemagick-images.pdf")
     assert raised.value.path == SAMPLES / "imagemagick-images.pdf"
