@@ -25,8 +25,15 @@ import numpy as np
 
 from index import store
 from index.embedders import Embedder, embedder_key
-from index.errors import IndexWriteError, ModelMismatchError, VectorCacheError
-from index.manifest import Manifest, read_manifest, runtime_versions, utc_now, write_manifest
+from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError, VectorCacheError
+from index.manifest import (
+    MANIFEST_FILE,
+    Manifest,
+    read_manifest,
+    runtime_versions,
+    utc_now,
+    write_manifest,
+)
 from index.types import ChunkText, DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from index.vectors import VECTORS_FILE, VectorIndex
 from ingest.types import Chunk, ParsedDocument
@@ -63,6 +70,7 @@ class Collection:
         self._lock = threading.RLock()
         self._vectors: VectorIndex | None = None
         self._loaded_generation: int | None = None
+        self._check_database()
         self._claim_model()
         self._refresh()
 
@@ -77,6 +85,25 @@ class Collection:
 
     def close(self) -> None:
         self._store.close()
+
+    # ---- integrity -------------------------------------------------------------------------
+
+    def _check_database(self) -> None:
+        """Refuse a damaged meta.sqlite with a clear message instead of failing mid-search."""
+        problems = self._database_problems()
+        if problems:
+            raise IndexOpenError(
+                f"{self.path / store.DB_FILE} is damaged ({'; '.join(problems[:3])}): "
+                "restore it from a backup or re-index into a new folder"
+            )
+
+    def _database_problems(self) -> list[str]:
+        try:
+            with self._store.read() as conn:
+                rows = conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as error:
+            return [str(error)]
+        return [str(row[0]) for row in rows if row[0] != "ok"]
 
     # ---- model bookkeeping -----------------------------------------------------------------
 
@@ -173,7 +200,13 @@ class Collection:
                     return
                 except VectorCacheError as error:
                     reason = str(error)
-        log.info("rebuilding %s from SQLite: %s", self.path / VECTORS_FILE, reason)
+        if manifest is None and (self.path / MANIFEST_FILE).exists():
+            reason = f"{MANIFEST_FILE} is unreadable"
+        if reason == "no manifest" or reason.startswith("cache is generation"):
+            # Normal: a new index, or another process committed and has not saved the cache yet.
+            log.info("rebuilding %s from SQLite: %s", self.path / VECTORS_FILE, reason)
+        else:
+            log.warning("index cache refused: %s; rebuilding it from %s", reason, store.DB_FILE)
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -188,6 +221,7 @@ class Collection:
         """Write vectors.faiss then manifest.json for the loaded generation, if still current."""
         assert self._vectors is not None
         with self._file_lock():
+            _remove_orphaned_temp_files(self.path)
             on_disk = read_manifest(self.path)
             generation = self._loaded_generation or 0
             if on_disk is not None and on_disk.generation > generation:
@@ -453,6 +487,11 @@ class Collection:
             current = store.generation(conn)
             documents, units, chunks = store.counts(conn)
             problems = store.orphan_problems(conn)
+            problems += [
+                f"meta.sqlite: {row[0]}"
+                for row in conn.execute("PRAGMA quick_check").fetchall()
+                if row[0] != "ok"
+            ]
             bad = store.bad_vector_blobs(conn, dimension)
             problems += [f"chunk {cid} has a vector of the wrong size" for cid in bad]
             ids, matrix = store.all_vectors(conn, dimension) if not bad else (None, None)
@@ -491,6 +530,16 @@ class Collection:
                 if self._vectors is not None and self._loaded_generation == current:
                     problems += _compare_vectors("in-memory index", self._vectors, ids, matrix)
         return problems
+
+
+def _remove_orphaned_temp_files(folder: Path) -> None:
+    """Temp files of cache/manifest writes that a killed process left behind.
+
+    Called under the file lock, so no live writer is in the middle of writing one.
+    """
+    for name in (VECTORS_FILE, MANIFEST_FILE):
+        for leftover in folder.glob(f".{name}.*.tmp"):
+            leftover.unlink(missing_ok=True)
 
 
 def _compare_vectors(
