@@ -153,10 +153,11 @@ class Collection:
     # ---- the FAISS cache -------------------------------------------------------------------
 
     @contextmanager
-    def _file_lock(self) -> Iterator[None]:
-        """Serialise writers of vectors.faiss + manifest.json across processes."""
+    def _file_lock(self, *, shared: bool = False) -> Iterator[None]:
+        """Across processes: writers of vectors.faiss + manifest.json take it exclusively, readers
+        of the pair shared, so that nobody pairs an old manifest with a new cache file."""
         with open(self.path / LOCK_FILE, "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
             try:
                 yield
             finally:
@@ -174,40 +175,44 @@ class Collection:
             return self._vectors
 
     def _load_or_rebuild(self) -> None:
-        dimension = self.embedder.dimension
-        manifest = read_manifest(self.path)
-        with self._store.read() as conn:
-            current = store.generation(conn)
-            model = store.get_state(conn, "model")
-        reason = "no manifest"
-        if manifest is not None:
-            if manifest.generation != current:
-                reason = f"cache is generation {manifest.generation}, database is {current}"
-            elif manifest.model != model or manifest.dimension != dimension:
-                reason = f"cache was built for {manifest.model}"
-            else:
-                try:
-                    loaded = VectorIndex.load(
-                        self.path / VECTORS_FILE,
-                        expected_sha256=manifest.vectors_sha256,
-                        dimension=dimension,
-                    )
-                    if loaded.ntotal != manifest.chunks:
-                        raise VectorCacheError(
-                            f"cache holds {loaded.ntotal} vectors, manifest says {manifest.chunks}"
-                        )
-                    self._vectors, self._loaded_generation = loaded, current
-                    return
-                except VectorCacheError as error:
-                    reason = str(error)
-        if manifest is None and (self.path / MANIFEST_FILE).exists():
-            reason = f"{MANIFEST_FILE} is unreadable"
+        with self._file_lock(shared=True):
+            reason = self._load_cache()
+        if reason is None:
+            return
         if reason == "no manifest" or reason.startswith("cache is generation"):
             # Normal: a new index, or another process committed and has not saved the cache yet.
             log.info("rebuilding %s from SQLite: %s", self.path / VECTORS_FILE, reason)
         else:
             log.warning("index cache refused: %s; rebuilding it from %s", reason, store.DB_FILE)
-        self._rebuild()
+        self._rebuild()  # outside the shared lock: _persist takes the exclusive one
+
+    def _load_cache(self) -> str | None:
+        """Load vectors.faiss if the manifest vouches for it at the current generation; else
+        return why not."""
+        dimension = self.embedder.dimension
+        manifest = read_manifest(self.path)
+        with self._store.read() as conn:
+            current = store.generation(conn)
+            model = store.get_state(conn, "model")
+        if manifest is None:
+            exists = (self.path / MANIFEST_FILE).exists()
+            return f"{MANIFEST_FILE} is unreadable" if exists else "no manifest"
+        if manifest.generation != current:
+            return f"cache is generation {manifest.generation}, database is {current}"
+        if manifest.model != model or manifest.dimension != dimension:
+            return f"cache was built for {manifest.model}"
+        try:
+            loaded = VectorIndex.load(
+                self.path / VECTORS_FILE,
+                expected_sha256=manifest.vectors_sha256,
+                dimension=dimension,
+            )
+        except VectorCacheError as error:
+            return str(error)
+        if loaded.ntotal != manifest.chunks:
+            return f"cache holds {loaded.ntotal} vectors, manifest says {manifest.chunks}"
+        self._vectors, self._loaded_generation = loaded, current
+        return None
 
     def _rebuild(self) -> None:
         with self._store.read() as conn:  # one snapshot: vectors and generation agree

@@ -67,11 +67,9 @@ class HybridSearcher:
         config = self.config
         pool = max(config.candidates, k * 5)
         rankings: list[tuple[float, list[int]]] = []
-        dense_hits: dict[int, Hit] = {}
         if config.dense:
             vector = self.collection.embedder.encode_queries([query])[0]
             hits = self.collection.search_vectors(vector, k=pool, filters=filters)
-            dense_hits = {h.chunk_id: h for h in hits}
             rankings.append((config.dense_weight, [h.chunk_id for h in hits]))
         if config.lexical:
             allowed = (
@@ -84,8 +82,9 @@ class HybridSearcher:
             rankings.append((config.lexical_weight, [h.chunk_id for h in lexical]))
         fused = _reciprocal_rank_fusion(rankings, rrf_k=config.rrf_k)
         ordered = sorted(fused, key=lambda cid: -fused[cid])
-        missing = [cid for cid in ordered if cid not in dense_hits]
-        known = {**dense_hits, **{h.chunk_id: h for h in self.collection.hits_for_chunks(missing)}}
+        # Every hit from ONE read snapshot: while a re-index runs, the dense and lexical rankings
+        # may come from different generations, but the texts shown must not mix versions.
+        known = {h.chunk_id: h for h in self.collection.hits_for_chunks(ordered)}
         results: list[Hit] = []
         seen_articles: set[tuple[str, str]] = set()
         for chunk_id in ordered:
