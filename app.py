@@ -1,0 +1,68 @@
+"""Readmit — the drafting workbench (Streamlit). Run: `streamlit run app.py`.
+
+Thin on purpose: it opens the services once per process and hands each page to its module in
+`readmit/ui/`. The index is `$READMIT_INDEX` (default `.readmit/index`), drafts are
+`$READMIT_DRAFTS` (default `.readmit/drafts`), uploads go to `$READMIT_CORPUS` (default `corpus/`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from readmit.config import default_drafts_dir, default_index_dir
+from readmit.ui import compare_page, draft_page, maintain_page, read_page, render, search_page
+from readmit.ui.state import PAGE_KEY, PAGES, init_state, pins, sync_query_params
+from readmit.workbench import Workbench, default_corpus_folder, open_workbench
+
+PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
+    "Search": search_page.page,
+    "Read": read_page.page,
+    "Compare": compare_page.page,
+    "Draft": draft_page.page,
+    "Maintain": maintain_page.page,
+}
+
+
+@st.cache_resource(show_spinner="Opening the index and loading the search model…")
+def workbench(index_dir: str, drafts_dir: str, corpus_dir: str) -> Workbench:
+    """One set of services per process and configuration, shared by all sessions."""
+    wb = open_workbench(
+        index_dir=Path(index_dir), drafts_dir=Path(drafts_dir), corpus_dir=Path(corpus_dir)
+    )
+    wb.kb.embedder  # noqa: B018 - load the model now, not during the first search
+    return wb
+
+
+def sidebar(wb: Workbench) -> str:
+    with st.sidebar:
+        st.html(
+            '<div style="font-size:1.35rem;font-weight:700;color:#0b3d62">Readmit</div>'
+            '<div class="rdm-small">Model readmission agreement · drafting workbench</div>'
+        )
+        page = st.radio("Go to", PAGES, key=PAGE_KEY, label_visibility="collapsed")
+        st.divider()
+        pinned = len(pins())
+        st.caption(f"Pinned for comparison: {pinned} of 6")
+        documents = wb.kb.documents()
+        st.caption(f"Index: {len(documents)} documents")
+    return str(page)
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="Readmit — drafting workbench", page_icon="§", layout="wide"
+    )
+    st.html(render.STYLESHEET)
+    wb = workbench(
+        str(default_index_dir()), str(default_drafts_dir()), str(default_corpus_folder())
+    )
+    init_state()
+    page = sidebar(wb)
+    PAGE_FUNCTIONS[page](wb)
+    sync_query_params()
+
+
+main()

@@ -1,0 +1,408 @@
+"""Draft page: the model agreement being assembled, clause by clause, in skeleton order.
+
+Every change goes through the `DraftingService`, which writes the draft file atomically, so a
+refresh or a restart loses nothing. Widget keys:
+
+- drafts: ``draft_select``, ``new_draft_title``, ``draft_create``, ``draft_title`` (rename),
+  ``draft_parties`` (comma-separated party order for placeholders), ``draft_duplicate``,
+  ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``
+- per clause (``<id>`` is the clause id): ``clause_heading__<id>``, ``clause_text__<id>``,
+  ``clause_note__<id>``, ``clause_up__<id>``, ``clause_down__<id>``, ``clause_section__<id>``,
+  ``clause_neutralise__<id>``, ``clause_revert__<id>``, ``clause_remove__<id>``
+- a clause of one's own: ``own_section``, ``own_heading``, ``own_text``, ``own_add``
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from io import BytesIO
+from typing import Any
+
+import streamlit as st
+
+from readmit.drafting import Draft, DraftClause, DraftError, DraftStoreError
+from readmit.drafting.diff import word_diff
+from readmit.drafting.model import article_numbering, ordered_clauses
+from readmit.drafting.skeleton import SECTIONS
+from readmit.ui import render
+from readmit.ui.state import (
+    DRAFT_KEY,
+    current_draft_id,
+    flash,
+    go_to,
+    set_current_draft,
+    show_flash,
+)
+from readmit.workbench import DEFAULT_DRAFT_TITLE, Workbench
+
+SECTION_KEYS = [section.key for section in SECTIONS]
+SECTION_TITLES = {section.key: section.title for section in SECTIONS}
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def clause_key(action: str, clause_id: str) -> str:
+    return f"clause_{action}__{clause_id}"
+
+
+def export_file_stem(title: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()
+    return stem[:80] or "draft"
+
+
+def docx_bytes(wb: Workbench, draft_id: str) -> bytes:
+    buffer = BytesIO()
+    wb.drafting.export_docx(draft_id, buffer)
+    return buffer.getvalue()
+
+
+def _sync(key: str, value: Any) -> None:
+    """Show the stored value in a widget (before the widget is created in this run)."""
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+
+
+def _guarded(action: Callable[[], object]) -> None:
+    """Run a draft operation from a callback; a failure becomes a message, not a crash."""
+    try:
+        action()
+    except (DraftError, DraftStoreError) as error:
+        flash("error", render.md_escape(str(error)))
+
+
+# ---- draft-level callbacks ----------------------------------------------------------------
+
+
+def _select_draft() -> None:
+    set_current_draft(st.session_state.get("draft_select"))
+
+
+def _create(wb: Workbench) -> None:
+    title = str(st.session_state.get("new_draft_title") or "").strip() or DEFAULT_DRAFT_TITLE
+
+    def create() -> None:
+        draft = wb.drafting.create(title)
+        set_current_draft(draft.draft_id)
+        st.session_state["new_draft_title"] = ""
+        flash("success", f"Created “{render.md_escape(draft.title)}”.")
+
+    _guarded(create)
+
+
+def _rename(wb: Workbench, draft_id: str) -> None:
+    _guarded(lambda: wb.drafting.rename(draft_id, str(st.session_state["draft_title"])))
+
+
+def _set_parties(wb: Workbench, draft_id: str) -> None:
+    names = tuple(n.strip() for n in str(st.session_state["draft_parties"]).split(","))
+    _guarded(lambda: wb.drafting.set_party_names(draft_id, names))
+
+
+def _duplicate(wb: Workbench, draft: Draft) -> None:
+    def duplicate() -> None:
+        copy = wb.drafting.duplicate(draft.draft_id, f"{draft.title} (copy)")
+        set_current_draft(copy.draft_id)
+        flash("success", f"Created the copy “{render.md_escape(copy.title)}”.")
+
+    _guarded(duplicate)
+
+
+def _delete(wb: Workbench, draft: Draft) -> None:
+    if not st.session_state.get("draft_delete_confirm"):
+        flash("warning", "Tick “Confirm deletion” first.")
+        return
+
+    def delete() -> None:
+        wb.drafting.delete(draft.draft_id)
+        set_current_draft(None)
+        st.session_state["draft_delete_confirm"] = False
+        flash("info", f"Deleted “{render.md_escape(draft.title)}”.")
+
+    _guarded(delete)
+
+
+def _add_own(wb: Workbench, draft_id: str) -> None:
+    text = str(st.session_state.get("own_text") or "")
+    if not text.strip():
+        flash("warning", "Type the clause text first.")
+        return
+
+    def add() -> None:
+        wb.drafting.add_text(
+            draft_id,
+            section=st.session_state.get("own_section") or SECTION_KEYS[1],
+            text=text,
+            heading=str(st.session_state.get("own_heading") or ""),
+        )
+        st.session_state["own_text"] = ""
+        st.session_state["own_heading"] = ""
+
+    _guarded(add)
+
+
+# ---- clause-level callbacks ---------------------------------------------------------------
+
+
+def _clause_action(wb: Workbench, draft_id: str, clause_id: str, action: str) -> None:
+    drafting = wb.drafting
+    state = st.session_state
+    operations: dict[str, Callable[[], object]] = {
+        "text": lambda: drafting.update_text(
+            draft_id, clause_id, str(state[clause_key("text", clause_id)])
+        ),
+        "heading": lambda: drafting.set_heading(
+            draft_id, clause_id, str(state[clause_key("heading", clause_id)])
+        ),
+        "note": lambda: drafting.set_note(
+            draft_id, clause_id, str(state[clause_key("note", clause_id)])
+        ),
+        "up": lambda: drafting.move(draft_id, clause_id, -1),
+        "down": lambda: drafting.move(draft_id, clause_id, 1),
+        "section": lambda: drafting.move_to_section(
+            draft_id, clause_id, str(state[clause_key("section", clause_id)])
+        ),
+        "neutralise": lambda: drafting.neutralise_clause(draft_id, clause_id),
+        "revert": lambda: drafting.revert(draft_id, clause_id),
+        "remove": lambda: drafting.remove(draft_id, clause_id),
+    }
+    _guarded(operations[action])
+
+
+# ---- rendering ----------------------------------------------------------------------------
+
+
+def _provenance_html(clause: DraftClause) -> str:
+    status = render.badge(clause.status, kind=clause.status)
+    source = clause.provenance
+    if source is None:
+        return f"<div>{status}<span class='rdm-small'>Drafted in this workbench</span></div>"
+    pages = render.pages_label(source.page_start, source.page_end)
+    details = render.meta_line(
+        [
+            source.title,
+            source.citation,
+            pages,
+            source.official_reference or "",
+            source.language.upper(),
+        ]
+    )
+    return f"<div>{status}<span class='rdm-small'>Source: {details}</span></div>"
+
+
+def _clause(
+    wb: Workbench,
+    draft: Draft,
+    clause: DraftClause,
+    number: int | None,
+    *,
+    first: bool,
+    last: bool,
+) -> None:
+    cid = clause.clause_id
+    did = draft.draft_id
+
+    def callback(action: str) -> dict[str, Any]:
+        return {"on_click": _clause_action, "args": (wb, did, cid, action)}
+
+    def on_change(action: str) -> dict[str, Any]:
+        return {"on_change": _clause_action, "args": (wb, did, cid, action)}
+
+    _sync(clause_key("heading", cid), clause.heading)
+    _sync(clause_key("text", cid), clause.text)
+    _sync(clause_key("note", cid), clause.note)
+    _sync(clause_key("section", cid), clause.section)
+    with st.container(border=True, key=f"clause_{cid}"):
+        label = f"Article {number}" if number is not None else "Preamble"
+        head_col, heading_col = st.columns([1, 4], vertical_alignment="center")
+        head_col.html(f'<div class="rdm-cite">{render.e(label)}</div>')
+        heading_col.text_input(
+            "Heading",
+            key=clause_key("heading", cid),
+            label_visibility="collapsed",
+            placeholder="Heading",
+            **on_change("heading"),
+        )
+        st.html(_provenance_html(clause))
+        st.text_area(
+            "Clause text",
+            key=clause_key("text", cid),
+            height=max(120, min(420, 24 * (clause.text.count("\n") + len(clause.text) // 110 + 2))),
+            label_visibility="collapsed",
+            **on_change("text"),
+        )
+        if clause.is_edited and clause.provenance is not None:
+            with st.expander("Changes from the source wording"):
+                st.html(render.diff_html(word_diff(clause.original_text, clause.text)))
+        st.text_input(
+            "Drafter's note",
+            key=clause_key("note", cid),
+            placeholder="Drafter's note (exported in italics under the article)",
+            **on_change("note"),
+        )
+        cols = st.columns([0.6, 0.6, 2.6, 1.3, 1.3, 1.0], vertical_alignment="bottom")
+        cols[0].button(
+            "↑", key=clause_key("up", cid), disabled=first, help="Move up", **callback("up")
+        )
+        cols[1].button(
+            "↓", key=clause_key("down", cid), disabled=last, help="Move down", **callback("down")
+        )
+        cols[2].selectbox(
+            "Move to section",
+            SECTION_KEYS,
+            format_func=SECTION_TITLES.__getitem__,
+            key=clause_key("section", cid),
+            label_visibility="collapsed",
+            **on_change("section"),
+        )
+        cols[3].button(
+            "Neutralise parties",
+            key=clause_key("neutralise", cid),
+            help="Replace state names with [Party A], [Party B]",
+            width="stretch",
+            **callback("neutralise"),
+        )
+        cols[4].button(
+            "Revert to source",
+            key=clause_key("revert", cid),
+            disabled=not clause.is_edited or clause.provenance is None,
+            width="stretch",
+            **callback("revert"),
+        )
+        cols[5].button(
+            "Remove", key=clause_key("remove", cid), width="stretch", **callback("remove")
+        )
+
+
+def _draft_controls(wb: Workbench, draft: Draft) -> None:
+    _sync("draft_title", draft.title)
+    _sync("draft_parties", ", ".join(draft.party_names))
+    title_col, parties_col = st.columns([3, 2])
+    title_col.text_input(
+        "Title", key="draft_title", on_change=_rename, args=(wb, draft.draft_id)
+    )
+    parties_col.text_input(
+        "Party order for placeholders",
+        key="draft_parties",
+        placeholder="e.g. Benelux, Kazakhstan (first → [Party A])",
+        on_change=_set_parties,
+        args=(wb, draft.draft_id),
+    )
+    stem = export_file_stem(draft.title)
+    cols = st.columns([1.3, 1.3, 1, 1.4, 1], vertical_alignment="center")
+    cols[0].download_button(
+        "Export Word (.docx)",
+        data=docx_bytes(wb, draft.draft_id),
+        file_name=f"{stem}.docx",
+        mime=DOCX_MIME,
+        key="export_docx",
+        type="primary",
+        on_click="ignore",
+        width="stretch",
+    )
+    cols[1].download_button(
+        "Export Markdown",
+        data=wb.drafting.export_markdown(draft.draft_id),
+        file_name=f"{stem}.md",
+        mime="text/markdown",
+        key="export_md",
+        on_click="ignore",
+        width="stretch",
+    )
+    cols[2].button("Duplicate", key="draft_duplicate", on_click=_duplicate, args=(wb, draft))
+    cols[3].checkbox("Confirm deletion", key="draft_delete_confirm")
+    cols[4].button("Delete", key="draft_delete", on_click=_delete, args=(wb, draft))
+
+
+def _outline(draft: Draft) -> str:
+    counts = {key: 0 for key in SECTION_KEYS}
+    for clause in draft.clauses:
+        counts[clause.section] += 1
+    rows = "".join(
+        f"<tr><th>{render.e(section.title)}</th><td>{counts[section.key] or '—'}</td></tr>"
+        for section in SECTIONS
+    )
+    return f'<table class="rdm-meta">{rows}</table>'
+
+
+def _own_clause(wb: Workbench, draft: Draft) -> None:
+    with st.expander("Write a clause of your own"):
+        left, right = st.columns([2, 3])
+        left.selectbox(
+            "Section", SECTION_KEYS[1:], format_func=SECTION_TITLES.__getitem__, key="own_section"
+        )
+        right.text_input("Heading", key="own_heading")
+        st.text_area("Text", key="own_text", height=140)
+        st.button("Add clause", key="own_add", on_click=_add_own, args=(wb, draft.draft_id))
+
+
+def _pick_draft(wb: Workbench) -> Draft | None:
+    listing = wb.drafting.list_drafts()
+    for error in listing.errors:
+        st.warning(f"A draft file could not be read: {render.md_escape(str(error))}")
+    ids = [summary.draft_id for summary in listing]
+    current = current_draft_id()
+    if current not in ids:
+        current = ids[0] if ids else None
+        set_current_draft(current)
+    if current is None:
+        return None
+    labels = {
+        s.draft_id: f"{s.title} — {s.clause_count} clauses — "
+        f"saved {s.updated_at[:16].replace('T', ' ')} UTC"
+        for s in listing
+    }
+    _sync("draft_select", current)
+    select_col, new_col, create_col = st.columns([3, 2, 1], vertical_alignment="bottom")
+    select_col.selectbox(
+        "Draft", ids, format_func=labels.__getitem__, key="draft_select", on_change=_select_draft
+    )
+    new_col.text_input("New draft", key="new_draft_title", placeholder=DEFAULT_DRAFT_TITLE)
+    create_col.button("Create", key="draft_create", on_click=_create, args=(wb,), width="stretch")
+    try:
+        return wb.drafting.get(current)
+    except DraftStoreError as error:
+        st.error(f"This draft cannot be opened: {render.md_escape(str(error))}")
+        return None
+
+
+def page(wb: Workbench) -> None:
+    st.header("Draft the model agreement")
+    show_flash()
+    draft = _pick_draft(wb)
+    if draft is None:
+        st.info(
+            "No draft yet. Create one here, or use “Add to draft” on a search result: "
+            "a draft is created for you."
+        )
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        left.text_input("New draft", key="new_draft_title", placeholder=DEFAULT_DRAFT_TITLE)
+        right.button("Create", key="draft_create", on_click=_create, args=(wb,), width="stretch")
+        return
+    st.session_state[DRAFT_KEY] = draft.draft_id
+    _draft_controls(wb, draft)
+    st.caption(
+        f"{len(draft.clauses)} clauses · saved automatically after every change · "
+        f"last saved {draft.updated_at[:19].replace('T', ' ')} UTC"
+    )
+    with st.expander("Skeleton outline"):
+        st.html(_outline(draft))
+    if not draft.clauses:
+        st.info("This draft has no clauses yet. Search the precedents and use “Add to draft”.")
+        st.button("Go to Search", key="draft_to_search", on_click=go_to, args=("Search",))
+    numbers = {clause.clause_id: number for number, clause in article_numbering(draft)}
+    ordered = ordered_clauses(draft)
+    for section in SECTIONS:
+        in_section = [c for c in ordered if c.section == section.key]
+        if not in_section:
+            continue
+        st.subheader(section.title, divider="gray")
+        for position, clause in enumerate(in_section):
+            _clause(
+                wb,
+                draft,
+                clause,
+                numbers[clause.clause_id],
+                first=position == 0,
+                last=position == len(in_section) - 1,
+            )
+    _own_clause(wb, draft)

@@ -1,0 +1,189 @@
+"""Maintain page: the state of the index, uploads of new documents, re-indexing.
+
+Widget keys: ``upload_files`` (file uploader: PDF, TXT, MD), ``upload_ingest`` (save the
+uploads into the corpus folder and index them), ``reindex`` (index the corpus folder again:
+only new or changed files are embedded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from readmit.service import IngestReport
+from readmit.ui import render
+from readmit.ui.state import show_flash
+from readmit.workbench import (
+    MAX_UPLOAD_BYTES,
+    UPLOAD_SUFFIXES,
+    UploadRejectedError,
+    Workbench,
+    ingest,
+    save_upload,
+)
+
+_REPORT_KEY = "ingest_report"
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """What the page needs from an upload (Streamlit's UploadedFile, or a test's bytes)."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    saved: tuple[Path, ...]
+    rejected: tuple[tuple[str, str], ...]  # (name as uploaded, reason)
+
+
+def save_uploads(
+    wb: Workbench, files: Sequence[UploadedFile], *, max_bytes: int = MAX_UPLOAD_BYTES
+) -> UploadOutcome:
+    """Save each acceptable upload into the corpus folder; refuse the others with a reason."""
+    saved: list[Path] = []
+    rejected: list[tuple[str, str]] = []
+    for file in files:
+        try:
+            saved.append(save_upload(wb.corpus_dir, file.name, file.data, max_bytes=max_bytes))
+        except UploadRejectedError as error:
+            rejected.append((file.name, error.reason))
+        except OSError as error:
+            rejected.append((file.name, f"could not be saved: {error.strerror or error}"))
+    return UploadOutcome(tuple(saved), tuple(rejected))
+
+
+def _run_ingest(wb: Workbench, paths: Sequence[Path], label: str) -> IngestReport:
+    files, _ = wb.kb.plan(list(paths))
+    total = max(len(files), 1)
+    bar = st.progress(0.0, text=f"{label}: 0 of {len(files)} files")
+    done = 0
+
+    def on_file(path: Path, outcome: str) -> None:
+        nonlocal done
+        done += 1
+        bar.progress(
+            min(done / total, 1.0),
+            text=f"{label}: {done} of {len(files)} — {path.name} ({outcome})",
+        )
+
+    report = ingest(wb.kb, paths, on_file=on_file)
+    bar.progress(1.0, text=f"{label}: done")
+    return report
+
+
+def _show_report(report: IngestReport, rejected: Sequence[tuple[str, str]]) -> None:
+    summary = (
+        f"Indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, "
+        f"removed {len(report.removed)}, failed {len(report.failed) + len(rejected)} "
+        f"({report.chunks_embedded} passages embedded)."
+    )
+    if report.failed or rejected:
+        st.warning(summary)
+        st.dataframe(
+            [{"File": name, "Reason": reason} for name, reason in [*rejected, *report.failed]],
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.success(summary)
+    if report.indexed:
+        st.dataframe(
+            [{"Indexed": Path(path).name} for path in report.indexed],
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def _status(wb: Workbench) -> None:
+    status = wb.kb.status()
+    cols = st.columns(4)
+    cols[0].metric("Documents", status.documents)
+    cols[1].metric("Articles and other units", status.units)
+    cols[2].metric("Indexed passages", status.chunks)
+    cols[3].metric("Failed files", len(status.failures))
+    facts = [
+        ("Embedding model", status.model or "—"),
+        ("Dimension", str(status.dimension) if status.dimension else "—"),
+        ("Last indexed", (status.indexed_at or "never").replace("T", " ")),
+        ("Index folder", str(wb.kb.index_dir)),
+        ("Corpus folder", str(wb.corpus_dir)),
+    ]
+    st.html(render.meta_table(facts))
+    if status.failures:
+        st.subheader("Files that could not be indexed", divider="gray")
+        st.dataframe(
+            [{"File": path, "Reason": reason} for path, reason in status.failures],
+            hide_index=True,
+            width="stretch",
+        )
+    documents = wb.kb.documents()
+    if documents:
+        st.subheader("Indexed documents", divider="gray")
+        st.dataframe(
+            [
+                {
+                    "Document": d.doc_id,
+                    "Title": d.title,
+                    "Lang.": d.language.upper(),
+                    "Type": d.instrument_type,
+                    "Year": d.year,
+                    "Units": d.unit_count,
+                    "Passages": d.chunk_count,
+                    "Pages": d.page_count,
+                    "Indexed": d.indexed_at.replace("T", " ")[:19],
+                }
+                for d in sorted(documents, key=lambda d: d.doc_id)
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def page(wb: Workbench) -> None:
+    st.header("Maintain the corpus")
+    show_flash()
+    upload_col, reindex_col = st.columns([3, 2], gap="large")
+    with upload_col:
+        st.subheader("Add or replace documents", divider="gray")
+        uploads = st.file_uploader(
+            "PDF, TXT or Markdown files (a file with the same name replaces the old one)",
+            type=[suffix.lstrip(".") for suffix in UPLOAD_SUFFIXES],
+            accept_multiple_files=True,
+            key="upload_files",
+            max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024),
+        )
+        st.caption(
+            f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB per file. The document id is the "
+            "file name without its extension; a metadata sidecar can be added to the corpus "
+            "folder as `<id>.meta.json`."
+        )
+        if st.button("Save and index", key="upload_ingest", type="primary", disabled=not uploads):
+            files = [UploadedFile(name=f.name, data=f.getvalue()) for f in uploads or []]
+            outcome = save_uploads(wb, files)
+            report = (
+                _run_ingest(wb, outcome.saved, "Indexing uploads")
+                if outcome.saved
+                else IngestReport()
+            )
+            st.session_state[_REPORT_KEY] = (report, outcome.rejected)
+    with reindex_col:
+        st.subheader("Re-index the corpus", divider="gray")
+        st.caption(
+            "Reads every document in the corpus folder; only new or changed files are embedded "
+            "again, and documents whose file is gone are removed."
+        )
+        if st.button("Re-index corpus", key="reindex"):
+            report = _run_ingest(wb, [wb.corpus_dir], "Re-indexing")
+            st.session_state[_REPORT_KEY] = (report, ())
+    stored = st.session_state.get(_REPORT_KEY)
+    if stored is not None:
+        st.subheader("Last run", divider="gray")
+        _show_report(*stored)
+    st.subheader("Index status", divider="gray")
+    _status(wb)

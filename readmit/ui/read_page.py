@@ -1,0 +1,198 @@
+"""Read page: an article in its agreement, its neighbours, the agreement's facts, and the same
+article in the agreement's other language versions side by side.
+
+Widget keys: ``read_doc`` (agreement), ``read_unit`` (article), ``read_prev``, ``read_next``,
+``read_pin``, ``read_section`` and ``read_add`` (add the article to the current draft).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from index.types import DocumentRecord, UnitRecord
+from readmit.drafting.skeleton import SECTIONS
+from readmit.ui import render
+from readmit.ui.state import (
+    READ_DOC_KEY,
+    READ_UNIT_KEY,
+    current_draft_id,
+    flash,
+    is_pinned,
+    set_current_draft,
+    show_flash,
+    toggle_pin,
+)
+from readmit.workbench import (
+    ArticleInContext,
+    Workbench,
+    add_article_to_draft,
+    article_in_context,
+    document_label,
+    hit_from_unit,
+    suggested_section,
+    unit_citation,
+)
+
+SECTION_TITLES = {section.key: section.title for section in SECTIONS}
+
+
+def _unit_body(unit: UnitRecord) -> str:
+    if unit.paragraphs:
+        return render.paragraphs_html(p.text for p in unit.paragraphs)
+    return render.passage(unit.text)
+
+
+def _facts(document: DocumentRecord) -> str:
+    signed = ", ".join(p for p in (document.place_signed or "", document.date_signed or "") if p)
+    return render.meta_table(
+        [
+            ("Title", document.title),
+            ("Original title", document.original_title or ""),
+            ("Parties", ", ".join(document.parties)),
+            ("Signed", signed or (str(document.year) if document.year else "")),
+            ("Instrument type", document.instrument_type),
+            ("Language", document.language.upper()),
+            ("Official reference", document.official_reference or ""),
+            ("Source", render.safe_link(document.source_url)),
+            ("Licence", document.licence or ""),
+            ("Pages", str(document.page_count) if document.page_count else ""),
+            ("Document id", document.doc_id),
+        ],
+        raw_html=frozenset({"Source"}),
+    )
+
+
+def _set_unit(eid: str) -> None:
+    st.session_state[READ_UNIT_KEY] = eid
+
+
+def _add(wb: Workbench, view: ArticleInContext) -> None:
+    section = st.session_state.get("read_section") or suggested_section(
+        heading=view.unit.heading, part=view.unit.part
+    )
+    had_draft = current_draft_id()
+    draft, _ = add_article_to_draft(
+        wb, draft_id=had_draft, hit=hit_from_unit(view.document, view.unit), section=section
+    )
+    set_current_draft(draft.draft_id)
+    flash(
+        "success",
+        f"Added {render.md_escape(unit_citation(view.unit))} to "
+        f"“{render.md_escape(draft.title)}” under {render.md_escape(SECTION_TITLES[section])}.",
+    )
+
+
+def _selectors(wb: Workbench, documents: list[DocumentRecord]) -> tuple[str, list[UnitRecord]]:
+    labels = {d.doc_id: document_label(d) for d in documents}
+    doc_ids = sorted(labels, key=labels.__getitem__)
+    state = st.session_state
+    if state.get(READ_DOC_KEY) not in labels:
+        state[READ_DOC_KEY] = doc_ids[0]
+    units = wb.kb.collection.list_units(state[READ_DOC_KEY])
+    eids = [unit.eid for unit in units]
+    if eids and state.get(READ_UNIT_KEY) not in eids:
+        state[READ_UNIT_KEY] = eids[0]
+    citations = {unit.eid: unit_citation(unit) for unit in units}
+    left, right = st.columns([3, 2])
+    left.selectbox(
+        "Agreement", doc_ids, format_func=labels.__getitem__, key=READ_DOC_KEY
+    )
+    right.selectbox("Article", eids, format_func=citations.__getitem__, key=READ_UNIT_KEY)
+    return state[READ_DOC_KEY], units
+
+
+def page(wb: Workbench) -> None:
+    st.header("Read in context")
+    show_flash()
+    documents = wb.kb.documents()
+    if not documents:
+        st.info("The index is empty. Add documents on the Maintain page.")
+        return
+    doc_id, units = _selectors(wb, documents)
+    if not units:
+        st.warning("This document has no structural units in the index.")
+        return
+    view = article_in_context(wb.kb, doc_id, st.session_state[READ_UNIT_KEY])
+    if view is None:
+        st.warning("This article is no longer in the index.")
+        return
+
+    nav_prev, nav_next, _, pin_col, section_col, add_col = st.columns(
+        [1.3, 1.3, 0.4, 1, 2.4, 1.3], vertical_alignment="bottom"
+    )
+    nav_prev.button(
+        "← Previous",
+        key="read_prev",
+        disabled=view.previous is None,
+        on_click=_set_unit,
+        args=(view.previous.eid if view.previous else "",),
+        width="stretch",
+    )
+    nav_next.button(
+        "Next →",
+        key="read_next",
+        disabled=view.following is None,
+        on_click=_set_unit,
+        args=(view.following.eid if view.following else "",),
+        width="stretch",
+    )
+    pin_col.button(
+        "Unpin" if is_pinned(doc_id, view.unit.eid) else "Pin",
+        key="read_pin",
+        on_click=toggle_pin,
+        args=(doc_id, view.unit.eid),
+        width="stretch",
+    )
+    section_options = [section.key for section in SECTIONS]
+    suggestion = suggested_section(heading=view.unit.heading, part=view.unit.part)
+    if st.session_state.get("read_section_for") != (doc_id, view.unit.eid):
+        # A new article: preselect its suggested section again.
+        st.session_state["read_section"] = suggestion
+        st.session_state["read_section_for"] = (doc_id, view.unit.eid)
+    section_col.selectbox(
+        "Draft section",
+        section_options,
+        format_func=SECTION_TITLES.__getitem__,
+        key="read_section",
+        label_visibility="collapsed",
+    )
+    add_col.button(
+        "Add to draft",
+        key="read_add",
+        type="primary",
+        on_click=_add,
+        args=(wb, view),
+        width="stretch",
+    )
+
+    text_col, facts_col = st.columns([3, 2], gap="large")
+    with text_col, st.container(border=True, key="read_article"):
+        pages = render.pages_label(view.unit.page_start, view.unit.page_end)
+        st.html(
+            f'<div class="rdm-cite">{render.e(unit_citation(view.unit))} '
+            f'<span class="rdm-small">({render.e(view.unit.eid)})</span></div>'
+            f'<div class="rdm-doc">{render.meta_line([view.document.title, pages])}</div>'
+        )
+        st.html(_unit_body(view.unit))
+    with facts_col:
+        st.subheader("The agreement", divider="gray")
+        st.html(_facts(view.document))
+
+    st.subheader("Other language versions", divider="gray")
+    if not view.counterparts:
+        st.caption(
+            "No other language version of this article is indexed "
+            "(versions are linked by the agreement's official reference and article id)."
+        )
+        return
+    columns = st.columns(1 + len(view.counterparts))
+    versions = [(view.document, view.unit), *view.counterparts]
+    for column, (document, unit) in zip(columns, versions, strict=True):
+        version_key = f"version_{document.language}_{document.doc_id}"
+        with column, st.container(border=True, key=version_key):
+            st.html(
+                f"<div>{render.badge(document.language.upper())}"
+                f'<span class="rdm-cite">{render.e(unit_citation(unit))}</span></div>'
+                f'<div class="rdm-doc">{render.e(document.doc_id)}</div>'
+            )
+            st.html(_unit_body(unit))

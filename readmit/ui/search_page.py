@@ -1,0 +1,242 @@
+"""Search page: a question in plain language, filters applied inside retrieval, result cards.
+
+Widget keys: ``query`` (text input), ``search_k`` (number of results), filters
+``filter_docs``, ``filter_parties``, ``filter_types``, ``filter_languages``, ``filter_parts``,
+``filter_years`` (slider, when the corpus spans several years); per result card (container
+``hit_<rank>``): ``open__<doc_id>__<eid>``, ``pin__<doc_id>__<eid>``,
+``section__<doc_id>__<eid>`` (skeleton section, defaults to the suggested one) and
+``add__<doc_id>__<eid>``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import streamlit as st
+
+from index.types import DocumentRecord, Hit, SearchFilters
+from readmit.drafting.skeleton import SECTIONS
+from readmit.ui import render
+from readmit.ui.state import (
+    current_draft_id,
+    flash,
+    is_pinned,
+    open_article,
+    set_current_draft,
+    show_flash,
+    toggle_pin,
+)
+from readmit.workbench import (
+    FilterOptions,
+    Workbench,
+    add_article_to_draft,
+    build_filters,
+    filter_options,
+    suggested_section,
+)
+
+SECTION_TITLES = {section.key: section.title for section in SECTIONS}
+RESULT_COUNTS = (10, 20, 30)
+_CACHE_KEY = "search_cache"
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    key: tuple[object, ...]
+    hits: tuple[Hit, ...]
+    seconds: float
+
+
+def card_key(action: str, hit: Hit) -> str:
+    return f"{action}__{hit.doc_id}__{hit.eid}"
+
+
+def _filters(options: FilterOptions) -> SearchFilters:
+    labels = dict(options.documents)
+    with st.expander("Filters", expanded=False):
+        left, right = st.columns(2)
+        doc_ids = left.multiselect(
+            "Agreements",
+            [doc_id for doc_id, _ in options.documents],
+            format_func=lambda doc_id: labels.get(doc_id, doc_id),
+            key="filter_docs",
+            placeholder="All agreements",
+        )
+        parties = right.multiselect(
+            "Party", options.parties, key="filter_parties", placeholder="Any party"
+        )
+        first, second, third = st.columns(3)
+        types = first.multiselect(
+            "Instrument type", options.instrument_types, key="filter_types", placeholder="Any type"
+        )
+        languages = second.multiselect(
+            "Language",
+            options.languages,
+            format_func=str.upper,
+            key="filter_languages",
+            placeholder="Any language",
+        )
+        parts = third.multiselect(
+            "Part",
+            options.parts,
+            format_func=str.capitalize,
+            key="filter_parts",
+            placeholder="Any part",
+        )
+        years: tuple[int, int] | None = None
+        if (
+            options.year_min is not None
+            and options.year_max is not None
+            and options.year_min < options.year_max
+        ):
+            chosen = st.slider(
+                "Year signed",
+                min_value=options.year_min,
+                max_value=options.year_max,
+                value=(options.year_min, options.year_max),
+                key="filter_years",
+            )
+            years = (int(chosen[0]), int(chosen[1]))
+    return build_filters(
+        options=options,
+        doc_ids=doc_ids,
+        parties=parties,
+        instrument_types=types,
+        languages=languages,
+        parts=parts,
+        years=years,
+    )
+
+
+def _search(wb: Workbench, query: str, k: int, filters: SearchFilters) -> SearchOutcome:
+    """Search once per (query, filters, k, index state); reruns for button clicks reuse it."""
+    key = (query, k, filters, wb.kb.collection.generation())
+    cached = st.session_state.get(_CACHE_KEY)
+    if isinstance(cached, SearchOutcome) and cached.key == key:
+        return cached
+    started = time.perf_counter()
+    with st.spinner("Searching…"):
+        hits = tuple(wb.kb.search(query, k=k, filters=filters))
+    outcome = SearchOutcome(key=key, hits=hits, seconds=time.perf_counter() - started)
+    st.session_state[_CACHE_KEY] = outcome
+    return outcome
+
+
+def _add_to_draft(wb: Workbench, hit: Hit, section_key: str) -> None:
+    section = st.session_state.get(section_key) or suggested_section(
+        heading=hit.heading, part=hit.part
+    )
+    had_draft = current_draft_id()
+    draft, _clause = add_article_to_draft(wb, draft_id=had_draft, hit=hit, section=section)
+    set_current_draft(draft.draft_id)
+    created = "" if had_draft == draft.draft_id else " (new draft created)"
+    citation, _ = render.citation_and_body(hit.text)
+    flash(
+        "success",
+        f"Added {render.md_escape(citation or hit.eid)} to "
+        f"“{render.md_escape(draft.title)}”{created} under "
+        f"{render.md_escape(SECTION_TITLES[section])}.",
+    )
+
+
+def _document_line(document: DocumentRecord | None, hit: Hit) -> str:
+    if document is None:
+        return render.e(hit.title)
+    signed = document.date_signed or (str(document.year) if document.year else "")
+    return render.meta_line(
+        [document.title, ", ".join(document.parties), f"signed {signed}" if signed else ""]
+    )
+
+
+def _card(wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str) -> None:
+    citation, body = render.citation_and_body(hit.text)
+    badges = [render.badge(hit.language.upper()), render.badge(hit.part)]
+    pages = render.pages_label(hit.page_start, hit.page_end)
+    if pages:
+        badges.append(render.badge(pages))
+    with st.container(border=True, key=f"hit_{hit.rank}"):
+        st.html(
+            f'<div class="rdm-cite">{hit.rank}. {render.e(citation or hit.eid)}'
+            f' <span class="rdm-small">({render.e(hit.eid)})</span></div>'
+            f'<div class="rdm-doc">{_document_line(document, hit)}</div>'
+            f'<div>{"".join(badges)}'
+            f'<span class="rdm-small" title="Reciprocal-rank fusion of the BM25 and embedding '
+            f'rankings">score {hit.score:.4f}</span></div>'
+        )
+        st.html(render.passage(body.strip(), query=query))
+        section_options = [section.key for section in SECTIONS]
+        suggestion = suggested_section(heading=hit.heading, part=hit.part)
+        open_col, pin_col, section_col, add_col = st.columns(
+            [1, 1, 2.6, 1.3], vertical_alignment="bottom"
+        )
+        open_col.button(
+            "Open",
+            key=card_key("open", hit),
+            on_click=open_article,
+            args=(hit.doc_id, hit.eid),
+            width="stretch",
+            help="Read the whole article in its agreement",
+        )
+        pinned = is_pinned(hit.doc_id, hit.eid)
+        pin_col.button(
+            "Unpin" if pinned else "Pin",
+            key=card_key("pin", hit),
+            on_click=toggle_pin,
+            args=(hit.doc_id, hit.eid),
+            width="stretch",
+            help="Pin for side-by-side comparison (up to 6)",
+        )
+        section_key = card_key("section", hit)
+        section_col.selectbox(
+            "Draft section",
+            section_options,
+            index=section_options.index(suggestion),
+            format_func=SECTION_TITLES.__getitem__,
+            key=section_key,
+            label_visibility="collapsed",
+        )
+        add_col.button(
+            "Add to draft",
+            key=card_key("add", hit),
+            type="primary",
+            on_click=_add_to_draft,
+            args=(wb, hit, section_key),
+            width="stretch",
+        )
+
+
+def page(wb: Workbench) -> None:
+    st.header("Search the precedents")
+    st.caption(
+        "Ask in plain language, in English, Dutch, French or German. Each result is one article, "
+        "best first; the passage that matched is shown with your words highlighted."
+    )
+    show_flash()
+    documents = wb.kb.documents()
+    if not documents:
+        st.info("The index is empty. Add documents or re-index the corpus on the Maintain page.")
+        return
+    options = filter_options(documents)
+    query_col, k_col = st.columns([5, 1], vertical_alignment="bottom")
+    query = query_col.text_input(
+        "Question or keywords",
+        key="query",
+        placeholder="e.g. time limit for replying to a readmission request",
+    )
+    k = k_col.selectbox("Results", RESULT_COUNTS, key="search_k")
+    filters = _filters(options)
+    if not query.strip():
+        st.caption(f"{len(documents)} documents indexed. Press Enter to search.")
+        return
+    outcome = _search(wb, query.strip(), int(k), filters)
+    if not outcome.hits:
+        st.warning("No article matches this question with the current filters.")
+        return
+    narrowed = "" if filters.is_empty else " · filters applied"
+    st.caption(
+        f"{len(outcome.hits)} articles · {outcome.seconds:.2f} s{narrowed}",
+    )
+    by_id = {document.doc_id: document for document in documents}
+    for hit in outcome.hits:
+        _card(wb, hit, by_id.get(hit.doc_id), query)

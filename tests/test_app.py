@@ -1,0 +1,454 @@
+"""The Streamlit workbench driven through AppTest: every page, by widget key, on a real index.
+
+One small real index (MiniLM) of four documents is built per test session: the
+Benelux–Kazakhstan agreement in English and Dutch (so the Read page has a counterpart), the
+Benelux–Bosnia implementing protocol, and a probe document whose text is hostile markup (so the
+tests can prove document text is rendered inert).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from io import BytesIO
+from pathlib import Path
+
+import docx
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from readmit.drafting import DraftStore
+from readmit.service import KnowledgeBase
+from readmit.ui import draft_page
+from readmit.ui.maintain_page import UploadedFile, save_uploads
+from readmit.workbench import (
+    MAX_UPLOAD_BYTES,
+    UploadRejectedError,
+    open_workbench,
+    sanitise_upload_name,
+)
+from tests.conftest import copy_documents
+
+REPO = Path(__file__).resolve().parent.parent
+APP = str(REPO / "app.py")
+TIMEOUT = 180  # seconds per script run: the first run loads the embedding model
+
+KAZ_EN = "benelux-kazakhstan-readmission-agreement-2015-en"
+KAZ_NL = "benelux-kazakhstan-readmission-agreement-2015-nl"
+BOSNIA = "benelux-bosnia-implementing-protocol-2013-en"
+SMALL_CORPUS = [KAZ_EN, KAZ_NL, BOSNIA]
+
+PROBE_ID = "inert-markup-probe-en"
+HOSTILE = (
+    "<script>alert(1)</script> <img src=x onerror=alert(2)> **bold** "
+    "[link](http://x) :red[x]"
+)
+PROBE_TEXT = f"""Probe instrument on inert rendering
+
+Article 1 — Zebraprobe clause
+The requested Party shall answer the zebraprobe request within 21 days. {HOSTILE} & more.
+"""
+PROBE_META = {
+    "doc_id": PROBE_ID,
+    "title": "Probe <b>instrument</b> **title**",
+    "language": "en",
+    "parties": ["Probeland"],
+    "year": 2020,
+    "instrument_type": "policy guide",
+}
+QUERY = "time limit for replying to a readmission request"
+
+
+def build_small_index(base: Path) -> tuple[Path, Path]:
+    """The shared small corpus and its MiniLM index under `base` (built once, then reused)."""
+    corpus = base / "corpus"
+    index = base / "index"
+    ready = base / "ready"
+    if not ready.exists():
+        copy_documents(corpus, SMALL_CORPUS)
+        (corpus / f"{PROBE_ID}.txt").write_text(PROBE_TEXT, encoding="utf-8")
+        (corpus / f"{PROBE_ID}.meta.json").write_text(json.dumps(PROBE_META), encoding="utf-8")
+        report = KnowledgeBase(index, model="minilm").ingest([corpus])
+        assert report.failed == (), report.failed
+        assert len(report.indexed) == 4
+        ready.write_text("ok")
+    return corpus, index
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return build_small_index(tmp_path_factory.getbasetemp() / "readmit-app")
+
+
+@pytest.fixture
+def app_env(
+    small_index: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, Path]]:
+    """The environment the app reads; drafts and uploads go to this test's own folders."""
+    corpus, index = small_index
+    env = {"index": index, "drafts": tmp_path / "drafts", "corpus": corpus}
+    monkeypatch.setenv("READMIT_INDEX", str(index))
+    monkeypatch.setenv("READMIT_DRAFTS", str(env["drafts"]))
+    monkeypatch.setenv("READMIT_CORPUS", str(corpus))
+    st.cache_resource.clear()
+    yield env
+    st.cache_resource.clear()
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def run_ok(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def html_bodies(at: AppTest) -> list[str]:
+    return [element.value for element in at.html]
+
+
+def card_citations(at: AppTest) -> list[str]:
+    return [body for body in html_bodies(at) if 'class="rdm-cite"' in body and "rdm-doc" in body]
+
+
+def button_keys(at: AppTest, prefix: str) -> list[str]:
+    return [b.key for b in at.button if b.key and b.key.startswith(prefix)]
+
+
+def search(at: AppTest, query: str = QUERY) -> AppTest:
+    at.text_input(key="query").set_value(query)
+    return run_ok(at)
+
+
+# ---- Search ------------------------------------------------------------------------------
+
+
+def test_search_renders_article_cards_with_highlights(app_env: dict[str, Path]) -> None:
+    at = search(start())
+    cards = card_citations(at)
+    assert 3 <= len(cards) <= 10
+    # The Kazakhstan time-limits article is found, cited by number, heading and eid.
+    assert any("Article 7 — Time limits" in c and "(art_7)" in c for c in cards)
+    assert any("signed 2015-03-02" in c for c in cards)
+    passages = [b for b in html_bodies(at) if b.startswith('<div class="rdm-text">')]
+    assert any("<mark>" in p for p in passages)
+    assert re.search(r"\d+ articles · \d+\.\d\d s", " ".join(c.value for c in at.caption))
+    assert button_keys(at, "open__") and button_keys(at, "pin__") and button_keys(at, "add__")
+
+
+def test_search_filters_apply_inside_retrieval(app_env: dict[str, Path]) -> None:
+    at = start()
+    at.multiselect(key="filter_docs").set_value([BOSNIA])
+    at = search(at)
+    opened = button_keys(at, "open__")
+    assert opened and all(key.startswith(f"open__{BOSNIA}__") for key in opened)
+    assert "filters applied" in " ".join(c.value for c in at.caption)
+
+    at.multiselect(key="filter_docs").set_value([])
+    at.multiselect(key="filter_languages").set_value(["nl"])
+    run_ok(at)
+    opened = button_keys(at, "open__")
+    assert opened and all(key.startswith(f"open__{KAZ_NL}__") for key in opened)
+    assert all("NL</span>" in card for card in card_citations(at))
+
+
+def test_document_text_is_rendered_inert(app_env: dict[str, Path]) -> None:
+    at = search(start(), "zebraprobe request")
+    bodies = html_bodies(at)
+    probe_cards = [b for b in card_citations(at) if "Zebraprobe clause" in b]
+    assert probe_cards, "the probe article is not among the results"
+    # The title's markup arrives escaped, its Markdown untouched.
+    assert "Probe &lt;b&gt;instrument&lt;/b&gt; **title**" in probe_cards[0]
+    passage = next(b for b in bodies if "zebraprobe" in b.lower() and "rdm-text" in b)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in passage
+    assert "&lt;img src=x onerror=alert(2)&gt;" in passage
+    for literal in ("**bold**", "[link](http://x)", ":red[x]", "&amp; more"):
+        assert literal in passage
+    # No tag from the document survives anywhere on the page; st.html does not read Markdown.
+    for body in bodies:
+        assert "<script" not in body and "<img" not in body and "<b>" not in body
+    # The only tags in the passage are our own highlights.
+    assert set(re.findall(r"</?([a-z]+)", passage)) <= {"div", "mark"}
+    assert "<mark>zebraprobe</mark>" in passage.lower()
+
+
+# ---- Read --------------------------------------------------------------------------------
+
+
+def test_open_reads_article_in_context_with_counterpart(app_env: dict[str, Path]) -> None:
+    at = search(start())
+    at.button(key=f"open__{KAZ_EN}__art_7").click()
+    run_ok(at)
+    assert at.radio(key="page").value == "Read"
+    assert at.selectbox(key="read_doc").value == KAZ_EN
+    assert at.selectbox(key="read_unit").value == "art_7"
+    bodies = " ".join(html_bodies(at))
+    kb = KnowledgeBase(app_env["index"])
+    article = kb.article(KAZ_EN, "art_7")
+    assert article is not None
+    # Every paragraph of the article, not only the passage that matched.
+    for paragraph in article.paragraphs:
+        assert paragraph.text[:60] in bodies.replace("&#x27;", "'")
+    # The agreement's facts and the Dutch version of the same article, side by side.
+    assert "BWBV0006473" in bodies and "https://wetten.overheid.nl/BWBV0006473" in bodies
+    assert "Official treaty text" in bodies  # licence
+    assert "Termijnen" in bodies and "21 kalenderdagen" in bodies
+    assert at.query_params.get("eid") == "art_7"
+
+    at.button(key="read_next").click()
+    run_ok(at)
+    assert at.selectbox(key="read_unit").value == "art_8"
+    at.button(key="read_prev").click()
+    run_ok(at)
+    assert at.selectbox(key="read_unit").value == "art_7"
+
+
+# ---- Compare -----------------------------------------------------------------------------
+
+
+def test_pin_two_and_compare_shows_word_diff(app_env: dict[str, Path]) -> None:
+    at = start()
+    at.radio(key="page").set_value("Read")
+    run_ok(at)
+    at.selectbox(key="read_doc").set_value(KAZ_EN)
+    run_ok(at)
+    at.selectbox(key="read_unit").set_value("art_7")
+    run_ok(at)
+    at.button(key="read_pin").click()
+    run_ok(at)
+    at.selectbox(key="read_unit").set_value("art_9")
+    run_ok(at)
+    at.button(key="read_pin").click()
+    run_ok(at)
+    at.radio(key="page").set_value("Compare")
+    run_ok(at)
+    bodies = html_bodies(at)
+    assert sum("Article 7 — Time limits" in b for b in bodies) == 1
+    assert sum("Article 9 — Readmission in error" in b for b in bodies) == 1
+    diff = next(b for b in bodies if 'class="rdm-text rdm-diff"' in b)
+    assert "<del>" in diff and "<ins>" in diff
+    assert "21 calendar days" in diff  # a phrase only in Article 7, shown as deleted
+    assert any("Words in common" in c.value for c in at.caption)
+    assert at.button(key=f"unpin__{KAZ_EN}__art_7")
+    at.button(key=f"unpin__{KAZ_EN}__art_7").click()
+    run_ok(at)
+    assert not [b for b in html_bodies(at) if 'class="rdm-text rdm-diff"' in b]
+
+
+# ---- Draft -------------------------------------------------------------------------------
+
+
+def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> None:
+    at = search(start())
+    section_key = f"section__{KAZ_EN}__art_7"
+    assert at.selectbox(key=section_key).value == "time-limits"  # the suggested section
+    at.button(key=f"add__{KAZ_EN}__art_7").click()
+    run_ok(at)
+    assert any("Added Article 7" in s.value for s in at.success)
+    draft_id = at.query_params.get("draft")
+    assert draft_id
+
+    at.radio(key="page").set_value("Draft")
+    run_ok(at)
+    store = DraftStore(app_env["drafts"])
+    draft = store.load(draft_id)
+    clause = draft.clauses[0]
+    kb = KnowledgeBase(app_env["index"])
+    article = kb.article(KAZ_EN, "art_7")
+    assert article is not None and clause.text == article.text  # the whole article
+    text_key = f"clause_text__{clause.clause_id}"
+    assert at.text_area(key=text_key).value == article.text
+    provenance = " ".join(b for b in html_bodies(at) if "Source:" in b)
+    assert "verbatim" in provenance and "Article 7 (art_7)" in provenance
+    assert "BWBV0006473" in provenance
+    assert any(s.value == "Time limits" for s in at.subheader)
+
+    # Edit: saved at once, marked as edited, the change shown against the source.
+    edited = article.text.replace("21 calendar days", "fourteen calendar days")
+    at.text_area(key=text_key).set_value(edited)
+    run_ok(at)
+    assert store.load(draft_id).clauses[0].text == edited
+    assert "edited" in " ".join(b for b in html_bodies(at) if "Source:" in b)
+    assert any("<ins>fourteen</ins>" in b for b in html_bodies(at))
+
+    # Neutralise the party names in one action.
+    at.button(key=f"clause_neutralise__{clause.clause_id}").click()
+    run_ok(at)
+    neutral = store.load(draft_id).clauses[0].text
+    assert at.text_area(key=text_key).value == neutral
+    assert "fourteen calendar days" in neutral
+
+    at.text_input(key=f"clause_note__{clause.clause_id}").set_value("Check against EU model.")
+    run_ok(at)
+    assert store.load(draft_id).clauses[0].note == "Check against EU model."
+
+    # Revert restores the source wording.
+    at.button(key=f"clause_revert__{clause.clause_id}").click()
+    run_ok(at)
+    assert at.text_area(key=text_key).value == article.text
+
+    # Export: both download buttons are there; the Word file opens and carries the clause.
+    assert {b.key for b in at.get("download_button")} == {"export_docx", "export_md"}
+    wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
+    document = docx.Document(BytesIO(draft_page.docx_bytes(wb, draft_id)))
+    texts = [p.text for p in document.paragraphs]
+    assert "Model readmission agreement" in texts[0]
+    assert any(t.startswith("Article 1 – Time limits") for t in texts)
+    assert any("21 calendar days" in t for t in texts)
+    assert any("Check against EU model." in t for t in texts)
+    provenance_cells = [cell.text for row in document.tables[0].rows for cell in row.cells]
+    assert "Article 7 (art_7)" in provenance_cells
+    markdown = wb.drafting.export_markdown(draft_id)
+    assert "## Article 1 – Time limits" in markdown
+
+
+def test_neutralise_replaces_state_names(app_env: dict[str, Path]) -> None:
+    at = start()
+    at.radio(key="page").set_value("Read")
+    run_ok(at)
+    at.selectbox(key="read_doc").set_value(KAZ_EN)
+    run_ok(at)
+    at.selectbox(key="read_unit").set_value("preamble")
+    run_ok(at)
+    assert at.selectbox(key="read_section").value == "title-and-preamble"
+    at.button(key="read_add").click()
+    run_ok(at)
+    at.radio(key="page").set_value("Draft")
+    run_ok(at)
+    draft_id = at.query_params["draft"]
+    clause = DraftStore(app_env["drafts"]).load(draft_id).clauses[0]
+    assert "Kazakhstan" in clause.text
+    at.button(key=f"clause_neutralise__{clause.clause_id}").click()
+    run_ok(at)
+    neutral = at.text_area(key=f"clause_text__{clause.clause_id}").value
+    assert "Kazakhstan" not in neutral and "[Party A]" in neutral and "[Party B]" in neutral
+
+
+def test_draft_management_and_reordering(app_env: dict[str, Path]) -> None:
+    at = start()
+    at.radio(key="page").set_value("Draft")
+    run_ok(at)
+    assert any("No draft yet" in i.value for i in at.info)
+    at.text_input(key="new_draft_title").set_value("Regional model")
+    at.button(key="draft_create").click()
+    run_ok(at)
+    draft_id = at.query_params["draft"]
+    wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
+    first, _ = wb.drafting.add_text(draft_id, section="transit", text="First.", heading="A")
+    second, _ = wb.drafting.add_text(draft_id, section="transit", text="Second.", heading="B")
+    run_ok(at)
+    ids = [c.clause_id for c in second.clauses]
+    at.button(key=f"clause_down__{ids[0]}").click()
+    run_ok(at)
+    assert [c.clause_id for c in wb.drafting.get(draft_id).clauses] == [ids[1], ids[0]]
+    at.selectbox(key=f"clause_section__{ids[0]}").set_value("costs")
+    run_ok(at)
+    assert wb.drafting.get(draft_id).clause(ids[0]).section == "costs"
+    at.button(key=f"clause_remove__{ids[1]}").click()
+    run_ok(at)
+    assert [c.clause_id for c in wb.drafting.get(draft_id).clauses] == [ids[0]]
+
+    # A refresh (a new session with the URL's query parameters) reopens the same draft.
+    fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    fresh.query_params["page"] = "Draft"
+    fresh.query_params["draft"] = draft_id
+    run_ok(fresh)
+    assert fresh.selectbox(key="draft_select").value == draft_id
+    assert fresh.text_area(key=f"clause_text__{ids[0]}").value == "First."
+
+    at.button(key="draft_duplicate").click()
+    run_ok(at)
+    copy_id = at.query_params["draft"]
+    assert copy_id != draft_id and wb.drafting.get(copy_id).title == "Regional model (copy)"
+    at.checkbox(key="draft_delete_confirm").check()
+    at.button(key="draft_delete").click()
+    run_ok(at)
+    assert [s.draft_id for s in wb.drafting.list_drafts()] == [draft_id]
+
+
+# ---- Maintain ----------------------------------------------------------------------------
+
+
+def test_maintain_shows_status(app_env: dict[str, Path]) -> None:
+    at = start()
+    at.radio(key="page").set_value("Maintain")
+    run_ok(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Documents"] == "4"
+    status = KnowledgeBase(app_env["index"]).status()
+    assert metrics["Indexed passages"] == str(status.chunks)
+    assert any("all-MiniLM-L6-v2" in b for b in html_bodies(at))
+    assert at.file_uploader(key="upload_files") is not None
+    assert at.button(key="upload_ingest").disabled  # nothing chosen yet
+
+
+def test_upload_a_text_file_indexes_it(
+    small_index: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A copy of the index and an empty corpus folder: this test adds a document.
+    _, shared_index = small_index
+    index = tmp_path / "index"
+    shutil.copytree(shared_index, index)
+    corpus = tmp_path / "corpus"
+    monkeypatch.setenv("READMIT_INDEX", str(index))
+    monkeypatch.setenv("READMIT_DRAFTS", str(tmp_path / "drafts"))
+    monkeypatch.setenv("READMIT_CORPUS", str(corpus))
+    st.cache_resource.clear()
+    try:
+        at = start()
+        at.radio(key="page").set_value("Maintain")
+        run_ok(at)
+        text = (
+            "Article 1 — Costs\nAll transport costs up to the border of the requested Party "
+            "shall be borne by the requesting Party.\n"
+        ).encode()
+        at.file_uploader(key="upload_files").set_value(
+            [("../../new agreement?.txt", text, "text/plain")]
+        )
+        run_ok(at)
+        at.button(key="upload_ingest").click()
+        run_ok(at)
+        assert (corpus / "new_agreement_.txt").read_bytes() == text
+        assert any("Indexed 1" in s.value for s in at.success)
+        assert {m.label: m.value for m in at.metric}["Documents"] == "5"
+        assert KnowledgeBase(index).document("new_agreement_") is not None
+    finally:
+        st.cache_resource.clear()
+
+
+def test_upload_handling_rejects_bad_files(app_env: dict[str, Path], tmp_path: Path) -> None:
+    wb = open_workbench(
+        index_dir=app_env["index"], drafts_dir=app_env["drafts"], corpus_dir=tmp_path / "in"
+    )
+    outcome = save_uploads(
+        wb,
+        [
+            UploadedFile("..\\..\\evil/../ok-file.md", b"# text"),
+            UploadedFile(".hidden.txt", b"x"),
+            UploadedFile("script.sh", b"x"),
+            UploadedFile("README.md", b"x"),
+            UploadedFile("empty.txt", b""),
+            UploadedFile("big.pdf", b"x" * 11),
+        ],
+        max_bytes=10,
+    )
+    assert [p.name for p in outcome.saved] == ["ok-file.md"]
+    assert (tmp_path / "in" / "ok-file.md").read_bytes() == b"# text"
+    reasons = dict(outcome.rejected)
+    assert "hidden" in reasons[".hidden.txt"]
+    assert "unsupported type .sh" in reasons["script.sh"]
+    assert "reserved" in reasons["README.md"]
+    assert "empty" in reasons["empty.txt"]
+    assert "over the" in reasons["big.pdf"]
+    assert sorted(p.name for p in (tmp_path / "in").iterdir()) == ["ok-file.md"]
+    assert sanitise_upload_name("C:\\Users\\x\\Verdrag (NL) ü.pdf") == "Verdrag_NL_.pdf"
+    with pytest.raises(UploadRejectedError):
+        sanitise_upload_name("..")
+    assert MAX_UPLOAD_BYTES == 50 * 1024 * 1024
