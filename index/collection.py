@@ -536,6 +536,42 @@ class Collection:
                     problems += _compare_vectors("in-memory index", self._vectors, ids, matrix)
         return problems
 
+    # ---- clause slots (index.slots computes them; stored next to the units) -------------------
+
+    def unit_vectors(self, doc_id: str) -> dict[str, np.ndarray]:
+        """eid → unit vector (the normalised mean of its chunks' stored vectors; no embedding)."""
+        with self._store.read() as conn:
+            eids = [unit.eid for unit in store.list_units(conn, doc_id)]
+            chunks = store.unit_chunk_vectors(conn, doc_id, self.embedder.dimension)
+        by_length = sorted(eids, key=len, reverse=True)
+        sums: dict[str, np.ndarray] = {}
+        for chunk_eid, vector in chunks:
+            owner = next(
+                (e for e in by_length if chunk_eid == e or chunk_eid.startswith(e + "__")), None
+            )
+            if owner is not None:
+                sums[owner] = sums.get(owner, 0) + vector
+        return {eid: total / (np.linalg.norm(total) or 1.0) for eid, total in sums.items()}
+
+    def replace_slots(self, doc_id: str, assignments: Sequence[store.SlotAssignment]) -> None:
+        """Store a document's slot assignments (replacing the previous ones) and prune orphans."""
+        rows = [(a.eid, a.slot, a.confidence, a.method) for a in assignments]
+        with self._store.write() as conn:
+            store.replace_slots(conn, doc_id, rows)
+            store.prune_slots(conn)
+
+    def slot_assignments(
+        self, *, doc_id: str | None = None, slot: str | None = None
+    ) -> list[store.SlotAssignment]:
+        """Stored slot assignments of live units, by document and reading order."""
+        with self._store.read() as conn:
+            return store.slot_rows(conn, doc_id=doc_id, slot=slot)
+
+    def slot_documents(self) -> set[str]:
+        """Documents whose slots have been computed."""
+        with self._store.read() as conn:
+            return store.slot_documents(conn)
+
 
 def _remove_orphaned_temp_files(folder: Path) -> None:
     """Temp files of cache/manifest writes that a killed process left behind.

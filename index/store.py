@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from index.errors import IndexOpenError
-from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
+from index.types import DocumentRecord, Hit, SearchFilters, SlotAssignment, UnitRecord
 from ingest.types import Chunk, Paragraph, ParsedDocument, Point
 
 DB_FILE = "meta.sqlite"
@@ -84,7 +84,19 @@ CREATE TABLE IF NOT EXISTS state (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS slots (
+    doc_id TEXT NOT NULL,
+    eid TEXT NOT NULL,                  -- the unit (article, annex section) the slot is for
+    slot TEXT NOT NULL,                 -- a key of ingest.taxonomy
+    confidence REAL NOT NULL,
+    method TEXT NOT NULL,               -- which evidence gave it, e.g. "heading+embedding"
+    PRIMARY KEY (doc_id, eid, slot)
+);
+CREATE INDEX IF NOT EXISTS slots_by_slot ON slots (slot, confidence);
 """
+
+# Search's slot filter only trusts assignments at least this confident (see index.slots).
+SLOT_FILTER_MIN_CONFIDENCE = 0.5
 
 _BUSY_TIMEOUT_MS = 30_000
 _HIT_COLUMNS = """
@@ -217,6 +229,7 @@ def delete_document(conn: sqlite3.Connection, doc_id: str) -> list[int]:
         int(r[0]) for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id = ?", (doc_id,))
     ]
     conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+    conn.execute("DELETE FROM slots WHERE doc_id = ?", (doc_id,))  # recomputed after ingest
     conn.execute("DELETE FROM units WHERE doc_id = ?", (doc_id,))
     conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
     return removed
@@ -388,6 +401,16 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
     if filters.year_to is not None:
         clauses.append("d.year <= ?")
         params.append(filters.year_to)
+    if filters.slots:
+        # A chunk cites its unit ("art_7") or a part of it ("art_7__para_2").
+        marks = ",".join("?" * len(filters.slots))
+        clauses.append(
+            "EXISTS (SELECT 1 FROM slots s WHERE s.doc_id = c.doc_id "
+            "AND (c.eid = s.eid OR substr(c.eid, 1, length(s.eid) + 2) = s.eid || '__') "
+            f"AND s.slot IN ({marks}) AND s.confidence >= ?)"
+        )
+        params.extend(filters.slots)
+        params.append(SLOT_FILTER_MIN_CONFIDENCE)
     return (" AND ".join(clauses) or "1"), params
 
 
@@ -528,3 +551,62 @@ def orphan_problems(conn: sqlite3.Connection) -> list[str]:
     ):
         problems.append(f"chunk {chunk_id} of {doc_id} points to missing unit {eid}")
     return problems
+
+
+# ---- clause slots (index.slots) ----------------------------------------------------------
+
+
+def replace_slots(
+    conn: sqlite3.Connection, doc_id: str, rows: Sequence[tuple[str, str, float, str]]
+) -> None:
+    """Replace a document's slot assignments with `rows` of (eid, slot, confidence, method)."""
+    conn.execute("DELETE FROM slots WHERE doc_id = ?", (doc_id,))
+    conn.executemany(
+        "INSERT INTO slots (doc_id, eid, slot, confidence, method) VALUES (?, ?, ?, ?, ?)",
+        [(doc_id, eid, slot, float(confidence), method) for eid, slot, confidence, method in rows],
+    )
+
+
+def prune_slots(conn: sqlite3.Connection) -> int:
+    """Drop slot rows whose unit is gone (a document removed outside a refresh)."""
+    cursor = conn.execute(
+        "DELETE FROM slots WHERE NOT EXISTS "
+        "(SELECT 1 FROM units u WHERE u.doc_id = slots.doc_id AND u.eid = slots.eid)"
+    )
+    return max(cursor.rowcount, 0)
+
+
+def slot_rows(
+    conn: sqlite3.Connection, *, doc_id: str | None = None, slot: str | None = None
+) -> list[SlotAssignment]:
+    """Slot assignments of live units, by document, reading order and slot."""
+    clauses, params = [], []
+    if doc_id is not None:
+        clauses.append("s.doc_id = ?")
+        params.append(doc_id)
+    if slot is not None:
+        clauses.append("s.slot = ?")
+        params.append(slot)
+    where = " AND ".join(clauses) or "1"
+    rows = conn.execute(
+        "SELECT s.doc_id, s.eid, s.slot, s.confidence, s.method FROM slots s "
+        "JOIN units u ON u.doc_id = s.doc_id AND u.eid = s.eid "
+        f"WHERE {where} ORDER BY s.doc_id, u.ord, s.slot",
+        params,
+    )
+    return [SlotAssignment(str(a), str(b), str(c), float(d), str(e)) for a, b, c, d, e in rows]
+
+
+def slot_documents(conn: sqlite3.Connection) -> set[str]:
+    """Documents that have slot assignments (so a refresh can skip them)."""
+    return {str(r[0]) for r in conn.execute("SELECT DISTINCT doc_id FROM slots")}
+
+
+def unit_chunk_vectors(
+    conn: sqlite3.Connection, doc_id: str, dimension: int
+) -> list[tuple[str, np.ndarray]]:
+    """(chunk eid, vector) of a document's chunks in reading order."""
+    rows = conn.execute(
+        "SELECT eid, vector FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,)
+    ).fetchall()
+    return [(str(eid), np.frombuffer(blob, dtype="<f4", count=dimension)) for eid, blob in rows]

@@ -19,6 +19,8 @@ class SearchFilters:
     parties: tuple[str, ...] = ()  # a document matches if any of its parties is listed
     year_from: int | None = None
     year_to: int | None = None
+    # Clause types (ingest.taxonomy keys): a chunk passes if its unit has one of them.
+    slots: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -132,3 +134,14 @@ class ChunkText(NamedTuple):
     chunk_id: int
     doc_id: str
     text: str
+
+
+@dataclass(frozen=True)
+class SlotAssignment:
+    """A clause type (ingest.taxonomy slot) given to one unit, with how sure and why."""
+
+    doc_id: str
+    eid: str
+    slot: str
+    confidence: float  # 0..1; see index.slots for the scale and the thresholds
+    method: str  # the evidence: "heading", "body", "embedding" joined by "+", or "fallback"

@@ -155,6 +155,9 @@ def _print_ingest_summary(report: IngestReport) -> None:
 )
 @click.option("--year-from", type=int, default=None)
 @click.option("--year-to", type=int, default=None)
+@click.option(
+    "--slot", "slots", multiple=True, help="Only articles of this clause type (`readmit slots`)."
+)
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -169,6 +172,7 @@ def search(
     parties: tuple[str, ...],
     year_from: int | None,
     year_to: int | None,
+    slots: tuple[str, ...],
 ) -> None:
     """Search the indexed clauses."""
     if (query is None) == (queries_file is None):
@@ -181,6 +185,7 @@ def search(
         parties=parties,
         year_from=year_from,
         year_to=year_to,
+        slots=slots,
     )
     kb = _knowledge_base(ctx)
     queries = _read_queries(queries_file) if queries_file is not None else [query or ""]
@@ -264,3 +269,156 @@ def remove(ctx: click.Context, doc_id: str) -> None:
         err.print(f"no such document: {doc_id}")
         sys.exit(1)
     click.echo(f"removed {doc_id}")
+
+
+# ---- clause intelligence (readmit.clauses) ---------------------------------------------------
+
+
+def _open_output(path: Path | None) -> TextIO:
+    return open(path, "w", encoding="utf-8", newline="") if path else sys.stdout
+
+
+@main.command()
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Write the matrix as CSV.")
+@click.option("--all", "all_documents", is_flag=True, help="Include conventions too.")
+@click.pass_context
+def matrix(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> None:
+    """Precedent matrix: agreements × clause types; cells list the articles ("?" = uncertain)."""
+    from readmit.clauses import precedent_matrix, write_matrix_csv
+
+    table = precedent_matrix(_knowledge_base(ctx), all_documents=all_documents)
+    if csv_path is not None:
+        with _open_output(csv_path) as handle:
+            write_matrix_csv(table, handle)
+        size = f"{len(table.documents)} agreements × {len(table.slots)} slots"
+        err.print(f"wrote {size} to {csv_path}")
+        return
+    write_matrix_csv(table, sys.stdout)
+
+
+@main.command("time-limits")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Write the table as CSV.")
+@click.option("--all", "all_documents", is_flag=True, help="Include conventions too.")
+@click.pass_context
+def time_limits_command(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> None:
+    """Every time limit of every article: number, unit and what it is for."""
+    from readmit.clauses import time_limit_table, write_time_limits_csv
+
+    rows = time_limit_table(_knowledge_base(ctx), all_documents=all_documents)
+    if csv_path is not None:
+        with _open_output(csv_path) as handle:
+            write_time_limits_csv(rows, handle)
+        err.print(f"wrote {len(rows)} time limits to {csv_path}")
+        return
+    out = Console()
+    table = Table(title="Time limits across agreements")
+    for column in ("document", "article", "limit", "purpose", "text"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        limit = f"{row['number']} {row['unit']}"
+        table.add_row(row["doc_id"], row["eid"], limit, row["purpose"], row["text"])
+    out.print(table)
+
+
+@main.command("slots")
+@click.argument("slot", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
+    """List the clause types, or every article of SLOT grouped by agreement."""
+    from ingest.taxonomy import SLOTS, UnknownSlotError
+    from readmit.clauses import slot_articles
+
+    if slot is None:
+        for known in SLOTS:
+            click.echo(f"{known.key:28} {known.title}")
+        return
+    try:
+        groups = slot_articles(_knowledge_base(ctx), slot)
+    except UnknownSlotError as error:
+        raise click.BadParameter(str(error), param_hint="SLOT") from error
+    if as_json:
+        payload = [
+            {
+                "agreement": group.key,
+                "title": group.title,
+                "articles": [
+                    {
+                        "doc_id": a.document.doc_id,
+                        "language": a.document.language,
+                        "eid": a.unit.eid,
+                        "article": a.unit.label,
+                        "heading": a.unit.heading,
+                        "confidence": a.confidence,
+                        "uncertain": a.uncertain,
+                        "time_limits": [
+                            {
+                                "number": t.number,
+                                "unit": t.unit,
+                                "purpose": t.purpose,
+                                "text": t.text,
+                            }
+                            for t in a.time_limits
+                        ],
+                        "text": a.unit.text,
+                    }
+                    for a in group.articles
+                ],
+            }
+            for group in groups
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    for group in groups:
+        click.echo(f"== {group.title}")
+        for a in group.articles:
+            flag = " (uncertain)" if a.uncertain else ""
+            limits = ", ".join(f"{t.number} {t.unit} ({t.purpose})" for t in a.time_limits)
+            click.echo(
+                f"  [{a.document.language}] {a.document.doc_id} {a.unit.label} "
+                f"{a.unit.heading or ''}{flag}" + (f" — {limits}" if limits else "")
+            )
+
+
+@main.command()
+@click.argument("draft_id")
+@click.option("--drafts", "drafts_dir", type=click.Path(path_type=Path), default=None,
+              help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bool) -> None:
+    """Standard clause types DRAFT_ID lacks, with the three commonest precedent wordings."""
+    from readmit.clauses import gap_check
+    from readmit.config import default_drafts_dir
+    from readmit.drafting.store import DraftStore, DraftStoreError
+
+    try:
+        draft = DraftStore(drafts_dir or default_drafts_dir()).load(draft_id)
+    except DraftStoreError as error:
+        err.print(f"error: {error}", highlight=False)
+        sys.exit(2)
+    found = gap_check(_knowledge_base(ctx), draft)
+    if as_json:
+        click.echo(json.dumps([
+            {
+                "slot": gap.slot,
+                "title": gap.title,
+                "agreements_with_slot": gap.agreements_with_slot,
+                "precedents": [
+                    {"count": p.count, "language": p.language, "text": p.text,
+                     "sources": [{"doc_id": d, "eid": e} for d, e in p.sources]}
+                    for p in gap.precedents
+                ],
+            }
+            for gap in found
+        ], ensure_ascii=False))
+        return
+    if not found:
+        click.echo("The draft covers every standard clause type.")
+    for gap in found:
+        click.echo(f"missing: {gap.slot} — {gap.title} (in {gap.agreements_with_slot} agreements)")
+        for number, precedent in enumerate(gap.precedents, 1):
+            sources = ", ".join(f"{d} {e}" for d, e in precedent.sources[:5])
+            more = f" (+{len(precedent.sources) - 5} more)" if len(precedent.sources) > 5 else ""
+            excerpt = " ".join(precedent.text.split())[:200]
+            click.echo(f"  {number}. used {precedent.count}×: {sources}{more}\n     {excerpt}…")

@@ -16,6 +16,7 @@ from index.lock import writer_lock
 from index.search import HybridSearcher, SearchConfig
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
+from readmit.clauses import refresh_after_ingest
 from readmit.config import DEFAULT_MODEL
 
 # Called after each file with (file, outcome); outcome is "indexed", "unchanged" or "failed".
@@ -126,6 +127,8 @@ class KnowledgeBase:
             if on_file is not None:
                 on_file(path, outcome)
         tally.removed.extend(self._remove_missing(paths, seen))
+        # Clause slots of re-indexed documents (and of any still without) are recomputed.
+        refresh_after_ingest(self, [Path(p).stem for p in tally.indexed])
         return tally.report()
 
     def _ingest_file(

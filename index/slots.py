@@ -1,0 +1,189 @@
+"""Clause types for every unit: keyword evidence (ingest.slot_patterns) + embedding similarity.
+
+Confidence scale (one unit, one slot), combined as independent evidence 1 - Π(1 - p):
+- the heading names the slot ("Antwoord op het verzoek"): 0.85;
+- the body has the slot's cue words at least `body_hits_needed` times: 0.5, +0.05 per further
+  hit, at most 0.75; fewer hits: 0.25;
+- the unit's vector (mean of its stored chunk vectors) is nearest to the slot's vector among all
+  slots: 0.45; second nearest 0.25; third 0.1. A slot vector is the mean of the embedded
+  description and the typical wording in en/nl/fr/de (cached per model).
+An assignment needs ASSIGN_THRESHOLD (0.5): the embedding alone never suffices, it confirms
+weak keyword evidence. Below CERTAIN_THRESHOLD the assignment is shown as uncertain. A unit
+without any assignment gets "other" (method "fallback"). Preambles and signature blocks are
+"other" by definition.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from index.collection import Collection
+from index.embedders import Embedder
+from index.store import SLOT_FILTER_MIN_CONFIDENCE
+from index.types import SlotAssignment, UnitRecord
+from ingest.slot_patterns import KeywordEvidence, keyword_evidence
+from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_text_variants
+from ingest.time_limits import extract_time_limits
+
+ASSIGN_THRESHOLD = SLOT_FILTER_MIN_CONFIDENCE
+CERTAIN_THRESHOLD = 0.7
+
+HEADING_SCORE = 0.85
+BODY_SCORE = 0.5
+BODY_STEP = 0.05
+BODY_MAX = 0.75
+BODY_WEAK_SCORE = 0.25
+EMBEDDING_RANK_SCORES = (0.45, 0.25, 0.1)
+TIME_LIMIT_SCORE = 0.6
+# A time limit for one of these purposes (ingest.time_limits) is evidence for the slot.
+TIME_LIMIT_SLOTS = {
+    "reply": "time-limit-reply",
+    "transfer": "time-limit-transfer",
+    "request": "time-limit-request",
+}
+
+# Slots whose measured precision on the hand labels (docs/clause-intelligence.md) is below 0.7:
+# every assignment to them is shown as uncertain, whatever its confidence.
+WEAK_SLOTS: frozenset[str] = frozenset()
+
+_NOT_CLAUSES = ("preamble", "final")  # unit kinds that are never a clause type
+
+_slot_cache: dict[str, np.ndarray] = {}
+_cache_lock = threading.Lock()
+
+
+def slot_matrix(embedder: Embedder) -> np.ndarray:
+    """(len(SLOTS), dimension) unit vectors of the slots, embedded once per model."""
+    with _cache_lock:
+        cached = _slot_cache.get(embedder.name)
+        if cached is not None:
+            return cached
+    rows = []
+    for slot in SLOTS:
+        variants = embedder.encode_queries(list(slot_text_variants(slot)))
+        mean = variants.mean(axis=0)
+        rows.append(mean / (np.linalg.norm(mean) or 1.0))
+    matrix = np.asarray(rows, dtype=np.float32)
+    with _cache_lock:
+        _slot_cache[embedder.name] = matrix
+    return matrix
+
+
+def keyword_score(evidence: KeywordEvidence | None) -> tuple[float, list[str]]:
+    """The keyword part of a slot's confidence and the evidence kinds that gave it."""
+    if evidence is None:
+        return 0.0, []
+    needed = get_slot(evidence.slot).body_hits_needed
+    score, methods = 0.0, []
+    if evidence.heading_terms:
+        score, methods = HEADING_SCORE, ["heading"]
+    if evidence.body_matches >= needed:
+        body = min(BODY_MAX, BODY_SCORE + BODY_STEP * (evidence.body_matches - needed))
+        score = 1 - (1 - score) * (1 - body)
+        methods.append("body")
+    elif evidence.body_matches:
+        score = 1 - (1 - score) * (1 - BODY_WEAK_SCORE)
+        methods.append("body-weak")
+    return score, methods
+
+
+def embedding_ranks(similarities: np.ndarray) -> dict[str, int]:
+    """slot → rank (0 = nearest) of the top slots by similarity."""
+    order = np.argsort(-similarities, kind="stable")[: len(EMBEDDING_RANK_SCORES)]
+    return {SLOTS[int(i)].key: rank for rank, i in enumerate(order)}
+
+
+def score_unit(
+    doc_id: str,
+    unit: UnitRecord,
+    evidence: Mapping[str, KeywordEvidence],
+    similarities: np.ndarray | None,
+    time_limit_slots: frozenset[str] = frozenset(),
+) -> list[SlotAssignment]:
+    """Every slot the unit fills (confidence ≥ ASSIGN_THRESHOLD), best first; else "other"."""
+    if unit.kind in _NOT_CLAUSES:
+        return [SlotAssignment(doc_id, unit.eid, OTHER, 1.0, "structure")]
+    ranks = embedding_ranks(similarities) if similarities is not None else {}
+    found: list[SlotAssignment] = []
+    best_rejected = 0.0
+    for slot in SLOTS:
+        if slot.key == OTHER:
+            continue
+        score, methods = keyword_score(evidence.get(slot.key))
+        if slot.key in time_limit_slots:
+            score = 1 - (1 - score) * (1 - TIME_LIMIT_SCORE)
+            methods.append("time-limit")
+        rank = ranks.get(slot.key)
+        if rank is not None and score > 0:
+            score = 1 - (1 - score) * (1 - EMBEDDING_RANK_SCORES[rank])
+            methods.append("embedding")
+        if score >= ASSIGN_THRESHOLD:
+            found.append(
+                SlotAssignment(doc_id, unit.eid, slot.key, round(score, 4), "+".join(methods))
+            )
+        else:
+            best_rejected = max(best_rejected, score)
+    if not found:
+        return [SlotAssignment(doc_id, unit.eid, OTHER, round(1 - best_rejected, 4), "fallback")]
+    return sorted(found, key=lambda a: -a.confidence)
+
+
+def classify_units(
+    doc_id: str,
+    units: Sequence[UnitRecord],
+    *,
+    language: str,
+    unit_vectors: Mapping[str, np.ndarray],
+    slots: np.ndarray | None,
+) -> list[SlotAssignment]:
+    """Slot assignments for a document's units (`slots` = slot_matrix(...), None: keywords only)."""
+    assignments: list[SlotAssignment] = []
+    for unit in units:
+        evidence = keyword_evidence(unit.heading, unit.text, language)
+        vector = unit_vectors.get(unit.eid)
+        similarities = None if slots is None or vector is None else slots @ vector
+        limits = frozenset(
+            TIME_LIMIT_SLOTS[limit.purpose]
+            for limit in extract_time_limits(unit.text, language=language)
+            if limit.purpose in TIME_LIMIT_SLOTS
+        )
+        assignments.extend(score_unit(doc_id, unit, evidence, similarities, limits))
+    return assignments
+
+
+def classify_document(
+    collection: Collection, doc_id: str, *, use_embeddings: bool = True
+) -> list[SlotAssignment]:
+    """Slot assignments of one indexed document, computed from its stored units and vectors."""
+    record = collection.get_document(doc_id)
+    if record is None:
+        return []
+    units = collection.list_units(doc_id)
+    slots = slot_matrix(collection.embedder) if use_embeddings else None
+    vectors = collection.unit_vectors(doc_id) if use_embeddings else {}
+    return classify_units(
+        doc_id, units, language=record.language, unit_vectors=vectors, slots=slots
+    )
+
+
+def refresh_slots(
+    collection: Collection, doc_ids: Iterable[str] | None = None, *, missing_only: bool = False
+) -> int:
+    """Recompute and store the slots of `doc_ids` (default: every document); returns how many
+    documents were classified. `missing_only` skips documents that already have slots."""
+    targets = (
+        list(doc_ids) if doc_ids is not None else [d.doc_id for d in collection.list_documents()]
+    )
+    if missing_only:
+        done = collection.slot_documents()
+        targets = [doc_id for doc_id in targets if doc_id not in done]
+    for doc_id in targets:
+        collection.replace_slots(doc_id, classify_document(collection, doc_id))
+    return len(targets)
+
+
+def is_uncertain(assignment: SlotAssignment) -> bool:
+    return assignment.confidence < CERTAIN_THRESHOLD

@@ -1,0 +1,422 @@
+"""Clause intelligence: slots of every article, the precedent matrix, time limits, gap check.
+
+Service functions over a `KnowledgeBase`; the CLI and the app call these. Slot assignments are
+computed by `index.slots` (stored in the index, refreshed after every ingest); time limits are
+extracted from the stored unit texts on demand (`ingest.time_limits`, pure regex, fast).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from index.slots import (
+    CERTAIN_THRESHOLD,
+    WEAK_SLOTS,
+    classify_document,
+    is_uncertain,
+    refresh_slots,
+)
+from index.types import DocumentRecord, SlotAssignment, UnitRecord
+from ingest.slot_patterns import keyword_evidence
+from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_keys
+from ingest.time_limits import TimeLimit, extract_time_limits
+
+if TYPE_CHECKING:
+    from readmit.drafting.model import Draft
+    from readmit.service import KnowledgeBase
+
+# Documents that are readmission instruments (rows of the precedent matrix); the UN/CoE
+# conventions and the IOM constitution are context, not precedents.
+PRECEDENT_TYPES = ("bilateral agreement", "implementing protocol", "multilateral convention")
+_NOT_PRECEDENT_PREFIXES = ("un-", "coe-", "iom-")
+
+
+def refresh_after_ingest(kb: KnowledgeBase, indexed_doc_ids: Iterable[str]) -> int:
+    """Recompute the slots of re-indexed documents and of any document still without slots
+    (an index built before slots existed). Removed documents lose theirs with their units."""
+    collection = kb.collection
+    count = refresh_slots(collection, list(indexed_doc_ids))
+    return count + refresh_slots(collection, missing_only=True)
+
+
+def is_precedent(document: DocumentRecord) -> bool:
+    return not document.doc_id.startswith(_NOT_PRECEDENT_PREFIXES)
+
+
+def _uncertain(assignment: SlotAssignment) -> bool:
+    return is_uncertain(assignment) or assignment.slot in WEAK_SLOTS
+
+
+# ---- precedent matrix ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """The articles of one document that fill one slot (empty: no such clause)."""
+
+    eids: tuple[str, ...] = ()
+    uncertain: tuple[bool, ...] = ()
+
+    def render(self) -> str:
+        """ "art_7; art_8?" — a "?" marks an assignment below what the evaluation defends."""
+        return "; ".join(
+            e + ("?" if u else "") for e, u in zip(self.eids, self.uncertain, strict=True)
+        )
+
+
+@dataclass(frozen=True)
+class PrecedentMatrix:
+    slots: tuple[str, ...]
+    documents: tuple[DocumentRecord, ...]
+    cells: dict[tuple[str, str], MatrixCell] = field(default_factory=dict)
+
+    def cell(self, doc_id: str, slot: str) -> MatrixCell:
+        return self.cells.get((doc_id, slot), MatrixCell())
+
+    def rows(self) -> list[dict[str, str]]:
+        """One dict per document: doc_id, title, language, year, then one column per slot."""
+        table = []
+        for document in self.documents:
+            row = {
+                "doc_id": document.doc_id,
+                "title": document.title,
+                "language": document.language,
+                "year": "" if document.year is None else str(document.year),
+            }
+            for slot in self.slots:
+                row[slot] = self.cell(document.doc_id, slot).render()
+            table.append(row)
+        return table
+
+
+def precedent_matrix(kb: KnowledgeBase, *, all_documents: bool = False) -> PrecedentMatrix:
+    """Agreements × slots; each cell lists the articles (eids) filling the slot."""
+    documents = [d for d in kb.documents() if all_documents or is_precedent(d)]
+    cells: dict[tuple[str, str], tuple[list[str], list[bool]]] = {}
+    wanted = {d.doc_id for d in documents}
+    for assignment in kb.collection.slot_assignments():
+        if assignment.doc_id not in wanted or assignment.slot == OTHER:
+            continue
+        eids, flags = cells.setdefault((assignment.doc_id, assignment.slot), ([], []))
+        eids.append(assignment.eid)
+        flags.append(_uncertain(assignment))
+    slots = tuple(key for key in slot_keys() if key != OTHER)
+    return PrecedentMatrix(
+        slots=slots,
+        documents=tuple(documents),
+        cells={key: MatrixCell(tuple(e), tuple(u)) for key, (e, u) in cells.items()},
+    )
+
+
+def write_matrix_csv(matrix: PrecedentMatrix, handle: TextIO) -> None:
+    writer = csv.DictWriter(
+        handle, fieldnames=["doc_id", "title", "language", "year", *matrix.slots]
+    )
+    writer.writeheader()
+    writer.writerows(matrix.rows())
+
+
+# ---- one slot across agreements --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotArticle:
+    """One article filling a slot, with what was extracted from it."""
+
+    document: DocumentRecord
+    unit: UnitRecord
+    confidence: float
+    uncertain: bool
+    time_limits: tuple[TimeLimit, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlotGroup:
+    """The articles of one agreement (all its language versions together)."""
+
+    key: str  # the official reference, or the doc id when there is none
+    title: str
+    articles: tuple[SlotArticle, ...]
+
+
+def _agreement_key(document: DocumentRecord) -> str:
+    return document.official_reference or document.doc_id
+
+
+def slot_articles(kb: KnowledgeBase, slot: str, *, all_documents: bool = False) -> list[SlotGroup]:
+    """Every article filling `slot`, grouped by agreement (language versions together)."""
+    get_slot(slot)
+    documents = {d.doc_id: d for d in kb.documents() if all_documents or is_precedent(d)}
+    groups: dict[str, list[SlotArticle]] = defaultdict(list)
+    titles: dict[str, str] = {}
+    for assignment in kb.collection.slot_assignments(slot=slot):
+        document = documents.get(assignment.doc_id)
+        unit = kb.article(assignment.doc_id, assignment.eid) if document else None
+        if document is None or unit is None:
+            continue
+        key = _agreement_key(document)
+        titles.setdefault(key, document.title)
+        limits = extract_time_limits(
+            unit.text, language=document.language, doc_id=document.doc_id, eid=unit.eid
+        )
+        groups[key].append(
+            SlotArticle(
+                document, unit, assignment.confidence, _uncertain(assignment), tuple(limits)
+            )
+        )
+    return [
+        SlotGroup(
+            key,
+            titles[key],
+            tuple(sorted(items, key=lambda a: (a.document.language, a.unit.order))),
+        )
+        for key, items in sorted(groups.items(), key=lambda kv: titles[kv[0]])
+    ]
+
+
+# ---- time limits -------------------------------------------------------------------------------
+
+TIME_LIMIT_COLUMNS = (
+    "doc_id",
+    "title",
+    "language",
+    "year",
+    "eid",
+    "article",
+    "number",
+    "unit",
+    "purpose",
+    "text",
+    "sentence",
+)
+
+
+def time_limits(
+    kb: KnowledgeBase, *, all_documents: bool = False
+) -> list[tuple[DocumentRecord, UnitRecord, TimeLimit]]:
+    """Every time limit in every article of every (precedent) document, in reading order."""
+    found = []
+    for document in kb.documents():
+        if not (all_documents or is_precedent(document)):
+            continue
+        for unit in kb.collection.list_units(document.doc_id):
+            for limit in extract_time_limits(
+                unit.text, language=document.language, doc_id=document.doc_id, eid=unit.eid
+            ):
+                found.append((document, unit, limit))
+    return found
+
+
+def time_limit_table(kb: KnowledgeBase, *, all_documents: bool = False) -> list[dict[str, str]]:
+    """Rows of the "time limits across agreements" table."""
+    return [
+        {
+            "doc_id": document.doc_id,
+            "title": document.title,
+            "language": document.language,
+            "year": "" if document.year is None else str(document.year),
+            "eid": unit.eid,
+            "article": unit.label,
+            "number": str(limit.number),
+            "unit": limit.unit,
+            "purpose": limit.purpose,
+            "text": limit.text,
+            "sentence": " ".join(limit.sentence.split()),
+        }
+        for document, unit, limit in time_limits(kb, all_documents=all_documents)
+    ]
+
+
+def write_time_limits_csv(rows: Sequence[dict[str, str]], handle: TextIO) -> None:
+    writer = csv.DictWriter(handle, fieldnames=list(TIME_LIMIT_COLUMNS))
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+# ---- draft gap check ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Precedent:
+    """A wording used for a slot, how many articles use (nearly) the same text, and where."""
+
+    text: str
+    count: int
+    sources: tuple[tuple[str, str], ...]  # (doc_id, eid) of every article with this wording
+    language: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A standard slot the draft does not cover yet, with the commonest precedent wordings."""
+
+    slot: str
+    title: str
+    agreements_with_slot: int
+    precedents: tuple[Precedent, ...]
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+SAME_WORDING = 0.8  # difflib ratio over word sequences above which two articles share a wording
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if not w.isdigit()]
+
+
+def common_wordings(
+    units: Sequence[tuple[DocumentRecord, UnitRecord]], *, top: int = 3
+) -> list[Precedent]:
+    """Group near-identical article texts (greedy, word-level similarity) and return the
+    `top` groups with most members; ties go to the more recent agreement."""
+    groups: list[tuple[list[str], list[tuple[DocumentRecord, UnitRecord]]]] = []
+    for document, unit in sorted(units, key=lambda du: -(du[0].year or 0)):
+        words = _words(unit.text)[:400]
+        for head, members in groups:
+            matcher = difflib.SequenceMatcher(None, head, words, autojunk=False)
+            if matcher.quick_ratio() >= SAME_WORDING and matcher.ratio() >= SAME_WORDING:
+                members.append((document, unit))
+                break
+        else:
+            groups.append((words, [(document, unit)]))
+    ranked = sorted(groups, key=lambda g: -len(g[1]))[:top]
+    return [
+        Precedent(
+            text=members[0][1].text,
+            count=len(members),
+            sources=tuple((d.doc_id, u.eid) for d, u in members),
+            language=members[0][0].language,
+        )
+        for _, members in ranked
+    ]
+
+
+def draft_slots(kb: KnowledgeBase, draft: Draft) -> set[str]:
+    """The slots a draft covers: those of each clause's source article (as stored in the
+    index) plus those its own heading and text show by keyword evidence."""
+    covered: set[str] = set()
+    for clause in draft.clauses:
+        language = "xx"
+        if clause.provenance is not None:
+            language = clause.provenance.language or "xx"
+            for assignment in kb.collection.slot_assignments(doc_id=clause.provenance.doc_id):
+                if (
+                    assignment.eid == clause.provenance.eid
+                    and assignment.confidence >= CERTAIN_THRESHOLD
+                ):
+                    covered.add(assignment.slot)
+        for slot, evidence in keyword_evidence(clause.heading, clause.text, language).items():
+            needed = get_slot(slot).body_hits_needed
+            if evidence.heading_terms or evidence.body_matches >= max(needed, 2):
+                covered.add(slot)
+    covered.discard(OTHER)
+    return covered
+
+
+def gap_check(kb: KnowledgeBase, draft: Draft, *, top: int = 3) -> list[Gap]:
+    """Standard slots (present in at least a quarter of the agreements) the draft lacks, each
+    with the `top` commonest precedent wordings and their sources; commonest slots first."""
+    documents = {d.doc_id: d for d in kb.documents() if is_precedent(d)}
+    by_slot: dict[str, list[SlotAssignment]] = defaultdict(list)
+    for assignment in kb.collection.slot_assignments():
+        if assignment.doc_id in documents and not _uncertain(assignment):
+            by_slot[assignment.slot].append(assignment)
+    agreements = {_agreement_key(d) for d in documents.values()}
+    covered = draft_slots(kb, draft)
+    gaps: list[Gap] = []
+    for slot in SLOTS:
+        if slot.key == OTHER or slot.key in covered:
+            continue
+        assignments = by_slot.get(slot.key, [])
+        with_slot = {_agreement_key(documents[a.doc_id]) for a in assignments}
+        if not agreements or len(with_slot) * 4 < len(agreements):
+            continue
+        units = []
+        for assignment in assignments:
+            unit = kb.article(assignment.doc_id, assignment.eid)
+            if unit is not None:
+                units.append((documents[assignment.doc_id], unit))
+        gaps.append(
+            Gap(slot.key, slot.title, len(with_slot), tuple(common_wordings(units, top=top)))
+        )
+    return sorted(gaps, key=lambda g: -g.agreements_with_slot)
+
+
+# ---- evaluation against hand labels ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotScore:
+    slot: str
+    support: int  # labelled articles with the slot
+    predicted: int
+    true_positives: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.support if self.support else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score_slots(
+    gold: dict[tuple[str, str], set[str]], predicted: dict[tuple[str, str], set[str]]
+) -> list[SlotScore]:
+    """Per-slot precision/recall over the labelled articles (slots never labelled are skipped)."""
+    scores = []
+    for slot in slot_keys():
+        support = sum(slot in s for s in gold.values())
+        if not support:
+            continue
+        made = sum(slot in predicted.get(key, set()) for key in gold)
+        hits = sum(slot in s and slot in predicted.get(key, set()) for key, s in gold.items())
+        scores.append(SlotScore(slot, support, made, hits))
+    return scores
+
+
+def macro_f1(scores: Sequence[SlotScore]) -> float:
+    return sum(s.f1 for s in scores) / len(scores) if scores else 0.0
+
+
+def predict_labelled(
+    kb: KnowledgeBase, doc_ids: Iterable[str], *, use_embeddings: bool = True
+) -> dict[tuple[str, str], set[str]]:
+    """Slots (confidence ≥ assignment threshold) of every unit of these documents, as computed
+    now (not as stored), so that variants can be compared."""
+    predicted: dict[tuple[str, str], set[str]] = {}
+    for doc_id in sorted(set(doc_ids)):
+        for assignment in classify_document(kb.collection, doc_id, use_embeddings=use_embeddings):
+            predicted.setdefault((doc_id, assignment.eid), set()).add(assignment.slot)
+    return predicted
+
+
+def load_slot_labels(path: Path) -> dict[tuple[str, str], set[str]]:
+    import json
+
+    labels: dict[tuple[str, str], set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            labels[(row["doc_id"], row["eid"])] = set(row["slots"])
+    return labels
+
+
+def slot_counts(kb: KnowledgeBase) -> Counter[str]:
+    """How many precedent documents have at least one article for each slot."""
+    documents = {d.doc_id for d in kb.documents() if is_precedent(d)}
+    pairs = {(a.doc_id, a.slot) for a in kb.collection.slot_assignments() if a.doc_id in documents}
+    return Counter(slot for _, slot in pairs)
