@@ -81,13 +81,14 @@ class PrecedentMatrix:
         return self.cells.get((doc_id, slot), MatrixCell())
 
     def rows(self) -> list[dict[str, str]]:
-        """One dict per document: doc_id, title, language, year, then one column per slot."""
+        """One dict per document: doc_id, title, lang, year, then one column per slot ("lang",
+        not "language": `language` is a slot key)."""
         table = []
         for document in self.documents:
             row = {
                 "doc_id": document.doc_id,
                 "title": document.title,
-                "language": document.language,
+                "lang": document.language,
                 "year": "" if document.year is None else str(document.year),
             }
             for slot in self.slots:
@@ -117,7 +118,7 @@ def precedent_matrix(kb: KnowledgeBase, *, all_documents: bool = False) -> Prece
 
 def write_matrix_csv(matrix: PrecedentMatrix, handle: TextIO) -> None:
     writer = csv.DictWriter(
-        handle, fieldnames=["doc_id", "title", "language", "year", *matrix.slots]
+        handle, fieldnames=["doc_id", "title", "lang", "year", *matrix.slots]
     )
     writer.writeheader()
     writer.writerows(matrix.rows())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,14 +80,26 @@ def _gold_spans(text: str, rows: list[dict[str, Any]]) -> list[tuple[int, int, d
 
 
 def evaluate_time_limits(kb: KnowledgeBase, labels_path: Path) -> TimeLimitEvaluation:
+    """Extraction scored over the labelled articles as stored in `kb`'s index."""
+
+    def unit_text(doc_id: str, eid: str) -> str:
+        unit = kb.article(doc_id, eid)
+        if unit is None:
+            raise ValueError(f"labelled article {doc_id} {eid} is not in the index")
+        return unit.text
+
+    return score_time_limits(unit_text, labels_path)
+
+
+def score_time_limits(
+    unit_text: Callable[[str, str], str], labels_path: Path
+) -> TimeLimitEvaluation:
+    """Extraction scored over the labelled articles, whose texts `unit_text(doc_id, eid)` gives."""
     labels = load_time_limit_labels(labels_path)
     gold = extracted = matched = value_ok = purpose_ok = 0
     misses, spurious = [], []
     for (doc_id, eid), rows in sorted(labels.items()):
-        unit = kb.article(doc_id, eid)
-        if unit is None:
-            raise ValueError(f"labelled article {doc_id} {eid} is not in the index")
-        text = " ".join(unit.text.split())  # labels were read from whitespace-normalised text
+        text = " ".join(unit_text(doc_id, eid).split())  # labels use whitespace-normalised text
         spans = _gold_spans(text, rows)
         found = extract_time_limits(text)
         gold += len(spans)
