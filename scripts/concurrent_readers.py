@@ -5,8 +5,8 @@
 Versions A and B of the plain-text corpus documents (B: a revision mark on every long line)
 are indexed alternately by `readmit ingest` child processes (every cycle replaces every
 document). Meanwhile each reader process searches in a loop through `KnowledgeBase` (one
-long-lived instance, as the app keeps one, plus a fresh one every tenth query) and checks each
-answer:
+long-lived instance, as the app keeps one, plus a fresh one every tenth query; a short pause
+between queries, as people type) and checks each answer:
   - the search does not raise,
   - it returns hits, and the index always lists every document,
   - every hit's text is a chunk of version A or of version B of its document (no torn text),
@@ -24,7 +24,6 @@ import multiprocessing.synchronize
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from scripts.kill_ingest import (  # noqa: E402
     write_versions,
 )
 
+PAUSE_SECONDS = 0.05
 QUERIES = (
     "time limit for answering a readmission request",
     "costs of transport to the border",
@@ -89,13 +89,16 @@ def reader(
     versions: dict[str, tuple[set[str], set[str]]],
     documents: int,
     stop: multiprocessing.synchronize.Event,
+    ready: multiprocessing.synchronize.Semaphore,
     results: multiprocessing.queues.Queue[ReaderResult],
     seed: int,
 ) -> None:
     result = ReaderResult()
     kb = KnowledgeBase(Path(index_dir), model=MODEL)
+    kb.search(QUERIES[0], k=1)  # caches built before the writer starts
+    ready.release()
     number = seed
-    while not stop.is_set():
+    while not stop.wait(PAUSE_SECONDS):
         query = QUERIES[number % len(QUERIES)]
         number += 1
         try:
@@ -139,16 +142,19 @@ def run(work: Path, *, readers: int, cycles: int, doc_ids: list[str]) -> Summary
     KnowledgeBase(index_dir, model=MODEL).ingest([version_a])
     context = multiprocessing.get_context("spawn")
     stop = context.Event()
+    ready = context.Semaphore(0)
     results: multiprocessing.queues.Queue[ReaderResult] = context.Queue()
     processes = [
         context.Process(
-            target=reader, args=(str(index_dir), versions, len(doc_ids), stop, results, n)
+            target=reader,
+            args=(str(index_dir), versions, len(doc_ids), stop, ready, results, n),
         )
         for n in range(readers)
     ]
     for process in processes:
         process.start()
-    time.sleep(2.0)  # let the readers load their caches before the first re-index
+    for _ in processes:
+        ready.acquire()
     writer_failures = 0
     for cycle in range(cycles):
         folder = version_b if cycle % 2 == 0 else version_a

@@ -5,8 +5,12 @@
 Setup: version A of a corpus (the shipped documents, `--docs N` of them, 0 = all) is indexed
 once; version B changes every document (text files: a revision mark on every long line; PDFs:
 their sidecar title, which changes their content hash). Each run copies the A index, starts
-`readmit ingest B` in a child process, kills it with SIGKILL after a random delay between 0 and
-the time a full run takes, then checks that the index
+`readmit ingest B` in a child process and kills it with SIGKILL: even-numbered runs after a
+random delay between 0 and the time a full run takes (much of it start-up, before any write),
+odd ones in the writing phase: once the child has committed a random number k of the N
+documents (seen by polling the index's generation), after a further random 0-50 ms, which lands
+in the middle of the next document's parsing, embedding, commit or cache write. Then it checks
+that the index
   - opens (and its writer lock is free again),
   - passes `Collection.verify()`,
   - holds every document exactly as in A or exactly as in B (content hash and chunk texts),
@@ -22,6 +26,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -107,6 +112,27 @@ def child_env() -> dict[str, str]:
     return env
 
 
+def generation(index_dir: Path) -> int:
+    """The index's commit counter, read without touching the writer (read-only connection)."""
+    conn = sqlite3.connect(f"file:{index_dir / 'meta.sqlite'}?mode=ro", uri=True, timeout=30)
+    try:
+        row = conn.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+    finally:
+        conn.close()
+
+
+def wait_for_commits(
+    index_dir: Path, child: subprocess.Popen[bytes], start: int, commits: int
+) -> bool:
+    """Poll until the child has committed `commits` times (True) or has exited (False)."""
+    while child.poll() is None:
+        if generation(index_dir) >= start + commits:
+            return True
+        time.sleep(0.002)
+    return False
+
+
 def check(index_dir: Path, before: Snapshot, after: Snapshot, trial: Trial) -> None:
     """Open the index after a kill; record every way it differs from old-or-new per document."""
     try:
@@ -147,10 +173,13 @@ def run_trials(work: Path, *, runs: int, doc_ids: list[str], seed: int) -> list[
     before = snapshot(base)
     reference = work / "index-B"
     shutil.copytree(base, reference)
+    start_generation = generation(reference)
     started = time.monotonic()
-    subprocess.run(
-        ingest_command(reference, version_b), env=child_env(), check=True, capture_output=True
+    done = subprocess.run(
+        ingest_command(reference, version_b), env=child_env(), capture_output=True
     )
+    if done.returncode != 0:
+        raise RuntimeError(f"the reference ingest of version B failed: {done.stderr[-500:]!r}")
     full_run = time.monotonic() - started
     after = snapshot(reference)
     rng = random.Random(seed)
@@ -158,14 +187,21 @@ def run_trials(work: Path, *, runs: int, doc_ids: list[str], seed: int) -> list[
     for number in range(runs):
         index_dir = work / f"run-{number}"
         shutil.copytree(base, index_dir)
-        delay = rng.uniform(0.0, full_run)
+        in_writing_phase = number % 2 == 1
+        started = time.monotonic()
         child = subprocess.Popen(
             ingest_command(index_dir, version_b),
             env=child_env(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(delay)
+        if in_writing_phase:
+            commits = rng.randint(1, max(1, len(doc_ids) - 1))
+            wait_for_commits(index_dir, child, start_generation, commits)
+            time.sleep(rng.uniform(0.0, 0.05))
+        else:
+            time.sleep(rng.uniform(0.0, full_run))
+        delay = time.monotonic() - started
         killed = child.poll() is None
         if killed:
             child.send_signal(signal.SIGKILL)
