@@ -14,8 +14,9 @@ import streamlit as st
 
 from readmit.config import default_drafts_dir, default_index_dir
 from readmit.ui import compare_page, draft_page, maintain_page, read_page, render, search_page
-from readmit.ui.state import PAGE_KEY, PAGES, init_state, pins, sync_query_params
-from readmit.workbench import Workbench, default_corpus_folder, open_workbench
+from readmit.ui.sidebar import sidebar
+from readmit.ui.state import init_state, sync_query_params
+from readmit.workbench import Workbench, default_corpus_folder, open_workbench, warm_up
 
 PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
     "Search": search_page.page,
@@ -32,23 +33,8 @@ def workbench(index_dir: str, drafts_dir: str, corpus_dir: str) -> Workbench:
     wb = open_workbench(
         index_dir=Path(index_dir), drafts_dir=Path(drafts_dir), corpus_dir=Path(corpus_dir)
     )
-    wb.kb.embedder  # noqa: B018 - load the model now, not during the first search
+    warm_up(wb)
     return wb
-
-
-def sidebar(wb: Workbench) -> str:
-    with st.sidebar:
-        st.html(
-            '<div style="font-size:1.35rem;font-weight:700;color:#0b3d62">Readmit</div>'
-            '<div class="rdm-small">Model readmission agreement · drafting workbench</div>'
-        )
-        page = st.radio("Go to", PAGES, key=PAGE_KEY, label_visibility="collapsed")
-        st.divider()
-        pinned = len(pins())
-        st.caption(f"Pinned for comparison: {pinned} of 6")
-        documents = wb.kb.documents()
-        st.caption(f"Index: {len(documents)} documents")
-    return str(page)
 
 
 def main() -> None:

@@ -62,6 +62,12 @@ def open_workbench(
     )
 
 
+def warm_up(wb: Workbench) -> None:
+    """Load the model and build the lexical index now, so the first search is not the slow one."""
+    if wb.kb.status().chunks:
+        wb.kb.search("readmission", k=1)
+
+
 # ---- search filters -----------------------------------------------------------------------
 
 

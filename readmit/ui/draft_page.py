@@ -41,6 +41,10 @@ SECTION_TITLES = {section.key: section.title for section in SECTIONS}
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def clause_key(action: str, clause_id: str) -> str:
     return f"clause_{action}__{clause_id}"
 
@@ -347,7 +351,7 @@ def _pick_draft(wb: Workbench) -> Draft | None:
     if current is None:
         return None
     labels = {
-        s.draft_id: f"{s.title} — {s.clause_count} clauses — "
+        s.draft_id: f"{s.title} — {plural(s.clause_count, 'clause')} — "
         f"saved {s.updated_at[:16].replace('T', ' ')} UTC"
         for s in listing
     }
@@ -381,7 +385,7 @@ def page(wb: Workbench) -> None:
     st.session_state[DRAFT_KEY] = draft.draft_id
     _draft_controls(wb, draft)
     st.caption(
-        f"{len(draft.clauses)} clauses · saved automatically after every change · "
+        f"{plural(len(draft.clauses), 'clause')} · saved automatically after every change · "
         f"last saved {draft.updated_at[:19].replace('T', ' ')} UTC"
     )
     with st.expander("Skeleton outline"):

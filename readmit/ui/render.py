@@ -151,7 +151,11 @@ STYLESHEET = """
 .rdm-meta th { text-align: left; font-weight: 600; color: #4a5561; padding: 3px 10px 3px 0;
   vertical-align: top; width: 9.5rem; }
 .rdm-meta td { padding: 3px 0; vertical-align: top; word-break: break-word; }
+section[data-testid="stSidebar"] .rdm-meta th { width: 6.2rem; }
 .stAppDeployButton { display: none; }
+button[data-testid="stBaseButton-primary"] { background-color: #0b3d62; border-color: #0b3d62; }
+button[data-testid="stBaseButton-primary"]:hover { background-color: #155a8a;
+  border-color: #155a8a; }
 </style>
 """
 
