@@ -161,8 +161,9 @@ def _card(wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str) 
             f' <span class="rdm-small">({render.e(hit.eid)})</span></div>'
             f'<div class="rdm-doc">{_document_line(document, hit)}</div>'
             f'<div>{"".join(badges)}'
-            f'<span class="rdm-small" title="Reciprocal-rank fusion of the BM25 and embedding '
-            f'rankings">score {hit.score:.4f}</span></div>'
+            f'<span class="rdm-small" title="Hybrid retrieval score (BM25 and embeddings); '
+            f'higher is better, comparable within one search only">score {hit.score:.4f}</span>'
+            "</div>"
         )
         st.html(render.passage(body.strip(), query=query))
         section_options = [section.key for section in SECTIONS]
