@@ -382,8 +382,13 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("draft_id")
-@click.option("--drafts", "drafts_dir", type=click.Path(path_type=Path), default=None,
-              help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).")
+@click.option(
+    "--drafts",
+    "drafts_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bool) -> None:
@@ -399,19 +404,28 @@ def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bo
         sys.exit(2)
     found = gap_check(_knowledge_base(ctx), draft)
     if as_json:
-        click.echo(json.dumps([
-            {
-                "slot": gap.slot,
-                "title": gap.title,
-                "agreements_with_slot": gap.agreements_with_slot,
-                "precedents": [
-                    {"count": p.count, "language": p.language, "text": p.text,
-                     "sources": [{"doc_id": d, "eid": e} for d, e in p.sources]}
-                    for p in gap.precedents
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "slot": gap.slot,
+                        "title": gap.title,
+                        "agreements_with_slot": gap.agreements_with_slot,
+                        "precedents": [
+                            {
+                                "count": p.count,
+                                "language": p.language,
+                                "text": p.text,
+                                "sources": [{"doc_id": d, "eid": e} for d, e in p.sources],
+                            }
+                            for p in gap.precedents
+                        ],
+                    }
+                    for gap in found
                 ],
-            }
-            for gap in found
-        ], ensure_ascii=False))
+                ensure_ascii=False,
+            )
+        )
         return
     if not found:
         click.echo("The draft covers every standard clause type.")
@@ -422,3 +436,98 @@ def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bo
             more = f" (+{len(precedent.sources) - 5} more)" if len(precedent.sources) > 5 else ""
             excerpt = " ".join(precedent.text.split())[:200]
             click.echo(f"  {number}. used {precedent.count}×: {sources}{more}\n     {excerpt}…")
+
+
+@main.command("eval")
+@click.argument("queries_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-k", "k", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "heldout"]),
+    default=None,
+    help="Only one split of the query set (default: all queries).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Summary and per-query scores as JSON.")
+@click.pass_context
+def eval_command(
+    ctx: click.Context, queries_file: Path, k: int, split: str | None, as_json: bool
+) -> None:
+    """Search quality on a graded query set: nDCG, precision, recall, MRR, cross-language share."""
+    from readmit.evaluation import evaluate, load_queries
+
+    kb = _knowledge_base(ctx)
+    summary = evaluate(load_queries(queries_file, split=split), lambda q, n: kb.search(q, k=n), k=k)
+    if as_json:
+        payload = summary.to_json() | {
+            "per_query": [
+                {
+                    "id": s.query_id,
+                    "query": s.text,
+                    "ndcg": round(s.ndcg, 4),
+                    "precision": round(s.precision, 4),
+                    "recall": round(s.recall, 4),
+                    "rr": round(s.reciprocal_rank, 4),
+                    "other_language_share": round(s.other_language_share, 4),
+                }
+                for s in summary.per_query
+            ]
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    table = Table(title=f"{queries_file.name}: {summary.queries} queries, k={k}")
+    for column in ("id", "query", f"nDCG@{k}", f"P@{k}", f"R@{k}", "RR", "other lang"):
+        table.add_column(column, overflow="fold")
+    for s in summary.per_query:
+        table.add_row(
+            s.query_id,
+            s.text,
+            f"{s.ndcg:.3f}",
+            f"{s.precision:.2f}",
+            f"{s.recall:.2f}",
+            f"{s.reciprocal_rank:.2f}",
+            f"{s.other_language_share:.2f}",
+        )
+    Console().print(table)
+    click.echo(
+        f"overall: nDCG@{k} {summary.ndcg:.4f}  precision@{k} {summary.precision:.4f}  "
+        f"recall@{k} {summary.recall:.4f}  MRR {summary.mrr:.4f}  "
+        f"other-language share {summary.other_language_share:.4f}"
+    )
+
+
+@main.command("export")
+@click.argument("draft_id")
+@click.option(
+    "--format", "fmt", type=click.Choice(["docx", "md"]), default="docx", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default: DRAFT_ID.docx / .md in the working directory).",
+)
+@click.option(
+    "--drafts",
+    "drafts_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).",
+)
+def export_command(draft_id: str, fmt: str, output: Path | None, drafts_dir: Path | None) -> None:
+    """Export a draft model agreement to Word (.docx) or Markdown."""
+    from readmit.config import default_drafts_dir
+    from readmit.drafting.service import DraftingService
+    from readmit.drafting.store import DraftStore, DraftStoreError
+
+    drafting = DraftingService(DraftStore(drafts_dir or default_drafts_dir()))
+    target = output or Path(f"{draft_id}.{fmt}")
+    try:
+        if fmt == "docx":
+            drafting.export_docx(draft_id, target)
+        else:
+            target.write_text(drafting.export_markdown(draft_id), encoding="utf-8")
+    except DraftStoreError as error:
+        err.print(f"error: {error}", highlight=False)
+        sys.exit(2)
+    click.echo(f"wrote {target}")

@@ -7,7 +7,7 @@ index `Collection`; it holds no UI code and builds nothing heavy until first use
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.collection import Collection, recorded_model
@@ -18,6 +18,9 @@ from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRec
 from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
 from readmit.clauses import refresh_after_ingest
 from readmit.config import DEFAULT_MODEL
+
+# How much of an article "more like this" searches with: its heading and opening words.
+MORE_LIKE_THIS_WORDS = 40
 
 # Called after each file with (file, outcome); outcome is "indexed", "unchanged" or "failed".
 ProgressCallback = Callable[[Path, str], None]
@@ -239,3 +242,22 @@ class KnowledgeBase:
             if unit is not None:
                 found.append((version, unit))
         return found
+
+    def more_like_this(
+        self, doc_id: str, eid: str, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> list[Hit]:
+        """The same kind of provision in *other* agreements, in any language.
+
+        The article's heading (or, without one, its opening words) is searched like a question:
+        the glossary and BM25 carry it across languages, which its stored vector alone does not
+        (an English article's nearest vectors are mostly other articles of the same agreement).
+        The agreement itself and its other language versions are left out.
+        """
+        unit = self.collection.get_unit(doc_id, eid)
+        if unit is None:
+            return []
+        own = {doc_id} | {d.doc_id for d in self.language_versions(doc_id)}
+        query = unit.heading or " ".join(unit.text.split()[:MORE_LIKE_THIS_WORDS])
+        hits = self.searcher.search(query, k=k * 3, filters=filters)
+        results = [hit for hit in hits if hit.doc_id not in own][:k]
+        return [replace(hit, rank=rank) for rank, hit in enumerate(results, start=1)]

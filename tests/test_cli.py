@@ -203,3 +203,42 @@ def test_a_different_model_is_refused_with_a_clear_message(
     )
     assert result.exit_code == 2
     assert "built with" in result.stderr
+
+
+def test_export_a_draft_to_word_and_markdown(tmp_path: Path) -> None:
+    import docx  # the test re-opens what the export wrote
+
+    from readmit.drafting.service import DraftingService
+    from readmit.drafting.store import DraftStore
+
+    drafts = tmp_path / "drafts"
+    service = DraftingService(DraftStore(drafts))
+    draft = service.create("Model readmission agreement")
+    service.add_text(
+        draft.draft_id,
+        section="time-limits",
+        heading="Time limits",
+        text="The requested Party shall reply within 12 calendar days.",
+    )
+    service.add_text(
+        draft.draft_id,
+        section="costs",
+        heading="Costs",
+        text="The requesting Party shall bear the costs of transport.",
+    )
+    target = tmp_path / "model.docx"
+    result = run("export", draft.draft_id, "--drafts", str(drafts), "-o", str(target))
+    assert result.exit_code == 0 and target.exists()
+    document = docx.Document(str(target))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any("Time limits" in h for h in headings) and any("Costs" in h for h in headings)
+    assert headings.index(next(h for h in headings if "Time limits" in h)) < headings.index(
+        next(h for h in headings if "Costs" in h)
+    )
+    markdown = tmp_path / "model.md"
+    result = run(
+        "export", draft.draft_id, "--format", "md", "--drafts", str(drafts), "-o", str(markdown)
+    )
+    assert "12 calendar days" in markdown.read_text(encoding="utf-8")
+    missing = CliRunner().invoke(main, ["export", "nosuchdraft", "--drafts", str(drafts)])
+    assert missing.exit_code == 2 and "error" in missing.stderr
