@@ -32,18 +32,27 @@ class Concept:
 class Glossary:
     concepts: tuple[Concept, ...]
 
-    def expansions(self, query: str, *, per_language: int | None = None) -> list[str]:
+    def expansions(
+        self,
+        query: str,
+        *,
+        per_language: int | None = None,
+        languages: tuple[str, ...] | None = None,
+    ) -> list[str]:
         """Wordings of every concept the query mentions, in all languages (deduplicated).
 
         A concept matches when all stems of one of its wordings occur among the query's stems,
         so "time limits" matches "time limit" and "Fristen" matches "Frist". `per_language`
-        keeps only the first (most usual) wordings of each language.
+        keeps only the first (most usual) wordings of each language; `languages` keeps only
+        the wordings of those languages.
         """
         query_stems = set(tokenize_query(query))
         extra: list[str] = []
         for concept in self.concepts:
             if any(_mentions(query_stems, term) for term in concept.all_terms()):
-                for wordings in concept.terms.values():
+                for language, wordings in concept.terms.items():
+                    if languages is not None and language not in languages:
+                        continue
                     for term in wordings[:per_language]:
                         if term not in extra:
                             extra.append(term)

@@ -18,15 +18,22 @@ VARIANTS: dict[str, SearchConfig] = {
     "BM25": SearchConfig(dense=False, expand_query=False),
     "BM25 + glossary": SearchConfig(dense=False),
     "dense": SearchConfig(lexical=False, dense_expanded=False),
-    "dense + glossary-expanded dense": SearchConfig(lexical=False),
+    "dense + glossary-expanded dense": SearchConfig(lexical=False, dense_expansion_languages=None),
     "dense + BM25 (RRF k=60)": SearchConfig(expand_query=False, dense_expanded=False, rrf_k=60),
     "dense + BM25 + glossary (RRF k=60)": SearchConfig(dense_expanded=False, rrf_k=60),
-    "dense + expanded dense + BM25 + glossary (RRF k=60)": SearchConfig(rrf_k=60),
+    "dense + expanded dense + BM25 + glossary (RRF k=60)": SearchConfig(
+        rrf_k=60, dense_expansion_languages=None
+    ),
     "dense per language + BM25 + glossary (RRF k=60)": SearchConfig(
         balance_languages=True, dense_expanded=False, rrf_k=60
     ),
-    "dense + expanded dense + BM25 + glossary (RRF k=20)": SearchConfig(rrf_k=20),
-    "default: dense + expanded dense + BM25 + glossary (RRF k=10)": SearchConfig(),
+    "dense + expanded dense + BM25 + glossary (RRF k=20)": SearchConfig(
+        rrf_k=20, dense_expansion_languages=None
+    ),
+    "dense + expanded dense (all languages) + BM25 + glossary (RRF k=10)": SearchConfig(
+        dense_expansion_languages=None
+    ),
+    "default: dense + expanded dense (Dutch wordings) + BM25 + glossary (RRF k=10)": SearchConfig(),
     "default, but BM25 weight 1.5": SearchConfig(lexical_weight=1.5),
     "default, but chunks not grouped per article": SearchConfig(per_article=False),
 }
