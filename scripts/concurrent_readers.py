@@ -21,6 +21,7 @@ import argparse
 import multiprocessing
 import multiprocessing.queues
 import multiprocessing.synchronize
+import queue
 import subprocess
 import sys
 import tempfile
@@ -40,7 +41,7 @@ from scripts.kill_ingest import (  # noqa: E402
     write_versions,
 )
 
-PAUSE_SECONDS = 0.05
+PAUSE_SECONDS = 0.2
 QUERIES = (
     "time limit for answering a readmission request",
     "costs of transport to the border",
@@ -153,8 +154,12 @@ def run(work: Path, *, readers: int, cycles: int, doc_ids: list[str]) -> Summary
     ]
     for process in processes:
         process.start()
-    for _ in processes:
-        ready.acquire()
+    started = 0
+    while started < len(processes):  # a reader that dies must not leave us waiting forever
+        if ready.acquire(timeout=1.0):
+            started += 1
+        elif any(p.exitcode not in (None, 0) for p in processes):
+            break
     writer_failures = 0
     for cycle in range(cycles):
         folder = version_b if cycle % 2 == 0 else version_a
@@ -165,9 +170,16 @@ def run(work: Path, *, readers: int, cycles: int, doc_ids: list[str]) -> Summary
             writer_failures += 1
             print(done.stderr[-2000:], file=sys.stderr)
     stop.set()
-    collected = [results.get() for _ in processes]
+    collected: list[ReaderResult] = []
+    while len(collected) < len(processes):
+        try:
+            collected.append(results.get(timeout=1.0))
+        except queue.Empty:
+            if all(not p.is_alive() for p in processes) and results.empty():
+                break
     for process in processes:
         process.join()
+    dead = [f"reader exited with code {p.exitcode}" for p in processes if p.exitcode != 0]
     return Summary(
         readers=readers,
         cycles=cycles,
@@ -175,7 +187,7 @@ def run(work: Path, *, readers: int, cycles: int, doc_ids: list[str]) -> Summary
         writer_failures=writer_failures,
         searches=sum(r.searches for r in collected),
         hits=sum(r.hits for r in collected),
-        errors=[e for r in collected for e in r.errors],
+        errors=dead + [e for r in collected for e in r.errors],
         inconsistencies=[i for r in collected for i in r.inconsistencies],
     )
 
