@@ -13,7 +13,15 @@ from pathlib import Path
 import streamlit as st
 
 from readmit.config import default_drafts_dir, default_index_dir
-from readmit.ui import compare_page, draft_page, maintain_page, read_page, render, search_page
+from readmit.ui import (
+    clauses_page,
+    compare_page,
+    draft_page,
+    maintain_page,
+    read_page,
+    render,
+    search_page,
+)
 from readmit.ui.sidebar import sidebar
 from readmit.ui.state import init_state, sync_query_params
 from readmit.workbench import Workbench, default_corpus_folder, open_workbench, warm_up
@@ -22,6 +30,7 @@ PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
     "Search": search_page.page,
     "Read": read_page.page,
     "Compare": compare_page.page,
+    "Clauses": clauses_page.page,
     "Draft": draft_page.page,
     "Maintain": maintain_page.page,
 }

@@ -11,7 +11,7 @@ import csv
 import difflib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -26,7 +26,7 @@ from index.slots import (
 from index.types import DocumentRecord, SlotAssignment, UnitRecord
 from ingest.slot_patterns import keyword_evidence
 from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_keys
-from ingest.time_limits import TimeLimit, extract_time_limits
+from ingest.time_limits import PURPOSES, TimeLimit, extract_time_limits
 
 if TYPE_CHECKING:
     from readmit.drafting.model import Draft
@@ -54,6 +54,56 @@ def _uncertain(assignment: SlotAssignment) -> bool:
     return is_uncertain(assignment) or assignment.slot in WEAK_SLOTS
 
 
+@dataclass(frozen=True)
+class ClauseScope:
+    """Which documents the clause views cover: the precedents (or every document), narrowed
+    to some languages and instrument types (empty: any)."""
+
+    languages: tuple[str, ...] = ()
+    instrument_types: tuple[str, ...] = ()
+    all_documents: bool = False
+
+    def admits(self, document: DocumentRecord) -> bool:
+        return (
+            (self.all_documents or is_precedent(document))
+            and (not self.languages or document.language in self.languages)
+            and (not self.instrument_types or document.instrument_type in self.instrument_types)
+        )
+
+
+def _scoped(
+    kb: KnowledgeBase, all_documents: bool, scope: ClauseScope | None
+) -> list[DocumentRecord]:
+    chosen = scope or ClauseScope(all_documents=all_documents)
+    return [d for d in kb.documents() if chosen.admits(d)]
+
+
+def default_instrument_types(documents: Iterable[DocumentRecord]) -> tuple[str, ...]:
+    """The readmission instrument types among these documents (the default type filter)."""
+    present = {d.instrument_type for d in documents if is_precedent(d)}
+    return tuple(t for t in PRECEDENT_TYPES if t in present)
+
+
+_EID_PREFIX = re.compile(r"^protocol(?:_(\d+))?__")
+_ROMAN = re.compile(r"^[ivxlc]+$")
+
+
+def short_eid_label(eid: str) -> str:
+    """A compact citation of a unit id for tables: art_7 → "Art. 7", protocol__art_3 →
+    "Prot. Art. 3", protocol_2__art_1 → "Prot. 2 Art. 1", annex_1a → "Annex 1A",
+    art_iv → "Art. IV", final → "Final clauses"."""
+    prefix = ""
+    match = _EID_PREFIX.match(eid)
+    if match:
+        prefix = f"Prot. {match.group(1)} " if match.group(1) else "Prot. "
+        eid = eid[match.end():]
+    kind, _, number = eid.partition("_")
+    number = number.upper() if _ROMAN.fullmatch(number) or kind == "annex" else number
+    names = {"art": "Art.", "annex": "Annex", "preamble": "Preamble", "final": "Final clauses"}
+    name = names.get(kind, kind.capitalize())
+    return f"{prefix}{name} {number}".strip() if number else f"{prefix}{name}"
+
+
 # ---- precedent matrix ------------------------------------------------------------------------
 
 
@@ -68,6 +118,13 @@ class MatrixCell:
         """ "art_7; art_8?" — a "?" marks an assignment below what the evaluation defends."""
         return "; ".join(
             e + ("?" if u else "") for e, u in zip(self.eids, self.uncertain, strict=True)
+        )
+
+    def short(self) -> str:
+        """ "Art. 7; Art. 8?" — `render` with compact citations, for the app's table."""
+        return "; ".join(
+            short_eid_label(e) + ("?" if u else "")
+            for e, u in zip(self.eids, self.uncertain, strict=True)
         )
 
 
@@ -96,10 +153,29 @@ class PrecedentMatrix:
             table.append(row)
         return table
 
+    def display_rows(self) -> list[dict[str, str]]:
+        """Rows for a table shown to people: the document columns, then one column per slot
+        titled by the slot's title, with compact citations ("Art. 7?")."""
+        table = []
+        for document in self.documents:
+            row = {
+                "Agreement": document.title,
+                "Document id": document.doc_id,
+                "Lang": document.language.upper(),
+                "Year": "" if document.year is None else str(document.year),
+            }
+            for slot in self.slots:
+                row[get_slot(slot).title] = self.cell(document.doc_id, slot).short()
+            table.append(row)
+        return table
 
-def precedent_matrix(kb: KnowledgeBase, *, all_documents: bool = False) -> PrecedentMatrix:
-    """Agreements × slots; each cell lists the articles (eids) filling the slot."""
-    documents = [d for d in kb.documents() if all_documents or is_precedent(d)]
+
+def precedent_matrix(
+    kb: KnowledgeBase, *, all_documents: bool = False, scope: ClauseScope | None = None
+) -> PrecedentMatrix:
+    """Agreements × slots; each cell lists the articles (eids) filling the slot. A `scope`
+    replaces `all_documents` and narrows the rows."""
+    documents = _scoped(kb, all_documents, scope)
     cells: dict[tuple[str, str], tuple[list[str], list[bool]]] = {}
     wanted = {d.doc_id for d in documents}
     for assignment in kb.collection.slot_assignments():
@@ -151,10 +227,16 @@ def _agreement_key(document: DocumentRecord) -> str:
     return document.official_reference or document.doc_id
 
 
-def slot_articles(kb: KnowledgeBase, slot: str, *, all_documents: bool = False) -> list[SlotGroup]:
+def slot_articles(
+    kb: KnowledgeBase,
+    slot: str,
+    *,
+    all_documents: bool = False,
+    scope: ClauseScope | None = None,
+) -> list[SlotGroup]:
     """Every article filling `slot`, grouped by agreement (language versions together)."""
     get_slot(slot)
-    documents = {d.doc_id: d for d in kb.documents() if all_documents or is_precedent(d)}
+    documents = {d.doc_id: d for d in _scoped(kb, all_documents, scope)}
     groups: dict[str, list[SlotArticle]] = defaultdict(list)
     titles: dict[str, str] = {}
     for assignment in kb.collection.slot_assignments(slot=slot):
@@ -200,13 +282,11 @@ TIME_LIMIT_COLUMNS = (
 
 
 def time_limits(
-    kb: KnowledgeBase, *, all_documents: bool = False
+    kb: KnowledgeBase, *, all_documents: bool = False, scope: ClauseScope | None = None
 ) -> list[tuple[DocumentRecord, UnitRecord, TimeLimit]]:
     """Every time limit in every article of every (precedent) document, in reading order."""
     found = []
-    for document in kb.documents():
-        if not (all_documents or is_precedent(document)):
-            continue
+    for document in _scoped(kb, all_documents, scope):
         for unit in kb.collection.list_units(document.doc_id):
             for limit in extract_time_limits(
                 unit.text, language=document.language, doc_id=document.doc_id, eid=unit.eid
@@ -215,7 +295,9 @@ def time_limits(
     return found
 
 
-def time_limit_table(kb: KnowledgeBase, *, all_documents: bool = False) -> list[dict[str, str]]:
+def time_limit_table(
+    kb: KnowledgeBase, *, all_documents: bool = False, scope: ClauseScope | None = None
+) -> list[dict[str, str]]:
     """Rows of the "time limits across agreements" table."""
     return [
         {
@@ -231,7 +313,9 @@ def time_limit_table(kb: KnowledgeBase, *, all_documents: bool = False) -> list[
             "text": limit.text,
             "sentence": " ".join(limit.sentence.split()),
         }
-        for document, unit, limit in time_limits(kb, all_documents=all_documents)
+        for document, unit, limit in time_limits(
+            kb, all_documents=all_documents, scope=scope
+        )
     ]
 
 
@@ -241,7 +325,153 @@ def write_time_limits_csv(rows: Sequence[dict[str, str]], handle: TextIO) -> Non
     writer.writerows(rows)
 
 
+PURPOSE_LABELS: dict[str, str] = {
+    "reply": "reply to a request",
+    "transfer": "transfer after acceptance",
+    "request": "submitting a request",
+    "travel-document": "travel document",
+    "readmission-in-error": "taking back after readmission in error",
+    "transit": "transit",
+    "notification": "advance notice",
+    "entry-into-force": "entry into force",
+    "termination": "duration and termination",
+    "data": "personal data",
+    "costs": "reimbursing costs",
+    "validity": "validity of documents",
+    "other": "other periods",
+}
+
+# Days per unit, to compare periods written in different units. A working day counts as 7/5
+# calendar days (a week of five working days); a month as 30 days, a year as 365.
+_DAYS_PER_UNIT = {
+    "hours": 1 / 24,
+    "days": 1.0,
+    "calendar days": 1.0,
+    "working days": 7 / 5,
+    "weeks": 7.0,
+    "months": 30.0,
+    "years": 365.0,
+}
+
+
+def approximate_days(number: int, unit: str) -> float:
+    """A period in (approximate) calendar days, for ordering only."""
+    return number * _DAYS_PER_UNIT[unit]
+
+
+@dataclass(frozen=True)
+class LimitRef:
+    """One time limit as the extremes line cites it."""
+
+    number: int
+    unit: str
+    doc_id: str
+    eid: str
+
+    def period(self) -> str:
+        unit = self.unit[:-1] if self.number == 1 and self.unit.endswith("s") else self.unit
+        return f"{self.number} {unit}"
+
+    def citation(self) -> str:
+        return f"{self.period()} ({self.doc_id}, {short_eid_label(self.eid)})"
+
+
+@dataclass(frozen=True)
+class PurposeExtremes:
+    """The shortest and longest time limit for one purpose across the agreements."""
+
+    purpose: str
+    count: int
+    shortest: LimitRef
+    longest: LimitRef
+
+    @property
+    def label(self) -> str:
+        return PURPOSE_LABELS.get(self.purpose, self.purpose)
+
+    def describe(self) -> str:
+        """ "reply to a request: shortest 15 days (X, Art. 7), longest 30 days (Y, Art. 8)" """
+        counted = f" — {self.count} limits" if self.count > 1 else ""
+        if approximate_days(self.shortest.number, self.shortest.unit) == approximate_days(
+            self.longest.number, self.longest.unit
+        ):
+            return f"{self.label}: always {self.shortest.citation()}{counted}"
+        return (
+            f"{self.label}: shortest {self.shortest.citation()}, "
+            f"longest {self.longest.citation()}{counted}"
+        )
+
+
+def time_limit_extremes(rows: Sequence[Mapping[str, str]]) -> list[PurposeExtremes]:
+    """Per purpose (in `PURPOSES` order), the shortest and longest limit among `rows` (rows of
+    `time_limit_table`). Periods are compared in approximate days; on a tie the first row in
+    reading order is cited."""
+    by_purpose: dict[str, list[LimitRef]] = defaultdict(list)
+    for row in rows:
+        by_purpose[row["purpose"]].append(
+            LimitRef(int(row["number"]), row["unit"], row["doc_id"], row["eid"])
+        )
+    order = {purpose: index for index, purpose in enumerate(PURPOSES)}
+    extremes = []
+    for purpose in sorted(by_purpose, key=lambda p: (order.get(p, len(order)), p)):
+        refs = by_purpose[purpose]
+
+        def days(ref: LimitRef) -> float:
+            return approximate_days(ref.number, ref.unit)
+
+        extremes.append(
+            PurposeExtremes(
+                purpose=purpose,
+                count=len(refs),
+                shortest=min(refs, key=days),
+                longest=max(refs, key=days),
+            )
+        )
+    return extremes
+
+
 # ---- draft gap check ---------------------------------------------------------------------------
+
+# The skeleton section (readmit.drafting.skeleton) a precedent for each slot goes into.
+SLOT_SECTIONS: dict[str, str] = {
+    "definitions": "definitions",
+    "own-nationals": "own-nationals",
+    "third-country-nationals": "third-country-nationals",
+    "exceptions": "third-country-nationals",
+    "family-members": "own-nationals",
+    "readmission-application": "readmission-application",
+    "proof-of-nationality": "evidence",
+    "evidence-third-country": "evidence",
+    "consular-interview": "evidence",
+    "time-limit-request": "time-limits",
+    "time-limit-reply": "time-limits",
+    "time-limit-transfer": "time-limits",
+    "transfer-modalities": "transfer",
+    "travel-documents": "transfer",
+    "readmission-in-error": "readmission-in-error",
+    "transit": "transit",
+    "escort": "transfer",
+    "accelerated-procedure": "readmission-application",
+    "costs": "costs",
+    "data-protection": "data-protection",
+    "non-affection": "non-affection",
+    "implementing-protocol": "implementing-protocols",
+    "competent-authorities": "implementing-protocols",
+    "language": "implementing-protocols",
+    "joint-committee": "joint-committee",
+    "disputes": "disputes",
+    "entry-into-force": "final-provisions",
+    "suspension": "final-provisions",
+    "termination": "final-provisions",
+    "territorial-application": "final-provisions",
+}
+FALLBACK_SECTION = "own-nationals"
+
+
+def section_for_slot(slot: str) -> str:
+    """The skeleton section where a clause of this slot belongs."""
+    return SLOT_SECTIONS.get(slot, FALLBACK_SECTION)
+
 
 
 @dataclass(frozen=True)

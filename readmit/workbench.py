@@ -231,6 +231,29 @@ def add_article_to_draft(
     )
 
 
+class SourceMissingError(LookupError):
+    """A precedent's source article is no longer in the index."""
+
+    def __init__(self, doc_id: str, eid: str) -> None:
+        super().__init__(f"{doc_id} {eid}: the article is not in the index (re-indexed?)")
+        self.doc_id = doc_id
+        self.eid = eid
+
+
+def add_unit_to_draft(
+    wb: Workbench, *, draft_id: str | None, doc_id: str, eid: str, section: str
+) -> tuple[Draft, DraftClause]:
+    """Add an indexed article (a precedent of the gap check, an article of the slot view) with
+    its provenance, exactly as "Add to draft" on a search result does."""
+    document = wb.kb.document(doc_id)
+    unit = wb.kb.article(doc_id, eid)
+    if document is None or unit is None:
+        raise SourceMissingError(doc_id, eid)
+    return add_article_to_draft(
+        wb, draft_id=draft_id, hit=hit_from_unit(document, unit), section=section
+    )
+
+
 # ---- maintenance --------------------------------------------------------------------------
 
 

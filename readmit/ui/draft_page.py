@@ -10,6 +10,7 @@ refresh or a restart loses nothing. Widget keys:
   ``clause_note__<id>``, ``clause_up__<id>``, ``clause_down__<id>``, ``clause_section__<id>``,
   ``clause_neutralise__<id>``, ``clause_revert__<id>``, ``clause_remove__<id>``
 - a clause of one's own: ``own_section``, ``own_heading``, ``own_text``, ``own_add``
+- gap check (`readmit.ui.gap_check`): ``gap_check``, ``gap_add__<slot>__<n>``
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from readmit.drafting import Draft, DraftClause, DraftError, DraftStoreError
 from readmit.drafting.diff import word_diff
 from readmit.drafting.model import article_numbering, ordered_clauses
 from readmit.drafting.skeleton import SECTIONS
-from readmit.ui import render
+from readmit.ui import gap_check, render
 from readmit.ui.state import (
     DRAFT_KEY,
     current_draft_id,
@@ -410,3 +411,4 @@ def page(wb: Workbench) -> None:
                 last=position == len(in_section) - 1,
             )
     _own_clause(wb, draft)
+    gap_check.section(wb, draft)

@@ -12,20 +12,17 @@ import streamlit as st
 from index.types import DocumentRecord, UnitRecord
 from readmit.drafting.skeleton import SECTIONS
 from readmit.ui import render
+from readmit.ui.article_actions import add_to_draft
 from readmit.ui.state import (
     READ_DOC_KEY,
     READ_UNIT_KEY,
-    current_draft_id,
-    flash,
     is_pinned,
-    set_current_draft,
     show_flash,
     toggle_pin,
 )
 from readmit.workbench import (
     ArticleInContext,
     Workbench,
-    add_article_to_draft,
     article_in_context,
     document_label,
     hit_from_unit,
@@ -70,15 +67,11 @@ def _add(wb: Workbench, view: ArticleInContext) -> None:
     section = st.session_state.get("read_section") or suggested_section(
         heading=view.unit.heading, part=view.unit.part
     )
-    had_draft = current_draft_id()
-    draft, _ = add_article_to_draft(
-        wb, draft_id=had_draft, hit=hit_from_unit(view.document, view.unit), section=section
-    )
-    set_current_draft(draft.draft_id)
-    flash(
-        "success",
-        f"Added {render.md_escape(unit_citation(view.unit))} to "
-        f"“{render.md_escape(draft.title)}” under {render.md_escape(SECTION_TITLES[section])}.",
+    add_to_draft(
+        wb,
+        hit_from_unit(view.document, view.unit),
+        section=section,
+        citation=unit_citation(view.unit),
     )
 
 

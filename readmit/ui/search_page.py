@@ -5,7 +5,7 @@ Widget keys: ``query`` (text input), ``search_k`` (number of results), filters
 ``filter_years`` (slider, when the corpus spans several years); per result card (container
 ``hit_<rank>``): ``open__<doc_id>__<eid>``, ``pin__<doc_id>__<eid>``,
 ``section__<doc_id>__<eid>`` (skeleton section, defaults to the suggested one) and
-``add__<doc_id>__<eid>``.
+``add__<doc_id>__<eid>`` (built by `readmit.ui.article_actions.action_row`).
 """
 
 from __future__ import annotations
@@ -16,27 +16,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from index.types import DocumentRecord, Hit, SearchFilters
-from readmit.drafting.skeleton import SECTIONS
 from readmit.ui import render
-from readmit.ui.state import (
-    current_draft_id,
-    flash,
-    is_pinned,
-    open_article,
-    set_current_draft,
-    show_flash,
-    toggle_pin,
-)
-from readmit.workbench import (
-    FilterOptions,
-    Workbench,
-    add_article_to_draft,
-    build_filters,
-    filter_options,
-    suggested_section,
-)
+from readmit.ui.article_actions import action_key, action_row
+from readmit.ui.state import show_flash
+from readmit.workbench import FilterOptions, Workbench, build_filters, filter_options
 
-SECTION_TITLES = {section.key: section.title for section in SECTIONS}
 RESULT_COUNTS = (10, 20, 30)
 _CACHE_KEY = "search_cache"
 
@@ -49,7 +33,7 @@ class SearchOutcome:
 
 
 def card_key(action: str, hit: Hit) -> str:
-    return f"{action}__{hit.doc_id}__{hit.eid}"
+    return action_key(action, hit.doc_id, hit.eid)
 
 
 def _filters(options: FilterOptions) -> SearchFilters:
@@ -123,23 +107,6 @@ def _search(wb: Workbench, query: str, k: int, filters: SearchFilters) -> Search
     return outcome
 
 
-def _add_to_draft(wb: Workbench, hit: Hit, section_key: str) -> None:
-    section = st.session_state.get(section_key) or suggested_section(
-        heading=hit.heading, part=hit.part
-    )
-    had_draft = current_draft_id()
-    draft, _clause = add_article_to_draft(wb, draft_id=had_draft, hit=hit, section=section)
-    set_current_draft(draft.draft_id)
-    created = "" if had_draft == draft.draft_id else " (new draft created)"
-    citation, _ = render.citation_and_body(hit.text)
-    flash(
-        "success",
-        f"Added {render.md_escape(citation or hit.eid)} to "
-        f"“{render.md_escape(draft.title)}”{created} under "
-        f"{render.md_escape(SECTION_TITLES[section])}.",
-    )
-
-
 def _document_line(document: DocumentRecord | None, hit: Hit) -> str:
     if document is None:
         return render.e(hit.title)
@@ -166,45 +133,7 @@ def _card(wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str) 
             "</div>"
         )
         st.html(render.passage(body.strip(), query=query))
-        section_options = [section.key for section in SECTIONS]
-        suggestion = suggested_section(heading=hit.heading, part=hit.part)
-        open_col, pin_col, section_col, add_col = st.columns(
-            [1, 1, 2.6, 1.3], vertical_alignment="bottom"
-        )
-        open_col.button(
-            "Open",
-            key=card_key("open", hit),
-            on_click=open_article,
-            args=(hit.doc_id, hit.eid),
-            width="stretch",
-            help="Read the whole article in its agreement",
-        )
-        pinned = is_pinned(hit.doc_id, hit.eid)
-        pin_col.button(
-            "Unpin" if pinned else "Pin",
-            key=card_key("pin", hit),
-            on_click=toggle_pin,
-            args=(hit.doc_id, hit.eid),
-            width="stretch",
-            help="Pin for side-by-side comparison (up to 6)",
-        )
-        section_key = card_key("section", hit)
-        section_col.selectbox(
-            "Draft section",
-            section_options,
-            index=section_options.index(suggestion),
-            format_func=SECTION_TITLES.__getitem__,
-            key=section_key,
-            label_visibility="collapsed",
-        )
-        add_col.button(
-            "Add to draft",
-            key=card_key("add", hit),
-            type="primary",
-            on_click=_add_to_draft,
-            args=(wb, hit, section_key),
-            width="stretch",
-        )
+        action_row(wb, hit, citation=citation or hit.eid)
 
 
 def page(wb: Workbench) -> None:

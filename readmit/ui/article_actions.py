@@ -1,0 +1,97 @@
+"""Actions on one source article, shared by the Search, Read and Clauses pages: open it on the
+Read page, pin it for comparison, choose a skeleton section and add it to the current draft.
+
+Widget keys of `action_row` (``<prefix>`` is empty on the Search page and ``slot_`` on the
+Clauses page): ``<prefix>open__<doc_id>__<eid>``, ``<prefix>pin__<doc_id>__<eid>``,
+``<prefix>section__<doc_id>__<eid>`` (defaults to the suggested section) and
+``<prefix>add__<doc_id>__<eid>``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from index.types import Hit
+from readmit.drafting.skeleton import SECTIONS
+from readmit.ui import render
+from readmit.ui.state import (
+    current_draft_id,
+    flash,
+    is_pinned,
+    open_article,
+    set_current_draft,
+    toggle_pin,
+)
+from readmit.workbench import Workbench, add_article_to_draft, suggested_section
+
+SECTION_KEYS = [section.key for section in SECTIONS]
+SECTION_TITLES = {section.key: section.title for section in SECTIONS}
+
+
+def action_key(action: str, doc_id: str, eid: str, *, prefix: str = "") -> str:
+    return f"{prefix}{action}__{doc_id}__{eid}"
+
+
+def add_to_draft(wb: Workbench, hit: Hit, *, section: str, citation: str) -> None:
+    """Add the whole source article to the current draft (a new draft when there is none) and
+    say so; call from a widget callback."""
+    had_draft = current_draft_id()
+    draft, _clause = add_article_to_draft(wb, draft_id=had_draft, hit=hit, section=section)
+    set_current_draft(draft.draft_id)
+    created = "" if had_draft == draft.draft_id else " (new draft created)"
+    flash(
+        "success",
+        f"Added {render.md_escape(citation)} to “{render.md_escape(draft.title)}”{created} "
+        f"under {render.md_escape(SECTION_TITLES[section])}.",
+    )
+
+
+def _add_with_chosen_section(wb: Workbench, hit: Hit, section_key: str, citation: str) -> None:
+    section = st.session_state.get(section_key) or suggested_section(
+        heading=hit.heading, part=hit.part
+    )
+    add_to_draft(wb, hit, section=section, citation=citation)
+
+
+def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> None:
+    """Open · Pin · draft section · Add to draft, for one article (`hit` carries its source)."""
+
+    def key(action: str) -> str:
+        return action_key(action, hit.doc_id, hit.eid, prefix=prefix)
+
+    suggestion = suggested_section(heading=hit.heading, part=hit.part)
+    open_col, pin_col, section_col, add_col = st.columns(
+        [1, 1, 2.6, 1.3], vertical_alignment="bottom"
+    )
+    open_col.button(
+        "Open",
+        key=key("open"),
+        on_click=open_article,
+        args=(hit.doc_id, hit.eid),
+        width="stretch",
+        help="Read the whole article in its agreement",
+    )
+    pin_col.button(
+        "Unpin" if is_pinned(hit.doc_id, hit.eid) else "Pin",
+        key=key("pin"),
+        on_click=toggle_pin,
+        args=(hit.doc_id, hit.eid),
+        width="stretch",
+        help="Pin for side-by-side comparison (up to 6)",
+    )
+    section_col.selectbox(
+        "Draft section",
+        SECTION_KEYS,
+        index=SECTION_KEYS.index(suggestion),
+        format_func=SECTION_TITLES.__getitem__,
+        key=key("section"),
+        label_visibility="collapsed",
+    )
+    add_col.button(
+        "Add to draft",
+        key=key("add"),
+        type="primary",
+        on_click=_add_with_chosen_section,
+        args=(wb, hit, key("section"), citation),
+        width="stretch",
+    )

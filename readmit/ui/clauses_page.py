@@ -1,0 +1,289 @@
+"""Clauses page: the clause types ("slots") of the precedents, three views of `readmit.clauses`.
+
+- the precedent matrix (agreements × clause types, the articles in each cell, "?" = uncertain);
+- one clause type across the agreements, each article with its time limits and the card
+  actions of the Search page;
+- the time limits across agreements, with the shortest and longest per purpose.
+
+Everything shown comes from the library; this module only lays it out. Document text reaches
+the page escaped (`render`) or as plain table cells (`st.dataframe` does not read HTML).
+
+Widget keys: scope ``clauses_languages``, ``clauses_types`` (default: the readmission
+instrument types), ``clauses_all`` (include conventions and other context documents); matrix
+``matrix_table`` (dataframe) and ``matrix_csv`` (download); slot view ``slot_select`` and per
+article (container ``slot_article__<doc_id>__<eid>``) ``slot_open__<doc_id>__<eid>``,
+``slot_pin__…``, ``slot_section__…``, ``slot_add__…``; time limits ``tl_purpose``,
+``tl_table`` (dataframe) and ``time_limits_csv`` (download).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from io import StringIO
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from index.types import UnitRecord
+from ingest.taxonomy import OTHER, SLOTS, get_slot
+from ingest.time_limits import PURPOSES
+from readmit.clauses import (
+    PURPOSE_LABELS,
+    ClauseScope,
+    SlotArticle,
+    default_instrument_types,
+    precedent_matrix,
+    slot_articles,
+    time_limit_extremes,
+    time_limit_table,
+    write_matrix_csv,
+    write_time_limits_csv,
+)
+from readmit.ui import render
+from readmit.ui.article_actions import action_row
+from readmit.ui.state import show_flash
+from readmit.workbench import Workbench, hit_from_unit, unit_citation
+
+SLOT_KEYS = [slot.key for slot in SLOTS if slot.key != OTHER]
+SLOT_TITLES = {slot.key: slot.title for slot in SLOTS}
+DEFAULT_SLOT = "time-limit-reply"
+SLOT_ACTION_PREFIX = "slot_"
+_CACHE_KEY = "clauses_cache"
+_UNCERTAIN_LEGEND = (
+    "Each cell lists the articles that fill the clause type (Art. = article of the agreement, "
+    "Prot. = of its protocol); empty: no such clause found. “?” marks an uncertain assignment: "
+    "low confidence, or a clause type the classifier recognises poorly (measured F1 < 0.5). "
+    "Scroll sideways for all 30 clause types."
+)
+TIME_LIMIT_COLUMNS = {
+    "number": st.column_config.NumberColumn("Number", width="small"),
+    "unit": st.column_config.TextColumn("Unit", width="small"),
+    "purpose": st.column_config.TextColumn("Purpose", width="small"),
+    "title": st.column_config.TextColumn("Agreement", width="medium"),
+    "article": st.column_config.TextColumn("Article", width="small"),
+    "eid": st.column_config.TextColumn("Article id", width="small"),
+    "language": st.column_config.TextColumn("Lang", width="small"),
+    "text": st.column_config.TextColumn("Quoted phrase", width="small"),
+    "sentence": st.column_config.TextColumn("Sentence", width="large"),
+}
+
+T = TypeVar("T")
+
+
+def _memo(name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """Compute once per session and key (scope, index generation): reruns for clicks reuse it."""
+    cache: dict[str, tuple[Hashable, Any]] = st.session_state.setdefault(_CACHE_KEY, {})
+    cached = cache.get(name)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    value = compute()
+    cache[name] = (key, value)
+    return value
+
+
+def _scope(wb: Workbench) -> ClauseScope:
+    documents = wb.kb.documents()
+    if "clauses_types" not in st.session_state:
+        st.session_state["clauses_types"] = list(default_instrument_types(documents))
+    languages_col, types_col, all_col = st.columns([1.2, 2, 1.4], vertical_alignment="bottom")
+    languages = languages_col.multiselect(
+        "Language",
+        sorted({d.language for d in documents if d.language}),
+        format_func=str.upper,
+        key="clauses_languages",
+        placeholder="Any language",
+    )
+    types = types_col.multiselect(
+        "Instrument type",
+        sorted({d.instrument_type for d in documents if d.instrument_type}),
+        key="clauses_types",
+        placeholder="Any type",
+    )
+    everything = all_col.checkbox(
+        "Include conventions",
+        key="clauses_all",
+        help="Also the UN and Council of Europe conventions and the IOM constitution "
+        "(context documents, not readmission precedents).",
+    )
+    return ClauseScope(
+        languages=tuple(languages), instrument_types=tuple(types), all_documents=everything
+    )
+
+
+def _matrix(wb: Workbench, scope: ClauseScope, generation: int) -> None:
+    matrix = _memo(
+        "matrix", (scope, generation), lambda: precedent_matrix(wb.kb, scope=scope)
+    )
+    if not matrix.documents:
+        st.info("No document matches these filters.")
+        return
+    st.caption(_UNCERTAIN_LEGEND)
+    slot_columns = {
+        get_slot(slot).title: st.column_config.TextColumn(
+            get_slot(slot).title, help=get_slot(slot).description, width="small"
+        )
+        for slot in matrix.slots
+    }
+    st.dataframe(
+        matrix.display_rows(),
+        key="matrix_table",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Agreement": st.column_config.TextColumn("Agreement", width="large", pinned=True),
+            "Document id": st.column_config.TextColumn("Document id", width="medium"),
+            "Lang": st.column_config.TextColumn("Lang", width="small"),
+            "Year": st.column_config.TextColumn("Year", width="small"),
+            **slot_columns,
+        },
+    )
+    buffer = StringIO()
+    write_matrix_csv(matrix, buffer)
+    st.download_button(
+        "Download the matrix (CSV)",
+        data=buffer.getvalue(),
+        file_name="precedent-matrix.csv",
+        mime="text/csv",
+        key="matrix_csv",
+        on_click="ignore",
+        help="Article ids (eids) per cell; “?” = uncertain",
+    )
+
+
+def _unit_body(unit: UnitRecord) -> str:
+    if unit.paragraphs:
+        return render.paragraphs_html(p.text for p in unit.paragraphs)
+    return render.passage(unit.text)
+
+
+def _limits_html(article: SlotArticle) -> str:
+    if not article.time_limits:
+        return '<div class="rdm-small">No time limit in this article.</div>'
+    items = "".join(
+        f'<li><span style="font-weight:600">{render.e(limit.number)} {render.e(limit.unit)}'
+        "</span> · "
+        f"{render.e(PURPOSE_LABELS.get(limit.purpose, limit.purpose))} · "
+        f"“{render.e(limit.text)}”</li>"
+        for limit in article.time_limits
+    )
+    return (
+        '<div class="rdm-small">Time limits in this article:</div>'
+        f'<ul class="rdm-small" style="margin:0.1rem 0 0.3rem 0">{items}</ul>'
+    )
+
+
+def _slot_article(wb: Workbench, article: SlotArticle) -> None:
+    document, unit = article.document, article.unit
+    badges = [render.badge(document.language.upper())]
+    pages = render.pages_label(unit.page_start, unit.page_end)
+    if pages:
+        badges.append(render.badge(pages))
+    if article.uncertain:
+        badges.append(render.badge("uncertain", kind="edited"))
+    container_key = f"slot_article__{document.doc_id}__{unit.eid}"
+    with st.container(border=True, key=container_key):
+        st.html(
+            f'<div class="rdm-cite">{render.e(unit_citation(unit))} '
+            f'<span class="rdm-small">({render.e(unit.eid)})</span></div>'
+            f'<div class="rdm-doc">{render.meta_line([document.title, document.doc_id])}</div>'
+            f'<div>{"".join(badges)}<span class="rdm-small" title="Confidence of the clause '
+            f'type assignment (0–1)">confidence {article.confidence:.2f}</span></div>'
+            f"{_limits_html(article)}"
+        )
+        with st.expander("Text of the article"):
+            st.html(_unit_body(unit))
+        action_row(
+            wb,
+            hit_from_unit(document, unit),
+            citation=unit_citation(unit),
+            prefix=SLOT_ACTION_PREFIX,
+        )
+
+
+def _slot_view(wb: Workbench, scope: ClauseScope, generation: int) -> None:
+    if st.session_state.get("slot_select") not in SLOT_KEYS:
+        st.session_state["slot_select"] = DEFAULT_SLOT
+    slot = st.selectbox(
+        "Clause type", SLOT_KEYS, format_func=SLOT_TITLES.__getitem__, key="slot_select"
+    )
+    st.caption(get_slot(slot).description)
+    groups = _memo(
+        f"slot:{slot}", (scope, generation), lambda: slot_articles(wb.kb, slot, scope=scope)
+    )
+    if not groups:
+        st.info("No agreement within these filters has an article of this type.")
+        return
+    count = sum(len(group.articles) for group in groups)
+    st.caption(f"{count} articles in {len(groups)} agreements (language versions together)")
+    for group in groups:
+        st.html(f'<div class="rdm-cite" style="margin-top:0.6rem">{render.e(group.title)}</div>')
+        for article in group.articles:
+            _slot_article(wb, article)
+
+
+def _time_limits(wb: Workbench, scope: ClauseScope, generation: int) -> None:
+    rows = _memo("time_limits", (scope, generation), lambda: time_limit_table(wb.kb, scope=scope))
+    if not rows:
+        st.info("No time limit found in the documents within these filters.")
+        return
+    present = {row["purpose"] for row in rows}
+    purposes = [p for p in PURPOSES if p in present] + sorted(present - set(PURPOSES))
+    chosen = st.multiselect(
+        "Purpose",
+        purposes,
+        format_func=lambda p: PURPOSE_LABELS.get(p, p),
+        key="tl_purpose",
+        placeholder="Any purpose",
+    )
+    shown = [row for row in rows if not chosen or row["purpose"] in chosen]
+    st.markdown("**Shortest and longest per purpose**")
+    lines = "".join(
+        f"<li>{render.e(extreme.describe())}</li>" for extreme in time_limit_extremes(shown)
+    )
+    st.html(f'<ul class="rdm-extremes" style="margin:0 0 0.4rem 0">{lines}</ul>')
+    st.caption(
+        f"{len(shown)} time limits · periods in different units are compared in calendar "
+        "days (a working day as 7/5 days, a month as 30)"
+    )
+    st.dataframe(
+        [{**row, "number": int(row["number"])} for row in shown],
+        key="tl_table",
+        hide_index=True,
+        width="stretch",
+        column_order=list(TIME_LIMIT_COLUMNS),
+        column_config=TIME_LIMIT_COLUMNS,
+    )
+    buffer = StringIO()
+    write_time_limits_csv(shown, buffer)
+    st.download_button(
+        "Download these time limits (CSV)",
+        data=buffer.getvalue(),
+        file_name="time-limits.csv",
+        mime="text/csv",
+        key="time_limits_csv",
+        on_click="ignore",
+    )
+
+
+def page(wb: Workbench) -> None:
+    st.header("Clause intelligence")
+    st.caption(
+        "Which agreement has which clause, in which article — and the time limits they set. "
+        "Clause types are assigned automatically (keywords, time limits and embeddings); "
+        "check the article before relying on a cell."
+    )
+    show_flash()
+    if not wb.kb.documents():
+        st.info("The index is empty. Add documents or re-index the corpus on the Maintain page.")
+        return
+    scope = _scope(wb)
+    generation = wb.kb.collection.generation()
+    matrix_tab, slot_tab, limits_tab = st.tabs(
+        ["Precedent matrix", "By clause type", "Time limits"]
+    )
+    with matrix_tab:
+        _matrix(wb, scope, generation)
+    with slot_tab:
+        _slot_view(wb, scope, generation)
+    with limits_tab:
+        _time_limits(wb, scope, generation)

@@ -1,0 +1,110 @@
+"""The Draft page's "Gap check" section: standard clause types the draft does not cover, each
+with the commonest precedent wordings and a button that adds one to the draft (with its
+provenance, into the skeleton section of the clause type).
+
+Widget keys: ``gap_check`` (run the check for the current draft); per missing clause type
+``<slot>`` and precedent ``<n>`` (0, 1, 2): container ``gap__<slot>__<n>`` and button
+``gap_add__<slot>__<n>``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from readmit.clauses import Gap, Precedent, gap_check, section_for_slot, short_eid_label
+from readmit.drafting import Draft, DraftError, DraftStoreError
+from readmit.ui import render
+from readmit.ui.article_actions import SECTION_TITLES
+from readmit.ui.state import flash, set_current_draft
+from readmit.workbench import SourceMissingError, Workbench, add_unit_to_draft
+
+GAP_FOR_KEY = "gap_check_for"  # the draft the check was asked for
+_CACHE_KEY = "gap_check_cache"
+EXCERPT_CHARS = 900
+
+
+def gap_add_key(slot: str, position: int) -> str:
+    return f"gap_add__{slot}__{position}"
+
+
+def _request(draft_id: str) -> None:
+    st.session_state[GAP_FOR_KEY] = draft_id
+
+
+def _gaps(wb: Workbench, draft: Draft) -> list[Gap]:
+    """Once per draft version and index state (the check reads many articles)."""
+    key = (draft.draft_id, draft.updated_at, len(draft.clauses), wb.kb.collection.generation())
+    cached = st.session_state.get(_CACHE_KEY)
+    if isinstance(cached, tuple) and cached[0] == key:
+        return list(cached[1])
+    with st.spinner("Comparing the draft with the precedents…"):
+        gaps = gap_check(wb.kb, draft)
+    st.session_state[_CACHE_KEY] = (key, tuple(gaps))
+    return gaps
+
+
+def _add(wb: Workbench, draft_id: str, gap: Gap, precedent: Precedent) -> None:
+    doc_id, eid = precedent.sources[0]  # the article whose text is the shown wording
+    section = section_for_slot(gap.slot)
+    try:
+        draft, clause = add_unit_to_draft(
+            wb, draft_id=draft_id, doc_id=doc_id, eid=eid, section=section
+        )
+    except (SourceMissingError, DraftError, DraftStoreError) as error:
+        flash("error", render.md_escape(str(error)))
+        return
+    set_current_draft(draft.draft_id)
+    flash(
+        "success",
+        f"Added “{render.md_escape(clause.heading or short_eid_label(eid))}” from "
+        f"{render.md_escape(doc_id)} {render.md_escape(short_eid_label(eid))} under "
+        f"{render.md_escape(SECTION_TITLES[section])}.",
+    )
+
+
+def _sources_html(precedent: Precedent) -> str:
+    sources = "; ".join(f"{doc_id} {short_eid_label(eid)}" for doc_id, eid in precedent.sources)
+    used = "1 article" if precedent.count == 1 else f"{precedent.count} articles"
+    return (
+        f"<div>{render.badge(precedent.language.upper())}"
+        f'<span class="rdm-small">Wording of {used}: {render.e(sources)}</span></div>'
+    )
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rstrip() + " …"
+
+
+def section(wb: Workbench, draft: Draft) -> None:
+    """Render the gap check for `draft` (results once the button was pressed)."""
+    st.subheader("Gap check", divider="gray")
+    st.caption(
+        "Standard clause types (found in at least a quarter of the agreements) that this draft "
+        "does not cover yet, with the three commonest precedent wordings and where they come "
+        "from. “Add” puts the wording into the matching section, with its source."
+    )
+    st.button(
+        "Check for missing clauses", key="gap_check", on_click=_request, args=(draft.draft_id,)
+    )
+    if st.session_state.get(GAP_FOR_KEY) != draft.draft_id:
+        return
+    gaps = _gaps(wb, draft)
+    if not gaps:
+        st.success("The draft covers every standard clause type of the precedents.")
+        return
+    st.caption(f"{len(gaps)} standard clause types missing, commonest first")
+    for gap in gaps:
+        title = f"{gap.title} — in {gap.agreements_with_slot} agreements"
+        with st.expander(render.md_escape(title)):
+            st.caption(f"Would go under: {SECTION_TITLES[section_for_slot(gap.slot)]}")
+            for position, precedent in enumerate(gap.precedents):
+                with st.container(border=True, key=f"gap__{gap.slot}__{position}"):
+                    st.html(_sources_html(precedent))
+                    st.html(render.passage(_excerpt(precedent.text)))
+                    st.button(
+                        "Add this wording",
+                        key=gap_add_key(gap.slot, position),
+                        type="primary",
+                        on_click=_add,
+                        args=(wb, draft.draft_id, gap, precedent),
+                    )

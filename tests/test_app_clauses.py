@@ -1,0 +1,286 @@
+"""The Clauses page and the Draft page's gap check, driven through AppTest on the small real
+index of tests/test_app.py (Kazakhstan EN + NL, the Bosnia protocol, the markup probe); and
+the pure functions of readmit.clauses the page shows (extremes, compact citations, sections).
+"""
+
+# The fixtures `app_env` and `small_index` are imported from tests/test_app.py (one shared small
+# index per session); pytest injects them by parameter name, which ruff reads as redefinition.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ingest.taxonomy import OTHER, get_slot, slot_keys
+from readmit.clauses import (
+    ClauseScope,
+    approximate_days,
+    gap_check,
+    section_for_slot,
+    short_eid_label,
+    time_limit_extremes,
+)
+from readmit.drafting import DraftStore
+from readmit.drafting.skeleton import section_keys
+from readmit.service import KnowledgeBase
+from readmit.workbench import add_unit_to_draft, open_workbench
+from tests.test_app import (  # noqa: F401 - app_env and small_index are fixtures
+    APP,
+    BOSNIA,
+    KAZ_EN,
+    KAZ_NL,
+    PROBE_ID,
+    TIMEOUT,
+    app_env,
+    html_bodies,
+    run_ok,
+    small_index,
+    start,
+)
+
+REPLY_SLOT = get_slot("time-limit-reply").title  # "Time limit for replying to a request"
+
+
+def clauses_page() -> AppTest:
+    at = start()
+    at.radio(key="page").set_value("Clauses")
+    return run_ok(at)
+
+
+def tables(at: AppTest) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The precedent matrix and the time-limit table (the page's two dataframes, in order)."""
+    matrix, limits = (element.value for element in at.dataframe)
+    return matrix, limits
+
+
+def extremes_lines(at: AppTest) -> str:
+    return " ".join(b for b in html_bodies(at) if 'class="rdm-extremes"' in b)
+
+
+# ---- precedent matrix ----------------------------------------------------------------------
+
+
+def test_matrix_shows_agreements_and_their_articles(app_env: dict[str, Path]) -> None:
+    at = clauses_page()
+    assert at.radio(key="page").value == "Clauses"
+    matrix, _ = tables(at)
+    # Default scope: readmission agreements and implementing protocols (not the probe, whose
+    # instrument type is "policy guide").
+    assert set(matrix["Document id"]) == {KAZ_EN, KAZ_NL, BOSNIA}
+    assert at.multiselect(key="clauses_types").value == [
+        "bilateral agreement",
+        "implementing protocol",
+    ]
+    kazakhstan = matrix.set_index("Document id").loc[KAZ_EN]
+    assert kazakhstan["Lang"] == "EN" and kazakhstan["Year"] == "2015"
+    # Article 7 sets the 21-day reply deadline: a certain assignment, so no "?".
+    assert "Art. 7" in kazakhstan[REPLY_SLOT].split("; ")
+    assert kazakhstan["Costs"] == "Art. 12; Prot. Art. 11"
+    # Uncertain assignments are marked, and the legend says what "?" means.
+    assert any(cell.endswith("?") for cell in kazakhstan if isinstance(cell, str))
+    assert any("marks an uncertain assignment" in c.value for c in at.caption)
+    assert matrix.set_index("Document id").loc[BOSNIA]["Data protection"] == ""
+    assert "matrix_csv" in {b.key for b in at.get("download_button")}
+
+    at.multiselect(key="clauses_languages").set_value(["nl"])
+    run_ok(at)
+    matrix, _ = tables(at)
+    assert list(matrix["Document id"]) == [KAZ_NL]
+
+    # Any type: the probe document joins (it is not a UN/CoE/IOM context document).
+    at.multiselect(key="clauses_languages").set_value([])
+    at.multiselect(key="clauses_types").set_value([])
+    run_ok(at)
+    matrix, _ = tables(at)
+    assert set(matrix["Document id"]) == {KAZ_EN, KAZ_NL, BOSNIA, PROBE_ID}
+    probe = matrix.set_index("Document id").loc[PROBE_ID]
+    assert probe["Agreement"] == "Probe <b>instrument</b> **title**"  # a plain text cell
+
+
+# ---- one clause type across agreements -------------------------------------------------------
+
+
+def test_slot_view_lists_articles_with_time_limits_and_actions(
+    app_env: dict[str, Path],
+) -> None:
+    at = clauses_page()
+    assert at.selectbox(key="slot_select").value == "time-limit-reply"
+    at.selectbox(key="slot_select").set_value("readmission-in-error")
+    run_ok(at)
+    opened = [b.key for b in at.button if b.key and b.key.startswith("slot_open__")]
+    # Both language versions of the Kazakhstan agreement, together.
+    assert opened == [f"slot_open__{KAZ_EN}__art_9", f"slot_open__{KAZ_NL}__art_9"]
+    cards = " ".join(html_bodies(at))
+    assert "Article 9 — Readmission in error" in cards
+    assert "3 months" in cards and "“three months”" in cards and "“drie maanden”" in cards
+    assert any("2 articles in 1 agreements" in c.value for c in at.caption)
+
+    at.selectbox(key="slot_select").set_value("time-limit-reply")
+    run_ok(at)
+    reply = " ".join(b for b in html_bodies(at) if "Time limits in this article" in b)
+    assert "21 calendar days" in reply and "reply to a request" in reply
+
+    # The card actions of the Search page: add (with provenance), then open on the Read page.
+    assert at.selectbox(key=f"slot_section__{KAZ_EN}__art_7").value == "time-limits"
+    at.button(key=f"slot_add__{KAZ_EN}__art_7").click()
+    run_ok(at)
+    assert any("Added Article 7 — Time limits" in s.value for s in at.success)
+    draft = DraftStore(app_env["drafts"]).load(at.query_params["draft"])
+    provenance = draft.clauses[0].provenance
+    assert provenance is not None and (provenance.doc_id, provenance.eid) == (KAZ_EN, "art_7")
+    assert draft.clauses[0].section == "time-limits"
+
+    at.button(key=f"slot_open__{KAZ_EN}__art_7").click()
+    run_ok(at)
+    assert at.radio(key="page").value == "Read"
+    assert at.selectbox(key="read_unit").value == "art_7"
+
+
+# ---- time limits across agreements ------------------------------------------------------------
+
+
+def test_time_limit_table_extremes_and_purpose_filter(app_env: dict[str, Path]) -> None:
+    at = clauses_page()
+    _, limits = tables(at)
+    kazakhstan_art_7 = limits[(limits["doc_id"] == KAZ_EN) & (limits["eid"] == "art_7")]
+    reply = kazakhstan_art_7[kazakhstan_art_7["purpose"] == "reply"]
+    # Article 7(2): "... reply ... within 21 calendar days".
+    assert list(zip(reply["number"], reply["unit"], reply["text"], strict=True)) == [
+        (21, "calendar days", "21 calendar days")
+    ]
+    assert "21 kalenderdagen" in set(limits[limits["doc_id"] == KAZ_NL]["text"])
+    lines = extremes_lines(at)
+    assert (
+        "reply to a request: always 21 calendar days "
+        f"({KAZ_EN}, Art. 7)" in lines
+    )
+    assert "transfer after acceptance: shortest 21 calendar days" in lines
+    assert "longest 1 month" in lines
+    assert "time_limits_csv" in {b.key for b in at.get("download_button")}
+
+    at.multiselect(key="tl_purpose").set_value(["transit"])
+    run_ok(at)
+    _, limits = tables(at)
+    assert set(limits["purpose"]) == {"transit"}
+    assert len(limits) == 4  # Bosnia art 5 (7 and 5 days), Kazakhstan protocol art 6 (EN, NL)
+    lines = extremes_lines(at)
+    assert lines.count("<li>") == 1
+    assert (
+        f"transit: shortest 2 days ({KAZ_EN}, Prot. Art. 6), "
+        f"longest 7 days ({BOSNIA}, Art. 5) — 4 limits" in lines
+    )
+
+
+# ---- gap check on the Draft page ---------------------------------------------------------------
+
+
+def test_gap_check_lists_missing_slots_and_adds_a_precedent(app_env: dict[str, Path]) -> None:
+    wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
+    draft, _ = add_unit_to_draft(wb, draft_id=None, doc_id=KAZ_EN, eid="art_12", section="costs")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["page"] = "Draft"
+    at.query_params["draft"] = draft.draft_id
+    run_ok(at)
+    assert not [e for e in at.expander if "agreements" in e.label]  # not run yet
+    at.button(key="gap_check").click()
+    run_ok(at)
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("Time limit for replying to a request") for label in labels)
+    assert any(label.startswith("Readmission in error") for label in labels)
+    assert not any(label.startswith("Costs") for label in labels)  # the draft has it
+    expected = {gap.slot for gap in gap_check(wb.kb, draft)}
+    shown = {key.split("__")[1] for key in (b.key or "" for b in at.button) if "gap_add__" in key}
+    assert shown == expected
+    sources = " ".join(b for b in html_bodies(at) if "Wording of" in b)
+    assert f"{KAZ_EN} Art. 9" in sources
+
+    at.button(key="gap_add__readmission-in-error__0").click()
+    run_ok(at)
+    assert any("Added “Readmission in error”" in s.value for s in at.success)
+    updated = wb.drafting.get(draft.draft_id)
+    added = updated.clauses[-1]
+    article = KnowledgeBase(app_env["index"]).article(KAZ_EN, "art_9")
+    assert article is not None and added.text == article.text
+    assert added.section == "readmission-in-error"
+    assert added.provenance is not None
+    assert (added.provenance.doc_id, added.provenance.eid) == (KAZ_EN, "art_9")
+    assert "BWBV0006473" in (added.provenance.official_reference or "")
+    provenance = " ".join(b for b in html_bodies(at) if "Source:" in b)
+    assert "Article 9 (art_9)" in provenance and "verbatim" in provenance
+    # The slot is covered now: the refreshed check no longer lists it.
+    labels = [e.label for e in at.expander]
+    assert not any(label.startswith("Readmission in error") for label in labels)
+    assert any(label.startswith("Time limit for replying to a request") for label in labels)
+
+
+# ---- the library functions the page shows ------------------------------------------------------
+
+
+def _row(number: int, unit: str, purpose: str, doc_id: str, eid: str) -> dict[str, str]:
+    return {"number": str(number), "unit": unit, "purpose": purpose, "doc_id": doc_id, "eid": eid}
+
+
+def test_time_limit_extremes_compare_units_and_keep_purpose_order() -> None:
+    rows = [
+        _row(30, "days", "reply", "y", "art_8"),
+        _row(2, "days", "transit", "z", "art_3"),
+        _row(4, "days", "reply", "x", "art_7"),
+        _row(5, "working days", "reply", "w", "art_6"),  # 7 calendar days: in between
+        _row(1, "months", "transfer", "x", "art_7"),
+        _row(72, "hours", "transfer", "v", "protocol__art_5"),
+        _row(3, "years", "termination", "x", "art_20"),
+    ]
+    extremes = time_limit_extremes(rows)
+    assert [e.purpose for e in extremes] == ["reply", "transfer", "transit", "termination"]
+    reply = extremes[0]
+    assert reply.count == 3
+    assert reply.describe() == (
+        "reply to a request: shortest 4 days (x, Art. 7), longest 30 days (y, Art. 8) — 3 limits"
+    )
+    transfer = extremes[1]
+    assert (transfer.shortest.period(), transfer.longest.period()) == ("72 hours", "1 month")
+    assert transfer.shortest.citation() == "72 hours (v, Prot. Art. 5)"
+    assert extremes[2].describe() == "transit: always 2 days (z, Art. 3)"
+    assert time_limit_extremes([]) == []
+    assert approximate_days(5, "working days") == pytest.approx(7.0)
+    assert approximate_days(2, "weeks") == 14.0
+
+
+def test_short_eid_labels() -> None:
+    cases = {
+        "art_7": "Art. 7",
+        "art_7a": "Art. 7a",
+        "art_iv": "Art. IV",
+        "protocol__art_3": "Prot. Art. 3",
+        "protocol_2__art_1": "Prot. 2 Art. 1",
+        "annex_1a": "Annex 1A",
+        "annex_ii": "Annex II",
+        "protocol__annex_2": "Prot. Annex 2",
+        "preamble": "Preamble",
+        "protocol__preamble": "Prot. Preamble",
+        "final": "Final clauses",
+    }
+    assert {eid: short_eid_label(eid) for eid in cases} == cases
+
+
+def test_every_slot_has_a_skeleton_section() -> None:
+    sections = set(section_keys())
+    for slot in slot_keys():
+        if slot != OTHER:
+            assert section_for_slot(slot) in sections, slot
+    assert section_for_slot("time-limit-reply") == "time-limits"
+    assert section_for_slot("termination") == "final-provisions"
+
+
+def test_clause_scope_admits(small_index: tuple[Path, Path]) -> None:
+    _, index = small_index
+    documents = {d.doc_id: d for d in KnowledgeBase(index).documents()}
+    default = ClauseScope(instrument_types=("bilateral agreement", "implementing protocol"))
+    assert {d for d, doc in documents.items() if default.admits(doc)} == {KAZ_EN, KAZ_NL, BOSNIA}
+    dutch = ClauseScope(languages=("nl",))
+    assert {d for d, doc in documents.items() if dutch.admits(doc)} == {KAZ_NL}
+    assert ClauseScope().admits(documents[PROBE_ID])
