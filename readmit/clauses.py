@@ -354,6 +354,11 @@ _DAYS_PER_UNIT = {
 }
 
 
+def period_text(number: int, unit: str) -> str:
+    """ "21 calendar days", "1 month" (the unit in the singular for one)."""
+    return f"{number} {unit[:-1] if number == 1 and unit.endswith('s') else unit}"
+
+
 def approximate_days(number: int, unit: str) -> float:
     """A period in (approximate) calendar days, for ordering only."""
     return number * _DAYS_PER_UNIT[unit]
@@ -369,8 +374,7 @@ class LimitRef:
     eid: str
 
     def period(self) -> str:
-        unit = self.unit[:-1] if self.number == 1 and self.unit.endswith("s") else self.unit
-        return f"{self.number} {unit}"
+        return period_text(self.number, self.unit)
 
     def citation(self) -> str:
         return f"{self.period()} ({self.doc_id}, {short_eid_label(self.eid)})"

@@ -117,7 +117,7 @@ def test_slot_view_lists_articles_with_time_limits_and_actions(
     cards = " ".join(html_bodies(at))
     assert "Article 9 — Readmission in error" in cards
     assert "3 months" in cards and "“three months”" in cards and "“drie maanden”" in cards
-    assert any("2 articles in 1 agreements" in c.value for c in at.caption)
+    assert any("2 articles in 1 agreement " in c.value for c in at.caption)
 
     at.selectbox(key="slot_select").set_value("time-limit-reply")
     run_ok(at)
@@ -185,7 +185,7 @@ def test_gap_check_lists_missing_slots_and_adds_a_precedent(app_env: dict[str, P
     at.query_params["page"] = "Draft"
     at.query_params["draft"] = draft.draft_id
     run_ok(at)
-    assert not [e for e in at.expander if "agreements" in e.label]  # not run yet
+    assert not [e for e in at.expander if " agreement" in e.label]  # not run yet
     at.button(key="gap_check").click()
     run_ok(at)
     labels = [e.label for e in at.expander]

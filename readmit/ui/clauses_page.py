@@ -32,6 +32,7 @@ from readmit.clauses import (
     ClauseScope,
     SlotArticle,
     default_instrument_types,
+    period_text,
     precedent_matrix,
     slot_articles,
     time_limit_extremes,
@@ -41,6 +42,7 @@ from readmit.clauses import (
 )
 from readmit.ui import render
 from readmit.ui.article_actions import action_row
+from readmit.ui.draft_page import plural
 from readmit.ui.state import show_flash
 from readmit.workbench import Workbench, hit_from_unit, unit_citation
 
@@ -120,7 +122,7 @@ def _matrix(wb: Workbench, scope: ClauseScope, generation: int) -> None:
     st.caption(_UNCERTAIN_LEGEND)
     slot_columns = {
         get_slot(slot).title: st.column_config.TextColumn(
-            get_slot(slot).title, help=get_slot(slot).description, width="small"
+            get_slot(slot).title, help=get_slot(slot).description, width=170
         )
         for slot in matrix.slots
     }
@@ -129,11 +131,13 @@ def _matrix(wb: Workbench, scope: ClauseScope, generation: int) -> None:
         key="matrix_table",
         hide_index=True,
         width="stretch",
+        # The short document id stays in view while scrolling; the long title comes last.
+        column_order=["Document id", "Lang", "Year", *slot_columns, "Agreement"],
         column_config={
-            "Agreement": st.column_config.TextColumn("Agreement", width="large", pinned=True),
-            "Document id": st.column_config.TextColumn("Document id", width="medium"),
-            "Lang": st.column_config.TextColumn("Lang", width="small"),
-            "Year": st.column_config.TextColumn("Year", width="small"),
+            "Document id": st.column_config.TextColumn("Document id", width=330, pinned=True),
+            "Lang": st.column_config.TextColumn("Lang", width=48),
+            "Year": st.column_config.TextColumn("Year", width=56),
+            "Agreement": st.column_config.TextColumn("Agreement", width="large"),
             **slot_columns,
         },
     )
@@ -160,7 +164,7 @@ def _limits_html(article: SlotArticle) -> str:
     if not article.time_limits:
         return '<div class="rdm-small">No time limit in this article.</div>'
     items = "".join(
-        f'<li><span style="font-weight:600">{render.e(limit.number)} {render.e(limit.unit)}'
+        f'<li><span style="font-weight:600">{render.e(period_text(limit.number, limit.unit))}'
         "</span> · "
         f"{render.e(PURPOSE_LABELS.get(limit.purpose, limit.purpose))} · "
         f"“{render.e(limit.text)}”</li>"
@@ -185,7 +189,7 @@ def _slot_article(wb: Workbench, article: SlotArticle) -> None:
         st.html(
             f'<div class="rdm-cite">{render.e(unit_citation(unit))} '
             f'<span class="rdm-small">({render.e(unit.eid)})</span></div>'
-            f'<div class="rdm-doc">{render.meta_line([document.title, document.doc_id])}</div>'
+            f'<div class="rdm-doc">{render.e(document.doc_id)}</div>'
             f'<div>{"".join(badges)}<span class="rdm-small" title="Confidence of the clause '
             f'type assignment (0–1)">confidence {article.confidence:.2f}</span></div>'
             f"{_limits_html(article)}"
@@ -214,7 +218,10 @@ def _slot_view(wb: Workbench, scope: ClauseScope, generation: int) -> None:
         st.info("No agreement within these filters has an article of this type.")
         return
     count = sum(len(group.articles) for group in groups)
-    st.caption(f"{count} articles in {len(groups)} agreements (language versions together)")
+    st.caption(
+        f"{plural(count, 'article')} in {plural(len(groups), 'agreement')} "
+        "(language versions together)"
+    )
     for group in groups:
         st.html(f'<div class="rdm-cite" style="margin-top:0.6rem">{render.e(group.title)}</div>')
         for article in group.articles:

@@ -94,7 +94,8 @@ def section(wb: Workbench, draft: Draft) -> None:
         return
     st.caption(f"{len(gaps)} standard clause types missing, commonest first")
     for gap in gaps:
-        title = f"{gap.title} — in {gap.agreements_with_slot} agreements"
+        agreements = gap.agreements_with_slot
+        title = f"{gap.title} — in {agreements} agreement{'' if agreements == 1 else 's'}"
         with st.expander(render.md_escape(title)):
             st.caption(f"Would go under: {SECTION_TITLES[section_for_slot(gap.slot)]}")
             for position, precedent in enumerate(gap.precedents):
