@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ingest.types import Paragraph
+from ingest.types import Paragraph, unit_label
 
 
 @dataclass(frozen=True)
@@ -120,12 +120,7 @@ class UnitRecord:
 
     @property
     def label(self) -> str:
-        """How a lawyer cites the unit: "Article 7", "Annex 1 A", "Preamble" (as ingest's Unit)."""
-        if self.kind == "article" and self.number:
-            return f"Article {self.number}"
-        if self.kind == "annex":
-            return f"Annex {self.number}" if self.number else "Annex"
-        return self.kind.capitalize()
+        return unit_label(self.kind, self.number)
 
 
 class ChunkText(NamedTuple):

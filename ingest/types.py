@@ -69,6 +69,15 @@ class Paragraph:
     points: tuple[Point, ...] = ()
 
 
+def unit_label(kind: str, number: str | None) -> str:
+    """How a lawyer cites a unit: "Article 7", "Annex 1 A", "Preamble"."""
+    if kind == "article" and number:
+        return f"Article {number}"
+    if kind == "annex":
+        return f"Annex {number}" if number else "Annex"
+    return kind.capitalize()
+
+
 @dataclass(frozen=True)
 class Unit:
     """A structural unit: the title, a preamble, an article, an annex or the final clauses.
@@ -92,12 +101,7 @@ class Unit:
 
     @property
     def label(self) -> str:
-        """How a lawyer cites the unit: "Article 7", "Annex 1 A", "Preamble"."""
-        if self.kind == "article" and self.number:
-            return f"Article {self.number}"
-        if self.kind == "annex":
-            return f"Annex {self.number}" if self.number else "Annex"
-        return self.kind.capitalize()
+        return unit_label(self.kind, self.number)
 
 
 @dataclass(frozen=True)
