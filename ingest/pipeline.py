@@ -48,7 +48,10 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if _is_document_in_folder(child):
+                # Hidden files and folders are work files (uploads in progress, replaced
+                # versions kept for roll-back), never documents.
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if not hidden and _is_document_in_folder(child):
                     found.append(child)
         elif path.is_file():
             found.append(path)
@@ -62,7 +65,6 @@ def _is_document_in_folder(path: Path) -> bool:
         path.is_file()
         and path.suffix.lower() in SUPPORTED_SUFFIXES
         and path.name.lower() not in NON_DOCUMENT_NAMES
-        and not path.name.startswith(".")
     )
 
 

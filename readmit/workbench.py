@@ -307,8 +307,51 @@ def save_upload(
     target = corpus_dir / safe
     partial = corpus_dir / f".{safe}.part"
     partial.write_bytes(data)
+    if target.exists():
+        # Kept (hidden, so never ingested) until the new version has indexed: a bad
+        # replacement must not cost the good document it replaced.
+        os.replace(target, _previous_version(target))
     os.replace(partial, target)
     return target
+
+
+def _previous_version(path: Path) -> Path:
+    return path.with_name(f".{path.name}.previous")
+
+
+def index_uploads(
+    wb: Workbench, saved: Sequence[Path], *, on_file: ProgressCallback | None = None
+) -> IngestReport:
+    """Index freshly saved uploads, and take every one that failed out of the corpus again.
+
+    A failed upload is reported (in the returned report and in the index's failure list),
+    moved to `rejected-uploads/` beside the index, and the file it replaced, if any, is put
+    back: nothing is half-indexed, and a bad file does not fail every later re-index. If the
+    ingest cannot run at all (another ingest holds the index), every upload is rolled back and
+    the error propagates.
+    """
+    try:
+        report = wb.kb.ingest(list(saved), on_file=on_file)
+    except Exception:
+        for path in saved:
+            _roll_back_upload(path, wb.kb.index_dir.parent / "rejected-uploads")
+        raise
+    failed = {Path(path).resolve() for path, _ in report.failed}
+    for path in saved:
+        if path.resolve() in failed:
+            _roll_back_upload(path, wb.kb.index_dir.parent / "rejected-uploads")
+        else:
+            _previous_version(path).unlink(missing_ok=True)
+    return report
+
+
+def _roll_back_upload(path: Path, rejected_dir: Path) -> None:
+    rejected_dir.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        os.replace(path, rejected_dir / path.name)
+    previous = _previous_version(path)
+    if previous.exists():
+        os.replace(previous, path)
 
 
 def ingest(

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from readmit.service import IngestReport
+from index.errors import IndexLayerError
+from readmit.service import IngestReport, ProgressCallback
 from readmit.ui import render
 from readmit.ui.state import show_flash
 from readmit.workbench import (
@@ -21,6 +22,7 @@ from readmit.workbench import (
     UPLOAD_SUFFIXES,
     UploadRejectedError,
     Workbench,
+    index_uploads,
     ingest,
     save_upload,
 )
@@ -58,23 +60,36 @@ def save_uploads(
     return UploadOutcome(tuple(saved), tuple(rejected))
 
 
-def _run_ingest(wb: Workbench, paths: Sequence[Path], label: str) -> IngestReport:
-    files, _ = wb.kb.plan(list(paths))
-    total = max(len(files), 1)
-    bar = st.progress(0.0, text=f"{label}: 0 of {len(files)} files")
+def _progress(label: str, count: int) -> ProgressCallback:
+    bar = st.progress(0.0, text=f"{label}: 0 of {count} files")
     done = 0
 
     def on_file(path: Path, outcome: str) -> None:
         nonlocal done
         done += 1
         bar.progress(
-            min(done / total, 1.0),
-            text=f"{label}: {done} of {len(files)} — {path.name} ({outcome})",
+            min(done / max(count, 1), 1.0),
+            text=f"{label}: {done} of {count} — {path.name} ({outcome})",
         )
 
-    report = ingest(wb.kb, paths, on_file=on_file)
-    bar.progress(1.0, text=f"{label}: done")
-    return report
+    return on_file
+
+
+def _run_ingest(wb: Workbench, paths: Sequence[Path], label: str) -> IngestReport | None:
+    files, _ = wb.kb.plan(list(paths))
+    try:
+        return ingest(wb.kb, paths, on_file=_progress(label, len(files)))
+    except IndexLayerError as error:  # e.g. another ingest holds the index
+        st.error(str(error))
+        return None
+
+
+def _index_uploads(wb: Workbench, saved: Sequence[Path]) -> IngestReport | None:
+    try:
+        return index_uploads(wb, saved, on_file=_progress("Indexing uploads", len(saved)))
+    except IndexLayerError as error:
+        st.error(f"{error} — the uploads were not added.")
+        return None
 
 
 def _show_report(report: IngestReport, rejected: Sequence[tuple[str, str]]) -> None:
@@ -166,12 +181,9 @@ def page(wb: Workbench) -> None:
         if st.button("Save and index", key="upload_ingest", type="primary", disabled=not uploads):
             files = [UploadedFile(name=f.name, data=f.getvalue()) for f in uploads or []]
             outcome = save_uploads(wb, files)
-            report = (
-                _run_ingest(wb, outcome.saved, "Indexing uploads")
-                if outcome.saved
-                else IngestReport()
-            )
-            st.session_state[_REPORT_KEY] = (report, outcome.rejected)
+            report = _index_uploads(wb, outcome.saved) if outcome.saved else IngestReport()
+            if report is not None:
+                st.session_state[_REPORT_KEY] = (report, outcome.rejected)
     with reindex_col:
         st.subheader("Re-index the corpus", divider="gray")
         st.caption(
@@ -179,8 +191,9 @@ def page(wb: Workbench) -> None:
             "again, and documents whose file is gone are removed."
         )
         if st.button("Re-index corpus", key="reindex"):
-            report = _run_ingest(wb, [wb.corpus_dir], "Re-indexing")
-            st.session_state[_REPORT_KEY] = (report, ())
+            reindexed = _run_ingest(wb, [wb.corpus_dir], "Re-indexing")
+            if reindexed is not None:
+                st.session_state[_REPORT_KEY] = (reindexed, ())
     stored = st.session_state.get(_REPORT_KEY)
     if stored is not None:
         st.subheader("Last run", divider="gray")
