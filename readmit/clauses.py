@@ -27,6 +27,7 @@ from index.types import DocumentRecord, SlotAssignment, UnitRecord
 from ingest.slot_patterns import keyword_evidence
 from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_keys
 from ingest.time_limits import PURPOSES, TimeLimit, extract_time_limits
+from ingest.types import Paragraph
 
 if TYPE_CHECKING:
     from readmit.drafting.model import Draft
@@ -655,3 +656,244 @@ def slot_counts(kb: KnowledgeBase) -> Counter[str]:
     documents = {d.doc_id for d in kb.documents() if is_precedent(d)}
     pairs = {(a.doc_id, a.slot) for a in kb.collection.slot_assignments() if a.doc_id in documents}
     return Counter(slot for _, slot in pairs)
+
+
+# ---- lists of accepted documents -----------------------------------------------------------------
+
+# The slots whose articles enumerate the documents that prove (or make plausible) nationality
+# or the grounds for readmitting a third-country national.
+DOCUMENT_SLOTS = ("proof-of-nationality", "evidence-third-country")
+DOCUMENT_LIST_KINDS = ("proof", "prima facie", "list")
+ACCEPTED_DOCUMENT_COLUMNS = ("doc_id", "eid", "article", "kind", "item")
+
+# A list's kind comes from its lead-in ("... can be furnished by means of the following
+# documents:"). Prima facie wording is tested first: it often says "evidence"/"bewijs" too
+# ("Het begin van bewijs", "Prima facie evidence").
+_PRIMA_FACIE = re.compile(
+    r"prima facie|aannemelijk|vermoed|veronderst|begin van bewijs|glaubhaft|vermut"
+    r"|présum|presum|commencement de preuve|credibl",
+    re.IGNORECASE,
+)
+_PROOF = re.compile(
+    r"\bproo?f|\bproved?\b|\bestablished\b|\bbewijs|\bbewezen|aangetoond|vastgesteld|vaststellen"
+    r"|\bpreuve|\bprouv|\bétabli|nachgewiesen|nachweis",
+    re.IGNORECASE,
+)
+_DOCUMENTS = re.compile(
+    r"\b(?:documents?|documenten|bescheiden|dokumente?n?|pièces|items? of evidence"
+    r"|bewijsmiddelen|beweismittel|moyens de preuve)\b",
+    re.IGNORECASE,
+)
+_NATIONALITY = re.compile(r"nationalit|staatsangehörigkeit|staatsburgerschap", re.IGNORECASE)
+# An item marker at the start of a line: "–", "-", "•", "a)", "(a)", "a.", "1.", "1)", "(1)", "iv)".
+_MARKER = re.compile(
+    r"^\s*(?:[–—\-•·▪]|\(?[a-z]{1,2}\)|[a-z]\.(?=\s)|\(?\d{1,2}[.)]|\(\d{1,2}\)"
+    r"|\(?[ivx]{1,4}\))\s*"
+)
+_OWN_NUMBER = re.compile(r"^\s*(?:\(?\d{1,3}[a-z]?[.)]|\(\d{1,3}[a-z]?\))\s*")
+# A sentence break, also where extraction glued two sentences ("kaart.De nationaliteit").
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[^\W\d_]{2})|(?<=[)\]’”»]))\.\s*(?=[A-ZÀ-ÖØ-Þ])")
+_TRAILING = re.compile(r"(?:\s*[;,.:]|\s+(?:or|and|en|of|ou|et|oder|und))+\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AcceptedDocumentList:
+    """One enumerated list of documents an agreement accepts as proof or prima facie evidence
+    (of nationality, or of the grounds for readmitting a third-country national)."""
+
+    doc_id: str
+    eid: str
+    label: str  # "Article 5", "Annex I"
+    heading: str | None
+    language: str
+    kind: str  # "proof" | "prima facie" | "list" (documents listed, strength not stated)
+    slot: str  # the unit's slot, "" for an annex without one
+    items: tuple[str, ...]
+    page_start: int | None
+    page_end: int | None
+    lead_in: str = ""  # the sentence introducing the list
+
+
+def list_kind(lead_in: str) -> str | None:
+    """ "prima facie", "proof", "list" (it names documents only) or None (not a document list)."""
+    if _PRIMA_FACIE.search(lead_in):
+        return "prima facie"
+    if _PROOF.search(lead_in):
+        return "proof"
+    if _DOCUMENTS.search(lead_in):
+        return "list"
+    return None
+
+
+def clean_item(text: str) -> str:
+    """An item without its marker, any closing sentence glued to it, trailing ";"/" or"/" en"."""
+    text = " ".join(_MARKER.sub("", text, count=1).split())
+    text = _SENTENCE_BREAK.split(text, maxsplit=1)[0]
+    return _TRAILING.sub("", text).strip()
+
+
+def _paragraph_lines(paragraph: Paragraph) -> tuple[str, list[str]]:
+    """The paragraph's own text before its first item (without its number) and the raw
+    items: its parsed points, else the lines starting with an item marker (a line without a
+    marker continues the item above it)."""
+    lines = [line for line in paragraph.text.splitlines() if line.strip()]
+    if not lines:
+        return "", []
+    head_lines = [lines[0]]
+    rest = lines[1:]
+    while rest and not _MARKER.match(rest[0]):
+        head_lines.append(rest.pop(0))
+    head = " ".join(" ".join(head_lines).split())
+    if paragraph.number is not None:
+        head = _OWN_NUMBER.sub("", head, count=1)
+    if paragraph.points:
+        # points printed inline ("... omvat: a. de personalia ...") are not part of the lead-in
+        first = " ".join(paragraph.points[0].text.split())[:40]
+        cut = head.find(first) if first else -1
+        return (head[:cut].rstrip() if cut > 0 else head), [p.text for p in paragraph.points]
+    items: list[str] = []
+    for line in rest:
+        if _MARKER.match(line) or not items:
+            items.append(line)
+        else:
+            items[-1] = f"{items[-1]} {line.strip()}"
+    return head, items
+
+
+def enumerated_items(paragraph: Paragraph) -> tuple[str, ...]:
+    """The cleaned items a paragraph enumerates (its points, else its marker lines)."""
+    _, raw = _paragraph_lines(paragraph)
+    return tuple(item for item in map(clean_item, raw) if item)
+
+
+def _glued_lead_in(text: str) -> str | None:
+    """The last sentence of `text` when it opens a new list ("...persoon.Zij kan aannemelijk
+    worden gemaakt door middel van:"); None if there is no such sentence."""
+    parts = _SENTENCE_BREAK.split(text.strip())
+    if len(parts) > 1 and parts[-1].rstrip().endswith(":"):
+        return parts[-1].strip()
+    return None
+
+
+@dataclass
+class _OpenList:
+    lead_in: str
+    root: str  # the lead-in a sub-list heading ("(1) voor ... onderdanen:") is appended to
+    items: list[str] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+
+
+def document_lists_of_unit(unit: UnitRecord) -> list[tuple[str, tuple[str, ...], list[int]]]:
+    """(lead-in, items, pages) of every enumerated list in a unit. A list is the items of a
+    paragraph after its lead-in, or, where items are numbered as paragraphs of their own (the
+    older agreements' annexes), the paragraphs following a lead-in ending with ":". An item
+    ending with ":" ("(1) voor de Macedoonse onderdanen:") opens a sub-list."""
+    opened: list[_OpenList] = []
+
+    def start(lead_in: str, root: str | None = None) -> _OpenList:
+        if root is None:
+            new = _OpenList(lead_in, lead_in)
+        else:
+            new = _OpenList(f"{root} {lead_in}".strip(), root)
+        opened.append(new)
+        return new
+
+    def add(target: _OpenList, raw: str, pages: list[int]) -> _OpenList:
+        """Add one raw item; returns the list that the following items go to."""
+        stripped = " ".join(_MARKER.sub("", raw, count=1).split())
+        if stripped.endswith(":") and not _SENTENCE_BREAK.search(stripped):
+            return start(stripped, target.root)
+        item = clean_item(raw)
+        if item:
+            target.items.append(item)
+            target.pages.extend(pages)
+        glued = _glued_lead_in(stripped)
+        return start(glued) if glued else target
+
+    current: _OpenList | None = None  # a list still taking numbered paragraphs as items
+    for paragraph in unit.paragraphs:
+        pages = [p for p in (paragraph.page_start, paragraph.page_end) if p is not None]
+        head, raw_items = _paragraph_lines(paragraph)
+        if raw_items:
+            glued = _glued_lead_in(head)
+            if glued and current is not None and paragraph.number is not None:
+                add(current, head, pages)
+            target = start(glued or head)
+            for raw in raw_items:
+                target = add(target, raw, pages)
+            # a list inside a paragraph ends with it, unless its last item opened another
+            current = target if not target.items else None
+        elif current is not None and paragraph.number is not None:
+            current = add(current, head, pages)
+        elif head.endswith(":"):
+            current = start(head)
+        else:
+            current = None
+    return [(o.lead_in, tuple(o.items), o.pages) for o in opened if o.items]
+
+
+def _lists_annex(unit: UnitRecord) -> bool:
+    """Whether an annex says it lists documents about nationality (the older agreements'
+    "Aanhangsel I": "De ... nationaliteit kan worden aangetoond door middel van: ...")."""
+    text = f"{unit.heading or ''} {unit.text[:600]}"
+    return bool(_NATIONALITY.search(text) and list_kind(text))
+
+
+def accepted_documents(
+    kb: KnowledgeBase, *, scope: ClauseScope | None = None
+) -> list[AcceptedDocumentList]:
+    """Every list of accepted documents (proof / prima facie evidence of nationality or of the
+    grounds for readmitting third-country nationals) in the units assigned to those slots and
+    in the annexes that list such documents; in document and reading order."""
+    documents = _scoped(kb, False, scope)
+    best_slot: dict[tuple[str, str], SlotAssignment] = {}
+    for slot in DOCUMENT_SLOTS:
+        for assignment in kb.collection.slot_assignments(slot=slot):
+            key = (assignment.doc_id, assignment.eid)
+            if key not in best_slot or assignment.confidence > best_slot[key].confidence:
+                best_slot[key] = assignment
+    found: list[AcceptedDocumentList] = []
+    for document in documents:
+        for unit in kb.collection.list_units(document.doc_id):
+            assigned = best_slot.get((document.doc_id, unit.eid))
+            if assigned is None and not (unit.kind == "annex" and _lists_annex(unit)):
+                continue
+            for lead_in, items, pages in document_lists_of_unit(unit):
+                kind = list_kind(lead_in)
+                if kind is None:
+                    continue
+                found.append(
+                    AcceptedDocumentList(
+                        doc_id=document.doc_id,
+                        eid=unit.eid,
+                        label=unit.label,
+                        heading=unit.heading,
+                        language=document.language,
+                        kind=kind,
+                        slot=assigned.slot if assigned else "",
+                        items=items,
+                        page_start=min(pages) if pages else unit.page_start,
+                        page_end=max(pages) if pages else unit.page_end,
+                        lead_in=lead_in,
+                    )
+                )
+    return found
+
+
+def write_accepted_documents_csv(
+    lists: Sequence[AcceptedDocumentList], handle: TextIO
+) -> None:
+    """One row per accepted document: doc_id, eid, article (the unit's label), kind, item."""
+    writer = csv.DictWriter(handle, fieldnames=list(ACCEPTED_DOCUMENT_COLUMNS))
+    writer.writeheader()
+    for found in lists:
+        for item in found.items:
+            writer.writerow(
+                {
+                    "doc_id": found.doc_id,
+                    "eid": found.eid,
+                    "article": found.label,
+                    "kind": found.kind,
+                    "item": item,
+                }
+            )

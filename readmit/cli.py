@@ -531,3 +531,44 @@ def export_command(draft_id: str, fmt: str, output: Path | None, drafts_dir: Pat
         err.print(f"error: {error}", highlight=False)
         sys.exit(2)
     click.echo(f"wrote {target}")
+
+
+@main.command("documents")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Write one row per item.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def documents_command(ctx: click.Context, csv_path: Path | None, as_json: bool) -> None:
+    """Lists of accepted documents: proof and prima facie evidence of nationality and of the
+    grounds for readmitting third-country nationals, as the articles and annexes enumerate them."""
+    from readmit.clauses import accepted_documents, write_accepted_documents_csv
+
+    lists = accepted_documents(_knowledge_base(ctx))
+    if csv_path is not None:
+        with _open_output(csv_path) as handle:
+            write_accepted_documents_csv(lists, handle)
+        items = sum(len(found.items) for found in lists)
+        err.print(f"wrote {items} documents from {len(lists)} lists to {csv_path}")
+        return
+    if as_json:
+        payload = [
+            {
+                "doc_id": found.doc_id,
+                "eid": found.eid,
+                "article": found.label,
+                "heading": found.heading,
+                "language": found.language,
+                "kind": found.kind,
+                "slot": found.slot,
+                "lead_in": found.lead_in,
+                "items": list(found.items),
+                "page_start": found.page_start,
+                "page_end": found.page_end,
+            }
+            for found in lists
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    for found in lists:
+        click.echo(f"== {found.doc_id} {found.label} [{found.kind}] {found.lead_in}")
+        for item in found.items:
+            click.echo(f"   - {item}")
