@@ -572,3 +572,23 @@ def documents_command(ctx: click.Context, csv_path: Path | None, as_json: bool) 
         click.echo(f"== {found.doc_id} {found.label} [{found.kind}] {found.lead_in}")
         for item in found.items:
             click.echo(f"   - {item}")
+
+
+@main.command("similar")
+@click.argument("doc_id")
+@click.argument("eid")
+@click.option("-k", "k", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object, as search --json.")
+@click.pass_context
+def similar_command(ctx: click.Context, doc_id: str, eid: str, k: int, as_json: bool) -> None:
+    """More like this: the same kind of provision as DOC_ID's EID in other agreements."""
+    kb = _knowledge_base(ctx)
+    if kb.article(doc_id, eid) is None:
+        err.print(f"no such article: {doc_id} {eid}")
+        sys.exit(1)
+    hits = kb.more_like_this(doc_id, eid, k=k)
+    if as_json:
+        payload = {"query": f"{doc_id}#{eid}", "hits": [h.to_json() for h in hits]}
+        click.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        _print_hits(f"more like {doc_id} {eid}", hits)

@@ -242,3 +242,19 @@ def test_export_a_draft_to_word_and_markdown(tmp_path: Path) -> None:
     assert "12 calendar days" in markdown.read_text(encoding="utf-8")
     missing = CliRunner().invoke(main, ["export", "nosuchdraft", "--drafts", str(drafts)])
     assert missing.exit_code == 2 and "error" in missing.stderr
+
+
+def test_more_like_this_leaves_out_the_agreement_and_its_language_versions(
+    corpus_index: Path,
+) -> None:
+    kazakhstan = "benelux-kazakhstan-readmission-agreement-2015"
+    result = run("--index", str(corpus_index), "similar", f"{kazakhstan}-en", "art_7",
+                 "-k", "10", "--json")
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)["hits"]
+    assert len(hits) == 10
+    assert not any(h["doc_id"].startswith(kazakhstan) for h in hits)
+    # Other agreements' time-limit articles ("Termijnen") come back, in Dutch.
+    assert any((h["heading"] or "").lower().startswith("termijn") for h in hits)
+    missing = run("--index", str(corpus_index), "similar", f"{kazakhstan}-en", "art_99")
+    assert missing.exit_code == 1 and "no such article" in missing.stderr
