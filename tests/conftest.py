@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,25 @@ def copy_documents(target: Path, doc_ids: list[str]) -> Path:
         if sidecar.exists():
             shutil.copy2(sidecar, target / sidecar.name)
     return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_state_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Default index and drafts folders in a temp dir, so no test writes into the checkout."""
+    import os
+
+    from readmit.config import DRAFTS_ENV, INDEX_ENV
+
+    state = tmp_path_factory.mktemp("default-state")
+    saved = {name: os.environ.get(name) for name in (INDEX_ENV, DRAFTS_ENV)}
+    os.environ.setdefault(INDEX_ENV, str(state / "index"))
+    os.environ.setdefault(DRAFTS_ENV, str(state / "drafts"))
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
