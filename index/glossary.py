@@ -3,13 +3,14 @@
 There is no translation service offline, and seven in ten documents are Dutch; BM25 alone
 cannot match "costs" to "kosten". The glossary (`glossary_terms.json`, terms taken from the
 corpus itself) maps a concept to its wording in English, Dutch, French and German. A query that
-mentions any wording of a concept is expanded with the other wordings, for lexical search.
+mentions any wording of a concept (`Glossary.matching`) is expanded with its wordings in every
+language (`wordings`), for lexical search and for a second dense query.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,31 +33,37 @@ class Concept:
 class Glossary:
     concepts: tuple[Concept, ...]
 
-    def expansions(
-        self,
-        query: str,
-        *,
-        per_language: int | None = None,
-        languages: tuple[str, ...] | None = None,
-    ) -> list[str]:
-        """Wordings of every concept the query mentions, in all languages (deduplicated).
+    def matching(self, query: str) -> tuple[Concept, ...]:
+        """The concepts the query mentions.
 
         A concept matches when all stems of one of its wordings occur among the query's stems,
-        so "time limits" matches "time limit" and "Fristen" matches "Frist". `per_language`
-        keeps only the first (most usual) wordings of each language; `languages` keeps only
-        the wordings of those languages.
+        so "time limits" matches "time limit" and "Fristen" matches "Frist".
         """
         query_stems = set(tokenize_query(query))
-        extra: list[str] = []
-        for concept in self.concepts:
-            if any(_mentions(query_stems, term) for term in concept.all_terms()):
-                for language, wordings in concept.terms.items():
-                    if languages is not None and language not in languages:
-                        continue
-                    for term in wordings[:per_language]:
-                        if term not in extra:
-                            extra.append(term)
-        return extra
+        return tuple(
+            concept
+            for concept in self.concepts
+            if any(_mentions(query_stems, term) for term in concept.all_terms())
+        )
+
+
+def wordings(
+    concepts: Sequence[Concept],
+    *,
+    per_language: int | None = None,
+    languages: tuple[str, ...] | None = None,
+) -> list[str]:
+    """The concepts' wordings, deduplicated. `per_language` keeps only the first (most usual)
+    wordings of each language; `languages` keeps only the wordings of those languages."""
+    found: list[str] = []
+    for concept in concepts:
+        for language, terms in concept.terms.items():
+            if languages is not None and language not in languages:
+                continue
+            for term in terms[:per_language]:
+                if term not in found:
+                    found.append(term)
+    return found
 
 
 def _mentions(query_stems: set[str], term: str) -> bool:

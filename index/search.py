@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, replace
 
 from index.collection import Collection
-from index.glossary import load_glossary
+from index.glossary import load_glossary, wordings
 from index.lexical import LexicalIndex
 from index.types import Hit, SearchFilters
 
@@ -78,11 +78,12 @@ class HybridSearcher:
         pool = max(config.candidates, k * 5)
         rankings: list[tuple[float, list[int]]] = []
         dense_hits: dict[int, Hit] = {}
-        expansions = load_glossary().expansions(query) if config.expand_query else []
+        wants_glossary = config.expand_query or (config.dense and config.dense_expanded)
+        concepts = load_glossary().matching(query) if wants_glossary else ()
         if config.dense:
             texts = [query]
-            dense_terms = load_glossary().expansions(
-                query,
+            dense_terms = wordings(
+                concepts,
                 per_language=config.dense_terms_per_language,
                 languages=config.dense_expansion_languages,
             )
@@ -99,6 +100,7 @@ class HybridSearcher:
                 if filters is None or filters.is_empty
                 else self.collection.allowed_chunk_ids(filters)
             )
+            expansions = wordings(concepts) if config.expand_query else []
             lexical = self.lexical_index().search(
                 query, k=pool, allowed=allowed, extra_terms=expansions
             )

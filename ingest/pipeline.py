@@ -78,8 +78,14 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parse_document(path: Path, *, password: str | None = None) -> ParsedDocument:
-    """Extract, read the metadata of and parse one file; raise IngestError on any failure."""
+def parse_document(
+    path: Path, *, password: str | None = None, known_hash: str | None = None
+) -> ParsedDocument:
+    """Extract, read the metadata of and parse one file; raise IngestError on any failure.
+
+    `known_hash` is the file's `content_hash` when the caller has just computed it (to decide
+    whether to re-index), so the file is not read and hashed twice.
+    """
     try:
         meta = load_meta(path)
         extracted = extract_lines(
@@ -95,7 +101,7 @@ def parse_document(path: Path, *, password: str | None = None) -> ParsedDocument
     return ParsedDocument(
         meta=meta,
         units=units,
-        content_hash=content_hash(path),
+        content_hash=known_hash or content_hash(path),
         source_path=str(path),
         has_pages=extracted.page_count is not None,
         page_count=extracted.page_count,

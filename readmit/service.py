@@ -143,11 +143,16 @@ class KnowledgeBase:
         passwords: dict[str, str],
     ) -> str:
         try:
-            if known.get(doc_id) == content_hash(path):
+            digest = content_hash(path)
+            if known.get(doc_id) == digest:
                 tally.unchanged.append(str(path))
                 self.collection.clear_failures([str(path)])
                 return "unchanged"
-            doc = parse_document(path, password=passwords.get(path.name) or passwords.get(doc_id))
+            doc = parse_document(
+                path,
+                password=passwords.get(path.name) or passwords.get(doc_id),
+                known_hash=digest,
+            )
             chunks = chunk_document(
                 doc,
                 max_tokens=self.embedder.max_tokens,
