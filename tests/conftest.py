@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,7 +37,6 @@ def copy_documents(target: Path, doc_ids: list[str]) -> Path:
 @pytest.fixture(scope="session", autouse=True)
 def isolated_state_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Default index and drafts folders in a temp dir, so no test writes into the checkout."""
-    import os
 
     from readmit.config import DRAFTS_ENV, INDEX_ENV
 
@@ -59,6 +59,12 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from readmit.service import KnowledgeBase
 
     index_dir = tmp_path_factory.mktemp("corpus-index")
+    # Developers may point READMIT_TEST_INDEX_SEED at an earlier index of the corpus: it is
+    # copied in and the ingest below is incremental, so only changed documents are re-embedded.
+    # CI never sets it, so CI always builds from nothing.
+    seed = os.environ.get("READMIT_TEST_INDEX_SEED")
+    if seed and Path(seed).is_dir():
+        shutil.copytree(seed, index_dir, dirs_exist_ok=True)
     report = KnowledgeBase(index_dir, model=DEFAULT_MODEL).ingest([CORPUS])
     assert report.failed == (), report.failed
     return index_dir
