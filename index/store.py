@@ -20,7 +20,14 @@ import numpy as np
 
 from index.errors import IndexOpenError
 from index.types import DocumentRecord, Hit, SearchFilters, SlotAssignment, UnitRecord
-from ingest.types import Chunk, Paragraph, ParsedDocument, Point
+from ingest.types import (
+    Chunk,
+    Paragraph,
+    ParsedDocument,
+    Point,
+    document_kind,
+    instrument_types_of_kinds,
+)
 
 DB_FILE = "meta.sqlite"
 SCHEMA_VERSION = "1"
@@ -101,7 +108,7 @@ SLOT_FILTER_MIN_CONFIDENCE = 0.5
 _BUSY_TIMEOUT_MS = 30_000
 _HIT_COLUMNS = """
     c.chunk_id, c.doc_id, d.title, c.part, c.article, c.heading, c.eid,
-    c.page_start, c.page_end, d.language, c.text
+    c.page_start, c.page_end, d.language, c.text, d.instrument_type
 """
 
 
@@ -389,6 +396,8 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
         any_of("c.part", filters.parts, fold=True)
     if filters.instrument_types:
         any_of("d.instrument_type", filters.instrument_types, fold=True)
+    if filters.kinds:
+        any_of("d.instrument_type", instrument_types_of_kinds(filters.kinds) or ("",), fold=True)
     if filters.parties:
         marks = ",".join("?" * len(filters.parties))
         clauses.append(
@@ -449,6 +458,7 @@ def hits_by_id(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> dict[int, 
                 page_end=row[8],
                 language=row[9],
                 text=row[10],
+                kind=document_kind(row[11]),
             )
     return hits
 

@@ -5,7 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ingest.types import Paragraph, unit_label
+from ingest.types import (
+    DOCUMENT_KINDS,
+    Paragraph,
+    document_kind,
+    is_guidance_kind,
+    unit_label,
+)
+
+__all__ = [
+    "DOCUMENT_KINDS",
+    "ChunkText",
+    "DocumentRecord",
+    "Hit",
+    "IndexStatus",
+    "SearchFilters",
+    "SlotAssignment",
+    "UnitRecord",
+]
 
 
 @dataclass(frozen=True)
@@ -16,6 +33,8 @@ class SearchFilters:
     languages: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
     instrument_types: tuple[str, ...] = ()
+    # Document kinds (ingest.types.DOCUMENT_KINDS): "agreement", "policy guide", ...
+    kinds: tuple[str, ...] = ()
     parties: tuple[str, ...] = ()  # a document matches if any of its parties is listed
     year_from: int | None = None
     year_to: int | None = None
@@ -44,6 +63,17 @@ class Hit:
     page_end: int | None
     language: str
     text: str
+    kind: str = "agreement"  # the document's kind (ingest.types.DOCUMENT_KINDS)
+
+    @property
+    def path(self) -> str:
+        """Where the passage sits: the chunk's citation line, e.g. "A3 › 2 Zelfstandig vertrek
+        › 2.3 Vertrektermijn" or "Article 7 — Time limits" (chunks start with it)."""
+        return self.text.split("\n", 1)[0]
+
+    @property
+    def is_guidance(self) -> bool:
+        return is_guidance_kind(self.kind)
 
     def to_json(self) -> dict[str, object]:
         """The search JSON contract's hit object (see README)."""
@@ -59,6 +89,8 @@ class Hit:
             "page_start": self.page_start,
             "page_end": self.page_end,
             "language": self.language,
+            "kind": self.kind,
+            "path": self.path,
             "text": self.text,
         }
 
@@ -99,6 +131,14 @@ class DocumentRecord:
     indexed_at: str
     unit_count: int = 0
     chunk_count: int = 0
+
+    @property
+    def kind(self) -> str:
+        return document_kind(self.instrument_type)
+
+    @property
+    def is_guidance(self) -> bool:
+        return is_guidance_kind(self.kind)
 
 
 @dataclass(frozen=True)

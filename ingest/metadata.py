@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ingest.types import INSTRUMENT_TYPES, DocumentMeta
+from ingest.types import DOCUMENT_KINDS, INSTRUMENT_TYPES, DocumentMeta, document_kind
 
 SIDECAR_SUFFIX = ".meta.json"
 
@@ -103,6 +103,13 @@ def _meta_from_sidecar(meta_path: Path, raw: dict[str, Any], *, stem: str) -> Do
         raise MetadataError(
             meta_path,
             f"unknown instrument_type {instrument_type!r} (expected one of {INSTRUMENT_TYPES})",
+        )
+    kind = raw.get("kind")
+    if kind is not None and kind != document_kind(instrument_type):
+        raise MetadataError(
+            meta_path,
+            f"'kind' {kind!r} does not fit instrument_type {instrument_type!r} "
+            f"(expected {document_kind(instrument_type)!r}; kinds: {DOCUMENT_KINDS})",
         )
     parties = raw.get("parties", [])
     if not isinstance(parties, list) or not all(isinstance(p, str) for p in parties):

@@ -50,11 +50,20 @@ How the text is read (choices a reviewer should know about):
   `annex_ii`. Numbered annexes claim their eIds first; unnumbered annexes then take the
   first free `annex_K`, counting K from their order among unnumbered annexes. A short
   heading-like line after the annex line is its heading ("ANNEX / Reservations"). "Annexes" or
-  "Bijlagen" alone (outside the heading position) is a group title and is dropped.
-* Chapters ("CHAPTER I", "Hoofdstuk 2", "Titel I", a bare "II" that is followed by an
-  article within two lines) are grouping lines: the chapter line, its title line, and any
-  note between them and the next article (e.g. the IOM "[Editorial note …]" under a lapsed
-  chapter) belong to no unit and are dropped.
+  "Bijlagen" alone (outside the heading position) is a group title: a container unit (kind
+  "chapter", eId `annexes`, part "annex") that the following annexes have as parent.
+* Chapters ("CHAPTER I", "Hoofdstuk 2", "Titel I", "Afdeling A", "Section 9. Indemnification.",
+  a bare "II" that is followed by an article within two lines) are container units: kind
+  "chapter" (parts, titles, chapters) or "section" (sections, afdelingen, Abschnitte), eId
+  `chp_2` / `sec_9` (nested containers carry their parent's prefix, `chp_6__sec_1`), number the
+  label as printed ("Hoofdstuk 2"), heading the title line after it (or after a separator on
+  the same line). Text between a chapter line and its first article (the IOM "[Editorial note
+  …]" under a lapsed chapter, or a whole clause "Section 9. Indemnification." + "(a) …") is the
+  chapter's body, never dropped. Articles, and lower-ranked containers, have the innermost open
+  container as their `parent` (the section tree); article eIds stay flat (`art_7`).
+* Policy guides built of numbered sections ("2" / "2.3" / "2.3.1" on a line of their own and
+  a heading line) are read by `ingest.sections` instead (see there).
+* Article numbers may be dotted, as in regulations ("Artikel 6.1a" → `art_6.1a`).
 * The title (first non-empty line) and everything before the first article form `preamble`
   (heading None; the title is the first line of its text).
 * Paragraphs: each non-empty body line is a block. Blocks starting with "1." "(1)" "1)"
@@ -82,6 +91,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ingest.sections import parse_sections
 from ingest.types import Line, Paragraph, Point, Unit
 
 __all__ = ["MAX_HEADING_CHARS", "document_title", "parse_structure"]
@@ -98,7 +108,9 @@ MIN_HEADING_SHARE = 0.5
 MAX_ARTICLE_GAP = 20
 
 ARTICLE_WORD = r"(?:Article|ARTICLE|Artikel|ARTIKEL|Arrtikel|Art\.|ART\.|Articolo|Artículo)"
-ARTICLE_NUMBER = r"(?:\d{1,3}(?:\s?[a-zA-Z](?![a-zA-Z]))?|[IVXLC]{1,7}|premier|PREMIER|1er)"
+ARTICLE_NUMBER = (
+    r"(?:\d{1,3}(?:\.\d{1,3})?(?:\s?[a-zA-Z](?![a-zA-Z]))?|[IVXLC]{1,7}|premier|PREMIER|1er)"
+)
 ARTICLE_LINE = re.compile(
     rf"^{ARTICLE_WORD}\s*(?P<num>{ARTICLE_NUMBER})"
     r"(?:\s*[.:\-–—]\s*(?P<inline>\S.{0,118})|\s+(?P<bare>[A-Z][^.]{0,118}))?\s*$"
@@ -115,10 +127,16 @@ ANNEX_TO_LINE = re.compile(rf"^{ANNEX_WORD}\s+(?:bij|to|à|au|zu|zum|zur)\s+\S")
 ILLUSTRATIONS_LINE = re.compile(r"^(?:Afbeeldingen|Illustrations|Abbildungen)$")
 ANNEX_GROUP_LINE = re.compile(r"^(?:Annexes|ANNEXES|Bijlagen|BIJLAGEN|Anhänge|Anlagen)$")
 CHAPTER_LINE = re.compile(
-    r"^(?:CHAPTER|Chapter|HOOFDSTUK|Hoofdstuk|TITEL|Titel|TITLE|Title|TITRE|Titre|CHAPITRE|"
+    r"^(?P<word>CHAPTER|Chapter|HOOFDSTUK|Hoofdstuk|TITEL|Titel|TITLE|Title|TITRE|Titre|CHAPITRE|"
     r"Chapitre|KAPITEL|Kapitel|ABSCHNITT|Abschnitt|AFDELING|Afdeling|SECTION|Section|PART|Part|"
-    r"DEEL|Deel|TEIL|Teil)\s+(?:[IVXLC]{1,7}|\d{1,3}|[A-Z])\.?(?:\s*[.:\-–—]\s*\S.*)?$"
+    r"DEEL|Deel|TEIL|Teil)\s+(?P<num>[IVXLC]{1,7}|\d{1,3}|[A-Z])\.?"
+    r"(?:\s*[.:\-–—]\s*(?P<inline>\S.*))?$"
 )
+# Rank of a container word: a part holds titles, a title chapters, a chapter sections.
+CONTAINER_RANKS = {"part": 0, "deel": 0, "teil": 0, "title": 1, "titel": 1, "titre": 1}
+CONTAINER_RANKS.update({"section": 3, "afdeling": 3, "abschnitt": 3})
+CHAPTER_RANK = 2  # chapter, hoofdstuk, chapitre, kapitel, and a bare roman numeral
+CONTAINER_EID = {0: "part", 1: "title", 2: "chp", 3: "sec"}
 BARE_ROMAN_LINE = re.compile(r"^[IVX]{1,5}\.?$")
 FINAL_LINE = re.compile(
     r"^(?:in witness whereof|in faith whereof|done (?:at|in)\b|ten blijke waarvan|"
@@ -177,6 +195,12 @@ def parse_structure(lines: Sequence[Line], *, language: str) -> tuple[Unit, ...]
     """
     del language  # all patterns are multilingual; kept in the signature for callers
     tokens = [_classify(line.text.strip()) for line in lines]
+    guide = parse_sections(
+        lines,
+        article_headings=len(_monotonic_article_lines(tokens)),
+    )
+    if guide is not None:
+        return guide
     builders = _Parser(lines, tokens).run()
     return _freeze(builders)
 
@@ -208,8 +232,10 @@ def _classify(text: str) -> _Token:
             return _Token("annex", None, text)
         if ANNEX_GROUP_LINE.match(text):
             return _Token("group")
-        if CHAPTER_LINE.match(text):
-            return _Token("chapter")
+        chapter = CHAPTER_LINE.match(text)
+        if chapter:
+            return _Token("chapter", f"{chapter.group('word')} {chapter.group('num')}",
+                          chapter.group("inline"))
         if BARE_ROMAN_LINE.match(text):
             return _Token("roman")
         if NOTE_NUMBER_LINE.match(text):
@@ -233,12 +259,13 @@ def _clean_number(raw: str) -> str:
 
 
 def _article_value(number: str) -> tuple[int, int]:
-    """Sort key of an article number: 7 → (7, 0), 7a → (7, 1), IV → (4, 0)."""
+    """Sort key of an article number: 7 → (7, 0), 7a → (7, 1), IV → (4, 0), 6.1a → (6, 28)."""
     compact = number.replace(" ", "")
-    digits = re.match(r"^(\d+)([a-zA-Z]?)$", compact)
+    digits = re.match(r"^(\d+)(?:\.(\d+))?([a-zA-Z]?)$", compact)
     if digits:
-        suffix = digits.group(2).lower()
-        return int(digits.group(1)), (ord(suffix) - 96 if suffix else 0)
+        suffix = digits.group(3).lower()
+        minor = int(digits.group(2)) * 27 if digits.group(2) else 0
+        return int(digits.group(1)), minor + (ord(suffix) - 96 if suffix else 0)
     return _roman_to_int(compact.upper()), 0
 
 
@@ -286,6 +313,7 @@ class _Builder:
     body: list[Line] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     instrument_index: int = 0
+    parent: _Builder | None = None  # the enclosing chapter/section container
 
     def add_page(self, line: Line) -> None:
         if line.page is not None:
@@ -307,6 +335,8 @@ class _Parser:
         self.current = self._new("preamble", "preamble", "preamble", None)
         self.expect_heading = False
         self.skip_chapter_title = False
+        self.containers: list[tuple[int, _Builder]] = []  # open chapters, outermost first
+        self.annex_group: _Builder | None = None
         self.accepted_articles = _monotonic_article_lines(tokens)
 
     # -- helpers ---------------------------------------------------------------------
@@ -376,7 +406,37 @@ class _Parser:
 
     # -- transitions -----------------------------------------------------------------
 
+    def _start_container(self, rank: int, label: str | None, line: Line) -> None:
+        while self.containers and self.containers[-1][0] >= rank:
+            self.containers.pop()
+        parent = self.containers[-1][1] if self.containers else None
+        own = CONTAINER_EID[rank] + "_" + _eid_token(label.split()[-1] if label else "")
+        base = f"{parent.base_eid}__{own}" if parent is not None else self._prefix() + own
+        kind = "section" if rank == 3 else "chapter"
+        part = "protocol" if self._instrument() == "protocol" else "agreement"
+        self.current = self._new(kind, part, base, label)
+        self.current.parent = parent
+        self.current.add_page(line)
+        self.containers.append((rank, self.current))
+        self.state = "chapter"
+
+    def _start_chapter(self, token: _Token, line: Line) -> None:
+        word = (token.number or "").split()[0].lower()
+        self._start_container(CONTAINER_RANKS.get(word, CHAPTER_RANK), token.number, line)
+        if token.inline:
+            self.current.heading = token.inline.strip()
+        else:
+            self.skip_chapter_title = True
+
+    def _start_annex_group(self, line: Line) -> None:
+        self.current = self._new("chapter", "annex", "annexes", None)
+        self.current.heading = line.text.strip()
+        self.current.add_page(line)
+        self.annex_group = self.current
+
     def _start_instrument(self, line: Line) -> None:
+        self.containers = []
+        self.annex_group = None
         self.instrument_index += 1
         self.instrument_articles = 0
         self.last_value = None
@@ -391,6 +451,7 @@ class _Parser:
         self.current = self._new(
             "article", part, self._prefix() + "art_" + _eid_token(number), number
         )
+        self.current.parent = self.containers[-1][1] if self.containers else None
         self.current.add_page(line)
         self.last_value = _article_value(number)
         self.instrument_articles += 1
@@ -402,6 +463,7 @@ class _Parser:
 
     def _start_annex(self, token: _Token, line: Line) -> None:
         self.current = self._new("annex", "annex", "annex", token.number)
+        self.current.parent = self.annex_group
         self.current.add_page(line)
         self.state = "annex"
         if token.inline:
@@ -441,6 +503,8 @@ class _Parser:
             if self.skip_chapter_title:
                 self.skip_chapter_title = False
                 if token.kind == "text" and _heading_like(text):
+                    self.current.heading = text
+                    self.current.add_page(line)
                     continue
             self._dispatch(index, line, token)
         return self.units
@@ -462,15 +526,14 @@ class _Parser:
             self._start_article(token, line, index)
             return
         if kind == "chapter" and self.state in ("preamble", "article", "chapter"):
-            self.state = "chapter"
-            self.skip_chapter_title = True
+            self._start_chapter(token, line)
             return
         if (
             kind == "roman"
             and self.state in ("preamble", "article", "chapter")
             and self._article_within(index, 2)
         ):
-            self.state = "chapter"
+            self._start_container(CHAPTER_RANK, line.text.strip().rstrip("."), line)
             self.skip_chapter_title = True
             return
         if kind in ("title", "note") and self._opens_instrument(index, kind):
@@ -500,9 +563,8 @@ class _Parser:
         if kind == "group" and (
             self.state in ("final", "declaration", "annex") or after_last_article
         ):
+            self._start_annex_group(line)
             return
-        if self.state == "chapter":
-            return  # notes between a chapter title and its first article belong to no unit
         self.current.body.append(line)
         self.current.add_page(line)
 
@@ -590,6 +652,7 @@ def _freeze(builders: list[_Builder]) -> tuple[Unit, ...]:
         ):
             builder.part = "protocol"
     eids = _assign_eids(builders)
+    eid_of = {id(builder): eid for builder, eid in zip(builders, eids, strict=True)}
     units: list[Unit] = []
     for order, (builder, eid) in enumerate(zip(builders, eids, strict=True)):
         paragraphs = _paragraphs(eid, builder.body)
@@ -607,9 +670,18 @@ def _freeze(builders: list[_Builder]) -> tuple[Unit, ...]:
                 page_end=max(pages) if pages else None,
                 paragraphs=paragraphs,
                 instrument=builder.instrument,
+                parent=_parent_eid(builder, eid_of),
             )
         )
     return tuple(units)
+
+
+def _parent_eid(builder: _Builder, eid_of: dict[int, str]) -> str | None:
+    """The eId of the nearest enclosing container that became a unit."""
+    parent = builder.parent
+    while parent is not None and id(parent) not in eid_of:
+        parent = parent.parent
+    return None if parent is None else eid_of[id(parent)]
 
 
 def _demote_rare_headings(builders: list[_Builder]) -> None:

@@ -6,6 +6,7 @@ heading, page span) so that nothing downstream has to look them up again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # The parts a unit can belong to; also the `part` field of the search JSON contract.
@@ -19,7 +20,40 @@ INSTRUMENT_TYPES = (
     "constitution",
     "MoU",
     "policy guide",
+    "regulation",
 )
+
+# The document kinds shown on every hit and offered as a search filter: a coarser reading of
+# the instrument type (one source of truth: a sidecar's `kind`, when given, must agree).
+# Policy guides and regulations are *guidance* (what the rules say), the others *precedents*
+# (what states have agreed).
+KIND_OF_INSTRUMENT = {
+    "bilateral agreement": "agreement",
+    "MoU": "agreement",
+    "implementing protocol": "implementing protocol",
+    "multilateral convention": "convention",
+    "protocol": "convention",
+    "constitution": "convention",
+    "policy guide": "policy guide",
+    "regulation": "regulation",
+}
+DOCUMENT_KINDS = ("agreement", "implementing protocol", "convention", "policy guide", "regulation")
+GUIDANCE_KINDS = ("policy guide", "regulation")
+
+
+def document_kind(instrument_type: str) -> str:
+    """The document kind of an instrument type ("bilateral agreement" → "agreement")."""
+    return KIND_OF_INSTRUMENT.get(instrument_type, "agreement")
+
+
+def instrument_types_of_kinds(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """Every instrument type whose kind is one of `kinds` (for filtering by kind)."""
+    wanted = {k.lower() for k in kinds}
+    return tuple(t for t, k in KIND_OF_INSTRUMENT.items() if k in wanted)
+
+
+def is_guidance_kind(kind: str) -> bool:
+    return kind in GUIDANCE_KINDS
 
 
 @dataclass(frozen=True)
@@ -38,6 +72,10 @@ class DocumentMeta:
     source_url: str | None = None
     licence: str | None = None
     original_title: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return document_kind(self.instrument_type)
 
 
 @dataclass(frozen=True)
@@ -70,17 +108,25 @@ class Paragraph:
 
 
 def unit_label(kind: str, number: str | None) -> str:
-    """How a lawyer cites a unit: "Article 7", "Annex 1 A", "Preamble"."""
+    """How a lawyer cites a unit: "Article 7", "Annex 1 A", "Preamble", "2.3" (a numbered
+    section of a guide), "A3" (a guide's chapter code), "Chapter 4"."""
     if kind == "article" and number:
         return f"Article {number}"
     if kind == "annex":
         return f"Annex {number}" if number else "Annex"
+    if kind in ("chapter", "section") and number:
+        # "2.3" (a guide's section), "A3" (a circular's chapter code) and labels kept as
+        # printed ("Hoofdstuk 6", "Section 9") are cited as they are.
+        if number[:1].isdigit() or " " in number or re.match(r"^[A-Z]{1,2}\d", number):
+            return number
+        return f"{kind.capitalize()} {number}"
     return kind.capitalize()
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A structural unit: the title, a preamble, an article, an annex or the final clauses.
+    """A structural unit: the title, a preamble, an article, an annex, the final clauses, or a
+    chapter / numbered section (of a guide, or a chapter heading of a treaty).
 
     `eid` follows Akoma Ntoso eId style and is stable across re-ingestion of the same text:
     `preamble`, `art_7`, `protocol__art_3`, `protocol__preamble`, `annex_1a`, `final`,
@@ -88,7 +134,7 @@ class Unit:
     """
 
     eid: str
-    kind: str  # "preamble" | "article" | "annex" | "final"
+    kind: str  # "preamble" | "article" | "annex" | "final" | "declaration" | "chapter" | "section"
     part: str  # one of PARTS
     number: str | None
     heading: str | None
@@ -98,6 +144,8 @@ class Unit:
     page_end: int | None = None
     paragraphs: tuple[Paragraph, ...] = ()
     instrument: str = "agreement"  # "agreement" or "protocol": which instrument it belongs to
+    # The eId of the enclosing chapter or section (None at the top level): the section tree.
+    parent: str | None = None
 
     @property
     def label(self) -> str:

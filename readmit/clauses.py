@@ -48,7 +48,8 @@ def refresh_after_ingest(kb: KnowledgeBase, indexed_doc_ids: Iterable[str]) -> i
 
 
 def is_precedent(document: DocumentRecord) -> bool:
-    return not document.doc_id.startswith(_NOT_PRECEDENT_PREFIXES)
+    # Guides and regulations say what the rules are, not what states agreed: never precedents.
+    return not document.is_guidance and not document.doc_id.startswith(_NOT_PRECEDENT_PREFIXES)
 
 
 def _uncertain(assignment: SlotAssignment) -> bool:

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from index.errors import IndexLayerError
-from index.types import Hit, SearchFilters
+from index.types import DOCUMENT_KINDS, Hit, SearchFilters
 from readmit.config import INDEX_ENV, MODEL_ENV, default_index_dir
 from readmit.service import IngestReport, KnowledgeBase
 
@@ -151,6 +151,13 @@ def _print_ingest_summary(report: IngestReport) -> None:
     "--type", "instrument_types", multiple=True, help="Instrument type, e.g. 'bilateral agreement'."
 )
 @click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(DOCUMENT_KINDS),
+    help="Only documents of this kind (agreement, policy guide, regulation, ...).",
+)
+@click.option(
     "--party", "parties", multiple=True, help="Only agreements with this party (e.g. Kazakhstan)."
 )
 @click.option("--year-from", type=int, default=None)
@@ -169,12 +176,13 @@ def search(
     languages: tuple[str, ...],
     parts: tuple[str, ...],
     instrument_types: tuple[str, ...],
+    kinds: tuple[str, ...],
     parties: tuple[str, ...],
     year_from: int | None,
     year_to: int | None,
     slots: tuple[str, ...],
 ) -> None:
-    """Search the indexed clauses."""
+    """Search the indexed clauses and guidance sections."""
     if (query is None) == (queries_file is None):
         raise click.UsageError("give either a QUERY or --queries FILE")
     filters = SearchFilters(
@@ -182,6 +190,7 @@ def search(
         languages=languages,
         parts=parts,
         instrument_types=instrument_types,
+        kinds=kinds,
         parties=parties,
         year_from=year_from,
         year_to=year_to,
@@ -215,14 +224,20 @@ def _read_queries(handle: TextIO) -> list[str]:
 def _print_hits(query: str, hits: list[Hit]) -> None:
     out = Console()
     table = Table(title=f"Results for: {query}", show_lines=True)
-    for column in ("#", "score", "document", "article", "pages", "lang", "passage"):
+    for column in ("#", "score", "document", "kind", "where", "pages", "lang", "passage"):
         table.add_column(column, overflow="fold")
     for hit in hits:
-        article = " ".join(x for x in (hit.part, hit.article or hit.eid, hit.heading or "") if x)
         pages = "" if hit.page_start is None else f"{hit.page_start}-{hit.page_end}"
         passage = hit.text if len(hit.text) <= 300 else hit.text[:300] + "…"
         table.add_row(
-            str(hit.rank), f"{hit.score:.3f}", hit.doc_id, article, pages, hit.language, passage
+            str(hit.rank),
+            f"{hit.score:.3f}",
+            hit.doc_id,
+            hit.kind,
+            f"{hit.part}: {hit.path}",
+            pages,
+            hit.language,
+            passage,
         )
     out.print(table)
 

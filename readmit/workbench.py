@@ -196,6 +196,7 @@ def hit_from_unit(document: DocumentRecord, unit: UnitRecord) -> Hit:
         page_end=unit.page_end,
         language=document.language,
         text=unit.text,
+        kind=document.kind,
     )
 
 

@@ -1,4 +1,6 @@
-"""Write one catalogue sidecar, `corpus/<doc_id>.meta.json`, per document in corpus/manifest.json.
+"""Write one catalogue sidecar, `corpus/<doc_id>.meta.json`, per document in corpus/manifest.json
+and corpus/manifest-additions.json (the policy guides, regulations and further agreements added
+later, whose manifest has its own shape: a `kind`, a free-text `date`, `line_ranges`).
 
 Run once from the repository root (`python scripts/build_catalogue.py`) and commit the output;
 the sidecars are data, this script only documents how they were derived from the manifest.
@@ -12,6 +14,9 @@ import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from ingest.types import document_kind  # noqa: E402
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -44,6 +49,27 @@ DATE_PATTERN = re.compile(r"\b(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})\b")
 PLACE_DATE_PATTERN = re.compile(r"^\s*([A-Z][^,\d;()]*?),\s*\d{1,2}\s+[A-Za-z]+\s+\d{4}")
 
 BENELUX_STATES = ("Belgium", "Luxembourg", "Netherlands")
+# Member-state codes as the additions manifest lists them ("the 12 EC Member States (BE, DK …)").
+STATE_CODES = {
+    "BE": "Belgium",
+    "DK": "Denmark",
+    "DE": "Germany",
+    "GR": "Greece",
+    "ES": "Spain",
+    "FR": "France",
+    "IE": "Ireland",
+    "IT": "Italy",
+    "LU": "Luxembourg",
+    "NL": "Netherlands",
+    "PT": "Portugal",
+    "UK": "United Kingdom",
+}
+ADDITIONS_MANIFEST = "manifest-additions.json"
+# The attribution the additions' SOURCES.md recommends (law and treaty database, not only treaties).
+ADDITIONS_ATTRIBUTION = (
+    "Source: wetten.overheid.nl (Dutch law and treaty database), via "
+    "github.com/statengeneraal/laws-markdown"
+)
 
 # The manifest's "title_en" of a language twin reads "Same agreement, Dutch text"; a few
 # English titles also carry the language note or the original title in brackets. Such
@@ -154,8 +180,8 @@ def clean_title(
 
 
 def read_attribution(sources_md: str) -> str | None:
-    match = re.search(r"Recommended attribution:\s*[“\"](.+?)[”\"]", sources_md)
-    return match.group(1) if match else None
+    match = re.search(r"Recommended attribution:\s*[“\"](.+?)[”\"]", sources_md, re.DOTALL)
+    return re.sub(r"\s+", " ", match.group(1)) if match else None
 
 
 def document_file(doc_id: str, listed_file: str) -> str:
@@ -190,6 +216,7 @@ def build_sidecar(
         "signed": entry["signed"],
         "year": year,
         "instrument_type": instrument_type(entry, doc_id),
+        "kind": document_kind(instrument_type(entry, doc_id)),
         "language": entry["language"],
         "official_reference": entry["official_reference"],
         "source_url": source.get("url"),
@@ -207,6 +234,76 @@ def build_sidecar(
     }
 
 
+def addition_instrument_type(entry: dict[str, Any], parties: list[str]) -> str:
+    """"policy guide (beleidsregels)" → policy guide; "regulation (…)" → regulation; an agreement
+    between two states → bilateral agreement; any other agreement → multilateral convention."""
+    kind = str(entry["kind"]).lower()
+    if kind.startswith("policy guide"):
+        return "policy guide"
+    if kind.startswith("regulation"):
+        return "regulation"
+    return "bilateral agreement" if len(parties) == 2 else "multilateral convention"
+
+
+def parse_addition_parties(parties: str | None) -> list[str]:
+    if not parties:
+        return []
+    codes = re.search(r"\(([A-Z]{2}(?:,\s*[A-Z]{2})+)\)", parties)
+    if codes:
+        return [STATE_CODES.get(code.strip(), code.strip()) for code in codes.group(1).split(",")]
+    return parse_parties(parties)
+
+
+def addition_title(entry: dict[str, Any]) -> str:
+    """The English title without its trailing explanation in brackets (kept in `notes`)."""
+    title = str(entry["title_en"]).strip()
+    shorter = re.sub(r"\s*\((?:[^()]|\([^()]*\))*\)$", "", title)
+    return shorter if len(shorter) >= 30 else title
+
+
+def build_addition_sidecar(entry: dict[str, Any], attribution: str | None) -> dict[str, Any]:
+    doc_id = Path(entry["file"]).stem
+    parties = parse_addition_parties(entry.get("parties"))
+    place, iso_date = parse_signed(str(entry.get("date") or ""))
+    year_match = re.search(r"-(\d{4})-", doc_id + "-")
+    year = int(iso_date[:4]) if iso_date else (int(year_match.group(1)) if year_match else None)
+    source = entry["source"]
+    kind_of_text = addition_instrument_type(entry, parties)
+    return {
+        "doc_id": doc_id,
+        "file": document_file(doc_id, entry["file"]),
+        "title": addition_title(entry),
+        "original_title": entry["title_original"],
+        "parties": parties,
+        "place_signed": place,
+        "date_signed": iso_date,
+        "signed": entry.get("date"),
+        "year": year,
+        "instrument_type": kind_of_text,
+        "kind": document_kind(kind_of_text),
+        "language": entry["language"],
+        "official_reference": entry["official_reference"],
+        "source_url": source.get("url"),
+        "source": {
+            "repository": source.get("repository"),
+            "path": source.get("path"),
+            "commit": source.get("file_commit"),
+            "file_version_date": source.get("file_version_date"),
+            "line_ranges": source.get("line_ranges"),
+        },
+        "licence": entry["reuse"],
+        "attribution": attribution,
+        "completeness": entry["completeness"],
+        "notes": f"{entry['title_en']}. {entry['relevance']}",
+    }
+
+
+def write_sidecar(sidecar: dict[str, Any]) -> None:
+    out_path = CORPUS_DIR / f"{sidecar['doc_id']}.meta.json"
+    out_path.write_text(json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    print(f"{sidecar['doc_id']}: {sidecar['instrument_type']} | {sidecar['title'][:90]}")
+
+
 def main() -> int:
     manifest: list[dict[str, Any]] = json.loads((CORPUS_DIR / "manifest.json").read_text("utf-8"))
     attribution = read_attribution((CORPUS_DIR / "SOURCES.md").read_text("utf-8"))
@@ -214,10 +311,12 @@ def main() -> int:
     for entry in manifest:
         by_base.setdefault(twin_base(Path(entry["file"]).stem), []).append(entry)
     for entry in manifest:
-        sidecar = build_sidecar(entry, by_base, attribution)
-        out_path = CORPUS_DIR / f"{sidecar['doc_id']}.meta.json"
-        out_path.write_text(json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n", "utf-8")
-        print(f"{sidecar['doc_id']}: {sidecar['instrument_type']} | {sidecar['title'][:90]}")
+        write_sidecar(build_sidecar(entry, by_base, attribution))
+    additions_path = CORPUS_DIR / ADDITIONS_MANIFEST
+    if additions_path.exists():
+        additions: list[dict[str, Any]] = json.loads(additions_path.read_text("utf-8"))
+        for entry in additions:
+            write_sidecar(build_addition_sidecar(entry, ADDITIONS_ATTRIBUTION))
     return 0
 
 
