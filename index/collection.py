@@ -261,7 +261,8 @@ class Collection:
     ) -> int:
         """Embed `chunks` and replace everything stored for `doc.doc_id` in one transaction.
 
-        Returns the number of chunks embedded.
+        Returns the number of chunks embedded (chunks whose id and text are already stored keep
+        their vector: the same text embeds to the same vector).
         """
         return self.upsert_documents([(doc, chunks)], batch_size=batch_size)
 
@@ -280,7 +281,7 @@ class Collection:
         _validate(pending)
         self._refresh()  # refuses a model mismatch before spending time on embeddings
         all_chunks = [chunk for _, chunks in pending for chunk in chunks]
-        vectors = self._embed([c.text for c in all_chunks], batch_size, progress)
+        vectors, embedded = self._vectors_for(all_chunks, batch_size, progress)
         new_ids = np.array([c.chunk_id for c in all_chunks], dtype=np.int64)
         indexed_at = utc_now()
         with self._lock:
@@ -310,7 +311,7 @@ class Collection:
                 names = ", ".join(doc.doc_id for doc, _ in pending)
                 raise IndexWriteError(f"cannot store {names}: {error}") from error
             self._apply(before, after, total, remove=removed, add_ids=new_ids, add=vectors)
-        return len(all_chunks)
+        return embedded
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document with its units and chunks; False if it was not indexed."""
@@ -342,6 +343,22 @@ class Collection:
     def clear_failures(self, paths: Iterable[str]) -> int:
         with self._store.write() as conn:
             return store.clear_failures(conn, list(paths))
+
+    def _vectors_for(
+        self, chunks: list[Chunk], batch_size: int, progress: ProgressCallback | None
+    ) -> tuple[np.ndarray, int]:
+        """Vectors of `chunks` and how many were embedded: reused where the same chunk (id and text) is already stored by
+        this model, embedded otherwise."""
+        with self._store.read() as conn:
+            reused = store.reusable_vectors(conn, chunks, self.embedder.dimension)
+        fresh = [c for c in chunks if c.chunk_id not in reused]
+        embedded = self._embed([c.text for c in fresh], batch_size, progress)
+        by_id = dict(reused)
+        by_id.update({c.chunk_id: embedded[i] for i, c in enumerate(fresh)})
+        if not chunks:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32), 0
+        matrix = np.vstack([by_id[c.chunk_id] for c in chunks]).astype(np.float32, copy=False)
+        return matrix, len(fresh)
 
     def _embed(
         self, texts: list[str], batch_size: int, progress: ProgressCallback | None

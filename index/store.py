@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS units (
     page_end INTEGER,
     instrument TEXT NOT NULL,
     paragraphs TEXT NOT NULL DEFAULT '[]',  -- JSON: the unit's paragraphs and points
+    parent TEXT,                        -- eid of the enclosing chapter/section (section tree)
     PRIMARY KEY (doc_id, eid)
 );
 CREATE TABLE IF NOT EXISTS chunks (
@@ -146,6 +147,7 @@ class MetadataStore:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
+                _add_missing_columns(conn)
                 if version is None:
                     set_state(conn, "schema_version", SCHEMA_VERSION)
                     set_state(conn, "generation", "0")
@@ -183,6 +185,18 @@ class MetadataStore:
             yield conn
         finally:
             conn.close()  # a read transaction has nothing to commit
+
+
+# Columns added to schema version 1 after it shipped: an older index gets them (NULL) on open,
+# so it stays readable; its documents get values when they are next re-indexed.
+_ADDED_COLUMNS = (("units", "parent", "TEXT"),)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, sql_type in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
 
 def _schema_version(conn: sqlite3.Connection) -> str | None:
@@ -296,7 +310,7 @@ def insert_document(conn: sqlite3.Connection, doc: ParsedDocument, *, indexed_at
     )
     conn.executemany(
         "INSERT INTO units (doc_id, eid, kind, part, number, heading, text, ord, page_start, "
-        "page_end, instrument, paragraphs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "page_end, instrument, paragraphs, parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 meta.doc_id,
@@ -311,6 +325,7 @@ def insert_document(conn: sqlite3.Connection, doc: ParsedDocument, *, indexed_at
                 u.page_end,
                 u.instrument,
                 _paragraphs_json(u.paragraphs),
+                u.parent,
             )
             for u in doc.units
         ],
@@ -366,6 +381,26 @@ def all_vectors(conn: sqlite3.Connection, dimension: int) -> tuple[np.ndarray, n
     for i, (_, blob) in enumerate(rows):
         matrix[i] = np.frombuffer(blob, dtype="<f4", count=dimension)
     return ids, matrix
+
+
+def reusable_vectors(
+    conn: sqlite3.Connection, chunks: Sequence[Chunk], dimension: int
+) -> dict[int, np.ndarray]:
+    """Stored vectors of chunks whose id and exact text are already indexed (the same text
+    embeds to the same vector), so a re-index only embeds what changed."""
+    found: dict[int, np.ndarray] = {}
+    wanted = {chunk.chunk_id: chunk.text for chunk in chunks}
+    ids = list(wanted)
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        marks = ",".join("?" * len(batch))
+        rows = conn.execute(
+            f"SELECT chunk_id, text, vector FROM chunks WHERE chunk_id IN ({marks})", batch
+        )
+        for chunk_id, text, blob in rows:
+            if wanted.get(int(chunk_id)) == text and len(blob) == dimension * 4:
+                found[int(chunk_id)] = np.frombuffer(blob, dtype="<f4", count=dimension)
+    return found
 
 
 def bad_vector_blobs(conn: sqlite3.Connection, dimension: int) -> list[int]:
@@ -503,7 +538,7 @@ def document_hashes(conn: sqlite3.Connection) -> dict[str, str]:
 
 _UNIT_COLUMNS = """
     doc_id, eid, kind, part, number, heading, text, ord, page_start, page_end, instrument,
-    paragraphs
+    paragraphs, parent
 """
 
 
@@ -524,6 +559,7 @@ def _unit(row: tuple[Any, ...]) -> UnitRecord:
         page_end=page_end,
         instrument=instrument,
         paragraphs=_paragraphs_from_json(row[11]),
+        parent=row[12],
     )
 
 

@@ -157,6 +157,7 @@ class UnitRecord:
     page_end: int | None
     instrument: str
     paragraphs: tuple[Paragraph, ...] = ()  # with their points, as ingest parsed them
+    parent: str | None = None  # eid of the enclosing chapter/section (the section tree)
 
     @property
     def label(self) -> str:

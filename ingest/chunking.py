@@ -8,6 +8,10 @@ longer than the limit is split by words as a last resort.
 Every chunk's text starts with the unit's citation line ("Article 7 — Time limits",
 "Protocol, Article 3 — Transit", "Annex 2", "Preamble") and a newline, so a heading is never
 separated from its body; the limit applies to the whole chunk text, citation line included.
+Where a unit sits in a section tree (a guide's sections, a treaty's chapters) the line is its
+heading path: "A3 › 2 Zelfstandig vertrek › 2.3 Vertrektermijn", "CHAPTER II Membership ›
+Article 2". A container (chapter, section) without text of its own gets no chunk: its heading
+is on every chunk of its children.
 
 Sentence boundaries come from spaCy's rule-based "sentencizer" on a blank pipeline of the
 document's language, for English too: legal sentences end in ordinary punctuation, the rule is
@@ -35,6 +39,7 @@ __all__ = [
     "approximate_tokens",
     "chunk_document",
     "citation_line",
+    "heading_path",
     "split_sentences",
     "stable_chunk_id",
 ]
@@ -63,8 +68,35 @@ def stable_chunk_id(doc_id: str, eid: str, seq: int) -> int:
     return int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
+PATH_SEPARATOR = " › "
+
+
+def heading_path(unit: Unit, units_by_eid: dict[str, Unit]) -> str:
+    """The unit's citation line preceded by its ancestors' ("A3 › 2 Zelfstandig vertrek › 2.3
+    Vertrektermijn"); just the citation line for a unit outside any chapter or section."""
+    parts = [citation_line(unit)]
+    seen = {unit.eid}
+    parent = units_by_eid.get(unit.parent) if unit.parent else None
+    while parent is not None and parent.eid not in seen:
+        seen.add(parent.eid)
+        parts.append(ancestor_label(parent))
+        parent = units_by_eid.get(parent.parent) if parent.parent else None
+    return PATH_SEPARATOR.join(reversed(parts))
+
+
+def ancestor_label(unit: Unit) -> str:
+    """A container as a step of a heading path: "2 Zelfstandig vertrek", "A3", "Hoofdstuk 6
+    Vertrek en uitzetting"."""
+    label = unit.label
+    if unit.kind == "chapter" and unit.number and re.match(r"^[A-Z]{1,2}\d", unit.number):
+        return label  # a circular's chapter code ("A3") is how practitioners cite it
+    return f"{label} {unit.heading}" if unit.heading and unit.heading != label else label
+
+
 def citation_line(unit: Unit) -> str:
     """How the unit is cited at the top of its chunks: "Protocol, Article 3 — Transit"."""
+    if unit.kind == "section" and unit.number and unit.number[:1].isdigit():
+        return f"{unit.number} {unit.heading}" if unit.heading else unit.number
     prefix = PREFIX.match(unit.eid)
     instrument = ""
     if prefix:
@@ -92,8 +124,9 @@ def chunk_document(
     counter = count_tokens or approximate_tokens
     language = doc.meta.language
     chunks: list[Chunk] = []
+    units_by_eid = {unit.eid: unit for unit in doc.units}
     for unit in doc.units:
-        header = citation_line(unit)
+        header = heading_path(unit, units_by_eid)
         for seq, piece in enumerate(_unit_pieces(unit, header, max_tokens, counter, language)):
             chunks.append(
                 Chunk(
@@ -128,7 +161,7 @@ def _unit_pieces(
     unit: Unit, header: str, max_tokens: int, counter: Callable[[str], int], language: str
 ) -> list[_Piece]:
     if not unit.text.strip():
-        if unit.heading:
+        if unit.heading and unit.kind not in ("chapter", "section"):
             return [_Piece("", unit.page_start, unit.page_end)]
         return []
     if counter(f"{header}\n{unit.text}") <= max_tokens:

@@ -44,6 +44,8 @@ class ExtractedText:
     lines: tuple[Line, ...]
     page_count: int | None
     ocr_pages: tuple[int, ...] = ()
+    # Running headers/footers and page numbers dropped on purpose (not text of the document).
+    running_lines_removed: int = 0
 
 
 def extract_lines(
@@ -251,7 +253,10 @@ def _extract_pdf(
             )
         raise ExtractionError(path, "no usable text layer (scanned?): needs OCR")
     return ExtractedText(
-        lines=tuple(_reflow(body)), page_count=page_count, ocr_pages=tuple(scanned)
+        lines=tuple(_reflow(body)),
+        page_count=page_count,
+        ocr_pages=tuple(scanned),
+        running_lines_removed=sum(len(page) for page in pages) - len(body),
     )
 
 

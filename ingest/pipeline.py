@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ingest.chunking import chunk_document
+from ingest.coverage import check_coverage
 from ingest.extract import ExtractionError, extract_lines
 from ingest.metadata import MetadataError, load_meta, sidecar_password
 from ingest.structure import parse_structure
@@ -23,7 +24,7 @@ SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", ".md"})
 NON_DOCUMENT_NAMES = frozenset({"readme.md", "sources.md", "license", "license.md", "license.txt"})
 # Bumped whenever extraction, parsing or chunking changes what a document produces, so that an
 # unchanged file is still re-indexed after such a change.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: guide sections, chapter units, heading paths
 
 __all__ = ["IngestError", "chunk_document", "content_hash", "discover", "parse_document"]
 
@@ -98,6 +99,7 @@ def parse_document(
     units = parse_structure(extracted.lines, language=meta.language)
     if not any(unit.text.strip() for unit in units):
         raise IngestError(path, "no text found in the document")
+    coverage = check_coverage(extracted.lines, units)
     return ParsedDocument(
         meta=meta,
         units=units,
@@ -106,6 +108,9 @@ def parse_document(
         has_pages=extracted.page_count is not None,
         page_count=extracted.page_count,
         ocr_pages=extracted.ocr_pages,
+        line_count=coverage.lines,
+        lines_not_in_units=len(coverage.missing),
+        running_lines_removed=extracted.running_lines_removed,
     )
 
 

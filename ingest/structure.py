@@ -113,7 +113,7 @@ ARTICLE_NUMBER = (
 )
 ARTICLE_LINE = re.compile(
     rf"^{ARTICLE_WORD}\s*(?P<num>{ARTICLE_NUMBER})"
-    r"(?:\s*[.:\-–—]\s*(?P<inline>\S.{0,118})|\s+(?P<bare>[A-Z][^.]{0,118}))?\s*$"
+    r"(?:\s*[.:\-–—](?!\d)\s*(?P<inline>\S.{0,118})|\s+(?P<bare>[A-Z][^.]{0,118}))?\s*$"
 )
 ANNEX_WORD = (
     r"(?:Annex|ANNEX|Annexe|ANNEXE|Anhang|ANHANG|Anlage|ANLAGE|Bijlage|BIJLAGE|Aanhangsel|"
@@ -470,6 +470,8 @@ class _Parser:
             self.current.heading = token.inline.strip()
         elif SCHEDULE_LINE.match(line.text.strip()):
             self.current.heading = "Schedule"
+        elif ANNEX_TO_LINE.match(line.text.strip()):
+            self.current.body.append(line)  # a caption too long for a heading stays text
         else:
             self.expect_heading = True
 

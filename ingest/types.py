@@ -163,6 +163,15 @@ class ParsedDocument:
     has_pages: bool = False
     page_count: int | None = None
     ocr_pages: tuple[int, ...] = ()  # pages whose text came from OCR (scanned, no text layer)
+    # The no-text-dropped invariant (ingest.coverage): non-blank extracted lines, those in no
+    # unit (0 unless the parser lost text), and running headers/footers removed on purpose.
+    line_count: int = 0
+    lines_not_in_units: int = 0
+    running_lines_removed: int = 0
+
+    @property
+    def top_level_eids(self) -> tuple[str, ...]:
+        return tuple(unit.eid for unit in self.units if unit.parent is None)
 
     @property
     def doc_id(self) -> str:

@@ -123,6 +123,20 @@ def _print_ingest_summary(report: IngestReport) -> None:
         err.print(f"removed: {doc_id}")
     for path, reason in report.failed:
         err.print(f"[red]failed[/red]: {path}: {reason}", highlight=False)
+    for doc in report.structures:
+        top = ", ".join(doc.top_level_eids[:12]) + (" …" if len(doc.top_level_eids) > 12 else "")
+        line = (
+            f"{doc.doc_id}: {doc.units} units, {doc.chunks} chunks; top level: {top}; "
+            f"{doc.lines} lines, {doc.lines_not_in_units} in no unit, "
+            f"{doc.running_lines_removed} running headers/footers removed"
+        )
+        err.print(line, markup=False, highlight=False)
+        if doc.lines_not_in_units:
+            err.print(
+                f"warning: {doc.doc_id}: {doc.lines_not_in_units} lines of text are in no unit",
+                markup=False,
+                highlight=False,
+            )
 
 
 @main.command()

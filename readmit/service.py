@@ -27,6 +27,19 @@ ProgressCallback = Callable[[Path, str], None]
 
 
 @dataclass(frozen=True)
+class DocumentStructure:
+    """What the parser made of one indexed document (the ingest report's per-document line)."""
+
+    doc_id: str
+    units: int
+    chunks: int
+    top_level_eids: tuple[str, ...]
+    lines: int  # non-blank extracted lines
+    lines_not_in_units: int  # the no-text-dropped invariant: 0 unless text was lost
+    running_lines_removed: int  # running headers/footers that extraction dropped on purpose
+
+
+@dataclass(frozen=True)
 class IngestReport:
     """What one ingest run did, file by file."""
 
@@ -35,6 +48,7 @@ class IngestReport:
     removed: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()  # (file, reason)
     chunks_embedded: int = 0
+    structures: tuple[DocumentStructure, ...] = ()  # one per indexed document
 
     @property
     def ok(self) -> bool:
@@ -48,6 +62,7 @@ class _Tally:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_embedded: int = 0
+    structures: list[DocumentStructure] = field(default_factory=list)
 
     def report(self) -> IngestReport:
         return IngestReport(
@@ -56,6 +71,7 @@ class _Tally:
             removed=tuple(self.removed),
             failed=tuple(self.failed),
             chunks_embedded=self.chunks_embedded,
+            structures=tuple(self.structures),
         )
 
 
@@ -159,6 +175,17 @@ class KnowledgeBase:
                 count_tokens=self.embedder.count_tokens,
             )
             tally.chunks_embedded += self.collection.upsert_document(doc, chunks)
+            tally.structures.append(
+                DocumentStructure(
+                    doc_id=doc.doc_id,
+                    units=len(doc.units),
+                    chunks=len(chunks),
+                    top_level_eids=doc.top_level_eids,
+                    lines=doc.line_count,
+                    lines_not_in_units=doc.lines_not_in_units,
+                    running_lines_removed=doc.running_lines_removed,
+                )
+            )
         except IngestError as error:
             tally.failed.append((error.path, error.reason))
             self.collection.record_failure(error.path, error.reason)

@@ -13,6 +13,7 @@ from ingest.chunking import (
     approximate_tokens,
     chunk_document,
     citation_line,
+    heading_path,
     split_sentences,
     stable_chunk_id,
 )
@@ -81,13 +82,16 @@ def test_chunk_invariants(stem: str, max_tokens: int) -> None:
         by_unit.setdefault(chunk.eid, []).append(chunk)
         assert approximate_tokens(chunk.text) <= max_tokens, (chunk.eid, chunk.seq)
         assert chunk.doc_id == stem
+    units_by_eid = {unit.eid: unit for unit in doc.units}
     for unit in doc.units:
         unit_chunks = by_unit.get(unit.eid, [])
-        if not unit.text.strip() and not unit.heading:
-            assert not unit_chunks
+        container = unit.kind in ("chapter", "section")
+        if not unit.text.strip() and (not unit.heading or container):
+            assert not unit_chunks  # an empty container is on its children's heading paths
             continue
         assert [c.seq for c in unit_chunks] == list(range(len(unit_chunks)))
-        header = citation_line(unit)
+        header = heading_path(unit, units_by_eid)
+        assert header.endswith(citation_line(unit))
         for chunk in unit_chunks:
             assert chunk.text.split("\n", 1)[0] == header
             assert chunk.part == unit.part and chunk.heading == unit.heading

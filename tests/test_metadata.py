@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from ingest.metadata import MetadataError, load_meta, sidecar_password
-from ingest.types import INSTRUMENT_TYPES
+from ingest.types import DOCUMENT_KINDS, INSTRUMENT_TYPES
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+# Policy guides, regulations and four further agreements, added later with their own manifest.
+ADDITIONS = json.loads((CORPUS / "manifest-additions.json").read_text(encoding="utf-8"))
 
 
 # Documentation that lives beside the documents, not a document itself.
@@ -30,13 +32,17 @@ def corpus_documents() -> list[Path]:
 
 def test_every_corpus_document_has_a_sidecar_that_loads() -> None:
     documents = corpus_documents()
-    assert len(documents) == len(MANIFEST) == 42
-    assert {path.stem for path in documents} == {Path(entry["file"]).stem for entry in MANIFEST}
+    assert len(documents) == len(MANIFEST) + len(ADDITIONS) == 52
+    listed = {Path(entry["file"]).stem for entry in MANIFEST + ADDITIONS}
+    assert {path.stem for path in documents} == listed
     for path in documents:
         assert (CORPUS / f"{path.stem}.meta.json").exists(), path
         meta = load_meta(path)
         assert meta.doc_id == path.stem
         assert meta.instrument_type in INSTRUMENT_TYPES
+        assert meta.kind in DOCUMENT_KINDS
+        sidecar = json.loads((CORPUS / f"{path.stem}.meta.json").read_text("utf-8"))
+        assert sidecar["kind"] == meta.kind
         assert meta.year is not None and 1950 <= meta.year <= 2015
         assert meta.title and meta.original_title and meta.licence and meta.source_url
     sidecar_files = {json.loads(p.read_text("utf-8"))["file"] for p in CORPUS.glob("*.meta.json")}
@@ -46,15 +52,36 @@ def test_every_corpus_document_has_a_sidecar_that_loads() -> None:
 def test_counts_by_language_and_instrument_type() -> None:
     metas = [load_meta(path) for path in corpus_documents()]
     languages = Counter(meta.language for meta in metas)
-    assert languages == Counter(entry["language"] for entry in MANIFEST)
-    assert languages == {"nl": 29, "en": 11, "fr": 1, "de": 1}
+    assert languages == Counter(entry["language"] for entry in MANIFEST + ADDITIONS)
+    assert languages == {"nl": 39, "en": 11, "fr": 1, "de": 1}
     assert Counter(meta.instrument_type for meta in metas) == {
-        "bilateral agreement": 21,
+        "bilateral agreement": 22,
         "implementing protocol": 11,
-        "multilateral convention": 6,
+        "multilateral convention": 9,
         "protocol": 3,
         "constitution": 1,
+        "policy guide": 3,
+        "regulation": 3,
     }
+    assert Counter(meta.kind for meta in metas) == {
+        "agreement": 22,
+        "implementing protocol": 11,
+        "convention": 13,
+        "policy guide": 3,
+        "regulation": 3,
+    }
+
+
+def test_a_sidecar_kind_must_fit_its_instrument_type(tmp_path: Path) -> None:
+    document = tmp_path / "guide-2015-nl.txt"
+    document.write_text("Handboek\n\n1\nInleiding\n\nTekst.\n", encoding="utf-8")
+    sidecar = {"title": "Handboek", "instrument_type": "policy guide", "kind": "agreement"}
+    (tmp_path / "guide-2015-nl.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    with pytest.raises(MetadataError, match="'kind' 'agreement' does not fit"):
+        load_meta(document)
+    sidecar["kind"] = "policy guide"
+    (tmp_path / "guide-2015-nl.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    assert load_meta(document).kind == "policy guide"
 
 
 def test_kazakhstan_english_text() -> None:
