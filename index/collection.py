@@ -347,8 +347,8 @@ class Collection:
     def _vectors_for(
         self, chunks: list[Chunk], batch_size: int, progress: ProgressCallback | None
     ) -> tuple[np.ndarray, int]:
-        """Vectors of `chunks` and how many were embedded: reused where the same chunk (id and text) is already stored by
-        this model, embedded otherwise."""
+        """Vectors of `chunks` and how many were embedded: reused where the same chunk (id and
+        text) is already stored by this model, embedded otherwise."""
         with self._store.read() as conn:
             reused = store.reusable_vectors(conn, chunks, self.embedder.dimension)
         fresh = [c for c in chunks if c.chunk_id not in reused]

@@ -53,7 +53,7 @@ POINT = re.compile(r"^(?:\(([a-z]{1,3}|\d{1,3})\)|([a-z]{1,3}|\d{1,3})[.)])\s+")
 
 
 def section_number_key(number: str) -> tuple[int, ...]:
-    """"2.3.1" → (2, 3, 1)."""
+    """ "2.3.1" → (2, 3, 1)."""
     return tuple(int(part) for part in number.split("."))
 
 
@@ -265,7 +265,9 @@ class _Para:
     number: str | None
     blocks: list[str] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
-    points: list[tuple[str, str, str]] = field(default_factory=list)  # (local eid base, label, text)
+    points: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # (local eid base, label, text)
 
 
 def _paragraphs(unit_eid: str, body: list[Line]) -> tuple[Paragraph, ...]:

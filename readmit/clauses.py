@@ -27,7 +27,7 @@ from index.types import DocumentRecord, SlotAssignment, UnitRecord
 from ingest.slot_patterns import keyword_evidence
 from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_keys
 from ingest.time_limits import PURPOSES, TimeLimit, extract_time_limits
-from ingest.types import Paragraph
+from ingest.types import Paragraph, is_guidance_kind
 
 if TYPE_CHECKING:
     from readmit.drafting.model import Draft
@@ -280,15 +280,26 @@ TIME_LIMIT_COLUMNS = (
     "purpose",
     "text",
     "sentence",
+    "kind",  # the document's kind; "policy guide"/"regulation" rows are guidance, not precedents
 )
 
 
 def time_limits(
     kb: KnowledgeBase, *, all_documents: bool = False, scope: ClauseScope | None = None
 ) -> list[tuple[DocumentRecord, UnitRecord, TimeLimit]]:
-    """Every time limit in every article of every (precedent) document, in reading order."""
+    """Every time limit in every article of every (precedent) document, in reading order,
+    followed by those of the guidance documents (policy guides, regulations; marked by their
+    kind), which speak to the same periods from the rules' side."""
     found = []
-    for document in _scoped(kb, all_documents, scope):
+    documents = _scoped(kb, all_documents, scope)
+    chosen = {d.doc_id for d in documents}
+    languages = scope.languages if scope is not None else ()
+    documents += [
+        d
+        for d in kb.documents()
+        if d.is_guidance and d.doc_id not in chosen and (not languages or d.language in languages)
+    ]
+    for document in documents:
         for unit in kb.collection.list_units(document.doc_id):
             for limit in extract_time_limits(
                 unit.text, language=document.language, doc_id=document.doc_id, eid=unit.eid
@@ -314,6 +325,7 @@ def time_limit_table(
             "purpose": limit.purpose,
             "text": limit.text,
             "sentence": " ".join(limit.sentence.split()),
+            "kind": document.kind,
         }
         for document, unit, limit in time_limits(
             kb, all_documents=all_documents, scope=scope
@@ -414,6 +426,8 @@ def time_limit_extremes(rows: Sequence[Mapping[str, str]]) -> list[PurposeExtrem
     reading order is cited."""
     by_purpose: dict[str, list[LimitRef]] = defaultdict(list)
     for row in rows:
+        if is_guidance_kind(row.get("kind", "")):
+            continue  # the extremes are across agreements; guidance is shown beside them
         by_purpose[row["purpose"]].append(
             LimitRef(int(row["number"]), row["unit"], row["doc_id"], row["eid"])
         )

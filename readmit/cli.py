@@ -10,6 +10,7 @@ from typing import TextIO
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -151,6 +152,16 @@ def _print_ingest_summary(report: IngestReport) -> None:
     type=click.File("r", encoding="utf-8"),
     help="Many queries in one process: one per line, or JSONL with a 'query' field.",
 )
+@click.option(
+    "--grouped",
+    is_flag=True,
+    help="Two lists: precedents (agreements, protocols, conventions) and guidance (guides, "
+    "regulations), each ranked on its own.",
+)
+@click.option(
+    "--guidance-k", default=5, show_default=True, type=click.IntRange(0, 200),
+    help="With --grouped: how many guidance sections.",
+)
 @click.option("--doc", "doc_ids", multiple=True, help="Only these documents (doc ids).")
 @click.option(
     "--lang", "languages", multiple=True, help="Only documents in these languages (en, nl, fr, de)."
@@ -186,6 +197,8 @@ def search(
     k: int,
     as_json: bool,
     queries_file: TextIO | None,
+    grouped: bool,
+    guidance_k: int,
     doc_ids: tuple[str, ...],
     languages: tuple[str, ...],
     parts: tuple[str, ...],
@@ -213,6 +226,9 @@ def search(
     kb = _knowledge_base(ctx)
     queries = _read_queries(queries_file) if queries_file is not None else [query or ""]
     for text in queries:
+        if grouped:
+            _print_grouped(kb, text, k=k, guidance_k=guidance_k, filters=filters, as_json=as_json)
+            continue
         hits = kb.search(text, k=k, filters=filters)
         if as_json:
             click.echo(
@@ -220,6 +236,30 @@ def search(
             )
         else:
             _print_hits(text, hits)
+
+
+def _print_grouped(
+    kb: KnowledgeBase,
+    query: str,
+    *,
+    k: int,
+    guidance_k: int,
+    filters: SearchFilters,
+    as_json: bool,
+) -> None:
+    from readmit.workbench import search_grouped
+
+    results = search_grouped(kb, query, k=k, guidance_k=guidance_k, filters=filters)
+    if as_json:
+        payload = {
+            "query": query,
+            "precedents": [h.to_json() for h in results.precedents],
+            "guidance": [h.to_json() for h in results.guidance],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    _print_hits(f"{query} — precedents", list(results.precedents))
+    _print_hits(f"{query} — guidance", list(results.guidance))
 
 
 def _read_queries(handle: TextIO) -> list[str]:
@@ -243,15 +283,16 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
     for hit in hits:
         pages = "" if hit.page_start is None else f"{hit.page_start}-{hit.page_end}"
         passage = hit.text if len(hit.text) <= 300 else hit.text[:300] + "…"
+        # Document text is inert: escaped so that "[…]" in a treaty is never rich markup.
         table.add_row(
             str(hit.rank),
             f"{hit.score:.3f}",
-            hit.doc_id,
+            escape(hit.doc_id),
             hit.kind,
-            f"{hit.part}: {hit.path}",
+            escape(f"{hit.part}: {hit.path}"),
             pages,
             hit.language,
-            passage,
+            escape(passage),
         )
     out.print(table)
 
@@ -341,11 +382,20 @@ def time_limits_command(ctx: click.Context, csv_path: Path | None, all_documents
         return
     out = Console()
     table = Table(title="Time limits across agreements")
-    for column in ("document", "article", "limit", "purpose", "text"):
+    for column in ("document", "kind", "article", "limit", "purpose", "text"):
         table.add_column(column, overflow="fold")
     for row in rows:
         limit = f"{row['number']} {row['unit']}"
-        table.add_row(row["doc_id"], row["eid"], limit, row["purpose"], row["text"])
+        guidance = row["kind"] in ("policy guide", "regulation")
+        kind = row["kind"] + (" (guidance)" if guidance else "")
+        table.add_row(
+            escape(row["doc_id"]),
+            kind,
+            escape(row["eid"]),
+            limit,
+            row["purpose"],
+            escape(row["text"]),
+        )
     out.print(table)
 
 
@@ -621,3 +671,77 @@ def similar_command(ctx: click.Context, doc_id: str, eid: str, k: int, as_json: 
         click.echo(json.dumps(payload, ensure_ascii=False))
     else:
         _print_hits(f"more like {doc_id} {eid}", hits)
+
+
+@main.command("structure")
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def structure_command(ctx: click.Context, doc_id: str, as_json: bool) -> None:
+    """The structure of one indexed document: its units as a tree (eIds, headings)."""
+    from readmit.guidance import table_of_contents
+
+    kb = _knowledge_base(ctx)
+    document = kb.document(doc_id)
+    if document is None:
+        err.print(f"no such document: {doc_id}", markup=False)
+        sys.exit(1)
+    entries = table_of_contents(kb.collection.list_units(doc_id))
+    top_level = [entry.eid for entry in entries if entry.parent is None]
+    if as_json:
+        payload = {
+            "doc_id": doc_id,
+            "kind": document.kind,
+            "units": len(entries),
+            "top_level_eids": top_level,
+            "tree": [
+                {"eid": e.eid, "label": e.label, "depth": e.depth, "parent": e.parent}
+                for e in entries
+            ],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    click.echo(f"{doc_id} ({document.kind}): {len(entries)} units")
+    click.echo(f"top level: {', '.join(top_level)}")
+    for entry in entries:
+        click.echo(f"{'  ' * entry.depth}{entry.eid:24} {entry.label}")
+
+
+@main.command("guidance")
+@click.argument("slot", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def guidance_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
+    """What the policy guides and regulations say about each clause type (or about SLOT)."""
+    from ingest.taxonomy import UnknownSlotError, get_slot
+    from readmit.guidance import guidance_by_slot
+
+    if slot is not None:
+        try:
+            get_slot(slot)
+        except UnknownSlotError as error:
+            raise click.BadParameter(str(error), param_hint="SLOT") from error
+    linked = guidance_by_slot(_knowledge_base(ctx))
+    wanted = [slot] if slot is not None else sorted(linked)
+    if as_json:
+        payload = {
+            key: [
+                {
+                    "doc_id": s.doc_id,
+                    "kind": s.kind,
+                    "eid": s.eid,
+                    "path": s.path,
+                    "citation": s.citation,
+                    "confidence": s.confidence,
+                }
+                for s in linked.get(key, [])
+            ]
+            for key in wanted
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    for key in wanted:
+        click.echo(f"{key}:")
+        for section in linked.get(key, []):
+            where = f"({section.doc_id} {section.eid})"
+            click.echo(f"  {section.confidence:.2f}  {section.citation}  {where}")

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
+from index.types import DOCUMENT_KINDS, DocumentRecord, Hit, SearchFilters, UnitRecord
+from ingest.types import GUIDANCE_KINDS
 from readmit.config import default_corpus_dir, default_drafts_dir, default_index_dir
 from readmit.drafting import DraftingService, DraftStore
 from readmit.drafting.model import Draft, DraftClause
@@ -136,6 +137,46 @@ def build_filters(
         parties=tuple(parties),
         year_from=year_from,
         year_to=year_to,
+    )
+
+
+# ---- grouped search: precedents and guidance ------------------------------------------------
+
+# How many guidance sections are shown beside the precedents.
+GUIDANCE_RESULTS = 5
+PRECEDENT_KINDS = tuple(kind for kind in DOCUMENT_KINDS if kind not in GUIDANCE_KINDS)
+
+
+@dataclass(frozen=True)
+class GroupedResults:
+    """One question answered twice: the precedents (what states agreed: agreements, protocols,
+    conventions) and the guidance (what the rules say: policy guides, regulations)."""
+
+    precedents: tuple[Hit, ...]
+    guidance: tuple[Hit, ...]
+
+
+def search_grouped(
+    kb: KnowledgeBase,
+    query: str,
+    *,
+    k: int = 10,
+    guidance_k: int = GUIDANCE_RESULTS,
+    filters: SearchFilters | None = None,
+) -> GroupedResults:
+    """Precedents and guidance for one question, each ranked on its own and filtered inside
+    retrieval, so that neither group crowds the other out (docs: README "Search")."""
+    base = filters or SearchFilters()
+    wanted = set(base.kinds) if base.kinds else set(DOCUMENT_KINDS)
+
+    def group(kinds: tuple[str, ...], count: int) -> tuple[Hit, ...]:
+        chosen = tuple(kind for kind in kinds if kind in wanted)
+        if not chosen or count <= 0:
+            return ()
+        return tuple(kb.search(query, k=count, filters=dataclasses.replace(base, kinds=chosen)))
+
+    return GroupedResults(
+        precedents=group(PRECEDENT_KINDS, k), guidance=group(GUIDANCE_KINDS, guidance_k)
     )
 
 

@@ -27,10 +27,11 @@ LANGUAGES = {"en", "nl", "fr", "de"}
 REQUIRED_FIELDS = {"id", "query", "language", "split", "topic", "relevant"}
 
 EID_PATTERN = re.compile(
-    r"^(?:(?P<prefix>protocol(?:_\d+)?)__)?(?:art_(?P<art>[0-9a-z]+)|annex_(?P<annex>[0-9a-z]+)|preamble|final)$"
+    r"^(?:(?P<prefix>protocol(?:_\d+)?)__)?(?:art_(?P<art>[0-9a-z.]+)|annex_(?P<annex>[0-9a-z]+)"
+    r"|sec_(?P<sec>[0-9.]+)|preamble|final)$"
 )
 ARTICLE_HEADING = re.compile(
-    r"^\s*(?:Artikel|Article|Art\.)\s+(?P<num>[0-9]+\s?[A-Za-z]?|[IVXLC]+)\s*$"
+    r"^\s*(?:Artikel|Article|Art\.)\s+(?P<num>[0-9]+(?:\.[0-9]+)?\s?[A-Za-z]?|[IVXLC]+)\s*$"
 )
 ANNEX_HEADING = re.compile(
     r"^\s*(?:Bijlage|Annex|ANNEX|Aanhangsel|Anlage|Annexe)\s+(?P<num>[0-9]+\s?[A-Za-z]?|[IVX]+)\s*$"
@@ -76,6 +77,9 @@ def _eid_exists(lines: list[str], eid: str) -> bool:
             (m := ANNEX_HEADING.match(line)) and _normalise(m.group("num")) == match.group("annex")
             for line in lines
         )
+    if match.group("sec"):
+        # A guide's numbered section: its number on a line of its own.
+        return any(line.strip().rstrip(".") == match.group("sec") for line in lines)
     if match.group("art") is None:
         return True  # preamble/final: present in every instrument
     wanted = match.group("art")
@@ -143,6 +147,11 @@ def test_eid_check_rejects_wrong_articles() -> None:
     poland = _document_text("schengen-states-poland-readmission-1991-nl").splitlines()
     assert _eid_exists(poland, "art_3")
     assert not _eid_exists(poland, "protocol__art_1")
+    guide = _document_text("vc2000-a3-departure-and-removal-2015-nl").splitlines()
+    assert _eid_exists(guide, "sec_7.1.5")
+    assert not _eid_exists(guide, "sec_7.1.6")
+    decree = _document_text("vb2000-ch6-departure-removal-transfer-2015-nl").splitlines()
+    assert _eid_exists(decree, "art_6.1a") and not _eid_exists(decree, "art_6.1g")
 
 
 def test_glossary_has_english_and_dutch_terms() -> None:

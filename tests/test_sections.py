@@ -91,7 +91,7 @@ Artikel 6.2
 De kosten van uitzetting worden verhaald op de vervoerder.
 """
 
-AGREEMENT_1960S = """Agreement between the Kingdom of A and the Republic of B on the taking over of persons
+AGREEMENT_1960S = """Agreement between the Kingdom of A and the Republic of B on taking over persons
 
 The Governments of A and B, desiring to facilitate the taking over of persons, have agreed:
 
@@ -187,7 +187,16 @@ def assert_complete(text: str, units: tuple[Unit, ...]) -> None:
 def test_multi_level_guide_has_a_section_tree_with_stable_eids() -> None:
     units = parse_structure(lines_of(GUIDE), language="en")
     eids = [u.eid for u in units]
-    assert eids == ["preamble", "chp_b7", "sec_1", "sec_2", "sec_2.1", "sec_2.1.1", "sec_2.2", "sec_3"]
+    assert eids == [
+        "preamble",
+        "chp_b7",
+        "sec_1",
+        "sec_2",
+        "sec_2.1",
+        "sec_2.1.1",
+        "sec_2.2",
+        "sec_3",
+    ]
     tree = by_eid(units)
     assert tree["sec_2.1.1"].parent == "sec_2.1"
     assert tree["sec_2.1"].parent == "sec_2"
@@ -306,9 +315,7 @@ def test_every_corpus_line_ends_up_in_a_unit(stem: str) -> None:
 
 
 def test_the_guides_of_the_corpus_have_section_trees() -> None:
-    units = parse_structure(
-        load_lines("vc2000-a3-departure-and-removal-2015-nl"), language="nl"
-    )
+    units = parse_structure(load_lines("vc2000-a3-departure-and-removal-2015-nl"), language="nl")
     tree = by_eid(units)
     assert tree["sec_3"].heading == "Vertrektermijnen"
     assert tree["sec_7.1.5"].parent == "sec_7.1"

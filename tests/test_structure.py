@@ -202,7 +202,8 @@ def test_un_refugee_convention_chapters_schedule_annex_final_act() -> None:
     assert units_by_eid["declaration_1"].heading.startswith("FINAL ACT")
     # Seven chapters are containers: their headings are kept, the articles are their children.
     chapters = [u for u in units if u.kind == "chapter"]
-    assert [u.eid for u in chapters] == [f"chp_{n}" for n in ("i", "ii", "iii", "iv", "v", "vi", "vii")]
+    romans = ("i", "ii", "iii", "iv", "v", "vi", "vii")
+    assert [u.eid for u in chapters] == [f"chp_{n}" for n in romans]
     assert units_by_eid["art_12"].parent == "chp_ii"
     assert len(units) == 1 + 46 + 1 + 2 + 1 + 7
 
@@ -320,8 +321,10 @@ def test_every_corpus_document_parses_soundly(stem: str) -> None:
     for prefix, numbers in instruments.items():
         assert numbers == sorted(numbers), f"{stem} {prefix}: {numbers}"
         # An excerpt (Prüm chapter 4) may start later; a regulation's chapter 6 starts at 6.1.
-        assert excerpt or numbers[0][0] in (1, numbers[0][0]) and (
-            numbers[0][0] == 1 or "." in (arts[0].number or "")
+        assert (
+            excerpt
+            or numbers[0][0] in (1, numbers[0][0])
+            and (numbers[0][0] == 1 or "." in (arts[0].number or ""))
         ), f"{stem} {prefix} starts at {numbers[0]}"
     # Every section and article of a section tree points at a unit that exists before it.
     seen: set[str] = set()
@@ -343,7 +346,9 @@ def _number_key(number: str) -> tuple[int, int]:
     match = re.match(r"^(\d+)(?:\.(\d+))?([a-z]?)$", compact, re.IGNORECASE)
     if match:
         minor = int(match.group(2)) * 27 if match.group(2) else 0
-        return int(match.group(1)), minor + (ord(match.group(3).lower()) - 96 if match.group(3) else 0)
+        return int(match.group(1)), minor + (
+            ord(match.group(3).lower()) - 96 if match.group(3) else 0
+        )
     total, previous = 0, 0
     for char in reversed(compact.upper()):
         value = roman[char]
@@ -475,7 +480,16 @@ PAGED = [
 
 def test_page_spans_chapters_and_inline_headings() -> None:
     units = by_eid(parse_structure([Line(t, p) for t, p in PAGED], language="nl"))
-    assert list(units) == ["preamble", "chp_i", "art_1", "art_2", "chp_ii", "art_3", "final", "annex_1"]
+    assert list(units) == [
+        "preamble",
+        "chp_i",
+        "art_1",
+        "art_2",
+        "chp_ii",
+        "art_3",
+        "final",
+        "annex_1",
+    ]
     assert units["chp_ii"].heading == "Slotbepalingen" and units["chp_ii"].page_start == 3
     assert units["art_3"].parent == "chp_ii" and units["final"].parent is None
     assert (units["art_1"].page_start, units["art_1"].page_end) == (1, 2)
