@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 PATH_SEPARATOR = " › "
+# A guide section is linked to a clause type from this confidence on (index.slots scale).
+GUIDANCE_MIN_CONFIDENCE = ASSIGN_THRESHOLD
 CONTAINER_KINDS = ("chapter", "section")
 
 
@@ -130,7 +132,7 @@ def guidance_documents(kb: KnowledgeBase) -> list[DocumentRecord]:
 
 
 def guidance_by_slot(
-    kb: KnowledgeBase, *, min_confidence: float = ASSIGN_THRESHOLD
+    kb: KnowledgeBase, *, min_confidence: float = GUIDANCE_MIN_CONFIDENCE
 ) -> dict[str, list[GuidanceSection]]:
     """Clause type → the guide sections assigned to it (best first), over every guidance
     document of the index."""

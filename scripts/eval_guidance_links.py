@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from index.slots import classify_document
 from ingest.taxonomy import OTHER
-from readmit.clauses import load_slot_labels, predict_labelled, score_slots
+from readmit.clauses import load_slot_labels, score_slots
+from readmit.guidance import GUIDANCE_MIN_CONFIDENCE
 from readmit.service import KnowledgeBase
 
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "labels" / "guide_sections.jsonl"
@@ -25,13 +27,22 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--keywords-only", action="store_true", help="no embedding evidence")
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        default=GUIDANCE_MIN_CONFIDENCE,
+        help="assignments below this confidence are not links (default: the app's)",
+    )
     args = parser.parse_args()
     gold = {key: slots - {OTHER} for key, slots in load_slot_labels(args.labels).items()}
     kb = KnowledgeBase(args.index)
-    predicted_all = predict_labelled(
-        kb, {doc_id for doc_id, _ in gold}, use_embeddings=not args.keywords_only
-    )
+    predicted_all: dict[tuple[str, str], set[str]] = {}
+    for doc_id in sorted({doc_id for doc_id, _ in gold}):
+        for a in classify_document(kb.collection, doc_id, use_embeddings=not args.keywords_only):
+            if a.confidence >= args.min_confidence:
+                predicted_all.setdefault((doc_id, a.eid), set()).add(a.slot)
     predicted = {key: predicted_all.get(key, set()) - {OTHER} for key in gold}
+    print(f"minimum confidence {args.min_confidence}")
     scores = score_slots(gold, predicted)
     print(
         f"{len(gold)} labelled guide sections, {sum(map(len, gold.values()))} (section, type) pairs"
