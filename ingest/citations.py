@@ -71,10 +71,11 @@ def cite_unit(*, eid: str, kind: str, label: str, heading: str | None = None) ->
     return cited
 
 
-def cite_eid(eid: str) -> str:
-    """A unit's citation from its id alone: protocol__art_3 → "Protocol, Article 3",
+def cite_eid(eid: str, *, heading: str | None = None) -> str:
+    """A unit's citation from its id (and heading): protocol__art_3 → "Protocol, Article 3",
     annex_1a → "Annex 1A", final → "Final clauses" (`cite_unit` when the unit is at hand)."""
-    return _from_eid(eid, _NAMES, instrument_separator=", ")
+    cited = _from_eid(eid, _NAMES, instrument_separator=", ")
+    return f"{cited} — {heading}" if heading and heading != cited else cited
 
 
 def cite_eid_short(eid: str) -> str:

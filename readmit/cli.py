@@ -15,6 +15,7 @@ from rich.table import Table
 
 from index.errors import IndexLayerError
 from index.types import Hit, SearchFilters
+from ingest.citations import cite_eid, cite_unit
 from readmit.service import IngestReport, KnowledgeBase
 from readmit.settings import DRAFTS_ENV, INDEX_ENV, MODEL_ENV, Settings, load_settings
 
@@ -225,7 +226,7 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
     for column in ("#", "score", "document", "article", "pages", "lang", "passage"):
         table.add_column(column, overflow="fold")
     for hit in hits:
-        article = " ".join(x for x in (hit.part, hit.article or hit.eid, hit.heading or "") if x)
+        article = cite_eid(hit.eid, heading=hit.heading)
         pages = "" if hit.page_start is None else f"{hit.page_start}-{hit.page_end}"
         passage = hit.text if len(hit.text) <= 300 else hit.text[:300] + "…"
         table.add_row(
@@ -381,9 +382,12 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
         for a in group.articles:
             flag = " (uncertain)" if a.uncertain else ""
             limits = ", ".join(f"{t.number} {t.unit} ({t.purpose})" for t in a.time_limits)
+            cited = cite_unit(
+                eid=a.unit.eid, kind=a.unit.kind, label=a.unit.label, heading=a.unit.heading
+            )
             click.echo(
-                f"  [{a.document.language}] {a.document.doc_id} {a.unit.label} "
-                f"{a.unit.heading or ''}{flag}" + (f" — {limits}" if limits else "")
+                f"  [{a.document.language}] {a.document.doc_id} {cited}{flag}"
+                + (f" — {limits}" if limits else "")
             )
 
 

@@ -78,6 +78,7 @@ def test_long_and_short_citations_from_the_id_agree_on_the_instrument() -> None:
         "final": ("Final clauses", "Final clauses"),
     }
     assert {eid: (cite_eid(eid), cite_eid_short(eid)) for eid in cases} == cases
+    assert cite_eid("protocol__art_6", heading="Transit") == "Protocol, Article 6 — Transit"
 
 
 def _provenance(eid: str, article: str | None, part: str) -> Provenance:
