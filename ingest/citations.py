@@ -41,7 +41,7 @@ def split_eid(eid: str) -> tuple[str, str]:
     if match is None:
         return "", eid
     instrument = f"Protocol {match.group(1)}" if match.group(1) else "Protocol"
-    return instrument, eid[match.end():]
+    return instrument, eid[match.end() :]
 
 
 def unit_name(*, kind: str, label: str) -> str:

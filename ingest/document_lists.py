@@ -172,10 +172,8 @@ def enumerated_lists(paragraphs: Sequence[Paragraph]) -> list[EnumeratedList]:
     return [EnumeratedList(o.lead_in, tuple(o.items), tuple(o.pages)) for o in opened if o.items]
 
 
-
 def annex_lists_documents(*, heading: str | None, text: str) -> bool:
     """Whether an annex says it lists documents about nationality (the older agreements'
     "Aanhangsel I": "De ... nationaliteit kan worden aangetoond door middel van: ...")."""
     text = f"{heading or ''} {text[:600]}"
     return bool(_NATIONALITY.search(text) and list_kind(text))
-

@@ -47,9 +47,7 @@ def test_flags_override_the_environment(tmp_path: Path) -> None:
     assert settings.model == "e5"
 
 
-def test_cli_and_app_read_the_same_folders(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cli_and_app_read_the_same_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("READMIT_INDEX", str(tmp_path / "ix"))
     monkeypatch.setenv("READMIT_DRAFTS", str(tmp_path / "dr"))
     monkeypatch.setenv("READMIT_CORPUS", str(tmp_path / "co"))

@@ -43,7 +43,6 @@ class AcceptedDocumentList:
     lead_in: str = ""  # the sentence introducing the list
 
 
-
 def accepted_documents(
     kb: KnowledgeBase, *, scope: ClauseScope | None = None
 ) -> list[AcceptedDocumentList]:
@@ -88,9 +87,7 @@ def accepted_documents(
     return found
 
 
-def write_accepted_documents_csv(
-    lists: Sequence[AcceptedDocumentList], handle: TextIO
-) -> None:
+def write_accepted_documents_csv(lists: Sequence[AcceptedDocumentList], handle: TextIO) -> None:
     """One row per accepted document: doc_id, eid, article (the unit's label), kind, item."""
     writer = csv.DictWriter(handle, fieldnames=list(ACCEPTED_DOCUMENT_COLUMNS))
     writer.writeheader()

@@ -60,7 +60,6 @@ def section_for_slot(slot: str) -> str:
     return SLOT_SECTIONS.get(slot, FALLBACK_SECTION)
 
 
-
 @dataclass(frozen=True)
 class Precedent:
     """A wording used for a slot, how many articles use (nearly) the same text, and where."""
@@ -165,4 +164,3 @@ def gap_check(kb: KnowledgeBase, draft: Draft, *, top: int = 3) -> list[Gap]:
             Gap(slot.key, slot.title, len(with_slot), tuple(common_wordings(units, top=top)))
         )
     return sorted(gaps, key=lambda g: -g.agreements_with_slot)
-

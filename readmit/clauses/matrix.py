@@ -108,12 +108,9 @@ def precedent_matrix(
 
 
 def write_matrix_csv(matrix: PrecedentMatrix, handle: TextIO) -> None:
-    writer = csv.DictWriter(
-        handle, fieldnames=["doc_id", "title", "lang", "year", *matrix.slots]
-    )
+    writer = csv.DictWriter(handle, fieldnames=["doc_id", "title", "lang", "year", *matrix.slots])
     writer.writeheader()
     writer.writerows(matrix.rows())
-
 
 
 @dataclass(frozen=True)
@@ -134,8 +131,6 @@ class SlotGroup:
     key: str  # the official reference, or the doc id when there is none
     title: str
     articles: tuple[SlotArticle, ...]
-
-
 
 
 def slot_articles(
@@ -177,4 +172,3 @@ def slot_articles(
         )
         for key, items in sorted(groups.items(), key=lambda kv: titles[kv[0]])
     ]
-

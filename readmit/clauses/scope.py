@@ -45,7 +45,6 @@ class ClauseScope:
         )
 
 
-
 def scoped_documents(
     kb: KnowledgeBase, all_documents: bool, scope: ClauseScope | None
 ) -> list[DocumentRecord]:

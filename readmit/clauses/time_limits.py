@@ -67,9 +67,7 @@ def time_limit_table(
             "text": limit.text,
             "sentence": " ".join(limit.sentence.split()),
         }
-        for document, unit, limit in time_limits(
-            kb, all_documents=all_documents, scope=scope
-        )
+        for document, unit, limit in time_limits(kb, all_documents=all_documents, scope=scope)
     ]
 
 
@@ -186,4 +184,3 @@ def time_limit_extremes(rows: Sequence[Mapping[str, str]]) -> list[PurposeExtrem
             )
         )
     return extremes
-
