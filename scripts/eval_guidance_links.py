@@ -15,7 +15,7 @@ from pathlib import Path
 
 from index.slots import classify_document
 from ingest.taxonomy import OTHER
-from readmit.clauses import load_slot_labels, score_slots
+from readmit.evaluation.slots import load_slot_labels, score_slots
 from readmit.guidance import GUIDANCE_MIN_CONFIDENCE
 from readmit.service import KnowledgeBase
 
