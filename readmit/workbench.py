@@ -19,7 +19,7 @@ from ingest.citations import cite_eid_short, cite_unit
 from ingest.taxonomy import OTHER, SLOTS, Slot, get_slot
 from ingest.time_limits import PURPOSES
 from ingest.types import GUIDANCE_KINDS
-from readmit.clauses.gaps import Gap, Precedent, gap_check, section_for_slot
+from readmit.clauses.gaps import Gap, Precedent, clause_slots, gap_check, section_for_slot
 from readmit.clauses.matrix import (
     PrecedentMatrix,
     SlotArticle,
@@ -37,8 +37,17 @@ from readmit.clauses.time_limits import (
     write_time_limits_csv,
 )
 from readmit.drafting import DraftingService, DraftStore
-from readmit.drafting.model import Draft, DraftClause
+from readmit.drafting.model import Draft, DraftClause, GuidanceNote
 from readmit.drafting.skeleton import suggest_section
+from readmit.guidance import (
+    GuidanceSection,
+    TocEntry,
+    guidance_by_slot,
+    guidance_for_slot,
+    heading_path,
+    section_neighbours,
+    table_of_contents,
+)
 from readmit.service import IngestReport, KnowledgeBase, ProgressCallback
 from readmit.settings import Settings, load_settings
 from readmit.uploads import (
@@ -137,15 +146,17 @@ class FilterOptions:
     parts: tuple[str, ...]
     year_min: int | None
     year_max: int | None
+    kinds: tuple[str, ...] = ()  # document kinds present, in DOCUMENT_KINDS order
 
 
 PARTS = ("preamble", "agreement", "protocol", "annex", "final")
 
 
 def document_label(document: DocumentRecord) -> str:
-    """"Title (2015, EN)": how a document is named in lists."""
+    """ "Title (2015, EN)": how a document is named in lists."""
     details = ", ".join(
-        part for part in (str(document.year) if document.year else "", document.language.upper())
+        part
+        for part in (str(document.year) if document.year else "", document.language.upper())
         if part
     )
     return f"{document.title} ({details})" if details else document.title
@@ -163,6 +174,7 @@ def filter_options(documents: Sequence[DocumentRecord]) -> FilterOptions:
         parts=PARTS,
         year_min=min(years) if years else None,
         year_max=max(years) if years else None,
+        kinds=tuple(k for k in DOCUMENT_KINDS if any(d.kind == k for d in documents)),
     )
 
 
@@ -175,6 +187,7 @@ def build_filters(
     languages: Sequence[str] = (),
     parts: Sequence[str] = (),
     years: tuple[int, int] | None = None,
+    kinds: Sequence[str] = (),
 ) -> SearchFilters:
     """SearchFilters from the widgets; a year range equal to the full span is no filter."""
     year_from = year_to = None
@@ -188,6 +201,7 @@ def build_filters(
         languages=tuple(languages),
         parts=tuple(parts),
         instrument_types=tuple(instrument_types),
+        kinds=tuple(kinds),
         parties=tuple(parties),
         year_from=year_from,
         year_to=year_to,
@@ -246,6 +260,11 @@ class ArticleInContext:
     previous: UnitRecord | None
     following: UnitRecord | None
     counterparts: tuple[tuple[DocumentRecord, UnitRecord], ...]
+    # Documents with a section tree (guides, regulations, treaties with chapters): the
+    # enclosing section, the unit's heading path and the table of contents.
+    parent: UnitRecord | None = None
+    path: str = ""
+    toc: tuple[TocEntry, ...] = ()
 
 
 def article_in_context(kb: KnowledgeBase, doc_id: str, eid: str) -> ArticleInContext | None:
@@ -253,18 +272,76 @@ def article_in_context(kb: KnowledgeBase, doc_id: str, eid: str) -> ArticleInCon
     unit = kb.article(doc_id, eid)
     if document is None or unit is None:
         return None
-    previous, following = kb.neighbours(doc_id, eid)
+    units = kb.units(doc_id)
+    if not any(u.parent for u in units):
+        previous, following = kb.neighbours(doc_id, eid)
+        return ArticleInContext(
+            document=document,
+            unit=unit,
+            previous=previous,
+            following=following,
+            counterparts=tuple(kb.counterparts(doc_id, eid)),
+        )
+    previous, following, parent = section_neighbours(units, eid)
     return ArticleInContext(
         document=document,
         unit=unit,
         previous=previous,
         following=following,
         counterparts=tuple(kb.counterparts(doc_id, eid)),
+        parent=parent,
+        path=heading_path(unit, {u.eid: u for u in units}),
+        toc=tuple(table_of_contents(units)),
     )
 
 
+def guidance_for_clause_type(wb: Workbench, slot: str) -> list[GuidanceSection]:
+    """What the policy guides and regulations say about one clause type, cited, best first."""
+    return guidance_for_slot(wb.kb, slot)
+
+
+# How many guide sections are offered beside one draft article.
+CLAUSE_GUIDANCE_LIMIT = 6
+
+
+def clause_guidance(wb: Workbench, clause: DraftClause) -> list[GuidanceSection]:
+    """The guide sections that speak to a draft article's clause types (those of its source
+    article, or shown by its own wording), best first, each section once."""
+    by_slot = guidance_by_slot(wb.kb)
+    seen: set[tuple[str, str]] = set()
+    found: list[GuidanceSection] = []
+    for slot in sorted(clause_slots(wb.kb, clause)):
+        for section in by_slot.get(slot, []):
+            if (section.doc_id, section.eid) not in seen:
+                seen.add((section.doc_id, section.eid))
+                found.append(section)
+    found.sort(key=lambda s: -s.confidence)
+    return found[:CLAUSE_GUIDANCE_LIMIT]
+
+
+# An excerpt of a guide section carried into a guidance note (exported with the draft).
+GUIDANCE_EXCERPT_CHARS = 300
+
+
+def attach_guidance(
+    wb: Workbench, draft_id: str, clause_id: str, section: GuidanceSection
+) -> Draft:
+    """Attach a guide section to a draft clause as a cited guidance note."""
+    excerpt = " ".join(section.text.split())
+    if len(excerpt) > GUIDANCE_EXCERPT_CHARS:
+        excerpt = excerpt[:GUIDANCE_EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+    note = GuidanceNote(
+        doc_id=section.doc_id, eid=section.eid, citation=section.citation, excerpt=excerpt
+    )
+    return wb.drafting.add_guidance_note(draft_id, clause_id, note)
+
+
+def detach_guidance(wb: Workbench, draft_id: str, clause_id: str, doc_id: str, eid: str) -> Draft:
+    return wb.drafting.remove_guidance_note(draft_id, clause_id, doc_id, eid)
+
+
 def unit_citation(unit: UnitRecord) -> str:
-    """"Protocol, Article 5 — Transfer" (as the chunks cite it)."""
+    """ "Protocol, Article 5 — Transfer" (as the chunks cite it)."""
     return cite_unit(eid=unit.eid, kind=unit.kind, label=unit.label, heading=unit.heading)
 
 

@@ -16,7 +16,7 @@ from ingest.taxonomy import OTHER, SLOTS, get_slot
 from readmit.clauses.scope import agreement_key, is_flagged_uncertain, is_precedent
 
 if TYPE_CHECKING:
-    from readmit.drafting.model import Draft
+    from readmit.drafting.model import Draft, DraftClause
     from readmit.service import KnowledgeBase
 
 # The skeleton section (readmit.drafting.skeleton) a precedent for each slot goes into.
@@ -120,19 +120,27 @@ def draft_slots(kb: KnowledgeBase, draft: Draft) -> set[str]:
     index) plus those its own heading and text show by keyword evidence."""
     covered: set[str] = set()
     for clause in draft.clauses:
-        language = "xx"
-        if clause.provenance is not None:
-            language = clause.provenance.language or "xx"
-            for assignment in kb.collection.slot_assignments(doc_id=clause.provenance.doc_id):
-                if (
-                    assignment.eid == clause.provenance.eid
-                    and assignment.confidence >= CERTAIN_THRESHOLD
-                ):
-                    covered.add(assignment.slot)
-        for slot, evidence in keyword_evidence(clause.heading, clause.text, language).items():
-            needed = get_slot(slot).body_hits_needed
-            if evidence.heading_terms or evidence.body_matches >= max(needed, 2):
-                covered.add(slot)
+        covered |= clause_slots(kb, clause)
+    return covered
+
+
+def clause_slots(kb: KnowledgeBase, clause: DraftClause) -> set[str]:
+    """The slots one draft clause covers: its source article's (as stored in the index) and
+    those its own heading and text show by keyword evidence."""
+    covered: set[str] = set()
+    language = "xx"
+    if clause.provenance is not None:
+        language = clause.provenance.language or "xx"
+        for assignment in kb.collection.slot_assignments(doc_id=clause.provenance.doc_id):
+            if (
+                assignment.eid == clause.provenance.eid
+                and assignment.confidence >= CERTAIN_THRESHOLD
+            ):
+                covered.add(assignment.slot)
+    for slot, evidence in keyword_evidence(clause.heading, clause.text, language).items():
+        needed = get_slot(slot).body_hits_needed
+        if evidence.heading_terms or evidence.body_matches >= max(needed, 2):
+            covered.add(slot)
     covered.discard(OTHER)
     return covered
 

@@ -59,6 +59,12 @@ def build_document(draft: Draft) -> DocxDocument:
             note = document.add_paragraph()
             run = note.add_run(_plain("Drafter's note: " + " ".join(clause.note.split())))
             run.italic = True
+        for guidance in clause.guidance:
+            # A drafting note citing the guidance: italic, after the treaty text, never in it.
+            excerpt = " ".join(guidance.excerpt.split())
+            cited = guidance.citation + (f" — {excerpt}" if excerpt else "")
+            run = document.add_paragraph().add_run(_plain("Guidance note: " + cited))
+            run.italic = True
         article = f"Article {number}" if number is not None else "Preamble"
         source = clause.provenance
         if source is None:

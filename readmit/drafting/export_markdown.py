@@ -38,6 +38,14 @@ def export_markdown(draft: Draft) -> str:
             lines += [escape_markdown(paragraph), ""]
         if clause.note.strip():
             lines += [f"> *Drafter's note:* {escape_markdown(' '.join(clause.note.split()))}", ""]
+        for guidance in clause.guidance:
+            # A drafting note citing the guidance, never part of the treaty text.
+            excerpt = " ".join(guidance.excerpt.split())
+            excerpt = f" — {escape_markdown(excerpt)}" if excerpt else ""
+            lines += [
+                f"> *Guidance note:* {escape_markdown(guidance.citation)}{excerpt}",
+                "",
+            ]
         article = f"Article {number}" if number is not None else "Preamble"
         source = clause.provenance
         if source is None:

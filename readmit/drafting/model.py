@@ -87,6 +87,16 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class GuidanceNote:
+    """A cited guide section attached to a clause: a drafting note, never treaty text."""
+
+    doc_id: str
+    eid: str
+    citation: str  # "Aliens Circular 2000 (A), chapter A3 …, A3 › 3 Vertrektermijnen"
+    excerpt: str = ""  # the opening of the section, for the reader of the exported draft
+
+
+@dataclass(frozen=True)
 class DraftClause:
     """One article of the draft; `original_text` is what was taken from the source."""
 
@@ -97,6 +107,7 @@ class DraftClause:
     original_text: str
     provenance: Provenance | None
     note: str = ""
+    guidance: tuple[GuidanceNote, ...] = ()  # cited guide sections (drafting notes)
 
     @property
     def is_edited(self) -> bool:
@@ -228,6 +239,20 @@ def set_heading(draft: Draft, clause_id: str, heading: str) -> Draft:
 
 def set_note(draft: Draft, clause_id: str, note: str) -> Draft:
     return _replace_clause(draft, clause_id, note=note)
+
+
+def add_guidance_note(draft: Draft, clause_id: str, note: GuidanceNote) -> Draft:
+    """Attach a cited guide section to a clause (once per section)."""
+    clause = draft.clause(clause_id)
+    if any((g.doc_id, g.eid) == (note.doc_id, note.eid) for g in clause.guidance):
+        return draft
+    return _replace_clause(draft, clause_id, guidance=(*clause.guidance, note))
+
+
+def remove_guidance_note(draft: Draft, clause_id: str, doc_id: str, eid: str) -> Draft:
+    clause = draft.clause(clause_id)
+    kept = tuple(g for g in clause.guidance if (g.doc_id, g.eid) != (doc_id, eid))
+    return _replace_clause(draft, clause_id, guidance=kept)
 
 
 def remove_clause(draft: Draft, clause_id: str) -> Draft:

@@ -83,6 +83,12 @@ class DraftingService:
     def set_note(self, draft_id: str, clause_id: str, note: str) -> Draft:
         return self._save(model.set_note(self.get(draft_id), clause_id, note))
 
+    def add_guidance_note(self, draft_id: str, clause_id: str, note: model.GuidanceNote) -> Draft:
+        return self._save(model.add_guidance_note(self.get(draft_id), clause_id, note))
+
+    def remove_guidance_note(self, draft_id: str, clause_id: str, doc_id: str, eid: str) -> Draft:
+        return self._save(model.remove_guidance_note(self.get(draft_id), clause_id, doc_id, eid))
+
     def remove(self, draft_id: str, clause_id: str) -> Draft:
         return self._save(model.remove_clause(self.get(draft_id), clause_id))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from readmit.drafting import model
-from readmit.drafting.model import Draft, DraftClause, Provenance
+from readmit.drafting.model import Draft, DraftClause, GuidanceNote, Provenance
 from readmit.drafting.skeleton import UnknownSectionError, get_section
 
 FORMAT_VERSION = 1
@@ -92,6 +92,7 @@ def draft_to_json(draft: Draft) -> dict[str, Any]:
                 "text": c.text,
                 "original_text": c.original_text,
                 "note": c.note,
+                "guidance": [asdict(g) for g in c.guidance],
                 "provenance": None if c.provenance is None else asdict(c.provenance),
             }
             for c in draft.clauses
@@ -130,6 +131,25 @@ def _provenance_from_json(data: Any, where: str) -> Provenance | None:
     )
 
 
+def _guidance_from_json(data: Any, where: str) -> tuple[GuidanceNote, ...]:
+    if not isinstance(data, list):
+        raise ValueError(f"{where}: guidance must be a list")
+    notes = []
+    for position, raw in enumerate(data):
+        here = f"{where} guidance {position}"
+        if not isinstance(raw, dict):
+            raise ValueError(f"{here}: expected an object")
+        notes.append(
+            GuidanceNote(
+                doc_id=_field(raw, "doc_id", str, here),
+                eid=_field(raw, "eid", str, here),
+                citation=_field(raw, "citation", str, here),
+                excerpt=_field(raw, "excerpt", str, here) if "excerpt" in raw else "",
+            )
+        )
+    return tuple(notes)
+
+
 def draft_from_json(data: Any) -> Draft:
     """Parse and validate a stored draft; raises ValueError with the offending field."""
     if not isinstance(data, dict):
@@ -158,6 +178,7 @@ def draft_from_json(data: Any) -> Draft:
                 original_text=_field(raw, "original_text", str, where),
                 provenance=_provenance_from_json(raw.get("provenance"), where),
                 note=_field(raw, "note", str, where) if "note" in raw else "",
+                guidance=_guidance_from_json(raw.get("guidance", []), where),
             )
         )
     party_names = _field(data, "party_names", list, "draft") if "party_names" in data else []

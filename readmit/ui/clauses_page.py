@@ -38,6 +38,7 @@ from readmit.workbench import (
     clause_type,
     clause_types,
     default_instrument_types,
+    guidance_for_clause_type,
     hit_from_unit,
     index_generation,
     period_text,
@@ -68,6 +69,9 @@ TIME_LIMIT_COLUMNS = {
     "language": st.column_config.TextColumn("Lang", width="small"),
     "text": st.column_config.TextColumn("Quoted phrase", width="small"),
     "sentence": st.column_config.TextColumn("Sentence", width="large"),
+    "kind": st.column_config.TextColumn(
+        "Kind", width="small", help="policy guide / regulation: guidance, not a precedent"
+    ),
 }
 
 def _scope(wb: Workbench) -> ClauseScope:
@@ -188,6 +192,7 @@ def _slot_view(wb: Workbench, scope: ClauseScope, generation: int) -> None:
         "Clause type", SLOT_KEYS, format_func=SLOT_TITLES.__getitem__, key="slot_select"
     )
     st.caption(clause_type(slot).description)
+    guidance_panel(wb, slot, generation, key="slot_guidance")
     groups = memo(
         f"slot:{slot}", (scope, generation), lambda: clause_articles(wb, slot, scope)
     )
@@ -204,6 +209,22 @@ def _slot_view(wb: Workbench, scope: ClauseScope, generation: int) -> None:
         st.html(f'<div class="rdm-cite" style="margin-top:0.6rem">{title}</div>')
         for article in group.articles:
             _slot_article(wb, article)
+
+
+def guidance_panel(wb: Workbench, slot: str, generation: int, *, key: str) -> None:
+    """What the policy guides and regulations say about a clause type, each section cited
+    (an expander; also shown beside a draft's article on the Draft page)."""
+    sections = memo(f"guidance:{slot}", (generation,), lambda: guidance_for_clause_type(wb, slot))
+    label = f"What the guidance says ({plural(len(sections), 'section')})"
+    with st.expander(label, expanded=False, key=key):
+        if not sections:
+            st.caption("No guide section or regulation article is linked to this clause type.")
+        for section in sections:
+            st.html(
+                f'<div class="rdm-cite">{render.escape(section.path)}</div>'
+                f'<div class="rdm-doc">{render.meta_line([section.title, section.kind])}</div>'
+            )
+            st.html(render.passage(section.text[:600] + ("…" if len(section.text) > 600 else "")))
 
 
 def _time_limits(wb: Workbench, scope: ClauseScope, generation: int) -> None:

@@ -7,6 +7,8 @@ refresh or a restart loses nothing. Widget keys:
   ``draft_parties`` (comma-separated party order for placeholders), ``draft_duplicate``,
   ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``
 - per clause (``<id>`` is the clause id): ``clause_heading__<id>``, ``clause_text__<id>``,
+  ``clause_guidance__<id>`` (expander of guide sections), ``clause_guidance_add__<doc>__<eid>__<id>``
+  and ``clause_guidance_remove__<doc>__<eid>__<id>`` (attach/detach a guidance note),
   ``clause_note__<id>``, ``clause_up__<id>``, ``clause_down__<id>``, ``clause_section__<id>``,
   ``clause_neutralise__<id>``, ``clause_revert__<id>``, ``clause_remove__<id>``
 - a clause of one's own: ``own_section``, ``own_heading``, ``own_text``, ``own_add``
@@ -38,7 +40,14 @@ from readmit.ui.state import (
     sync,
     value,
 )
-from readmit.workbench import DEFAULT_DRAFT_TITLE, Workbench
+from readmit.workbench import (
+    DEFAULT_DRAFT_TITLE,
+    GuidanceSection,
+    Workbench,
+    attach_guidance,
+    clause_guidance,
+    detach_guidance,
+)
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -163,7 +172,52 @@ def _clause_action(wb: Workbench, draft_id: str, clause_id: str, action: str) ->
     _guarded(operations[action])
 
 
+def _attach(wb: Workbench, draft_id: str, clause_id: str, section: GuidanceSection) -> None:
+    _guarded(lambda: attach_guidance(wb, draft_id, clause_id, section))
+
+
+def _detach(wb: Workbench, draft_id: str, clause_id: str, doc_id: str, eid: str) -> None:
+    _guarded(lambda: detach_guidance(wb, draft_id, clause_id, doc_id, eid))
+
+
 # ---- rendering ----------------------------------------------------------------------------
+
+
+def _guidance(wb: Workbench, draft_id: str, clause: DraftClause) -> None:
+    """Beside the article: the guide sections for its clause types, which can be attached as
+    cited guidance notes (exported as drafting notes, never as treaty text)."""
+    cid = clause.clause_id
+    for note in clause.guidance:
+        note_col, remove_col = st.columns([6, 1], vertical_alignment="center")
+        note_col.html(
+            f'<div class="rdm-small"><em>Guidance note:</em> {render.escape(note.citation)}</div>'
+        )
+        remove_col.button(
+            "Detach",
+            key=clause_key(f"guidance_remove__{note.doc_id}__{note.eid}", cid),
+            on_click=_detach,
+            args=(wb, draft_id, cid, note.doc_id, note.eid),
+        )
+    sections = clause_guidance(wb, clause)
+    attached = {(note.doc_id, note.eid) for note in clause.guidance}
+    label = f"What the guidance says about this article ({plural(len(sections), 'section')})"
+    with st.expander(label, expanded=False, key=clause_key("guidance", cid)):
+        if not sections:
+            st.caption("No guide section is linked to this article's clause types.")
+        for section in sections:
+            st.html(
+                f'<div class="rdm-cite">{render.escape(section.path)}</div>'
+                f'<div class="rdm-doc">{render.meta_line([section.title, section.kind])}</div>'
+            )
+            excerpt = section.text[:400] + ("…" if len(section.text) > 400 else "")
+            st.html(render.passage(excerpt))
+            st.button(
+                "Attach as guidance note",
+                key=clause_key(f"guidance_add__{section.doc_id}__{section.eid}", cid),
+                disabled=(section.doc_id, section.eid) in attached,
+                on_click=_attach,
+                args=(wb, draft_id, cid, section),
+            )
 
 
 def _provenance_html(clause: DraftClause) -> str:
@@ -234,6 +288,7 @@ def _clause(
             placeholder="Drafter's note (exported in italics under the article)",
             **on_change("note"),
         )
+        _guidance(wb, did, clause)
         cols = st.columns([0.6, 0.6, 2.6, 1.3, 1.3, 1.0], vertical_alignment="bottom")
         cols[0].button(
             "↑", key=clause_key("up", cid), disabled=first, help="Move up", **callback("up")

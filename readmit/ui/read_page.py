@@ -44,6 +44,7 @@ def _facts(document: DocumentRecord) -> str:
             ("Original title", document.original_title or ""),
             ("Parties", ", ".join(document.parties)),
             ("Signed", signed or (str(document.year) if document.year else "")),
+            ("Document kind", document.kind),
             ("Instrument type", document.instrument_type),
             ("Language", document.language.upper()),
             ("Official reference", document.official_reference or ""),
@@ -87,6 +88,30 @@ def _selectors(wb: Workbench, documents: list[DocumentRecord]) -> tuple[str, lis
     )
     right.selectbox("Article", eids, format_func=citations.__getitem__, key=READ_UNIT_KEY)
     return str(value(READ_DOC_KEY)), units
+
+
+def _section_tree(view: ArticleInContext) -> None:
+    """A guide's (or a treaty's chapters') table of contents, and the way up to the parent."""
+    if view.parent is not None:
+        parent = view.parent
+        st.button(
+            render.md_escape(f"↑ {parent.label} {parent.heading or ''}".strip()),
+            key="read_parent",
+            on_click=_set_unit,
+            args=(parent.eid,),
+            help="The enclosing section",
+        )
+    with st.expander("Contents", expanded=False, key="read_toc"):
+        for entry in view.toc:
+            indent = "\u2003" * entry.depth  # em spaces: the entry's depth in the tree
+            st.button(
+                indent + render.md_escape(entry.label),
+                key=f"toc__{entry.eid}",
+                on_click=_set_unit,
+                args=(entry.eid,),
+                disabled=entry.eid == view.unit.eid,
+                type="tertiary",
+            )
 
 
 def page(wb: Workbench) -> None:
@@ -151,11 +176,13 @@ def page(wb: Workbench) -> None:
         width="stretch",
     )
 
+    if view.toc:
+        _section_tree(view)
     text_col, facts_col = st.columns([3, 2], gap="large")
     with text_col, st.container(border=True, key="read_article"):
         pages = render.pages_label(view.unit.page_start, view.unit.page_end)
         st.html(
-            f'<div class="rdm-cite">{render.escape(unit_citation(view.unit))} '
+            f'<div class="rdm-cite">{render.escape(view.path or unit_citation(view.unit))} '
             f'<span class="rdm-small">({render.escape(view.unit.eid)})</span></div>'
             f'<div class="rdm-doc">{render.meta_line([view.document.title, pages])}</div>'
         )

@@ -2,8 +2,9 @@
 
 Widget keys: ``query`` (text input), ``search_k`` (number of results), filters
 ``filter_docs``, ``filter_parties``, ``filter_types``, ``filter_languages``, ``filter_parts``,
-``filter_years`` (slider, when the corpus spans several years); per result card (container
-``hit_<rank>``): ``open__<doc_id>__<eid>``, ``pin__<doc_id>__<eid>``,
+``filter_years`` (slider, when the corpus spans several years), ``filter_kinds`` (document
+kind); per result card (container ``hit_<rank>`` for a precedent, ``guide_<rank>`` for a
+guidance section): ``open__<doc_id>__<eid>``, ``pin__<doc_id>__<eid>``,
 ``section__<doc_id>__<eid>`` (skeleton section, defaults to the suggested one) and
 ``add__<doc_id>__<eid>`` (built by `readmit.ui.article_actions.action_row`).
 """
@@ -25,6 +26,7 @@ from readmit.workbench import (
     build_filters,
     filter_options,
     index_generation,
+    search_grouped,
 )
 
 RESULT_COUNTS = (10, 20, 30)
@@ -32,8 +34,9 @@ RESULT_COUNTS = (10, 20, 30)
 
 @dataclass(frozen=True)
 class SearchOutcome:
-    hits: tuple[Hit, ...]
+    hits: tuple[Hit, ...]  # the precedents: agreements, protocols, conventions
     seconds: float
+    guidance: tuple[Hit, ...] = ()  # policy guides and regulations, ranked on their own
 
 
 def _filters(options: FilterOptions) -> SearchFilters:
@@ -50,7 +53,10 @@ def _filters(options: FilterOptions) -> SearchFilters:
         parties = right.multiselect(
             "Party", options.parties, key="filter_parties", placeholder="Any party"
         )
-        first, second, third = st.columns(3)
+        kind_col, first, second, third = st.columns(4)
+        kinds = kind_col.multiselect(
+            "Document kind", options.kinds, key="filter_kinds", placeholder="Any kind"
+        )
         types = first.multiselect(
             "Instrument type", options.instrument_types, key="filter_types", placeholder="Any type"
         )
@@ -90,6 +96,7 @@ def _filters(options: FilterOptions) -> SearchFilters:
         languages=languages,
         parts=parts,
         years=years,
+        kinds=kinds,
     )
 
 
@@ -99,8 +106,12 @@ def _search(wb: Workbench, query: str, k: int, filters: SearchFilters) -> Search
     def run() -> SearchOutcome:
         started = time.perf_counter()
         with st.spinner("Searching…"):
-            hits = tuple(wb.kb.search(query, k=k, filters=filters))
-        return SearchOutcome(hits=hits, seconds=time.perf_counter() - started)
+            grouped = search_grouped(wb.kb, query, k=k, filters=filters)
+        return SearchOutcome(
+            hits=grouped.precedents,
+            seconds=time.perf_counter() - started,
+            guidance=grouped.guidance,
+        )
 
     return memo("search", (query, k, filters, index_generation(wb)), run)
 
@@ -114,13 +125,17 @@ def _document_line(document: DocumentRecord | None, hit: Hit) -> str:
     )
 
 
-def _card(wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str) -> None:
+def _card(
+    wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str, *, key: str = "hit"
+) -> None:
     citation, body = render.citation_and_body(hit.text)
-    badges = [render.badge(hit.language.upper()), render.badge(hit.part)]
+    badges = [render.badge(hit.kind), render.badge(hit.language.upper())]
+    if not hit.is_guidance:
+        badges.append(render.badge(hit.part))
     pages = render.pages_label(hit.page_start, hit.page_end)
     if pages:
         badges.append(render.badge(pages))
-    with st.container(border=True, key=f"hit_{hit.rank}"):
+    with st.container(border=True, key=f"{key}_{hit.rank}"):
         st.html(
             f'<div class="rdm-cite">{hit.rank}. {render.escape(citation or hit.eid)}'
             f' <span class="rdm-small">({render.escape(hit.eid)})</span></div>'
@@ -135,10 +150,12 @@ def _card(wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str) 
 
 
 def page(wb: Workbench) -> None:
-    st.header("Search the precedents")
+    st.header("Search the precedents and the guidance")
     st.caption(
         "Ask in plain language, in English, Dutch, French or German. Each result is one article, "
-        "best first; the passage that matched is shown with your words highlighted."
+        "best first; the passage that matched is shown with your words highlighted. Beside the "
+        "precedents (what states agreed), the guidance (policy guides and regulations: what the "
+        "rules say) is ranked on its own."
     )
     show_flash()
     documents = wb.kb.documents()
@@ -158,13 +175,25 @@ def page(wb: Workbench) -> None:
         st.caption(f"{len(documents)} documents indexed. Press Enter to search.")
         return
     outcome = _search(wb, query.strip(), int(k), filters)
-    if not outcome.hits:
+    if not outcome.hits and not outcome.guidance:
         st.warning("No article matches this question with the current filters.")
         return
     narrowed = "" if filters.is_empty else " · filters applied"
     st.caption(
-        f"{len(outcome.hits)} articles · {outcome.seconds:.2f} s{narrowed}",
+        f"{len(outcome.hits)} articles · {len(outcome.guidance)} guidance sections · "
+        f"{outcome.seconds:.2f} s{narrowed}",
     )
     by_id = {document.doc_id: document for document in documents}
-    for hit in outcome.hits:
-        _card(wb, hit, by_id.get(hit.doc_id), query)
+    precedents_col, guidance_col = st.columns([3, 2], gap="medium")
+    with precedents_col:
+        st.subheader("Precedents", divider="gray")
+        if not outcome.hits:
+            st.caption("No agreement article matches with the current filters.")
+        for hit in outcome.hits:
+            _card(wb, hit, by_id.get(hit.doc_id), query)
+    with guidance_col:
+        st.subheader("Guidance", divider="gray")
+        if not outcome.guidance:
+            st.caption("No guide section or regulation matches with the current filters.")
+        for hit in outcome.guidance:
+            _card(wb, hit, by_id.get(hit.doc_id), query, key="guide")
