@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ingest.chunking import chunk_document
 from ingest.extract import ExtractionError, extract_lines
+from ingest.limits import Budget, IngestLimits, LimitExceededError
 from ingest.metadata import MetadataError, load_meta, sidecar_password
 from ingest.structure import parse_structure
 from ingest.types import ParsedDocument
@@ -25,7 +26,14 @@ NON_DOCUMENT_NAMES = frozenset({"readme.md", "sources.md", "license", "license.m
 # unchanged file is still re-indexed after such a change.
 PIPELINE_VERSION = "1"
 
-__all__ = ["IngestError", "chunk_document", "content_hash", "discover", "parse_document"]
+__all__ = [
+    "IngestError",
+    "IngestLimits",
+    "chunk_document",
+    "content_hash",
+    "discover",
+    "parse_document",
+]
 
 
 class IngestError(Exception):
@@ -79,23 +87,35 @@ def content_hash(path: Path) -> str:
 
 
 def parse_document(
-    path: Path, *, password: str | None = None, known_hash: str | None = None
+    path: Path,
+    *,
+    password: str | None = None,
+    known_hash: str | None = None,
+    limits: IngestLimits | None = None,
 ) -> ParsedDocument:
     """Extract, read the metadata of and parse one file; raise IngestError on any failure.
 
     `known_hash` is the file's `content_hash` when the caller has just computed it (to decide
-    whether to re-index), so the file is not read and hashed twice.
+    whether to re-index), so the file is not read and hashed twice. `limits` bound the time
+    and the amount of text one file may take (a file past one fails, naming the limit).
     """
+    budget = Budget(limits or IngestLimits())
     try:
         meta = load_meta(path)
         extracted = extract_lines(
-            path, password=password or sidecar_password(path), language=meta.language
+            path,
+            password=password or sidecar_password(path),
+            language=meta.language,
+            budget=budget,
         )
-    except (ExtractionError, MetadataError) as error:
+        units = parse_structure(extracted.lines, language=meta.language)
+        budget.check_time("parsing the structure")
+    except MetadataError as error:
+        raise IngestError(path, f"sidecar {error.path.name}: {error.reason}") from error
+    except (ExtractionError, LimitExceededError) as error:
         raise IngestError(path, _reason(error)) from error
     except OSError as error:
         raise IngestError(path, f"cannot read file: {error.strerror or error}") from error
-    units = parse_structure(extracted.lines, language=meta.language)
     if not any(unit.text.strip() for unit in units):
         raise IngestError(path, "no text found in the document")
     return ParsedDocument(

@@ -6,18 +6,29 @@ index `Collection`; it holds no UI code and builds nothing heavy until first use
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.collection import Collection, recorded_model
 from index.embedders import Embedder, make_embedder
-from index.lock import writer_lock
+from index.errors import IndexOpenError, ModelMismatchError
+from index.lock import IndexBusyError, writer_lock
 from index.search import HybridSearcher, SearchConfig
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
-from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
+from ingest.pipeline import (
+    IngestError,
+    IngestLimits,
+    chunk_document,
+    content_hash,
+    discover,
+    parse_document,
+)
 from readmit.clauses import refresh_after_ingest
 from readmit.config import DEFAULT_MODEL
+
+log = logging.getLogger(__name__)
 
 # How much of an article "more like this" searches with: its heading and opening words.
 MORE_LIKE_THIS_WORDS = 40
@@ -68,9 +79,14 @@ class KnowledgeBase:
         *,
         model: str | Embedder | None = None,
         search_config: SearchConfig | None = None,
+        limits: IngestLimits | None = None,
     ) -> None:
-        """`model=None` takes the model the index was built with (or the default for a new one)."""
+        """`model=None` takes the model the index was built with (or the default for a new one).
+
+        `limits` bound what one file may cost an ingest (time, extracted text).
+        """
         self.index_dir = Path(index_dir)
+        self.limits = limits or IngestLimits()
         if model is None:
             model = recorded_model(self.index_dir) or DEFAULT_MODEL
         self._embedder = model if not isinstance(model, str) else None
@@ -152,6 +168,7 @@ class KnowledgeBase:
                 path,
                 password=passwords.get(path.name) or passwords.get(doc_id),
                 known_hash=digest,
+                limits=self.limits,
             )
             chunks = chunk_document(
                 doc,
@@ -165,6 +182,16 @@ class KnowledgeBase:
             return "failed"
         except OSError as error:
             reason = f"cannot read file: {error.strerror or error}"
+            tally.failed.append((str(path), reason))
+            self.collection.record_failure(str(path), reason)
+            return "failed"
+        except (ModelMismatchError, IndexOpenError, IndexBusyError):
+            raise  # the index, not this file: the run cannot go on
+        except Exception as error:  # one file must never stop the batch
+            # A defect (ours or a library's) met on this file: its failure, with the details
+            # in the log; the files after it are still indexed.
+            log.exception("unexpected error while ingesting %s", path)
+            reason = f"unexpected error: {type(error).__name__}: {str(error)[:300]}"
             tally.failed.append((str(path), reason))
             self.collection.record_failure(str(path), reason)
             return "failed"

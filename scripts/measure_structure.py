@@ -44,8 +44,11 @@ def many_points(size: int) -> list[str]:
     return ["Agreement", "Article 1", "1. The Parties shall readmit:", *points]
 
 
-SHAPES = {"repeated treaty": repeated_treaty, "one long article": one_long_article,
-          "many points": many_points}
+SHAPES = {
+    "repeated treaty": repeated_treaty,
+    "one long article": one_long_article,
+    "many points": many_points,
+}
 
 
 def main() -> None:

@@ -7,13 +7,175 @@ the command line, not search quality.
 
 from __future__ import annotations
 
+import json
 import random
+import zlib
 from pathlib import Path
 
 import pytest
 
 from ingest import structure
+from ingest.chunking import split_sentences, text_segments
+from ingest.limits import IngestLimits
+from ingest.slot_patterns import keyword_evidence
 from ingest.types import Line
+from readmit import service
+from readmit.service import KnowledgeBase
+
+TREATY = (
+    "Agreement between A and B on readmission\n\nArticle 1\nDefinitions\n"
+    "1. The Parties shall readmit their own nationals without formalities.\n\n"
+    "Article 2\nTime limits\n1. The requested Party shall reply within 14 calendar days.\n"
+)
+
+
+def write_treaty(folder: Path, stem: str, extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}.txt"
+    path.write_text(TREATY.replace("A and B", stem) + extra, encoding="utf-8")
+    return path
+
+
+def shared_stream_pdf(pages: int, stream_bytes: int) -> bytes:
+    """A small PDF whose pages all draw one large compressed content stream: kilobytes on
+    disk, megabytes of text once extracted."""
+    line = b"(The requested Party shall reply without delay to every request.) Tj 0 -1 Td\n"
+    content = b"BT /F1 10 Tf 72 780 Td\n" + line * (stream_bytes // len(line)) + b"ET\n"
+    packed = zlib.compress(content, 9)
+    kids = " ".join(f"{5 + i} 0 R" for i in range(pages)).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count " + str(pages).encode() + b" >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length "
+        + str(len(packed)).encode()
+        + b" /Filter /FlateDecode >>\nstream\n"
+        + packed
+        + b"\nendstream",
+    ]
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    )
+    objects += [page] * pages
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ).encode()
+    return bytes(out)
+
+
+# ---------------------------------------------------------------- 1. one file, one failure
+
+
+def test_any_failure_in_one_file_is_recorded_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "mail"
+    write_treaty(folder, "a-good-en")
+    write_treaty(folder, "b-year-en")
+    (folder / "b-year-en.meta.json").write_text(
+        '{"title": "Year overflow", "year": 99999999999999999999999999}'
+    )
+    write_treaty(folder, "c-nested-en")
+    (folder / "c-nested-en.meta.json").write_text("[" * 100_000)
+    write_treaty(folder, "d-defect-en")
+    write_treaty(folder, "e-good-en")
+    real_parse = service.parse_document
+
+    def parse_with_a_defect(path: Path, **kwargs: object) -> object:
+        if path.name == "d-defect-en.txt":
+            raise RuntimeError("a defect met on this file")
+        return real_parse(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "parse_document", parse_with_a_defect)
+    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    report = kb.ingest([folder])
+
+    assert {Path(p).stem for p in report.indexed} == {"a-good-en", "e-good-en"}
+    reasons = {Path(p).name: reason for p, reason in report.failed}
+    assert set(reasons) == {"b-year-en.txt", "c-nested-en.txt", "d-defect-en.txt"}
+    # A sidecar problem names the sidecar file.
+    assert (
+        "sidecar b-year-en.meta.json: 'year' must be an integer from 1 to 9999"
+        in (reasons["b-year-en.txt"])
+    )
+    assert reasons["c-nested-en.txt"] == "sidecar c-nested-en.meta.json: JSON nested too deeply"
+    assert reasons["d-defect-en.txt"] == "unexpected error: RuntimeError: a defect met on this file"
+    assert {Path(p).name for p, _ in kb.status().failures} == set(reasons)
+    assert kb.collection.verify() == []
+
+
+def test_a_paragraph_of_a_megabyte_is_split_before_spacy() -> None:
+    """spaCy refuses a text over its max_length (E088): the clause matcher met a 1.2 MB unit
+    and the whole ingest stopped after its commit."""
+    sentence = "The requested Party shall reply to the readmission application. "
+    paragraph = sentence * (1_200_000 // len(sentence))
+    assert keyword_evidence("Time limits", paragraph, "en")  # matched, piece by piece
+
+
+def test_long_lines_are_cut_at_whitespace_into_pieces_spacy_accepts() -> None:
+    text = "short line\n" + "word " * 50 + "\n" + "x" * 120 + "\nend"
+    segments = text_segments(text, limit=40)
+    assert all(len(segment) <= 40 for _, segment in segments)
+    # Offsets point back into the text, and nothing is lost.
+    assert all(text[offset : offset + len(seg)] == seg for offset, seg in segments)
+    assert "".join(seg for _, seg in segments) == text.replace("\n", "")
+    # The sentence splitter takes a paragraph far over spaCy's limit.
+    sentences = split_sentences("The Party shall reply. " * 60_000, language="en")
+    assert len(sentences) == 60_000
+
+
+# ---------------------------------------------------------------- 2. limits per file
+
+
+def test_a_file_past_the_time_limit_fails_naming_the_limit(tmp_path: Path) -> None:
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    (folder / "expanding-en.pdf").write_bytes(shared_stream_pdf(pages=5, stream_bytes=20_000))
+    kb = KnowledgeBase(tmp_path / "index", model="hashing", limits=IngestLimits(max_seconds=0.0))
+    report = kb.ingest([folder])
+    [(path, reason)] = report.failed
+    assert path.endswith("expanding-en.pdf")
+    assert "over the per-file time limit (reading page 1 of 5" in reason
+    assert "max_seconds=0" in reason
+
+
+def test_a_file_past_the_text_limit_fails_naming_the_limit(tmp_path: Path) -> None:
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    pdf = shared_stream_pdf(pages=100, stream_bytes=20_000)
+    assert len(pdf) < 20_000  # 16 KB that expand to 100 pages × 20 KB of text
+    (folder / "expanding-en.pdf").write_bytes(pdf)
+    write_treaty(folder, "long-en", "x" * 60_000)
+    write_treaty(folder, "short-en")
+    kb = KnowledgeBase(tmp_path / "index", model="hashing", limits=IngestLimits(max_chars=50_000))
+    report = kb.ingest([folder])
+    reasons = {Path(p).name: reason for p, reason in report.failed}
+    assert reasons["long-en.txt"].startswith("too much text: 60")
+    assert reasons["long-en.txt"].endswith("characters exceeds max_chars=50000")
+    assert "exceeds max_chars=50000" in reasons["expanding-en.pdf"]
+    assert [Path(p).name for p in report.indexed] == ["short-en.txt"]
+
+
+def test_sidecar_strings_are_capped(tmp_path: Path) -> None:
+    folder = tmp_path / "mail"
+    write_treaty(folder, "huge-title-en")
+    (folder / "huge-title-en.meta.json").write_text(json.dumps({"title": "T" * 10_000}))
+    report = KnowledgeBase(tmp_path / "index", model="hashing").ingest([folder])
+    [(_, reason)] = report.failed
+    assert reason == (
+        "sidecar huge-title-en.meta.json: 'title' is 10000 characters long, "
+        "over MAX_SIDECAR_TEXT=2000"
+    )
+
 
 # --------------------------------------------------------------------------- structure parsing
 
@@ -72,8 +234,5 @@ def test_linear_article_chain_matches_the_exhaustive_search() -> None:
     rng = random.Random(10)
     for _ in range(400):
         size = rng.randint(0, 40)
-        run = [
-            (index, (rng.randint(1, 60), rng.choice((0, 0, 0, 1, 2))))
-            for index in range(size)
-        ]
+        run = [(index, (rng.randint(1, 60), rng.choice((0, 0, 0, 1, 2)))) for index in range(size)]
         assert structure._longest_non_decreasing(run) == _reference_chain(run)
