@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from ingest import structure
 from ingest.chunking import split_sentences, text_segments
@@ -20,6 +21,7 @@ from ingest.limits import IngestLimits
 from ingest.slot_patterns import keyword_evidence
 from ingest.types import Line
 from readmit import service
+from readmit.cli import main
 from readmit.service import KnowledgeBase
 
 TREATY = (
@@ -236,3 +238,77 @@ def test_linear_article_chain_matches_the_exhaustive_search() -> None:
         size = rng.randint(0, 40)
         run = [(index, (rng.randint(1, 60), rng.choice((0, 0, 0, 1, 2)))) for index in range(size)]
         assert structure._longest_non_decreasing(run) == _reference_chain(run)
+
+
+# ---------------------------------------------------------------- 4. the terminal is inert
+
+HOSTILE = (
+    "Agreement on [bold red]readmission[/bold red]\n\nArticle 1\nDefinitions [/i]\n"
+    "1. Click [link=https://evil.example]here[/link] to \x1b[2Jclear\x07 the screen \x9b31m.\n"
+)
+
+
+def invoke(args: list[str]) -> Result:
+    return CliRunner().invoke(main, args, env={"COLUMNS": "400"})
+
+
+def test_search_prints_document_text_inert(tmp_path: Path) -> None:
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    (folder / "hostile[i]-en.txt").write_text(HOSTILE, encoding="utf-8")
+    index = str(tmp_path / "index")
+    ingested = invoke(["--index", index, "--model", "hashing", "ingest", str(folder)])
+    assert ingested.exit_code == 0, ingested.output
+    result = invoke(["--index", index, "search", "readmission [/i] definitions"])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    for literal in ("[/i]", "[link=https://evil.example]", "hostile[i]-en", "here[/link]"):
+        assert literal in result.stdout
+    for control in ("\x1b", "\x07", "\x9b"):
+        assert control not in result.stdout
+    assert "to [2Jclear the screen 31m." in result.stdout
+    # JSON keeps the text exactly, with the controls escaped.
+    as_json = invoke(["--index", index, "search", "definitions", "--json"])
+    assert "\x1b" not in as_json.stdout and "\x9b" not in as_json.stdout
+    text = json.loads(as_json.stdout)["hits"][0]["text"]
+    assert "\x1b[2Jclear\x07" in text and "\x9b31m" in text
+
+
+def test_failed_file_named_like_markup_is_reported_not_crashing(tmp_path: Path) -> None:
+    folder = tmp_path / "mail"
+    (folder / "empty[").mkdir(parents=True)  # the path reads ".../empty[/b]-en.txt"
+    (folder / "empty[" / "b]-en.txt").write_bytes(b"")
+    write_treaty(folder, "good-en")
+    result = invoke(
+        ["--index", str(tmp_path / "index"), "--model", "hashing", "ingest", str(folder)]
+    )
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "empty[/b]-en.txt: empty file (0 bytes)" in result.stderr
+    status = invoke(["--index", str(tmp_path / "index"), "status"])
+    assert "empty[/b]-en.txt: empty file (0 bytes)" in status.stdout
+
+
+def test_command_line_errors_instead_of_tracebacks(tmp_path: Path) -> None:
+    index = str(tmp_path / "index")
+    write_treaty(tmp_path / "mail", "good-en")
+    assert (
+        invoke(["--index", index, "--model", "hashing", "ingest", str(tmp_path / "mail")]).exit_code
+        == 0
+    )
+    exported = invoke(["export", "[/x]", "--drafts", str(tmp_path / "drafts")])
+    assert exported.exit_code == 2
+    assert "error: '[/x]': invalid draft id" in exported.stderr
+    huge_year = invoke(["--index", index, "search", "x", "--year-from", "99999999999999999999"])
+    assert huge_year.exit_code == 2
+    assert "99999999999999999999 is not in the range 0<=x<=9999" in huge_year.stderr
+    for line, message in (
+        ('{"query": 5}', 'line 2: a JSON line must be an object with a "query" string'),
+        ('{"text": "x"}', 'line 2: a JSON line must be an object with a "query" string'),
+        ("{not json", "line 2: not valid JSON"),
+    ):
+        queries = tmp_path / "queries.jsonl"
+        queries.write_text(f"time limit\n{line}\n", encoding="utf-8")
+        result = invoke(["--index", index, "search", "--queries", str(queries)])
+        assert result.exit_code == 2, (line, result.output)
+        assert message in result.stderr
