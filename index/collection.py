@@ -446,6 +446,17 @@ class Collection:
         with self._store.read() as conn:
             return store.document_hashes(conn)
 
+    def document_sources(self) -> dict[str, str]:
+        """doc_id -> source path of every indexed document."""
+        with self._store.read() as conn:
+            return store.document_sources(conn)
+
+    def set_source_path(self, doc_id: str, source_path: str) -> None:
+        """Record where an unchanged document's file is now (no new generation: no vectors
+        or texts change)."""
+        with self._store.write() as conn:
+            store.set_source_path(conn, doc_id, source_path)
+
     def list_documents(self) -> list[DocumentRecord]:
         with self._store.read() as conn:
             return store.list_documents(conn)

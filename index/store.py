@@ -491,6 +491,19 @@ def document_hashes(conn: sqlite3.Connection) -> dict[str, str]:
     }
 
 
+def document_sources(conn: sqlite3.Connection) -> dict[str, str]:
+    return {
+        str(r[0]): str(r[1]) for r in conn.execute("SELECT doc_id, source_path FROM documents")
+    }
+
+
+def set_source_path(conn: sqlite3.Connection, doc_id: str, source_path: str) -> None:
+    conn.execute(
+        "UPDATE documents SET source_path = ? WHERE doc_id = ? AND source_path != ?",
+        (source_path, doc_id, source_path),
+    )
+
+
 _UNIT_COLUMNS = """
     doc_id, eid, kind, part, number, heading, text, ord, page_start, page_end, instrument,
     paragraphs

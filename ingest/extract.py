@@ -106,6 +106,14 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 def _decode_text(path: Path, data: bytes) -> str:
     if data.startswith(b"%PDF-"):
         raise ExtractionError(path, "binary file named like text: it is a PDF")
+    # UTF-32 first: its little-endian byte-order mark begins like UTF-16's.
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            return data.decode("utf-32")
+        except UnicodeDecodeError as error:
+            raise ExtractionError(
+                path, f"broken UTF-32 text (byte {error.start}): save it as UTF-8"
+            ) from error
     # Windows "Unicode" text is UTF-16 with a byte-order mark (and full of NUL bytes).
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:

@@ -7,6 +7,7 @@ index `Collection`; it holds no UI code and builds nothing heavy until first use
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -137,11 +138,24 @@ class KnowledgeBase:
     ) -> IngestReport:
         files, problems = discover(paths)
         tally = _Tally(failed=[(p.path, p.reason) for p in problems])
+        for problem in problems:  # files that are there but refused (same id, outside links)
+            if os.path.lexists(problem.path):
+                self.collection.record_failure(problem.path, problem.reason)
         known = self.collection.document_hashes()
+        sources = self.collection.document_sources()
         seen: set[str] = set()
         for path in files:
             doc_id = path.stem
-            outcome = self._ingest_file(path, doc_id, known, tally, passwords or {})
+            conflict = _other_source(path, sources.get(doc_id))
+            if conflict is not None:
+                outcome = "failed"
+                tally.failed.append((str(path), conflict))
+                self.collection.record_failure(str(path), conflict)
+            else:
+                outcome = self._ingest_file(path, doc_id, known, tally, passwords or {})
+            if outcome == "unchanged" and sources.get(doc_id) != os.path.abspath(path):
+                # Indexes written before source paths were absolute: record where it is now.
+                self.collection.set_source_path(doc_id, os.path.abspath(path))
             seen.add(doc_id)
             if on_file is not None:
                 on_file(path, outcome)
@@ -293,3 +307,22 @@ class KnowledgeBase:
         hits = self.searcher.search(query, k=k * 3, filters=filters)
         results = [hit for hit in hits if hit.doc_id not in own][:k]
         return [replace(hit, rank=rank) for rank, hit in enumerate(results, start=1)]
+
+
+def _other_source(path: Path, indexed_from: str | None) -> str | None:
+    """Why `path` may not replace its document: the index holds that document id from
+    another file beside it that still exists (an x-en.pdf next to an indexed x-en.txt).
+    Replacing it would flip the searchable version at every re-index of the folder, so the
+    maintainer must remove or rename one. (A file in another folder replaces the document:
+    that is how a new version is ingested from elsewhere.)"""
+    if not indexed_from:
+        return None
+    other = Path(indexed_from)
+    if not other.is_absolute() or not other.is_file():
+        return None  # moved or withdrawn (or recorded relative by an older index): replace
+    if other.parent.resolve() != path.parent.resolve() or other.name == path.name:
+        return None
+    return (
+        f"same document id {path.stem!r} as the indexed file {other.name} beside it: keep one "
+        "file per document id (rename or remove one); the indexed version stays"
+    )

@@ -23,6 +23,7 @@ from ingest.types import Line
 from readmit import service
 from readmit.cli import main
 from readmit.service import KnowledgeBase
+from readmit.workbench import UploadRejectedError, save_upload
 
 TREATY = (
     "Agreement between A and B on readmission\n\nArticle 1\nDefinitions\n"
@@ -312,3 +313,112 @@ def test_command_line_errors_instead_of_tracebacks(tmp_path: Path) -> None:
         result = invoke(["--index", index, "search", "--queries", str(queries)])
         assert result.exit_code == 2, (line, result.output)
         assert message in result.stderr
+
+
+# ---------------------------------------------------------------- 3. same stem, different files
+
+
+def test_files_with_one_document_id_are_refused_and_never_flip(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_treaty(corpus, "x-en", "3. Text version.\n")
+    write_treaty(corpus, "other-en")
+    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    assert kb.ingest([corpus]).failed == ()
+    indexed = kb.document("x-en")
+    assert indexed is not None
+    (corpus / "x-en.md").write_text(TREATY + "3. Markdown version.\n", encoding="utf-8")
+    write_treaty(corpus / "sub", "x-en", "3. Sub-folder version.\n")
+    for _ in range(2):  # each run: the same refusal, the same indexed version
+        report = kb.ingest([corpus])
+        reasons = {Path(p).relative_to(corpus).as_posix(): r for p, r in report.failed}
+        assert set(reasons) == {"x-en.txt", "x-en.md", "sub/x-en.txt"}
+        assert "same document id 'x-en' as" in reasons["x-en.md"]
+        assert str(corpus / "x-en.txt") in reasons["x-en.md"]
+        assert str(corpus / "sub" / "x-en.txt") in reasons["x-en.md"]
+        assert kb.document("x-en") == indexed
+    assert {Path(p).name for p, _ in kb.status().failures} == {"x-en.txt", "x-en.md"}
+
+
+def test_a_file_beside_the_indexed_one_cannot_replace_it(tmp_path: Path) -> None:
+    """`readmit ingest corpus/x-en.md` (or an upload) next to an indexed x-en.txt."""
+    corpus = tmp_path / "corpus"
+    write_treaty(corpus, "x-en", "3. Text version.\n")
+    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb.ingest([corpus])
+    markdown = corpus / "x-en.md"
+    markdown.write_text(TREATY + "3. Markdown version.\n", encoding="utf-8")
+    [(path, reason)] = kb.ingest([markdown]).failed
+    assert path == str(markdown)
+    assert reason.startswith("same document id 'x-en' as the indexed file x-en.txt beside it")
+    assert "Text version" in kb.article("x-en", "art_2").text  # type: ignore[union-attr]
+    # A new version from another folder does replace it (how a revision is ingested).
+    revised = write_treaty(tmp_path / "revised", "x-en", "3. Revised version.\n")
+    assert kb.ingest([revised]).indexed == (str(revised),)
+
+
+def test_an_upload_with_the_id_of_another_corpus_file_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_treaty(corpus, "x-en")
+    with pytest.raises(UploadRejectedError, match="already holds x-en.txt with the same document"):
+        save_upload(corpus, "x-en.pdf", shared_stream_pdf(pages=1, stream_bytes=1000))
+    assert sorted(p.name for p in corpus.iterdir()) == ["x-en.txt"]
+    write_treaty(corpus / "sub", "y-en")
+    with pytest.raises(UploadRejectedError, match="already holds sub/y-en.txt"):
+        save_upload(corpus, "y-en.txt", b"Agreement\n")
+    # The same name replaces, as before.
+    assert save_upload(corpus, "x-en.txt", TREATY.encode()) == corpus / "x-en.txt"
+
+
+# ---------------------------------------------------------------- 9. removal from any directory
+
+
+def test_reindex_from_another_directory_removes_a_withdrawn_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    write_treaty(project / "corpus", "kept-en")
+    withdrawn = write_treaty(project / "corpus", "withdrawn-en")
+    index = tmp_path / "index"
+    monkeypatch.chdir(project)
+    KnowledgeBase(index, model="hashing").ingest([Path("corpus")])  # relative, as typed
+    withdrawn.unlink()
+    monkeypatch.chdir(tmp_path)
+    report = KnowledgeBase(index, model="hashing").ingest([Path("project/corpus")])
+    assert report.removed == ("withdrawn-en",)
+    assert [d.doc_id for d in KnowledgeBase(index).documents()] == ["kept-en"]
+    assert KnowledgeBase(index).document("kept-en").source_path == str(  # type: ignore[union-attr]
+        project / "corpus" / "kept-en.txt"
+    )
+
+
+# ---------------------------------------------------------------- smaller ones
+
+
+def test_utf32_text_is_decoded(tmp_path: Path) -> None:
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    for encoding in ("utf-32", "utf-32-be"):
+        bom = "\ufeff" if encoding.endswith("be") else ""
+        (folder / f"{encoding}-en.txt").write_bytes((bom + TREATY).encode(encoding))
+    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    assert kb.ingest([folder]).failed == ()
+    for doc_id in ("utf-32-en", "utf-32-be-en"):
+        article = kb.article(doc_id, "art_2")
+        assert article is not None and article.heading == "Time limits"
+        assert article.text == "1. The requested Party shall reply within 14 calendar days."
+
+
+def test_symlinks_out_of_the_corpus_are_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "outside" / "passwd.txt"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    corpus = tmp_path / "corpus"
+    write_treaty(corpus, "inside-en")
+    (corpus / "leak-en.txt").symlink_to(secret)
+    (corpus / "alias-en.txt").symlink_to(corpus / "inside-en.txt")  # inside: followed
+    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    report = kb.ingest([corpus])
+    [(path, reason)] = report.failed
+    assert Path(path).name == "leak-en.txt"
+    assert reason == "symbolic link to a file outside the folder: not followed"
+    assert sorted(d.doc_id for d in kb.documents()) == ["alias-en", "inside-en"]
