@@ -70,6 +70,9 @@ class Collection:
         self._lock = threading.RLock()
         self._vectors: VectorIndex | None = None
         self._loaded_generation: int | None = None
+        # Why the last cache write failed (None: it succeeded); the cache is derived, so a
+        # failed write is a warning: the next open rebuilds it from SQLite.
+        self.cache_write_error: str | None = None
         self._check_database()
         self._claim_model()
         self._refresh()
@@ -237,22 +240,25 @@ class Collection:
                 documents, units, chunks = store.counts(conn)
                 indexed_at = store.get_state(conn, "indexed_at")
                 model = store.get_state(conn, "model")
-            checksum = self._vectors.save(self.path / VECTORS_FILE)
-            versions = runtime_versions() | self.embedder.library_versions()
-            write_manifest(
-                self.path,
-                Manifest(
-                    model=model,
-                    dimension=self.embedder.dimension,
-                    generation=generation,
-                    vectors_sha256=checksum,
-                    documents=documents,
-                    units=units,
-                    chunks=chunks,
-                    indexed_at=indexed_at,
-                    versions=versions,
-                ),
+            manifest = Manifest(
+                model=model,
+                dimension=self.embedder.dimension,
+                generation=generation,
+                vectors_sha256="",
+                documents=documents,
+                units=units,
+                chunks=chunks,
+                indexed_at=indexed_at,
+                versions=runtime_versions() | self.embedder.library_versions(),
             )
+            try:
+                checksum = self._vectors.save(self.path / VECTORS_FILE)
+                write_manifest(self.path, replace(manifest, vectors_sha256=checksum))
+            except OSError as error:
+                self.cache_write_error = error.strerror or str(error)
+                log.warning("cannot write the index cache (%s); it will be rebuilt", error)
+                return
+            self.cache_write_error = None
 
     # ---- writes ----------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from index.errors import IndexOpenError
+from index.errors import IndexFullError, IndexOpenError
 from index.types import DocumentRecord, Hit, SearchFilters, SlotAssignment, UnitRecord
 from ingest.types import Chunk, Paragraph, ParsedDocument, Point
 
@@ -158,13 +158,24 @@ class MetadataStore:
         """One IMMEDIATE transaction (the write lock is taken up front, so no upgrade deadlock)."""
         with self._write_lock:
             conn = self._writer
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    if conn.in_transaction:  # SQLite may have rolled back on its own
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if _is_disk_full(error):
+                    raise IndexFullError(
+                        f"disk full: cannot write {self.db_path} ({error}); nothing of this "
+                        "change was kept — free some space and run it again"
+                    ) from error
                 raise
-            conn.execute("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -176,6 +187,13 @@ class MetadataStore:
             yield conn
         finally:
             conn.close()  # a read transaction has nothing to commit
+
+
+def _is_disk_full(error: sqlite3.OperationalError) -> bool:
+    # SQLITE_FULL: "database or disk is full"; a full WAL or journal says "disk I/O error".
+    return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(
+        error
+    )
 
 
 def _schema_version(conn: sqlite3.Connection) -> str | None:

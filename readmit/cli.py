@@ -147,6 +147,8 @@ def _print_ingest_summary(report: IngestReport) -> None:
     )
     for doc_id in report.removed:
         err.print(f"removed: {_markup(doc_id)}", highlight=False)
+    for warning in report.warnings:
+        err.print(f"[yellow]warning[/yellow]: {_markup(warning)}", highlight=False)
     for path, reason in report.failed:
         err.print(f"[red]failed[/red]: {_markup(path)}: {_markup(reason)}", highlight=False)
 

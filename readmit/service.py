@@ -14,7 +14,7 @@ from pathlib import Path
 
 from index.collection import Collection, recorded_model
 from index.embedders import Embedder, make_embedder
-from index.errors import IndexOpenError, ModelMismatchError
+from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
 from index.lock import IndexBusyError, writer_lock
 from index.search import HybridSearcher, SearchConfig
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
@@ -47,6 +47,8 @@ class IngestReport:
     removed: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()  # (file, reason)
     chunks_embedded: int = 0
+    # Problems that lost nothing (e.g. the search cache could not be written: it is rebuilt).
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -60,6 +62,7 @@ class _Tally:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_embedded: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     def report(self) -> IngestReport:
         return IngestReport(
@@ -68,6 +71,7 @@ class _Tally:
             removed=tuple(self.removed),
             failed=tuple(self.failed),
             chunks_embedded=self.chunks_embedded,
+            warnings=tuple(self.warnings),
         )
 
 
@@ -160,6 +164,11 @@ class KnowledgeBase:
             if on_file is not None:
                 on_file(path, outcome)
         tally.removed.extend(self._remove_missing(paths, seen))
+        if self.collection.cache_write_error is not None:
+            tally.warnings.append(
+                f"indexed; the search cache could not be written "
+                f"({self.collection.cache_write_error}): it will be rebuilt from the database"
+            )
         # Clause slots of re-indexed documents (and of any still without) are recomputed.
         refresh_after_ingest(self, [Path(p).stem for p in tally.indexed])
         return tally.report()
@@ -199,7 +208,7 @@ class KnowledgeBase:
             tally.failed.append((str(path), reason))
             self.collection.record_failure(str(path), reason)
             return "failed"
-        except (ModelMismatchError, IndexOpenError, IndexBusyError):
+        except (ModelMismatchError, IndexOpenError, IndexBusyError, IndexFullError):
             raise  # the index, not this file: the run cannot go on
         except Exception as error:  # one file must never stop the batch
             # A defect (ours or a library's) met on this file: its failure, with the details

@@ -7,6 +7,7 @@ the command line, not search quality.
 
 from __future__ import annotations
 
+import errno
 import json
 import random
 import zlib
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from index import vectors
+from index.errors import IndexFullError, IndexLayerError
 from ingest import structure
 from ingest.chunking import split_sentences, text_segments
 from ingest.limits import IngestLimits
@@ -422,3 +425,47 @@ def test_symlinks_out_of_the_corpus_are_not_followed(tmp_path: Path) -> None:
     assert Path(path).name == "leak-en.txt"
     assert reason == "symbolic link to a file outside the folder: not followed"
     assert sorted(d.doc_id for d in kb.documents()) == ["alias-en", "inside-en"]
+
+
+# ---------------------------------------------------------------- 7. disk full
+
+
+def test_a_cache_write_failing_after_the_commit_is_a_warning_not_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(vectors, "atomic_write_bytes", disk_full)
+    folder = tmp_path / "mail"
+    write_treaty(folder, "a-en")
+    write_treaty(folder, "b-en")
+    index = tmp_path / "index"
+    report = KnowledgeBase(index, model="hashing").ingest([folder])
+    assert report.failed == ()
+    assert len(report.indexed) == 2
+    assert report.warnings == (
+        "indexed; the search cache could not be written (No space left on device): "
+        "it will be rebuilt from the database",
+    )
+    monkeypatch.undo()  # space again: the next open rebuilds the cache
+    kb = KnowledgeBase(index, model="hashing")
+    assert {hit.doc_id for hit in kb.search("readmit nationals", k=5)} == {"a-en", "b-en"}
+    assert kb.collection.verify() == []
+
+
+def test_a_full_database_gives_a_clear_error_and_keeps_the_index(tmp_path: Path) -> None:
+    folder = tmp_path / "mail"
+    write_treaty(folder, "a-en")
+    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb.ingest([folder])
+    writer = kb.collection._store._writer
+    pages = writer.execute("PRAGMA page_count").fetchone()[0]
+    writer.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk is full"
+    write_treaty(tmp_path / "more", "b-en", "4. More text. " * 2000)
+    with pytest.raises(IndexFullError, match=r"^disk full: cannot write .*meta.sqlite"):
+        kb.ingest([tmp_path / "more"])
+    assert isinstance(IndexFullError("x"), IndexLayerError)  # the CLI prints it, exit 2
+    reopened = KnowledgeBase(tmp_path / "index", model="hashing")
+    assert [d.doc_id for d in reopened.documents()] == ["a-en"]
+    assert reopened.collection.verify() == []
