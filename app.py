@@ -22,6 +22,7 @@ from readmit.ui import (
     render,
     search_page,
 )
+from readmit.ui.errors import show_safely
 from readmit.ui.sidebar import sidebar
 from readmit.ui.state import init_state, sync_query_params
 from readmit.workbench import Workbench, default_corpus_folder, open_workbench, warm_up
@@ -51,12 +52,16 @@ def main() -> None:
         page_title="Readmit — drafting workbench", page_icon="§", layout="wide"
     )
     st.html(render.STYLESHEET)
+    show_safely(render_app, where="the workbench")
+
+
+def render_app() -> None:
     wb = workbench(
         str(default_index_dir()), str(default_drafts_dir()), str(default_corpus_folder())
     )
     init_state()
     page = sidebar(wb)
-    PAGE_FUNCTIONS[page](wb)
+    show_safely(lambda: PAGE_FUNCTIONS[page](wb), where=f"the {page} page")
     sync_query_params()
 
 

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import random
+import re
+import tomllib
 import zlib
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from click.testing import CliRunner, Result
+from streamlit.testing.v1 import AppTest
 
 from index import vectors
 from index.errors import IndexFullError, IndexLayerError
@@ -28,6 +33,7 @@ from readmit.cli import main
 from readmit.service import KnowledgeBase
 from readmit.workbench import UploadRejectedError, save_upload
 
+REPO = Path(__file__).resolve().parent.parent
 TREATY = (
     "Agreement between A and B on readmission\n\nArticle 1\nDefinitions\n"
     "1. The Parties shall readmit their own nationals without formalities.\n\n"
@@ -469,3 +475,41 @@ def test_a_full_database_gives_a_clear_error_and_keeps_the_index(tmp_path: Path)
     reopened = KnowledgeBase(tmp_path / "index", model="hashing")
     assert [d.doc_id for d in reopened.documents()] == ["a-en"]
     assert reopened.collection.verify() == []
+
+
+# ---------------------------------------------------------------- 8. the app
+
+
+def test_the_app_shows_a_reference_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    index = tmp_path / "secret-server-path" / "index"
+    index.mkdir(parents=True)
+    (index / "meta.sqlite").write_bytes(b"not a database " * 100)  # opening it fails
+    monkeypatch.setenv("READMIT_INDEX", str(index))
+    monkeypatch.setenv("READMIT_DRAFTS", str(tmp_path / "drafts"))
+    monkeypatch.setenv("READMIT_CORPUS", str(tmp_path / "corpus"))
+    st.cache_resource.clear()
+    with caplog.at_level(logging.ERROR, logger="readmit.app"):
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    [error] = at.error
+    match = re.fullmatch(
+        r"Something went wrong \(the workbench\)\. Reference ([0-9a-f]{8}): the details are "
+        r"in the server log under this reference\.",
+        error.value,
+    )
+    assert match is not None, error.value
+    assert "secret-server-path" not in str(at.main)  # no server paths in the page
+    [record] = [r for r in caplog.records if match.group(1) in r.getMessage()]
+    assert record.exc_info is not None and "secret-server-path" in str(record.exc_info[1])
+    st.cache_resource.clear()
+
+
+def test_the_app_listens_on_this_machine_unless_opened() -> None:
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["client"]["showErrorDetails"] == "none"
+    makefile = (REPO / "Makefile").read_text()
+    assert re.search(r"^HOST\s+\?= 127\.0\.0\.1$", makefile, re.MULTILINE)
+    assert "streamlit run app.py --server.address $(HOST)" in makefile
