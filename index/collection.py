@@ -110,14 +110,14 @@ class Collection:
 
     # ---- model bookkeeping -----------------------------------------------------------------
 
-    def _mismatch(self, recorded: str | None, dimension: str | None) -> ModelMismatchError | None:
+    def _mismatch(self, recorded: str | None, dimension: int | None) -> ModelMismatchError | None:
         wanted = self.embedder.name
         if recorded is not None and recorded != wanted:
             return ModelMismatchError(
                 f"index at {self.path} was built with {recorded}; you asked for {wanted} "
                 f"— re-index or use --model {embedder_key(recorded)}"
             )
-        if dimension is not None and int(dimension) != self.embedder.dimension:
+        if dimension is not None and dimension != self.embedder.dimension:
             return ModelMismatchError(
                 f"index at {self.path} holds {dimension}-d vectors; {wanted} makes "
                 f"{self.embedder.dimension}-d vectors — re-index"
@@ -133,12 +133,12 @@ class Collection:
             recorded = store.get_state(conn, "model")
             if (
                 recorded is not None
-                and self._mismatch(recorded, store.get_state(conn, "dimension")) is None
+                and self._mismatch(recorded, store.int_state(conn, "dimension")) is None
             ):
                 return
         with self._store.write() as conn:
             recorded = store.get_state(conn, "model")
-            dimension = store.get_state(conn, "dimension")
+            dimension = store.int_state(conn, "dimension")
             error = self._mismatch(recorded, dimension)
             if error is None and recorded is not None:
                 return
@@ -149,7 +149,7 @@ class Collection:
             store.bump_generation(conn)
 
     def _check_model(self, conn: sqlite3.Connection) -> None:
-        error = self._mismatch(store.get_state(conn, "model"), store.get_state(conn, "dimension"))
+        error = self._mismatch(store.get_state(conn, "model"), store.int_state(conn, "dimension"))
         if error is not None:
             raise error
 
@@ -491,13 +491,13 @@ class Collection:
     def status(self) -> IndexStatus:
         with self._store.read() as conn:
             documents, units, chunks = store.counts(conn)
-            dimension = store.get_state(conn, "dimension")
+            dimension = store.int_state(conn, "dimension")
             return IndexStatus(
                 documents=documents,
                 units=units,
                 chunks=chunks,
                 model=store.get_state(conn, "model"),
-                dimension=int(dimension) if dimension is not None else None,
+                dimension=dimension,
                 indexed_at=store.get_state(conn, "indexed_at"),
                 failures=store.failures(conn),
             )

@@ -12,6 +12,7 @@ import json
 import logging
 import random
 import re
+import sqlite3
 import tomllib
 import zlib
 from pathlib import Path
@@ -22,7 +23,7 @@ from click.testing import CliRunner, Result
 from streamlit.testing.v1 import AppTest
 
 from index import vectors
-from index.errors import IndexFullError, IndexLayerError
+from index.errors import IndexFullError, IndexLayerError, IndexOpenError
 from ingest import structure
 from ingest.chunking import split_sentences, text_segments
 from ingest.limits import IngestLimits
@@ -513,3 +514,67 @@ def test_the_app_listens_on_this_machine_unless_opened() -> None:
     makefile = (REPO / "Makefile").read_text()
     assert re.search(r"^HOST\s+\?= 127\.0\.0\.1$", makefile, re.MULTILINE)
     assert "streamlit run app.py --server.address $(HOST)" in makefile
+
+
+# ---------------------------------------------------------------- damaged index files
+
+
+def small_index(tmp_path: Path) -> Path:
+    folder = tmp_path / "mail"
+    write_treaty(folder, "a-en")
+    write_treaty(folder, "b-en")
+    index = tmp_path / "index"
+    assert KnowledgeBase(index, model="hashing").ingest([folder]).failed == ()
+    return index
+
+
+def tamper(index: Path, *statements: str) -> None:
+    with sqlite3.connect(index / "meta.sqlite") as conn:
+        for statement in statements:
+            conn.execute(statement)
+    conn.close()
+
+
+def test_an_overflowing_manifest_is_refused_and_the_cache_rebuilt(tmp_path: Path) -> None:
+    index = small_index(tmp_path)
+    manifest = (index / "manifest.json").read_text()
+    (index / "manifest.json").write_text(re.sub(r'"chunks": \d+', '"chunks": 1e999', manifest))
+    kb = KnowledgeBase(index, model="hashing")
+    assert kb.search("readmit nationals", k=2)
+    assert kb.collection.verify() == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        (
+            "UPDATE state SET value = 'abc' WHERE key = 'generation'",
+            "the index is damaged: its state 'generation' is 'abc', not an integer",
+        ),
+        (
+            "UPDATE state SET value = '384.5' WHERE key = 'dimension'",
+            "the index is damaged: its state 'dimension' is '384.5', not an integer",
+        ),
+        ("DROP TABLE chunks", "is damaged (table chunks missing)"),
+    ],
+)
+def test_a_damaged_state_or_schema_is_refused_clearly(
+    tmp_path: Path, statement: str, message: str
+) -> None:
+    index = small_index(tmp_path)
+    tamper(index, statement)
+    with pytest.raises(IndexOpenError, match=re.escape(message)):
+        KnowledgeBase(index, model="hashing").search("readmit nationals", k=2)
+    result = invoke(["--index", str(index), "search", "readmit nationals"])
+    assert result.exit_code == 2
+    assert message in result.stderr.replace("\n", "")
+
+
+def test_a_vector_of_the_wrong_size_is_refused_clearly(tmp_path: Path) -> None:
+    index = small_index(tmp_path)
+    tamper(
+        index, "UPDATE chunks SET vector = x'0000' WHERE rowid = (SELECT min(rowid) FROM chunks)"
+    )
+    (index / "vectors.faiss").unlink()  # the cache is rebuilt from the stored vectors
+    with pytest.raises(IndexOpenError, match=r"chunk \d+ has a vector of 2 bytes, expected \d+"):
+        KnowledgeBase(index, model="hashing").search("readmit nationals", k=2)
