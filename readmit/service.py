@@ -17,6 +17,7 @@ from index.embedders import Embedder, make_embedder
 from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
 from index.lock import IndexBusyError, writer_lock
 from index.search import HybridSearcher, SearchConfig
+from index.slots import refresh_slots
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from ingest.pipeline import (
     IngestError,
@@ -26,8 +27,7 @@ from ingest.pipeline import (
     discover,
     parse_document,
 )
-from readmit.clauses import refresh_after_ingest
-from readmit.config import DEFAULT_MODEL
+from readmit.settings import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
 
@@ -164,13 +164,16 @@ class KnowledgeBase:
             if on_file is not None:
                 on_file(path, outcome)
         tally.removed.extend(self._remove_missing(paths, seen))
+        # Clause slots of re-indexed documents, and of any document still without slots (an
+        # index built before slots existed), are recomputed; removed documents lost theirs with
+        # their units.
+        refresh_slots(self.collection, [Path(p).stem for p in tally.indexed])
+        refresh_slots(self.collection, missing_only=True)
         if self.collection.cache_write_error is not None:
             tally.warnings.append(
                 f"indexed; the search cache could not be written "
                 f"({self.collection.cache_write_error}): it will be rebuilt from the database"
             )
-        # Clause slots of re-indexed documents (and of any still without) are recomputed.
-        refresh_after_ingest(self, [Path(p).stem for p in tally.indexed])
         return tally.report()
 
     def _ingest_file(
@@ -264,6 +267,14 @@ class KnowledgeBase:
 
     def article(self, doc_id: str, eid: str) -> UnitRecord | None:
         return self.collection.get_unit(doc_id, eid)
+
+    def units(self, doc_id: str) -> list[UnitRecord]:
+        """The units of one document in reading order."""
+        return self.collection.list_units(doc_id)
+
+    def generation(self) -> int:
+        """A number that changes whenever the index does (a cache key for derived views)."""
+        return self.collection.generation()
 
     def neighbours(self, doc_id: str, eid: str) -> tuple[UnitRecord | None, UnitRecord | None]:
         """The units before and after `eid` in reading order (None at either end)."""
