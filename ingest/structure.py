@@ -570,8 +570,10 @@ def _longest_non_decreasing(run: list[tuple[int, tuple[int, int]]]) -> list[int]
             for other, (length, position) in ends.get(major, {}).items():
                 if other > value:
                     continue
-                if choice is None or length > choice[0] or (
-                    length == choice[0] and position < choice[1]
+                if (
+                    choice is None
+                    or length > choice[0]
+                    or (length == choice[0] and position < choice[1])
                 ):
                     choice = (length, position)
         if choice is not None:
