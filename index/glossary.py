@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.lexical import tokenize_query
-from ingest.rules_file import RulesFileError, read_rules_file, string_tuple
+from ingest.rules_file import RulesFileError, fingerprint, read_rules_file, string_tuple
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary_terms.json")
 
@@ -93,3 +93,8 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
         }
         concepts.append(Concept(key=key, terms=terms))
     return Glossary(concepts=tuple(concepts))
+
+
+def glossary_fingerprint() -> str:
+    """sha256 of the shipped glossary as it is on disk now (recorded in the index at ingest)."""
+    return fingerprint([GLOSSARY_FILE])

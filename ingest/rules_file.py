@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+MISSING = "missing (the package is incomplete; reinstall it)"
+
 
 class RulesFileError(ValueError):
     """A rule data file is missing, unreadable or has an invalid entry."""
@@ -30,14 +32,15 @@ def read_rules_file(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise RulesFileError(path, "missing (the package is incomplete; reinstall it)") from None
+        raise RulesFileError(path, MISSING) from None
     except OSError as error:
         raise RulesFileError(path, f"cannot be read: {error.strerror}") from None
     try:
         text = raw.decode("utf-8")
         parsed: object = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
-        raise RulesFileError(path, f"not valid {path.suffix.lstrip('.').upper()}: {error}") from None
+        kind = path.suffix.lstrip(".").upper()
+        raise RulesFileError(path, f"not valid {kind}: {error}") from None
     if not isinstance(parsed, dict):
         raise RulesFileError(path, "the top level must be a table of entries")
     return parsed
@@ -50,7 +53,7 @@ def fingerprint(paths: Iterable[Path]) -> str:
         try:
             content = path.read_bytes()
         except OSError:
-            raise RulesFileError(path, "missing (the package is incomplete; reinstall it)") from None
+            raise RulesFileError(path, MISSING) from None
         digest.update(path.name.encode("utf-8") + b"\0" + content + b"\0")
     return digest.hexdigest()
 

@@ -1,8 +1,9 @@
 """The clause types ("slots") of a readmission agreement, with multilingual cue words.
 
 The data lives in `taxonomy.toml` next to this module (shipped as package data; the env
-variable READMIT_TAXONOMY points at another copy); this module loads and validates it. A slot is what an expert asks about across treaties ("the time limit for replying",
-"refusal of transit"). Each slot carries:
+variable READMIT_TAXONOMY points at another copy); this module loads and validates it.
+A slot is what an expert asks about across treaties ("the time limit for replying", "refusal of
+transit"). Each slot carries:
 - `description`: one English sentence, embedded to compare articles with the slot;
 - `wording`: a typical phrase per language (en, nl, fr, de) as the treaties word it, embedded
   too so that the slot vector is multilingual;
@@ -70,14 +71,22 @@ def taxonomy_file() -> Path:
     return Path(configured) if configured else TAXONOMY_FILE
 
 
-def taxonomy_fingerprint() -> str:
-    """sha256 of the taxonomy file in effect (what slot assignments were computed with)."""
+def taxonomy_fingerprint(*, loaded: bool = False) -> str:
+    """sha256 of the taxonomy file in effect, as it is on disk now, or (`loaded`) as it was
+    when this process loaded it: the rules the slots it computes really follow."""
+    if loaded:
+        return _load(taxonomy_file())[1]
     return fingerprint([taxonomy_file()])
 
 
-@lru_cache(maxsize=4)
 def load_taxonomy(path: Path) -> tuple[Slot, ...]:
     """The slots of a taxonomy file, validated (`RulesFileError` names the file and entry)."""
+    return _load(path)[0]
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[tuple[Slot, ...], str]:
+    sha256 = fingerprint([path])
     raw = read_rules_file(path).get("slot")
     if not isinstance(raw, list) or not raw:
         raise RulesFileError(path, "expected a non-empty list of [[slot]] tables")
@@ -88,7 +97,7 @@ def load_taxonomy(path: Path) -> tuple[Slot, ...]:
         raise RulesFileError(path, f"duplicate slot key(s): {', '.join(duplicates)}")
     if keys[-1] != OTHER:
         raise RulesFileError(path, f"the last slot must be {OTHER!r}, found {keys[-1]!r}")
-    return slots
+    return slots, sha256
 
 
 _SLOT_FIELDS = {"key", "title", "description", "body_hits_needed", "wording", "heading", "body"}

@@ -21,7 +21,7 @@ from index.slots import (
     WEAK_SLOTS,
     classify_document,
     is_uncertain,
-    refresh_slots,
+    refresh_slots_after_ingest,
 )
 from index.types import DocumentRecord, SlotAssignment, UnitRecord
 from ingest.slot_patterns import keyword_evidence
@@ -42,9 +42,7 @@ _NOT_PRECEDENT_PREFIXES = ("un-", "coe-", "iom-")
 def refresh_after_ingest(kb: KnowledgeBase, indexed_doc_ids: Iterable[str]) -> int:
     """Recompute the slots of re-indexed documents and of any document still without slots
     (an index built before slots existed). Removed documents lose theirs with their units."""
-    collection = kb.collection
-    count = refresh_slots(collection, list(indexed_doc_ids))
-    return count + refresh_slots(collection, missing_only=True)
+    return refresh_slots_after_ingest(kb.collection, indexed_doc_ids)
 
 
 def is_precedent(document: DocumentRecord) -> bool:

@@ -16,6 +16,9 @@ from index.lock import writer_lock
 from index.search import HybridSearcher, SearchConfig
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
+
+# Re-exported: the CLI and app report a broken rules file like any other deliberate error.
+from ingest.rules_file import RulesFileError as RulesFileError
 from readmit.clauses import refresh_after_ingest
 from readmit.config import DEFAULT_MODEL
 

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from readmit.cli import main
-from tests.conftest import copy_documents
+from tests.harness.corpus import copy_documents
+from tests.harness.models import hashing_index
 
 SMALL = [
     "benelux-kazakhstan-readmission-agreement-2015-en",
@@ -46,12 +47,12 @@ def small_corpus(tmp_path: Path) -> Path:
 def test_ingest_is_incremental_and_replaces_changed_documents(
     tmp_path: Path, small_corpus: Path
 ) -> None:
-    index = str(tmp_path / "index")
-    first = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    index = str(hashing_index(tmp_path / "index"))
+    first = run("--index", index, "ingest", str(small_corpus))
     assert first.exit_code == 0, first.output
     assert "3 indexed, 0 unchanged, 0 removed, 0 failed" in first.stderr
 
-    again = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    again = run("--index", index, "ingest", str(small_corpus))
     assert again.exit_code == 0
     assert "0 indexed, 3 unchanged, 0 removed, 0 failed; 0 chunks embedded" in again.stderr
 
@@ -60,13 +61,11 @@ def test_ingest_is_incremental_and_replaces_changed_documents(
         protocol.read_text(encoding="utf-8").replace("refugee", "zanzibarian-refugee"),
         encoding="utf-8",
     )
-    changed = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    changed = run("--index", index, "ingest", str(small_corpus))
     assert "1 indexed, 2 unchanged" in changed.stderr
     found = run(
         "--index",
         index,
-        "--model",
-        "hashing",
         "search",
         "zanzibarian-refugee",
         "--doc",
@@ -81,9 +80,9 @@ def test_ingest_is_incremental_and_replaces_changed_documents(
     assert any("zanzibarian-refugee" in t for t in texts)
 
     protocol.unlink()
-    gone = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    gone = run("--index", index, "ingest", str(small_corpus))
     assert "1 removed" in gone.stderr
-    status = json.loads(run("--index", index, "--model", "hashing", "status", "--json").stdout)
+    status = json.loads(run("--index", index, "status", "--json").stdout)
     assert status["documents"] == 2
 
 
@@ -92,14 +91,14 @@ def test_bad_files_are_reported_and_the_rest_is_indexed(tmp_path: Path, small_co
     (small_corpus / "empty.txt").write_bytes(b"")
     odd = tmp_path / "minutes.docx"
     odd.write_bytes(b"PK\x03\x04 not really")
-    index = str(tmp_path / "index")
-    result = run("--index", index, "--model", "hashing", "ingest", str(small_corpus), str(odd))
+    index = str(hashing_index(tmp_path / "index"))
+    result = run("--index", index, "ingest", str(small_corpus), str(odd))
     assert result.exit_code == 1
     assert "3 indexed" in result.stderr and "3 failed" in result.stderr
     assert re.search(r"broken\.pdf: .+", result.stderr)
     assert re.search(r"empty\.txt: .+", result.stderr)
     assert "unsupported file type" in result.stderr
-    status = json.loads(run("--index", index, "--model", "hashing", "status", "--json").stdout)
+    status = json.loads(run("--index", index, "status", "--json").stdout)
     assert status["documents"] == 3
     assert {Path(f["file"]).name for f in status["failures"]} == {
         "broken.pdf",
@@ -110,11 +109,11 @@ def test_bad_files_are_reported_and_the_rest_is_indexed(tmp_path: Path, small_co
 
 
 def test_remove_and_unknown_document(tmp_path: Path, small_corpus: Path) -> None:
-    index = str(tmp_path / "index")
-    run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
-    removed = run("--index", index, "--model", "hashing", "remove", "un-refugee-protocol-1967-en")
+    index = str(hashing_index(tmp_path / "index"))
+    run("--index", index, "ingest", str(small_corpus))
+    removed = run("--index", index, "remove", "un-refugee-protocol-1967-en")
     assert removed.exit_code == 0 and "removed" in removed.stdout
-    missing = run("--index", index, "--model", "hashing", "remove", "no-such-doc")
+    missing = run("--index", index, "remove", "no-such-doc")
     assert missing.exit_code == 1 and "no such document" in missing.stderr
 
 
@@ -196,8 +195,8 @@ def test_readable_table_without_json(corpus_index: Path) -> None:
 def test_a_different_model_is_refused_with_a_clear_message(
     tmp_path: Path, small_corpus: Path
 ) -> None:
-    index = str(tmp_path / "index")
-    run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    index = str(hashing_index(tmp_path / "index"))
+    run("--index", index, "ingest", str(small_corpus))
     result = CliRunner().invoke(
         main, ["--index", index, "--model", "minilm", "search", "costs", "--json"]
     )

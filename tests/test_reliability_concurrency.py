@@ -1,7 +1,7 @@
 """Readers searching while a re-index runs, and a second writer: both handled cleanly.
 
 Reader processes search in a loop while `readmit ingest` child processes replace every
-document several times (`scripts/concurrent_readers.py`); a second ingest while one holds the
+document several times (`tests/harness/concurrent_readers.py`); a second ingest while one holds the
 writer lock fails at once with a clear message; a killed writer's lock does not block.
 """
 
@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 from index.lock import writer_lock
-from scripts.concurrent_readers import run, text_doc_ids
-from scripts.kill_ingest import child_env, ingest_command
-from tests.conftest import copy_documents
+from tests.harness.concurrent_readers import run, text_doc_ids
+from tests.harness.corpus import copy_documents
+from tests.harness.kill_ingest import child_env, ingest_command
 
 
 def test_readers_never_fail_and_never_see_a_mix(tmp_path: Path) -> None:

@@ -227,7 +227,11 @@ def _build_matcher(party_names: tuple[str, ...] | None) -> _Matcher | None:
                 literal[party_id] = raw.strip()
             else:
                 party_id = state.party
-                states.extend(s for s in load_states(PLACEHOLDERS_FILE) if s.party == party_id and s not in states)
+                states.extend(
+                    s
+                    for s in load_states(PLACEHOLDERS_FILE)
+                    if s.party == party_id and s not in states
+                )
             if party_id not in selected:
                 selected.append(party_id)
 
