@@ -18,11 +18,21 @@ step() { echo "smoke-wheel: $1 (${SECONDS}s elapsed)"; }
 step "building the wheel"
 "$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$WORK/dist" "$REPO"
 wheel="$(ls "$WORK"/dist/readmit-*.whl)"
-for member in readmit/ui/__init__.py readmit/drafting/__init__.py index/glossary_terms.json \
-    ingest/taxonomy.toml readmit/drafting/placeholders.toml; do
-    "$PYTHON" -m zipfile -l "$wheel" | grep -q " *$member " \
-        || { echo "smoke-wheel: $member is missing from $wheel" >&2; exit 1; }
-done
+"$PYTHON" - "$wheel" <<'EOF'
+import sys
+import zipfile
+
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+wanted = [
+    "readmit/ui/__init__.py",
+    "readmit/drafting/__init__.py",
+    "index/glossary_terms.json",
+    "ingest/taxonomy.toml",
+    "readmit/drafting/placeholders.toml",
+]
+missing = [name for name in wanted if name not in names]
+assert not missing, f"missing from the wheel: {missing}"
+EOF
 
 step "installing it into a fresh venv"
 "$PYTHON" -m venv "$WORK/venv"

@@ -44,6 +44,20 @@ def small_corpus(tmp_path: Path) -> Path:
     return copy_documents(tmp_path / "corpus", SMALL)
 
 
+GERMAN = "multilateral-transit-yugoslav-nationals-2000-de"  # a German PDF, for the filters
+
+
+@pytest.fixture(scope="module")
+def search_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small index (the hashing fake) for tests of the CLI's search plumbing, not quality."""
+    root = tmp_path_factory.mktemp("cli-search")
+    corpus = copy_documents(root / "corpus", [*SMALL, GERMAN])
+    index = hashing_index(root / "index")
+    result = run("--index", str(index), "ingest", str(corpus))
+    assert result.exit_code == 0, result.output
+    return index
+
+
 def test_ingest_is_incremental_and_replaces_changed_documents(
     tmp_path: Path, small_corpus: Path
 ) -> None:
@@ -141,7 +155,7 @@ def test_search_json_contract_on_the_real_corpus(corpus_index: Path) -> None:
     assert re.search(r"time limit|termijn|délai|frist", headings), headings
 
 
-def test_search_many_queries_in_one_process(tmp_path: Path, corpus_index: Path) -> None:
+def test_search_many_queries_in_one_process(tmp_path: Path, search_index: Path) -> None:
     queries = tmp_path / "queries.jsonl"
     queries.write_text(
         json.dumps({"id": "a", "query": "costs of transfer"})
@@ -151,7 +165,7 @@ def test_search_many_queries_in_one_process(tmp_path: Path, corpus_index: Path) 
         encoding="utf-8",
     )
     result = run(
-        "--index", str(corpus_index), "search", "--queries", str(queries), "-k", "3", "--json"
+        "--index", str(search_index), "search", "--queries", str(queries), "-k", "3", "--json"
     )
     lines = result.stdout.strip().splitlines()
     assert [json.loads(line)["query"] for line in lines] == [
@@ -161,12 +175,12 @@ def test_search_many_queries_in_one_process(tmp_path: Path, corpus_index: Path) 
     assert all(len(json.loads(line)["hits"]) == 3 for line in lines)
 
 
-def test_search_filters_apply_inside_retrieval(corpus_index: Path) -> None:
+def test_search_filters_apply_inside_retrieval(search_index: Path) -> None:
     result = run(
         "--index",
-        str(corpus_index),
+        str(search_index),
         "search",
-        "refugee definition",
+        "refugee definition Durchbeförderung",
         "--lang",
         "de",
         "--part",
@@ -186,8 +200,8 @@ def test_status_reports_the_real_index(corpus_index: Path) -> None:
     assert "failed files: 0" in result.stdout
 
 
-def test_readable_table_without_json(corpus_index: Path) -> None:
-    result = run("--index", str(corpus_index), "search", "transit escort", "-k", "3")
+def test_readable_table_without_json(search_index: Path) -> None:
+    result = run("--index", str(search_index), "search", "transit escort", "-k", "3")
     assert result.exit_code == 0
     assert "Results for: transit escort" in result.stdout
 

@@ -12,6 +12,8 @@ import pytest
 
 from tests.harness.fuzz_ingest import run
 
+pytestmark = pytest.mark.slow  # 500 ingests of mutated PDFs
+
 
 def test_500_mutated_pdfs_are_each_indexed_or_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.harness.kill_ingest import corpus_doc_ids, run_trials
+
+pytestmark = pytest.mark.slow  # 20 child processes that each load the library, then a re-ingest
 
 DOCUMENTS = 8
 

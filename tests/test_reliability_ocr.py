@@ -27,9 +27,12 @@ SAMPLES = REPO / "tests" / "data" / "pdf-samples"
 MOLDOVA = CORPUS / "benelux-moldova-implementing-protocol-2013-en.pdf"
 KAZAKHSTAN_NL = CORPUS / "benelux-kazakhstan-readmission-agreement-2015-nl.pdf"
 
-pytestmark = pytest.mark.skipif(
-    find_ocr() is None, reason="Tesseract/pdftoppm not installed: run `make ocr` (CI does)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        find_ocr() is None, reason="Tesseract/pdftoppm not installed: run `make ocr` (CI does)"
+    ),
+    pytest.mark.slow,  # real Tesseract on rasterised pages: tens of seconds per test
+]
 
 
 def scan(source: Path, pages: list[int], target: Path, *, dpi: int = 200) -> Path:
