@@ -26,10 +26,7 @@ BOSNIA = "benelux-bosnia-implementing-protocol-2013-en"
 SMALL_CORPUS = [KAZ_EN, KAZ_NL, BOSNIA]
 
 PROBE_ID = "inert-markup-probe-en"
-HOSTILE = (
-    "<script>alert(1)</script> <img src=x onerror=alert(2)> **bold** "
-    "[link](http://x) :red[x]"
-)
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(2)> **bold** [link](http://x) :red[x]"
 PROBE_TEXT = f"""Probe instrument on inert rendering
 
 Article 1 — Zebraprobe clause

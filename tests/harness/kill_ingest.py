@@ -100,9 +100,7 @@ def snapshot(index_dir: Path) -> Snapshot:
 
 def ingest_command(index_dir: Path, folder: Path) -> list[str]:
     code = "import sys; from readmit.cli import main; sys.exit(main())"
-    return [sys.executable, "-c", code, "--index", str(index_dir), "ingest"] + [
-        str(folder)
-    ]
+    return [sys.executable, "-c", code, "--index", str(index_dir), "ingest"] + [str(folder)]
 
 
 def child_env() -> dict[str, str]:
