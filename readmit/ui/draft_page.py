@@ -7,8 +7,9 @@ refresh or a restart loses nothing. Widget keys:
   ``draft_parties`` (comma-separated party order for placeholders), ``draft_duplicate``,
   ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``
 - per clause (``<id>`` is the clause id): ``clause_heading__<id>``, ``clause_text__<id>``,
-  ``clause_guidance__<id>`` (expander of guide sections), ``clause_guidance_add__<doc>__<eid>__<id>``
-  and ``clause_guidance_remove__<doc>__<eid>__<id>`` (attach/detach a guidance note),
+  ``clause_guidance__<id>`` (expander of guide sections),
+  ``clause_guidance_add__<doc>__<eid>__<id>`` and ``clause_guidance_remove__<doc>__<eid>__<id>``
+  (attach/detach a guidance note),
   ``clause_note__<id>``, ``clause_up__<id>``, ``clause_down__<id>``, ``clause_section__<id>``,
   ``clause_neutralise__<id>``, ``clause_revert__<id>``, ``clause_remove__<id>``
 - a clause of one's own: ``own_section``, ``own_heading``, ``own_text``, ``own_add``
