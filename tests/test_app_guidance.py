@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from readmit.drafting.store import DraftStore
 from readmit.service import KnowledgeBase
-from tests.conftest import copy_documents
+from tests.harness.corpus import copy_documents
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 180

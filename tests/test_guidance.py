@@ -21,7 +21,7 @@ from readmit.cli import main
 from readmit.guidance import guidance_by_slot, section_neighbours, table_of_contents
 from readmit.service import KnowledgeBase
 from readmit.workbench import search_grouped
-from tests.conftest import copy_documents
+from tests.harness.corpus import copy_documents
 
 A3 = "vc2000-a3-departure-and-removal-2015-nl"
 VV = "vv2000-ch6-departure-removal-2015-nl"
