@@ -81,9 +81,14 @@ def test_matrix_shows_agreements_and_their_articles(app_env: dict[str, Path]) ->
     matrix, _ = tables(at)
     assert list(matrix["Document id"]) == [KAZ_NL]
 
-    # Any type: the probe document joins (it is not a UN/CoE/IOM context document).
+    # Any type: the probe document (a policy guide) stays out: guides are not precedents.
     at.multiselect(key="clauses_languages").set_value([])
     at.multiselect(key="clauses_types").set_value([])
+    run_ok(at)
+    matrix, _ = tables(at)
+    assert set(matrix["Document id"]) == {KAZ_EN, KAZ_NL, BOSNIA}
+    # Every document: the probe joins.
+    at.checkbox(key="clauses_all").check()
     run_ok(at)
     matrix, _ = tables(at)
     assert set(matrix["Document id"]) == {KAZ_EN, KAZ_NL, BOSNIA, PROBE_ID}
@@ -273,4 +278,6 @@ def test_clause_scope_admits(small_index: tuple[Path, Path]) -> None:
     assert {d for d, doc in documents.items() if default.admits(doc)} == {KAZ_EN, KAZ_NL, BOSNIA}
     dutch = ClauseScope(languages=("nl",))
     assert {d for d, doc in documents.items() if dutch.admits(doc)} == {KAZ_NL}
-    assert ClauseScope().admits(documents[PROBE_ID])
+    # The probe is a policy guide: guidance, never a precedent, unless every document is asked.
+    assert not ClauseScope().admits(documents[PROBE_ID])
+    assert ClauseScope(all_documents=True).admits(documents[PROBE_ID])

@@ -94,8 +94,8 @@ def _scope(wb: Workbench) -> ClauseScope:
     everything = all_col.checkbox(
         "Include conventions",
         key="clauses_all",
-        help="Also the UN and Council of Europe conventions and the IOM constitution "
-        "(context documents, not readmission precedents).",
+        help="Also the UN and Council of Europe conventions, the IOM constitution and the policy "
+        "guides and regulations (context documents and guidance, not readmission precedents).",
     )
     return ClauseScope(
         languages=tuple(languages), instrument_types=tuple(types), all_documents=everything
