@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from readmit.config import default_drafts_dir, default_index_dir
+from readmit.config import as_location, default_drafts_dir, default_index_dir
 from readmit.ui import (
     clauses_page,
     compare_page,
@@ -40,7 +40,9 @@ PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
 def workbench(index_dir: str, drafts_dir: str, corpus_dir: str) -> Workbench:
     """One set of services per process and configuration, shared by all sessions."""
     wb = open_workbench(
-        index_dir=Path(index_dir), drafts_dir=Path(drafts_dir), corpus_dir=Path(corpus_dir)
+        index_dir=as_location(index_dir),
+        drafts_dir=as_location(drafts_dir),
+        corpus_dir=Path(corpus_dir),
     )
     warm_up(wb)
     return wb

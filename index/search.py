@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
-from index.collection import Collection
+from index.backend import CollectionBackend as Collection
 from index.glossary import load_glossary, wordings
 from index.lexical import LexicalIndex
 from index.types import Hit, SearchFilters

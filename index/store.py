@@ -610,3 +610,32 @@ def unit_chunk_vectors(
         "SELECT eid, vector FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,)
     ).fetchall()
     return [(str(eid), np.frombuffer(blob, dtype="<f4", count=dimension)) for eid, blob in rows]
+
+
+def document_chunks(
+    conn: sqlite3.Connection, doc_id: str, dimension: int
+) -> list[tuple[Chunk, np.ndarray]]:
+    """A document's chunks with their stored vectors, in reading order (for `readmit copy`)."""
+    rows = conn.execute(
+        "SELECT chunk_id, doc_id, eid, part, article, heading, text, seq, page_start, page_end, "
+        "vector FROM chunks WHERE doc_id = ? ORDER BY ord",
+        (doc_id,),
+    ).fetchall()
+    return [
+        (
+            Chunk(
+                chunk_id=int(row[0]),
+                doc_id=row[1],
+                eid=row[2],
+                part=row[3],
+                article=row[4],
+                heading=row[5],
+                text=row[6],
+                seq=int(row[7]),
+                page_start=row[8],
+                page_end=row[9],
+            ),
+            np.frombuffer(row[10], dtype="<f4", count=dimension),
+        )
+        for row in rows
+    ]

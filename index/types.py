@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ingest.types import Paragraph, unit_label
+import numpy as np
+
+from ingest.types import Chunk, Paragraph, ParsedDocument, unit_label
 
 
 @dataclass(frozen=True)
@@ -140,3 +142,16 @@ class SlotAssignment:
     slot: str
     confidence: float  # 0..1; see index.slots for the scale and the thresholds
     method: str  # the evidence: "heading", "body", "embedding" joined by "+", or "fallback"
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """One document exactly as an index holds it: parsed structure, chunks and their vectors.
+
+    `readmit copy` moves these between backends, so nothing is embedded again.
+    """
+
+    document: ParsedDocument
+    chunks: tuple[Chunk, ...]
+    vectors: np.ndarray  # (len(chunks), dimension) float32, in chunk order
+    indexed_at: str

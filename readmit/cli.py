@@ -15,7 +15,7 @@ from rich.table import Table
 
 from index.errors import IndexLayerError
 from index.types import Hit, SearchFilters
-from readmit.config import INDEX_ENV, MODEL_ENV, default_index_dir
+from readmit.config import INDEX_ENV, MODEL_ENV, as_location, default_index_dir
 from readmit.service import IngestReport, KnowledgeBase
 
 # Progress and messages go to stderr so that `--json` output on stdout stays one clean object.
@@ -45,10 +45,10 @@ class _ReadmitGroup(click.Group):
 @click.option(
     "--index",
     "index_dir",
-    type=click.Path(path_type=Path),
+    type=str,
     envvar=INDEX_ENV,
     default=None,
-    help=f"Index folder (env {INDEX_ENV}; default .readmit/index).",
+    help=f"Index folder or postgresql:// URL (env {INDEX_ENV}; default .readmit/index).",
 )
 @click.option(
     "--model",
@@ -58,10 +58,10 @@ class _ReadmitGroup(click.Group):
     help=f"Embedding model (env {MODEL_ENV}; default: the index's own, else e5).",
 )
 @click.pass_context
-def main(ctx: click.Context, index_dir: Path | None, model: str | None) -> None:
+def main(ctx: click.Context, index_dir: str | None, model: str | None) -> None:
     """Readmit: search and draft readmission agreements."""
     ctx.ensure_object(dict)
-    ctx.obj["index"] = index_dir or default_index_dir()
+    ctx.obj["index"] = as_location(index_dir) if index_dir else default_index_dir()
     # Without --model, an existing index is searched with the model that built it.
     ctx.obj["model"] = model or os.environ.get(MODEL_ENV) or None
 
@@ -385,20 +385,21 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
 @click.option(
     "--drafts",
     "drafts_dir",
-    type=click.Path(path_type=Path),
+    type=str,
     default=None,
-    help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).",
+    help="Drafts folder or postgresql:// URL (env READMIT_DRAFTS; default .readmit/drafts).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bool) -> None:
+def gaps(ctx: click.Context, draft_id: str, drafts_dir: str | None, as_json: bool) -> None:
     """Standard clause types DRAFT_ID lacks, with the three commonest precedent wordings."""
     from readmit.clauses import gap_check
     from readmit.config import default_drafts_dir
-    from readmit.drafting.store import DraftStore, DraftStoreError
+    from readmit.drafting.store import DraftStoreError, open_draft_store
 
     try:
-        draft = DraftStore(drafts_dir or default_drafts_dir()).load(draft_id)
+        location = as_location(drafts_dir) if drafts_dir else default_drafts_dir()
+        draft = open_draft_store(location).load(draft_id)
     except DraftStoreError as error:
         err.print(f"error: {error}", highlight=False)
         sys.exit(2)
@@ -510,17 +511,18 @@ def eval_command(
 @click.option(
     "--drafts",
     "drafts_dir",
-    type=click.Path(path_type=Path),
+    type=str,
     default=None,
-    help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).",
+    help="Drafts folder or postgresql:// URL (env READMIT_DRAFTS; default .readmit/drafts).",
 )
-def export_command(draft_id: str, fmt: str, output: Path | None, drafts_dir: Path | None) -> None:
+def export_command(draft_id: str, fmt: str, output: Path | None, drafts_dir: str | None) -> None:
     """Export a draft model agreement to Word (.docx) or Markdown."""
     from readmit.config import default_drafts_dir
     from readmit.drafting.service import DraftingService
-    from readmit.drafting.store import DraftStore, DraftStoreError
+    from readmit.drafting.store import DraftStoreError, open_draft_store
 
-    drafting = DraftingService(DraftStore(drafts_dir or default_drafts_dir()))
+    location = as_location(drafts_dir) if drafts_dir else default_drafts_dir()
+    drafting = DraftingService(open_draft_store(location))
     target = output or Path(f"{draft_id}.{fmt}")
     try:
         if fmt == "docx":

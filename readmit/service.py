@@ -10,14 +10,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index.collection import Collection, recorded_model
+from index.backend import CollectionBackend, open_collection, recorded_model_at
 from index.embedders import Embedder, make_embedder
-from index.lock import writer_lock
 from index.search import HybridSearcher, SearchConfig
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
 from readmit.clauses import refresh_after_ingest
-from readmit.config import DEFAULT_MODEL
+from readmit.config import DEFAULT_MODEL, as_location, is_server
 
 # How much of an article "more like this" searches with: its heading and opening words.
 MORE_LIKE_THIS_WORDS = 40
@@ -64,18 +63,20 @@ class KnowledgeBase:
 
     def __init__(
         self,
-        index_dir: Path,
+        index_dir: Path | str,
         *,
         model: str | Embedder | None = None,
         search_config: SearchConfig | None = None,
     ) -> None:
-        """`model=None` takes the model the index was built with (or the default for a new one)."""
-        self.index_dir = Path(index_dir)
+        """`index_dir`: a folder (embedded) or a `postgresql://` URL (server mode).
+
+        `model=None` takes the model the index was built with (or the default for a new one)."""
+        self.index_dir = as_location(index_dir)
         if model is None:
-            model = recorded_model(self.index_dir) or DEFAULT_MODEL
+            model = recorded_model_at(self.index_dir) or DEFAULT_MODEL
         self._embedder = model if not isinstance(model, str) else None
         self._model_name = model if isinstance(model, str) else model.name
-        self._collection: Collection | None = None
+        self._collection: CollectionBackend | None = None
         self._searcher: HybridSearcher | None = None
         self.search_config = search_config or SearchConfig()
 
@@ -86,10 +87,23 @@ class KnowledgeBase:
         return self._embedder
 
     @property
-    def collection(self) -> Collection:
+    def collection(self) -> CollectionBackend:
         if self._collection is None:
-            self._collection = Collection(self.index_dir, embedder=self.embedder)
+            self._collection = open_collection(self.index_dir, embedder=self.embedder)
         return self._collection
+
+    @property
+    def location(self) -> str:
+        """Where the index is, for people (a URL without its password)."""
+        return self.collection.location if is_server(self.index_dir) else str(self.index_dir)
+
+    @property
+    def local_state_dir(self) -> Path:
+        """A local folder for this process's leftovers (e.g. rejected uploads): beside the
+        index folder, or `.readmit` in the working directory in server mode."""
+        if isinstance(self.index_dir, Path):
+            return self.index_dir.parent
+        return Path.cwd() / ".readmit"
 
     def plan(self, paths: Sequence[Path]) -> tuple[list[Path], list[IngestError]]:
         """The files an ingest of `paths` would look at (for progress bars)."""
@@ -109,7 +123,7 @@ class KnowledgeBase:
         failing document stays searchable. The index's writer lock is held for the whole run:
         a second writer fails at once with IndexBusyError.
         """
-        with writer_lock(self.index_dir):
+        with self.collection.writer_lock():
             return self._ingest_locked(paths, passwords=passwords, on_file=on_file)
 
     def _ingest_locked(
@@ -198,7 +212,7 @@ class KnowledgeBase:
         return self.searcher.search(query, k=k, filters=filters)
 
     def remove(self, doc_id: str) -> bool:
-        with writer_lock(self.index_dir):
+        with self.collection.writer_lock():
             return self.collection.remove_document(doc_id)
 
     def status(self) -> IndexStatus:

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
 from readmit.config import default_corpus_dir, default_drafts_dir, default_index_dir
-from readmit.drafting import DraftingService, DraftStore
+from readmit.drafting import DraftingService
 from readmit.drafting.model import Draft, DraftClause
 from readmit.drafting.skeleton import suggest_section
+from readmit.drafting.store import open_draft_store
 from readmit.service import IngestReport, KnowledgeBase, ProgressCallback
 
 CORPUS_ENV = "READMIT_CORPUS"
@@ -50,14 +51,14 @@ class Workbench:
 
 def open_workbench(
     *,
-    index_dir: Path | None = None,
-    drafts_dir: Path | None = None,
+    index_dir: Path | str | None = None,
+    drafts_dir: Path | str | None = None,
     corpus_dir: Path | None = None,
 ) -> Workbench:
     """Services over the configured folders (the model is the one the index was built with)."""
     return Workbench(
         kb=KnowledgeBase(index_dir or default_index_dir()),
-        drafting=DraftingService(DraftStore(drafts_dir or default_drafts_dir())),
+        drafting=DraftingService(open_draft_store(drafts_dir or default_drafts_dir())),
         corpus_dir=corpus_dir or default_corpus_folder(),
     )
 
@@ -334,12 +335,12 @@ def index_uploads(
         report = wb.kb.ingest(list(saved), on_file=on_file)
     except Exception:
         for path in saved:
-            _roll_back_upload(path, wb.kb.index_dir.parent / "rejected-uploads")
+            _roll_back_upload(path, wb.kb.local_state_dir / "rejected-uploads")
         raise
     failed = {Path(path).resolve() for path, _ in report.failed}
     for path in saved:
         if path.resolve() in failed:
-            _roll_back_upload(path, wb.kb.index_dir.parent / "rejected-uploads")
+            _roll_back_upload(path, wb.kb.local_state_dir / "rejected-uploads")
         else:
             _previous_version(path).unlink(missing_ok=True)
     return report

@@ -114,6 +114,9 @@ class Draft:
     created_at: str
     updated_at: str
     party_names: tuple[str, ...] = ()
+    # The stored version this value was read from (None: never stored, e.g. just built). A save
+    # based on an older revision than the stored one is refused (see drafting.store).
+    revision: int | None = dataclasses.field(default=None, compare=False)
 
     def clause(self, clause_id: str) -> DraftClause:
         for clause in self.clauses:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from io import BytesIO
 from pathlib import Path
 
@@ -11,13 +12,18 @@ from readmit.drafting.diff import DiffSegment, word_diff
 from readmit.drafting.export_markdown import export_markdown
 from readmit.drafting.model import Draft, DraftClause
 from readmit.drafting.placeholders import PlaceholderStyle, neutralise
-from readmit.drafting.store import DraftListing, DraftStore
+from readmit.drafting.store import (
+    DraftHistoryEntry,
+    DraftListing,
+    DraftNotFoundError,
+    DraftRepository,
+)
 
 
 class DraftingService:
     """A thin façade; every mutating call returns the saved draft."""
 
-    def __init__(self, store: DraftStore) -> None:
+    def __init__(self, store: DraftRepository) -> None:
         self.store = store
 
     # drafts
@@ -37,10 +43,10 @@ class DraftingService:
         self.store.delete(draft_id)
 
     def rename(self, draft_id: str, title: str) -> Draft:
-        return self._save(model.rename(self.get(draft_id), title))
+        return self._save(model.rename(self.get(draft_id), title), "rename")
 
     def set_party_names(self, draft_id: str, party_names: tuple[str, ...]) -> Draft:
-        return self._save(model.set_party_names(self.get(draft_id), party_names))
+        return self._save(model.set_party_names(self.get(draft_id), party_names), "set party names")
 
     # clauses
     def add_hit(
@@ -61,7 +67,7 @@ class DraftingService:
             official_reference=official_reference,
             source_url=source_url,
         )
-        return self._save(draft), draft.clauses[-1]
+        return self._save(draft, "add clause from search"), draft.clauses[-1]
 
     def add_text(
         self, draft_id: str, *, section: str, text: str, heading: str = "", note: str = ""
@@ -69,28 +75,34 @@ class DraftingService:
         draft = model.add_clause(
             self.get(draft_id), section=section, text=text, heading=heading, note=note
         )
-        return self._save(draft), draft.clauses[-1]
+        return self._save(draft, "add clause"), draft.clauses[-1]
 
     def update_text(self, draft_id: str, clause_id: str, text: str) -> Draft:
-        return self._save(model.update_clause_text(self.get(draft_id), clause_id, text))
+        return self._save(
+            model.update_clause_text(self.get(draft_id), clause_id, text), "edit clause text"
+        )
 
     def revert(self, draft_id: str, clause_id: str) -> Draft:
-        return self._save(model.revert_clause(self.get(draft_id), clause_id))
+        return self._save(model.revert_clause(self.get(draft_id), clause_id), "revert clause")
 
     def set_heading(self, draft_id: str, clause_id: str, heading: str) -> Draft:
-        return self._save(model.set_heading(self.get(draft_id), clause_id, heading))
+        return self._save(model.set_heading(self.get(draft_id), clause_id, heading), "set heading")
 
     def set_note(self, draft_id: str, clause_id: str, note: str) -> Draft:
-        return self._save(model.set_note(self.get(draft_id), clause_id, note))
+        return self._save(model.set_note(self.get(draft_id), clause_id, note), "set note")
 
     def remove(self, draft_id: str, clause_id: str) -> Draft:
-        return self._save(model.remove_clause(self.get(draft_id), clause_id))
+        return self._save(model.remove_clause(self.get(draft_id), clause_id), "remove clause")
 
     def move(self, draft_id: str, clause_id: str, direction: int) -> Draft:
-        return self._save(model.move_clause(self.get(draft_id), clause_id, direction))
+        return self._save(
+            model.move_clause(self.get(draft_id), clause_id, direction), "move clause"
+        )
 
     def move_to_section(self, draft_id: str, clause_id: str, section: str) -> Draft:
-        return self._save(model.move_to_section(self.get(draft_id), clause_id, section))
+        return self._save(
+            model.move_to_section(self.get(draft_id), clause_id, section), "move clause to section"
+        )
 
     def neutralise_clause(
         self, draft_id: str, clause_id: str, *, style: PlaceholderStyle = "role"
@@ -102,7 +114,7 @@ class DraftingService:
             party_names=draft.party_names or None,
             style=style,
         )
-        return self._save(model.update_clause_text(draft, clause_id, text))
+        return self._save(model.update_clause_text(draft, clause_id, text), "neutralise clause")
 
     def diff_with_original(self, draft_id: str, clause_id: str) -> tuple[DiffSegment, ...]:
         clause = self.get(draft_id).clause(clause_id)
@@ -118,6 +130,25 @@ class DraftingService:
 
         export_docx(self.get(draft_id), target)
 
-    def _save(self, draft: Draft) -> Draft:
-        self.store.save(draft)
-        return draft
+    # versions
+    def history(self, draft_id: str) -> list[DraftHistoryEntry]:
+        """Saved versions of the draft (who, when, which operation), newest first."""
+        return self.store.history(draft_id)
+
+    def version(self, draft_id: str, revision: int) -> Draft:
+        """The draft as it was saved in `revision` (to read or export)."""
+        return self.store.load_revision(draft_id, revision)
+
+    def restore(self, draft_id: str, revision: int) -> Draft:
+        """Save an earlier version as the newest one (a deleted draft comes back too)."""
+        earlier = self.store.load_revision(draft_id, revision)
+        try:
+            base = self.get(draft_id).revision
+        except DraftNotFoundError:
+            base = None
+        restored = dataclasses.replace(earlier, revision=base, updated_at=model.now_iso())
+        return self._save(restored, f"restore version {revision}")
+
+    def _save(self, draft: Draft, operation: str) -> Draft:
+        """Version-checked save: StaleDraftError if someone saved this draft meanwhile."""
+        return self.store.commit(draft, operation=operation)

@@ -126,7 +126,8 @@ def _status(wb: Workbench) -> None:
         ("Embedding model", status.model or "—"),
         ("Dimension", str(status.dimension) if status.dimension else "—"),
         ("Last indexed", (status.indexed_at or "never").replace("T", " ")),
-        ("Index folder", str(wb.kb.index_dir)),
+        ("Index", wb.kb.location),
+        ("Drafts", wb.drafting.store.location),
         ("Corpus folder", str(wb.corpus_dir)),
     ]
     st.html(render.meta_table(facts))
