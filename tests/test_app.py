@@ -295,7 +295,12 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
     assert at.text_area(key=text_key).value == article.text
 
     # Export: both download buttons are there; the Word file opens and carries the clause.
-    assert {b.key for b in at.get("download_button")} == {"export_docx", "export_md"}
+    # (and the History panel's download of an earlier version)
+    assert {b.key for b in at.get("download_button")} == {
+        "export_docx",
+        "export_md",
+        "draft_history_export",
+    }
     wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
     document = docx.Document(BytesIO(draft_page.docx_bytes(wb, draft_id)))
     texts = [p.text for p in document.paragraphs]

@@ -17,6 +17,7 @@ from readmit.drafting.store import (
     DraftListing,
     DraftNotFoundError,
     DraftRepository,
+    StaleDraftError,
 )
 
 
@@ -42,11 +43,24 @@ class DraftingService:
     def delete(self, draft_id: str) -> None:
         self.store.delete(draft_id)
 
-    def rename(self, draft_id: str, title: str) -> Draft:
-        return self._save(model.rename(self.get(draft_id), title), "rename")
+    def get_based_on(self, draft_id: str, based_on: int | None) -> Draft:
+        """The stored draft, refused as stale if it is no longer the version `based_on` that the
+        person making the change saw (None: no check, e.g. a button that needs no context)."""
+        draft = self.get(draft_id)
+        if based_on is not None and draft.revision != based_on:
+            raise StaleDraftError(draft_id, based_on, draft.revision)
+        return draft
 
-    def set_party_names(self, draft_id: str, party_names: tuple[str, ...]) -> Draft:
-        return self._save(model.set_party_names(self.get(draft_id), party_names), "set party names")
+    def rename(self, draft_id: str, title: str, *, based_on: int | None = None) -> Draft:
+        return self._save(model.rename(self.get_based_on(draft_id, based_on), title), "rename")
+
+    def set_party_names(
+        self, draft_id: str, party_names: tuple[str, ...], *, based_on: int | None = None
+    ) -> Draft:
+        return self._save(
+            model.set_party_names(self.get_based_on(draft_id, based_on), party_names),
+            "set party names",
+        )
 
     # clauses
     def add_hit(
@@ -77,19 +91,31 @@ class DraftingService:
         )
         return self._save(draft, "add clause"), draft.clauses[-1]
 
-    def update_text(self, draft_id: str, clause_id: str, text: str) -> Draft:
+    def update_text(
+        self, draft_id: str, clause_id: str, text: str, *, based_on: int | None = None
+    ) -> Draft:
         return self._save(
-            model.update_clause_text(self.get(draft_id), clause_id, text), "edit clause text"
+            model.update_clause_text(self.get_based_on(draft_id, based_on), clause_id, text),
+            "edit clause text",
         )
 
     def revert(self, draft_id: str, clause_id: str) -> Draft:
         return self._save(model.revert_clause(self.get(draft_id), clause_id), "revert clause")
 
-    def set_heading(self, draft_id: str, clause_id: str, heading: str) -> Draft:
-        return self._save(model.set_heading(self.get(draft_id), clause_id, heading), "set heading")
+    def set_heading(
+        self, draft_id: str, clause_id: str, heading: str, *, based_on: int | None = None
+    ) -> Draft:
+        return self._save(
+            model.set_heading(self.get_based_on(draft_id, based_on), clause_id, heading),
+            "set heading",
+        )
 
-    def set_note(self, draft_id: str, clause_id: str, note: str) -> Draft:
-        return self._save(model.set_note(self.get(draft_id), clause_id, note), "set note")
+    def set_note(
+        self, draft_id: str, clause_id: str, note: str, *, based_on: int | None = None
+    ) -> Draft:
+        return self._save(
+            model.set_note(self.get_based_on(draft_id, based_on), clause_id, note), "set note"
+        )
 
     def remove(self, draft_id: str, clause_id: str) -> Draft:
         return self._save(model.remove_clause(self.get(draft_id), clause_id), "remove clause")
@@ -121,14 +147,20 @@ class DraftingService:
         return word_diff(clause.original_text, clause.text)
 
     # export
-    def export_markdown(self, draft_id: str) -> str:
-        return export_markdown(self.get(draft_id))
+    def export_markdown(self, draft_id: str, *, revision: int | None = None) -> str:
+        """The draft (or an earlier saved version of it) as Markdown."""
+        return export_markdown(self._at(draft_id, revision))
 
-    def export_docx(self, draft_id: str, target: Path | str | BytesIO) -> None:
+    def export_docx(
+        self, draft_id: str, target: Path | str | BytesIO, *, revision: int | None = None
+    ) -> None:
         # Imported here so that python-docx is loaded only when a Word file is written.
         from readmit.drafting.export_docx import export_docx
 
-        export_docx(self.get(draft_id), target)
+        export_docx(self._at(draft_id, revision), target)
+
+    def _at(self, draft_id: str, revision: int | None) -> Draft:
+        return self.get(draft_id) if revision is None else self.version(draft_id, revision)
 
     # versions
     def history(self, draft_id: str) -> list[DraftHistoryEntry]:

@@ -268,7 +268,7 @@ class DraftStore:
         """The revision on disk (0 for a file written before revisions; None if no file)."""
         if not path.exists():
             return None
-        return self._read(path).revision or 0
+        return self._read(path).revision
 
     def commit(self, draft: Draft, *, operation: str = "save", author: str | None = None) -> Draft:
         """Atomic read-modify-write: store `draft` as the next revision and return it.
@@ -411,7 +411,8 @@ class DraftStore:
             raise DraftStoreError(path, f"invalid draft: {error}") from error
         if f"{draft.draft_id}.json" != path.name:
             raise DraftStoreError(path, f"file name does not match draft_id {draft.draft_id!r}")
-        return draft
+        # A file from before revisions counts as revision 0, so its next save is checked too.
+        return replace(draft, revision=draft.revision or 0)
 
     def load(self, draft_id: str) -> Draft:
         return self._read(self.path_for(draft_id))

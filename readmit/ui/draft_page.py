@@ -61,6 +61,11 @@ def docx_bytes(wb: Workbench, draft_id: str) -> bytes:
     return buffer.getvalue()
 
 
+# The revision of the draft as last shown: typed edits made over it are saved only if no one
+# else saved the draft since ("changed by someone else — reload to see their change").
+SHOWN_REVISION_KEY = "draft_shown_revision"
+
+
 def _sync(key: str, value: Any) -> None:
     """Show the stored value in a widget (before the widget is created in this run)."""
     if st.session_state.get(key) != value:
@@ -95,7 +100,9 @@ def _create(wb: Workbench) -> None:
 
 
 def _rename(wb: Workbench, draft_id: str) -> None:
-    _guarded(lambda: wb.drafting.rename(draft_id, str(st.session_state["draft_title"])))
+    title = str(st.session_state["draft_title"])
+    shown = st.session_state.get(SHOWN_REVISION_KEY)
+    _guarded(lambda: wb.drafting.rename(draft_id, title, based_on=shown))
 
 
 def _set_parties(wb: Workbench, draft_id: str) -> None:
@@ -151,15 +158,17 @@ def _add_own(wb: Workbench, draft_id: str) -> None:
 def _clause_action(wb: Workbench, draft_id: str, clause_id: str, action: str) -> None:
     drafting = wb.drafting
     state = st.session_state
+    shown = state.get(SHOWN_REVISION_KEY)
     operations: dict[str, Callable[[], object]] = {
+        # Typed text was typed over the version shown: refused if someone saved since.
         "text": lambda: drafting.update_text(
-            draft_id, clause_id, str(state[clause_key("text", clause_id)])
+            draft_id, clause_id, str(state[clause_key("text", clause_id)]), based_on=shown
         ),
         "heading": lambda: drafting.set_heading(
-            draft_id, clause_id, str(state[clause_key("heading", clause_id)])
+            draft_id, clause_id, str(state[clause_key("heading", clause_id)]), based_on=shown
         ),
         "note": lambda: drafting.set_note(
-            draft_id, clause_id, str(state[clause_key("note", clause_id)])
+            draft_id, clause_id, str(state[clause_key("note", clause_id)]), based_on=shown
         ),
         "up": lambda: drafting.move(draft_id, clause_id, -1),
         "down": lambda: drafting.move(draft_id, clause_id, 1),
@@ -370,6 +379,55 @@ def _pick_draft(wb: Workbench) -> Draft | None:
         return None
 
 
+def _restore(wb: Workbench, draft_id: str) -> None:
+    revision = st.session_state.get("draft_history_pick")
+    if isinstance(revision, int):
+        _guarded(lambda: wb.drafting.restore(draft_id, revision))
+
+
+def _history(wb: Workbench, draft: Draft) -> None:
+    """Who saved what when; any earlier version can be restored or downloaded."""
+    with st.expander("History"):
+        try:
+            entries = wb.drafting.history(draft.draft_id)
+        except DraftStoreError as error:
+            st.warning(render.md_escape(str(error)))
+            return
+        if not entries:
+            st.caption("No saved versions recorded yet.")
+            return
+        st.dataframe(
+            [
+                {
+                    "Version": e.revision,
+                    "When (UTC)": e.at[:19].replace("T", " "),
+                    "Who": e.author,
+                    "Operation": "deleted" if e.deleted else e.operation,
+                    "Clauses": e.clause_count,
+                }
+                for e in entries
+            ],
+            hide_index=True,
+            key="draft_history_table",
+        )
+        earlier = [e.revision for e in entries if not e.deleted and e.revision != draft.revision]
+        if not earlier:
+            return
+        left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
+        left.selectbox("Earlier version", earlier, key="draft_history_pick")
+        pick = st.session_state.get("draft_history_pick")
+        middle.button("Restore", key="draft_restore", on_click=_restore, args=(wb, draft.draft_id))
+        if isinstance(pick, int):
+            right.download_button(
+                "Markdown",
+                data=wb.drafting.export_markdown(draft.draft_id, revision=pick),
+                file_name=f"{export_file_stem(draft.title)}-v{pick}.md",
+                mime="text/markdown",
+                key="draft_history_export",
+                on_click="ignore",
+            )
+
+
 def page(wb: Workbench) -> None:
     st.header("Draft the model agreement")
     show_flash()
@@ -384,6 +442,7 @@ def page(wb: Workbench) -> None:
         right.button("Create", key="draft_create", on_click=_create, args=(wb,), width="stretch")
         return
     st.session_state[DRAFT_KEY] = draft.draft_id
+    st.session_state[SHOWN_REVISION_KEY] = draft.revision
     _draft_controls(wb, draft)
     st.caption(
         f"{plural(len(draft.clauses), 'clause')} · saved automatically after every change · "
@@ -412,3 +471,4 @@ def page(wb: Workbench) -> None:
             )
     _own_clause(wb, draft)
     gap_check.section(wb, draft)
+    _history(wb, draft)
