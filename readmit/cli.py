@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -594,3 +596,79 @@ def similar_command(ctx: click.Context, doc_id: str, eid: str, k: int, as_json: 
         click.echo(json.dumps(payload, ensure_ascii=False))
     else:
         _print_hits(f"more like {doc_id} {eid}", hits)
+
+
+@main.command("copy")
+@click.argument("source")
+@click.argument("target")
+def copy_command(source: str, target: str) -> None:
+    """Copy the index at SOURCE to TARGET (folders or postgresql:// URLs) without re-embedding.
+
+    TARGET ends up with exactly SOURCE's documents; counts and per-document checksums of texts
+    and vectors are verified afterwards (exit 1 if anything differs).
+    """
+    from index.backend import location_label, recorded_model_at
+    from index.copy import copy_index
+    from index.embedders import make_embedder
+
+    model = recorded_model_at(as_location(source))
+    if model is None:
+        raise click.ClickException(f"{location_label(as_location(source))} holds no index")
+    report = copy_index(
+        as_location(source),
+        as_location(target),
+        embedder=make_embedder(model),
+        progress=lambda done, total: err.print(f"copied {done}/{total} documents", end="\r"),
+    )
+    err.print(
+        f"copied {report.documents} documents, {report.units} units, {report.chunks} chunks "
+        f"to {escape(location_label(as_location(target)))}"
+        + (f"; removed {len(report.removed)} it had beyond the source" if report.removed else "")
+    )
+    for problem in report.problems:
+        err.print(f"[red]problem:[/red] {escape(problem)}")
+    if report.problems:
+        sys.exit(1)
+    err.print("verified: counts and checksums match")
+
+
+@main.group("drafts")
+def drafts_group() -> None:
+    """Move drafts between a local folder and a server (postgresql://)."""
+
+
+def _move_drafts(source: str, target: str) -> None:
+    from readmit.drafting.store import DraftStoreError, StaleDraftError, open_draft_store
+
+    src, dst = open_draft_store(as_location(source)), open_draft_store(as_location(target))
+    moved = refused = 0
+    for summary in src.list():
+        draft = src.load(summary.draft_id)
+        try:
+            base = dst.load(draft.draft_id).revision if dst.exists(draft.draft_id) else None
+            if base is not None and dst.load(draft.draft_id).updated_at > draft.updated_at:
+                raise StaleDraftError(draft.draft_id, None, base)  # the target's is newer
+            dst.commit(replace(draft, revision=base), operation=f"copied from {src.location}")
+            moved += 1
+        except DraftStoreError as error:
+            refused += 1
+            err.print(f"[yellow]kept the target's version:[/yellow] {escape(str(error))}")
+    for unreadable in src.list().errors:
+        err.print(f"[yellow]unreadable, not copied:[/yellow] {escape(str(unreadable))}")
+    err.print(f"{moved} drafts copied to {escape(dst.location)}, {refused} left as they were")
+
+
+@drafts_group.command("push")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("server")
+def drafts_push(folder: Path, server: str) -> None:
+    """Copy the drafts of a local FOLDER to SERVER (a newer draft there is never overwritten)."""
+    _move_drafts(str(folder), server)
+
+
+@drafts_group.command("pull")
+@click.argument("server")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def drafts_pull(server: str, folder: Path) -> None:
+    """Copy the drafts of SERVER into a local FOLDER (a newer draft there is never overwritten)."""
+    _move_drafts(server, str(folder))
