@@ -1,12 +1,14 @@
 # Two entry points for a fresh machine (Python 3.11, nothing installed):
 #   make run   install, index corpus/ if needed (incremental), start the app
 #   make test  install with test extras (and Debian chromium), run lint, types and the whole test suite
+#   make serve the app against a PostgreSQL server (server mode): READMIT_INDEX=postgresql://...
+#              (unset: a throw-away local server from scripts/postgres.sh); see docs/deployment.md
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test install install-test browser ocr lint
+.PHONY: run test install install-test browser ocr lint postgres serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +26,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser ocr
+install-test: $(VENV)/.installed-test browser ocr postgres
+
+# Debian's postgresql-15 and pgvector built from Debian's source package (server mode, its tests).
+postgres:
+	bash scripts/postgres.sh install
 
 # Debian's chromium for the Playwright browser test (Playwright never downloads a browser here).
 browser:
@@ -38,6 +44,13 @@ ocr:
 run: install
 	$(BIN)/readmit ingest corpus || echo "Some files failed to index; see 'readmit status'."
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+
+# Server mode: the app over a PostgreSQL index and shared drafts. Index the corpus into it first
+# (incremental, like `make run`); several `make serve PORT=...` processes share one database.
+serve: install postgres
+	@url="$${READMIT_INDEX:-$$(bash scripts/postgres.sh start)}"; \
+	READMIT_INDEX="$$url" $(BIN)/readmit ingest corpus || echo "Some files failed to index; see 'readmit status'."; \
+	READMIT_INDEX="$$url" $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 lint:
 	$(BIN)/ruff check .
