@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, replace
@@ -577,6 +578,37 @@ class PgCollection:
             score = float(scores[position]) if scores is not None else 0.0
             hits.append(replace(hit, rank=len(hits) + 1, score=score))
         return hits
+
+    def fulltext_search(
+        self, words: Sequence[str], *, k: int, allowed: set[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """PostgreSQL full-text search (the alternative to per-process BM25 that
+        docs/search-quality.md measures): each chunk parsed with its document's language
+        configuration, the words searched in all four, ranked by ts_rank_cd; (chunk id, score).
+        """
+        cleaned = [w for w in (re.sub(r"[^\w]", "", word) for word in words) if w]
+        if not cleaned:
+            return []
+        terms = " | ".join(dict.fromkeys(cleaned))
+        where, params = "TRUE", []
+        if allowed is not None:
+            where, params = "c.chunk_id = ANY(%s)", [sorted(allowed)]
+        config = (
+            "CASE d.language WHEN 'en' THEN 'english'::regconfig WHEN 'nl' THEN 'dutch'::regconfig "
+            "WHEN 'fr' THEN 'french'::regconfig WHEN 'de' THEN 'german'::regconfig "
+            "ELSE 'simple'::regconfig END"
+        )
+        with self._read() as conn:
+            rows = conn.execute(
+                f"WITH q AS (SELECT to_tsquery('english', %s) || to_tsquery('dutch', %s) "
+                f"|| to_tsquery('french', %s) || to_tsquery('german', %s) AS query) "
+                f"SELECT c.chunk_id, ts_rank_cd(to_tsvector({config}, c.text), q.query) AS score "
+                f"FROM chunks c JOIN documents d ON d.doc_id = c.doc_id, q "
+                f"WHERE to_tsvector({config}, c.text) @@ q.query AND {where} "
+                "ORDER BY score DESC, c.chunk_id LIMIT %s",
+                [terms, terms, terms, terms, *params, k],
+            ).fetchall()
+        return [(int(chunk_id), float(score)) for chunk_id, score in rows]
 
     # ---- reads -----------------------------------------------------------------------------
 
