@@ -55,6 +55,7 @@ serve: install postgres
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/mypy ingest index readmit app.py
+	$(BIN)/lint-imports
 
 test: install-test lint
 	$(BIN)/pytest -q -rs

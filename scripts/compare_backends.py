@@ -19,9 +19,9 @@ from index.lexical import LexicalHit, tokenize_query
 from index.pg_collection import PgCollection
 from index.search import HybridSearcher
 from index.types import Hit
-from readmit.config import as_location
 from readmit.evaluation import evaluate, load_queries
 from readmit.service import KnowledgeBase
+from readmit.settings import as_location
 
 
 class FullTextRetriever:

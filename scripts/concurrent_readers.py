@@ -35,8 +35,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from readmit.config import as_location  # noqa: E402
 from readmit.service import KnowledgeBase  # noqa: E402
+from readmit.settings import as_location  # noqa: E402
 from scripts.kill_ingest import (  # noqa: E402
     MODEL,
     child_env,
