@@ -25,7 +25,7 @@ import psycopg
 from index.backend import recorded_model_at
 from index.copy import copy_index
 from index.embedders import make_embedder
-from readmit.evaluation import load_queries
+from readmit.evaluation.search import load_queries
 from readmit.service import KnowledgeBase
 
 

@@ -19,7 +19,7 @@ from index.lexical import LexicalHit, tokenize_query
 from index.pg_collection import PgCollection
 from index.search import HybridSearcher
 from index.types import Hit
-from readmit.evaluation import evaluate, load_queries
+from readmit.evaluation.search import evaluate, load_queries
 from readmit.service import KnowledgeBase
 from readmit.settings import as_location
 
