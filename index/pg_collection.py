@@ -25,6 +25,7 @@ from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool
 
 from index import pg_schema
+from index.collection import GLOSSARY_STATE, TAXONOMY_STATE
 from index.embedders import Embedder, embedder_key
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
 from index.lock import IndexBusyError
@@ -40,6 +41,7 @@ from index.types import (
     StoredDocument,
     UnitRecord,
 )
+from ingest.taxonomy import taxonomy_fingerprint
 from ingest.types import Chunk, ParsedDocument
 
 # Candidates the HNSW graph search keeps (pgvector's default is 40); the iterative scan goes
@@ -94,6 +96,7 @@ class PgCollection:
     def __init__(self, url: str, *, embedder: Embedder) -> None:
         self.url = url
         self.embedder = embedder
+        self.cache_write_error: str | None = None  # no derived cache on the server
         self._create_schema()
         self._pool = ConnectionPool(
             url,
@@ -621,6 +624,28 @@ class PgCollection:
             rows = conn.execute("SELECT doc_id, content_hash FROM documents").fetchall()
         return {str(a): str(b) for a, b in rows}
 
+    def document_sources(self) -> dict[str, str]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT doc_id, source_path FROM documents").fetchall()
+        return {str(a): str(b) for a, b in rows}
+
+    def set_source_path(self, doc_id: str, source_path: str) -> None:
+        """Where an unchanged document's file is now (no new generation: nothing searchable
+        changes)."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE documents SET source_path = %s WHERE doc_id = %s", (source_path, doc_id)
+            )
+
+    def recorded_taxonomy(self) -> str | None:
+        with self._read() as conn:
+            return self._get_state(conn, TAXONOMY_STATE)
+
+    def record_rules(self, *, taxonomy_sha256: str, glossary_sha256: str) -> None:
+        with self._write() as conn:
+            self._set_state(conn, TAXONOMY_STATE, taxonomy_sha256)
+            self._set_state(conn, GLOSSARY_STATE, glossary_sha256)
+
     def list_documents(self) -> list[DocumentRecord]:
         with self._read() as conn:
             rows = conn.execute(
@@ -677,6 +702,7 @@ class PgCollection:
             failures = conn.execute(
                 'SELECT path, reason FROM failures ORDER BY path COLLATE "C"'
             ).fetchall()
+            taxonomy_sha256 = self._get_state(conn, TAXONOMY_STATE)
             return IndexStatus(
                 documents=documents,
                 units=units,
@@ -685,6 +711,9 @@ class PgCollection:
                 dimension=int(dimension) if dimension and dimension.isdigit() else None,
                 indexed_at=self._get_state(conn, "indexed_at"),
                 failures=tuple((str(p), str(r)) for p, r in failures),
+                taxonomy_sha256=taxonomy_sha256,
+                glossary_sha256=self._get_state(conn, GLOSSARY_STATE),
+                slots_stale=documents > 0 and taxonomy_sha256 != taxonomy_fingerprint(),
             )
 
     def verify(self) -> list[str]:

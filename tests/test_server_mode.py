@@ -4,7 +4,7 @@
   database: a document ingested through one is found by a search through the other; a draft
   edited in one is seen, and edited further, in the other; a stale edit is refused.
 - Reader processes searching while a writer re-indexes every document: no errors, no answer
-  mixing two versions of a document (scripts/concurrent_readers.py --server).
+  mixing two versions of a document (tests/harness/concurrent_readers.py, run with a server).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from scripts.concurrent_readers import run, text_doc_ids
-from tests.conftest import copy_documents
+from tests.harness.concurrent_readers import run, text_doc_ids
+from tests.harness.corpus import copy_documents
 
 DOCS = ["benelux-kazakhstan-readmission-agreement-2015-en", "un-refugee-protocol-1967-en"]
 

@@ -19,13 +19,13 @@ from index.embedders import Embedder, HashingEmbedder
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
 from index.lock import IndexBusyError
 from index.types import SearchFilters, SlotAssignment
+from tests.harness.models import shared_embedder
 from tests.test_collection import (
     _filter_corpus,
     kazakhstan_articles,
     make_chunks,
     make_document,
     return_document,
-    shared_embedder,
     upsert,
 )
 

@@ -19,8 +19,8 @@ import pytest
 
 from index.copy import copy_index
 from index.embedders import make_embedder
-from tests.conftest import copy_documents
-from tests.test_app import KAZ_EN, QUERY, build_small_index
+from tests.harness.app_index import KAZ_EN, QUERY, build_small_index
+from tests.harness.corpus import copy_documents
 from tests.test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -1,6 +1,6 @@
 """Search from several reader processes while `readmit ingest` re-indexes; count what they saw.
 
-    python scripts/concurrent_readers.py [--readers 3] [--cycles 6] [--docs 0] [--server URL]
+    python -m tests.harness.concurrent_readers [--readers 3] [--cycles 6] [--docs 0] [--server URL]
 
 With --server (a database URL on a PostgreSQL + pgvector server, e.g. from scripts/postgres.sh)
 the index searched and re-indexed is a fresh database on that server (server mode) instead of
@@ -32,12 +32,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from readmit.service import KnowledgeBase  # noqa: E402
-from readmit.settings import as_location  # noqa: E402
-from scripts.kill_ingest import (  # noqa: E402
+from readmit.service import KnowledgeBase
+from readmit.settings import as_location
+from tests.harness.kill_ingest import (
     MODEL,
     child_env,
     corpus_doc_ids,
@@ -45,6 +42,8 @@ from scripts.kill_ingest import (  # noqa: E402
     snapshot,
     write_versions,
 )
+
+REPO = Path(__file__).resolve().parents[2]
 
 PAUSE_SECONDS = 0.2
 QUERIES = (
