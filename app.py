@@ -12,7 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from readmit.config import default_drafts_dir, default_index_dir
+from readmit.access import Action, UserStore
+from readmit.config import default_drafts_dir, default_index_dir, default_users_file
 from readmit.ui import (
     clauses_page,
     compare_page,
@@ -23,8 +24,15 @@ from readmit.ui import (
     search_page,
 )
 from readmit.ui.sidebar import sidebar
+from readmit.ui.signin import signed_in
 from readmit.ui.state import init_state, sync_query_params
-from readmit.workbench import Workbench, default_corpus_folder, open_workbench, warm_up
+from readmit.workbench import (
+    Workbench,
+    default_corpus_folder,
+    for_principal,
+    open_workbench,
+    warm_up,
+)
 
 PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
     "Search": search_page.page,
@@ -51,12 +59,21 @@ def main() -> None:
         page_title="Readmit — drafting workbench", page_icon="§", layout="wide"
     )
     st.html(render.STYLESHEET)
-    wb = workbench(
+    users = UserStore(default_users_file())
+    principal = signed_in(users)  # draws the sign-in form (or a refusal) when there is none
+    if principal is None:
+        return
+    shared = workbench(
         str(default_index_dir()), str(default_drafts_dir()), str(default_corpus_folder())
     )
+    # Every page gets the workbench as this user sees it: their documents, drafts and rights.
+    wb = for_principal(shared, principal)
     init_state()
-    page = sidebar(wb)
-    PAGE_FUNCTIONS[page](wb)
+    page = sidebar(wb, users)
+    if page == "Maintain" and not principal.may(Action.UPLOAD):
+        st.error("The Maintain page needs the maintainer role.")
+    else:
+        PAGE_FUNCTIONS[page](wb)
     sync_query_params()
 
 

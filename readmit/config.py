@@ -28,3 +28,20 @@ def default_drafts_dir() -> Path:
 
 def default_corpus_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "corpus"
+
+
+USERS_ENV = "READMIT_USERS"
+AUDIT_ENV = "READMIT_AUDIT"
+USER_ENV = "READMIT_USER"
+
+
+def default_users_file() -> Path:
+    """`READMIT_USERS`, else `.readmit/users.json` (the accounts of a group deployment)."""
+    configured = os.environ.get(USERS_ENV)
+    return Path(configured) if configured else Path.cwd() / ".readmit" / "users.json"
+
+
+def default_audit_file() -> Path:
+    """`READMIT_AUDIT`, else `.readmit/audit.jsonl` (who changed what, one JSON line each)."""
+    configured = os.environ.get(AUDIT_ENV)
+    return Path(configured) if configured else Path.cwd() / ".readmit" / "audit.jsonl"

@@ -14,9 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
-from readmit.config import default_corpus_dir, default_drafts_dir, default_index_dir
+from readmit.access import LOCAL_MAINTAINER, Action, AuditEntry, AuditLog, Principal, authorise
+from readmit.access.drafts import GuardedDrafting
+from readmit.config import (
+    default_audit_file,
+    default_corpus_dir,
+    default_drafts_dir,
+    default_index_dir,
+)
 from readmit.drafting import DraftingService, DraftStore
-from readmit.drafting.model import Draft, DraftClause
+from readmit.drafting.model import Draft, DraftClause, Provenance
 from readmit.drafting.skeleton import suggest_section
 from readmit.service import IngestReport, KnowledgeBase, ProgressCallback
 
@@ -41,11 +48,22 @@ def default_corpus_folder() -> Path:
 
 @dataclass(frozen=True)
 class Workbench:
-    """The services one app process shares between its sessions."""
+    """The services one app process shares between its sessions (`for_principal` narrows them
+    to what one signed-in user may see and do)."""
 
     kb: KnowledgeBase
     drafting: DraftingService
     corpus_dir: Path
+    principal: Principal = LOCAL_MAINTAINER
+    audit: AuditLog | None = None
+
+    def authorise(self, action: Action) -> None:
+        """Raise AccessDeniedError unless this workbench's principal may take `action`."""
+        authorise(self.principal, action)
+
+    def record(self, action: str, target: str, detail: str = "") -> None:
+        if self.audit is not None:
+            self.audit.record(self.principal, action, target, detail)
 
 
 def open_workbench(
@@ -53,12 +71,40 @@ def open_workbench(
     index_dir: Path | None = None,
     drafts_dir: Path | None = None,
     corpus_dir: Path | None = None,
+    audit_file: Path | None = None,
 ) -> Workbench:
     """Services over the configured folders (the model is the one the index was built with)."""
     return Workbench(
         kb=KnowledgeBase(index_dir or default_index_dir()),
         drafting=DraftingService(DraftStore(drafts_dir or default_drafts_dir())),
         corpus_dir=corpus_dir or default_corpus_folder(),
+        audit=AuditLog(audit_file or default_audit_file()),
+    )
+
+
+def for_principal(wb: Workbench, principal: Principal) -> Workbench:
+    """The workbench as `principal` sees it: their documents, their drafts, their role's rights.
+
+    Cheap (nothing is loaded): the app calls it on every run with the signed-in user.
+    """
+    full_kb = wb.kb.viewed_by(None)
+
+    def may_see_source(provenance: Provenance) -> bool:
+        if not principal.may_see(provenance.visibility):
+            return False
+        document = full_kb.document(provenance.doc_id)
+        return document is None or principal.may_see(document.visibility)
+
+    return dataclasses.replace(
+        wb,
+        kb=full_kb.viewed_by(principal.visible_groups),
+        drafting=GuardedDrafting(
+            wb.drafting.store,
+            principal=principal,
+            may_see_source=may_see_source,
+            audit=wb.audit,
+        ),
+        principal=principal,
     )
 
 
@@ -209,7 +255,7 @@ def suggested_section(*, heading: str | None, part: str | None) -> str:
 
 def ensure_draft(drafting: DraftingService, draft_id: str | None) -> Draft:
     """The current draft, or a new one when there is none (the first "Add to draft")."""
-    if draft_id and drafting.store.exists(draft_id):
+    if draft_id and drafting.exists(draft_id):
         return drafting.get(draft_id)
     return drafting.create(DEFAULT_DRAFT_TITLE)
 
@@ -218,16 +264,20 @@ def add_article_to_draft(
     wb: Workbench, *, draft_id: str | None, hit: Hit, section: str
 ) -> tuple[Draft, DraftClause]:
     """Add the whole source article (not only the matching passage) with its provenance."""
+    wb.authorise(Action.DRAFT)
+    document = wb.kb.document(hit.doc_id)
+    if document is None:  # not in the index, or not visible to this user: the same to them
+        raise SourceMissingError(hit.doc_id, hit.eid)
     draft = ensure_draft(wb.drafting, draft_id)
     unit = wb.kb.article(hit.doc_id, hit.eid)
-    document = wb.kb.document(hit.doc_id)
     source = dataclasses.replace(hit, text=unit.text) if unit is not None else hit
     return wb.drafting.add_hit(
         draft.draft_id,
         section=section,
         hit=source,
-        official_reference=document.official_reference if document else None,
-        source_url=document.source_url if document else None,
+        official_reference=document.official_reference,
+        source_url=document.source_url,
+        visibility=document.visibility,
     )
 
 
@@ -342,6 +392,10 @@ def index_uploads(
             _roll_back_upload(path, wb.kb.index_dir.parent / "rejected-uploads")
         else:
             _previous_version(path).unlink(missing_ok=True)
+    for indexed in report.indexed:
+        wb.record("document.upload", Path(indexed).name)
+    for failed_path, reason in report.failed:
+        wb.record("document.upload-failed", Path(failed_path).name, reason)
     return report
 
 
@@ -355,6 +409,42 @@ def _roll_back_upload(path: Path, rejected_dir: Path) -> None:
 
 
 def ingest(
-    kb: KnowledgeBase, paths: Sequence[Path], *, on_file: ProgressCallback | None = None
+    wb: Workbench,
+    paths: Sequence[Path],
+    *,
+    passwords: dict[str, str] | None = None,
+    on_file: ProgressCallback | None = None,
 ) -> IngestReport:
-    return kb.ingest(list(paths), on_file=on_file)
+    """Re-index `paths` (maintainers only); recorded in the audit log with what changed."""
+    wb.authorise(Action.REINDEX)
+    report = wb.kb.ingest(list(paths), passwords=passwords, on_file=on_file)
+    wb.record(
+        "index.reindex",
+        ", ".join(Path(p).name for p in paths),
+        f"{len(report.indexed)} indexed, {len(report.removed)} removed, "
+        f"{len(report.failed)} failed",
+    )
+    return report
+
+
+def remove_document(wb: Workbench, doc_id: str) -> bool:
+    """Take a document out of the index (maintainers only); recorded in the audit log."""
+    wb.authorise(Action.REMOVE)
+    removed = wb.kb.remove(doc_id)
+    if removed:
+        wb.record("document.remove", doc_id)
+    return removed
+
+
+def audit_entries(wb: Workbench, *, limit: int | None = None) -> list[AuditEntry]:
+    """The audit log, newest first (maintainers only)."""
+    wb.authorise(Action.READ_AUDIT)
+    return [] if wb.audit is None else wb.audit.entries(limit=limit)
+
+
+def store_upload(
+    wb: Workbench, name: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES
+) -> Path:
+    """`save_upload` into the workbench's corpus folder, for maintainers only."""
+    wb.authorise(Action.UPLOAD)
+    return save_upload(wb.corpus_dir, name, data, max_bytes=max_bytes)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 from index.types import Hit
+from readmit.access import AccessDeniedError, Action
+from readmit.drafting import DraftError, DraftStoreError
 from readmit.drafting.skeleton import SECTIONS
 from readmit.ui import render
 from readmit.ui.state import (
@@ -22,7 +24,12 @@ from readmit.ui.state import (
     set_current_draft,
     toggle_pin,
 )
-from readmit.workbench import Workbench, add_article_to_draft, suggested_section
+from readmit.workbench import (
+    SourceMissingError,
+    Workbench,
+    add_article_to_draft,
+    suggested_section,
+)
 
 SECTION_KEYS = [section.key for section in SECTIONS]
 SECTION_TITLES = {section.key: section.title for section in SECTIONS}
@@ -36,7 +43,11 @@ def add_to_draft(wb: Workbench, hit: Hit, *, section: str, citation: str) -> Non
     """Add the whole source article to the current draft (a new draft when there is none) and
     say so; call from a widget callback."""
     had_draft = current_draft_id()
-    draft, _clause = add_article_to_draft(wb, draft_id=had_draft, hit=hit, section=section)
+    try:
+        draft, _clause = add_article_to_draft(wb, draft_id=had_draft, hit=hit, section=section)
+    except (AccessDeniedError, SourceMissingError, DraftError, DraftStoreError) as error:
+        flash("error", render.md_escape(str(error)))
+        return
     set_current_draft(draft.draft_id)
     created = "" if had_draft == draft.draft_id else " (new draft created)"
     flash(
@@ -94,4 +105,5 @@ def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> N
         on_click=_add_with_chosen_section,
         args=(wb, hit, key("section"), citation),
         width="stretch",
+        disabled=not wb.principal.may(Action.DRAFT),
     )

@@ -22,6 +22,7 @@ from typing import Any
 
 import streamlit as st
 
+from readmit.access import AccessDeniedError
 from readmit.drafting import Draft, DraftClause, DraftError, DraftStoreError
 from readmit.drafting.diff import word_diff
 from readmit.drafting.model import article_numbering, ordered_clauses
@@ -71,7 +72,7 @@ def _guarded(action: Callable[[], object]) -> None:
     """Run a draft operation from a callback; a failure becomes a message, not a crash."""
     try:
         action()
-    except (DraftError, DraftStoreError) as error:
+    except (DraftError, DraftStoreError, AccessDeniedError) as error:
         flash("error", render.md_escape(str(error)))
 
 

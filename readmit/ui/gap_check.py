@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from readmit.access import AccessDeniedError
 from readmit.clauses import Gap, Precedent, gap_check, section_for_slot, short_eid_label
 from readmit.drafting import Draft, DraftError, DraftStoreError
 from readmit.ui import render
@@ -50,7 +51,7 @@ def _add(wb: Workbench, draft_id: str, gap: Gap, precedent: Precedent) -> None:
         draft, clause = add_unit_to_draft(
             wb, draft_id=draft_id, doc_id=doc_id, eid=eid, section=section
         )
-    except (SourceMissingError, DraftError, DraftStoreError) as error:
+    except (SourceMissingError, DraftError, DraftStoreError, AccessDeniedError) as error:
         flash("error", render.md_escape(str(error)))
         return
     set_current_draft(draft.draft_id)

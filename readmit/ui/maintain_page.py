@@ -2,7 +2,8 @@
 
 Widget keys: ``upload_files`` (file uploader: PDF, TXT, MD), ``upload_ingest`` (save the
 uploads into the corpus folder and index them), ``reindex`` (index the corpus folder again:
-only new or changed files are embedded).
+only new or changed files are embedded), ``audit_log`` (the newest audit entries). The page is
+for maintainers only (app.py refuses it to other roles; the workbench refuses their actions).
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from readmit.workbench import (
     UPLOAD_SUFFIXES,
     UploadRejectedError,
     Workbench,
+    audit_entries,
     index_uploads,
     ingest,
-    save_upload,
+    store_upload,
 )
 
 _REPORT_KEY = "ingest_report"
+AUDIT_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def save_uploads(
     rejected: list[tuple[str, str]] = []
     for file in files:
         try:
-            saved.append(save_upload(wb.corpus_dir, file.name, file.data, max_bytes=max_bytes))
+            saved.append(store_upload(wb, file.name, file.data, max_bytes=max_bytes))
         except UploadRejectedError as error:
             rejected.append((file.name, error.reason))
         except OSError as error:
@@ -78,7 +81,7 @@ def _progress(label: str, count: int) -> ProgressCallback:
 def _run_ingest(wb: Workbench, paths: Sequence[Path], label: str) -> IngestReport | None:
     files, _ = wb.kb.plan(list(paths))
     try:
-        return ingest(wb.kb, paths, on_file=_progress(label, len(files)))
+        return ingest(wb, paths, on_file=_progress(label, len(files)))
     except IndexLayerError as error:  # e.g. another ingest holds the index
         st.error(str(error))
         return None
@@ -148,6 +151,7 @@ def _status(wb: Workbench) -> None:
                     "Lang.": d.language.upper(),
                     "Type": d.instrument_type,
                     "Year": d.year,
+                    "Visible to": ", ".join(d.visibility) or "everyone",
                     "Units": d.unit_count,
                     "Passages": d.chunk_count,
                     "Pages": d.page_count,
@@ -200,3 +204,30 @@ def page(wb: Workbench) -> None:
         _show_report(*stored)
     st.subheader("Index status", divider="gray")
     _status(wb)
+    _audit(wb)
+
+
+def _audit(wb: Workbench) -> None:
+    """The newest changes (drafts, uploads, removals, re-indexes, users) with who made them."""
+    st.subheader("Audit log", divider="gray")
+    entries = audit_entries(wb, limit=AUDIT_ROWS)
+    if not entries:
+        st.caption("No changes recorded yet.")
+        return
+    st.caption(f"The newest {len(entries)} changes; `readmit audit` shows all of them.")
+    st.dataframe(
+        [
+            {
+                "When (UTC)": e.at.replace("T", " ")[:19],
+                "Who": e.user,
+                "Role": e.role,
+                "Action": e.action,
+                "What": e.target,
+                "Detail": e.detail,
+            }
+            for e in entries
+        ],
+        hide_index=True,
+        width="stretch",
+        key="audit_log",
+    )

@@ -1,0 +1,204 @@
+"""Roles, the users store (argon2 hashes), the audit log, sign-in modes and sidecar visibility."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from ingest.metadata import MetadataError, load_meta
+from readmit.access import (
+    LOCAL_MAINTAINER,
+    AccessDeniedError,
+    Action,
+    AuditLog,
+    Principal,
+    Role,
+    UserStore,
+    UserStoreError,
+    authorise,
+)
+from readmit.access.signin import (
+    SignInMode,
+    SignInRequiredError,
+    check_bind_address,
+    is_loopback,
+    sign_in_mode,
+)
+
+READER = Principal(name="rita", role=Role.READER, groups=("secretariat",))
+DRAFTER = Principal(name="dirk", role=Role.DRAFTER, groups=("negotiators",))
+MAINTAINER = Principal(name="mia", role=Role.MAINTAINER)
+
+
+# ---- roles -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("principal", "allowed"),
+    [
+        (READER, {Action.SEARCH, Action.EXPORT}),
+        (DRAFTER, {Action.SEARCH, Action.EXPORT, Action.DRAFT}),
+        (MAINTAINER, set(Action)),
+    ],
+)
+def test_each_role_may_do_exactly_its_actions(principal: Principal, allowed: set[Action]) -> None:
+    for action in Action:
+        if action in allowed:
+            authorise(principal, action)
+        else:
+            with pytest.raises(AccessDeniedError) as refused:
+                authorise(principal, action)
+            message = str(refused.value)
+            assert principal.name in message and action.value in message
+            assert "role" in message
+
+
+def test_principal_is_frozen_and_sees_by_group() -> None:
+    with pytest.raises(AttributeError):
+        READER.role = Role.MAINTAINER  # type: ignore[misc]
+    assert READER.may_see(())
+    assert READER.may_see(("secretariat", "other"))
+    assert not READER.may_see(("negotiators",))
+    assert MAINTAINER.may_see(("negotiators",))
+    assert READER.visible_groups == ("secretariat",)
+    assert MAINTAINER.visible_groups is None
+    assert LOCAL_MAINTAINER.role is Role.MAINTAINER and LOCAL_MAINTAINER.visible_groups is None
+
+
+# ---- users store ---------------------------------------------------------------------------------
+
+
+def test_users_store_keeps_argon2_hashes_only(tmp_path: Path) -> None:
+    users = UserStore(tmp_path / "users.json")
+    assert users.is_empty()
+    users.add("alice", role=Role.DRAFTER, groups=("negotiators",), password="correct horse 1")
+    raw = (tmp_path / "users.json").read_text(encoding="utf-8")
+    assert "correct horse 1" not in raw
+    stored = json.loads(raw)["users"]["alice"]["password_hash"]
+    assert stored.startswith("$argon2id$")
+    assert stat.S_IMODE((tmp_path / "users.json").stat().st_mode) == 0o600
+    principal = users.authenticate("alice", "correct horse 1")
+    assert principal == Principal(name="alice", role=Role.DRAFTER, groups=("negotiators",))
+    assert users.authenticate("alice", "wrong password") is None
+    assert users.authenticate("nobody", "correct horse 1") is None
+
+
+def test_users_store_updates_and_removes(tmp_path: Path) -> None:
+    users = UserStore(tmp_path / "users.json")
+    users.add("bob@example.org", role=Role.READER)  # an identity-provider user: no password
+    assert users.authenticate("bob@example.org", "") is None
+    users.add("bob@example.org", role=Role.MAINTAINER, groups=("b", "a", "a"))
+    account = users.get("bob@example.org")
+    assert account is not None
+    assert (account.role, account.groups, account.has_password) == (
+        Role.MAINTAINER,
+        ("a", "b"),
+        False,
+    )
+    assert users.remove("bob@example.org") is True
+    assert users.remove("bob@example.org") is False
+    assert users.is_empty()
+
+
+@pytest.mark.parametrize(
+    ("name", "groups", "password", "complaint"),
+    [
+        ("../evil", (), None, "invalid user name"),
+        ("ok", ("bad group",), None, "invalid group name"),
+        ("ok", (), "short", "at least"),
+    ],
+)
+def test_users_store_refuses_bad_input(
+    tmp_path: Path, name: str, groups: tuple[str, ...], password: str | None, complaint: str
+) -> None:
+    users = UserStore(tmp_path / "users.json")
+    with pytest.raises(UserStoreError, match=complaint):
+        users.add(name, role=Role.READER, groups=groups, password=password)
+    assert not (tmp_path / "users.json").exists()
+
+
+def test_damaged_users_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "users.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(UserStoreError, match="unreadable users file"):
+        UserStore(path).list()
+
+
+# ---- audit log -----------------------------------------------------------------------------------
+
+
+def test_audit_log_records_who_what_when(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    log.record(DRAFTER, "draft.create", "d1", "Model agreement")
+    log.record(MAINTAINER, "document.remove", "doc-a")
+    with open(tmp_path / "audit.jsonl", "a", encoding="utf-8") as handle:
+        handle.write('{"torn": ')  # a torn last line is skipped, not fatal
+    entries = log.entries()
+    assert [(e.user, e.role, e.action, e.target) for e in entries] == [
+        ("mia", "maintainer", "document.remove", "doc-a"),
+        ("dirk", "drafter", "draft.create", "d1"),
+    ]
+    assert entries[1].detail == "Model agreement" and entries[1].at.endswith("+00:00")
+    assert [e.target for e in log.entries(user="dirk")] == ["d1"]
+    assert [e.target for e in log.entries(action="document")] == ["doc-a"]
+
+
+# ---- sign-in modes and the bound address -------------------------------------------------------
+
+
+def test_sign_in_mode() -> None:
+    assert sign_in_mode(oidc_configured=True, has_accounts=True) is SignInMode.OIDC
+    assert sign_in_mode(oidc_configured=False, has_accounts=True) is SignInMode.PASSWORD
+    assert sign_in_mode(oidc_configured=False, has_accounts=False) is SignInMode.NONE
+
+
+@pytest.mark.parametrize(
+    ("address", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("", False),
+        (None, False),
+        ("192.168.1.10", False),
+        ("example.org", False),
+    ],
+)
+def test_only_loopback_runs_without_sign_in(address: str | None, loopback: bool) -> None:
+    assert is_loopback(address) is loopback
+    if loopback:
+        check_bind_address(address, SignInMode.NONE)
+    else:
+        with pytest.raises(SignInRequiredError, match="no sign-in is configured"):
+            check_bind_address(address, SignInMode.NONE)
+    check_bind_address(address, SignInMode.PASSWORD)  # with sign-in any address is allowed
+
+
+# ---- visibility in the sidecar -------------------------------------------------------------------
+
+
+def _sidecar(tmp_path: Path, visibility: object) -> Path:
+    document = tmp_path / "doc-en.txt"
+    document.write_text("Article 1\nText.\n", encoding="utf-8")
+    meta = {"title": "A document", "visibility": visibility}
+    (tmp_path / "doc-en.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return document
+
+
+def test_sidecar_visibility(tmp_path: Path) -> None:
+    assert load_meta(_sidecar(tmp_path, "public")).visibility == ()
+    restricted = load_meta(_sidecar(tmp_path, {"groups": ["negotiators", "legal", "legal"]}))
+    assert restricted.visibility == ("legal", "negotiators")
+
+
+@pytest.mark.parametrize(
+    "visibility", ["secret", {"groups": []}, {"groups": ["bad name"]}, {"users": ["x"]}, ["g"]]
+)
+def test_bad_sidecar_visibility_is_refused(tmp_path: Path, visibility: object) -> None:
+    with pytest.raises(MetadataError, match="visibility"):
+        load_meta(_sidecar(tmp_path, visibility))
