@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS documents (
     page_count INTEGER,
     has_pages INTEGER NOT NULL,
     indexed_at TEXT NOT NULL,
-    visibility TEXT NOT NULL DEFAULT '[]'  -- JSON array of groups that may see it; [] = public
+    visibility TEXT NOT NULL DEFAULT '[]'  -- JSON array of the groups that may see it, [] = public
 );
 CREATE TABLE IF NOT EXISTS units (
     doc_id TEXT NOT NULL,

@@ -380,6 +380,7 @@ def index_uploads(
     ingest cannot run at all (another ingest holds the index), every upload is rolled back and
     the error propagates.
     """
+    wb.authorise(Action.UPLOAD)
     try:
         report = wb.kb.ingest(list(saved), on_file=on_file)
     except Exception:

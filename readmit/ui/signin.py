@@ -15,6 +15,7 @@ from readmit.access.signin import SignInMode, SignInRequiredError, check_bind_ad
 from readmit.ui import render
 
 SIGNED_IN_KEY = "signed_in_user"  # the user name a password sign-in established
+_FAILED_KEY = "signin_failed"
 
 
 def oidc_configured() -> bool:
@@ -76,20 +77,24 @@ def _password_user(users: UserStore) -> Principal | None:
     with st.form("signin"):
         st.text_input("User name", key="signin_name")
         st.text_input("Password", type="password", key="signin_password")
-        submitted = st.form_submit_button("Sign in", key="signin_submit")
-    if submitted:
-        principal = users.authenticate(
-            str(st.session_state.get("signin_name") or ""),
-            str(st.session_state.get("signin_password") or ""),
-        )
-        st.session_state["signin_password"] = ""
-        if principal is None:
-            st.error("Wrong user name or password.")
-            return None
-        st.session_state.clear()  # nothing of an earlier user's session survives
-        st.session_state[SIGNED_IN_KEY] = principal.name
-        st.rerun()
+        st.form_submit_button("Sign in", key="signin_submit", on_click=_attempt, args=(users,))
+    if st.session_state.get(_FAILED_KEY):
+        st.error("Wrong user name or password.")
     return None
+
+
+def _attempt(users: UserStore) -> None:
+    """The form's callback: check name and password before the next run draws anything."""
+    principal = users.authenticate(
+        str(st.session_state.get("signin_name") or ""),
+        str(st.session_state.get("signin_password") or ""),
+    )
+    if principal is None:
+        st.session_state["signin_password"] = ""
+        st.session_state[_FAILED_KEY] = True
+        return
+    st.session_state.clear()  # nothing of an earlier user's session survives
+    st.session_state[SIGNED_IN_KEY] = principal.name
 
 
 def sign_out() -> None:
