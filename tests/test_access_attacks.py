@@ -496,3 +496,67 @@ def test_app_refuses_a_network_address_without_sign_in(
     assert not at.exception
     assert any("no sign-in is configured" in e.value for e in at.error)
     assert not [r for r in at.radio if r.key == "page"]
+
+
+OIDC_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-cookie-secret-not-used-for-anything",
+        "client_id": "readmit",
+        "client_secret": "test",
+        "server_metadata_url": "https://idp.example.org/.well-known/openid-configuration",
+    }
+}
+
+
+@pytest.fixture
+def oidc_users(app_env: Setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    users_file = tmp_path / "oidc-users.json"
+    users = UserStore(users_file)
+    users.add("anna@example.org", role=Role.DRAFTER, groups=("negotiators",))
+    users.add("rob@example.org", role=Role.READER)
+    monkeypatch.setenv("READMIT_USERS", str(users_file))
+    return users_file
+
+
+def oidc_app(user: dict[str, Any], params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets.update(OIDC_SECRETS)
+    at.user = user
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_oidc_sign_in_gives_the_users_store_role_and_groups(oidc_users: Path) -> None:
+    read_secret = {"page": "Read", "doc": SECRET_ID, "eid": "art_3"}
+    signed_out = oidc_app({"is_logged_in": False}, read_secret)
+    assert [b.key for b in signed_out.button] == ["signin_oidc"]
+    assert not [r for r in signed_out.radio if r.key == "page"]
+    assert_no_leak(page_text(signed_out))
+    anna = oidc_app(
+        {"is_logged_in": True, "email": "anna@example.org", "email_verified": True}, read_secret
+    )
+    assert "zembla" in page_text(anna).lower()
+    assert any("anna@example.org (drafter)" in h.value for h in anna.sidebar.html)
+    rob = oidc_app({"is_logged_in": True, "email": "rob@example.org"}, read_secret)
+    assert [r.key for r in rob.radio if r.key == "page"] == ["page"]
+    assert_no_leak(page_text(rob))
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        {"is_logged_in": True, "email": "eve@example.org", "email_verified": True},
+        {"is_logged_in": True, "email": "anna@example.org", "email_verified": False},
+        {"is_logged_in": True, "name": "No Email"},
+    ],
+)
+def test_oidc_user_without_an_account_sees_nothing(oidc_users: Path, user: dict[str, Any]) -> None:
+    at = oidc_app(user, {"page": "Read", "doc": SECRET_ID})
+    assert any("no account for you" in e.value for e in at.error)
+    assert not [r for r in at.radio if r.key == "page"]
+    assert [b.key for b in at.button] == ["signout"]
+    assert_no_leak(page_text(at))
