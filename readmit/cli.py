@@ -26,7 +26,7 @@ from readmit.access import (
     UserStore,
     UserStoreError,
 )
-from readmit.access.users import parse_role
+from readmit.access.users import parse_role, validate_groups, validate_user_name
 from readmit.config import (
     INDEX_ENV,
     MODEL_ENV,
@@ -714,6 +714,8 @@ def users_add(
 ) -> None:
     """Add a user (or change an existing one's role, groups and password)."""
     users, principal = _users_admin(ctx)
+    validate_user_name(name)  # before asking for a password that would then be refused
+    validate_groups(groups)
     password = (
         click.prompt("Password", hide_input=True, confirmation_prompt=True)
         if set_password

@@ -202,3 +202,70 @@ def test_sidecar_visibility(tmp_path: Path) -> None:
 def test_bad_sidecar_visibility_is_refused(tmp_path: Path, visibility: object) -> None:
     with pytest.raises(MetadataError, match="visibility"):
         load_meta(_sidecar(tmp_path, visibility))
+
+
+# ---- `readmit users` and `readmit audit` -------------------------------------------------------
+
+
+def test_users_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from readmit.cli import main
+
+    users_file, audit_file = tmp_path / "users.json", tmp_path / "audit.jsonl"
+    monkeypatch.setenv("READMIT_USERS", str(users_file))
+    monkeypatch.setenv("READMIT_AUDIT", str(audit_file))
+    monkeypatch.delenv("READMIT_USER", raising=False)
+    runner = CliRunner()
+    secret = "mia's long password"
+    # The first account needs no --user: whoever can write the users file administers it.
+    first = runner.invoke(
+        main, ["users", "add", "mia", "--role", "maintainer"], input=f"{secret}\n{secret}\n"
+    )
+    assert first.exit_code == 0, first.output
+    assert "added mia (maintainer)" in first.output
+    assert secret not in users_file.read_text(encoding="utf-8")
+    assert UserStore(users_file).authenticate("mia", secret) is not None
+    # From now on a maintainer must be named.
+    anonymous = runner.invoke(main, ["users", "add", "rita", "--role", "reader", "--no-password"])
+    assert anonymous.exit_code == 2 and "--user" in anonymous.output
+    added = runner.invoke(
+        main,
+        ["--user", "mia", "users", "add", "rita", "--role", "reader", "--group", "secretariat"],
+        input="rita's password\nrita's password\n",
+    )
+    assert added.exit_code == 0 and "added rita (reader)" in added.output
+    oidc = runner.invoke(
+        main,
+        ["--user", "mia", "users", "add", "anna@example.org", "--role", "drafter", "--no-password"],
+    )
+    assert oidc.exit_code == 0, oidc.output
+    listed = runner.invoke(main, ["--user", "mia", "users", "list", "--json"])
+    assert listed.exit_code == 0
+    assert json.loads(listed.output) == [
+        {"name": "anna@example.org", "role": "drafter", "groups": [], "password": False},
+        {"name": "mia", "role": "maintainer", "groups": [], "password": True},
+        {"name": "rita", "role": "reader", "groups": ["secretariat"], "password": True},
+    ]
+    table = runner.invoke(main, ["--user", "mia", "users", "list"])
+    assert "identity provider" in table.output and "secretariat" in table.output
+    assert "argon2" not in table.output + listed.output
+    refused = runner.invoke(main, ["--user", "rita", "users", "remove", "mia"])
+    assert refused.exit_code == 2 and "rita (reader) may not manage users" in refused.output
+    bad = runner.invoke(main, ["--user", "mia", "users", "add", "x y", "--role", "reader"])
+    assert bad.exit_code == 2 and "invalid user name" in bad.output
+    removed = runner.invoke(main, ["--user", "mia", "users", "remove", "rita"])
+    assert removed.exit_code == 0 and "removed rita" in removed.output
+    again = runner.invoke(main, ["--user", "mia", "users", "remove", "rita"])
+    assert again.exit_code == 1 and "no such user: rita" in again.output
+    assert UserStore(users_file).get("rita") is None
+    audit = runner.invoke(main, ["--user", "mia", "audit"])
+    assert audit.exit_code == 0, audit.output
+    lines = audit.output.splitlines()
+    assert "user.remove" in lines[0] and "rita" in lines[0] and "mia (maintainer)" in lines[0]
+    assert [json.loads(line)["action"] for line in audit_file.read_text().splitlines()] == [
+        "user.add",
+        "user.add",
+        "user.add",
+        "user.remove",
+    ]

@@ -82,7 +82,9 @@ class GuardedDrafting(DraftingService):
                 continue
             view = self._view(draft)
             kept.append(dataclasses.replace(summary, clause_count=len(view.clauses)))
-        return DraftListing(tuple(kept), listing.errors)
+        # Unreadable draft files may be anyone's: only maintainers hear about them.
+        errors = listing.errors if self.principal.sees_everything else ()
+        return DraftListing(tuple(kept), errors)
 
     def exists(self, draft_id: str) -> bool:
         try:
