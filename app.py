@@ -1,8 +1,9 @@
 """Readmit — the drafting workbench (Streamlit). Run: `streamlit run app.py`.
 
 Thin on purpose: it opens the services once per process and hands each page to its module in
-`readmit/ui/`. The index is `$READMIT_INDEX` (default `.readmit/index`), drafts are
-`$READMIT_DRAFTS` (default `.readmit/drafts`), uploads go to `$READMIT_CORPUS` (default `corpus/`).
+`readmit/ui/`. Its folders and model come from `readmit.settings`: the index is `$READMIT_INDEX`
+(default `.readmit/index`), drafts are `$READMIT_DRAFTS` (default `.readmit/drafts`), uploads go
+to `$READMIT_CORPUS` (default `corpus/`), `$READMIT_MODEL` overrides the index's own model.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from readmit.access import Action, UserStore
-from readmit.config import default_drafts_dir, default_index_dir, default_users_file
+from readmit.settings import load_settings
 from readmit.ui import (
     clauses_page,
     compare_page,
@@ -26,13 +26,7 @@ from readmit.ui import (
 from readmit.ui.sidebar import sidebar
 from readmit.ui.signin import signed_in
 from readmit.ui.state import init_state, sync_query_params
-from readmit.workbench import (
-    Workbench,
-    default_corpus_folder,
-    for_principal,
-    open_workbench,
-    warm_up,
-)
+from readmit.workbench import Action, UserStore, Workbench, for_principal, open_workbench, warm_up
 
 PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
     "Search": search_page.page,
@@ -45,11 +39,15 @@ PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
 
 
 @st.cache_resource(show_spinner="Opening the index and loading the search model…")
-def workbench(index_dir: str, drafts_dir: str, corpus_dir: str) -> Workbench:
+def workbench(index_dir: str, drafts_dir: str, corpus_dir: str, model: str) -> Workbench:
     """One set of services per process and configuration, shared by all sessions."""
-    wb = open_workbench(
-        index_dir=Path(index_dir), drafts_dir=Path(drafts_dir), corpus_dir=Path(corpus_dir)
+    settings = load_settings(
+        index_dir=Path(index_dir),
+        drafts_dir=Path(drafts_dir),
+        corpus_dir=Path(corpus_dir),
+        model=model or None,
     )
+    wb = open_workbench(settings=settings)
     warm_up(wb)
     return wb
 
@@ -59,12 +57,16 @@ def main() -> None:
         page_title="Readmit — drafting workbench", page_icon="§", layout="wide"
     )
     st.html(render.STYLESHEET)
-    users = UserStore(default_users_file())
+    settings = load_settings()
+    users = UserStore(settings.users_file)
     principal = signed_in(users)  # draws the sign-in form (or a refusal) when there is none
     if principal is None:
         return
     shared = workbench(
-        str(default_index_dir()), str(default_drafts_dir()), str(default_corpus_folder())
+        str(settings.index_dir),
+        str(settings.drafts_dir),
+        str(settings.corpus_dir),
+        settings.model or "",
     )
     # Every page gets the workbench as this user sees it: their documents, drafts and rights.
     wb = for_principal(shared, principal)

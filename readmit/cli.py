@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -16,6 +16,7 @@ from rich.table import Table
 
 from index.errors import IndexLayerError
 from index.types import Hit, SearchFilters
+from ingest.citations import cite_eid, cite_unit
 from readmit import workbench
 from readmit.access import (
     LOCAL_MAINTAINER,
@@ -27,17 +28,16 @@ from readmit.access import (
     UserStoreError,
 )
 from readmit.access.users import parse_role, validate_groups, validate_user_name
-from readmit.config import (
+from readmit.drafting import DraftingService, DraftStore
+from readmit.service import IngestReport, KnowledgeBase
+from readmit.settings import (
+    DRAFTS_ENV,
     INDEX_ENV,
     MODEL_ENV,
     USER_ENV,
-    default_audit_file,
-    default_drafts_dir,
-    default_index_dir,
-    default_users_file,
+    Settings,
+    load_settings,
 )
-from readmit.drafting import DraftingService, DraftStore
-from readmit.service import IngestReport, KnowledgeBase
 from readmit.workbench import Workbench, for_principal
 
 # Progress and messages go to stderr so that `--json` output on stdout stays one clean object.
@@ -52,7 +52,8 @@ def _principal(ctx: click.Context) -> Principal:
     """
     obj = ctx.find_root().ensure_object(dict)
     if "principal" not in obj:
-        obj["principal"] = _resolve_user(obj.get("user"), UserStore(default_users_file()))
+        users = UserStore(_settings(ctx).users_file)
+        obj["principal"] = _resolve_user(obj.get("user"), users)
     principal: Principal = obj["principal"]
     return principal
 
@@ -77,13 +78,15 @@ def _resolve_user(name: str | None, users: UserStore) -> Principal:
 def _workbench(ctx: click.Context, *, drafts_dir: Path | None = None) -> Workbench:
     """The services as the command's user sees them (documents, drafts, role)."""
     obj = ctx.find_root().ensure_object(dict)
+    settings = _settings(ctx, drafts_dir=drafts_dir)
     if "kb" not in obj:
-        obj["kb"] = KnowledgeBase(obj["index"], model=obj["model"])
+        obj["kb"] = KnowledgeBase(settings.index_dir, model=settings.model)
     full = Workbench(
         kb=obj["kb"],
-        drafting=DraftingService(DraftStore(drafts_dir or default_drafts_dir())),
-        corpus_dir=Path("corpus"),
-        audit=AuditLog(default_audit_file()),
+        drafting=DraftingService(DraftStore(settings.drafts_dir)),
+        corpus_dir=settings.corpus_dir,
+        rejected_uploads_dir=settings.rejected_uploads_dir,
+        audit=AuditLog(settings.audit_file),
     )
     return for_principal(full, _principal(ctx))
 
@@ -91,6 +94,13 @@ def _workbench(ctx: click.Context, *, drafts_dir: Path | None = None) -> Workben
 def _knowledge_base(ctx: click.Context) -> KnowledgeBase:
     """The index as the command's user may see it."""
     return _workbench(ctx).kb
+
+
+def _settings(ctx: click.Context, *, drafts_dir: Path | None = None) -> Settings:
+    """The run's settings (flags of the group, then the environment); `--drafts` of a command
+    overrides the drafts folder."""
+    settings: Settings = ctx.find_root().ensure_object(dict)["settings"]
+    return replace(settings, drafts_dir=drafts_dir) if drafts_dir is not None else settings
 
 
 class _ReadmitGroup(click.Group):
@@ -130,11 +140,9 @@ class _ReadmitGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, index_dir: Path | None, model: str | None, user: str | None) -> None:
     """Readmit: search and draft readmission agreements."""
-    ctx.ensure_object(dict)
-    ctx.obj["user"] = user
-    ctx.obj["index"] = index_dir or default_index_dir()
     # Without --model, an existing index is searched with the model that built it.
-    ctx.obj["model"] = model or os.environ.get(MODEL_ENV) or None
+    ctx.ensure_object(dict)["settings"] = load_settings(index_dir=index_dir, model=model)
+    ctx.obj["user"] = user
 
 
 @main.command()
@@ -148,10 +156,11 @@ def main(ctx: click.Context, index_dir: Path | None, model: str | None, user: st
 )
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], passwords: tuple[str, ...]) -> None:
-    """Index documents (default: corpus/). Only new or changed files are embedded."""
+    """Index documents (default: the corpus folder, env READMIT_CORPUS, else corpus/). Only new
+    or changed files are embedded."""
     wb = _workbench(ctx)
     wb.authorise(Action.REINDEX)
-    targets = list(paths) or [Path("corpus")]
+    targets = list(paths) or [_settings(ctx).corpus_dir]
     files, _ = wb.kb.plan(targets)
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -292,7 +301,7 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
     for column in ("#", "score", "document", "article", "pages", "lang", "passage"):
         table.add_column(column, overflow="fold")
     for hit in hits:
-        article = " ".join(x for x in (hit.part, hit.article or hit.eid, hit.heading or "") if x)
+        article = cite_eid(hit.eid, heading=hit.heading)
         pages = "" if hit.page_start is None else f"{hit.page_start}-{hit.page_end}"
         passage = hit.text if len(hit.text) <= 300 else hit.text[:300] + "…"
         table.add_row(
@@ -323,7 +332,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
             )
         )
         return
-    click.echo(f"index:      {ctx.obj['index']}")
+    click.echo(f"index:      {_settings(ctx).index_dir}")
     click.echo(f"model:      {report.model} ({report.dimension}-d)")
     click.echo(f"documents:  {report.documents}")
     click.echo(f"units:      {report.units}")
@@ -358,7 +367,7 @@ def _open_output(path: Path | None) -> TextIO:
 @click.pass_context
 def matrix(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> None:
     """Precedent matrix: agreements × clause types; cells list the articles ("?" = uncertain)."""
-    from readmit.clauses import precedent_matrix, write_matrix_csv
+    from readmit.clauses.matrix import precedent_matrix, write_matrix_csv
 
     table = precedent_matrix(_knowledge_base(ctx), all_documents=all_documents)
     if csv_path is not None:
@@ -376,7 +385,7 @@ def matrix(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> No
 @click.pass_context
 def time_limits_command(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> None:
     """Every time limit of every article: number, unit and what it is for."""
-    from readmit.clauses import time_limit_table, write_time_limits_csv
+    from readmit.clauses.time_limits import time_limit_table, write_time_limits_csv
 
     rows = time_limit_table(_knowledge_base(ctx), all_documents=all_documents)
     if csv_path is not None:
@@ -401,7 +410,7 @@ def time_limits_command(ctx: click.Context, csv_path: Path | None, all_documents
 def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
     """List the clause types, or every article of SLOT grouped by agreement."""
     from ingest.taxonomy import SLOTS, UnknownSlotError
-    from readmit.clauses import slot_articles
+    from readmit.clauses.matrix import slot_articles
 
     if slot is None:
         for known in SLOTS:
@@ -448,9 +457,12 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
         for a in group.articles:
             flag = " (uncertain)" if a.uncertain else ""
             limits = ", ".join(f"{t.number} {t.unit} ({t.purpose})" for t in a.time_limits)
+            cited = cite_unit(
+                eid=a.unit.eid, kind=a.unit.kind, label=a.unit.label, heading=a.unit.heading
+            )
             click.echo(
-                f"  [{a.document.language}] {a.document.doc_id} {a.unit.label} "
-                f"{a.unit.heading or ''}{flag}" + (f" — {limits}" if limits else "")
+                f"  [{a.document.language}] {a.document.doc_id} {cited}{flag}"
+                + (f" — {limits}" if limits else "")
             )
 
 
@@ -461,13 +473,13 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
     "drafts_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).",
+    help=f"Drafts folder (env {DRAFTS_ENV}; default .readmit/drafts).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bool) -> None:
     """Standard clause types DRAFT_ID lacks, with the three commonest precedent wordings."""
-    from readmit.clauses import gap_check
+    from readmit.clauses.gaps import gap_check
     from readmit.drafting.store import DraftStoreError
 
     wb = _workbench(ctx, drafts_dir=drafts_dir)
@@ -527,7 +539,7 @@ def eval_command(
     ctx: click.Context, queries_file: Path, k: int, split: str | None, as_json: bool
 ) -> None:
     """Search quality on a graded query set: nDCG, precision, recall, MRR, cross-language share."""
-    from readmit.evaluation import evaluate, load_queries
+    from readmit.evaluation.search import evaluate, load_queries
 
     kb = _knowledge_base(ctx)
     summary = evaluate(load_queries(queries_file, split=split), lambda q, n: kb.search(q, k=n), k=k)
@@ -586,7 +598,7 @@ def eval_command(
     "drafts_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).",
+    help=f"Drafts folder (env {DRAFTS_ENV}; default .readmit/drafts).",
 )
 @click.pass_context
 def export_command(
@@ -615,7 +627,10 @@ def export_command(
 def documents_command(ctx: click.Context, csv_path: Path | None, as_json: bool) -> None:
     """Lists of accepted documents: proof and prima facie evidence of nationality and of the
     grounds for readmitting third-country nationals, as the articles and annexes enumerate them."""
-    from readmit.clauses import accepted_documents, write_accepted_documents_csv
+    from readmit.clauses.accepted_documents import (
+        accepted_documents,
+        write_accepted_documents_csv,
+    )
 
     lists = accepted_documents(_knowledge_base(ctx))
     if csv_path is not None:
@@ -680,7 +695,7 @@ def users_group() -> None:
 def _users_admin(ctx: click.Context) -> tuple[UserStore, Principal]:
     """The users store, and who changes it: anyone may set up the first account (they can
     write the file anyway); once accounts exist, `--user` must name a maintainer."""
-    users = UserStore(default_users_file())
+    users = UserStore(_settings(ctx).users_file)
     name = ctx.find_root().obj.get("user")
     principal = LOCAL_MAINTAINER if users.is_empty() and not name else _principal(ctx)
     principal_may = principal.may(Action.MANAGE_USERS)
@@ -723,7 +738,7 @@ def users_add(
     )
     existed = users.get(name) is not None
     account = users.add(name, role=parse_role(role), groups=groups, password=password)
-    AuditLog(default_audit_file()).record(
+    AuditLog(_settings(ctx).audit_file).record(
         principal,
         "user.update" if existed else "user.add",
         name,
@@ -741,7 +756,7 @@ def users_remove(ctx: click.Context, name: str) -> None:
     if not users.remove(name):
         err.print(f"no such user: {name}")
         sys.exit(1)
-    AuditLog(default_audit_file()).record(principal, "user.remove", name)
+    AuditLog(_settings(ctx).audit_file).record(principal, "user.remove", name)
     click.echo(f"removed {name}")
 
 
@@ -780,7 +795,7 @@ def audit_command(
 ) -> None:
     """Who changed what and when (drafts, uploads, removals, re-indexes, users); newest first."""
     _workbench(ctx).authorise(Action.READ_AUDIT)
-    entries = AuditLog(default_audit_file()).entries(user=who, action=action, limit=limit)
+    entries = AuditLog(_settings(ctx).audit_file).entries(user=who, action=action, limit=limit)
     for entry in entries:
         if as_json:
             click.echo(json.dumps(dataclasses.asdict(entry), ensure_ascii=False))

@@ -39,7 +39,7 @@ def isolated_state_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     """Default index, drafts, users and audit files in a temp dir, so no test writes into (or
     reads accounts from) the checkout."""
 
-    from readmit.config import AUDIT_ENV, DRAFTS_ENV, INDEX_ENV, USERS_ENV
+    from readmit.settings import AUDIT_ENV, DRAFTS_ENV, INDEX_ENV, USERS_ENV
 
     state = tmp_path_factory.mktemp("default-state")
     saved = {name: os.environ.get(name) for name in (INDEX_ENV, DRAFTS_ENV, USERS_ENV, AUDIT_ENV)}
@@ -58,8 +58,8 @@ def isolated_state_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole shipped corpus indexed once with the default (real) model."""
-    from readmit.config import DEFAULT_MODEL
     from readmit.service import KnowledgeBase
+    from readmit.settings import DEFAULT_MODEL
 
     index_dir = tmp_path_factory.mktemp("corpus-index")
     # Developers may point READMIT_TEST_INDEX_SEED at an earlier index of the corpus: it is

@@ -40,6 +40,7 @@ from readmit.drafting import DraftingService, DraftNotFoundError, DraftStore
 from readmit.drafting.model import ClauseNotFoundError
 from readmit.service import KnowledgeBase
 from readmit.workbench import (
+    UploadedFile,
     Workbench,
     add_unit_to_draft,
     audit_entries,
@@ -47,7 +48,7 @@ from readmit.workbench import (
     index_uploads,
     ingest,
     remove_document,
-    store_upload,
+    save_uploads,
 )
 from tests.conftest import REPO, copy_documents
 
@@ -257,7 +258,7 @@ def test_each_role_is_refused_what_it_may_not_do(setup: Setup) -> None:
     for principal in (RITA, SARA):
         wb = setup.workbench(principal)
         with pytest.raises(AccessDeniedError, match="may not upload documents"):
-            store_upload(wb, "new.txt", b"Article 1\nText.")
+            save_uploads(wb, [UploadedFile(name="new.txt", data=b"Article 1\nText.")])
         with pytest.raises(AccessDeniedError, match="may not upload documents"):
             index_uploads(wb, [setup.corpus / f"{PUBLIC_IDS[0]}.txt"])
         with pytest.raises(AccessDeniedError, match="may not re-index the corpus"):

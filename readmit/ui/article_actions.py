@@ -12,10 +12,9 @@ from __future__ import annotations
 import streamlit as st
 
 from index.types import Hit
-from readmit.access import AccessDeniedError, Action
 from readmit.drafting import DraftError, DraftStoreError
-from readmit.drafting.skeleton import SECTIONS
 from readmit.ui import render
+from readmit.ui.render import SECTION_KEYS, SECTION_TITLES
 from readmit.ui.state import (
     current_draft_id,
     flash,
@@ -23,16 +22,17 @@ from readmit.ui.state import (
     open_article,
     set_current_draft,
     toggle_pin,
+    value,
 )
 from readmit.workbench import (
+    AccessDeniedError,
+    Action,
     SourceMissingError,
     Workbench,
     add_article_to_draft,
+    may,
     suggested_section,
 )
-
-SECTION_KEYS = [section.key for section in SECTIONS]
-SECTION_TITLES = {section.key: section.title for section in SECTIONS}
 
 
 def action_key(action: str, doc_id: str, eid: str, *, prefix: str = "") -> str:
@@ -58,7 +58,7 @@ def add_to_draft(wb: Workbench, hit: Hit, *, section: str, citation: str) -> Non
 
 
 def _add_with_chosen_section(wb: Workbench, hit: Hit, section_key: str, citation: str) -> None:
-    section = st.session_state.get(section_key) or suggested_section(
+    section = value(section_key) or suggested_section(
         heading=hit.heading, part=hit.part
     )
     add_to_draft(wb, hit, section=section, citation=citation)
@@ -105,5 +105,5 @@ def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> N
         on_click=_add_with_chosen_section,
         args=(wb, hit, key("section"), citation),
         width="stretch",
-        disabled=not wb.principal.may(Action.DRAFT),
+        disabled=not may(wb, Action.DRAFT),
     )

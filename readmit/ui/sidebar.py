@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from readmit.access import UserStore
 from readmit.drafting import DraftStoreError
 from readmit.ui import render
 from readmit.ui.signin import signed_in_as
 from readmit.ui.state import MAX_PINS, PAGE_KEY, PAGES, current_draft_id, pins
-from readmit.workbench import Workbench
+from readmit.workbench import UserStore, Workbench
 
 
 def sidebar(wb: Workbench, users: UserStore) -> str:

@@ -10,9 +10,16 @@ from typing import Any
 
 import streamlit as st
 
-from readmit.access import LOCAL_MAINTAINER, Principal, UserStore
-from readmit.access.signin import SignInMode, SignInRequiredError, check_bind_address, sign_in_mode
 from readmit.ui import render
+from readmit.workbench import (
+    LOCAL_MAINTAINER,
+    Principal,
+    SignInMode,
+    SignInRequiredError,
+    UserStore,
+    check_bind_address,
+    sign_in_mode,
+)
 
 SIGNED_IN_KEY = "signed_in_user"  # the user name a password sign-in established
 _FAILED_KEY = "signin_failed"
@@ -109,8 +116,8 @@ def signed_in_as(principal: Principal, users: UserStore) -> None:
         return
     groups = f" · groups: {', '.join(principal.groups)}" if principal.groups else ""
     st.html(
-        f'<div class="rdm-small">Signed in as {render.e(principal.name)} '
-        f"({render.e(principal.role.value)}){render.e(groups)}</div>"
+        f'<div class="rdm-small">Signed in as {render.escape(principal.name)} '
+        f"({render.escape(principal.role.value)}){render.escape(groups)}</div>"
     )
     st.button(
         "Sign out",
