@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from index.collection import Collection
 from ingest.metadata import MetadataError, load_meta
 from readmit.access import (
     LOCAL_MAINTAINER,
@@ -269,3 +270,67 @@ def test_users_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         "user.add",
         "user.remove",
     ]
+
+
+# ---- visibility in the index (store filter, migration of an older index) -----------------------
+
+
+def _restricted_collection(path: Path) -> Collection:
+    import dataclasses
+
+    from index.embedders import HashingEmbedder
+    from tests.test_collection import make_chunks, make_document
+
+    collection = Collection(path, embedder=HashingEmbedder(dimension=64))
+    articles = [("1", "Time limits", "The requested State shall reply within 10 days.")]
+    public = make_document("public-en", articles)
+    secret = make_document("secret-en", articles)
+    secret = dataclasses.replace(
+        secret, meta=dataclasses.replace(secret.meta, visibility=("legal", "negotiators"))
+    )
+    for doc in (public, secret):
+        collection.upsert_document(doc, make_chunks(doc))
+    return collection
+
+
+def test_visibility_filter_in_the_store(tmp_path: Path) -> None:
+    from index.types import SearchFilters
+    from index.visibility import VisibleCollection
+
+    collection = _restricted_collection(tmp_path / "index")
+    by_doc = {c.chunk_id: c.doc_id for c in collection.chunk_texts()}
+
+    def visible_docs(groups: tuple[str, ...] | None) -> set[str]:
+        allowed = collection.allowed_chunk_ids(SearchFilters(visible_groups=groups))
+        return {by_doc[c] for c in allowed}
+
+    assert visible_docs(None) == {"public-en", "secret-en"}
+    assert visible_docs(()) == {"public-en"}
+    assert visible_docs(("other",)) == {"public-en"}
+    assert visible_docs(("negotiators",)) == {"public-en", "secret-en"}
+    document = collection.get_document("secret-en")
+    assert document is not None and document.visibility == ("legal", "negotiators")
+    view = VisibleCollection(collection, groups=("other",))
+    vector = collection.embedder.encode_queries(["reply within 10 days"])[0]
+    assert {h.doc_id for h in view.search_vectors(vector, k=10)} == {"public-en"}
+    assert [d.doc_id for d in view.list_documents()] == ["public-en"]
+    assert view.status().documents == 1
+    collection.close()
+
+
+def test_an_older_index_gains_the_visibility_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    from index.embedders import HashingEmbedder
+
+    _restricted_collection(tmp_path / "index").close()
+    db = sqlite3.connect(tmp_path / "index" / "meta.sqlite")
+    db.execute("ALTER TABLE documents DROP COLUMN visibility")  # as built before the column
+    db.commit()
+    db.close()
+    with Collection(tmp_path / "index", embedder=HashingEmbedder(dimension=64)) as reopened:
+        assert {d.doc_id: d.visibility for d in reopened.list_documents()} == {
+            "public-en": (),
+            "secret-en": (),
+        }
+        assert reopened.verify() == []
