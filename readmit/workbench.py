@@ -357,6 +357,20 @@ def add_article_to_draft(
     )
 
 
+def may_share(wb: Workbench, draft: Draft) -> bool:
+    """May the workbench's user change who may open `draft` (its owner, or a maintainer)?"""
+    return wb.principal.may(Action.DRAFT) and (
+        draft.owner in (None, wb.principal.name) or wb.principal.sees_everything
+    )
+
+
+def share_draft(
+    wb: Workbench, draft_id: str, *, users: Sequence[str], groups: Sequence[str]
+) -> Draft:
+    """Share a draft with these users and groups (replacing the previous sharing)."""
+    return wb.drafting.share(draft_id, users=tuple(users), groups=tuple(groups))
+
+
 class SourceMissingError(LookupError):
     """A precedent's source article is no longer in the index."""
 

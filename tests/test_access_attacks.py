@@ -561,3 +561,29 @@ def test_oidc_user_without_an_account_sees_nothing(oidc_users: Path, user: dict[
     assert not [r for r in at.radio if r.key == "page"]
     assert [b.key for b in at.button] == ["signout"]
     assert_no_leak(page_text(at))
+
+
+def test_owner_shares_a_draft_on_the_draft_page(app_env: Setup) -> None:
+    draft = app_env.workbench(DIRK).drafting.create("Shared through the page")
+    assert not app_env.workbench(RITA).drafting.exists(draft.draft_id)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "Draft"
+    at.query_params["draft"] = draft.draft_id
+    at = sign_in(at.run(), "dirk")
+    at.text_input(key="share_users").set_value("rita")
+    at.text_input(key="share_groups").set_value("legal, secretariat")
+    at.button(key="share_save").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    stored = DraftStore(app_env.drafts).load(draft.draft_id)
+    assert (stored.shared_users, stored.shared_groups) == (("rita",), ("legal", "secretariat"))
+    assert app_env.workbench(RITA).drafting.get(draft.draft_id).title == "Shared through the page"
+    reader = AppTest.from_file(APP, default_timeout=120)
+    reader.query_params["page"] = "Draft"
+    reader.query_params["draft"] = draft.draft_id
+    reader = sign_in(reader.run(), "rita")
+    assert reader.session_state["draft_id"] == draft.draft_id
+    assert not [b for b in reader.button if b.key == "share_save"]
+    assert any("Only the owner" in c.value for c in reader.caption)
+    actions = AuditLog(app_env.audit_file).entries(user="dirk", action="draft.share")
+    assert actions[0].target == draft.draft_id
