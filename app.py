@@ -23,6 +23,7 @@ from readmit.ui import (
     render,
     search_page,
 )
+from readmit.ui.errors import show_safely
 from readmit.ui.sidebar import sidebar
 from readmit.ui.signin import signed_in
 from readmit.ui.state import init_state, sync_query_params
@@ -57,6 +58,10 @@ def main() -> None:
         page_title="Readmit — drafting workbench", page_icon="§", layout="wide"
     )
     st.html(render.STYLESHEET)
+    show_safely(render_app, where="the workbench")
+
+
+def render_app() -> None:
     settings = load_settings()
     users = UserStore(settings.users_file)
     principal = signed_in(users)  # draws the sign-in form (or a refusal) when there is none
@@ -75,7 +80,7 @@ def main() -> None:
     if page == "Maintain" and not principal.may(Action.UPLOAD):
         st.error("The Maintain page needs the maintainer role.")
     else:
-        PAGE_FUNCTIONS[page](wb)
+        show_safely(lambda: PAGE_FUNCTIONS[page](wb), where=f"the {page} page")
     sync_query_params()
 
 
