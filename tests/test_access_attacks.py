@@ -50,7 +50,7 @@ from readmit.workbench import (
     remove_document,
     save_uploads,
 )
-from tests.conftest import REPO, copy_documents
+from tests.harness.corpus import REPO, copy_documents
 
 pytestmark = pytest.mark.slow
 
