@@ -755,6 +755,7 @@ def parsed_document(record: DocumentRecord, units: Sequence[UnitRecord]) -> Pars
         source_url=record.source_url,
         licence=record.licence,
         original_title=record.original_title,
+        visibility=record.visibility,
     )
     return ParsedDocument(
         meta=meta,

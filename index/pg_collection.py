@@ -56,7 +56,8 @@ _DOCUMENT_COLUMNS = """
     d.place_signed, d.official_reference, d.source_url, d.licence, d.original_title,
     d.source_path, d.content_hash, d.page_count, d.has_pages, d.indexed_at,
     (SELECT count(*) FROM units u WHERE u.doc_id = d.doc_id),
-    (SELECT count(*) FROM chunks c WHERE c.doc_id = d.doc_id)
+    (SELECT count(*) FROM chunks c WHERE c.doc_id = d.doc_id),
+    d.visibility
 """
 _UNIT_COLUMNS = """
     doc_id, eid, kind, part, number, heading, text, ord, page_start, page_end, instrument,
@@ -397,8 +398,9 @@ class PgCollection:
         conn.execute(
             "INSERT INTO documents (doc_id, title, language, instrument_type, parties, year, "
             "date_signed, place_signed, official_reference, source_url, licence, "
-            "original_title, source_path, content_hash, page_count, has_pages, indexed_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "original_title, source_path, content_hash, page_count, has_pages, indexed_at, "
+            "visibility) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (
                 meta.doc_id,
                 meta.title,
@@ -417,6 +419,7 @@ class PgCollection:
                 doc.page_count,
                 doc.has_pages,
                 stamp,
+                json.dumps(list(meta.visibility), ensure_ascii=False),
             ),
         )
         with conn.cursor() as cur:
@@ -864,6 +867,10 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
     if filters.year_to is not None:
         clauses.append("d.year <= %s")
         params.append(filters.year_to)
+    if filters.visible_groups is not None:
+        # Public, or restricted to one of the viewer's groups (as index.store.visibility_sql).
+        clauses.append("(d.visibility = '[]'::jsonb OR d.visibility ?| %s::text[])")
+        params.append(list(filters.visible_groups))
     if filters.slots:
         clauses.append(
             "EXISTS (SELECT 1 FROM slots s WHERE s.doc_id = c.doc_id "
@@ -906,6 +913,7 @@ def _document(row: Sequence[Any]) -> DocumentRecord:
     values[15] = bool(values[15])
     values[17] = int(values[17])
     values[18] = int(values[18])
+    values[19] = tuple(values[19] or ())  # visibility: jsonb array → tuple
     return DocumentRecord(*values)
 
 

@@ -39,8 +39,10 @@ CREATE TABLE IF NOT EXISTS documents (
     content_hash text NOT NULL,
     page_count integer,
     has_pages boolean NOT NULL,
-    indexed_at text NOT NULL
+    indexed_at text NOT NULL,
+    visibility jsonb NOT NULL DEFAULT '[]'  -- the groups that may see it, [] = public
 );
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS visibility jsonb NOT NULL DEFAULT '[]';
 CREATE TABLE IF NOT EXISTS units (
     doc_id text NOT NULL,
     eid text NOT NULL,

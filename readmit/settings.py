@@ -7,7 +7,10 @@ or a `postgresql://` URL: server mode), `READMIT_DRAFTS` (a folder or URL; defau
 `.readmit/drafts`, or in server mode the index's database, where drafts are shared),
 `READMIT_CORPUS` (default `corpus/`), `READMIT_MODEL` (default: the model the index was built
 with, `e5` for a new index). Rejected uploads go to `rejected-uploads/` beside the index folder
-(in server mode: under `.readmit/`).
+(in server mode: under `.readmit/`),
+`READMIT_USERS` (the accounts of a group deployment, default `.readmit/users.json`),
+`READMIT_AUDIT` (the audit log, default `.readmit/audit.jsonl`). `READMIT_USER` is the CLI's
+`--user`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ MODEL_ENV = "READMIT_MODEL"
 INDEX_ENV = "READMIT_INDEX"
 DRAFTS_ENV = "READMIT_DRAFTS"
 CORPUS_ENV = "READMIT_CORPUS"
+USERS_ENV = "READMIT_USERS"
+AUDIT_ENV = "READMIT_AUDIT"
+USER_ENV = "READMIT_USER"
 STATE_FOLDER = ".readmit"
 REJECTED_UPLOADS_FOLDER = "rejected-uploads"
 
@@ -51,6 +57,8 @@ class Settings:
     drafts_dir: Location
     corpus_dir: Path
     rejected_uploads_dir: Path
+    users_file: Path  # accounts, roles and groups (readmit.access.users)
+    audit_file: Path  # who changed what (readmit.access.audit)
     model: str | None = None  # None: the model the index was built with (DEFAULT_MODEL if new)
 
 
@@ -89,5 +97,7 @@ def load_settings(
         drafts_dir=location(drafts_dir, DRAFTS_ENV, drafts_default),
         corpus_dir=folder(corpus_dir, CORPUS_ENV, base / "corpus"),
         rejected_uploads_dir=local_state / REJECTED_UPLOADS_FOLDER,
+        users_file=folder(None, USERS_ENV, base / STATE_FOLDER / "users.json"),
+        audit_file=folder(None, AUDIT_ENV, base / STATE_FOLDER / "audit.jsonl"),
         model=model or env.get(MODEL_ENV) or None,
     )

@@ -91,11 +91,17 @@ class ServerDraftStore:
     def save(self, draft: Draft, *, operation: str = "save") -> Draft:
         return self.commit(draft, operation=operation)
 
-    def create(self, title: str, *, party_names: tuple[str, ...] = ()) -> Draft:
-        return self.commit(model.new_draft(title, party_names=party_names), operation="create")
+    def where(self, draft_id: str) -> str:
+        return f"{self.location} draft {draft_id}"
 
-    def duplicate(self, draft_id: str, title: str) -> Draft:
-        copy = model.duplicate(self.load(draft_id), title)
+    def create(
+        self, title: str, *, party_names: tuple[str, ...] = (), owner: str | None = None
+    ) -> Draft:
+        draft = model.new_draft(title, party_names=party_names, owner=owner)
+        return self.commit(draft, operation="create")
+
+    def duplicate(self, draft_id: str, title: str, *, owner: str | None = None) -> Draft:
+        copy = model.duplicate(self.load(draft_id), title, owner=owner)
         return self.commit(copy, operation=f"duplicate of {draft_id}")
 
     def delete(self, draft_id: str, *, revision: int | None = None) -> None:
