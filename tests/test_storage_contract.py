@@ -6,6 +6,7 @@ Logic tests use the fast hashing embedder; the ranking test and the copy test us
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -280,3 +281,31 @@ def test_an_unreachable_server_is_a_clear_error() -> None:
             "postgresql://nobody:secret@127.0.0.1:1/none", embedder=HashingEmbedder(dimension=8)
         )
     assert "secret" not in str(info.value)
+
+
+def test_restricted_documents_are_cut_inside_the_search(hashed: CollectionBackend) -> None:
+    """Visibility (readmit.access): a viewer's groups filter inside retrieval on both backends."""
+    upsert(hashed, return_document("public"))
+    plain = make_document("secret", RETURN_ARTICLES_RESTRICTED)
+    restricted = dataclasses.replace(
+        plain, meta=dataclasses.replace(plain.meta, visibility=("tag",))
+    )
+    upsert(hashed, restricted)
+    assert hashed.get_document("secret").visibility == ("tag",)  # type: ignore[union-attr]
+    outsider = SearchFilters(visible_groups=("other",))
+    member = SearchFilters(visible_groups=("tag",))
+    assert {h.doc_id for h in hashed.search("return request", k=10, filters=outsider)} == {
+        "public"
+    }
+    assert {h.doc_id for h in hashed.search("return request", k=10, filters=member)} == {
+        "public",
+        "secret",
+    }
+    hidden = SearchFilters(doc_ids=("secret",), visible_groups=("other",))
+    assert hashed.search("return request", k=1, filters=hidden) == []
+    assert hashed.allowed_chunk_ids(hidden) == set()
+
+
+RETURN_ARTICLES_RESTRICTED = [
+    ("1", "Return request", "A return request shall be made in writing to the requested Party."),
+]
