@@ -14,6 +14,7 @@ from index.collection import Collection
 from index.glossary import load_glossary, wordings
 from index.lexical import LexicalIndex
 from index.types import Hit, SearchFilters
+from ingest.chunking import strip_placeholders
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class HybridSearcher:
         seen_articles: set[tuple[str, str]] = set()
         for chunk_id in ordered:
             hit = known.get(chunk_id)
-            if hit is None:
+            if hit is None or _only_placeholders(hit.text):
                 continue
             article_key = (hit.doc_id, hit.eid)
             if config.per_article and article_key in seen_articles:
@@ -139,6 +140,13 @@ class HybridSearcher:
             (self.config.dense_weight, replace(base, languages=(language,)))
             for language in languages
         ]
+
+
+def _only_placeholders(chunk_text: str) -> bool:
+    """A chunk of an index built before chunking dropped editorial placeholders, whose body
+    (after its citation line) is nothing but "[illustration … not reproduced]" lines."""
+    _citation, _, body = chunk_text.partition("\n")
+    return bool(body.strip()) and not strip_placeholders(body)
 
 
 def _reciprocal_rank_fusion(

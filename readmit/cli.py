@@ -11,10 +11,11 @@ from typing import TextIO
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from index.errors import IndexLayerError
 from index.types import Hit, SearchFilters
+from ingest.time_limits import PURPOSES
+from readmit.cli_output import print_table
 from readmit.config import INDEX_ENV, MODEL_ENV, default_index_dir
 from readmit.service import IngestReport, KnowledgeBase
 
@@ -213,18 +214,20 @@ def _read_queries(handle: TextIO) -> list[str]:
 
 
 def _print_hits(query: str, hits: list[Hit]) -> None:
-    out = Console()
-    table = Table(title=f"Results for: {query}", show_lines=True)
-    for column in ("#", "score", "document", "article", "pages", "lang", "passage"):
-        table.add_column(column, overflow="fold")
+    rows = []
     for hit in hits:
-        article = " ".join(x for x in (hit.part, hit.article or hit.eid, hit.heading or "") if x)
         pages = "" if hit.page_start is None else f"{hit.page_start}-{hit.page_end}"
         passage = hit.text if len(hit.text) <= 300 else hit.text[:300] + "…"
-        table.add_row(
-            str(hit.rank), f"{hit.score:.3f}", hit.doc_id, article, pages, hit.language, passage
+        article = " ".join(x for x in (hit.part, hit.article or hit.eid, hit.heading or "") if x)
+        rows.append(
+            (str(hit.rank), f"{hit.score:.3f}", hit.doc_id, article, pages, hit.language, passage)
         )
-    out.print(table)
+    print_table(
+        ("#", "score", "document", "article", "pages", "lang", "passage"),
+        rows,
+        title=f"Results for: {query}",
+        show_lines=True,
+    )
 
 
 @main.command()
@@ -299,25 +302,61 @@ def matrix(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> No
 @main.command("time-limits")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Write the table as CSV.")
 @click.option("--all", "all_documents", is_flag=True, help="Include conventions too.")
+@click.option(
+    "--purpose",
+    "purposes",
+    multiple=True,
+    type=click.Choice(PURPOSES),
+    help="Only limits for this purpose (repeatable), e.g. reply, transfer.",
+)
+@click.option(
+    "--min", "minimum", default=None, metavar="PERIOD", help='At least this long: "30", "3 months".'
+)
+@click.option(
+    "--max", "maximum", default=None, metavar="PERIOD", help='At most this long: "21 days".'
+)
 @click.pass_context
-def time_limits_command(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> None:
-    """Every time limit of every article: number, unit and what it is for."""
-    from readmit.clauses import time_limit_table, write_time_limits_csv
+def time_limits_command(
+    ctx: click.Context,
+    csv_path: Path | None,
+    all_documents: bool,
+    purposes: tuple[str, ...],
+    minimum: str | None,
+    maximum: str | None,
+) -> None:
+    """Every time limit of every article: number, unit and what it is for.
 
-    rows = time_limit_table(_knowledge_base(ctx), all_documents=all_documents)
+    A PERIOD is a number of days or a number and a unit (hours, days, working days, weeks,
+    months, years); periods in different units are compared in approximate calendar days.
+    """
+    from readmit.clauses import period_text, time_limit_table, write_time_limits_csv
+    from readmit.time_limit_filter import PeriodError, filter_time_limits, parse_period
+
+    try:
+        low = parse_period(minimum) if minimum is not None else None
+        high = parse_period(maximum) if maximum is not None else None
+    except PeriodError as error:
+        raise click.BadParameter(str(error), param_hint="--min/--max") from error
+    rows = filter_time_limits(
+        time_limit_table(_knowledge_base(ctx), all_documents=all_documents),
+        purposes=purposes,
+        min_days=low,
+        max_days=high,
+    )
     if csv_path is not None:
         with _open_output(csv_path) as handle:
             write_time_limits_csv(rows, handle)
         err.print(f"wrote {len(rows)} time limits to {csv_path}")
         return
-    out = Console()
-    table = Table(title="Time limits across agreements")
-    for column in ("document", "article", "limit", "purpose", "text"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        limit = f"{row['number']} {row['unit']}"
-        table.add_row(row["doc_id"], row["eid"], limit, row["purpose"], row["text"])
-    out.print(table)
+    print_table(
+        ("document", "article", "limit", "purpose", "text"),
+        [
+            (row["doc_id"], row["article"], period_text(int(row["number"]), row["unit"]),
+             row["purpose"], row["text"])
+            for row in rows
+        ],
+        title="Time limits across agreements",
+    )
 
 
 @main.command("slots")
@@ -474,25 +513,67 @@ def eval_command(
         }
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
-    table = Table(title=f"{queries_file.name}: {summary.queries} queries, k={k}")
-    for column in ("id", "query", f"nDCG@{k}", f"P@{k}", f"R@{k}", "RR", "other lang"):
-        table.add_column(column, overflow="fold")
-    for s in summary.per_query:
-        table.add_row(
-            s.query_id,
-            s.text,
-            f"{s.ndcg:.3f}",
-            f"{s.precision:.2f}",
-            f"{s.recall:.2f}",
-            f"{s.reciprocal_rank:.2f}",
-            f"{s.other_language_share:.2f}",
-        )
-    Console().print(table)
+    print_table(
+        ("id", "query", f"nDCG@{k}", f"P@{k}", f"R@{k}", "RR", "other lang"),
+        [
+            (
+                s.query_id,
+                s.text,
+                f"{s.ndcg:.3f}",
+                f"{s.precision:.2f}",
+                f"{s.recall:.2f}",
+                f"{s.reciprocal_rank:.2f}",
+                f"{s.other_language_share:.2f}",
+            )
+            for s in summary.per_query
+        ],
+        title=f"{queries_file.name}: {summary.queries} queries, k={k}",
+    )
     click.echo(
         f"overall: nDCG@{k} {summary.ndcg:.4f}  precision@{k} {summary.precision:.4f}  "
         f"recall@{k} {summary.recall:.4f}  MRR {summary.mrr:.4f}  "
         f"other-language share {summary.other_language_share:.4f}"
     )
+
+
+_DRAFTS_OPTION = click.option(
+    "--drafts",
+    "drafts_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).",
+)
+
+
+@main.command("drafts")
+@_DRAFTS_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def drafts_command(drafts_dir: Path | None, as_json: bool) -> None:
+    """The saved drafts with their ids (what `export`, `gaps` and the app's ?draft= take)."""
+    from readmit.config import default_drafts_dir
+    from readmit.drafting.store import DraftStore
+
+    listing = DraftStore(drafts_dir or default_drafts_dir()).list()
+    if as_json:
+        payload = [
+            {
+                "draft_id": d.draft_id,
+                "title": d.title,
+                "updated_at": d.updated_at,
+                "clauses": d.clause_count,
+            }
+            for d in listing
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        print_table(
+            ("id", "title", "updated", "clauses"),
+            [(d.draft_id, d.title, d.updated_at[:16].replace("T", " "), str(d.clause_count))
+             for d in listing],
+            title="Drafts",
+        )
+    for error in listing.errors:
+        err.print(f"unreadable: {error}", highlight=False, markup=False)
 
 
 @main.command("export")
@@ -507,26 +588,54 @@ def eval_command(
     default=None,
     help="Output file (default: DRAFT_ID.docx / .md in the working directory).",
 )
+@_DRAFTS_OPTION
 @click.option(
-    "--drafts",
-    "drafts_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).",
+    "--placeholders", is_flag=True, help="Party names become [Party A], [Party B] in the export."
 )
-def export_command(draft_id: str, fmt: str, output: Path | None, drafts_dir: Path | None) -> None:
+@click.option(
+    "--bilingual",
+    "other_language",
+    default="",
+    metavar="LANG",
+    help="Each article beside its source wording in the LANG version (en, nl, fr, de).",
+)
+@click.option("--author", default="", help="Author written into the document properties.")
+@click.pass_context
+def export_command(
+    ctx: click.Context,
+    draft_id: str,
+    fmt: str,
+    output: Path | None,
+    drafts_dir: Path | None,
+    placeholders: bool,
+    other_language: str,
+    author: str,
+) -> None:
     """Export a draft model agreement to Word (.docx) or Markdown."""
     from readmit.config import default_drafts_dir
+    from readmit.drafting.export_text import ExportOptions
     from readmit.drafting.service import DraftingService
     from readmit.drafting.store import DraftStore, DraftStoreError
+    from readmit.workbench import export_options
 
     drafting = DraftingService(DraftStore(drafts_dir or default_drafts_dir()))
     target = output or Path(f"{draft_id}.{fmt}")
     try:
-        if fmt == "docx":
-            drafting.export_docx(draft_id, target)
+        draft = drafting.get(draft_id)
+        if other_language:
+            options = export_options(
+                _knowledge_base(ctx),
+                draft,
+                placeholders=placeholders,
+                author=author,
+                other_language=other_language.lower(),
+            )
         else:
-            target.write_text(drafting.export_markdown(draft_id), encoding="utf-8")
+            options = ExportOptions(placeholders=placeholders, author=author)
+        if fmt == "docx":
+            drafting.export_docx(draft_id, target, options=options)
+        else:
+            target.write_text(drafting.export_markdown(draft_id, options=options), encoding="utf-8")
     except DraftStoreError as error:
         err.print(f"error: {error}", highlight=False)
         sys.exit(2)

@@ -16,6 +16,7 @@ from pathlib import Path
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
 from readmit.config import default_corpus_dir, default_drafts_dir, default_index_dir
 from readmit.drafting import DraftingService, DraftStore
+from readmit.drafting.export_text import ExportOptions, SourceWording
 from readmit.drafting.model import Draft, DraftClause
 from readmit.drafting.skeleton import suggest_section
 from readmit.service import IngestReport, KnowledgeBase, ProgressCallback
@@ -228,6 +229,48 @@ def add_article_to_draft(
         hit=source,
         official_reference=document.official_reference if document else None,
         source_url=document.source_url if document else None,
+    )
+
+
+def source_wordings(kb: KnowledgeBase, draft: Draft, *, language: str) -> dict[str, SourceWording]:
+    """clause id → the clause's source article in the `language` version of its agreement
+    (for a bilingual export); clauses without such a version are left out."""
+    found: dict[str, SourceWording] = {}
+    for clause in draft.clauses:
+        source = clause.provenance
+        if source is None:
+            continue
+        if source.language == language:
+            unit = kb.article(source.doc_id, source.eid)
+            if unit is not None:
+                found[clause.clause_id] = SourceWording(
+                    language, unit_citation(unit), unit.heading or "", unit.text
+                )
+            continue
+        for document, unit in kb.counterparts(source.doc_id, source.eid):
+            if document.language == language:
+                found[clause.clause_id] = SourceWording(
+                    language, unit_citation(unit), unit.heading or "", unit.text
+                )
+                break
+    return found
+
+
+def export_options(
+    kb: KnowledgeBase,
+    draft: Draft,
+    *,
+    placeholders: bool = False,
+    author: str = "",
+    other_language: str = "",
+) -> ExportOptions:
+    """Export options for `draft`; with `other_language`, a bilingual export."""
+    wordings = source_wordings(kb, draft, language=other_language) if other_language else {}
+    return ExportOptions(
+        placeholders=placeholders,
+        author=author,
+        other_language=wordings,
+        other_language_code=other_language,
     )
 
 

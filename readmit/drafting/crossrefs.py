@@ -21,12 +21,15 @@ from collections.abc import Mapping
 from readmit.drafting.model import Draft, DraftClause, article_numbering
 
 # "Article 6", "Articles 6 and 7", "artikel 6", "l'article 6", "Artikel 6", "Art. 6".
+_LIST = r"\d+(?:\s*(?:,|and|en|et|und|or|of|ou|oder)\s*\d+)*"
 _REFERENCE = re.compile(
     r"\b(?P<word>Articles?|Art\.|artikelen|artikel|Artikel|articles?|Artikeln)"
-    r"(?P<space>\s+)(?P<numbers>\d+(?:\s*(?:,|and|en|et|und|or|ou|oder)\s*\d+)*)"
-    r"(?:(?:\(\d+\)|,\s*(?:paragraph|lid|alinéa|paragraphe|Absatz)\s+\w+)?"
-    r"\s+(?:of|van|de|du|des|dieses|der)\s+"
-    r"(?:(?:the|this|that|de|het|dit|deze|la|le|présent|présente|l')\s*)*"
+    rf"(?P<space>\s+)(?P<numbers>{_LIST.replace('|of|', '|')})"
+    # "Article 10(2)", "Article 10, paragraphs 1 and 2", "artikel 15, derde lid", then whose:
+    r"(?:(?:\(\d+\)|,\s*(?:paragraphs?|paragraphes?|alinéas?|Absatz|Absätze)\s+"
+    rf"{_LIST.replace('|of|', '|')}|,\s*\w+\s+(?:lid|leden))?"
+    r",?\s+(?:of|van|de|du|des|dieses|der)\s+"
+    r"(?:(?:the|this|that|present|de|het|dit|deze|la|le|présent|présente|l')\s*)*"
     r"(?P<instrument>[A-Za-zÀ-ÿ]+))?",
 )
 _NUMBER = re.compile(r"\d+")

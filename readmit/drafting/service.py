@@ -9,6 +9,7 @@ from index.types import Hit
 from readmit.drafting import model
 from readmit.drafting.diff import DiffSegment, word_diff
 from readmit.drafting.export_markdown import export_markdown
+from readmit.drafting.export_text import ExportOptions
 from readmit.drafting.model import Draft, DraftClause
 from readmit.drafting.placeholders import PlaceholderStyle, neutralise
 from readmit.drafting.store import DraftListing, DraftStore
@@ -109,14 +110,20 @@ class DraftingService:
         return word_diff(clause.original_text, clause.text)
 
     # export
-    def export_markdown(self, draft_id: str) -> str:
-        return export_markdown(self.get(draft_id))
+    def export_markdown(self, draft_id: str, *, options: ExportOptions | None = None) -> str:
+        return export_markdown(self.get(draft_id), options=options)
 
-    def export_docx(self, draft_id: str, target: Path | str | BytesIO) -> None:
+    def export_docx(
+        self,
+        draft_id: str,
+        target: Path | str | BytesIO,
+        *,
+        options: ExportOptions | None = None,
+    ) -> None:
         # Imported here so that python-docx is loaded only when a Word file is written.
         from readmit.drafting.export_docx import export_docx
 
-        export_docx(self.get(draft_id), target)
+        export_docx(self.get(draft_id), target, options=options)
 
     def _save(self, draft: Draft) -> Draft:
         self.store.save(draft)
