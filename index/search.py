@@ -49,6 +49,20 @@ class SearchConfig:
         return " + ".join(parts) + ("" if self.per_article else " (chunks)")
 
 
+@dataclass(frozen=True)
+class SearchOutcome:
+    """Hits with the evidence the relevance floor judges them by.
+
+    `best_similarity`: the highest dense similarity (inner product of normalised vectors) of the
+    query as typed to any allowed chunk; `known_word_share`: the share of the query's content
+    words found in the corpus (`LexicalIndex.known_word_share`). None when that retriever is off.
+    """
+
+    hits: list[Hit]
+    best_similarity: float | None
+    known_word_share: float | None
+
+
 class HybridSearcher:
     """Answers queries over a `Collection` with the configured mix of retrievers."""
 
@@ -75,7 +89,14 @@ class HybridSearcher:
             return self._lexical
 
     def search(self, query: str, *, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        return self.search_with_evidence(query, k=k, filters=filters).hits
+
+    def search_with_evidence(
+        self, query: str, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> SearchOutcome:
+        """The hits and how close the best of them is (for the relevance floor)."""
         config = self.config
+        best_similarity: float | None = None
         pool = max(config.candidates, k * 5)
         rankings: list[tuple[float, list[int]]] = []
         dense_hits: dict[int, Hit] = {}
@@ -90,9 +111,12 @@ class HybridSearcher:
             )
             if config.dense_expanded and dense_terms:
                 texts.append(f"{query} ({'; '.join(dense_terms)})")
-            for vector in self.collection.embedder.encode_queries(texts):
+            for number, vector in enumerate(self.collection.embedder.encode_queries(texts)):
                 for weight, scoped in self._dense_scopes(filters):
                     hits = self.collection.search_vectors(vector, k=pool, filters=scoped)
+                    if number == 0 and hits:  # the question as typed, not its expansion
+                        top = max(h.score for h in hits)
+                        best_similarity = max(best_similarity or top, top)
                     dense_hits.update({h.chunk_id: h for h in hits})
                     rankings.append((weight, [h.chunk_id for h in hits]))
         if config.lexical:
@@ -124,7 +148,10 @@ class HybridSearcher:
             results.append(replace(hit, rank=len(results) + 1, score=fused[chunk_id]))
             if len(results) == k:
                 break
-        return results
+        known_share = self.lexical_index().known_word_share(query) if config.lexical else None
+        return SearchOutcome(
+            hits=results, best_similarity=best_similarity, known_word_share=known_share
+        )
 
     def _dense_scopes(
         self, filters: SearchFilters | None

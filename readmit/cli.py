@@ -188,16 +188,29 @@ def search(
         year_to=year_to,
         slots=slots,
     )
+    from readmit.workbench import search_articles
+
     kb = _knowledge_base(ctx)
     queries = _read_queries(queries_file) if queries_file is not None else [query or ""]
     for text in queries:
-        hits = kb.search(text, k=k, filters=filters)
+        results = search_articles(kb, text, k=k, filters=filters)
+        hits = list(results.hits)
         if as_json:
-            click.echo(
-                json.dumps({"query": text, "hits": [h.to_json() for h in hits]}, ensure_ascii=False)
+            payload = {
+                "query": text,
+                "good_match": results.good_match,
+                "hits": [h.to_json() for h in hits],
+            }
+            click.echo(json.dumps(payload, ensure_ascii=False))
+            continue
+        if hits and not results.good_match:
+            err.print(
+                f"No good match for {text!r}: nothing indexed is close to it; "
+                "the closest articles follow.",
+                highlight=False,
+                markup=False,
             )
-        else:
-            _print_hits(text, hits)
+        _print_hits(text, hits)
 
 
 def _read_queries(handle: TextIO) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from index.collection import Collection, recorded_model
 from index.embedders import Embedder, make_embedder
 from index.lock import writer_lock
-from index.search import HybridSearcher, SearchConfig
+from index.search import HybridSearcher, SearchConfig, SearchOutcome
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
 from readmit.clauses import refresh_after_ingest
@@ -196,6 +196,14 @@ class KnowledgeBase:
         if not query.strip():
             return []
         return self.searcher.search(query, k=k, filters=filters)
+
+    def search_with_evidence(
+        self, query: str, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> SearchOutcome:
+        """`search` with the evidence the relevance floor judges (`index.relevance`)."""
+        if not query.strip():
+            return SearchOutcome(hits=[], best_similarity=None, known_word_share=None)
+        return self.searcher.search_with_evidence(query, k=k, filters=filters)
 
     def remove(self, doc_id: str) -> bool:
         with writer_lock(self.index_dir):

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.relevance import DEFAULT_FLOOR
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
+from ingest.taxonomy import OTHER, SLOTS
 from readmit.config import default_corpus_dir, default_drafts_dir, default_index_dir
 from readmit.drafting import DraftingService, DraftStore
 from readmit.drafting.export_text import ExportOptions, SourceWording
@@ -83,6 +85,7 @@ class FilterOptions:
     parts: tuple[str, ...]
     year_min: int | None
     year_max: int | None
+    slots: tuple[tuple[str, str], ...] = ()  # (clause type key, title), as `readmit slots`
 
 
 PARTS = ("preamble", "agreement", "protocol", "annex", "final")
@@ -109,6 +112,7 @@ def filter_options(documents: Sequence[DocumentRecord]) -> FilterOptions:
         parts=PARTS,
         year_min=min(years) if years else None,
         year_max=max(years) if years else None,
+        slots=tuple((slot.key, slot.title) for slot in SLOTS if slot.key != OTHER),
     )
 
 
@@ -121,6 +125,7 @@ def build_filters(
     languages: Sequence[str] = (),
     parts: Sequence[str] = (),
     years: tuple[int, int] | None = None,
+    slots: Sequence[str] = (),
 ) -> SearchFilters:
     """SearchFilters from the widgets; a year range equal to the full span is no filter."""
     year_from = year_to = None
@@ -137,7 +142,25 @@ def build_filters(
         parties=tuple(parties),
         year_from=year_from,
         year_to=year_to,
+        slots=tuple(slots),
     )
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The hits of one search and whether the best of them is a good match at all."""
+
+    hits: tuple[Hit, ...]
+    good_match: bool
+
+
+def search_articles(
+    kb: KnowledgeBase, query: str, *, k: int, filters: SearchFilters | None = None
+) -> SearchResults:
+    """Search with the relevance floor (`index.relevance`): nonsense and questions about other
+    subjects come back with `good_match=False` (the app says "no good match")."""
+    outcome = kb.search_with_evidence(query, k=k, filters=filters)
+    return SearchResults(hits=tuple(outcome.hits), good_match=DEFAULT_FLOOR.is_good_match(outcome))
 
 
 # ---- reading -----------------------------------------------------------------------------

@@ -130,7 +130,8 @@ def test_search_json_contract_on_the_real_corpus(corpus_index: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)  # exactly one JSON object on stdout
-    assert set(payload) == {"query", "hits"}
+    assert set(payload) == {"query", "good_match", "hits"}
+    assert payload["good_match"] is True
     hits = payload["hits"]
     assert len(hits) == 10
     assert [h["rank"] for h in hits] == list(range(1, 11))

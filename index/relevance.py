@@ -1,0 +1,45 @@
+"""The relevance floor: whether the best hit of a search is a good match at all.
+
+Fused ranks (RRF) say which hit is best, never whether any is good: a nonsense query
+("zzzz qqq") still gets ten results. Two absolute signals from `SearchOutcome` decide:
+
+- `best_similarity`, the dense similarity of the query as typed to its nearest chunk. E5 puts
+  every text fairly close to every other (nonsense still scores about 0.75), so only a high
+  value counts on its own;
+- `known_word_share`, the share of the query's content words that occur in the corpus (after
+  stemming in the four languages). A question in the corpus's vocabulary is about its subject
+  even when its wording is far from any article; a nonsense or out-of-domain query has none.
+
+A search is a good match when the similarity is at least `strong_similarity`, or at least
+`min_similarity` with at least `min_known_share` of its words known. The thresholds are
+calibrated by `scripts/relevance_floor.py` on the evaluation queries (which all have relevant
+articles) and on `tests/eval/no_match_queries.jsonl` (nonsense and out-of-domain questions);
+docs/search-quality.md gives the false-alarm and miss rates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.search import SearchOutcome
+
+
+@dataclass(frozen=True)
+class RelevanceFloor:
+    strong_similarity: float = 0.86
+    min_similarity: float = 0.80
+    min_known_share: float = 0.5
+
+    def is_good_match(self, outcome: SearchOutcome) -> bool:
+        if not outcome.hits or outcome.best_similarity is None:
+            # Lexical-only configurations have no similarity: a known vocabulary must do.
+            return bool(outcome.hits) and (outcome.known_word_share or 0.0) >= self.min_known_share
+        if outcome.best_similarity >= self.strong_similarity:
+            return True
+        share = outcome.known_word_share
+        return outcome.best_similarity >= self.min_similarity and (
+            share is None or share >= self.min_known_share
+        )
+
+
+DEFAULT_FLOOR = RelevanceFloor()
