@@ -26,20 +26,37 @@ from index.search import SearchOutcome
 
 @dataclass(frozen=True)
 class RelevanceFloor:
-    strong_similarity: float = 0.86
-    min_similarity: float = 0.80
-    min_known_share: float = 0.5
+    """Thresholds of one embedding model; without similarity thresholds, vocabulary only."""
+
+    strong_similarity: float | None
+    min_similarity: float | None
+    min_known_share: float
 
     def is_good_match(self, outcome: SearchOutcome) -> bool:
-        if not outcome.hits or outcome.best_similarity is None:
-            # Lexical-only configurations have no similarity: a known vocabulary must do.
-            return bool(outcome.hits) and (outcome.known_word_share or 0.0) >= self.min_known_share
-        if outcome.best_similarity >= self.strong_similarity:
+        if not outcome.hits:
+            return False
+        similarity = outcome.best_similarity
+        if (
+            self.strong_similarity is not None
+            and similarity is not None
+            and similarity >= self.strong_similarity
+        ):
             return True
         share = outcome.known_word_share
-        return outcome.best_similarity >= self.min_similarity and (
-            share is None or share >= self.min_known_share
-        )
+        known = share is None or share >= self.min_known_share
+        if self.min_similarity is None or similarity is None:
+            return known and share is not None
+        return similarity >= self.min_similarity and known
 
 
-DEFAULT_FLOOR = RelevanceFloor()
+# Calibrated for multilingual-e5-small (the default model) by scripts/relevance_floor.py.
+E5_FLOOR = RelevanceFloor(strong_similarity=0.86, min_similarity=0.80, min_known_share=0.5)
+# Any other model (MiniLM, the hashing test embedder): its similarities are on another scale
+# and uncalibrated, so only the vocabulary decides.
+VOCABULARY_FLOOR = RelevanceFloor(strong_similarity=None, min_similarity=None, min_known_share=0.5)
+_CALIBRATED = {"multilingual-e5-small": E5_FLOOR}
+
+
+def floor_for(model_name: str) -> RelevanceFloor:
+    """The relevance floor of the model an index was built with."""
+    return _CALIBRATED.get(model_name, VOCABULARY_FLOOR)

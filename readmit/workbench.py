@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.relevance import DEFAULT_FLOOR
+from index.relevance import floor_for
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
 from ingest.taxonomy import OTHER, SLOTS
 from readmit.config import default_corpus_dir, default_drafts_dir, default_index_dir
@@ -160,7 +160,8 @@ def search_articles(
     """Search with the relevance floor (`index.relevance`): nonsense and questions about other
     subjects come back with `good_match=False` (the app says "no good match")."""
     outcome = kb.search_with_evidence(query, k=k, filters=filters)
-    return SearchResults(hits=tuple(outcome.hits), good_match=DEFAULT_FLOOR.is_good_match(outcome))
+    floor = floor_for(kb.embedder.name)
+    return SearchResults(hits=tuple(outcome.hits), good_match=floor.is_good_match(outcome))
 
 
 # ---- reading -----------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 In-domain: every query of tests/eval/queries.jsonl (each has relevant articles, so "no good
 match" on one of them is a *false alarm*). Out-of-domain: tests/eval/no_match_queries.jsonl
 (nonsense strings and questions about other subjects, in en/nl/fr/de; a result shown as a good
-match for one of them is a *miss*). Prints each query's signals, the rates of the current
-floor (index.relevance.DEFAULT_FLOOR) per split, and a grid of alternatives on the dev split.
+match for one of them is a *miss*). Prints each query's signals, the rates of the floor of the
+index's model (index.relevance.floor_for) per split, and a grid of alternatives on dev.
 
     .venv/bin/python scripts/relevance_floor.py [--index DIR]
 """
@@ -16,7 +16,7 @@ import itertools
 import json
 from pathlib import Path
 
-from index.relevance import DEFAULT_FLOOR, RelevanceFloor
+from index.relevance import RelevanceFloor, floor_for
 from index.search import SearchOutcome
 from readmit.config import default_index_dir
 from readmit.service import KnowledgeBase
@@ -41,12 +41,13 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=None)
     args = parser.parse_args()
     kb = KnowledgeBase(args.index or default_index_dir())
+    current = floor_for(kb.embedder.name)
     outcomes: dict[tuple[str, str], list[SearchOutcome]] = {}
     for kind, path in (("in", EVAL / "queries.jsonl"), ("out", EVAL / "no_match_queries.jsonl")):
         for row in load(path):
             outcome = kb.search_with_evidence(row["query"], k=10)
             outcomes.setdefault((kind, row["split"]), []).append(outcome)
-            verdict = "good" if DEFAULT_FLOOR.is_good_match(outcome) else "NO GOOD MATCH"
+            verdict = "good" if current.is_good_match(outcome) else "NO GOOD MATCH"
             print(
                 f"{kind:3} {row['split']:7} sim={outcome.best_similarity or 0:.3f} "
                 f"known={outcome.known_word_share or 0:.2f} {verdict:13} {row['query'][:70]}"
@@ -54,11 +55,17 @@ def main() -> None:
     print()
     for split in ("dev", "heldout"):
         inside, outside = outcomes[("in", split)], outcomes[("out", split)]
-        false_alarm, miss = rates(DEFAULT_FLOOR, inside, outside)
+        false_alarm, miss = rates(current, inside, outside)
         print(
             f"{split:7}: {len(inside)} in-domain, {len(outside)} out-of-domain queries; "
-            f"false-alarm rate {false_alarm:.1%}, miss rate {miss:.1%}  ({DEFAULT_FLOOR})"
+            f"false-alarm rate {false_alarm:.1%}, miss rate {miss:.1%}  ({current})"
         )
+    vocabulary_only = RelevanceFloor(None, None, 0.5)
+    for split in ("dev", "heldout"):
+        false_alarm, miss = rates(
+            vocabulary_only, outcomes[("in", split)], outcomes[("out", split)]
+        )
+        print(f"{split:7}: vocabulary only (any other model): {false_alarm:.1%}, {miss:.1%}")
     print("\ngrid on dev (false alarm, miss):")
     inside, outside = outcomes[("in", "dev")], outcomes[("out", "dev")]
     for strong, low, share in itertools.product(
