@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -82,19 +83,35 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], passwords: tuple[str, ..
     kb = _knowledge_base(ctx)
     targets = list(paths) or [Path("corpus")]
     files, _ = kb.plan(targets)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[current]}"),
-        console=err,
-        transient=False,
-    ) as progress:
-        task = progress.add_task("Indexing", total=len(files), current="")
+    with contextlib.ExitStack() as stack:
+        if err.is_terminal:
+            progress = stack.enter_context(
+                Progress(
+                    TextColumn("[bold]{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    TextColumn("{task.fields[current]}"),
+                    console=err,
+                    transient=False,
+                )
+            )
+            task = progress.add_task("Indexing", total=len(files), current="")
 
-        def advance(path: Path, outcome: str) -> None:
-            progress.update(task, advance=1, current=f"{path.name}: {outcome}")
+            def advance(path: Path, outcome: str) -> None:
+                progress.update(task, advance=1, current=f"{path.name}: {outcome}")
+
+        else:
+            # A log (`make run > file`, CI): a bar cannot draw there, so one line per file.
+            done = [0]
+
+            def advance(path: Path, outcome: str) -> None:
+                done[0] += 1
+                err.print(
+                    f"indexing {done[0]}/{len(files)}: {path.name}: {outcome}",
+                    highlight=False,
+                    markup=False,
+                )
 
         report = kb.ingest(targets, passwords=_parse_passwords(passwords), on_file=advance)
     _print_ingest_summary(report)
