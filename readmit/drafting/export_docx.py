@@ -324,7 +324,7 @@ def _write_bilingual(document: DocxDocument, article: ExportArticle, language: s
         cells[1].add_paragraph().add_run(reason).italic = True
         return
     cited = cells[1].add_paragraph()
-    cited.add_run(_plain(" — ".join(x for x in (other.citation, other.heading) if x))).italic = True
+    cited.add_run(_plain(other.cited)).italic = True
     _write_body(cells[1], article, None, other.text)
     for cell in cells:
         if not cell.paragraphs[0].text:

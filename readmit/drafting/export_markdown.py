@@ -88,7 +88,7 @@ def _other_language(article: ExportArticle, language: str) -> list[str]:
     other = article.other_language
     if other is None:
         return [f"> *No {language.upper()} source wording.*", ""]
-    cited = " — ".join(x for x in (other.citation, other.heading) if x)
+    cited = other.cited
     lines = [f"> *{escape_markdown(cited)} [{language.upper()}]*", ">"]
     for paragraph in split_paragraphs(other.text):
         lines += [f"> {escape_markdown(paragraph)}", ">"]

@@ -28,6 +28,13 @@ class SourceWording:
     heading: str
     text: str
 
+    @property
+    def cited(self) -> str:
+        """ "Artikel 7 — Termijnen": the citation, with the heading unless it already has it."""
+        if not self.heading or self.heading in self.citation:
+            return self.citation
+        return f"{self.citation} — {self.heading}"
+
 
 @dataclass(frozen=True)
 class ExportOptions:
