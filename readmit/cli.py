@@ -396,7 +396,7 @@ def time_limits_command(
 def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
     """List the clause types, or every article of SLOT grouped by agreement."""
     from ingest.taxonomy import SLOTS, UnknownSlotError
-    from readmit.clauses import slot_articles
+    from readmit.clauses import period_text, slot_articles
 
     if slot is None:
         for known in SLOTS:
@@ -442,10 +442,13 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
         click.echo(f"== {group.title}")
         for a in group.articles:
             flag = " (uncertain)" if a.uncertain else ""
-            limits = ", ".join(f"{t.number} {t.unit} ({t.purpose})" for t in a.time_limits)
+            limits = ", ".join(
+                f"{period_text(t.number, t.unit)} ({t.purpose})" for t in a.time_limits
+            )
+            label = " ".join(x for x in (a.unit.label, (a.unit.heading or "").strip()) if x)
             click.echo(
-                f"  [{a.document.language}] {a.document.doc_id} {a.unit.label} "
-                f"{a.unit.heading or ''}{flag}" + (f" — {limits}" if limits else "")
+                f"  [{a.document.language}] {a.document.doc_id} {label}{flag}"
+                + (f" — {limits}" if limits else "")
             )
 
 

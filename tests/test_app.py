@@ -143,6 +143,27 @@ def test_search_renders_article_cards_with_highlights(app_env: dict[str, Path]) 
     assert button_keys(at, "open__") and button_keys(at, "pin__") and button_keys(at, "add__")
 
 
+def test_nonsense_gets_no_good_match(app_env: dict[str, Path]) -> None:
+    at = search(start(), "zzzz qqq")
+    assert any("No good match" in w.value for w in at.warning)
+    assert not any("articles ·" in c.value for c in at.caption)
+    # the closest articles are still there, behind an expander
+    assert any(e.label.startswith("Show the ") for e in at.expander)
+    at = search(at, QUERY)
+    assert not any("No good match" in w.value for w in at.warning)
+    assert any("articles ·" in c.value for c in at.caption)
+
+
+def test_clause_type_filter_in_search(app_env: dict[str, Path]) -> None:
+    at = search(start())
+    unfiltered = card_citations(at)
+    at.multiselect(key="filter_slots").set_value(["costs"])
+    run_ok(at)
+    cards = card_citations(at)
+    assert cards and len(cards) < len(unfiltered)
+    assert all("cost" in c.lower() or "kosten" in c.lower() for c in cards)
+
+
 def test_search_filters_apply_inside_retrieval(app_env: dict[str, Path]) -> None:
     at = start()
     at.multiselect(key="filter_docs").set_value([BOSNIA])
@@ -300,13 +321,28 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
     document = docx.Document(BytesIO(draft_page.docx_bytes(wb, draft_id)))
     texts = [p.text for p in document.paragraphs]
     assert "Model readmission agreement" in texts[0]
-    assert any(t.startswith("Article 1 – Time limits") for t in texts)
+    assert "\nTime limits" in texts  # "Article 1" is Word's own numbering of the heading
     assert any("21 calendar days" in t for t in texts)
     assert any("Check against EU model." in t for t in texts)
     provenance_cells = [cell.text for row in document.tables[0].rows for cell in row.cells]
     assert "Article 7 (art_7)" in provenance_cells
     markdown = wb.drafting.export_markdown(draft_id)
     assert "## Article 1 – Time limits" in markdown
+
+    # Export options: placeholders, author and a bilingual Word file beside the Dutch version.
+    assert "draft id " + draft_id in " ".join(c.value for c in at.caption)
+    at.checkbox(key="export_placeholders").check()
+    at.selectbox(key="export_other_language").set_value("nl")
+    at.text_input(key="export_author").set_value("J. Jansen")
+    run_ok(at)
+    options = draft_page.export_options(
+        wb.kb, store.load(draft_id), placeholders=True, author="J. Jansen", other_language="nl"
+    )
+    bilingual = docx.Document(BytesIO(draft_page.docx_bytes(wb, draft_id, options)))
+    assert bilingual.core_properties.author == "J. Jansen"
+    cells = [cell.text for row in bilingual.tables[0].rows for cell in row.cells]
+    assert cells[:2] == ["Draft (EN)", "Source wording (NL)"]
+    assert "Termijnen" in cells[3]
 
 
 def test_neutralise_replaces_state_names(app_env: dict[str, Path]) -> None:
@@ -418,6 +454,8 @@ def test_upload_a_text_file_indexes_it(
         assert (corpus / "new_agreement_.txt").read_bytes() == text
         assert any("Indexed 1" in s.value for s in at.success)
         assert {m.label: m.value for m in at.metric}["Documents"] == "5"
+        # the sidebar (drawn before the page) is redrawn with the new count
+        assert any("5 documents" in body for body in html_bodies(at))
         assert KnowledgeBase(index).document("new_agreement_") is not None
     finally:
         st.cache_resource.clear()

@@ -54,7 +54,10 @@ def _add_with_chosen_section(wb: Workbench, hit: Hit, section_key: str, citation
 
 
 def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> None:
-    """Open · Pin · draft section · Add to draft, for one article (`hit` carries its source)."""
+    """Read · Pin · draft section · Add to draft, for one article (`hit` carries its source).
+
+    "Read" (not "Open") so that no two controls share a label: it opens the Read page.
+    """
 
     def key(action: str) -> str:
         return action_key(action, hit.doc_id, hit.eid, prefix=prefix)
@@ -64,7 +67,7 @@ def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> N
         [1, 1, 2.6, 1.3], vertical_alignment="bottom"
     )
     open_col.button(
-        "Open",
+        "Read",
         key=key("open"),
         on_click=open_article,
         args=(hit.doc_id, hit.eid),

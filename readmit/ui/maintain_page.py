@@ -184,6 +184,7 @@ def page(wb: Workbench) -> None:
             report = _index_uploads(wb, outcome.saved) if outcome.saved else IngestReport()
             if report is not None:
                 st.session_state[_REPORT_KEY] = (report, outcome.rejected)
+                st.rerun()  # the sidebar (drawn before this page) shows the new document count
     with reindex_col:
         st.subheader("Re-index the corpus", divider="gray")
         st.caption(
@@ -194,6 +195,7 @@ def page(wb: Workbench) -> None:
             reindexed = _run_ingest(wb, [wb.corpus_dir], "Re-indexing")
             if reindexed is not None:
                 st.session_state[_REPORT_KEY] = (reindexed, ())
+                st.rerun()
     stored = st.session_state.get(_REPORT_KEY)
     if stored is not None:
         st.subheader("Last run", divider="gray")
