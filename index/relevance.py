@@ -12,9 +12,9 @@ Fused ranks (RRF) say which hit is best, never whether any is good: a nonsense q
 
 A search is a good match when the similarity is at least `strong_similarity`, or at least
 `min_similarity` with at least `min_known_share` of its words known. The thresholds are
-calibrated by `scripts/relevance_floor.py` on the evaluation queries (which all have relevant
-articles) and on `tests/eval/no_match_queries.jsonl` (nonsense and out-of-domain questions);
-docs/search-quality.md gives the false-alarm and miss rates.
+calibrated by `scripts/relevance_floor.py` on the dev split of the evaluation queries (which all
+have relevant articles) and of `tests/eval/no_match_queries.jsonl` (nonsense and out-of-domain
+questions in four languages); docs/search-quality.md gives the false-alarm and miss rates.
 """
 
 from __future__ import annotations
@@ -50,10 +50,10 @@ class RelevanceFloor:
 
 
 # Calibrated for multilingual-e5-small (the default model) by scripts/relevance_floor.py.
-E5_FLOOR = RelevanceFloor(strong_similarity=0.86, min_similarity=0.80, min_known_share=0.5)
+E5_FLOOR = RelevanceFloor(strong_similarity=0.88, min_similarity=0.82, min_known_share=0.6)
 # Any other model (MiniLM, the hashing test embedder): its similarities are on another scale
 # and uncalibrated, so only the vocabulary decides.
-VOCABULARY_FLOOR = RelevanceFloor(strong_similarity=None, min_similarity=None, min_known_share=0.5)
+VOCABULARY_FLOOR = RelevanceFloor(strong_similarity=None, min_similarity=None, min_known_share=0.6)
 _CALIBRATED = {"multilingual-e5-small": E5_FLOOR}
 
 
