@@ -56,6 +56,16 @@ def tokenize(text: str, *, language: str) -> list[str]:
     return stemmer.stemWords(words) if stemmer else words
 
 
+@lru_cache(maxsize=65536)
+def word_stem(word: str, language: str) -> str:
+    """One word's stem in `language` (accent-folded, lower-case; the folded word itself for a
+    language without a stemmer). Forms of a word share it: "requests" and "requested" give
+    "request", but "long" and "longer", or "state" and "stateless", stay apart."""
+    folded = _fold(word)
+    stemmer = _stemmer(language)
+    return stemmer.stemWord(folded) if stemmer is not None else folded
+
+
 def tokenize_query(text: str) -> list[str]:
     """The query's words stemmed in every supported language, without duplicates."""
     # A word that is a stop word in any language ("of", "de", "die") carries no meaning here.

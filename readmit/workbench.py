@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.lexical import word_stem as word_stem  # the UI highlights by it
 from index.relevance import floor_for
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
 from ingest.taxonomy import OTHER, SLOTS

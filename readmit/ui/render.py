@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from readmit.drafting.diff import DiffSegment
+from readmit.workbench import word_stem
 
 # Words too common to be worth highlighting (the languages of the corpus).
 _STOPWORDS = frozenset(
@@ -45,37 +46,39 @@ def query_terms(query: str) -> list[str]:
     return terms
 
 
-def _term_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    # A term matches a whole word or the start of one ("request" → "requests", "requested");
-    # longest first so that "readmission" wins over "read".
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE | re.UNICODE)
+def highlight(text: str, query: str, *, language: str = "en") -> str:
+    """`text` escaped for HTML, with the words that are forms of the query's words in <mark>.
 
-
-def highlight(text: str, query: str) -> str:
-    """`text` escaped for HTML, with the query's words wrapped in <mark>.
-
-    Matches are found on the raw text and every piece (matched or not) is escaped on its own,
-    so a mark can never land inside an entity such as `&amp;`.
+    Whole words only, compared by their stems in the text's `language` ("request" marks
+    "requests" and "requested"; "long" does not mark "longer", nor "state" "stateless").
+    Every piece (matched or not) is escaped on its own, so a mark can never land inside an
+    entity such as `&amp;`.
     """
-    pattern = _term_pattern(query_terms(query))
-    if pattern is None:
+    terms = query_terms(query)
+    if not terms:
         return e(text)
+    wanted = {word_stem(term, language) for term in terms}
     out: list[str] = []
     position = 0
-    for match in pattern.finditer(text):
-        out.append(e(text[position:match.start()]))
-        out.append(f"<mark>{e(match.group(0))}</mark>")
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        if word.isdigit():
+            if word not in terms:
+                continue
+        elif len(word) < 3 or word_stem(word, language) not in wanted:
+            continue
+        out.append(e(text[position : match.start()]))
+        out.append(f"<mark>{e(word)}</mark>")
         position = match.end()
     out.append(e(text[position:]))
     return "".join(out)
 
 
-def passage(text: str, *, query: str = "", css_class: str = "rdm-text") -> str:
+def passage(
+    text: str, *, query: str = "", language: str = "en", css_class: str = "rdm-text"
+) -> str:
     """A block of document text (line breaks kept) with optional query highlighting."""
-    body = highlight(text, query) if query else e(text)
+    body = highlight(text, query, language=language) if query else e(text)
     return f'<div class="{css_class}">{body}</div>'
 
 

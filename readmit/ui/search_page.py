@@ -154,7 +154,7 @@ def _card(wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str) 
             f'higher is better, comparable within one search only">score {hit.score:.4f}</span>'
             "</div>"
         )
-        st.html(render.passage(body.strip(), query=query))
+        st.html(render.passage(body.strip(), query=query, language=hit.language))
         action_row(wb, hit, citation=citation or hit.eid)
 
 
