@@ -14,10 +14,10 @@ from index.collection import Collection, recorded_model
 from index.embedders import Embedder, make_embedder
 from index.lock import writer_lock
 from index.search import HybridSearcher, SearchConfig, SearchOutcome
+from index.slots import refresh_slots
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
-from readmit.clauses import refresh_after_ingest
-from readmit.config import DEFAULT_MODEL
+from readmit.settings import DEFAULT_MODEL
 
 # How much of an article "more like this" searches with: its heading and opening words.
 MORE_LIKE_THIS_WORDS = 40
@@ -130,8 +130,11 @@ class KnowledgeBase:
             if on_file is not None:
                 on_file(path, outcome)
         tally.removed.extend(self._remove_missing(paths, seen))
-        # Clause slots of re-indexed documents (and of any still without) are recomputed.
-        refresh_after_ingest(self, [Path(p).stem for p in tally.indexed])
+        # Clause slots of re-indexed documents, and of any document still without slots (an
+        # index built before slots existed), are recomputed; removed documents lost theirs with
+        # their units.
+        refresh_slots(self.collection, [Path(p).stem for p in tally.indexed])
+        refresh_slots(self.collection, missing_only=True)
         return tally.report()
 
     def _ingest_file(
@@ -222,6 +225,14 @@ class KnowledgeBase:
 
     def article(self, doc_id: str, eid: str) -> UnitRecord | None:
         return self.collection.get_unit(doc_id, eid)
+
+    def units(self, doc_id: str) -> list[UnitRecord]:
+        """The units of one document in reading order."""
+        return self.collection.list_units(doc_id)
+
+    def generation(self) -> int:
+        """A number that changes whenever the index does (a cache key for derived views)."""
+        return self.collection.generation()
 
     def neighbours(self, doc_id: str, eid: str) -> tuple[UnitRecord | None, UnitRecord | None]:
         """The units before and after `eid` in reading order (None at either end)."""

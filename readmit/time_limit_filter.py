@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from readmit.clauses import approximate_days
+from readmit.clauses.time_limits import approximate_days
 
 _PERIOD = re.compile(
     r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>hours?|h|days?|d|calendar days?|working days?|"

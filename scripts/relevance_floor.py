@@ -18,8 +18,8 @@ from pathlib import Path
 
 from index.relevance import RelevanceFloor, floor_for
 from index.search import SearchOutcome
-from readmit.config import default_index_dir
 from readmit.service import KnowledgeBase
+from readmit.settings import load_settings
 
 EVAL = Path(__file__).resolve().parent.parent / "tests" / "eval"
 
@@ -40,7 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=None)
     args = parser.parse_args()
-    kb = KnowledgeBase(args.index or default_index_dir())
+    kb = KnowledgeBase(load_settings(index_dir=args.index).index_dir)
     current = floor_for(kb.embedder.name)
     outcomes: dict[tuple[str, str], list[SearchOutcome]] = {}
     for kind, path in (("in", EVAL / "queries.jsonl"), ("out", EVAL / "no_match_queries.jsonl")):

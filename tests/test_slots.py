@@ -22,7 +22,7 @@ from index.slots import (
 )
 from index.types import SearchFilters
 from ingest.taxonomy import SLOTS
-from readmit.clauses import load_slot_labels, macro_f1, predict_labelled, score_slots
+from readmit.evaluation.slots import load_slot_labels, macro_f1, predict_labelled, score_slots
 from readmit.service import KnowledgeBase
 from tests.conftest import copy_documents
 

@@ -12,45 +12,23 @@ from typing import Literal
 
 import altair as alt
 
-from ingest.taxonomy import get_slot
-from readmit.clauses import PURPOSE_LABELS, PrecedentMatrix, approximate_days, period_text
+from readmit.workbench import (
+    CELL_STATES,
+    PrecedentMatrix,
+    clause_type,
+    matrix_heat_rows,
+    time_limit_points,
+)
 
-CELL_STATES = ("present", "uncertain", "absent")
 _CELL_COLOURS = ("#0b3d62", "#9ab8d3", "#f1f3f5")
 
 MatrixOrder = Literal["year", "name"]
 
 
-def matrix_heat_rows(matrix: PrecedentMatrix) -> list[dict[str, object]]:
-    """One row per (agreement, clause type): present / uncertain / absent and the articles."""
-    rows: list[dict[str, object]] = []
-    for document in matrix.documents:
-        for slot in matrix.slots:
-            cell = matrix.cell(document.doc_id, slot)
-            if not cell.eids:
-                state = "absent"
-            elif all(cell.uncertain):
-                state = "uncertain"
-            else:
-                state = "present"
-            rows.append(
-                {
-                    "document": document.doc_id,
-                    "agreement": document.title,
-                    "year": document.year if document.year is not None else 0,
-                    "language": document.language.upper(),
-                    "clause type": get_slot(slot).title,
-                    "state": state,
-                    "articles": cell.render() or "—",
-                }
-            )
-    return rows
-
-
 def matrix_heat_map(matrix: PrecedentMatrix, *, order: MatrixOrder = "year") -> alt.Chart:
     """Agreements (rows) × clause types (columns), coloured by presence and certainty."""
     rows = matrix_heat_rows(matrix)
-    slot_titles = [get_slot(slot).title for slot in matrix.slots]
+    slot_titles = [clause_type(slot).title for slot in matrix.slots]
     documents = sorted(
         matrix.documents,
         key=(lambda d: (d.year or 0, d.doc_id)) if order == "year" else (lambda d: d.doc_id),
@@ -80,31 +58,6 @@ def matrix_heat_map(matrix: PrecedentMatrix, *, order: MatrixOrder = "year") -> 
         )
         .properties(height=max(22 * len(documents), 120))
     )
-
-
-def time_limit_points(rows: Sequence[dict[str, str]]) -> list[dict[str, object]]:
-    """The time-limit rows (as in the CSV) with their length in days and the extremes marked:
-    the shortest and the longest of each purpose."""
-    points: list[dict[str, object]] = []
-    for row in rows:
-        number = int(row["number"])
-        points.append(
-            {
-                **row,
-                "days": round(approximate_days(number, row["unit"]), 2),
-                "period": period_text(number, row["unit"]),
-                "purpose label": PURPOSE_LABELS.get(row["purpose"], row["purpose"]),
-                "year": int(row["year"]) if row["year"] else None,
-                "extreme": "",
-            }
-        )
-    for purpose in {str(p["purpose"]) for p in points}:
-        same = [p for p in points if p["purpose"] == purpose]
-        shortest = min(same, key=lambda p: float(str(p["days"])))
-        longest = max(same, key=lambda p: float(str(p["days"])))
-        shortest["extreme"] = "shortest"
-        longest["extreme"] = "longest" if longest is not shortest else "only"
-    return points
 
 
 def time_limit_chart(rows: Sequence[dict[str, str]]) -> alt.LayerChart:

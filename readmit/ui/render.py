@@ -12,8 +12,14 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
+from index.types import UnitRecord
 from readmit.drafting.diff import DiffSegment
+from readmit.drafting.skeleton import SECTIONS
 from readmit.workbench import word_stem
+
+# The skeleton sections of a draft, in order, and their titles (every page that offers them).
+SECTION_KEYS = [section.key for section in SECTIONS]
+SECTION_TITLES = {section.key: section.title for section in SECTIONS}
 
 # Words too common to be worth highlighting (the languages of the corpus).
 _STOPWORDS = frozenset(
@@ -30,7 +36,7 @@ _STOPWORDS = frozenset(
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def e(text: object) -> str:
+def escape(text: object) -> str:
     """Escape anything for HTML (quotes too, so it is also safe inside attributes)."""
     return html.escape(str(text), quote=True)
 
@@ -56,7 +62,7 @@ def highlight(text: str, query: str, *, language: str = "en") -> str:
     """
     terms = query_terms(query)
     if not terms:
-        return e(text)
+        return escape(text)
     wanted = {word_stem(term, language) for term in terms}
     out: list[str] = []
     position = 0
@@ -67,10 +73,10 @@ def highlight(text: str, query: str, *, language: str = "en") -> str:
                 continue
         elif len(word) < 3 or word_stem(word, language) not in wanted:
             continue
-        out.append(e(text[position : match.start()]))
-        out.append(f"<mark>{e(word)}</mark>")
+        out.append(escape(text[position : match.start()]))
+        out.append(f"<mark>{escape(word)}</mark>")
         position = match.end()
-    out.append(e(text[position:]))
+    out.append(escape(text[position:]))
     return "".join(out)
 
 
@@ -78,13 +84,13 @@ def passage(
     text: str, *, query: str = "", language: str = "en", css_class: str = "rdm-text"
 ) -> str:
     """A block of document text (line breaks kept) with optional query highlighting."""
-    body = highlight(text, query, language=language) if query else e(text)
+    body = highlight(text, query, language=language) if query else escape(text)
     return f'<div class="{css_class}">{body}</div>'
 
 
 def paragraphs_html(paragraphs: Iterable[str], *, query: str = "") -> str:
     return "".join(
-        f'<p class="rdm-para">{highlight(p, query) if query else e(p)}</p>' for p in paragraphs
+        f'<p class="rdm-para">{highlight(p, query) if query else escape(p)}</p>' for p in paragraphs
     )
 
 
@@ -93,14 +99,14 @@ def diff_html(segments: Sequence[DiffSegment]) -> str:
     out: list[str] = []
     for segment in segments:
         if segment.kind == "equal":
-            out.append(e(segment.text))
+            out.append(escape(segment.text))
             continue
         body = segment.text.rstrip()
         if not body:  # a change of spacing only
-            out.append(e(segment.text) if segment.kind == "insert" else "")
+            out.append(escape(segment.text) if segment.kind == "insert" else "")
             continue
         tag = "del" if segment.kind == "delete" else "ins"
-        out.append(f"<{tag}>{e(body)}</{tag}>{e(segment.text[len(body):])}")
+        out.append(f"<{tag}>{escape(body)}</{tag}>{escape(segment.text[len(body):])}")
     return f'<div class="rdm-text rdm-diff">{"".join(out)}</div>'
 
 
@@ -123,12 +129,12 @@ def citation_and_body(chunk_text: str) -> tuple[str, str]:
 
 def badge(text: str, *, kind: str = "") -> str:
     css = f"rdm-badge rdm-badge-{kind}" if kind else "rdm-badge"
-    return f'<span class="{css}">{e(text)}</span>'
+    return f'<span class="{css}">{escape(text)}</span>'
 
 
 def meta_line(items: Iterable[str]) -> str:
     """Escaped items joined with a middle dot (empty items dropped)."""
-    return " · ".join(e(item) for item in items if item)
+    return " · ".join(escape(item) for item in items if item)
 
 
 STYLESHEET = """
@@ -168,15 +174,16 @@ def safe_link(url: str | None) -> str:
     if not url:
         return ""
     if re.fullmatch(r"https?://[^\s\"'<>]+", url):
-        return f'<a href="{e(url)}" target="_blank" rel="noopener noreferrer">{e(url)}</a>'
-    return e(url)
+        link = escape(url)
+        return f'<a href="{link}" target="_blank" rel="noopener noreferrer">{link}</a>'
+    return escape(url)
 
 
 def meta_table(rows: Iterable[tuple[str, str]], *, raw_html: frozenset[str] = frozenset()) -> str:
     """A two-column facts table; values are escaped unless their label is in `raw_html`
     (used only for values this module built, such as `safe_link`)."""
     cells = "".join(
-        f"<tr><th>{e(label)}</th><td>{value if label in raw_html else e(value)}</td></tr>"
+        f"<tr><th>{escape(label)}</th><td>{value if label in raw_html else escape(value)}</td></tr>"
         for label, value in rows
         if value
     )
@@ -190,3 +197,15 @@ def md_escape(text: str) -> str:
     """Text for a Streamlit element that interprets Markdown (alerts, labels): every ASCII
     punctuation mark Markdown or Streamlit directives use is backslash-escaped."""
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 article", "3 articles"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def unit_body(unit: UnitRecord) -> str:
+    """A unit's text as HTML: its paragraphs, or the whole text when it has none."""
+    if unit.paragraphs:
+        return paragraphs_html(p.text for p in unit.paragraphs)
+    return passage(unit.text)
