@@ -96,3 +96,33 @@ def _from_eid(
     number = number.upper() if _ROMAN.fullmatch(number) or kind == "annex" else number
     name = names.get(kind, kind.capitalize())
     return f"{prefix}{name} {number}".strip() if number else f"{prefix}{name}"
+
+
+_IDENTIFIER = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9.\-/:]+$")
+
+
+def reference_id(official_reference: str | None) -> str:
+    """The short form of an official reference for a citation: the identifier it ends with
+    ("Dutch treaty database (wetten.overheid.nl) BWBV0006473" → "BWBV0006473"), else its first
+    part as written ("Trb. 2013, 212"); "" when there is none."""
+    if not official_reference:
+        return ""
+    first = official_reference.split(";")[0].strip()
+    last = first.split()[-1] if first.split() else ""
+    return last if _IDENTIFIER.match(last) else first
+
+
+def full_citation(
+    *,
+    eid: str,
+    title: str,
+    year: int | None = None,
+    official_reference: str | None = None,
+) -> str:
+    """The citation a drafter pastes into a note: "Art. 7, Agreement between … (2015),
+    BWBV0006473"; "Prot. Art. 11, …" for a protocol's article."""
+    pieces = [cite_eid_short(eid), f"{title} ({year})" if year else title]
+    reference = reference_id(official_reference)
+    if reference:
+        pieces.append(reference)
+    return ", ".join(piece for piece in pieces if piece)

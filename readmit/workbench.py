@@ -17,7 +17,7 @@ from index.errors import IndexLayerError
 from index.lexical import word_stem as word_stem  # the UI highlights by it
 from index.relevance import floor_for
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
-from ingest.citations import cite_eid_short, cite_unit
+from ingest.citations import cite_eid_short, cite_unit, full_citation
 from ingest.taxonomy import OTHER, SLOTS, Slot, get_slot
 from ingest.time_limits import PURPOSES
 from readmit.clauses.gaps import Gap, Precedent, gap_check, section_for_slot
@@ -262,6 +262,19 @@ def document_units(wb: Workbench, doc_id: str) -> list[UnitRecord]:
 def index_generation(wb: Workbench) -> int:
     """Changes whenever the index does: a key for what a page computed from it."""
     return wb.kb.generation()
+
+
+def copy_citation(document: DocumentRecord | None, *, eid: str, title: str = "") -> str:
+    """What "Copy citation" puts on the clipboard: "Art. 7, Agreement between … (2015),
+    BWBV0006473" (`ingest.citations.full_citation`, the one citation format)."""
+    if document is None:
+        return full_citation(eid=eid, title=title)
+    return full_citation(
+        eid=eid,
+        title=document.title,
+        year=document.year,
+        official_reference=document.official_reference,
+    )
 
 
 def hit_from_unit(document: DocumentRecord, unit: UnitRecord) -> Hit:

@@ -206,6 +206,10 @@ def test_document_text_is_rendered_inert(app_env: dict[str, Path]) -> None:
 
 def test_open_reads_article_in_context_with_counterpart(app_env: dict[str, Path]) -> None:
     at = search(start())
+    # Every card offers its citation to copy, in the one citation format.
+    kazakhstan_title = KnowledgeBase(app_env["index"]).document(KAZ_EN).title  # type: ignore[union-attr]
+    cited = f"Art. 7, {kazakhstan_title} (2015), BWBV0006473"
+    assert cited in [code.value for code in at.code]
     at.button(key=f"open__{KAZ_EN}__art_7").click()
     run_ok(at)
     assert at.radio(key="page").value == "Read"
@@ -223,6 +227,7 @@ def test_open_reads_article_in_context_with_counterpart(app_env: dict[str, Path]
     assert "Official treaty text" in bodies  # licence
     assert "Termijnen" in bodies and "21 kalenderdagen" in bodies
     assert at.query_params.get("eid") == "art_7"
+    assert [code.value for code in at.code] == [cited]  # the Read page's citation to copy
 
     at.button(key="read_next").click()
     run_ok(at)

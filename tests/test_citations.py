@@ -10,7 +10,9 @@ from ingest.citations import (
     cite_eid,
     cite_eid_short,
     cite_unit,
+    full_citation,
     instrument_prefix,
+    reference_id,
     split_eid,
     unit_name,
 )
@@ -108,3 +110,20 @@ def test_draft_provenance_cites_the_instrument_too() -> None:
     assert _provenance("protocol__preamble", None, "protocol").citation == (
         "Protocol, Preamble (protocol__preamble)"
     )
+
+
+def test_full_citation_names_article_agreement_year_and_reference() -> None:
+    title = (
+        "Agreement between the States of the Benelux and the Republic of Kazakhstan on readmission"
+    )
+    assert full_citation(
+        eid="art_7",
+        title=title,
+        year=2015,
+        official_reference="Dutch treaty database (wetten.overheid.nl) BWBV0006473",
+    ) == f"Art. 7, {title} (2015), BWBV0006473"
+    # a protocol's article says so; a reference without an identifier is kept as written
+    assert full_citation(
+        eid="protocol__art_11", title="Implementing Protocol", official_reference="Trb. 2013, 212"
+    ) == "Prot. Art. 11, Implementing Protocol, Trb. 2013, 212"
+    assert reference_id(None) == "" and reference_id("CELEX 32007D0819; note") == "32007D0819"

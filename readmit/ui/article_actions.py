@@ -23,7 +23,12 @@ from readmit.ui.state import (
     toggle_pin,
     value,
 )
-from readmit.workbench import Workbench, add_article_to_draft, suggested_section
+from readmit.workbench import (
+    Workbench,
+    add_article_to_draft,
+    copy_citation,
+    suggested_section,
+)
 
 
 def action_key(action: str, doc_id: str, eid: str, *, prefix: str = "") -> str:
@@ -52,7 +57,8 @@ def _add_with_chosen_section(wb: Workbench, hit: Hit, section_key: str, citation
 
 
 def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> None:
-    """Read · Pin · draft section · Add to draft, for one article (`hit` carries its source).
+    """Read · Pin · Cite · draft section · Add to draft, for one article (`hit` carries its
+    source).
 
     "Read" (not "Open") so that no two controls share a label: it opens the Read page.
     """
@@ -61,8 +67,8 @@ def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> N
         return action_key(action, hit.doc_id, hit.eid, prefix=prefix)
 
     suggestion = suggested_section(heading=hit.heading, part=hit.part)
-    open_col, pin_col, section_col, add_col = st.columns(
-        [1, 1, 2.6, 1.3], vertical_alignment="bottom"
+    open_col, pin_col, cite_col, section_col, add_col = st.columns(
+        [1, 1, 1, 2.6, 1.3], vertical_alignment="bottom"
     )
     open_col.button(
         "Read",
@@ -80,6 +86,12 @@ def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> N
         width="stretch",
         help="Pin for side-by-side comparison (up to 6)",
     )
+    with cite_col.popover("Cite", width="stretch", help="The citation, with a copy button"):
+        st.code(
+            copy_citation(wb.kb.document(hit.doc_id), eid=hit.eid, title=hit.title),
+            language=None,
+            wrap_lines=True,
+        )
     section_col.selectbox(
         "Draft section",
         SECTION_KEYS,

@@ -28,6 +28,7 @@ from readmit.workbench import (
     ArticleInContext,
     Workbench,
     article_in_context,
+    copy_citation,
     document_label,
     document_units,
     hit_from_unit,
@@ -163,6 +164,10 @@ def page(wb: Workbench) -> None:
     with facts_col:
         st.subheader("The agreement", divider="gray")
         st.html(_facts(view.document))
+        st.caption("Citation (the copy button is at its right)")
+        st.code(
+            copy_citation(view.document, eid=view.unit.eid), language=None, wrap_lines=True
+        )
 
     st.subheader("Other language versions", divider="gray")
     if not view.counterparts:
