@@ -13,6 +13,7 @@ service and app (which show citations) import.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _INSTRUMENT_PREFIX = re.compile(r"^protocol(?:_(\d+))?__")
 _ROMAN = re.compile(r"^[ivxlc]+$")
@@ -126,3 +127,38 @@ def full_citation(
     if reference:
         pieces.append(reference)
     return ", ".join(piece for piece in pieces if piece)
+
+
+# "(Article 7, paragraph 3 of the Agreement)", "(artikel 4 en 7, lid (3), van de Overeenkomst)",
+# "(art. 5 of the Agreement)": how a protocol article names the agreement article it implements,
+# on its first line.
+_IMPLEMENTS = re.compile(
+    r"^\s*\(\s*(?:articles?|art\.|artikel(?:en)?|artikeln?)\s+"
+    r"(?P<numbers>\d+(?:\s*(?:,|and|en|et|und)\s*\d+)*)"
+    r"(?P<detail>[^()\n]*(?:\([^()\n]*\)[^()\n]*)*?)"
+    r",?\s*(?:of\s+the\s+Agreement|van\s+de\s+Overeenkomst|de\s+l['’]Accord|des\s+Abkommens)"
+    r"\s*\)[ \t]*\n?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ImplementsReference:
+    """A protocol article's opening reference to the agreement article(s) it implements."""
+
+    articles: tuple[str, ...]  # article numbers of the main agreement, as written
+    wording: str  # the reference as written, without its parentheses
+
+    @property
+    def eids(self) -> tuple[str, ...]:
+        return tuple(f"art_{number}" for number in self.articles)
+
+
+def split_implements_reference(text: str) -> tuple[ImplementsReference | None, str]:
+    """(the reference, the text without it) when `text` opens with one, else (None, text)."""
+    match = _IMPLEMENTS.match(text)
+    if match is None:
+        return None, text
+    numbers = tuple(re.findall(r"\d+", match.group("numbers")))
+    wording = " ".join(match.group(0).strip().strip("()").split())
+    return ImplementsReference(articles=numbers, wording=wording), text[match.end() :].lstrip()

@@ -17,7 +17,14 @@ from index.errors import IndexLayerError
 from index.lexical import word_stem as word_stem  # the UI highlights by it
 from index.relevance import floor_for
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
-from ingest.citations import cite_eid_short, cite_unit, full_citation
+from ingest.citations import (
+    ImplementsReference,
+    cite_eid_short,
+    cite_unit,
+    full_citation,
+    split_eid,
+    split_implements_reference,
+)
 from ingest.taxonomy import OTHER, SLOTS, Slot, get_slot
 from ingest.time_limits import PURPOSES
 from readmit.clauses.gaps import Gap, Precedent, gap_check, section_for_slot
@@ -232,6 +239,26 @@ class ArticleInContext:
     previous: UnitRecord | None
     following: UnitRecord | None
     counterparts: tuple[tuple[DocumentRecord, UnitRecord], ...]
+    # A protocol article's opening "(Article 12 of the Agreement)", and the articles it names;
+    # for an agreement article, the protocol articles that name it.
+    reference: ImplementsReference | None = None
+    implements: tuple[UnitRecord, ...] = ()
+    implemented_by: tuple[UnitRecord, ...] = ()
+
+
+def implements_reference(unit: UnitRecord) -> ImplementsReference | None:
+    """The agreement article(s) a protocol article implements, from its opening reference."""
+    if not split_eid(unit.eid)[0]:
+        return None  # only the articles of a protocol name the agreement article they implement
+    return split_implements_reference(unit.text)[0]
+
+
+def clause_text(unit: UnitRecord) -> str:
+    """The text a draft takes from a unit: a protocol article without its opening reference to
+    the agreement (a link between the source's instruments, not wording of the clause)."""
+    if implements_reference(unit) is None:
+        return unit.text
+    return split_implements_reference(unit.text)[1]
 
 
 def article_in_context(kb: KnowledgeBase, doc_id: str, eid: str) -> ArticleInContext | None:
@@ -240,12 +267,26 @@ def article_in_context(kb: KnowledgeBase, doc_id: str, eid: str) -> ArticleInCon
     if document is None or unit is None:
         return None
     previous, following = kb.neighbours(doc_id, eid)
+    reference = implements_reference(unit)
+    implements: list[UnitRecord] = []
+    implemented_by: list[UnitRecord] = []
+    if reference is not None:
+        implements = [u for e in reference.eids if (u := kb.article(doc_id, e)) is not None]
+    elif unit.kind == "article" and not split_eid(unit.eid)[0]:
+        implemented_by = [
+            other
+            for other in kb.units(doc_id)
+            if (found := implements_reference(other)) is not None and unit.eid in found.eids
+        ]
     return ArticleInContext(
         document=document,
         unit=unit,
         previous=previous,
         following=following,
         counterparts=tuple(kb.counterparts(doc_id, eid)),
+        reference=reference,
+        implements=tuple(implements),
+        implemented_by=tuple(implemented_by),
     )
 
 
@@ -318,7 +359,7 @@ def add_article_to_draft(
     draft = ensure_draft(wb.drafting, draft_id)
     unit = wb.kb.article(hit.doc_id, hit.eid)
     document = wb.kb.document(hit.doc_id)
-    source = dataclasses.replace(hit, text=unit.text) if unit is not None else hit
+    source = dataclasses.replace(hit, text=clause_text(unit)) if unit is not None else hit
     return wb.drafting.add_hit(
         draft.draft_id,
         section=section,
@@ -340,13 +381,13 @@ def source_wordings(kb: KnowledgeBase, draft: Draft, *, language: str) -> dict[s
             unit = kb.article(source.doc_id, source.eid)
             if unit is not None:
                 found[clause.clause_id] = SourceWording(
-                    language, unit_citation(unit), unit.heading or "", unit.text
+                    language, unit_citation(unit), unit.heading or "", clause_text(unit)
                 )
             continue
         for document, unit in kb.counterparts(source.doc_id, source.eid):
             if document.language == language:
                 found[clause.clause_id] = SourceWording(
-                    language, unit_citation(unit), unit.heading or "", unit.text
+                    language, unit_citation(unit), unit.heading or "", clause_text(unit)
                 )
                 break
     return found

@@ -28,6 +28,7 @@ from readmit.workbench import (
     MAX_UPLOAD_BYTES,
     UploadedFile,
     UploadRejectedError,
+    add_unit_to_draft,
     open_workbench,
     save_uploads,
 )
@@ -496,3 +497,31 @@ def test_upload_handling_rejects_bad_files(app_env: dict[str, Path], tmp_path: P
     with pytest.raises(UploadRejectedError):
         sanitise_upload_name("..")
     assert MAX_UPLOAD_BYTES == 50 * 1024 * 1024
+
+
+def test_protocol_article_links_to_the_agreement_article_it_implements(
+    app_env: dict[str, Path],
+) -> None:
+    at = start()
+    at.radio(key="page").set_value("Read")
+    run_ok(at)
+    at.selectbox(key="read_doc").set_value(KAZ_EN)
+    run_ok(at)
+    at.selectbox(key="read_unit").set_value("protocol__art_3")
+    run_ok(at)
+    # "(Article 7, paragraph 3 of the Agreement)" opens the protocol article: a link, both ways.
+    link = at.button(key="read_link__art_7")
+    assert link.label == "Article 7 — Time limits"
+    link.click()
+    run_ok(at)
+    assert at.selectbox(key="read_unit").value == "art_7"
+    assert at.button(key="read_link__protocol__art_3").label.startswith("Protocol, Article 3")
+
+    # In a draft, the protocol article's text starts with its own wording, not the reference.
+    wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
+    draft, clause = add_unit_to_draft(
+        wb, draft_id=None, doc_id=KAZ_EN, eid="protocol__art_3", section="time-limits"
+    )
+    assert clause.text.startswith("1. A response to a request for readmission")
+    assert "(Article 7, paragraph 3 of the Agreement" not in clause.text
+    assert clause.provenance is not None and clause.provenance.eid == "protocol__art_3"
