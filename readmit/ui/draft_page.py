@@ -360,6 +360,8 @@ def _pick_draft(wb: Workbench) -> Draft | None:
     if current not in ids:
         current = ids[0] if ids else None
         set_current_draft(current)
+        if current is not None:
+            st.rerun()  # the sidebar, drawn before this page, names the draft picked here
     if current is None:
         return None
     labels = {
