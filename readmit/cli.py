@@ -506,6 +506,10 @@ def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bo
                                 "language": p.language,
                                 "text": p.text,
                                 "sources": [{"doc_id": d, "eid": e} for d, e in p.sources],
+                                "versions": [
+                                    {"language": lang, "doc_id": d, "eid": e}
+                                    for lang, d, e in p.versions
+                                ],
                             }
                             for p in gap.precedents
                         ],
@@ -524,7 +528,14 @@ def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bo
             sources = ", ".join(f"{d} {e}" for d, e in precedent.sources[:5])
             more = f" (+{len(precedent.sources) - 5} more)" if len(precedent.sources) > 5 else ""
             excerpt = " ".join(precedent.text.split())[:200]
-            click.echo(f"  {number}. used {precedent.count}×: {sources}{more}\n     {excerpt}…")
+            versions = "".join(
+                f"\n     also in {language}: {doc_id} {eid}"
+                for language, doc_id, eid in precedent.versions
+            )
+            click.echo(
+                f"  {number}. [{precedent.language}] used {precedent.count}×: {sources}{more}"
+                f"{versions}\n     {excerpt}…"
+            )
 
 
 @main.command("eval")
