@@ -9,14 +9,16 @@ file and go on.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.chunking import chunk_document
 from ingest.extract import ExtractionError, extract_lines
+from ingest.language import UNDETERMINED, detect_language
 from ingest.metadata import MetadataError, load_meta, sidecar_password
 from ingest.structure import parse_structure
-from ingest.types import ParsedDocument
+from ingest.types import ParsedDocument, Unit
 
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", ".md"})
 # Attribution and licence files that sit beside the documents in a corpus folder.
@@ -95,9 +97,18 @@ def parse_document(
         raise IngestError(path, _reason(error)) from error
     except OSError as error:
         raise IngestError(path, f"cannot read file: {error.strerror or error}") from error
+    notes: list[str] = []
+    if meta.language == UNDETERMINED:
+        detected = detect_language(" ".join(line.text for line in extracted.lines[:600]))
+        if detected == UNDETERMINED:
+            notes.append("language not recognised; give it in a .meta.json sidecar")
+        else:
+            meta = replace(meta, language=detected)
+            notes.append(f"language detected from the text: {detected} (no sidecar gives it)")
     units = parse_structure(extracted.lines, language=meta.language)
     if not any(unit.text.strip() for unit in units):
         raise IngestError(path, "no text found in the document")
+    notes.append(structure_found(units))
     return ParsedDocument(
         meta=meta,
         units=units,
@@ -106,6 +117,18 @@ def parse_document(
         has_pages=extracted.page_count is not None,
         page_count=extracted.page_count,
         ocr_pages=extracted.ocr_pages,
+        notes=tuple(note for note in notes if note),
+    )
+
+
+def structure_found(units: Sequence[Unit]) -> str:
+    """A warning when no article structure was recognised ("" when articles were found)."""
+    if any(unit.kind == "article" for unit in units):
+        return ""
+    kinds = sorted({unit.kind for unit in units})
+    return (
+        "warning: no articles recognised; the text is indexed as "
+        f"{len(units)} unit(s) ({', '.join(kinds)}), so search cites no article numbers"
     )
 
 

@@ -149,6 +149,8 @@ def _print_ingest_summary(report: IngestReport) -> None:
         err.print(f"removed: {doc_id}")
     for path, reason in report.failed:
         err.print(f"[red]failed[/red]: {path}: {reason}", highlight=False)
+    for path, note in report.notes:
+        err.print(f"{Path(path).name}: {note}", highlight=False, markup=False)
 
 
 @main.command()

@@ -35,6 +35,9 @@ class IngestReport:
     removed: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()  # (file, reason)
     chunks_embedded: int = 0
+    # (file, note): how an indexed file was read, e.g. "language detected from the text: nl",
+    # "warning: no articles recognised; …"
+    notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -48,6 +51,7 @@ class _Tally:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_embedded: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     def report(self) -> IngestReport:
         return IngestReport(
@@ -56,6 +60,7 @@ class _Tally:
             removed=tuple(self.removed),
             failed=tuple(self.failed),
             chunks_embedded=self.chunks_embedded,
+            notes=tuple(self.notes),
         )
 
 
@@ -162,6 +167,7 @@ class KnowledgeBase:
                 count_tokens=self.embedder.count_tokens,
             )
             tally.chunks_embedded += self.collection.upsert_document(doc, chunks)
+            tally.notes.extend((str(path), note) for note in doc.notes)
         except IngestError as error:
             tally.failed.append((error.path, error.reason))
             self.collection.record_failure(error.path, error.reason)

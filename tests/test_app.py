@@ -460,6 +460,11 @@ def test_upload_a_text_file_indexes_it(
         run_ok(at)
         assert (corpus / "new_agreement_.txt").read_bytes() == text
         assert any("Indexed 1" in s.value for s in at.success)
+        # no sidecar: the maintainer is told the language was detected from the text
+        infos = [i.value.replace("\\", "") for i in at.info]  # Markdown-escaped in the app
+        assert "new_agreement_.txt: language detected from the text: en (no sidecar gives it)" in (
+            infos
+        )
         assert {m.label: m.value for m in at.metric}["Documents"] == "5"
         # the sidebar (drawn before the page) is redrawn with the new count
         assert any("5 documents" in body for body in html_bodies(at))

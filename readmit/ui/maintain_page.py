@@ -75,6 +75,10 @@ def _show_report(report: IngestReport, rejected: Sequence[tuple[str, str]]) -> N
         )
     else:
         st.success(summary)
+    for path, note in report.notes:
+        # How a file was read; a missing article structure is a warning for the maintainer.
+        show = st.warning if note.startswith("warning:") else st.info
+        show(render.md_escape(f"{Path(path).name}: {note}"))
     if report.indexed:
         st.dataframe(
             [{"Indexed": Path(path).name} for path in report.indexed],
