@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# The app listens on this machine only; `make run HOST=0.0.0.0` opens it to the network.
+HOST   ?= 127.0.0.1
 
 .PHONY: run test install install-test browser ocr office lint
 
@@ -42,7 +44,7 @@ office:
 
 run: install
 	$(BIN)/readmit ingest corpus || echo "Some files failed to index; see 'readmit status'."
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
 lint:
 	$(BIN)/ruff check .

@@ -39,6 +39,7 @@ __all__ = [
     "split_sentences",
     "stable_chunk_id",
     "strip_placeholders",
+    "text_segments",
 ]
 
 DEFAULT_MAX_TOKENS = 256
@@ -62,6 +63,9 @@ def strip_placeholders(text: str) -> str:
         return text
     lines = (PLACEHOLDER.sub("", line).rstrip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line.strip()).strip()
+# Longest piece of text handed to spaCy at once: far below its `max_length` (1,000,000 by
+# default), so a paragraph of megabytes is cut into pieces instead of raising E088.
+MAX_SPACY_CHARS = 100_000
 
 
 def approximate_tokens(text: str) -> int:
@@ -232,18 +236,34 @@ def split_sentences(text: str, *, language: str) -> list[str]:
     return [text[start:end] for start, end in _sentence_bounds(text, language=language)]
 
 
+def text_segments(text: str, *, limit: int = MAX_SPACY_CHARS) -> list[tuple[int, str]]:
+    """(offset, segment) pieces of `text`: its lines, a line longer than `limit` cut at the
+    last whitespace before the limit (or at the limit), so spaCy never sees more than `limit`
+    characters at once (its `max_length` guard, error E088)."""
+    segments: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        start = 0
+        while len(line) - start > limit:
+            cut = line.rfind(" ", start + 1, start + limit)
+            end = cut if cut > start else start + limit
+            segments.append((offset + start, line[start:end]))
+            start = end
+        segments.append((offset + start, line[start:]))
+        offset += len(line) + 1
+    return segments
+
+
 def _sentence_bounds(text: str, *, language: str) -> list[tuple[int, int]]:
     nlp = _sentencizer(language if language in SPACY_LANGUAGES else "xx")
     # Each line of a paragraph (its introduction, each point) is sentencized on its own, so a
     # point's label "3." never ends up at the end of the previous point's sentence.
-    line_offsets: list[int] = []
-    offset = 0
-    for line in text.split("\n"):
-        line_offsets.append(offset)
-        offset += len(line) + 1
+    segments = text_segments(text)
     spans = [
-        (line_offset + span.start_char, span.text)
-        for line_offset, doc in zip(line_offsets, nlp.pipe(text.split("\n")), strict=True)
+        (segment_offset + span.start_char, span.text)
+        for (segment_offset, _), doc in zip(
+            segments, nlp.pipe(segment for _, segment in segments), strict=True
+        )
         for span in doc.sents
     ]
     bounds: list[tuple[int, int]] = []
@@ -285,5 +305,4 @@ def _sentencizer(language: str) -> Any:
 
     nlp = spacy.blank(language)
     nlp.add_pipe("sentencizer")
-    nlp.max_length = 10_000_000
     return nlp

@@ -7,6 +7,7 @@ tabs and line breaks inside cells turned into spaces), which `cut`, `sort` and s
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -21,8 +22,17 @@ def is_terminal(stream: TextIO | None = None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+# Control characters (ESC starts terminal escape sequences, CR overwrites a line, U+009B is a
+# one-character CSI): never printed from a document or a file name.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def inert(value: str) -> str:
+    return _CONTROL_CHARS.sub("", value)
+
+
 def tsv_cell(value: str) -> str:
-    return " ".join(value.replace("\t", " ").split())
+    return " ".join(inert(value).replace("\t", " ").split())
 
 
 def print_table(
@@ -40,9 +50,9 @@ def print_table(
         for row in rows:
             stream.write("\t".join(tsv_cell(cell) for cell in row) + "\n")
         return
-    table = Table(title=title or None, show_lines=show_lines, expand=True)
+    table = Table(title=Text(inert(title)) if title else None, show_lines=show_lines, expand=True)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(Text(cell) for cell in row))  # document text is never markup
+        table.add_row(*(Text(inert(cell)) for cell in row))  # document text is never markup
     Console(file=stream).print(table)

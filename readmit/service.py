@@ -6,18 +6,30 @@ index `Collection`; it holds no UI code and builds nothing heavy until first use
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.collection import Collection, recorded_model
 from index.embedders import Embedder, make_embedder
-from index.lock import writer_lock
+from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
+from index.lock import IndexBusyError, writer_lock
 from index.search import HybridSearcher, SearchConfig, SearchOutcome
 from index.slots import refresh_slots
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
-from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
+from ingest.pipeline import (
+    IngestError,
+    IngestLimits,
+    chunk_document,
+    content_hash,
+    discover,
+    parse_document,
+)
 from readmit.settings import DEFAULT_MODEL
+
+log = logging.getLogger(__name__)
 
 # How much of an article "more like this" searches with: its heading and opening words.
 MORE_LIKE_THIS_WORDS = 40
@@ -38,6 +50,8 @@ class IngestReport:
     # (file, note): how an indexed file was read, e.g. "language detected from the text: nl",
     # "warning: no articles recognised; …"
     notes: tuple[tuple[str, str], ...] = ()
+    # Problems that lost nothing (e.g. the search cache could not be written: it is rebuilt).
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -52,6 +66,7 @@ class _Tally:
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_embedded: int = 0
     notes: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def report(self) -> IngestReport:
         return IngestReport(
@@ -61,6 +76,7 @@ class _Tally:
             failed=tuple(self.failed),
             chunks_embedded=self.chunks_embedded,
             notes=tuple(self.notes),
+            warnings=tuple(self.warnings),
         )
 
 
@@ -73,9 +89,14 @@ class KnowledgeBase:
         *,
         model: str | Embedder | None = None,
         search_config: SearchConfig | None = None,
+        limits: IngestLimits | None = None,
     ) -> None:
-        """`model=None` takes the model the index was built with (or the default for a new one)."""
+        """`model=None` takes the model the index was built with (or the default for a new one).
+
+        `limits` bound what one file may cost an ingest (time, extracted text).
+        """
         self.index_dir = Path(index_dir)
+        self.limits = limits or IngestLimits()
         if model is None:
             model = recorded_model(self.index_dir) or DEFAULT_MODEL
         self._embedder = model if not isinstance(model, str) else None
@@ -126,11 +147,24 @@ class KnowledgeBase:
     ) -> IngestReport:
         files, problems = discover(paths)
         tally = _Tally(failed=[(p.path, p.reason) for p in problems])
+        for problem in problems:  # files that are there but refused (same id, outside links)
+            if os.path.lexists(problem.path):
+                self.collection.record_failure(problem.path, problem.reason)
         known = self.collection.document_hashes()
+        sources = self.collection.document_sources()
         seen: set[str] = set()
         for path in files:
             doc_id = path.stem
-            outcome = self._ingest_file(path, doc_id, known, tally, passwords or {})
+            conflict = _other_source(path, sources.get(doc_id))
+            if conflict is not None:
+                outcome = "failed"
+                tally.failed.append((str(path), conflict))
+                self.collection.record_failure(str(path), conflict)
+            else:
+                outcome = self._ingest_file(path, doc_id, known, tally, passwords or {})
+            if outcome == "unchanged" and sources.get(doc_id) != os.path.abspath(path):
+                # Indexes written before source paths were absolute: record where it is now.
+                self.collection.set_source_path(doc_id, os.path.abspath(path))
             seen.add(doc_id)
             if on_file is not None:
                 on_file(path, outcome)
@@ -140,6 +174,11 @@ class KnowledgeBase:
         # their units.
         refresh_slots(self.collection, [Path(p).stem for p in tally.indexed])
         refresh_slots(self.collection, missing_only=True)
+        if self.collection.cache_write_error is not None:
+            tally.warnings.append(
+                f"indexed; the search cache could not be written "
+                f"({self.collection.cache_write_error}): it will be rebuilt from the database"
+            )
         return tally.report()
 
     def _ingest_file(
@@ -160,6 +199,7 @@ class KnowledgeBase:
                 path,
                 password=passwords.get(path.name) or passwords.get(doc_id),
                 known_hash=digest,
+                limits=self.limits,
             )
             chunks = chunk_document(
                 doc,
@@ -174,6 +214,16 @@ class KnowledgeBase:
             return "failed"
         except OSError as error:
             reason = f"cannot read file: {error.strerror or error}"
+            tally.failed.append((str(path), reason))
+            self.collection.record_failure(str(path), reason)
+            return "failed"
+        except (ModelMismatchError, IndexOpenError, IndexBusyError, IndexFullError):
+            raise  # the index, not this file: the run cannot go on
+        except Exception as error:  # one file must never stop the batch
+            # A defect (ours or a library's) met on this file: its failure, with the details
+            # in the log; the files after it are still indexed.
+            log.exception("unexpected error while ingesting %s", path)
+            reason = f"unexpected error: {type(error).__name__}: {str(error)[:300]}"
             tally.failed.append((str(path), reason))
             self.collection.record_failure(str(path), reason)
             return "failed"
@@ -291,3 +341,22 @@ class KnowledgeBase:
         hits = self.searcher.search(query, k=k * 3, filters=filters)
         results = [hit for hit in hits if hit.doc_id not in own][:k]
         return [replace(hit, rank=rank) for rank, hit in enumerate(results, start=1)]
+
+
+def _other_source(path: Path, indexed_from: str | None) -> str | None:
+    """Why `path` may not replace its document: the index holds that document id from
+    another file beside it that still exists (an x-en.pdf next to an indexed x-en.txt).
+    Replacing it would flip the searchable version at every re-index of the folder, so the
+    maintainer must remove or rename one. (A file in another folder replaces the document:
+    that is how a new version is ingested from elsewhere.)"""
+    if not indexed_from:
+        return None
+    other = Path(indexed_from)
+    if not other.is_absolute() or not other.is_file():
+        return None  # moved or withdrawn (or recorded relative by an older index): replace
+    if other.parent.resolve() != path.parent.resolve() or other.name == path.name:
+        return None
+    return (
+        f"same document id {path.stem!r} as the indexed file {other.name} beside it: keep one "
+        "file per document id (rename or remove one); the indexed version stays"
+    )

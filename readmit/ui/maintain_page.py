@@ -79,6 +79,8 @@ def _show_report(report: IngestReport, rejected: Sequence[tuple[str, str]]) -> N
         # How a file was read; a missing article structure is a warning for the maintainer.
         show = st.warning if note.startswith("warning:") else st.info
         show(render.md_escape(f"{Path(path).name}: {note}"))
+    for warning in report.warnings:
+        st.warning(warning)
     if report.indexed:
         st.dataframe(
             [{"Indexed": Path(path).name} for path in report.indexed],
