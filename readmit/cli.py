@@ -20,7 +20,7 @@ from index.types import Hit, SearchFilters
 from ingest.citations import cite_eid, cite_unit
 from ingest.time_limits import PURPOSES
 from readmit.cli_output import print_table
-from readmit.service import IngestReport, KnowledgeBase
+from readmit.service import IngestReport, KnowledgeBase, RulesFileError
 from readmit.settings import DRAFTS_ENV, INDEX_ENV, MODEL_ENV, Settings, load_settings
 
 # Progress and messages go to stderr so that `--json` output on stdout stays one clean object.
@@ -73,7 +73,7 @@ class _ReadmitGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except IndexLayerError as error:
+        except (IndexLayerError, RulesFileError) as error:
             err.print(f"error: {_markup(error)}", highlight=False)
             ctx.exit(2)
 
@@ -89,7 +89,7 @@ class _ReadmitGroup(click.Group):
 )
 @click.option(
     "--model",
-    type=click.Choice(["e5", "minilm", "hashing"]),
+    type=click.Choice(["e5", "minilm"]),
     envvar=MODEL_ENV,
     default=None,
     help=f"Embedding model (env {MODEL_ENV}; default: the index's own, else e5).",
@@ -328,6 +328,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
                     "dimension": report.dimension,
                     "indexed_at": report.indexed_at,
                     "failures": [{"file": f, "reason": r} for f, r in report.failures],
+                    "taxonomy_sha256": report.taxonomy_sha256,
+                    "glossary_sha256": report.glossary_sha256,
+                    "slots_stale": report.slots_stale,
                 },
             )
         )
@@ -338,6 +341,13 @@ def status(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"units:      {report.units}")
     click.echo(f"chunks:     {report.chunks}")
     click.echo(f"indexed at: {report.indexed_at}")
+    if report.slots_stale:
+        click.echo(
+            "clause slots: stale (the taxonomy changed since they were computed); "
+            "`readmit ingest` recomputes them without re-embedding"
+        )
+    else:
+        click.echo("clause slots: up to date with the taxonomy")
     click.echo(f"failed files: {len(report.failures)}")
     for path, reason in report.failures:
         _echo(f"  {path}: {reason}")

@@ -17,7 +17,7 @@ from index.embedders import Embedder, make_embedder
 from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
 from index.lock import IndexBusyError, writer_lock
 from index.search import HybridSearcher, SearchConfig, SearchOutcome
-from index.slots import refresh_slots
+from index.slots import refresh_slots_after_ingest
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from ingest.pipeline import (
     IngestError,
@@ -27,6 +27,9 @@ from ingest.pipeline import (
     discover,
     parse_document,
 )
+
+# Re-exported: the CLI and app report a broken rules file like any other deliberate error.
+from ingest.rules_file import RulesFileError as RulesFileError
 from readmit.settings import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
@@ -170,10 +173,9 @@ class KnowledgeBase:
                 on_file(path, outcome)
         tally.removed.extend(self._remove_missing(paths, seen))
         # Clause slots of re-indexed documents, and of any document still without slots (an
-        # index built before slots existed), are recomputed; removed documents lost theirs with
-        # their units.
-        refresh_slots(self.collection, [Path(p).stem for p in tally.indexed])
-        refresh_slots(self.collection, missing_only=True)
+        # index built before slots existed), are recomputed, and every document's when the
+        # taxonomy changed since they were computed; removed documents lost theirs with their units.
+        refresh_slots_after_ingest(self.collection, [Path(p).stem for p in tally.indexed])
         if self.collection.cache_write_error is not None:
             tally.warnings.append(
                 f"indexed; the search cache could not be written "

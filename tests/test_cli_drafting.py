@@ -14,7 +14,8 @@ from readmit.cli import main
 from readmit.drafting import DraftStore
 from readmit.service import KnowledgeBase
 from readmit.workbench import hit_from_unit
-from tests.conftest import copy_documents
+from tests.harness.corpus import copy_documents
+from tests.harness.models import hashing_index
 
 KAZ_EN = "benelux-kazakhstan-readmission-agreement-2015-en"
 KAZ_NL = "benelux-kazakhstan-readmission-agreement-2015-nl"
@@ -29,13 +30,13 @@ def run(*args: str) -> object:
 def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, KnowledgeBase]:
     root = tmp_path_factory.mktemp("cli-drafting")
     corpus = copy_documents(root / "corpus", [KAZ_EN, KAZ_NL, SERBIA])
-    index = root / "index"
-    result = run("--index", str(index), "--model", "hashing", "ingest", str(corpus))
+    index = hashing_index(root / "index")  # the CLI opens it with the model it records
+    result = run("--index", str(index), "ingest", str(corpus))
     assert result.exit_code == 0, result.output
     # CliRunner's stderr is no terminal: one line per file, not a progress bar
     lines = [line for line in result.stderr.splitlines() if line.startswith("indexing ")]
     assert len(lines) == 3 and lines[-1].startswith("indexing 3/3: ")
-    return index, KnowledgeBase(index, model="hashing")
+    return index, KnowledgeBase(index)
 
 
 @pytest.fixture()

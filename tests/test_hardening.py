@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result
 from streamlit.testing.v1 import AppTest
 
 from index import vectors
+from index.embedders import HashingEmbedder
 from index.errors import IndexFullError, IndexLayerError, IndexOpenError
 from ingest import structure
 from ingest.chunking import split_sentences, text_segments
@@ -33,6 +34,7 @@ from readmit import service
 from readmit.cli import main
 from readmit.service import KnowledgeBase
 from readmit.workbench import UploadRejectedError, save_upload
+from tests.harness.models import hashing_index
 
 REPO = Path(__file__).resolve().parent.parent
 TREATY = (
@@ -109,7 +111,7 @@ def test_any_failure_in_one_file_is_recorded_and_the_batch_goes_on(
         return real_parse(path, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(service, "parse_document", parse_with_a_defect)
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     report = kb.ingest([folder])
 
     assert {Path(p).stem for p in report.indexed} == {"a-good-en", "e-good-en"}
@@ -153,7 +155,9 @@ def test_a_file_past_the_time_limit_fails_naming_the_limit(tmp_path: Path) -> No
     folder = tmp_path / "mail"
     folder.mkdir()
     (folder / "expanding-en.pdf").write_bytes(shared_stream_pdf(pages=5, stream_bytes=20_000))
-    kb = KnowledgeBase(tmp_path / "index", model="hashing", limits=IngestLimits(max_seconds=0.0))
+    kb = KnowledgeBase(
+        tmp_path / "index", model=HashingEmbedder(), limits=IngestLimits(max_seconds=0.0)
+    )
     report = kb.ingest([folder])
     [(path, reason)] = report.failed
     assert path.endswith("expanding-en.pdf")
@@ -169,7 +173,9 @@ def test_a_file_past_the_text_limit_fails_naming_the_limit(tmp_path: Path) -> No
     (folder / "expanding-en.pdf").write_bytes(pdf)
     write_treaty(folder, "long-en", "x" * 60_000)
     write_treaty(folder, "short-en")
-    kb = KnowledgeBase(tmp_path / "index", model="hashing", limits=IngestLimits(max_chars=50_000))
+    kb = KnowledgeBase(
+        tmp_path / "index", model=HashingEmbedder(), limits=IngestLimits(max_chars=50_000)
+    )
     report = kb.ingest([folder])
     reasons = {Path(p).name: reason for p, reason in report.failed}
     assert reasons["long-en.txt"].startswith("too much text: 60")
@@ -182,7 +188,7 @@ def test_sidecar_strings_are_capped(tmp_path: Path) -> None:
     folder = tmp_path / "mail"
     write_treaty(folder, "huge-title-en")
     (folder / "huge-title-en.meta.json").write_text(json.dumps({"title": "T" * 10_000}))
-    report = KnowledgeBase(tmp_path / "index", model="hashing").ingest([folder])
+    report = KnowledgeBase(tmp_path / "index", model=HashingEmbedder()).ingest([folder])
     [(_, reason)] = report.failed
     assert reason == (
         "sidecar huge-title-en.meta.json: 'title' is 10000 characters long, "
@@ -260,6 +266,12 @@ HOSTILE = (
 
 
 def invoke(args: list[str]) -> Result:
+    """Run the CLI; a new index folder is created with the hashing fake as its model first
+    (the CLI opens an index with the model it records)."""
+    if "--index" in args:
+        index = Path(args[args.index("--index") + 1])
+        if not index.exists():
+            hashing_index(index)
     return CliRunner().invoke(main, args, env={"COLUMNS": "400"})
 
 
@@ -268,7 +280,7 @@ def test_search_prints_document_text_inert(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "hostile[i]-en.txt").write_text(HOSTILE, encoding="utf-8")
     index = str(tmp_path / "index")
-    ingested = invoke(["--index", index, "--model", "hashing", "ingest", str(folder)])
+    ingested = invoke(["--index", index, "ingest", str(folder)])
     assert ingested.exit_code == 0, ingested.output
     result = invoke(["--index", index, "search", "readmission [/i] definitions"])
     assert result.exit_code == 0, result.output
@@ -290,9 +302,7 @@ def test_failed_file_named_like_markup_is_reported_not_crashing(tmp_path: Path) 
     (folder / "empty[").mkdir(parents=True)  # the path reads ".../empty[/b]-en.txt"
     (folder / "empty[" / "b]-en.txt").write_bytes(b"")
     write_treaty(folder, "good-en")
-    result = invoke(
-        ["--index", str(tmp_path / "index"), "--model", "hashing", "ingest", str(folder)]
-    )
+    result = invoke(["--index", str(tmp_path / "index"), "ingest", str(folder)])
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "empty[/b]-en.txt: empty file (0 bytes)" in result.stderr
@@ -303,10 +313,7 @@ def test_failed_file_named_like_markup_is_reported_not_crashing(tmp_path: Path) 
 def test_command_line_errors_instead_of_tracebacks(tmp_path: Path) -> None:
     index = str(tmp_path / "index")
     write_treaty(tmp_path / "mail", "good-en")
-    assert (
-        invoke(["--index", index, "--model", "hashing", "ingest", str(tmp_path / "mail")]).exit_code
-        == 0
-    )
+    assert invoke(["--index", index, "ingest", str(tmp_path / "mail")]).exit_code == 0
     exported = invoke(["export", "[/x]", "--drafts", str(tmp_path / "drafts")])
     assert exported.exit_code == 2
     assert "error: '[/x]': invalid draft id" in exported.stderr
@@ -332,7 +339,7 @@ def test_files_with_one_document_id_are_refused_and_never_flip(tmp_path: Path) -
     corpus = tmp_path / "corpus"
     write_treaty(corpus, "x-en", "3. Text version.\n")
     write_treaty(corpus, "other-en")
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     assert kb.ingest([corpus]).failed == ()
     indexed = kb.document("x-en")
     assert indexed is not None
@@ -353,7 +360,7 @@ def test_a_file_beside_the_indexed_one_cannot_replace_it(tmp_path: Path) -> None
     """`readmit ingest corpus/x-en.md` (or an upload) next to an indexed x-en.txt."""
     corpus = tmp_path / "corpus"
     write_treaty(corpus, "x-en", "3. Text version.\n")
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     kb.ingest([corpus])
     markdown = corpus / "x-en.md"
     markdown.write_text(TREATY + "3. Markdown version.\n", encoding="utf-8")
@@ -390,10 +397,10 @@ def test_reindex_from_another_directory_removes_a_withdrawn_document(
     withdrawn = write_treaty(project / "corpus", "withdrawn-en")
     index = tmp_path / "index"
     monkeypatch.chdir(project)
-    KnowledgeBase(index, model="hashing").ingest([Path("corpus")])  # relative, as typed
+    KnowledgeBase(index, model=HashingEmbedder()).ingest([Path("corpus")])  # relative, as typed
     withdrawn.unlink()
     monkeypatch.chdir(tmp_path)
-    report = KnowledgeBase(index, model="hashing").ingest([Path("project/corpus")])
+    report = KnowledgeBase(index, model=HashingEmbedder()).ingest([Path("project/corpus")])
     assert report.removed == ("withdrawn-en",)
     assert [d.doc_id for d in KnowledgeBase(index).documents()] == ["kept-en"]
     assert KnowledgeBase(index).document("kept-en").source_path == str(  # type: ignore[union-attr]
@@ -410,7 +417,7 @@ def test_utf32_text_is_decoded(tmp_path: Path) -> None:
     for encoding in ("utf-32", "utf-32-be"):
         bom = "\ufeff" if encoding.endswith("be") else ""
         (folder / f"{encoding}-en.txt").write_bytes((bom + TREATY).encode(encoding))
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     assert kb.ingest([folder]).failed == ()
     for doc_id in ("utf-32-en", "utf-32-be-en"):
         article = kb.article(doc_id, "art_2")
@@ -426,7 +433,7 @@ def test_symlinks_out_of_the_corpus_are_not_followed(tmp_path: Path) -> None:
     write_treaty(corpus, "inside-en")
     (corpus / "leak-en.txt").symlink_to(secret)
     (corpus / "alias-en.txt").symlink_to(corpus / "inside-en.txt")  # inside: followed
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     report = kb.ingest([corpus])
     [(path, reason)] = report.failed
     assert Path(path).name == "leak-en.txt"
@@ -448,7 +455,7 @@ def test_a_cache_write_failing_after_the_commit_is_a_warning_not_a_failure(
     write_treaty(folder, "a-en")
     write_treaty(folder, "b-en")
     index = tmp_path / "index"
-    report = KnowledgeBase(index, model="hashing").ingest([folder])
+    report = KnowledgeBase(index, model=HashingEmbedder()).ingest([folder])
     assert report.failed == ()
     assert len(report.indexed) == 2
     assert report.warnings == (
@@ -456,7 +463,7 @@ def test_a_cache_write_failing_after_the_commit_is_a_warning_not_a_failure(
         "it will be rebuilt from the database",
     )
     monkeypatch.undo()  # space again: the next open rebuilds the cache
-    kb = KnowledgeBase(index, model="hashing")
+    kb = KnowledgeBase(index, model=HashingEmbedder())
     assert {hit.doc_id for hit in kb.search("readmit nationals", k=5)} == {"a-en", "b-en"}
     assert kb.collection.verify() == []
 
@@ -464,7 +471,7 @@ def test_a_cache_write_failing_after_the_commit_is_a_warning_not_a_failure(
 def test_a_full_database_gives_a_clear_error_and_keeps_the_index(tmp_path: Path) -> None:
     folder = tmp_path / "mail"
     write_treaty(folder, "a-en")
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     kb.ingest([folder])
     writer = kb.collection._store._writer
     pages = writer.execute("PRAGMA page_count").fetchone()[0]
@@ -473,7 +480,7 @@ def test_a_full_database_gives_a_clear_error_and_keeps_the_index(tmp_path: Path)
     with pytest.raises(IndexFullError, match=r"^disk full: cannot write .*meta.sqlite"):
         kb.ingest([tmp_path / "more"])
     assert isinstance(IndexFullError("x"), IndexLayerError)  # the CLI prints it, exit 2
-    reopened = KnowledgeBase(tmp_path / "index", model="hashing")
+    reopened = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     assert [d.doc_id for d in reopened.documents()] == ["a-en"]
     assert reopened.collection.verify() == []
 
@@ -524,7 +531,7 @@ def small_index(tmp_path: Path) -> Path:
     write_treaty(folder, "a-en")
     write_treaty(folder, "b-en")
     index = tmp_path / "index"
-    assert KnowledgeBase(index, model="hashing").ingest([folder]).failed == ()
+    assert KnowledgeBase(index, model=HashingEmbedder()).ingest([folder]).failed == ()
     return index
 
 
@@ -539,7 +546,7 @@ def test_an_overflowing_manifest_is_refused_and_the_cache_rebuilt(tmp_path: Path
     index = small_index(tmp_path)
     manifest = (index / "manifest.json").read_text()
     (index / "manifest.json").write_text(re.sub(r'"chunks": \d+', '"chunks": 1e999', manifest))
-    kb = KnowledgeBase(index, model="hashing")
+    kb = KnowledgeBase(index, model=HashingEmbedder())
     assert kb.search("readmit nationals", k=2)
     assert kb.collection.verify() == []
 
@@ -564,7 +571,7 @@ def test_a_damaged_state_or_schema_is_refused_clearly(
     index = small_index(tmp_path)
     tamper(index, statement)
     with pytest.raises(IndexOpenError, match=re.escape(message)):
-        KnowledgeBase(index, model="hashing").search("readmit nationals", k=2)
+        KnowledgeBase(index, model=HashingEmbedder()).search("readmit nationals", k=2)
     result = invoke(["--index", str(index), "search", "readmit nationals"])
     assert result.exit_code == 2
     assert message in result.stderr.replace("\n", "")
@@ -577,4 +584,4 @@ def test_a_vector_of_the_wrong_size_is_refused_clearly(tmp_path: Path) -> None:
     )
     (index / "vectors.faiss").unlink()  # the cache is rebuilt from the stored vectors
     with pytest.raises(IndexOpenError, match=r"chunk \d+ has a vector of 2 bytes, expected \d+"):
-        KnowledgeBase(index, model="hashing").search("readmit nationals", k=2)
+        KnowledgeBase(index, model=HashingEmbedder()).search("readmit nationals", k=2)

@@ -12,6 +12,7 @@ from ingest.language import detect_language
 from ingest.pipeline import parse_document
 from readmit.cli import main
 from readmit.service import KnowledgeBase
+from tests.harness.models import hashing_index
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -54,7 +55,7 @@ def test_a_document_without_sidecar_or_articles(tmp_path: Path) -> None:
     agreement = parse_document(CORPUS / "benelux-kazakhstan-readmission-agreement-2015-en.txt")
     assert agreement.notes == ()  # a sidecar gives the language; articles were found
 
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(hashing_index(tmp_path / "index"))
     report = kb.ingest([tmp_path])
     assert report.indexed == (str(path),)
     assert [note for _, note in report.notes] == list(document.notes)
@@ -62,7 +63,7 @@ def test_a_document_without_sidecar_or_articles(tmp_path: Path) -> None:
     assert stored is not None and stored.language == "nl"
 
     result = CliRunner().invoke(
-        main, ["--index", str(tmp_path / "index2"), "--model", "hashing", "ingest", str(tmp_path)]
+        main, ["--index", str(hashing_index(tmp_path / "index2")), "ingest", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
     assert "policy-note.txt: warning: no articles recognised" in result.stderr
