@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import docx.document
 import docx.text.paragraph
+import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
@@ -176,6 +177,7 @@ def test_docx_export_reopened(tmp_path: Path) -> None:
     assert rows[6] == ["Article 5", "", "", "", "", "drafted"]
 
 
+@pytest.mark.slow
 def test_docx_converts_to_pdf_with_libreoffice(tmp_path: Path) -> None:
     """LibreOffice (Debian's, installed by `make install-test`) reads the numbering and the
     footnotes: the PDF shows "Article 3", Word's paragraph numbers and the footnote text."""
