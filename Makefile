@@ -13,7 +13,7 @@ PORT   ?= 8501
 # refuses that unless sign-in is configured: docs/deployment.md).
 HOST   ?= 127.0.0.1
 
-.PHONY: run test test-fast smoke-wheel install install-test browser ocr lint postgres serve
+.PHONY: run test test-fast smoke-wheel install install-test browser ocr office lint postgres serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser ocr postgres
+install-test: $(VENV)/.installed-test browser ocr office postgres
 
 # Debian's postgresql-15 and pgvector built from Debian's source package (server mode, its tests).
 postgres:
@@ -45,6 +45,11 @@ browser:
 OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-nld tesseract-ocr-fra tesseract-ocr-deu poppler-utils
 ocr:
 	@{ command -v tesseract && command -v pdftoppm && tesseract --list-langs 2>/dev/null | grep -qx nld; } >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; }
+
+# Debian's LibreOffice Writer (no GUI): the export tests convert the Word file to PDF with it,
+# as a Word-compatible reader other than python-docx.
+office:
+	@command -v soffice >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; }
 
 run: install
 	$(BIN)/readmit ingest corpus || echo "Some files failed to index; see 'readmit status'."

@@ -16,6 +16,7 @@ from typing import Any
 from readmit.access.audit import AuditLog
 from readmit.access.principal import AccessDeniedError, Action, Principal, authorise
 from readmit.drafting import model
+from readmit.drafting.export_text import ExportOptions
 from readmit.drafting.model import ClauseNotFoundError, Draft, DraftClause, Provenance
 from readmit.drafting.service import DraftingService
 from readmit.drafting.store import (
@@ -158,10 +159,23 @@ class GuardedDrafting(DraftingService):
             self._audit.record(self.principal, action, target, detail)
 
     # exports are reads (readers may export) of the principal's view
-    def export_markdown(self, draft_id: str, *, revision: int | None = None) -> str:
+    def export_markdown(
+        self,
+        draft_id: str,
+        *,
+        options: ExportOptions | None = None,
+        revision: int | None = None,
+    ) -> str:
         authorise(self.principal, Action.EXPORT)
-        return super().export_markdown(draft_id, revision=revision)
+        return super().export_markdown(draft_id, options=options, revision=revision)
 
-    def export_docx(self, draft_id: str, target: Any, *, revision: int | None = None) -> None:
+    def export_docx(
+        self,
+        draft_id: str,
+        target: Any,
+        *,
+        options: ExportOptions | None = None,
+        revision: int | None = None,
+    ) -> None:
         authorise(self.principal, Action.EXPORT)
-        super().export_docx(draft_id, target, revision=revision)
+        super().export_docx(draft_id, target, options=options, revision=revision)

@@ -10,6 +10,7 @@ from index.types import Hit
 from readmit.drafting import model
 from readmit.drafting.diff import DiffSegment, word_diff
 from readmit.drafting.export_markdown import export_markdown
+from readmit.drafting.export_text import ExportOptions
 from readmit.drafting.model import Draft, DraftClause
 from readmit.drafting.placeholders import PlaceholderStyle, neutralise
 from readmit.drafting.store import (
@@ -156,17 +157,28 @@ class DraftingService:
         return word_diff(clause.original_text, clause.text)
 
     # export
-    def export_markdown(self, draft_id: str, *, revision: int | None = None) -> str:
+    def export_markdown(
+        self,
+        draft_id: str,
+        *,
+        options: ExportOptions | None = None,
+        revision: int | None = None,
+    ) -> str:
         """The draft (or an earlier saved version of it) as Markdown."""
-        return export_markdown(self._at(draft_id, revision))
+        return export_markdown(self._at(draft_id, revision), options=options)
 
     def export_docx(
-        self, draft_id: str, target: Path | str | BytesIO, *, revision: int | None = None
+        self,
+        draft_id: str,
+        target: Path | str | BytesIO,
+        *,
+        options: ExportOptions | None = None,
+        revision: int | None = None,
     ) -> None:
         # Imported here so that python-docx is loaded only when a Word file is written.
         from readmit.drafting.export_docx import export_docx
 
-        export_docx(self._at(draft_id, revision), target)
+        export_docx(self._at(draft_id, revision), target, options=options)
 
     def _at(self, draft_id: str, revision: int | None) -> Draft:
         return self.get(draft_id) if revision is None else self.version(draft_id, revision)
