@@ -17,7 +17,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,6 +26,7 @@ import numpy as np
 from index import store
 from index.embedders import EMBEDDERS, Embedder, embedder_key
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError, VectorCacheError
+from index.lock import writer_lock
 from index.manifest import (
     MANIFEST_FILE,
     Manifest,
@@ -34,7 +35,15 @@ from index.manifest import (
     utc_now,
     write_manifest,
 )
-from index.types import ChunkText, DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
+from index.types import (
+    ChunkText,
+    DocumentRecord,
+    Hit,
+    IndexStatus,
+    SearchFilters,
+    StoredDocument,
+    UnitRecord,
+)
 from index.vectors import VECTORS_FILE, VectorIndex
 from ingest.taxonomy import taxonomy_fingerprint
 from ingest.types import Chunk, ParsedDocument
@@ -83,6 +92,14 @@ class Collection:
 
     def __repr__(self) -> str:
         return f"Collection({str(self.path)!r}, embedder={self.embedder!r})"
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def writer_lock(self) -> AbstractContextManager[None]:
+        """One writer per folder at a time, across processes (an flock; see index.lock)."""
+        return writer_lock(self.path)
 
     def __enter__(self) -> Collection:
         return self
@@ -292,8 +309,39 @@ class Collection:
         self._refresh()  # refuses a model mismatch before spending time on embeddings
         all_chunks = [chunk for _, chunks in pending for chunk in chunks]
         vectors, embedded = self._vectors_for(all_chunks, batch_size, progress)
+        self._write_embedded(pending, vectors, indexed_at=utc_now())
+        return embedded
+
+    def upsert_stored(self, items: Sequence[StoredDocument]) -> int:
+        """Write documents with the vectors they already have (from another index): no embedding.
+
+        One transaction, like `upsert_documents`; keeps each document's `indexed_at`.
+        """
+        pending = [(item.document, list(item.chunks)) for item in items]
+        if not pending:
+            return 0
+        _validate(pending)
+        self._refresh()
+        dimension = self.embedder.dimension
+        vectors = np.vstack(
+            [np.zeros((0, dimension), dtype=np.float32)]
+            + [np.asarray(item.vectors, dtype=np.float32).reshape(-1, dimension) for item in items]
+        )
+        latest = max(item.indexed_at for item in items)
+        self._write_embedded(pending, vectors, indexed_at=latest, per_document=items)
+        return len(vectors)
+
+    def _write_embedded(
+        self,
+        pending: list[tuple[ParsedDocument, list[Chunk]]],
+        vectors: np.ndarray,
+        *,
+        indexed_at: str,
+        per_document: Sequence[StoredDocument] = (),
+    ) -> None:
+        all_chunks = [chunk for _, chunks in pending for chunk in chunks]
         new_ids = np.array([c.chunk_id for c in all_chunks], dtype=np.int64)
-        indexed_at = utc_now()
+        stamps = [item.indexed_at for item in per_document] or [indexed_at] * len(pending)
         with self._lock:
             try:
                 with self._store.write() as conn:
@@ -310,8 +358,8 @@ class Collection:
                             "chunk ids must be unique across documents"
                         )
                     offset = 0
-                    for doc, chunks in pending:
-                        store.insert_document(conn, doc, indexed_at=indexed_at)
+                    for (doc, chunks), stamp in zip(pending, stamps, strict=True):
+                        store.insert_document(conn, doc, indexed_at=stamp)
                         store.insert_chunks(conn, chunks, vectors[offset : offset + len(chunks)])
                         offset += len(chunks)
                     after = store.bump_generation(conn)
@@ -321,7 +369,6 @@ class Collection:
                 names = ", ".join(doc.doc_id for doc, _ in pending)
                 raise IndexWriteError(f"cannot store {names}: {error}") from error
             self._apply(before, after, total, remove=removed, add_ids=new_ids, add=vectors)
-        return embedded
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document with its units and chunks; False if it was not indexed."""
@@ -582,18 +629,31 @@ class Collection:
 
     def unit_vectors(self, doc_id: str) -> dict[str, np.ndarray]:
         """eid → unit vector (the normalised mean of its chunks' stored vectors; no embedding)."""
+        from index.backend import unit_vectors_from_chunks
+
         with self._store.read() as conn:
             eids = [unit.eid for unit in store.list_units(conn, doc_id)]
             chunks = store.unit_chunk_vectors(conn, doc_id, self.embedder.dimension)
-        by_length = sorted(eids, key=len, reverse=True)
-        sums: dict[str, np.ndarray] = {}
-        for chunk_eid, vector in chunks:
-            owner = next(
-                (e for e in by_length if chunk_eid == e or chunk_eid.startswith(e + "__")), None
-            )
-            if owner is not None:
-                sums[owner] = sums.get(owner, 0) + vector
-        return {eid: total / (np.linalg.norm(total) or 1.0) for eid, total in sums.items()}
+        return unit_vectors_from_chunks(eids, chunks)
+
+    def stored_document(self, doc_id: str) -> StoredDocument | None:
+        """A document with its units, chunks and stored vectors (for `readmit copy`)."""
+        with self._store.read() as conn:
+            record = store.get_document(conn, doc_id)
+            if record is None:
+                return None
+            units = store.list_units(conn, doc_id)
+            rows = store.document_chunks(conn, doc_id, self.embedder.dimension)
+        chunks = tuple(chunk for chunk, _ in rows)
+        matrix = np.array([vector for _, vector in rows], dtype=np.float32).reshape(
+            len(rows), self.embedder.dimension
+        )
+        return StoredDocument(
+            document=parsed_document(record, units),
+            chunks=chunks,
+            vectors=matrix,
+            indexed_at=record.indexed_at,
+        )
 
     def replace_slots(self, doc_id: str, assignments: Sequence[store.SlotAssignment]) -> None:
         """Store a document's slot assignments (replacing the previous ones) and prune orphans."""
@@ -693,3 +753,48 @@ def _validate(items: Sequence[tuple[ParsedDocument, Sequence[Chunk]]]) -> None:
             ):
                 raise IndexWriteError(f"{where} cites unit {chunk.eid}, which the document lacks")
             seen_chunks[chunk.chunk_id] = doc_id
+
+
+def parsed_document(record: DocumentRecord, units: Sequence[UnitRecord]) -> ParsedDocument:
+    """The ParsedDocument an index row was written from (OCR page numbers are not stored)."""
+    from ingest.types import DocumentMeta, Unit
+
+    meta = DocumentMeta(
+        doc_id=record.doc_id,
+        title=record.title,
+        language=record.language,
+        instrument_type=record.instrument_type,
+        parties=record.parties,
+        place_signed=record.place_signed,
+        date_signed=record.date_signed,
+        year=record.year,
+        official_reference=record.official_reference,
+        source_url=record.source_url,
+        licence=record.licence,
+        original_title=record.original_title,
+        visibility=record.visibility,
+    )
+    return ParsedDocument(
+        meta=meta,
+        units=tuple(
+            Unit(
+                eid=u.eid,
+                kind=u.kind,
+                part=u.part,
+                number=u.number,
+                heading=u.heading,
+                text=u.text,
+                order=u.order,
+                page_start=u.page_start,
+                page_end=u.page_end,
+                paragraphs=u.paragraphs,
+                instrument=u.instrument,
+                parent=u.parent,
+            )
+            for u in units
+        ),
+        content_hash=record.content_hash,
+        source_path=record.source_path,
+        has_pages=record.has_pages,
+        page_count=record.page_count,
+    )

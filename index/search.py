@@ -10,10 +10,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
-from index.collection import Collection
+from index.backend import CollectionBackend as Collection
 from index.glossary import load_glossary, wordings
 from index.lexical import LexicalIndex
 from index.types import Hit, SearchFilters
+from ingest.chunking import strip_placeholders
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,20 @@ class SearchConfig:
         return " + ".join(parts) + ("" if self.per_article else " (chunks)")
 
 
+@dataclass(frozen=True)
+class SearchOutcome:
+    """Hits with the evidence the relevance floor judges them by.
+
+    `best_similarity`: the highest dense similarity (inner product of normalised vectors) of the
+    query as typed to any allowed chunk; `known_word_share`: the share of the query's content
+    words found in the corpus (`LexicalIndex.known_word_share`). None when that retriever is off.
+    """
+
+    hits: list[Hit]
+    best_similarity: float | None
+    known_word_share: float | None
+
+
 class HybridSearcher:
     """Answers queries over a `Collection` with the configured mix of retrievers."""
 
@@ -74,7 +89,14 @@ class HybridSearcher:
             return self._lexical
 
     def search(self, query: str, *, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        return self.search_with_evidence(query, k=k, filters=filters).hits
+
+    def search_with_evidence(
+        self, query: str, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> SearchOutcome:
+        """The hits and how close the best of them is (for the relevance floor)."""
         config = self.config
+        best_similarity: float | None = None
         pool = max(config.candidates, k * 5)
         rankings: list[tuple[float, list[int]]] = []
         dense_hits: dict[int, Hit] = {}
@@ -89,9 +111,12 @@ class HybridSearcher:
             )
             if config.dense_expanded and dense_terms:
                 texts.append(f"{query} ({'; '.join(dense_terms)})")
-            for vector in self.collection.embedder.encode_queries(texts):
+            for number, vector in enumerate(self.collection.embedder.encode_queries(texts)):
                 for weight, scoped in self._dense_scopes(filters):
                     hits = self.collection.search_vectors(vector, k=pool, filters=scoped)
+                    if number == 0 and hits:  # the question as typed, not its expansion
+                        top = max(h.score for h in hits)
+                        best_similarity = max(best_similarity or top, top)
                     dense_hits.update({h.chunk_id: h for h in hits})
                     rankings.append((weight, [h.chunk_id for h in hits]))
         if config.lexical:
@@ -114,7 +139,7 @@ class HybridSearcher:
         seen_articles: set[tuple[str, str]] = set()
         for chunk_id in ordered:
             hit = known.get(chunk_id)
-            if hit is None:
+            if hit is None or _only_placeholders(hit.text):
                 continue
             article_key = (hit.doc_id, hit.eid)
             if config.per_article and article_key in seen_articles:
@@ -123,7 +148,10 @@ class HybridSearcher:
             results.append(replace(hit, rank=len(results) + 1, score=fused[chunk_id]))
             if len(results) == k:
                 break
-        return results
+        known_share = self.lexical_index().known_word_share(query) if config.lexical else None
+        return SearchOutcome(
+            hits=results, best_similarity=best_similarity, known_word_share=known_share
+        )
 
     def _dense_scopes(
         self, filters: SearchFilters | None
@@ -139,6 +167,13 @@ class HybridSearcher:
             (self.config.dense_weight, replace(base, languages=(language,)))
             for language in languages
         ]
+
+
+def _only_placeholders(chunk_text: str) -> bool:
+    """A chunk of an index built before chunking dropped editorial placeholders, whose body
+    (after its citation line) is nothing but "[illustration … not reproduced]" lines."""
+    _citation, _, body = chunk_text.partition("\n")
+    return bool(body.strip()) and not strip_placeholders(body)
 
 
 def _reciprocal_rank_fusion(

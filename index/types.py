@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
+
 from ingest.types import (
     DOCUMENT_KINDS,
+    Chunk,
     Paragraph,
+    ParsedDocument,
     document_kind,
     is_guidance_kind,
     unit_label,
@@ -21,6 +25,7 @@ __all__ = [
     "IndexStatus",
     "SearchFilters",
     "SlotAssignment",
+    "StoredDocument",
     "UnitRecord",
 ]
 
@@ -40,6 +45,9 @@ class SearchFilters:
     year_to: int | None = None
     # Clause types (ingest.taxonomy keys): a chunk passes if its unit has one of them.
     slots: tuple[str, ...] = ()
+    # Who is asking: None = every document (no access control, or a maintainer); a tuple =
+    # public documents plus those restricted to at least one of these groups.
+    visible_groups: tuple[str, ...] | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -138,6 +146,11 @@ class DocumentRecord:
     indexed_at: str
     unit_count: int = 0
     chunk_count: int = 0
+    visibility: tuple[str, ...] = ()  # () = public, else the groups that may see it
+
+    @property
+    def is_restricted(self) -> bool:
+        return bool(self.visibility)
 
     @property
     def kind(self) -> str:
@@ -189,3 +202,16 @@ class SlotAssignment:
     slot: str
     confidence: float  # 0..1; see index.slots for the scale and the thresholds
     method: str  # the evidence: "heading", "body", "embedding" joined by "+", or "fallback"
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """One document exactly as an index holds it: parsed structure, chunks and their vectors.
+
+    `readmit copy` moves these between backends, so nothing is embedded again.
+    """
+
+    document: ParsedDocument
+    chunks: tuple[Chunk, ...]
+    vectors: np.ndarray  # (len(chunks), dimension) float32, in chunk order
+    indexed_at: str

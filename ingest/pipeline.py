@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.chunking import chunk_document
 from ingest.coverage import check_coverage
 from ingest.extract import ExtractionError, extract_lines
+from ingest.language import UNDETERMINED, detect_language
 from ingest.limits import Budget, IngestLimits, LimitExceededError
 from ingest.metadata import MetadataError, load_meta, sidecar_password
 from ingest.structure import parse_structure
-from ingest.types import ParsedDocument
+from ingest.types import DocumentMeta, Line, ParsedDocument, Unit
 
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", ".md"})
 # Attribution and licence files that sit beside the documents in a corpus folder.
@@ -148,6 +150,7 @@ def parse_document(
             language=meta.language,
             budget=budget,
         )
+        meta, notes = _with_language(meta, extracted.lines)
         units = parse_structure(extracted.lines, language=meta.language)
         budget.check_time("parsing the structure")
     except MetadataError as error:
@@ -159,6 +162,7 @@ def parse_document(
     if not any(unit.text.strip() for unit in units):
         raise IngestError(path, "no text found in the document")
     coverage = check_coverage(extracted.lines, units)
+    notes.append(structure_found(units))
     return ParsedDocument(
         meta=meta,
         units=units,
@@ -171,6 +175,37 @@ def parse_document(
         line_count=coverage.lines,
         lines_not_in_units=len(coverage.missing),
         running_lines_removed=extracted.running_lines_removed,
+        notes=tuple(note for note in notes if note),
+    )
+
+
+def _with_language(meta: DocumentMeta, lines: Sequence[Line]) -> tuple[DocumentMeta, list[str]]:
+    """The metadata with the language detected from the text when nothing gave it, and a note
+    saying so (or that it could not be)."""
+    if meta.language != UNDETERMINED:
+        return meta, []
+    detected = detect_language(" ".join(line.text for line in lines[:600]))
+    if detected == UNDETERMINED:
+        return meta, ["language not recognised; give it in a .meta.json sidecar"]
+    return replace(meta, language=detected), [
+        f"language detected from the text: {detected} (no sidecar gives it)"
+    ]
+
+
+# Units that give a citation a number: a treaty's articles, a guide's numbered sections and
+# chapters ("2.3.1 Vertrektermijn", "A3 Vertrek en uitzetting").
+_NUMBERED_KINDS = frozenset({"article", "section", "chapter"})
+
+
+def structure_found(units: Sequence[Unit]) -> str:
+    """A warning when no numbered structure (articles, or a guide's numbered sections or
+    chapters) was recognised ("" when it was)."""
+    if any(unit.kind in _NUMBERED_KINDS and unit.number for unit in units):
+        return ""
+    kinds = sorted({unit.kind for unit in units})
+    return (
+        "warning: no articles recognised; the text is indexed as "
+        f"{len(units)} unit(s) ({', '.join(kinds)}), so search cites no article numbers"
     )
 
 

@@ -72,6 +72,8 @@ class DocumentMeta:
     source_url: str | None = None
     licence: str | None = None
     original_title: str | None = None
+    # () = public; otherwise only members of one of these groups may see the document.
+    visibility: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -168,6 +170,9 @@ class ParsedDocument:
     line_count: int = 0
     lines_not_in_units: int = 0
     running_lines_removed: int = 0
+    # What the maintainer should know about how the document was read ("language detected as
+    # nl", "no articles found"): shown after an ingest, never stored.
+    notes: tuple[str, ...] = ()
 
     @property
     def top_level_eids(self) -> tuple[str, ...]:

@@ -12,13 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index.collection import Collection, recorded_model
+from index.backend import CollectionBackend, open_collection, recorded_model_at
 from index.embedders import Embedder, make_embedder
 from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
-from index.lock import IndexBusyError, writer_lock
-from index.search import HybridSearcher, SearchConfig
+from index.lock import IndexBusyError
+from index.search import HybridSearcher, SearchConfig, SearchOutcome
 from index.slots import refresh_slots_after_ingest
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
+from index.visibility import VisibleCollection, scope_filters
 from ingest.pipeline import (
     IngestError,
     IngestLimits,
@@ -30,7 +31,7 @@ from ingest.pipeline import (
 
 # Re-exported: the CLI and app report a broken rules file like any other deliberate error.
 from ingest.rules_file import RulesFileError as RulesFileError
-from readmit.settings import DEFAULT_MODEL
+from readmit.settings import DEFAULT_MODEL, as_location, is_server
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ class IngestReport:
     failed: tuple[tuple[str, str], ...] = ()  # (file, reason)
     chunks_embedded: int = 0
     structures: tuple[DocumentStructure, ...] = ()  # one per indexed document
+    # (file, note): how an indexed file was read, e.g. "language detected from the text: nl",
+    # "warning: no articles recognised; …"
+    notes: tuple[tuple[str, str], ...] = ()
     # Problems that lost nothing (e.g. the search cache could not be written: it is rebuilt).
     warnings: tuple[str, ...] = ()
 
@@ -80,6 +84,7 @@ class _Tally:
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_embedded: int = 0
     structures: list[DocumentStructure] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def report(self) -> IngestReport:
@@ -90,6 +95,7 @@ class _Tally:
             failed=tuple(self.failed),
             chunks_embedded=self.chunks_embedded,
             structures=tuple(self.structures),
+            notes=tuple(self.notes),
             warnings=tuple(self.warnings),
         )
 
@@ -99,37 +105,80 @@ class KnowledgeBase:
 
     def __init__(
         self,
-        index_dir: Path,
+        index_dir: Path | str,
         *,
         model: str | Embedder | None = None,
         search_config: SearchConfig | None = None,
         limits: IngestLimits | None = None,
     ) -> None:
-        """`model=None` takes the model the index was built with (or the default for a new one).
+        """`index_dir`: a folder (embedded) or a `postgresql://` URL (server mode).
 
+        `model=None` takes the model the index was built with (or the default for a new one).
         `limits` bound what one file may cost an ingest (time, extracted text).
         """
-        self.index_dir = Path(index_dir)
+        self.index_dir = as_location(index_dir)
         self.limits = limits or IngestLimits()
         if model is None:
-            model = recorded_model(self.index_dir) or DEFAULT_MODEL
+            model = recorded_model_at(self.index_dir) or DEFAULT_MODEL
         self._embedder = model if not isinstance(model, str) else None
         self._model_name = model if isinstance(model, str) else model.name
-        self._collection: Collection | None = None
+        self._collection: CollectionBackend | None = None
         self._searcher: HybridSearcher | None = None
         self.search_config = search_config or SearchConfig()
+        # A viewer's KnowledgeBase (`viewed_by`) shares its owner's model, index and searcher.
+        self._owner: KnowledgeBase | None = None
+        self.visible_groups: tuple[str, ...] | None = None  # None: sees every document
+
+    def viewed_by(self, visible_groups: tuple[str, ...] | None) -> KnowledgeBase:
+        """The same index as a viewer in `visible_groups` sees it (None = every document).
+
+        Every read of the returned KnowledgeBase — search, documents, articles, clause slots,
+        status counts — shows public documents and those restricted to one of the groups
+        only; it cannot ingest or remove.
+        """
+        owner = self._owner or self
+        if visible_groups is None:
+            return owner
+        view = KnowledgeBase(owner.index_dir, model=owner._model_name)
+        view._owner = owner
+        view.search_config = owner.search_config
+        view.visible_groups = tuple(sorted(visible_groups))
+        return view
 
     @property
     def embedder(self) -> Embedder:
+        if self._owner is not None:
+            return self._owner.embedder
         if self._embedder is None:
             self._embedder = make_embedder(self._model_name)
         return self._embedder
 
     @property
-    def collection(self) -> Collection:
+    def collection(self) -> CollectionBackend:
+        """The index, as this KnowledgeBase's viewer may read it."""
+        if self._owner is not None:
+            return VisibleCollection(self._owner.collection, groups=self.visible_groups or ())
         if self._collection is None:
-            self._collection = Collection(self.index_dir, embedder=self.embedder)
+            self._collection = open_collection(self.index_dir, embedder=self.embedder)
         return self._collection
+
+    @property
+    def location(self) -> str:
+        """Where the index is, for people (a URL without its password)."""
+        return self.collection.location if is_server(self.index_dir) else str(self.index_dir)
+
+    @property
+    def local_state_dir(self) -> Path:
+        """A local folder for this process's leftovers (e.g. rejected uploads): beside the
+        index folder, or `.readmit` in the working directory in server mode."""
+        if isinstance(self.index_dir, Path):
+            return self.index_dir.parent
+        return Path.cwd() / ".readmit"
+
+    def _scoped(self, filters: SearchFilters | None) -> SearchFilters | None:
+        if self.visible_groups is None:
+            return filters
+        return scope_filters(filters, self.visible_groups)
 
     def plan(self, paths: Sequence[Path]) -> tuple[list[Path], list[IngestError]]:
         """The files an ingest of `paths` would look at (for progress bars)."""
@@ -149,7 +198,8 @@ class KnowledgeBase:
         failing document stays searchable. The index's writer lock is held for the whole run:
         a second writer fails at once with IndexBusyError.
         """
-        with writer_lock(self.index_dir):
+        self._require_owner("ingest")
+        with self.collection.writer_lock():
             return self._ingest_locked(paths, passwords=passwords, on_file=on_file)
 
     def _ingest_locked(
@@ -231,6 +281,7 @@ class KnowledgeBase:
                     running_lines_removed=doc.running_lines_removed,
                 )
             )
+            tally.notes.extend((str(path), note) for note in doc.notes)
         except IngestError as error:
             tally.failed.append((error.path, error.reason))
             self.collection.record_failure(error.path, error.reason)
@@ -267,8 +318,15 @@ class KnowledgeBase:
                 removed.append(record.doc_id)
         return removed
 
+    def _require_owner(self, what: str) -> None:
+        if self._owner is not None:
+            raise PermissionError(f"a viewer's KnowledgeBase cannot {what}")
+
     @property
     def searcher(self) -> HybridSearcher:
+        """The shared searcher over the whole index: callers pass `_scoped(filters)`."""
+        if self._owner is not None:
+            return self._owner.searcher
         if self._searcher is None:
             self._searcher = HybridSearcher(self.collection, config=self.search_config)
         return self._searcher
@@ -277,10 +335,19 @@ class KnowledgeBase:
         """Articles that answer the query, best first (hybrid retrieval, one hit per article)."""
         if not query.strip():
             return []
-        return self.searcher.search(query, k=k, filters=filters)
+        return self.searcher.search(query, k=k, filters=self._scoped(filters))
+
+    def search_with_evidence(
+        self, query: str, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> SearchOutcome:
+        """`search` with the evidence the relevance floor judges (`index.relevance`)."""
+        if not query.strip():
+            return SearchOutcome(hits=[], best_similarity=None, known_word_share=None)
+        return self.searcher.search_with_evidence(query, k=k, filters=filters)
 
     def remove(self, doc_id: str) -> bool:
-        with writer_lock(self.index_dir):
+        self._require_owner("remove documents")
+        with self.collection.writer_lock():
             return self.collection.remove_document(doc_id)
 
     def status(self) -> IndexStatus:
@@ -353,7 +420,7 @@ class KnowledgeBase:
             return []
         own = {doc_id} | {d.doc_id for d in self.language_versions(doc_id)}
         query = unit.heading or " ".join(unit.text.split()[:MORE_LIKE_THIS_WORDS])
-        hits = self.searcher.search(query, k=k * 3, filters=filters)
+        hits = self.searcher.search(query, k=k * 3, filters=self._scoped(filters))
         results = [hit for hit in hits if hit.doc_id not in own][:k]
         return [replace(hit, rank=rank) for rank, hit in enumerate(results, start=1)]
 

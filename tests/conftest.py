@@ -30,14 +30,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_state_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Default index and drafts folders in a temp dir, so no test writes into the checkout."""
+    """Default index, drafts, users and audit files in a temp dir, so no test writes into (or
+    reads accounts from) the checkout."""
 
-    from readmit.settings import DRAFTS_ENV, INDEX_ENV
+    from readmit.settings import AUDIT_ENV, DRAFTS_ENV, INDEX_ENV, USERS_ENV
 
     state = tmp_path_factory.mktemp("default-state")
-    saved = {name: os.environ.get(name) for name in (INDEX_ENV, DRAFTS_ENV)}
+    saved = {name: os.environ.get(name) for name in (INDEX_ENV, DRAFTS_ENV, USERS_ENV, AUDIT_ENV)}
     os.environ.setdefault(INDEX_ENV, str(state / "index"))
     os.environ.setdefault(DRAFTS_ENV, str(state / "drafts"))
+    os.environ.setdefault(USERS_ENV, str(state / "users.json"))
+    os.environ.setdefault(AUDIT_ENV, str(state / "audit.jsonl"))
     yield
     for name, value in saved.items():
         if value is None:
@@ -83,3 +86,57 @@ def app_env(
     st.cache_resource.clear()
     yield env
     st.cache_resource.clear()
+
+
+# ---- PostgreSQL (server mode) ----------------------------------------------------------------
+
+PG_URL_ENV = "READMIT_TEST_PG_URL"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The URL of a PostgreSQL + pgvector server for server-mode tests.
+
+    READMIT_TEST_PG_URL if set (CI starts the server with scripts/postgres.sh before the
+    tests), else a throw-away cluster started here with scripts/postgres.sh and stopped after.
+    If no server can be had, the tests fail with the reason under CI=true, and are skipped
+    with the reason elsewhere (a developer without Postgres installed).
+    """
+    import subprocess
+
+    configured = os.environ.get(PG_URL_ENV)
+    if configured:
+        yield configured
+        return
+    script = Path(__file__).resolve().parent.parent / "scripts" / "postgres.sh"
+    env = os.environ | {"READMIT_PG_DIR": f"/tmp/readmit-test-pg-{os.getpid()}"}
+    started = subprocess.run(
+        ["bash", str(script), "start"], capture_output=True, text=True, env=env, check=False
+    )
+    if started.returncode != 0:
+        reason = f"scripts/postgres.sh start failed: {started.stderr.strip() or started.stdout}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(f"{reason} (run `scripts/postgres.sh install` as root)")
+    try:
+        yield started.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run(["bash", str(script), "stop"], env=env, check=False)
+
+
+def fresh_database(server_url: str) -> str:
+    """A new, empty database on the test server; returns its URL."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+    return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> str:
+    """A fresh database for one test."""
+    return fresh_database(pg_server)

@@ -2,9 +2,10 @@
 
 Widget keys: ``query`` (text input), ``search_k`` (number of results), filters
 ``filter_docs``, ``filter_parties``, ``filter_types``, ``filter_languages``, ``filter_parts``,
-``filter_years`` (slider, when the corpus spans several years), ``filter_kinds`` (document
-kind); per result card (container ``hit_<rank>`` for a precedent, ``guide_<rank>`` for a
-guidance section): ``open__<doc_id>__<eid>``, ``pin__<doc_id>__<eid>``,
+``filter_slots`` (clause type), ``filter_years`` (slider, when the corpus spans several
+years), ``filter_kinds`` (document kind); per result card (container ``hit_<rank>`` for a
+precedent, ``guide_<rank>`` for a guidance section): ``open__<doc_id>__<eid>``,
+``pin__<doc_id>__<eid>``,
 ``section__<doc_id>__<eid>`` (skeleton section, defaults to the suggested one) and
 ``add__<doc_id>__<eid>`` (built by `readmit.ui.article_actions.action_row`).
 """
@@ -35,6 +36,7 @@ RESULT_COUNTS = (10, 20, 30)
 @dataclass(frozen=True)
 class SearchOutcome:
     hits: tuple[Hit, ...]  # the precedents: agreements, protocols, conventions
+    good_match: bool
     seconds: float
     guidance: tuple[Hit, ...] = ()  # policy guides and regulations, ranked on their own
 
@@ -74,6 +76,14 @@ def _filters(options: FilterOptions) -> SearchFilters:
             key="filter_parts",
             placeholder="Any part",
         )
+        slot_titles = dict(options.slots)
+        slots = st.multiselect(
+            "Clause type",
+            list(slot_titles),
+            format_func=lambda key: slot_titles.get(key, key),
+            key="filter_slots",
+            placeholder="Any clause type",
+        )
         years: tuple[int, int] | None = None
         if (
             options.year_min is not None
@@ -97,6 +107,7 @@ def _filters(options: FilterOptions) -> SearchFilters:
         parts=parts,
         years=years,
         kinds=kinds,
+        slots=slots,
     )
 
 
@@ -109,6 +120,7 @@ def _search(wb: Workbench, query: str, k: int, filters: SearchFilters) -> Search
             grouped = search_grouped(wb.kb, query, k=k, filters=filters)
         return SearchOutcome(
             hits=grouped.precedents,
+            good_match=grouped.good_match,
             seconds=time.perf_counter() - started,
             guidance=grouped.guidance,
         )
@@ -145,7 +157,7 @@ def _card(
             f'higher is better, comparable within one search only">score {hit.score:.4f}</span>'
             "</div>"
         )
-        st.html(render.passage(body.strip(), query=query))
+        st.html(render.passage(body.strip(), query=query, language=hit.language))
         action_row(wb, hit, citation=citation or hit.eid)
 
 
@@ -179,11 +191,23 @@ def page(wb: Workbench) -> None:
         st.warning("No article matches this question with the current filters.")
         return
     narrowed = "" if filters.is_empty else " · filters applied"
+    by_id = {document.doc_id: document for document in documents}
+    if not outcome.good_match:
+        st.warning(
+            "No good match: nothing in the collection is close to this question. "
+            "Try other words, or a question about readmission, transit, time limits, costs…"
+        )
+        closest = len(outcome.hits) + len(outcome.guidance)
+        with st.expander(f"Show the {closest} closest articles and sections anyway"):
+            for hit in outcome.hits:
+                _card(wb, hit, by_id.get(hit.doc_id), query)
+            for hit in outcome.guidance:
+                _card(wb, hit, by_id.get(hit.doc_id), query, key="guide")
+        return
     st.caption(
         f"{len(outcome.hits)} articles · {len(outcome.guidance)} guidance sections · "
         f"{outcome.seconds:.2f} s{narrowed}",
     )
-    by_id = {document.doc_id: document for document in documents}
     precedents_col, guidance_col = st.columns([3, 2], gap="medium")
     with precedents_col:
         st.subheader("Precedents", divider="gray")

@@ -98,7 +98,7 @@ def snapshot(index_dir: Path) -> Snapshot:
     return {doc_id: (hashes.get(doc_id, "?"), tuple(texts[doc_id])) for doc_id in texts}
 
 
-def ingest_command(index_dir: Path, folder: Path) -> list[str]:
+def ingest_command(index_dir: Path | str, folder: Path) -> list[str]:
     code = "import sys; from readmit.cli import main; sys.exit(main())"
     return [sys.executable, "-c", code, "--index", str(index_dir), "ingest"] + [str(folder)]
 
