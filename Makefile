@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test install install-test browser ocr lint
+.PHONY: run test install install-test browser ocr lint bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,11 @@ lint:
 
 test: install-test lint
 	$(BIN)/pytest -q -rs
+
+# The performance benchmark (docs/performance.md): corpus, 10k and 100k chunks; see scripts/bench.py.
+bench: install-test
+	nice -n 10 $(BIN)/python scripts/bench.py --sizes 10k,100k
+
+# CI smoke: the benchmark at its smallest size must run and write its report (no timing asserted).
+bench-smoke: install-test
+	$(BIN)/python scripts/bench.py --smoke --out .readmit/bench-smoke/performance.md

@@ -35,7 +35,7 @@ from index.manifest import (
     write_manifest,
 )
 from index.types import ChunkText, DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
-from index.vectors import VECTORS_FILE, VectorIndex
+from index.vectors import VECTORS_FILE, IndexLayout, VectorIndex
 from ingest.types import Chunk, ParsedDocument
 
 log = logging.getLogger(__name__)
@@ -206,11 +206,14 @@ class Collection:
                 self.path / VECTORS_FILE,
                 expected_sha256=manifest.vectors_sha256,
                 dimension=dimension,
+                layout=IndexLayout.from_json(manifest.vector_index),
             )
         except VectorCacheError as error:
             return str(error)
         if loaded.ntotal != manifest.chunks:
             return f"cache holds {loaded.ntotal} vectors, manifest says {manifest.chunks}"
+        if loaded.needs_rebuild():
+            return f"a {loaded.layout.kind} index does not suit {loaded.ntotal} vectors"
         self._vectors, self._loaded_generation = loaded, current
         return None
 
@@ -251,6 +254,7 @@ class Collection:
                     chunks=chunks,
                     indexed_at=indexed_at,
                     versions=versions,
+                    vector_index=self._vectors.layout.to_json(),
                 ),
             )
 
@@ -368,13 +372,16 @@ class Collection:
         if vectors is not None and self._loaded_generation == before:
             vectors.remove(np.array(remove, dtype=np.int64))
             vectors.add(add_ids, add)
-            if vectors.ntotal == total:
+            if vectors.ntotal != total:
+                log.warning(
+                    "in-memory index drifted (%d != %d chunks); rebuilding", vectors.ntotal, total
+                )
+            elif vectors.needs_rebuild():  # grew past its layout (flat -> IVF, more cells)
+                log.info("rebuilding the vector index for %d chunks", total)
+            else:
                 self._loaded_generation = after
                 self._persist()
                 return
-            log.warning(
-                "in-memory index drifted (%d != %d chunks); rebuilding", vectors.ntotal, total
-            )
         self._rebuild()
 
     # ---- search ----------------------------------------------------------------------------
@@ -390,6 +397,18 @@ class Collection:
         self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
     ) -> list[Hit]:
         """Search with a ready query vector (for hybrid search); score = inner product."""
+        ids, scores = self._rank(query_vector, k=k, filters=filters)
+        return self.hits_for_chunks(ids, scores=scores)
+
+    def rank_vectors(
+        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> list[int]:
+        """The chunk ids `search_vectors` would return, best first, without reading their texts."""
+        return self._rank(query_vector, k=k, filters=filters)[0]
+
+    def _rank(
+        self, query_vector: np.ndarray, *, k: int, filters: SearchFilters | None
+    ) -> tuple[list[int], list[float]]:
         query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
         if query.shape[0] != self.embedder.dimension:
             raise ValueError(
@@ -403,13 +422,13 @@ class Collection:
             with self._store.read() as conn:
                 allowed = store.allowed_chunk_ids(conn, filters)
             if len(allowed) == 0:
-                return []
+                return [], []
         with self._lock:
             scores, ids = vectors.search(query, k, allowed_ids=allowed)
         # Equal scores (duplicate texts) are ordered by chunk id, not by FAISS insertion order,
         # so a rebuilt cache ranks exactly like the incrementally updated one.
         order = np.lexsort((ids, -scores))
-        return self.hits_for_chunks(ids[order].tolist(), scores=scores[order].tolist())
+        return ids[order].tolist(), scores[order].tolist()
 
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:
         """The chunk ids a search with these filters may return (for retrievers built elsewhere)."""

@@ -110,7 +110,10 @@ class KnowledgeBase:
         a second writer fails at once with IndexBusyError.
         """
         with writer_lock(self.index_dir):
-            return self._ingest_locked(paths, passwords=passwords, on_file=on_file)
+            report = self._ingest_locked(paths, passwords=passwords, on_file=on_file)
+            # BM25 is saved once per run for the new state, so no later process rebuilds it.
+            self.searcher.lexical_index()
+            return report
 
     def _ingest_locked(
         self,
