@@ -265,7 +265,8 @@ class Collection:
     ) -> int:
         """Embed `chunks` and replace everything stored for `doc.doc_id` in one transaction.
 
-        Returns the number of chunks embedded.
+        Returns the number of chunks embedded: a chunk whose text is already stored for the
+        document keeps its vector (a corrected article re-embeds only its own chunks).
         """
         return self.upsert_documents([(doc, chunks)], batch_size=batch_size)
 
@@ -284,7 +285,7 @@ class Collection:
         _validate(pending)
         self._refresh()  # refuses a model mismatch before spending time on embeddings
         all_chunks = [chunk for _, chunks in pending for chunk in chunks]
-        vectors = self._embed([c.text for c in all_chunks], batch_size, progress)
+        vectors, embedded = self._vectors_for(all_chunks, batch_size, progress)
         new_ids = np.array([c.chunk_id for c in all_chunks], dtype=np.int64)
         indexed_at = utc_now()
         with self._lock:
@@ -314,7 +315,25 @@ class Collection:
                 names = ", ".join(doc.doc_id for doc, _ in pending)
                 raise IndexWriteError(f"cannot store {names}: {error}") from error
             self._apply(before, after, total, remove=removed, add_ids=new_ids, add=vectors)
-        return len(all_chunks)
+        return embedded
+
+    def _vectors_for(
+        self, chunks: list[Chunk], batch_size: int, progress: ProgressCallback | None
+    ) -> tuple[np.ndarray, int]:
+        """Vectors for `chunks`: stored ones reused for unchanged texts, the rest embedded."""
+        doc_ids = sorted({c.doc_id for c in chunks})
+        with self._store.read() as conn:
+            stored = store.stored_vectors_by_text(conn, doc_ids, self.embedder.dimension)
+        missing = [i for i, c in enumerate(chunks) if (c.doc_id, c.text) not in stored]
+        fresh = self._embed([chunks[i].text for i in missing], batch_size, progress)
+        vectors = np.zeros((len(chunks), self.embedder.dimension), dtype=np.float32)
+        for i, chunk in enumerate(chunks):
+            reused = stored.get((chunk.doc_id, chunk.text))
+            if reused is not None:
+                vectors[i] = reused
+        if missing:
+            vectors[missing] = fresh
+        return vectors, len(missing)
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document with its units and chunks; False if it was not indexed."""

@@ -221,3 +221,27 @@ def test_collection_switches_to_ivf_when_it_grows_and_records_it(
         shrunk = read_manifest(path)
         assert shrunk is not None and shrunk.vector_index["kind"] == "flat"
         assert reopened.verify() == []
+
+
+# ---- re-ingest re-embeds only what changed ----------------------------------------------------
+
+
+def test_reingesting_a_corrected_document_embeds_only_its_changed_chunks(tmp_path: Path) -> None:
+    articles = [(str(n), f"Heading {n}", f"{text} Article {n}.") for n, text in enumerate(TEXTS)]
+    with Collection(tmp_path / "index", embedder=HashingEmbedder(dimension=64)) as collection:
+        doc = make_document("treaty", articles)
+        assert collection.upsert_document(doc, make_chunks(doc)) == len(TEXTS)
+        corrected = list(articles)
+        corrected[2] = ("2", "Heading 2", "Transit shall be refused to persons at risk.")
+        doc = make_document("treaty", corrected)
+        assert collection.upsert_document(doc, make_chunks(doc)) == 1
+        assert collection.verify() == []
+        # A reused vector is the one a fresh embedding of the same text gives.
+        chunk = make_chunks(doc)[0]
+        fresh = collection.embedder.encode_documents([chunk.text])[0]
+        assert np.allclose(collection.unit_vectors("treaty")[chunk.eid], fresh, atol=1e-6)
+        hits = collection.search("Transit shall be refused to persons at risk.", k=1)
+        assert hits[0].eid == "art_2" and "at risk" in hits[0].text
+        # Another document with the same texts does not borrow this one's vectors.
+        twin = make_document("twin", articles)
+        assert collection.upsert_document(twin, make_chunks(twin)) == len(TEXTS)
