@@ -15,13 +15,18 @@ without any assignment gets "other" (method "fallback"). Preambles and signature
 
 from __future__ import annotations
 
+import hashlib
+import io
+import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
 from index.collection import Collection
 from index.embedders import Embedder
+from index.manifest import atomic_write_bytes
 from index.store import SLOT_FILTER_MIN_CONFIDENCE
 from index.types import SlotAssignment, UnitRecord
 from ingest.slot_patterns import KeywordEvidence, keyword_evidence
@@ -61,24 +66,61 @@ WEAK_SLOTS: frozenset[str] = frozenset(
 
 _NOT_CLAUSES = ("preamble", "final")  # unit kinds that are never a clause type
 
+log = logging.getLogger(__name__)
+
 _slot_cache: dict[str, np.ndarray] = {}
 _cache_lock = threading.Lock()
 
 
-def slot_matrix(embedder: Embedder) -> np.ndarray:
-    """(len(SLOTS), dimension) unit vectors of the slots, embedded once per model."""
+def slot_matrix(embedder: Embedder, *, cache_dir: Path | None = None) -> np.ndarray:
+    """(len(SLOTS), dimension) unit vectors of the slots, embedded once per model.
+
+    With `cache_dir` (the index folder) they are also saved there, named by a hash of the model
+    and the slot texts, so that a new ingest process does not embed them again (they cost as
+    much as embedding a few dozen chunks).
+    """
     with _cache_lock:
         cached = _slot_cache.get(embedder.name)
         if cached is not None:
             return cached
-    rows = []
-    for slot in SLOTS:
-        variants = embedder.encode_queries(list(slot_text_variants(slot)))
-        mean = variants.mean(axis=0)
-        rows.append(mean / (np.linalg.norm(mean) or 1.0))
-    matrix = np.asarray(rows, dtype=np.float32)
+    variants = [list(slot_text_variants(slot)) for slot in SLOTS]
+    key = hashlib.sha256(
+        "\x00".join([embedder.name, *("\x01".join(v) for v in variants)]).encode()
+    ).hexdigest()[:16]
+    saved = cache_dir / f"slot_vectors.{key}.npy" if cache_dir is not None else None
+    matrix = _load_slot_matrix(saved, embedder.dimension) if saved is not None else None
+    if matrix is None:
+        rows = []
+        for texts in variants:
+            mean = embedder.encode_queries(texts).mean(axis=0)
+            rows.append(mean / (np.linalg.norm(mean) or 1.0))
+        matrix = np.asarray(rows, dtype=np.float32)
+        if saved is not None:
+            buffer = io.BytesIO()
+            np.save(buffer, matrix, allow_pickle=False)
+            try:
+                atomic_write_bytes(saved, buffer.getvalue())
+            except OSError as error:  # read-only index: classification still works
+                log.warning("cannot save %s: %s", saved, error)
     with _cache_lock:
         _slot_cache[embedder.name] = matrix
+    return matrix
+
+
+def _load_slot_matrix(path: Path, dimension: int) -> np.ndarray | None:
+    """The saved slot vectors, or None if missing or not what slot_matrix writes."""
+    try:
+        matrix = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    if (
+        matrix.dtype != np.float32
+        or matrix.shape != (len(SLOTS), dimension)
+        or not np.all(np.isfinite(matrix))
+        or not np.allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=1e-3)
+    ):
+        log.warning("%s is not a slot vector matrix; embedding the slots again", path)
+        return None
     return matrix
 
 
@@ -172,7 +214,7 @@ def classify_document(
     if record is None:
         return []
     units = collection.list_units(doc_id)
-    slots = slot_matrix(collection.embedder) if use_embeddings else None
+    slots = slot_matrix(collection.embedder, cache_dir=collection.path) if use_embeddings else None
     vectors = collection.unit_vectors(doc_id) if use_embeddings else {}
     return classify_units(
         doc_id, units, language=record.language, unit_vectors=vectors, slots=slots

@@ -12,17 +12,25 @@ from pathlib import Path
 
 from index.collection import Collection, recorded_model
 from index.embedders import Embedder, make_embedder
+from index.errors import IndexWriteError
 from index.lock import writer_lock
 from index.search import HybridSearcher, SearchConfig
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
+from ingest.types import Chunk, ParsedDocument
 from readmit.clauses import refresh_after_ingest
 from readmit.config import DEFAULT_MODEL
+
+# An ingest commits once this many chunks of changed files are parsed (one embedding batch): a
+# folder of many small files is not one transaction and one FAISS cache write per file, and a
+# large document is still its own transaction.
+BULK_CHUNKS = 64
 
 # How much of an article "more like this" searches with: its heading and opening words.
 MORE_LIKE_THIS_WORDS = 40
 
 # Called after each file with (file, outcome); outcome is "indexed", "unchanged" or "failed".
+# ("indexed" comes when the file's batch is committed.)
 ProgressCallback = Callable[[Path, str], None]
 
 
@@ -57,6 +65,15 @@ class _Tally:
             failed=tuple(self.failed),
             chunks_embedded=self.chunks_embedded,
         )
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A changed file, parsed and chunked, waiting for its batch to be stored."""
+
+    path: Path
+    doc: ParsedDocument
+    chunks: tuple[Chunk, ...]
 
 
 class KnowledgeBase:
@@ -126,25 +143,33 @@ class KnowledgeBase:
         tally = _Tally(failed=[(p.path, p.reason) for p in problems])
         known = self.collection.document_hashes()
         seen: set[str] = set()
+        pending: list[_Parsed] = []
         for path in files:
             doc_id = path.stem
-            outcome = self._ingest_file(path, doc_id, known, tally, passwords or {})
+            outcome = self._prepare_file(path, doc_id, known, tally, passwords or {})
             seen.add(doc_id)
-            if on_file is not None:
+            if isinstance(outcome, _Parsed):
+                pending.append(outcome)
+                if sum(len(p.chunks) for p in pending) >= BULK_CHUNKS:
+                    self._commit(pending, tally, on_file)
+                    pending = []
+            elif on_file is not None:
                 on_file(path, outcome)
+        self._commit(pending, tally, on_file)
         tally.removed.extend(self._remove_missing(paths, seen))
         # Clause slots of re-indexed documents (and of any still without) are recomputed.
         refresh_after_ingest(self, [Path(p).stem for p in tally.indexed])
         return tally.report()
 
-    def _ingest_file(
+    def _prepare_file(
         self,
         path: Path,
         doc_id: str,
         known: dict[str, str],
         tally: _Tally,
         passwords: dict[str, str],
-    ) -> str:
+    ) -> _Parsed | str:
+        """The parsed, chunked document to store, or the outcome ("unchanged", "failed")."""
         try:
             digest = content_hash(path)
             if known.get(doc_id) == digest:
@@ -161,7 +186,6 @@ class KnowledgeBase:
                 max_tokens=self.embedder.max_tokens,
                 count_tokens=self.embedder.count_tokens,
             )
-            tally.chunks_embedded += self.collection.upsert_document(doc, chunks)
         except IngestError as error:
             tally.failed.append((error.path, error.reason))
             self.collection.record_failure(error.path, error.reason)
@@ -171,9 +195,29 @@ class KnowledgeBase:
             tally.failed.append((str(path), reason))
             self.collection.record_failure(str(path), reason)
             return "failed"
-        self.collection.clear_failures([str(path)])
-        tally.indexed.append(str(path))
-        return "indexed"
+        return _Parsed(path=path, doc=doc, chunks=tuple(chunks))
+
+    def _commit(
+        self, batch: Sequence[_Parsed], tally: _Tally, on_file: ProgressCallback | None
+    ) -> None:
+        """Store a batch of documents in one transaction (each document is then entirely old or
+        entirely new after a crash), embedding across documents and saving the FAISS cache once.
+        """
+        if not batch:
+            return
+        try:
+            embedded = self.collection.upsert_documents([(p.doc, p.chunks) for p in batch])
+        except IndexWriteError:
+            if len(batch) == 1:
+                raise
+            # Find the offending document as before: one transaction each (it raises again).
+            embedded = sum(self.collection.upsert_document(p.doc, p.chunks) for p in batch)
+        tally.chunks_embedded += embedded
+        self.collection.clear_failures([str(p.path) for p in batch])
+        for parsed in batch:
+            tally.indexed.append(str(parsed.path))
+            if on_file is not None:
+                on_file(parsed.path, "indexed")
 
     def _remove_missing(self, paths: Sequence[Path], seen: set[str]) -> list[str]:
         """Documents that came from a scanned folder but whose file is gone."""
