@@ -42,6 +42,7 @@ run: install
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/mypy ingest index readmit app.py
+	$(BIN)/lint-imports
 
 test: install-test lint
 	$(BIN)/pytest -q -rs

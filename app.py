@@ -1,8 +1,9 @@
 """Readmit — the drafting workbench (Streamlit). Run: `streamlit run app.py`.
 
 Thin on purpose: it opens the services once per process and hands each page to its module in
-`readmit/ui/`. The index is `$READMIT_INDEX` (default `.readmit/index`), drafts are
-`$READMIT_DRAFTS` (default `.readmit/drafts`), uploads go to `$READMIT_CORPUS` (default `corpus/`).
+`readmit/ui/`. Its folders and model come from `readmit.settings`: the index is `$READMIT_INDEX`
+(default `.readmit/index`), drafts are `$READMIT_DRAFTS` (default `.readmit/drafts`), uploads go
+to `$READMIT_CORPUS` (default `corpus/`), `$READMIT_MODEL` overrides the index's own model.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from readmit.config import default_drafts_dir, default_index_dir
+from readmit.settings import load_settings
 from readmit.ui import (
     clauses_page,
     compare_page,
@@ -24,7 +25,7 @@ from readmit.ui import (
 )
 from readmit.ui.sidebar import sidebar
 from readmit.ui.state import init_state, sync_query_params
-from readmit.workbench import Workbench, default_corpus_folder, open_workbench, warm_up
+from readmit.workbench import Workbench, open_workbench, warm_up
 
 PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
     "Search": search_page.page,
@@ -37,11 +38,15 @@ PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
 
 
 @st.cache_resource(show_spinner="Opening the index and loading the search model…")
-def workbench(index_dir: str, drafts_dir: str, corpus_dir: str) -> Workbench:
+def workbench(index_dir: str, drafts_dir: str, corpus_dir: str, model: str) -> Workbench:
     """One set of services per process and configuration, shared by all sessions."""
-    wb = open_workbench(
-        index_dir=Path(index_dir), drafts_dir=Path(drafts_dir), corpus_dir=Path(corpus_dir)
+    settings = load_settings(
+        index_dir=Path(index_dir),
+        drafts_dir=Path(drafts_dir),
+        corpus_dir=Path(corpus_dir),
+        model=model or None,
     )
+    wb = open_workbench(settings=settings)
     warm_up(wb)
     return wb
 
@@ -51,8 +56,12 @@ def main() -> None:
         page_title="Readmit — drafting workbench", page_icon="§", layout="wide"
     )
     st.html(render.STYLESHEET)
+    settings = load_settings()
     wb = workbench(
-        str(default_index_dir()), str(default_drafts_dir()), str(default_corpus_folder())
+        str(settings.index_dir),
+        str(settings.drafts_dir),
+        str(settings.corpus_dir),
+        settings.model or "",
     )
     init_state()
     page = sidebar(wb)

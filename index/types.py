@@ -103,11 +103,12 @@ class DocumentRecord:
 
 @dataclass(frozen=True)
 class UnitRecord:
-    """One structural unit (article, preamble, annex, final clauses) of an indexed document."""
+    """One structural unit (article, preamble, annex, final clauses, declaration) of an indexed
+    document."""
 
     doc_id: str
     eid: str
-    kind: str
+    kind: str  # "preamble" | "article" | "annex" | "final" | "declaration"
     part: str
     number: str | None
     heading: str | None

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ingest.citations import cite_unit
 from ingest.types import Chunk, ParsedDocument, Unit
 
 __all__ = [
@@ -46,7 +46,6 @@ TOKENS_PER_WORD = 1.3
 # A "sentence" of at most this many words is a stray number or label, not a sentence.
 MAX_FRAGMENT_WORDS = 2
 SPACY_LANGUAGES = ("en", "nl", "fr", "de", "it", "es", "pt", "da", "sv", "pl", "ru")
-PREFIX = re.compile(r"^(protocol(?:_(\d+))?)__")
 
 
 def approximate_tokens(text: str) -> int:
@@ -55,7 +54,7 @@ def approximate_tokens(text: str) -> int:
 
 
 def stable_chunk_id(doc_id: str, eid: str, seq: int) -> int:
-    """A stable id for (doc, unit, piece): 63 bits of blake2b, so a non-negative int64.
+    """A stable id for (doc, unit, piece): 63 bits of blake2b, so a non-negative signed int64.
 
     Non-negative on purpose: FAISS returns -1 for "no result", so no real id may be -1.
     """
@@ -65,19 +64,7 @@ def stable_chunk_id(doc_id: str, eid: str, seq: int) -> int:
 
 def citation_line(unit: Unit) -> str:
     """How the unit is cited at the top of its chunks: "Protocol, Article 3 — Transit"."""
-    prefix = PREFIX.match(unit.eid)
-    instrument = ""
-    if prefix:
-        instrument = f"Protocol {prefix.group(2)}, " if prefix.group(2) else "Protocol, "
-    if unit.kind == "final":
-        label = "Final clauses"
-    elif unit.kind == "declaration":
-        label = "Declaration"
-    else:
-        label = unit.label
-    if unit.heading and unit.heading != label:
-        return f"{instrument}{label} — {unit.heading}"
-    return f"{instrument}{label}"
+    return cite_unit(eid=unit.eid, kind=unit.kind, label=unit.label, heading=unit.heading)
 
 
 def chunk_document(
@@ -107,7 +94,6 @@ def chunk_document(
                     seq=seq,
                     page_start=piece.page_start,
                     page_end=piece.page_end,
-                    extra={"citation": header, "kind": unit.kind, "instrument": unit.instrument},
                 )
             )
     return tuple(chunks)

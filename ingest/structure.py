@@ -82,6 +82,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ingest.citations import instrument_prefix
 from ingest.types import Line, Paragraph, Point, Unit
 
 __all__ = ["MAX_HEADING_CHARS", "document_title", "parse_structure"]
@@ -312,11 +313,7 @@ class _Parser:
     # -- helpers ---------------------------------------------------------------------
 
     def _prefix(self) -> str:
-        if self.instrument_index == 0:
-            return ""
-        if self.instrument_index == 1:
-            return "protocol__"
-        return f"protocol_{self.instrument_index}__"
+        return instrument_prefix(self.instrument_index)
 
     def _instrument(self) -> str:
         if self.instrument_index == 0 and not self.first_is_protocol:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-UNITS = ("hours", "days", "working days", "calendar days", "weeks", "months", "years")
 PURPOSES = (
     "reply",  # reply to a readmission or transit request
     "transfer",  # transfer (handover) after acceptance, or its extension
@@ -198,7 +197,7 @@ class TimeLimit:
     """One time limit found in a unit's text, with the offsets of the matched span."""
 
     number: int
-    unit: str  # one of UNITS
+    unit: str  # hours, days, working days, calendar days, weeks, months or years
     purpose: str  # one of PURPOSES
     text: str  # the matched span, e.g. "12 calendar days"
     start: int

@@ -6,7 +6,7 @@ heading, page span) so that nothing downstream has to look them up again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # The parts a unit can belong to; also the `part` field of the search JSON contract.
 PARTS = ("preamble", "agreement", "protocol", "annex", "final")
@@ -88,7 +88,7 @@ class Unit:
     """
 
     eid: str
-    kind: str  # "preamble" | "article" | "annex" | "final"
+    kind: str  # "preamble" | "article" | "annex" | "final" | "declaration"
     part: str  # one of PARTS
     number: str | None
     heading: str | None
@@ -129,7 +129,7 @@ class Chunk:
     heading so that a chunk cut from a long article still says what it is.
     """
 
-    chunk_id: int  # stable signed 64-bit id derived from (doc_id, eid, seq)
+    chunk_id: int  # stable non-negative 63-bit id (a signed int64) from (doc_id, eid, seq)
     doc_id: str
     eid: str
     part: str
@@ -139,4 +139,3 @@ class Chunk:
     seq: int
     page_start: int | None = None
     page_end: int | None = None
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)

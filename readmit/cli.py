@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -15,8 +15,9 @@ from rich.table import Table
 
 from index.errors import IndexLayerError
 from index.types import Hit, SearchFilters
-from readmit.config import INDEX_ENV, MODEL_ENV, default_index_dir
+from ingest.citations import cite_eid, cite_unit
 from readmit.service import IngestReport, KnowledgeBase
+from readmit.settings import DRAFTS_ENV, INDEX_ENV, MODEL_ENV, Settings, load_settings
 
 # Progress and messages go to stderr so that `--json` output on stdout stays one clean object.
 err = Console(stderr=True, soft_wrap=True)
@@ -25,9 +26,17 @@ err = Console(stderr=True, soft_wrap=True)
 def _knowledge_base(ctx: click.Context) -> KnowledgeBase:
     obj = ctx.ensure_object(dict)
     if "kb" not in obj:
-        obj["kb"] = KnowledgeBase(obj["index"], model=obj["model"])
+        settings = _settings(ctx)
+        obj["kb"] = KnowledgeBase(settings.index_dir, model=settings.model)
     kb: KnowledgeBase = obj["kb"]
     return kb
+
+
+def _settings(ctx: click.Context, *, drafts_dir: Path | None = None) -> Settings:
+    """The run's settings (flags of the group, then the environment); `--drafts` of a command
+    overrides the drafts folder."""
+    settings: Settings = ctx.find_root().ensure_object(dict)["settings"]
+    return replace(settings, drafts_dir=drafts_dir) if drafts_dir is not None else settings
 
 
 class _ReadmitGroup(click.Group):
@@ -60,10 +69,8 @@ class _ReadmitGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, index_dir: Path | None, model: str | None) -> None:
     """Readmit: search and draft readmission agreements."""
-    ctx.ensure_object(dict)
-    ctx.obj["index"] = index_dir or default_index_dir()
     # Without --model, an existing index is searched with the model that built it.
-    ctx.obj["model"] = model or os.environ.get(MODEL_ENV) or None
+    ctx.ensure_object(dict)["settings"] = load_settings(index_dir=index_dir, model=model)
 
 
 @main.command()
@@ -77,9 +84,10 @@ def main(ctx: click.Context, index_dir: Path | None, model: str | None) -> None:
 )
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], passwords: tuple[str, ...]) -> None:
-    """Index documents (default: corpus/). Only new or changed files are embedded."""
+    """Index documents (default: the corpus folder, env READMIT_CORPUS, else corpus/). Only new
+    or changed files are embedded."""
     kb = _knowledge_base(ctx)
-    targets = list(paths) or [Path("corpus")]
+    targets = list(paths) or [_settings(ctx).corpus_dir]
     files, _ = kb.plan(targets)
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -218,7 +226,7 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
     for column in ("#", "score", "document", "article", "pages", "lang", "passage"):
         table.add_column(column, overflow="fold")
     for hit in hits:
-        article = " ".join(x for x in (hit.part, hit.article or hit.eid, hit.heading or "") if x)
+        article = cite_eid(hit.eid, heading=hit.heading)
         pages = "" if hit.page_start is None else f"{hit.page_start}-{hit.page_end}"
         passage = hit.text if len(hit.text) <= 300 else hit.text[:300] + "…"
         table.add_row(
@@ -249,7 +257,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
             )
         )
         return
-    click.echo(f"index:      {ctx.obj['index']}")
+    click.echo(f"index:      {_settings(ctx).index_dir}")
     click.echo(f"model:      {report.model} ({report.dimension}-d)")
     click.echo(f"documents:  {report.documents}")
     click.echo(f"units:      {report.units}")
@@ -284,7 +292,7 @@ def _open_output(path: Path | None) -> TextIO:
 @click.pass_context
 def matrix(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> None:
     """Precedent matrix: agreements × clause types; cells list the articles ("?" = uncertain)."""
-    from readmit.clauses import precedent_matrix, write_matrix_csv
+    from readmit.clauses.matrix import precedent_matrix, write_matrix_csv
 
     table = precedent_matrix(_knowledge_base(ctx), all_documents=all_documents)
     if csv_path is not None:
@@ -302,7 +310,7 @@ def matrix(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> No
 @click.pass_context
 def time_limits_command(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> None:
     """Every time limit of every article: number, unit and what it is for."""
-    from readmit.clauses import time_limit_table, write_time_limits_csv
+    from readmit.clauses.time_limits import time_limit_table, write_time_limits_csv
 
     rows = time_limit_table(_knowledge_base(ctx), all_documents=all_documents)
     if csv_path is not None:
@@ -327,7 +335,7 @@ def time_limits_command(ctx: click.Context, csv_path: Path | None, all_documents
 def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
     """List the clause types, or every article of SLOT grouped by agreement."""
     from ingest.taxonomy import SLOTS, UnknownSlotError
-    from readmit.clauses import slot_articles
+    from readmit.clauses.matrix import slot_articles
 
     if slot is None:
         for known in SLOTS:
@@ -374,9 +382,12 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
         for a in group.articles:
             flag = " (uncertain)" if a.uncertain else ""
             limits = ", ".join(f"{t.number} {t.unit} ({t.purpose})" for t in a.time_limits)
+            cited = cite_unit(
+                eid=a.unit.eid, kind=a.unit.kind, label=a.unit.label, heading=a.unit.heading
+            )
             click.echo(
-                f"  [{a.document.language}] {a.document.doc_id} {a.unit.label} "
-                f"{a.unit.heading or ''}{flag}" + (f" — {limits}" if limits else "")
+                f"  [{a.document.language}] {a.document.doc_id} {cited}{flag}"
+                + (f" — {limits}" if limits else "")
             )
 
 
@@ -387,18 +398,17 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
     "drafts_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).",
+    help=f"Drafts folder (env {DRAFTS_ENV}; default .readmit/drafts).",
 )
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bool) -> None:
     """Standard clause types DRAFT_ID lacks, with the three commonest precedent wordings."""
-    from readmit.clauses import gap_check
-    from readmit.config import default_drafts_dir
+    from readmit.clauses.gaps import gap_check
     from readmit.drafting.store import DraftStore, DraftStoreError
 
     try:
-        draft = DraftStore(drafts_dir or default_drafts_dir()).load(draft_id)
+        draft = DraftStore(_settings(ctx, drafts_dir=drafts_dir).drafts_dir).load(draft_id)
     except DraftStoreError as error:
         err.print(f"error: {error}", highlight=False)
         sys.exit(2)
@@ -453,7 +463,7 @@ def eval_command(
     ctx: click.Context, queries_file: Path, k: int, split: str | None, as_json: bool
 ) -> None:
     """Search quality on a graded query set: nDCG, precision, recall, MRR, cross-language share."""
-    from readmit.evaluation import evaluate, load_queries
+    from readmit.evaluation.search import evaluate, load_queries
 
     kb = _knowledge_base(ctx)
     summary = evaluate(load_queries(queries_file, split=split), lambda q, n: kb.search(q, k=n), k=k)
@@ -512,15 +522,17 @@ def eval_command(
     "drafts_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Drafts folder (env READMIT_DRAFTS; default .readmit/drafts).",
+    help=f"Drafts folder (env {DRAFTS_ENV}; default .readmit/drafts).",
 )
-def export_command(draft_id: str, fmt: str, output: Path | None, drafts_dir: Path | None) -> None:
+@click.pass_context
+def export_command(
+    ctx: click.Context, draft_id: str, fmt: str, output: Path | None, drafts_dir: Path | None
+) -> None:
     """Export a draft model agreement to Word (.docx) or Markdown."""
-    from readmit.config import default_drafts_dir
     from readmit.drafting.service import DraftingService
     from readmit.drafting.store import DraftStore, DraftStoreError
 
-    drafting = DraftingService(DraftStore(drafts_dir or default_drafts_dir()))
+    drafting = DraftingService(DraftStore(_settings(ctx, drafts_dir=drafts_dir).drafts_dir))
     target = output or Path(f"{draft_id}.{fmt}")
     try:
         if fmt == "docx":
@@ -540,7 +552,10 @@ def export_command(draft_id: str, fmt: str, output: Path | None, drafts_dir: Pat
 def documents_command(ctx: click.Context, csv_path: Path | None, as_json: bool) -> None:
     """Lists of accepted documents: proof and prima facie evidence of nationality and of the
     grounds for readmitting third-country nationals, as the articles and annexes enumerate them."""
-    from readmit.clauses import accepted_documents, write_accepted_documents_csv
+    from readmit.clauses.accepted_documents import (
+        accepted_documents,
+        write_accepted_documents_csv,
+    )
 
     lists = accepted_documents(_knowledge_base(ctx))
     if csv_path is not None:

@@ -15,11 +15,11 @@ from index.embedders import Embedder, make_embedder
 from index.errors import IndexWriteError
 from index.lock import writer_lock
 from index.search import HybridSearcher, SearchConfig
+from index.slots import refresh_slots
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
 from ingest.types import Chunk, ParsedDocument
-from readmit.clauses import refresh_after_ingest
-from readmit.config import DEFAULT_MODEL
+from readmit.settings import DEFAULT_MODEL
 
 # An ingest commits once this many chunks of changed files are parsed (one embedding batch): a
 # folder of many small files is not one transaction and one FAISS cache write per file, and a
@@ -157,8 +157,11 @@ class KnowledgeBase:
                 on_file(path, outcome)
         self._commit(pending, tally, on_file)
         tally.removed.extend(self._remove_missing(paths, seen))
-        # Clause slots of re-indexed documents (and of any still without) are recomputed.
-        refresh_after_ingest(self, [Path(p).stem for p in tally.indexed])
+        # Clause slots of re-indexed documents, and of any document still without slots (an
+        # index built before slots existed), are recomputed; removed documents lost theirs with
+        # their units.
+        refresh_slots(self.collection, [Path(p).stem for p in tally.indexed])
+        refresh_slots(self.collection, missing_only=True)
         return tally.report()
 
     def _prepare_file(
@@ -261,6 +264,14 @@ class KnowledgeBase:
 
     def article(self, doc_id: str, eid: str) -> UnitRecord | None:
         return self.collection.get_unit(doc_id, eid)
+
+    def units(self, doc_id: str) -> list[UnitRecord]:
+        """The units of one document in reading order."""
+        return self.collection.list_units(doc_id)
+
+    def generation(self) -> int:
+        """A number that changes whenever the index does (a cache key for derived views)."""
+        return self.collection.generation()
 
     def neighbours(self, doc_id: str, eid: str) -> tuple[UnitRecord | None, UnitRecord | None]:
         """The units before and after `eid` in reading order (None at either end)."""

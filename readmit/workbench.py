@@ -1,42 +1,87 @@
 """What the drafting workbench (the Streamlit app) does, without Streamlit.
 
-The app's pages call these functions; they call the `KnowledgeBase` and the `DraftingService`.
-Everything here is testable without a browser, and nothing is built at import time.
+The app's pages call these functions; they call the `KnowledgeBase`, the `DraftingService`,
+the clause views (`readmit.clauses`) and the upload handling (`readmit.uploads`). The pages
+import nothing else from the layers below (`lint-imports` checks it). Everything here is
+testable without a browser, and nothing is built at import time.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.errors import IndexLayerError
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
-from readmit.config import default_corpus_dir, default_drafts_dir, default_index_dir
+from ingest.citations import cite_eid_short, cite_unit
+from ingest.taxonomy import OTHER, SLOTS, Slot, get_slot
+from ingest.time_limits import PURPOSES
+from readmit.clauses.gaps import Gap, Precedent, gap_check, section_for_slot
+from readmit.clauses.matrix import (
+    PrecedentMatrix,
+    SlotArticle,
+    SlotGroup,
+    precedent_matrix,
+    slot_articles,
+    write_matrix_csv,
+)
+from readmit.clauses.scope import ClauseScope, default_instrument_types
+from readmit.clauses.time_limits import (
+    PURPOSE_LABELS,
+    period_text,
+    time_limit_extremes,
+    time_limit_table,
+    write_time_limits_csv,
+)
 from readmit.drafting import DraftingService, DraftStore
 from readmit.drafting.model import Draft, DraftClause
 from readmit.drafting.skeleton import suggest_section
 from readmit.service import IngestReport, KnowledgeBase, ProgressCallback
+from readmit.settings import Settings, load_settings
+from readmit.uploads import (
+    MAX_UPLOAD_BYTES,
+    UPLOAD_SUFFIXES,
+    UploadedFile,
+    UploadOutcome,
+    UploadRejectedError,
+    save_upload,
+)
+from readmit.uploads import index_uploads as _index_uploads
+from readmit.uploads import save_uploads as _save_uploads
 
-CORPUS_ENV = "READMIT_CORPUS"
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-UPLOAD_SUFFIXES = (".pdf", ".txt", ".md")
+# What the pages use from the layers below, named here so that the UI imports only this module
+# (and the service and data types); checked by `lint-imports` (pyproject.toml).
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "PURPOSE_LABELS",
+    "TIME_LIMIT_PURPOSES",
+    "UPLOAD_SUFFIXES",
+    "ClauseScope",
+    "Gap",
+    "IndexLayerError",
+    "Precedent",
+    "PrecedentMatrix",
+    "SlotArticle",
+    "SlotGroup",
+    "UploadOutcome",
+    "UploadRejectedError",
+    "UploadedFile",
+    "Workbench",
+    "cite_eid_short",
+    "default_instrument_types",
+    "period_text",
+    "save_upload",
+    "section_for_slot",
+    "time_limit_extremes",
+    "write_matrix_csv",
+    "write_time_limits_csv",
+]
+
 DEFAULT_SECTION = "own-nationals"
 DEFAULT_DRAFT_TITLE = "Model readmission agreement"
-
-# Names the ingest layer skips inside a folder (attribution files), so an upload under such a
-# name would be saved but never indexed.
-_RESERVED_NAMES = frozenset({"readme.md", "sources.md", "license", "license.md", "license.txt"})
-_SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
-_PROTOCOL_PREFIX = re.compile(r"^protocol(?:_(\d+))?__")
-
-
-def default_corpus_folder() -> Path:
-    """`READMIT_CORPUS`, else the shipped `corpus/` folder."""
-    configured = os.environ.get(CORPUS_ENV)
-    return Path(configured) if configured else default_corpus_dir()
+TIME_LIMIT_PURPOSES = PURPOSES
 
 
 @dataclass(frozen=True)
@@ -46,19 +91,28 @@ class Workbench:
     kb: KnowledgeBase
     drafting: DraftingService
     corpus_dir: Path
+    rejected_uploads_dir: Path | None = None  # None: `rejected-uploads/` beside the index
+
+    @property
+    def rejected_dir(self) -> Path:
+        return self.rejected_uploads_dir or self.kb.index_dir.parent / "rejected-uploads"
 
 
 def open_workbench(
     *,
+    settings: Settings | None = None,
     index_dir: Path | None = None,
     drafts_dir: Path | None = None,
     corpus_dir: Path | None = None,
 ) -> Workbench:
-    """Services over the configured folders (the model is the one the index was built with)."""
+    """Services over `settings` (default: `load_settings()` with the given folders)."""
+    if settings is None:
+        settings = load_settings(index_dir=index_dir, drafts_dir=drafts_dir, corpus_dir=corpus_dir)
     return Workbench(
-        kb=KnowledgeBase(index_dir or default_index_dir()),
-        drafting=DraftingService(DraftStore(drafts_dir or default_drafts_dir())),
-        corpus_dir=corpus_dir or default_corpus_folder(),
+        kb=KnowledgeBase(settings.index_dir, model=settings.model),
+        drafting=DraftingService(DraftStore(settings.drafts_dir)),
+        corpus_dir=settings.corpus_dir,
+        rejected_uploads_dir=settings.rejected_uploads_dir,
     )
 
 
@@ -170,14 +224,17 @@ def article_in_context(kb: KnowledgeBase, doc_id: str, eid: str) -> ArticleInCon
 
 def unit_citation(unit: UnitRecord) -> str:
     """"Protocol, Article 5 — Transfer" (as the chunks cite it)."""
-    match = _PROTOCOL_PREFIX.match(unit.eid)
-    prefix = ""
-    if match:
-        prefix = f"Protocol {match.group(1)}, " if match.group(1) else "Protocol, "
-    label = "Final clauses" if unit.kind == "final" else unit.label
-    if unit.heading and unit.heading != label:
-        return f"{prefix}{label} — {unit.heading}"
-    return f"{prefix}{label}"
+    return cite_unit(eid=unit.eid, kind=unit.kind, label=unit.label, heading=unit.heading)
+
+
+def document_units(wb: Workbench, doc_id: str) -> list[UnitRecord]:
+    """The units of one document in reading order."""
+    return wb.kb.units(doc_id)
+
+
+def index_generation(wb: Workbench) -> int:
+    """Changes whenever the index does: a key for what a page computed from it."""
+    return wb.kb.generation()
 
 
 def hit_from_unit(document: DocumentRecord, unit: UnitRecord) -> Hit:
@@ -254,104 +311,56 @@ def add_unit_to_draft(
     )
 
 
+# ---- clause views (readmit.clauses) -----------------------------------------------------
+
+
+def clause_types() -> list[Slot]:
+    """The clause types ("slots") a clause view can show, in taxonomy order."""
+    return [slot for slot in SLOTS if slot.key != OTHER]
+
+
+def clause_type(key: str) -> Slot:
+    return get_slot(key)
+
+
+def clause_matrix(wb: Workbench, scope: ClauseScope) -> PrecedentMatrix:
+    return precedent_matrix(wb.kb, scope=scope)
+
+
+def clause_articles(wb: Workbench, slot: str, scope: ClauseScope) -> list[SlotGroup]:
+    return slot_articles(wb.kb, slot, scope=scope)
+
+
+def time_limit_rows(wb: Workbench, scope: ClauseScope) -> list[dict[str, str]]:
+    return time_limit_table(wb.kb, scope=scope)
+
+
+def draft_gaps(wb: Workbench, draft: Draft) -> list[Gap]:
+    return gap_check(wb.kb, draft)
+
+
 # ---- maintenance --------------------------------------------------------------------------
 
 
-class UploadRejectedError(ValueError):
-    """An uploaded file the app will not save, with the file name and the reason."""
-
-    def __init__(self, name: str, reason: str) -> None:
-        super().__init__(f"{name}: {reason}")
-        self.name = name
-        self.reason = reason
-
-
-def sanitise_upload_name(name: str) -> str:
-    """The file name to save an upload under, or UploadRejectedError.
-
-    Directories are stripped (both separators); only letters, digits, ".", "_" and "-"
-    remain (other characters become "_"); hidden names, unsupported types and attribution
-    file names are refused.
-    """
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
-    if not base or base in {".", ".."}:
-        raise UploadRejectedError(name, "empty file name")
-    if base.startswith("."):
-        raise UploadRejectedError(name, "hidden file names are not accepted")
-    cleaned = "".join(ch if _SAFE_NAME.fullmatch(ch) else "_" for ch in base)
-    cleaned = re.sub(r"_+", "_", cleaned)
-    suffix = Path(cleaned).suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
-        raise UploadRejectedError(
-            name, f"unsupported type {suffix or '(none)'}; expected {', '.join(UPLOAD_SUFFIXES)}"
-        )
-    if not Path(cleaned).stem.strip("._-"):
-        raise UploadRejectedError(name, "the file name has no usable characters")
-    if cleaned.lower() in _RESERVED_NAMES:
-        raise UploadRejectedError(name, "this name is reserved for attribution files")
-    return cleaned
-
-
-def save_upload(
-    corpus_dir: Path, name: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES
-) -> Path:
-    """Write an uploaded document into the corpus folder (replacing a file of the same name)."""
-    safe = sanitise_upload_name(name)
-    if len(data) > max_bytes:
-        raise UploadRejectedError(
-            name, f"{len(data) / 1_048_576:.1f} MB is over the {max_bytes // 1_048_576} MB limit"
-        )
-    if not data:
-        raise UploadRejectedError(name, "the file is empty")
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    target = corpus_dir / safe
-    partial = corpus_dir / f".{safe}.part"
-    partial.write_bytes(data)
-    if target.exists():
-        # Kept (hidden, so never ingested) until the new version has indexed: a bad
-        # replacement must not cost the good document it replaced.
-        os.replace(target, _previous_version(target))
-    os.replace(partial, target)
-    return target
-
-
-def _previous_version(path: Path) -> Path:
-    return path.with_name(f".{path.name}.previous")
+def save_uploads(
+    wb: Workbench, files: Sequence[UploadedFile], *, max_bytes: int = MAX_UPLOAD_BYTES
+) -> UploadOutcome:
+    """Save each acceptable upload into the corpus folder; refuse the others with a reason."""
+    return _save_uploads(wb.corpus_dir, files, max_bytes=max_bytes)
 
 
 def index_uploads(
     wb: Workbench, saved: Sequence[Path], *, on_file: ProgressCallback | None = None
 ) -> IngestReport:
-    """Index freshly saved uploads, and take every one that failed out of the corpus again.
-
-    A failed upload is reported (in the returned report and in the index's failure list),
-    moved to `rejected-uploads/` beside the index, and the file it replaced, if any, is put
-    back: nothing is half-indexed, and a bad file does not fail every later re-index. If the
-    ingest cannot run at all (another ingest holds the index), every upload is rolled back and
-    the error propagates.
-    """
-    try:
-        report = wb.kb.ingest(list(saved), on_file=on_file)
-    except Exception:
-        for path in saved:
-            _roll_back_upload(path, wb.kb.index_dir.parent / "rejected-uploads")
-        raise
-    failed = {Path(path).resolve() for path, _ in report.failed}
-    for path in saved:
-        if path.resolve() in failed:
-            _roll_back_upload(path, wb.kb.index_dir.parent / "rejected-uploads")
-        else:
-            _previous_version(path).unlink(missing_ok=True)
-    return report
+    """Index freshly saved uploads; a failed one goes to the rejected-uploads folder and the
+    file it replaced comes back (`readmit.uploads.index_uploads`)."""
+    return _index_uploads(wb.kb, saved, rejected_dir=wb.rejected_dir, on_file=on_file)
 
 
-def _roll_back_upload(path: Path, rejected_dir: Path) -> None:
-    rejected_dir.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        os.replace(path, rejected_dir / path.name)
-    previous = _previous_version(path)
-    if previous.exists():
-        os.replace(previous, path)
+def plan_ingest(wb: Workbench, paths: Sequence[Path]) -> list[Path]:
+    """The files an ingest of `paths` would read (for progress bars)."""
+    files, _ = wb.kb.plan(list(paths))
+    return files
 
 
 def ingest(

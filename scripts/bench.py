@@ -82,7 +82,7 @@ def parse_size(text: str) -> int:
 
 
 def load_bench_queries(queries: Path, paraphrases: Path) -> list[str]:
-    from readmit.evaluation import load_queries
+    from readmit.evaluation.search import load_queries
 
     texts = [q.text for q in load_queries(queries)]
     texts += [

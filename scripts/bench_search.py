@@ -12,14 +12,14 @@ import statistics
 import time
 from pathlib import Path
 
-from readmit.config import default_index_dir
-from readmit.evaluation import load_queries
+from readmit.evaluation.search import load_queries
 from readmit.service import KnowledgeBase
+from readmit.settings import load_settings
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--index", type=Path, default=default_index_dir())
+    parser.add_argument("--index", type=Path, default=load_settings().index_dir)
     parser.add_argument("--queries", type=Path, default=Path("tests/eval/queries.jsonl"))
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("-k", type=int, default=10)

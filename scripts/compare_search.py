@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from index.search import HybridSearcher, SearchConfig
-from readmit.evaluation import SearchFunction, evaluate, load_queries, summarise
+from readmit.evaluation.search import SearchFunction, evaluate, load_queries, summarise
 from readmit.service import KnowledgeBase
 
 VARIANTS: dict[str, SearchConfig] = {

@@ -16,14 +16,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from readmit.clauses import (  # noqa: E402
+from readmit.evaluation.slots import (  # noqa: E402
     load_slot_labels,
     macro_f1,
     predict_labelled,
     score_slots,
 )
+from readmit.evaluation.time_limits import evaluate_time_limits  # noqa: E402
 from readmit.service import KnowledgeBase  # noqa: E402
-from readmit.time_limit_eval import evaluate_time_limits  # noqa: E402
 
 LABELS = REPO / "tests" / "labels"
 

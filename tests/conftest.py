@@ -38,7 +38,7 @@ def copy_documents(target: Path, doc_ids: list[str]) -> Path:
 def isolated_state_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Default index and drafts folders in a temp dir, so no test writes into the checkout."""
 
-    from readmit.config import DRAFTS_ENV, INDEX_ENV
+    from readmit.settings import DRAFTS_ENV, INDEX_ENV
 
     state = tmp_path_factory.mktemp("default-state")
     saved = {name: os.environ.get(name) for name in (INDEX_ENV, DRAFTS_ENV)}
@@ -55,8 +55,8 @@ def isolated_state_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole shipped corpus indexed once with the default (real) model."""
-    from readmit.config import DEFAULT_MODEL
     from readmit.service import KnowledgeBase
+    from readmit.settings import DEFAULT_MODEL
 
     index_dir = tmp_path_factory.mktemp("corpus-index")
     # Developers may point READMIT_TEST_INDEX_SEED at an earlier index of the corpus: it is

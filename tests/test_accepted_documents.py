@@ -10,15 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from index.types import UnitRecord
+from ingest.document_lists import clean_item, enumerated_items, enumerated_lists, list_kind
 from ingest.types import Paragraph, Point
-from readmit.clauses import (
-    AcceptedDocumentList,
-    accepted_documents,
-    clean_item,
-    document_lists_of_unit,
-    enumerated_items,
-    list_kind,
-)
+from readmit.clauses.accepted_documents import AcceptedDocumentList, accepted_documents
 from readmit.cli import main
 from readmit.service import KnowledgeBase
 from tests.conftest import copy_documents
@@ -114,7 +108,7 @@ def test_items_numbered_as_paragraphs_and_glued_lead_in() -> None:
             Paragraph("annex_i__para_2__2", "2", "2. een verklaring van de betrokkene."),
         ),
     )
-    lists = [(lead, items) for lead, items, _ in document_lists_of_unit(unit)]
+    lists = [(found.lead_in, found.items) for found in enumerated_lists(unit.paragraphs)]
     assert lists == [
         ("De nationaliteit kan worden aangetoond met:", ("een paspoort", "een identiteitskaart")),
         (

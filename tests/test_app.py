@@ -23,12 +23,13 @@ from streamlit.testing.v1 import AppTest
 from readmit.drafting import DraftStore
 from readmit.service import KnowledgeBase
 from readmit.ui import draft_page
-from readmit.ui.maintain_page import UploadedFile, save_uploads
+from readmit.uploads import sanitise_upload_name
 from readmit.workbench import (
     MAX_UPLOAD_BYTES,
+    UploadedFile,
     UploadRejectedError,
     open_workbench,
-    sanitise_upload_name,
+    save_uploads,
 )
 from tests.conftest import copy_documents
 

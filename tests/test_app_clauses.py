@@ -15,15 +15,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ingest.citations import cite_eid_short
 from ingest.taxonomy import OTHER, get_slot, slot_keys
-from readmit.clauses import (
-    ClauseScope,
-    approximate_days,
-    gap_check,
-    section_for_slot,
-    short_eid_label,
-    time_limit_extremes,
-)
+from readmit.clauses.gaps import gap_check, section_for_slot
+from readmit.clauses.scope import ClauseScope
+from readmit.clauses.time_limits import approximate_days, time_limit_extremes
 from readmit.drafting import DraftStore
 from readmit.drafting.skeleton import section_keys
 from readmit.service import KnowledgeBase
@@ -250,7 +246,7 @@ def test_time_limit_extremes_compare_units_and_keep_purpose_order() -> None:
     assert approximate_days(2, "weeks") == 14.0
 
 
-def test_short_eid_labels() -> None:
+def test_short_eid_citations() -> None:
     cases = {
         "art_7": "Art. 7",
         "art_7a": "Art. 7a",
@@ -264,7 +260,7 @@ def test_short_eid_labels() -> None:
         "protocol__preamble": "Prot. Preamble",
         "final": "Final clauses",
     }
-    assert {eid: short_eid_label(eid) for eid in cases} == cases
+    assert {eid: cite_eid_short(eid) for eid in cases} == cases
 
 
 def test_every_slot_has_a_skeleton_section() -> None:

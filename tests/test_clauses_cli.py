@@ -75,6 +75,9 @@ def test_slot_listing_groups_by_agreement(index: str) -> None:
     assert {"number": 8, "unit": "days", "purpose": "reply", "text": "acht dagen"} in reply[
         "time_limits"
     ]
+    listed = run("--index", index, "slots", "time-limit-reply")
+    assert listed.exit_code == 0, listed.output
+    assert f"{DOCS[3]} Article 3" in listed.stdout  # cited as the app and the chunks cite it
     unknown = run("--index", index, "slots", "deadline")
     assert unknown.exit_code == 2
     assert "unknown slot" in unknown.output

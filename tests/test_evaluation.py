@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from index.types import Hit
-from readmit.evaluation import EvalQuery, evaluate, score_query
+from readmit.evaluation.search import EvalQuery, evaluate, score_query
 
 
 def hit(doc_id: str, eid: str, language: str = "en") -> Hit:

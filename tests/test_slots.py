@@ -12,7 +12,7 @@ import pytest
 
 from index.slots import ASSIGN_THRESHOLD, classify_document, refresh_slots
 from index.types import SearchFilters
-from readmit.clauses import load_slot_labels, macro_f1, predict_labelled, score_slots
+from readmit.evaluation.slots import load_slot_labels, macro_f1, predict_labelled, score_slots
 from readmit.service import KnowledgeBase
 from tests.conftest import copy_documents
 

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.pipeline import parse_document
 from ingest.time_limits import extract_time_limits, parse_number
-from readmit.time_limit_eval import load_time_limit_labels, score_time_limits
+from readmit.evaluation.time_limits import load_time_limit_labels, score_time_limits
 from tests.conftest import corpus_file
 
 LABELS = Path(__file__).parent / "labels" / "time_limits.jsonl"

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from index.types import Hit
+from ingest.citations import cite_eid, with_instrument
 from readmit.drafting.skeleton import PREAMBLE_KEY, get_section, section_index
 
 ClauseStatus = Literal["verbatim", "edited", "drafted"]
@@ -74,12 +75,15 @@ class Provenance:
 
     @property
     def citation(self) -> str:
-        """Short human citation, e.g. "Article 7 (art_7)" or "Preamble (preamble)"."""
+        """Short human citation with the unit id, e.g. "Article 7 (art_7)", "Protocol, Article 3
+        (protocol__art_3)" or "Preamble (preamble)"."""
         if self.article:
-            label = f"Article {self.article}"
+            cited = with_instrument(self.eid, f"Article {self.article}")
+        elif self.eid:
+            cited = cite_eid(self.eid)
         else:
-            label = self.part.capitalize() if self.part else "Text"
-        return f"{label} ({self.eid})"
+            cited = self.part.capitalize() if self.part else "Text"
+        return f"{cited} ({self.eid})"
 
 
 @dataclass(frozen=True)

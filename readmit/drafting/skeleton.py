@@ -153,10 +153,6 @@ def section_index(key: str) -> int:
         raise UnknownSectionError(key) from None
 
 
-def is_numbered(key: str) -> bool:
-    return get_section(key).key != PREAMBLE_KEY
-
-
 # Heading keywords (en/nl/fr/de) → section; the first matching rule wins, so the specific
 # rules (readmission in error, third-country nationals) come before the generic ones.
 _SUGGESTION_RULES: tuple[tuple[str, str], ...] = (

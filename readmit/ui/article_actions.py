@@ -12,8 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 from index.types import Hit
-from readmit.drafting.skeleton import SECTIONS
 from readmit.ui import render
+from readmit.ui.render import SECTION_KEYS, SECTION_TITLES
 from readmit.ui.state import (
     current_draft_id,
     flash,
@@ -21,11 +21,9 @@ from readmit.ui.state import (
     open_article,
     set_current_draft,
     toggle_pin,
+    value,
 )
 from readmit.workbench import Workbench, add_article_to_draft, suggested_section
-
-SECTION_KEYS = [section.key for section in SECTIONS]
-SECTION_TITLES = {section.key: section.title for section in SECTIONS}
 
 
 def action_key(action: str, doc_id: str, eid: str, *, prefix: str = "") -> str:
@@ -47,7 +45,7 @@ def add_to_draft(wb: Workbench, hit: Hit, *, section: str, citation: str) -> Non
 
 
 def _add_with_chosen_section(wb: Workbench, hit: Hit, section_key: str, citation: str) -> None:
-    section = st.session_state.get(section_key) or suggested_section(
+    section = value(section_key) or suggested_section(
         heading=hit.heading, part=hit.part
     )
     add_to_draft(wb, hit, section=section, citation=citation)

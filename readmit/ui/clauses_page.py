@@ -1,4 +1,5 @@
-"""Clauses page: the clause types ("slots") of the precedents, three views of `readmit.clauses`.
+"""Clauses page: the clause types ("slots") of the precedents, three views of `readmit.clauses`
+(through `readmit.workbench`).
 
 - the precedent matrix (agreements × clause types, the articles in each cell, "?" = uncertain);
 - one clause type across the agreements, each article with its time limits and the card
@@ -18,39 +19,39 @@ article (container ``slot_article__<doc_id>__<eid>``) ``slot_open__<doc_id>__<ei
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
 from io import StringIO
-from typing import Any, TypeVar
 
 import streamlit as st
 
-from index.types import UnitRecord
-from ingest.taxonomy import OTHER, SLOTS, get_slot
-from ingest.time_limits import PURPOSES
-from readmit.clauses import (
+from readmit.ui import render
+from readmit.ui.article_actions import action_row
+from readmit.ui.render import plural
+from readmit.ui.state import ensure_choice, ensure_default, memo, show_flash
+from readmit.workbench import (
     PURPOSE_LABELS,
+    TIME_LIMIT_PURPOSES,
     ClauseScope,
     SlotArticle,
+    Workbench,
+    clause_articles,
+    clause_matrix,
+    clause_type,
+    clause_types,
     default_instrument_types,
+    hit_from_unit,
+    index_generation,
     period_text,
-    precedent_matrix,
-    slot_articles,
     time_limit_extremes,
-    time_limit_table,
+    time_limit_rows,
+    unit_citation,
     write_matrix_csv,
     write_time_limits_csv,
 )
-from readmit.ui import render
-from readmit.ui.article_actions import action_row
-from readmit.ui.draft_page import plural
-from readmit.ui.state import show_flash
-from readmit.workbench import Workbench, hit_from_unit, unit_citation
 
-SLOT_KEYS = [slot.key for slot in SLOTS if slot.key != OTHER]
-SLOT_TITLES = {slot.key: slot.title for slot in SLOTS}
+SLOT_KEYS = [slot.key for slot in clause_types()]
+SLOT_TITLES = {slot.key: slot.title for slot in clause_types()}
 DEFAULT_SLOT = "time-limit-reply"
 SLOT_ACTION_PREFIX = "slot_"
-_CACHE_KEY = "clauses_cache"
 _UNCERTAIN_LEGEND = (
     "Each cell lists the articles that fill the clause type (Art. = article of the agreement, "
     "Prot. = of its protocol); empty: no such clause found. “?” marks an uncertain assignment: "
@@ -69,24 +70,9 @@ TIME_LIMIT_COLUMNS = {
     "sentence": st.column_config.TextColumn("Sentence", width="large"),
 }
 
-T = TypeVar("T")
-
-
-def _memo(name: str, key: Hashable, compute: Callable[[], T]) -> T:
-    """Compute once per session and key (scope, index generation): reruns for clicks reuse it."""
-    cache: dict[str, tuple[Hashable, Any]] = st.session_state.setdefault(_CACHE_KEY, {})
-    cached = cache.get(name)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    value = compute()
-    cache[name] = (key, value)
-    return value
-
-
 def _scope(wb: Workbench) -> ClauseScope:
     documents = wb.kb.documents()
-    if "clauses_types" not in st.session_state:
-        st.session_state["clauses_types"] = list(default_instrument_types(documents))
+    ensure_default("clauses_types", lambda: list(default_instrument_types(documents)))
     languages_col, types_col, all_col = st.columns([1.2, 2, 1.4], vertical_alignment="bottom")
     languages = languages_col.multiselect(
         "Language",
@@ -113,16 +99,14 @@ def _scope(wb: Workbench) -> ClauseScope:
 
 
 def _matrix(wb: Workbench, scope: ClauseScope, generation: int) -> None:
-    matrix = _memo(
-        "matrix", (scope, generation), lambda: precedent_matrix(wb.kb, scope=scope)
-    )
+    matrix = memo("matrix", (scope, generation), lambda: clause_matrix(wb, scope))
     if not matrix.documents:
         st.info("No document matches these filters.")
         return
     st.caption(_UNCERTAIN_LEGEND)
     slot_columns = {
-        get_slot(slot).title: st.column_config.TextColumn(
-            get_slot(slot).title, help=get_slot(slot).description, width=170
+        clause_type(slot).title: st.column_config.TextColumn(
+            clause_type(slot).title, help=clause_type(slot).description, width=170
         )
         for slot in matrix.slots
     }
@@ -154,20 +138,14 @@ def _matrix(wb: Workbench, scope: ClauseScope, generation: int) -> None:
     )
 
 
-def _unit_body(unit: UnitRecord) -> str:
-    if unit.paragraphs:
-        return render.paragraphs_html(p.text for p in unit.paragraphs)
-    return render.passage(unit.text)
-
-
 def _limits_html(article: SlotArticle) -> str:
     if not article.time_limits:
         return '<div class="rdm-small">No time limit in this article.</div>'
     items = "".join(
-        f'<li><span style="font-weight:600">{render.e(period_text(limit.number, limit.unit))}'
+        f'<li><span style="font-weight:600">{render.escape(period_text(limit.number, limit.unit))}'
         "</span> · "
-        f"{render.e(PURPOSE_LABELS.get(limit.purpose, limit.purpose))} · "
-        f"“{render.e(limit.text)}”</li>"
+        f"{render.escape(PURPOSE_LABELS.get(limit.purpose, limit.purpose))} · "
+        f"“{render.escape(limit.text)}”</li>"
         for limit in article.time_limits
     )
     return (
@@ -187,15 +165,15 @@ def _slot_article(wb: Workbench, article: SlotArticle) -> None:
     container_key = f"slot_article__{document.doc_id}__{unit.eid}"
     with st.container(border=True, key=container_key):
         st.html(
-            f'<div class="rdm-cite">{render.e(unit_citation(unit))} '
-            f'<span class="rdm-small">({render.e(unit.eid)})</span></div>'
-            f'<div class="rdm-doc">{render.e(document.doc_id)}</div>'
+            f'<div class="rdm-cite">{render.escape(unit_citation(unit))} '
+            f'<span class="rdm-small">({render.escape(unit.eid)})</span></div>'
+            f'<div class="rdm-doc">{render.escape(document.doc_id)}</div>'
             f'<div>{"".join(badges)}<span class="rdm-small" title="Confidence of the clause '
             f'type assignment (0–1)">confidence {article.confidence:.2f}</span></div>'
             f"{_limits_html(article)}"
         )
         with st.expander("Text of the article"):
-            st.html(_unit_body(unit))
+            st.html(render.unit_body(unit))
         action_row(
             wb,
             hit_from_unit(document, unit),
@@ -205,14 +183,13 @@ def _slot_article(wb: Workbench, article: SlotArticle) -> None:
 
 
 def _slot_view(wb: Workbench, scope: ClauseScope, generation: int) -> None:
-    if st.session_state.get("slot_select") not in SLOT_KEYS:
-        st.session_state["slot_select"] = DEFAULT_SLOT
+    ensure_choice("slot_select", SLOT_KEYS, DEFAULT_SLOT)
     slot = st.selectbox(
         "Clause type", SLOT_KEYS, format_func=SLOT_TITLES.__getitem__, key="slot_select"
     )
-    st.caption(get_slot(slot).description)
-    groups = _memo(
-        f"slot:{slot}", (scope, generation), lambda: slot_articles(wb.kb, slot, scope=scope)
+    st.caption(clause_type(slot).description)
+    groups = memo(
+        f"slot:{slot}", (scope, generation), lambda: clause_articles(wb, slot, scope)
     )
     if not groups:
         st.info("No agreement within these filters has an article of this type.")
@@ -223,18 +200,21 @@ def _slot_view(wb: Workbench, scope: ClauseScope, generation: int) -> None:
         "(language versions together)"
     )
     for group in groups:
-        st.html(f'<div class="rdm-cite" style="margin-top:0.6rem">{render.e(group.title)}</div>')
+        title = render.escape(group.title)
+        st.html(f'<div class="rdm-cite" style="margin-top:0.6rem">{title}</div>')
         for article in group.articles:
             _slot_article(wb, article)
 
 
 def _time_limits(wb: Workbench, scope: ClauseScope, generation: int) -> None:
-    rows = _memo("time_limits", (scope, generation), lambda: time_limit_table(wb.kb, scope=scope))
+    rows = memo("time_limits", (scope, generation), lambda: time_limit_rows(wb, scope))
     if not rows:
         st.info("No time limit found in the documents within these filters.")
         return
     present = {row["purpose"] for row in rows}
-    purposes = [p for p in PURPOSES if p in present] + sorted(present - set(PURPOSES))
+    purposes = [p for p in TIME_LIMIT_PURPOSES if p in present] + sorted(
+        present - set(TIME_LIMIT_PURPOSES)
+    )
     chosen = st.multiselect(
         "Purpose",
         purposes,
@@ -245,7 +225,7 @@ def _time_limits(wb: Workbench, scope: ClauseScope, generation: int) -> None:
     shown = [row for row in rows if not chosen or row["purpose"] in chosen]
     st.markdown("**Shortest and longest per purpose**")
     lines = "".join(
-        f"<li>{render.e(extreme.describe())}</li>" for extreme in time_limit_extremes(shown)
+        f"<li>{render.escape(extreme.describe())}</li>" for extreme in time_limit_extremes(shown)
     )
     st.html(f'<ul class="rdm-extremes" style="margin:0 0 0.4rem 0">{lines}</ul>')
     st.caption(
@@ -284,7 +264,7 @@ def page(wb: Workbench) -> None:
         st.info("The index is empty. Add documents or re-index the corpus on the Maintain page.")
         return
     scope = _scope(wb)
-    generation = wb.kb.collection.generation()
+    generation = index_generation(wb)
     matrix_tab, slot_tab, limits_tab = st.tabs(
         ["Precedent matrix", "By clause type", "Time limits"]
     )

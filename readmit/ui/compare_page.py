@@ -11,7 +11,7 @@ import streamlit as st
 from index.types import DocumentRecord, UnitRecord
 from readmit.drafting.diff import similarity, word_diff
 from readmit.ui import render
-from readmit.ui.state import Pin, clear_pins, go_to, pins, show_flash, toggle_pin
+from readmit.ui.state import Pin, clear_pins, ensure_choice, go_to, pins, show_flash, toggle_pin
 from readmit.workbench import Workbench, unit_citation
 
 COLUMNS_PER_ROW = 3
@@ -47,7 +47,7 @@ def page(wb: Workbench) -> None:
             with column, st.container(border=True, key=f"pinned_{row_start + offset}"):
                 pages = render.pages_label(unit.page_start, unit.page_end)
                 st.html(
-                    f'<div class="rdm-cite">{render.e(unit_citation(unit))}</div>'
+                    f'<div class="rdm-cite">{render.escape(unit_citation(unit))}</div>'
                     f'<div class="rdm-doc">{render.meta_line([document.title, pages])}</div>'
                     f"<div>{render.badge(document.language.upper())}"
                     f"{render.badge(str(document.year) if document.year else 'n.d.')}</div>"
@@ -67,8 +67,7 @@ def page(wb: Workbench) -> None:
     labels = {index: _label(document, unit) for index, (_, document, unit) in enumerate(pinned)}
     indices = list(labels)
     for key, default in (("compare_a", 0), ("compare_b", 1)):
-        if st.session_state.get(key) not in indices:
-            st.session_state[key] = default
+        ensure_choice(key, indices, default)
     left, right = st.columns(2)
     first = left.selectbox("From", indices, format_func=labels.__getitem__, key="compare_a")
     second = right.selectbox("To", indices, format_func=labels.__getitem__, key="compare_b")

@@ -27,23 +27,20 @@ from readmit.drafting.diff import word_diff
 from readmit.drafting.model import article_numbering, ordered_clauses
 from readmit.drafting.skeleton import SECTIONS
 from readmit.ui import gap_check, render
+from readmit.ui.render import SECTION_KEYS, SECTION_TITLES, plural
 from readmit.ui.state import (
-    DRAFT_KEY,
     current_draft_id,
     flash,
     go_to,
+    put,
     set_current_draft,
     show_flash,
+    sync,
+    value,
 )
 from readmit.workbench import DEFAULT_DRAFT_TITLE, Workbench
 
-SECTION_KEYS = [section.key for section in SECTIONS]
-SECTION_TITLES = {section.key: section.title for section in SECTIONS}
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def clause_key(action: str, clause_id: str) -> str:
@@ -61,12 +58,6 @@ def docx_bytes(wb: Workbench, draft_id: str) -> bytes:
     return buffer.getvalue()
 
 
-def _sync(key: str, value: Any) -> None:
-    """Show the stored value in a widget (before the widget is created in this run)."""
-    if st.session_state.get(key) != value:
-        st.session_state[key] = value
-
-
 def _guarded(action: Callable[[], object]) -> None:
     """Run a draft operation from a callback; a failure becomes a message, not a crash."""
     try:
@@ -79,27 +70,27 @@ def _guarded(action: Callable[[], object]) -> None:
 
 
 def _select_draft() -> None:
-    set_current_draft(st.session_state.get("draft_select"))
+    set_current_draft(value("draft_select"))
 
 
 def _create(wb: Workbench) -> None:
-    title = str(st.session_state.get("new_draft_title") or "").strip() or DEFAULT_DRAFT_TITLE
+    title = str(value("new_draft_title") or "").strip() or DEFAULT_DRAFT_TITLE
 
     def create() -> None:
         draft = wb.drafting.create(title)
         set_current_draft(draft.draft_id)
-        st.session_state["new_draft_title"] = ""
+        put("new_draft_title", "")
         flash("success", f"Created “{render.md_escape(draft.title)}”.")
 
     _guarded(create)
 
 
 def _rename(wb: Workbench, draft_id: str) -> None:
-    _guarded(lambda: wb.drafting.rename(draft_id, str(st.session_state["draft_title"])))
+    _guarded(lambda: wb.drafting.rename(draft_id, str(value("draft_title"))))
 
 
 def _set_parties(wb: Workbench, draft_id: str) -> None:
-    names = tuple(n.strip() for n in str(st.session_state["draft_parties"]).split(","))
+    names = tuple(n.strip() for n in str(value("draft_parties")).split(","))
     _guarded(lambda: wb.drafting.set_party_names(draft_id, names))
 
 
@@ -113,21 +104,21 @@ def _duplicate(wb: Workbench, draft: Draft) -> None:
 
 
 def _delete(wb: Workbench, draft: Draft) -> None:
-    if not st.session_state.get("draft_delete_confirm"):
+    if not value("draft_delete_confirm"):
         flash("warning", "Tick “Confirm deletion” first.")
         return
 
     def delete() -> None:
         wb.drafting.delete(draft.draft_id)
         set_current_draft(None)
-        st.session_state["draft_delete_confirm"] = False
+        put("draft_delete_confirm", False)
         flash("info", f"Deleted “{render.md_escape(draft.title)}”.")
 
     _guarded(delete)
 
 
 def _add_own(wb: Workbench, draft_id: str) -> None:
-    text = str(st.session_state.get("own_text") or "")
+    text = str(value("own_text") or "")
     if not text.strip():
         flash("warning", "Type the clause text first.")
         return
@@ -135,12 +126,12 @@ def _add_own(wb: Workbench, draft_id: str) -> None:
     def add() -> None:
         wb.drafting.add_text(
             draft_id,
-            section=st.session_state.get("own_section") or SECTION_KEYS[1],
+            section=value("own_section") or SECTION_KEYS[1],
             text=text,
-            heading=str(st.session_state.get("own_heading") or ""),
+            heading=str(value("own_heading") or ""),
         )
-        st.session_state["own_text"] = ""
-        st.session_state["own_heading"] = ""
+        put("own_text", "")
+        put("own_heading", "")
 
     _guarded(add)
 
@@ -150,21 +141,20 @@ def _add_own(wb: Workbench, draft_id: str) -> None:
 
 def _clause_action(wb: Workbench, draft_id: str, clause_id: str, action: str) -> None:
     drafting = wb.drafting
-    state = st.session_state
     operations: dict[str, Callable[[], object]] = {
         "text": lambda: drafting.update_text(
-            draft_id, clause_id, str(state[clause_key("text", clause_id)])
+            draft_id, clause_id, str(value(clause_key("text", clause_id)))
         ),
         "heading": lambda: drafting.set_heading(
-            draft_id, clause_id, str(state[clause_key("heading", clause_id)])
+            draft_id, clause_id, str(value(clause_key("heading", clause_id)))
         ),
         "note": lambda: drafting.set_note(
-            draft_id, clause_id, str(state[clause_key("note", clause_id)])
+            draft_id, clause_id, str(value(clause_key("note", clause_id)))
         ),
         "up": lambda: drafting.move(draft_id, clause_id, -1),
         "down": lambda: drafting.move(draft_id, clause_id, 1),
         "section": lambda: drafting.move_to_section(
-            draft_id, clause_id, str(state[clause_key("section", clause_id)])
+            draft_id, clause_id, str(value(clause_key("section", clause_id)))
         ),
         "neutralise": lambda: drafting.neutralise_clause(draft_id, clause_id),
         "revert": lambda: drafting.revert(draft_id, clause_id),
@@ -212,14 +202,14 @@ def _clause(
     def on_change(action: str) -> dict[str, Any]:
         return {"on_change": _clause_action, "args": (wb, did, cid, action)}
 
-    _sync(clause_key("heading", cid), clause.heading)
-    _sync(clause_key("text", cid), clause.text)
-    _sync(clause_key("note", cid), clause.note)
-    _sync(clause_key("section", cid), clause.section)
+    sync(clause_key("heading", cid), clause.heading)
+    sync(clause_key("text", cid), clause.text)
+    sync(clause_key("note", cid), clause.note)
+    sync(clause_key("section", cid), clause.section)
     with st.container(border=True, key=f"clause_{cid}"):
         label = f"Article {number}" if number is not None else "Preamble"
         head_col, heading_col = st.columns([1, 4], vertical_alignment="center")
-        head_col.html(f'<div class="rdm-cite">{render.e(label)}</div>')
+        head_col.html(f'<div class="rdm-cite">{render.escape(label)}</div>')
         heading_col.text_input(
             "Heading",
             key=clause_key("heading", cid),
@@ -279,8 +269,8 @@ def _clause(
 
 
 def _draft_controls(wb: Workbench, draft: Draft) -> None:
-    _sync("draft_title", draft.title)
-    _sync("draft_parties", ", ".join(draft.party_names))
+    sync("draft_title", draft.title)
+    sync("draft_parties", ", ".join(draft.party_names))
     title_col, parties_col = st.columns([3, 2])
     title_col.text_input(
         "Title", key="draft_title", on_change=_rename, args=(wb, draft.draft_id)
@@ -323,7 +313,7 @@ def _outline(draft: Draft) -> str:
     for clause in draft.clauses:
         counts[clause.section] += 1
     rows = "".join(
-        f"<tr><th>{render.e(section.title)}</th><td>{counts[section.key] or '—'}</td></tr>"
+        f"<tr><th>{render.escape(section.title)}</th><td>{counts[section.key] or '—'}</td></tr>"
         for section in SECTIONS
     )
     return f'<table class="rdm-meta">{rows}</table>'
@@ -356,7 +346,7 @@ def _pick_draft(wb: Workbench) -> Draft | None:
         f"saved {s.updated_at[:16].replace('T', ' ')} UTC"
         for s in listing
     }
-    _sync("draft_select", current)
+    sync("draft_select", current)
     select_col, new_col, create_col = st.columns([3, 2, 1], vertical_alignment="bottom")
     select_col.selectbox(
         "Draft", ids, format_func=labels.__getitem__, key="draft_select", on_change=_select_draft
@@ -383,7 +373,7 @@ def page(wb: Workbench) -> None:
         left.text_input("New draft", key="new_draft_title", placeholder=DEFAULT_DRAFT_TITLE)
         right.button("Create", key="draft_create", on_click=_create, args=(wb,), width="stretch")
         return
-    st.session_state[DRAFT_KEY] = draft.draft_id
+    set_current_draft(draft.draft_id)
     _draft_controls(wb, draft)
     st.caption(
         f"{plural(len(draft.clauses), 'clause')} · saved automatically after every change · "

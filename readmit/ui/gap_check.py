@@ -11,15 +11,28 @@ from __future__ import annotations
 
 import streamlit as st
 
-from readmit.clauses import Gap, Precedent, gap_check, section_for_slot, short_eid_label
 from readmit.drafting import Draft, DraftError, DraftStoreError
 from readmit.ui import render
-from readmit.ui.article_actions import SECTION_TITLES
-from readmit.ui.state import flash, set_current_draft
-from readmit.workbench import SourceMissingError, Workbench, add_unit_to_draft
+from readmit.ui.render import SECTION_TITLES
+from readmit.ui.state import (
+    flash,
+    gap_check_requested,
+    memo,
+    request_gap_check,
+    set_current_draft,
+)
+from readmit.workbench import (
+    Gap,
+    Precedent,
+    SourceMissingError,
+    Workbench,
+    add_unit_to_draft,
+    cite_eid_short,
+    draft_gaps,
+    index_generation,
+    section_for_slot,
+)
 
-GAP_FOR_KEY = "gap_check_for"  # the draft the check was asked for
-_CACHE_KEY = "gap_check_cache"
 EXCERPT_CHARS = 900
 
 
@@ -27,20 +40,15 @@ def gap_add_key(slot: str, position: int) -> str:
     return f"gap_add__{slot}__{position}"
 
 
-def _request(draft_id: str) -> None:
-    st.session_state[GAP_FOR_KEY] = draft_id
-
-
 def _gaps(wb: Workbench, draft: Draft) -> list[Gap]:
     """Once per draft version and index state (the check reads many articles)."""
-    key = (draft.draft_id, draft.updated_at, len(draft.clauses), wb.kb.collection.generation())
-    cached = st.session_state.get(_CACHE_KEY)
-    if isinstance(cached, tuple) and cached[0] == key:
-        return list(cached[1])
-    with st.spinner("Comparing the draft with the precedents…"):
-        gaps = gap_check(wb.kb, draft)
-    st.session_state[_CACHE_KEY] = (key, tuple(gaps))
-    return gaps
+    key = (draft.draft_id, draft.updated_at, len(draft.clauses), index_generation(wb))
+
+    def check() -> list[Gap]:
+        with st.spinner("Comparing the draft with the precedents…"):
+            return draft_gaps(wb, draft)
+
+    return memo("gap_check", key, check)
 
 
 def _add(wb: Workbench, draft_id: str, gap: Gap, precedent: Precedent) -> None:
@@ -56,18 +64,18 @@ def _add(wb: Workbench, draft_id: str, gap: Gap, precedent: Precedent) -> None:
     set_current_draft(draft.draft_id)
     flash(
         "success",
-        f"Added “{render.md_escape(clause.heading or short_eid_label(eid))}” from "
-        f"{render.md_escape(doc_id)} {render.md_escape(short_eid_label(eid))} under "
+        f"Added “{render.md_escape(clause.heading or cite_eid_short(eid))}” from "
+        f"{render.md_escape(doc_id)} {render.md_escape(cite_eid_short(eid))} under "
         f"{render.md_escape(SECTION_TITLES[section])}.",
     )
 
 
 def _sources_html(precedent: Precedent) -> str:
-    sources = "; ".join(f"{doc_id} {short_eid_label(eid)}" for doc_id, eid in precedent.sources)
+    sources = "; ".join(f"{doc_id} {cite_eid_short(eid)}" for doc_id, eid in precedent.sources)
     used = "1 article" if precedent.count == 1 else f"{precedent.count} articles"
     return (
         f"<div>{render.badge(precedent.language.upper())}"
-        f'<span class="rdm-small">Wording of {used}: {render.e(sources)}</span></div>'
+        f'<span class="rdm-small">Wording of {used}: {render.escape(sources)}</span></div>'
     )
 
 
@@ -84,9 +92,12 @@ def section(wb: Workbench, draft: Draft) -> None:
         "from. “Add” puts the wording into the matching section, with its source."
     )
     st.button(
-        "Check for missing clauses", key="gap_check", on_click=_request, args=(draft.draft_id,)
+        "Check for missing clauses",
+        key="gap_check",
+        on_click=request_gap_check,
+        args=(draft.draft_id,),
     )
-    if st.session_state.get(GAP_FOR_KEY) != draft.draft_id:
+    if not gap_check_requested(draft.draft_id):
         return
     gaps = _gaps(wb, draft)
     if not gaps:
@@ -95,7 +106,7 @@ def section(wb: Workbench, draft: Draft) -> None:
     st.caption(f"{len(gaps)} standard clause types missing, commonest first")
     for gap in gaps:
         agreements = gap.agreements_with_slot
-        title = f"{gap.title} — in {agreements} agreement{'' if agreements == 1 else 's'}"
+        title = f"{gap.title} — in {render.plural(agreements, 'agreement')}"
         with st.expander(render.md_escape(title)):
             st.caption(f"Would go under: {SECTION_TITLES[section_for_slot(gap.slot)]}")
             for position, precedent in enumerate(gap.precedents):

@@ -8,56 +8,24 @@ only new or changed files are embedded).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from index.errors import IndexLayerError
 from readmit.service import IngestReport, ProgressCallback
 from readmit.ui import render
-from readmit.ui.state import show_flash
+from readmit.ui.state import last_run, set_last_run, show_flash
 from readmit.workbench import (
     MAX_UPLOAD_BYTES,
     UPLOAD_SUFFIXES,
-    UploadRejectedError,
+    IndexLayerError,
+    UploadedFile,
     Workbench,
     index_uploads,
     ingest,
-    save_upload,
+    plan_ingest,
+    save_uploads,
 )
-
-_REPORT_KEY = "ingest_report"
-
-
-@dataclass(frozen=True)
-class UploadedFile:
-    """What the page needs from an upload (Streamlit's UploadedFile, or a test's bytes)."""
-
-    name: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class UploadOutcome:
-    saved: tuple[Path, ...]
-    rejected: tuple[tuple[str, str], ...]  # (name as uploaded, reason)
-
-
-def save_uploads(
-    wb: Workbench, files: Sequence[UploadedFile], *, max_bytes: int = MAX_UPLOAD_BYTES
-) -> UploadOutcome:
-    """Save each acceptable upload into the corpus folder; refuse the others with a reason."""
-    saved: list[Path] = []
-    rejected: list[tuple[str, str]] = []
-    for file in files:
-        try:
-            saved.append(save_upload(wb.corpus_dir, file.name, file.data, max_bytes=max_bytes))
-        except UploadRejectedError as error:
-            rejected.append((file.name, error.reason))
-        except OSError as error:
-            rejected.append((file.name, f"could not be saved: {error.strerror or error}"))
-    return UploadOutcome(tuple(saved), tuple(rejected))
 
 
 def _progress(label: str, count: int) -> ProgressCallback:
@@ -76,7 +44,7 @@ def _progress(label: str, count: int) -> ProgressCallback:
 
 
 def _run_ingest(wb: Workbench, paths: Sequence[Path], label: str) -> IngestReport | None:
-    files, _ = wb.kb.plan(list(paths))
+    files = plan_ingest(wb, paths)
     try:
         return ingest(wb.kb, paths, on_file=_progress(label, len(files)))
     except IndexLayerError as error:  # e.g. another ingest holds the index
@@ -183,7 +151,7 @@ def page(wb: Workbench) -> None:
             outcome = save_uploads(wb, files)
             report = _index_uploads(wb, outcome.saved) if outcome.saved else IngestReport()
             if report is not None:
-                st.session_state[_REPORT_KEY] = (report, outcome.rejected)
+                set_last_run((report, outcome.rejected))
     with reindex_col:
         st.subheader("Re-index the corpus", divider="gray")
         st.caption(
@@ -193,8 +161,8 @@ def page(wb: Workbench) -> None:
         if st.button("Re-index corpus", key="reindex"):
             reindexed = _run_ingest(wb, [wb.corpus_dir], "Re-indexing")
             if reindexed is not None:
-                st.session_state[_REPORT_KEY] = (reindexed, ())
-    stored = st.session_state.get(_REPORT_KEY)
+                set_last_run((reindexed, ()))
+    stored = last_run()
     if stored is not None:
         st.subheader("Last run", divider="gray")
         _show_report(*stored)

@@ -10,33 +10,30 @@ from __future__ import annotations
 import streamlit as st
 
 from index.types import DocumentRecord, UnitRecord
-from readmit.drafting.skeleton import SECTIONS
 from readmit.ui import render
 from readmit.ui.article_actions import add_to_draft
+from readmit.ui.render import SECTION_KEYS, SECTION_TITLES
 from readmit.ui.state import (
     READ_DOC_KEY,
     READ_UNIT_KEY,
+    ensure_choice,
     is_pinned,
+    put,
+    section_set_for,
     show_flash,
     toggle_pin,
+    value,
 )
 from readmit.workbench import (
     ArticleInContext,
     Workbench,
     article_in_context,
     document_label,
+    document_units,
     hit_from_unit,
     suggested_section,
     unit_citation,
 )
-
-SECTION_TITLES = {section.key: section.title for section in SECTIONS}
-
-
-def _unit_body(unit: UnitRecord) -> str:
-    if unit.paragraphs:
-        return render.paragraphs_html(p.text for p in unit.paragraphs)
-    return render.passage(unit.text)
 
 
 def _facts(document: DocumentRecord) -> str:
@@ -60,11 +57,11 @@ def _facts(document: DocumentRecord) -> str:
 
 
 def _set_unit(eid: str) -> None:
-    st.session_state[READ_UNIT_KEY] = eid
+    put(READ_UNIT_KEY, eid)
 
 
 def _add(wb: Workbench, view: ArticleInContext) -> None:
-    section = st.session_state.get("read_section") or suggested_section(
+    section = value("read_section") or suggested_section(
         heading=view.unit.heading, part=view.unit.part
     )
     add_to_draft(
@@ -78,20 +75,18 @@ def _add(wb: Workbench, view: ArticleInContext) -> None:
 def _selectors(wb: Workbench, documents: list[DocumentRecord]) -> tuple[str, list[UnitRecord]]:
     labels = {d.doc_id: document_label(d) for d in documents}
     doc_ids = sorted(labels, key=labels.__getitem__)
-    state = st.session_state
-    if state.get(READ_DOC_KEY) not in labels:
-        state[READ_DOC_KEY] = doc_ids[0]
-    units = wb.kb.collection.list_units(state[READ_DOC_KEY])
+    ensure_choice(READ_DOC_KEY, labels, doc_ids[0])
+    units = document_units(wb, value(READ_DOC_KEY))
     eids = [unit.eid for unit in units]
-    if eids and state.get(READ_UNIT_KEY) not in eids:
-        state[READ_UNIT_KEY] = eids[0]
+    if eids:
+        ensure_choice(READ_UNIT_KEY, eids, eids[0])
     citations = {unit.eid: unit_citation(unit) for unit in units}
     left, right = st.columns([3, 2])
     left.selectbox(
         "Agreement", doc_ids, format_func=labels.__getitem__, key=READ_DOC_KEY
     )
     right.selectbox("Article", eids, format_func=citations.__getitem__, key=READ_UNIT_KEY)
-    return state[READ_DOC_KEY], units
+    return str(value(READ_DOC_KEY)), units
 
 
 def page(wb: Workbench) -> None:
@@ -105,7 +100,7 @@ def page(wb: Workbench) -> None:
     if not units:
         st.warning("This document has no structural units in the index.")
         return
-    view = article_in_context(wb.kb, doc_id, st.session_state[READ_UNIT_KEY])
+    view = article_in_context(wb.kb, doc_id, value(READ_UNIT_KEY))
     if view is None:
         st.warning("This article is no longer in the index.")
         return
@@ -136,15 +131,13 @@ def page(wb: Workbench) -> None:
         args=(doc_id, view.unit.eid),
         width="stretch",
     )
-    section_options = [section.key for section in SECTIONS]
     suggestion = suggested_section(heading=view.unit.heading, part=view.unit.part)
-    if st.session_state.get("read_section_for") != (doc_id, view.unit.eid):
+    if not section_set_for((doc_id, view.unit.eid)):
         # A new article: preselect its suggested section again.
-        st.session_state["read_section"] = suggestion
-        st.session_state["read_section_for"] = (doc_id, view.unit.eid)
+        put("read_section", suggestion)
     section_col.selectbox(
         "Draft section",
-        section_options,
+        SECTION_KEYS,
         format_func=SECTION_TITLES.__getitem__,
         key="read_section",
         label_visibility="collapsed",
@@ -162,11 +155,11 @@ def page(wb: Workbench) -> None:
     with text_col, st.container(border=True, key="read_article"):
         pages = render.pages_label(view.unit.page_start, view.unit.page_end)
         st.html(
-            f'<div class="rdm-cite">{render.e(unit_citation(view.unit))} '
-            f'<span class="rdm-small">({render.e(view.unit.eid)})</span></div>'
+            f'<div class="rdm-cite">{render.escape(unit_citation(view.unit))} '
+            f'<span class="rdm-small">({render.escape(view.unit.eid)})</span></div>'
             f'<div class="rdm-doc">{render.meta_line([view.document.title, pages])}</div>'
         )
-        st.html(_unit_body(view.unit))
+        st.html(render.unit_body(view.unit))
     with facts_col:
         st.subheader("The agreement", divider="gray")
         st.html(_facts(view.document))
@@ -185,7 +178,7 @@ def page(wb: Workbench) -> None:
         with column, st.container(border=True, key=version_key):
             st.html(
                 f"<div>{render.badge(document.language.upper())}"
-                f'<span class="rdm-cite">{render.e(unit_citation(unit))}</span></div>'
-                f'<div class="rdm-doc">{render.e(document.doc_id)}</div>'
+                f'<span class="rdm-cite">{render.escape(unit_citation(unit))}</span></div>'
+                f'<div class="rdm-doc">{render.escape(document.doc_id)}</div>'
             )
-            st.html(_unit_body(unit))
+            st.html(render.unit_body(unit))

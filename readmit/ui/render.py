@@ -12,7 +12,13 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
+from index.types import UnitRecord
 from readmit.drafting.diff import DiffSegment
+from readmit.drafting.skeleton import SECTIONS
+
+# The skeleton sections of a draft, in order, and their titles (every page that offers them).
+SECTION_KEYS = [section.key for section in SECTIONS]
+SECTION_TITLES = {section.key: section.title for section in SECTIONS}
 
 # Words too common to be worth highlighting (the languages of the corpus).
 _STOPWORDS = frozenset(
@@ -29,7 +35,7 @@ _STOPWORDS = frozenset(
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def e(text: object) -> str:
+def escape(text: object) -> str:
     """Escape anything for HTML (quotes too, so it is also safe inside attributes)."""
     return html.escape(str(text), quote=True)
 
@@ -62,26 +68,26 @@ def highlight(text: str, query: str) -> str:
     """
     pattern = _term_pattern(query_terms(query))
     if pattern is None:
-        return e(text)
+        return escape(text)
     out: list[str] = []
     position = 0
     for match in pattern.finditer(text):
-        out.append(e(text[position:match.start()]))
-        out.append(f"<mark>{e(match.group(0))}</mark>")
+        out.append(escape(text[position:match.start()]))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
         position = match.end()
-    out.append(e(text[position:]))
+    out.append(escape(text[position:]))
     return "".join(out)
 
 
 def passage(text: str, *, query: str = "", css_class: str = "rdm-text") -> str:
     """A block of document text (line breaks kept) with optional query highlighting."""
-    body = highlight(text, query) if query else e(text)
+    body = highlight(text, query) if query else escape(text)
     return f'<div class="{css_class}">{body}</div>'
 
 
 def paragraphs_html(paragraphs: Iterable[str], *, query: str = "") -> str:
     return "".join(
-        f'<p class="rdm-para">{highlight(p, query) if query else e(p)}</p>' for p in paragraphs
+        f'<p class="rdm-para">{highlight(p, query) if query else escape(p)}</p>' for p in paragraphs
     )
 
 
@@ -90,14 +96,14 @@ def diff_html(segments: Sequence[DiffSegment]) -> str:
     out: list[str] = []
     for segment in segments:
         if segment.kind == "equal":
-            out.append(e(segment.text))
+            out.append(escape(segment.text))
             continue
         body = segment.text.rstrip()
         if not body:  # a change of spacing only
-            out.append(e(segment.text) if segment.kind == "insert" else "")
+            out.append(escape(segment.text) if segment.kind == "insert" else "")
             continue
         tag = "del" if segment.kind == "delete" else "ins"
-        out.append(f"<{tag}>{e(body)}</{tag}>{e(segment.text[len(body):])}")
+        out.append(f"<{tag}>{escape(body)}</{tag}>{escape(segment.text[len(body):])}")
     return f'<div class="rdm-text rdm-diff">{"".join(out)}</div>'
 
 
@@ -120,12 +126,12 @@ def citation_and_body(chunk_text: str) -> tuple[str, str]:
 
 def badge(text: str, *, kind: str = "") -> str:
     css = f"rdm-badge rdm-badge-{kind}" if kind else "rdm-badge"
-    return f'<span class="{css}">{e(text)}</span>'
+    return f'<span class="{css}">{escape(text)}</span>'
 
 
 def meta_line(items: Iterable[str]) -> str:
     """Escaped items joined with a middle dot (empty items dropped)."""
-    return " · ".join(e(item) for item in items if item)
+    return " · ".join(escape(item) for item in items if item)
 
 
 STYLESHEET = """
@@ -165,15 +171,16 @@ def safe_link(url: str | None) -> str:
     if not url:
         return ""
     if re.fullmatch(r"https?://[^\s\"'<>]+", url):
-        return f'<a href="{e(url)}" target="_blank" rel="noopener noreferrer">{e(url)}</a>'
-    return e(url)
+        link = escape(url)
+        return f'<a href="{link}" target="_blank" rel="noopener noreferrer">{link}</a>'
+    return escape(url)
 
 
 def meta_table(rows: Iterable[tuple[str, str]], *, raw_html: frozenset[str] = frozenset()) -> str:
     """A two-column facts table; values are escaped unless their label is in `raw_html`
     (used only for values this module built, such as `safe_link`)."""
     cells = "".join(
-        f"<tr><th>{e(label)}</th><td>{value if label in raw_html else e(value)}</td></tr>"
+        f"<tr><th>{escape(label)}</th><td>{value if label in raw_html else escape(value)}</td></tr>"
         for label, value in rows
         if value
     )
@@ -187,3 +194,15 @@ def md_escape(text: str) -> str:
     """Text for a Streamlit element that interprets Markdown (alerts, labels): every ASCII
     punctuation mark Markdown or Streamlit directives use is backslash-escaped."""
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 article", "3 articles"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def unit_body(unit: UnitRecord) -> str:
+    """A unit's text as HTML: its paragraphs, or the whole text when it has none."""
+    if unit.paragraphs:
+        return paragraphs_html(p.text for p in unit.paragraphs)
+    return passage(unit.text)

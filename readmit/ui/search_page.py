@@ -17,23 +17,23 @@ import streamlit as st
 
 from index.types import DocumentRecord, Hit, SearchFilters
 from readmit.ui import render
-from readmit.ui.article_actions import action_key, action_row
-from readmit.ui.state import show_flash
-from readmit.workbench import FilterOptions, Workbench, build_filters, filter_options
+from readmit.ui.article_actions import action_row
+from readmit.ui.state import memo, show_flash
+from readmit.workbench import (
+    FilterOptions,
+    Workbench,
+    build_filters,
+    filter_options,
+    index_generation,
+)
 
 RESULT_COUNTS = (10, 20, 30)
-_CACHE_KEY = "search_cache"
 
 
 @dataclass(frozen=True)
 class SearchOutcome:
-    key: tuple[object, ...]
     hits: tuple[Hit, ...]
     seconds: float
-
-
-def card_key(action: str, hit: Hit) -> str:
-    return action_key(action, hit.doc_id, hit.eid)
 
 
 def _filters(options: FilterOptions) -> SearchFilters:
@@ -95,21 +95,19 @@ def _filters(options: FilterOptions) -> SearchFilters:
 
 def _search(wb: Workbench, query: str, k: int, filters: SearchFilters) -> SearchOutcome:
     """Search once per (query, filters, k, index state); reruns for button clicks reuse it."""
-    key = (query, k, filters, wb.kb.collection.generation())
-    cached = st.session_state.get(_CACHE_KEY)
-    if isinstance(cached, SearchOutcome) and cached.key == key:
-        return cached
-    started = time.perf_counter()
-    with st.spinner("Searching…"):
-        hits = tuple(wb.kb.search(query, k=k, filters=filters))
-    outcome = SearchOutcome(key=key, hits=hits, seconds=time.perf_counter() - started)
-    st.session_state[_CACHE_KEY] = outcome
-    return outcome
+
+    def run() -> SearchOutcome:
+        started = time.perf_counter()
+        with st.spinner("Searching…"):
+            hits = tuple(wb.kb.search(query, k=k, filters=filters))
+        return SearchOutcome(hits=hits, seconds=time.perf_counter() - started)
+
+    return memo("search", (query, k, filters, index_generation(wb)), run)
 
 
 def _document_line(document: DocumentRecord | None, hit: Hit) -> str:
     if document is None:
-        return render.e(hit.title)
+        return render.escape(hit.title)
     signed = document.date_signed or (str(document.year) if document.year else "")
     return render.meta_line(
         [document.title, ", ".join(document.parties), f"signed {signed}" if signed else ""]
@@ -124,8 +122,8 @@ def _card(wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str) 
         badges.append(render.badge(pages))
     with st.container(border=True, key=f"hit_{hit.rank}"):
         st.html(
-            f'<div class="rdm-cite">{hit.rank}. {render.e(citation or hit.eid)}'
-            f' <span class="rdm-small">({render.e(hit.eid)})</span></div>'
+            f'<div class="rdm-cite">{hit.rank}. {render.escape(citation or hit.eid)}'
+            f' <span class="rdm-small">({render.escape(hit.eid)})</span></div>'
             f'<div class="rdm-doc">{_document_line(document, hit)}</div>'
             f'<div>{"".join(badges)}'
             f'<span class="rdm-small" title="Hybrid retrieval score (BM25 and embeddings); '

@@ -6,13 +6,17 @@ Widget keys (stable; tests and the browser test drive the app by them):
 - query parameters kept in the URL so a refresh restores the view: ``page``, ``draft``,
   ``doc`` and ``eid`` (the article open on the Read page)
 
-The keys of each page are listed in that page's module docstring.
+The widget keys of each page are listed in that page's module docstring. Pages read and
+write session state only through the functions here (widget values with `value`, `put`,
+`sync`, `ensure_choice`; computed views with `memo`), so every key that is not a widget's is
+defined in this module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import streamlit as st
 
@@ -23,7 +27,13 @@ PINS_KEY = "pins"
 FLASH_KEY = "flash"
 READ_DOC_KEY = "read_doc"
 READ_UNIT_KEY = "read_unit"
+MEMO_KEY = "memo"  # name → (key, value) of what `memo` computed
+LAST_RUN_KEY = "ingest_report"  # the Maintain page's last ingest report and rejected uploads
+GAP_FOR_KEY = "gap_check_for"  # the draft the gap check was asked for
+READ_SECTION_FOR_KEY = "read_section_for"  # the article the Read page's section was set for
 MAX_PINS = 6
+
+T = TypeVar("T")
 
 FlashKind = Literal["success", "info", "warning", "error"]
 
@@ -130,3 +140,75 @@ def show_flash() -> None:
         {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[kind](
             message
         )
+
+
+# ---- widget values --------------------------------------------------------------------------
+
+
+def value(key: str, default: Any = None) -> Any:
+    """A widget's current value (`default` before the widget first ran)."""
+    return st.session_state.get(key, default)
+
+
+def put(key: str, new: Any) -> None:
+    """Set a widget's value (from a callback, or before the widget is created in this run)."""
+    st.session_state[key] = new
+
+
+def sync(key: str, stored: Any) -> None:
+    """Show the stored value in a widget (before the widget is created in this run)."""
+    if st.session_state.get(key) != stored:
+        st.session_state[key] = stored
+
+
+def ensure_choice(key: str, options: Collection[Any], default: Any) -> None:
+    """Reset a choice widget to `default` when its value is not among `options`."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+
+
+def ensure_default(key: str, default: Callable[[], Any]) -> None:
+    """Give a widget its first value (computed only when the widget has none yet)."""
+    if key not in st.session_state:
+        st.session_state[key] = default()
+
+
+# ---- what pages computed ----------------------------------------------------------------------
+
+
+def memo(name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """Compute once per session, name and key (e.g. scope and index generation): the reruns a
+    button click triggers reuse the value; a new key computes it again."""
+    cache: dict[str, tuple[Hashable, Any]] = st.session_state.setdefault(MEMO_KEY, {})
+    cached = cache.get(name)
+    if cached is not None and cached[0] == key:
+        result: T = cached[1]
+        return result
+    computed = compute()
+    cache[name] = (key, computed)
+    return computed
+
+
+def set_last_run(run: Any) -> None:
+    st.session_state[LAST_RUN_KEY] = run
+
+
+def last_run() -> Any:
+    return st.session_state.get(LAST_RUN_KEY)
+
+
+def request_gap_check(draft_id: str) -> None:
+    st.session_state[GAP_FOR_KEY] = draft_id
+
+
+def gap_check_requested(draft_id: str) -> bool:
+    return bool(st.session_state.get(GAP_FOR_KEY) == draft_id)
+
+
+def section_set_for(article: tuple[str, str]) -> bool:
+    """Whether the Read page's section choice was already preselected for this article; marks
+    it as such."""
+    if st.session_state.get(READ_SECTION_FOR_KEY) == article:
+        return True
+    st.session_state[READ_SECTION_FOR_KEY] = article
+    return False

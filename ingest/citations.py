@@ -1,0 +1,98 @@
+"""Unit ids (eIds) and how a unit is cited: one reading of the instrument prefix, one format.
+
+An eId is `[<instrument prefix>]<kind>[_<number>]`: `art_7`, `annex_1a`, `preamble`, `final`,
+`declaration_1`; a unit of the second instrument in a file (its protocol) carries the prefix
+`protocol__` (`protocol__art_3`), of a third `protocol_2__`, and so on (see
+`ingest.structure`). A citation always names the instrument when the unit is not the main
+agreement's: "Protocol, Article 3 — Transit", compact "Prot. Art. 3" for table cells.
+
+This is the lowest layer both the chunker (whose chunks start with the citation line) and the
+service and app (which show citations) import.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INSTRUMENT_PREFIX = re.compile(r"^protocol(?:_(\d+))?__")
+_ROMAN = re.compile(r"^[ivxlc]+$")
+_NAMES = {
+    "art": "Article",
+    "annex": "Annex",
+    "preamble": "Preamble",
+    "final": "Final clauses",
+    "declaration": "Declaration",
+}
+_SHORT_NAMES = _NAMES | {"art": "Art."}
+
+
+def instrument_prefix(instrument_index: int) -> str:
+    """The eId prefix of the units of the n-th instrument in a file (0: the main one)."""
+    if instrument_index == 0:
+        return ""
+    if instrument_index == 1:
+        return "protocol__"
+    return f"protocol_{instrument_index}__"
+
+
+def split_eid(eid: str) -> tuple[str, str]:
+    """(instrument, local id): ("", "art_7"), ("Protocol", "art_3"), ("Protocol 2", "art_1")."""
+    match = _INSTRUMENT_PREFIX.match(eid)
+    if match is None:
+        return "", eid
+    instrument = f"Protocol {match.group(1)}" if match.group(1) else "Protocol"
+    return instrument, eid[match.end() :]
+
+
+def unit_name(*, kind: str, label: str) -> str:
+    """The unit's own name: its label ("Article 7", "Annex 2"), "Final clauses" for the
+    final clauses and "Declaration" for a declaration."""
+    if kind == "final":
+        return "Final clauses"
+    if kind == "declaration":
+        return "Declaration"
+    return label
+
+
+def with_instrument(eid: str, name: str) -> str:
+    """A unit's name preceded by its instrument when that is not the main agreement:
+    ("protocol__art_3", "Article 3") → "Protocol, Article 3"."""
+    instrument, _ = split_eid(eid)
+    return f"{instrument}, {name}" if instrument else name
+
+
+def cite_unit(*, eid: str, kind: str, label: str, heading: str | None = None) -> str:
+    """ "Protocol, Article 3 — Transit", "Article 7 — Time limits", "Annex 2", "Preamble":
+    the instrument (when not the main agreement), the unit's name, and its heading."""
+    name = unit_name(kind=kind, label=label)
+    cited = with_instrument(eid, name)
+    if heading and heading != name:
+        return f"{cited} — {heading}"
+    return cited
+
+
+def cite_eid(eid: str, *, heading: str | None = None) -> str:
+    """A unit's citation from its id (and heading): protocol__art_3 → "Protocol, Article 3",
+    annex_1a → "Annex 1A", final → "Final clauses" (`cite_unit` when the unit is at hand)."""
+    cited = _from_eid(eid, _NAMES, instrument_separator=", ")
+    return f"{cited} — {heading}" if heading and heading != cited else cited
+
+
+def cite_eid_short(eid: str) -> str:
+    """A compact citation of a unit id for table cells: art_7 → "Art. 7", protocol__art_3 →
+    "Prot. Art. 3", protocol_2__art_1 → "Prot. 2 Art. 1", annex_1a → "Annex 1A",
+    art_iv → "Art. IV", final → "Final clauses"."""
+    return _from_eid(eid, _SHORT_NAMES, instrument_separator=" ", short=True)
+
+
+def _from_eid(
+    eid: str, names: dict[str, str], *, instrument_separator: str, short: bool = False
+) -> str:
+    instrument, local = split_eid(eid)
+    if instrument and short:
+        instrument = instrument.replace("Protocol", "Prot.")
+    prefix = f"{instrument}{instrument_separator}" if instrument else ""
+    kind, _, number = local.partition("_")
+    number = number.upper() if _ROMAN.fullmatch(number) or kind == "annex" else number
+    name = names.get(kind, kind.capitalize())
+    return f"{prefix}{name} {number}".strip() if number else f"{prefix}{name}"

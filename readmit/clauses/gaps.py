@@ -1,0 +1,166 @@
+"""The draft gap check: standard slots a draft lacks, with the commonest precedent wordings."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from index.slots import CERTAIN_THRESHOLD
+from index.types import DocumentRecord, SlotAssignment, UnitRecord
+from ingest.slot_patterns import keyword_evidence
+from ingest.taxonomy import OTHER, SLOTS, get_slot
+from readmit.clauses.scope import agreement_key, is_flagged_uncertain, is_precedent
+
+if TYPE_CHECKING:
+    from readmit.drafting.model import Draft
+    from readmit.service import KnowledgeBase
+
+# The skeleton section (readmit.drafting.skeleton) a precedent for each slot goes into.
+SLOT_SECTIONS: dict[str, str] = {
+    "definitions": "definitions",
+    "own-nationals": "own-nationals",
+    "third-country-nationals": "third-country-nationals",
+    "exceptions": "third-country-nationals",
+    "family-members": "own-nationals",
+    "readmission-application": "readmission-application",
+    "proof-of-nationality": "evidence",
+    "evidence-third-country": "evidence",
+    "consular-interview": "evidence",
+    "time-limit-request": "time-limits",
+    "time-limit-reply": "time-limits",
+    "time-limit-transfer": "time-limits",
+    "transfer-modalities": "transfer",
+    "travel-documents": "transfer",
+    "readmission-in-error": "readmission-in-error",
+    "transit": "transit",
+    "escort": "transfer",
+    "accelerated-procedure": "readmission-application",
+    "costs": "costs",
+    "data-protection": "data-protection",
+    "non-affection": "non-affection",
+    "implementing-protocol": "implementing-protocols",
+    "competent-authorities": "implementing-protocols",
+    "language": "implementing-protocols",
+    "joint-committee": "joint-committee",
+    "disputes": "disputes",
+    "entry-into-force": "final-provisions",
+    "suspension": "final-provisions",
+    "termination": "final-provisions",
+    "territorial-application": "final-provisions",
+}
+FALLBACK_SECTION = "own-nationals"
+
+
+def section_for_slot(slot: str) -> str:
+    """The skeleton section where a clause of this slot belongs."""
+    return SLOT_SECTIONS.get(slot, FALLBACK_SECTION)
+
+
+@dataclass(frozen=True)
+class Precedent:
+    """A wording used for a slot, how many articles use (nearly) the same text, and where."""
+
+    text: str
+    count: int
+    sources: tuple[tuple[str, str], ...]  # (doc_id, eid) of every article with this wording
+    language: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A standard slot the draft does not cover yet, with the commonest precedent wordings."""
+
+    slot: str
+    title: str
+    agreements_with_slot: int
+    precedents: tuple[Precedent, ...]
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+SAME_WORDING = 0.8  # difflib ratio over word sequences above which two articles share a wording
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if not w.isdigit()]
+
+
+def common_wordings(
+    units: Sequence[tuple[DocumentRecord, UnitRecord]], *, top: int = 3
+) -> list[Precedent]:
+    """Group near-identical article texts (greedy, word-level similarity) and return the
+    `top` groups with most members; ties go to the more recent agreement."""
+    groups: list[tuple[list[str], list[tuple[DocumentRecord, UnitRecord]]]] = []
+    for document, unit in sorted(units, key=lambda du: -(du[0].year or 0)):
+        words = _words(unit.text)[:400]
+        for head, members in groups:
+            matcher = difflib.SequenceMatcher(None, head, words, autojunk=False)
+            if matcher.quick_ratio() >= SAME_WORDING and matcher.ratio() >= SAME_WORDING:
+                members.append((document, unit))
+                break
+        else:
+            groups.append((words, [(document, unit)]))
+    ranked = sorted(groups, key=lambda g: -len(g[1]))[:top]
+    return [
+        Precedent(
+            text=members[0][1].text,
+            count=len(members),
+            sources=tuple((d.doc_id, u.eid) for d, u in members),
+            language=members[0][0].language,
+        )
+        for _, members in ranked
+    ]
+
+
+def draft_slots(kb: KnowledgeBase, draft: Draft) -> set[str]:
+    """The slots a draft covers: those of each clause's source article (as stored in the
+    index) plus those its own heading and text show by keyword evidence."""
+    covered: set[str] = set()
+    for clause in draft.clauses:
+        language = "xx"
+        if clause.provenance is not None:
+            language = clause.provenance.language or "xx"
+            for assignment in kb.collection.slot_assignments(doc_id=clause.provenance.doc_id):
+                if (
+                    assignment.eid == clause.provenance.eid
+                    and assignment.confidence >= CERTAIN_THRESHOLD
+                ):
+                    covered.add(assignment.slot)
+        for slot, evidence in keyword_evidence(clause.heading, clause.text, language).items():
+            needed = get_slot(slot).body_hits_needed
+            if evidence.heading_terms or evidence.body_matches >= max(needed, 2):
+                covered.add(slot)
+    covered.discard(OTHER)
+    return covered
+
+
+def gap_check(kb: KnowledgeBase, draft: Draft, *, top: int = 3) -> list[Gap]:
+    """Standard slots (present in at least a quarter of the agreements) the draft lacks, each
+    with the `top` commonest precedent wordings and their sources; commonest slots first."""
+    documents = {d.doc_id: d for d in kb.documents() if is_precedent(d)}
+    by_slot: dict[str, list[SlotAssignment]] = defaultdict(list)
+    for assignment in kb.collection.slot_assignments():
+        if assignment.doc_id in documents and not is_flagged_uncertain(assignment):
+            by_slot[assignment.slot].append(assignment)
+    agreements = {agreement_key(d) for d in documents.values()}
+    covered = draft_slots(kb, draft)
+    gaps: list[Gap] = []
+    for slot in SLOTS:
+        if slot.key == OTHER or slot.key in covered:
+            continue
+        assignments = by_slot.get(slot.key, [])
+        with_slot = {agreement_key(documents[a.doc_id]) for a in assignments}
+        if not agreements or len(with_slot) * 4 < len(agreements):
+            continue
+        units = []
+        for assignment in assignments:
+            unit = kb.article(assignment.doc_id, assignment.eid)
+            if unit is not None:
+                units.append((documents[assignment.doc_id], unit))
+        gaps.append(
+            Gap(slot.key, slot.title, len(with_slot), tuple(common_wordings(units, top=top)))
+        )
+    return sorted(gaps, key=lambda g: -g.agreements_with_slot)

@@ -1,0 +1,174 @@
+"""The precedent matrix (agreements × slots) and one slot across the agreements."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+from index.types import DocumentRecord, UnitRecord
+from ingest.citations import cite_eid_short
+from ingest.taxonomy import OTHER, get_slot, slot_keys
+from ingest.time_limits import TimeLimit, extract_time_limits
+from readmit.clauses.scope import (
+    ClauseScope,
+    agreement_key,
+    is_flagged_uncertain,
+    scoped_documents,
+)
+
+if TYPE_CHECKING:
+    from readmit.service import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """The articles of one document that fill one slot (empty: no such clause)."""
+
+    eids: tuple[str, ...] = ()
+    uncertain: tuple[bool, ...] = ()
+
+    def render(self) -> str:
+        """ "art_7; art_8?" — a "?" marks an assignment below what the evaluation defends."""
+        return "; ".join(
+            e + ("?" if u else "") for e, u in zip(self.eids, self.uncertain, strict=True)
+        )
+
+    def short(self) -> str:
+        """ "Art. 7; Art. 8?" — `render` with compact citations, for the app's table."""
+        return "; ".join(
+            cite_eid_short(e) + ("?" if u else "")
+            for e, u in zip(self.eids, self.uncertain, strict=True)
+        )
+
+
+@dataclass(frozen=True)
+class PrecedentMatrix:
+    slots: tuple[str, ...]
+    documents: tuple[DocumentRecord, ...]
+    cells: dict[tuple[str, str], MatrixCell] = field(default_factory=dict)
+
+    def cell(self, doc_id: str, slot: str) -> MatrixCell:
+        return self.cells.get((doc_id, slot), MatrixCell())
+
+    def rows(self) -> list[dict[str, str]]:
+        """One dict per document: doc_id, title, lang, year, then one column per slot ("lang",
+        not "language": `language` is a slot key)."""
+        table = []
+        for document in self.documents:
+            row = {
+                "doc_id": document.doc_id,
+                "title": document.title,
+                "lang": document.language,
+                "year": "" if document.year is None else str(document.year),
+            }
+            for slot in self.slots:
+                row[slot] = self.cell(document.doc_id, slot).render()
+            table.append(row)
+        return table
+
+    def display_rows(self) -> list[dict[str, str]]:
+        """Rows for a table shown to people: the document columns, then one column per slot
+        titled by the slot's title, with compact citations ("Art. 7?")."""
+        table = []
+        for document in self.documents:
+            row = {
+                "Agreement": document.title,
+                "Document id": document.doc_id,
+                "Lang": document.language.upper(),
+                "Year": "" if document.year is None else str(document.year),
+            }
+            for slot in self.slots:
+                row[get_slot(slot).title] = self.cell(document.doc_id, slot).short()
+            table.append(row)
+        return table
+
+
+def precedent_matrix(
+    kb: KnowledgeBase, *, all_documents: bool = False, scope: ClauseScope | None = None
+) -> PrecedentMatrix:
+    """Agreements × slots; each cell lists the articles (eids) filling the slot. A `scope`
+    replaces `all_documents` and narrows the rows."""
+    documents = scoped_documents(kb, all_documents, scope)
+    cells: dict[tuple[str, str], tuple[list[str], list[bool]]] = {}
+    wanted = {d.doc_id for d in documents}
+    for assignment in kb.collection.slot_assignments():
+        if assignment.doc_id not in wanted or assignment.slot == OTHER:
+            continue
+        eids, flags = cells.setdefault((assignment.doc_id, assignment.slot), ([], []))
+        eids.append(assignment.eid)
+        flags.append(is_flagged_uncertain(assignment))
+    slots = tuple(key for key in slot_keys() if key != OTHER)
+    return PrecedentMatrix(
+        slots=slots,
+        documents=tuple(documents),
+        cells={key: MatrixCell(tuple(e), tuple(u)) for key, (e, u) in cells.items()},
+    )
+
+
+def write_matrix_csv(matrix: PrecedentMatrix, handle: TextIO) -> None:
+    writer = csv.DictWriter(handle, fieldnames=["doc_id", "title", "lang", "year", *matrix.slots])
+    writer.writeheader()
+    writer.writerows(matrix.rows())
+
+
+@dataclass(frozen=True)
+class SlotArticle:
+    """One article filling a slot, with what was extracted from it."""
+
+    document: DocumentRecord
+    unit: UnitRecord
+    confidence: float
+    uncertain: bool
+    time_limits: tuple[TimeLimit, ...] = ()
+
+
+@dataclass(frozen=True)
+class SlotGroup:
+    """The articles of one agreement (all its language versions together)."""
+
+    key: str  # the official reference, or the doc id when there is none
+    title: str
+    articles: tuple[SlotArticle, ...]
+
+
+def slot_articles(
+    kb: KnowledgeBase,
+    slot: str,
+    *,
+    all_documents: bool = False,
+    scope: ClauseScope | None = None,
+) -> list[SlotGroup]:
+    """Every article filling `slot`, grouped by agreement (language versions together)."""
+    get_slot(slot)
+    documents = {d.doc_id: d for d in scoped_documents(kb, all_documents, scope)}
+    groups: dict[str, list[SlotArticle]] = defaultdict(list)
+    titles: dict[str, str] = {}
+    for assignment in kb.collection.slot_assignments(slot=slot):
+        document = documents.get(assignment.doc_id)
+        unit = kb.article(assignment.doc_id, assignment.eid) if document else None
+        if document is None or unit is None:
+            continue
+        key = agreement_key(document)
+        titles.setdefault(key, document.title)
+        limits = extract_time_limits(
+            unit.text, language=document.language, doc_id=document.doc_id, eid=unit.eid
+        )
+        groups[key].append(
+            SlotArticle(
+                document,
+                unit,
+                assignment.confidence,
+                is_flagged_uncertain(assignment),
+                tuple(limits),
+            )
+        )
+    return [
+        SlotGroup(
+            key,
+            titles[key],
+            tuple(sorted(items, key=lambda a: (a.document.language, a.unit.order))),
+        )
+        for key, items in sorted(groups.items(), key=lambda kv: titles[kv[0]])
+    ]

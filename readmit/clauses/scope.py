@@ -1,0 +1,64 @@
+"""Which documents the clause views cover, and which slot assignments they show as uncertain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from index.slots import WEAK_SLOTS, is_uncertain
+from index.types import DocumentRecord, SlotAssignment
+
+if TYPE_CHECKING:
+    from readmit.service import KnowledgeBase
+
+# Documents that are readmission instruments (rows of the precedent matrix); the UN/CoE
+# conventions and the IOM constitution are context, not precedents.
+PRECEDENT_TYPES = ("bilateral agreement", "implementing protocol", "multilateral convention")
+_NOT_PRECEDENT_PREFIXES = ("un-", "coe-", "iom-")
+
+
+def is_precedent(document: DocumentRecord) -> bool:
+    return not document.doc_id.startswith(_NOT_PRECEDENT_PREFIXES)
+
+
+def is_flagged_uncertain(assignment: SlotAssignment) -> bool:
+    """Shown with a "?": a low-confidence assignment (`index.slots.is_uncertain`) or one to a
+    slot the classifier recognises poorly (`WEAK_SLOTS`)."""
+    return is_uncertain(assignment) or assignment.slot in WEAK_SLOTS
+
+
+@dataclass(frozen=True)
+class ClauseScope:
+    """Which documents the clause views cover: the precedents (or every document), narrowed
+    to some languages and instrument types (empty: any)."""
+
+    languages: tuple[str, ...] = ()
+    instrument_types: tuple[str, ...] = ()
+    all_documents: bool = False
+
+    def admits(self, document: DocumentRecord) -> bool:
+        return (
+            (self.all_documents or is_precedent(document))
+            and (not self.languages or document.language in self.languages)
+            and (not self.instrument_types or document.instrument_type in self.instrument_types)
+        )
+
+
+def scoped_documents(
+    kb: KnowledgeBase, all_documents: bool, scope: ClauseScope | None
+) -> list[DocumentRecord]:
+    """The documents `scope` admits (without one: the precedents, or every document)."""
+    chosen = scope or ClauseScope(all_documents=all_documents)
+    return [d for d in kb.documents() if chosen.admits(d)]
+
+
+def default_instrument_types(documents: Iterable[DocumentRecord]) -> tuple[str, ...]:
+    """The readmission instrument types among these documents (the default type filter)."""
+    present = {d.instrument_type for d in documents if is_precedent(d)}
+    return tuple(t for t in PRECEDENT_TYPES if t in present)
+
+
+def agreement_key(document: DocumentRecord) -> str:
+    """What groups the language versions of one agreement: its official reference, else its id."""
+    return document.official_reference or document.doc_id
