@@ -251,22 +251,38 @@ def _pcts(values: list[float]) -> list[float]:
 
 
 def cold_start(index: Path, query: str, *, repeats: int) -> tuple[list[float], float]:
-    """Seconds from spawning `readmit search` to its exit, and its peak RSS (MB)."""
+    """Seconds from spawning `readmit search` to its exit, and its peak RSS (MB).
+
+    The peak comes from /usr/bin/time (ru_maxrss of *its* child): a child of this large
+    process would report this process's size, which Linux carries across exec.
+    """
     readmit = Path(sys.executable).parent / "readmit"
     times, peak = [], 0.0
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        process = subprocess.Popen(
-            [str(readmit), "--index", str(index), "search", query, "--json"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - t0)
-        if status != 0:
-            assert process.stderr is not None
-            raise RuntimeError(f"readmit search failed: {process.stderr.read().decode()[-2000:]}")
-        peak = max(peak, usage.ru_maxrss / 1024)
+        with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+            t0 = time.perf_counter()
+            process = subprocess.run(
+                [
+                    "/usr/bin/time",
+                    "-f",
+                    "%M",
+                    "-o",
+                    rss.name,
+                    str(readmit),
+                    "--index",
+                    str(index),
+                    "search",
+                    query,
+                    "--json",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            times.append(time.perf_counter() - t0)
+            if process.returncode != 0:
+                raise RuntimeError(f"readmit search failed: {process.stderr[-2000:]}")
+            peak = max(peak, int(rss.read().split()[-1]) / 1024)
     return times, peak
 
 
@@ -464,6 +480,7 @@ def bench_scale(
             r["build"]["bm25_s"],
             r["cold_rss_mb"],
             r["peak_rss_mb"],
+            r["peak_rss_with_peers_mb"],
         ]
         for r in results
     ]
@@ -487,6 +504,7 @@ def bench_scale(
                 "cold start (s)",
                 "e2e p50",
                 "e2e p95",
+                "e2e p95 without query embedding",
                 "dense p50",
                 "dense p95",
                 "BM25 p50",
@@ -542,6 +560,12 @@ def bench_scale(
         title="Search p95 by collection size",
     )
     return results
+
+
+def _without_embedding(result: dict[str, Any]) -> list[float]:
+    """Per query: end-to-end time minus its query-embedding stage (what the index costs)."""
+    embedding = result["stages_ms"].get("query embedding", [0.0] * len(result["e2e_ms"]))
+    return [total - spent for total, spent in zip(result["e2e_ms"], embedding, strict=True)]
 
 
 def _layout_text(layout: dict[str, Any]) -> str:
@@ -618,7 +642,8 @@ def headlines(summary: dict[str, Any]) -> str:
         [
             f"end-to-end p95 at corpus size ({summary['corpus_chunks']:,} chunks)",
             "≤ 50 ms",
-            f"{summary['corpus_p95']:.1f} ms",
+            f"{summary['corpus_p95']:.1f} ms; without the query embedding "
+            f"{summary['corpus_index_p95']:.1f} ms",
             _met(summary["corpus_p95"] <= 50),
         ],
         [
@@ -646,13 +671,15 @@ def headlines(summary: dict[str, Any]) -> str:
     for r in summary.get("scale", []):
         size = r["size"]
         p95 = percentile(r["e2e_ms"], 0.95)
+        index_p95 = percentile(_without_embedding(r), 0.95)
         budget = 150 if size >= 1_000_000 else 50
         peers = percentile(r["faiss_flat_ms"], 0.95) + percentile(r["bm25s_ms"], 0.95)
         rows.append(
             [
                 f"{size:,} chunks: end-to-end p95",
                 f"≤ {budget} ms",
-                f"{p95:.1f} ms ({p95 / peers:.2f}× flat FAISS + bm25s)",
+                f"{p95:.1f} ms; without the query embedding {index_p95:.1f} ms "
+                f"(flat FAISS + bm25s: {peers:.1f} ms)",
                 _met(p95 <= budget),
             ]
         )
@@ -758,6 +785,9 @@ def main() -> None:
         searched = bench_search(report, index, queries, plots)
         summary["corpus_chunks"] = searched["chunks"]
         summary["corpus_p95"] = percentile(searched["e2e"], 0.95)
+        summary["corpus_index_p95"] = percentile(
+            _without_embedding({"e2e_ms": searched["e2e"], "stages_ms": searched["stages"]}), 0.95
+        )
         summary["cold_start"] = bench_cold_start(
             report, index, queries[0], repeats=args.cold_repeats
         )
