@@ -1,12 +1,16 @@
 # Two entry points for a fresh machine (Python 3.11, nothing installed):
 #   make run   install, index corpus/ if needed (incremental), start the app
 #   make test  install with test extras (and Debian chromium), run lint, types and the whole test suite
+#   make test-fast   the fast tier while developing: unit and small-index tests (-m "not slow")
+#   make smoke-wheel build the wheel, install it in a fresh venv outside the checkout, smoke-test it
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# The app listens on this machine only; `make run HOST=0.0.0.0` opens it to the network.
+HOST   ?= 127.0.0.1
 
-.PHONY: run test install install-test browser ocr lint bench bench-smoke
+.PHONY: run test test-fast smoke-wheel install install-test browser ocr lint bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +41,7 @@ ocr:
 
 run: install
 	$(BIN)/readmit ingest corpus || echo "Some files failed to index; see 'readmit status'."
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
 lint:
 	$(BIN)/ruff check .
@@ -46,6 +50,12 @@ lint:
 
 test: install-test lint
 	$(BIN)/pytest -q -rs
+
+test-fast: install-test
+	$(BIN)/pytest -q -rs -m "not slow"
+
+smoke-wheel: $(BIN)/python
+	PYTHON=$(BIN)/python scripts/smoke_wheel.sh
 
 # The performance benchmark (docs/performance.md): corpus, 10k and 100k chunks; see scripts/bench.py.
 bench: install-test

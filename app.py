@@ -23,6 +23,7 @@ from readmit.ui import (
     render,
     search_page,
 )
+from readmit.ui.errors import show_safely
 from readmit.ui.sidebar import sidebar
 from readmit.ui.state import init_state, sync_query_params
 from readmit.workbench import Workbench, open_workbench, warm_up
@@ -56,6 +57,10 @@ def main() -> None:
         page_title="Readmit — drafting workbench", page_icon="§", layout="wide"
     )
     st.html(render.STYLESHEET)
+    show_safely(render_app, where="the workbench")
+
+
+def render_app() -> None:
     settings = load_settings()
     wb = workbench(
         str(settings.index_dir),
@@ -65,7 +70,7 @@ def main() -> None:
     )
     init_state()
     page = sidebar(wb)
-    PAGE_FUNCTIONS[page](wb)
+    show_safely(lambda: PAGE_FUNCTIONS[page](wb), where=f"the {page} page")
     sync_query_params()
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.embedders import Embedder, embedder_key
+from index.embedders import EMBEDDERS, Embedder, embedder_key
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError, VectorCacheError
 from index.manifest import (
     MANIFEST_FILE,
@@ -36,11 +36,15 @@ from index.manifest import (
 )
 from index.types import ChunkText, DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from index.vectors import VECTORS_FILE, IndexLayout, VectorIndex
+from ingest.taxonomy import taxonomy_fingerprint
 from ingest.types import Chunk, ParsedDocument
 
 log = logging.getLogger(__name__)
 
 LOCK_FILE = "index.lock"
+# `state` keys: sha256 of the rule files the stored slots / the last ingest followed.
+TAXONOMY_STATE = "taxonomy_sha256"
+GLOSSARY_STATE = "glossary_sha256"
 ProgressCallback = Callable[[int, int], None]  # (chunks embedded so far, total)
 
 
@@ -70,6 +74,9 @@ class Collection:
         self._lock = threading.RLock()
         self._vectors: VectorIndex | None = None
         self._loaded_generation: int | None = None
+        # Why the last cache write failed (None: it succeeded); the cache is derived, so a
+        # failed write is a warning: the next open rebuilds it from SQLite.
+        self.cache_write_error: str | None = None
         self._check_database()
         self._claim_model()
         self._refresh()
@@ -107,14 +114,14 @@ class Collection:
 
     # ---- model bookkeeping -----------------------------------------------------------------
 
-    def _mismatch(self, recorded: str | None, dimension: str | None) -> ModelMismatchError | None:
+    def _mismatch(self, recorded: str | None, dimension: int | None) -> ModelMismatchError | None:
         wanted = self.embedder.name
         if recorded is not None and recorded != wanted:
             return ModelMismatchError(
                 f"index at {self.path} was built with {recorded}; you asked for {wanted} "
-                f"— re-index or use --model {embedder_key(recorded)}"
+                f"— re-index, or {_model_hint(recorded)}"
             )
-        if dimension is not None and int(dimension) != self.embedder.dimension:
+        if dimension is not None and dimension != self.embedder.dimension:
             return ModelMismatchError(
                 f"index at {self.path} holds {dimension}-d vectors; {wanted} makes "
                 f"{self.embedder.dimension}-d vectors — re-index"
@@ -130,12 +137,12 @@ class Collection:
             recorded = store.get_state(conn, "model")
             if (
                 recorded is not None
-                and self._mismatch(recorded, store.get_state(conn, "dimension")) is None
+                and self._mismatch(recorded, store.int_state(conn, "dimension")) is None
             ):
                 return
         with self._store.write() as conn:
             recorded = store.get_state(conn, "model")
-            dimension = store.get_state(conn, "dimension")
+            dimension = store.int_state(conn, "dimension")
             error = self._mismatch(recorded, dimension)
             if error is None and recorded is not None:
                 return
@@ -146,7 +153,7 @@ class Collection:
             store.bump_generation(conn)
 
     def _check_model(self, conn: sqlite3.Connection) -> None:
-        error = self._mismatch(store.get_state(conn, "model"), store.get_state(conn, "dimension"))
+        error = self._mismatch(store.get_state(conn, "model"), store.int_state(conn, "dimension"))
         if error is not None:
             raise error
 
@@ -240,23 +247,26 @@ class Collection:
                 documents, units, chunks = store.counts(conn)
                 indexed_at = store.get_state(conn, "indexed_at")
                 model = store.get_state(conn, "model")
-            checksum = self._vectors.save(self.path / VECTORS_FILE)
-            versions = runtime_versions() | self.embedder.library_versions()
-            write_manifest(
-                self.path,
-                Manifest(
-                    model=model,
-                    dimension=self.embedder.dimension,
-                    generation=generation,
-                    vectors_sha256=checksum,
-                    documents=documents,
-                    units=units,
-                    chunks=chunks,
-                    indexed_at=indexed_at,
-                    versions=versions,
-                    vector_index=self._vectors.layout.to_json(),
-                ),
+            manifest = Manifest(
+                model=model,
+                dimension=self.embedder.dimension,
+                generation=generation,
+                vectors_sha256="",
+                documents=documents,
+                units=units,
+                chunks=chunks,
+                indexed_at=indexed_at,
+                versions=runtime_versions() | self.embedder.library_versions(),
+                vector_index=self._vectors.layout.to_json(),
             )
+            try:
+                checksum = self._vectors.save(self.path / VECTORS_FILE)
+                write_manifest(self.path, replace(manifest, vectors_sha256=checksum))
+            except OSError as error:
+                self.cache_write_error = error.strerror or str(error)
+                log.warning("cannot write the index cache (%s); it will be rebuilt", error)
+                return
+            self.cache_write_error = None
 
     # ---- writes ----------------------------------------------------------------------------
 
@@ -484,6 +494,17 @@ class Collection:
         with self._store.read() as conn:
             return store.document_hashes(conn)
 
+    def document_sources(self) -> dict[str, str]:
+        """doc_id -> source path of every indexed document."""
+        with self._store.read() as conn:
+            return store.document_sources(conn)
+
+    def set_source_path(self, doc_id: str, source_path: str) -> None:
+        """Record where an unchanged document's file is now (no new generation: no vectors
+        or texts change)."""
+        with self._store.write() as conn:
+            store.set_source_path(conn, doc_id, source_path)
+
     def list_documents(self) -> list[DocumentRecord]:
         with self._store.read() as conn:
             return store.list_documents(conn)
@@ -512,15 +533,19 @@ class Collection:
     def status(self) -> IndexStatus:
         with self._store.read() as conn:
             documents, units, chunks = store.counts(conn)
-            dimension = store.get_state(conn, "dimension")
+            dimension = store.int_state(conn, "dimension")
+            taxonomy_sha256 = store.get_state(conn, TAXONOMY_STATE)
             return IndexStatus(
                 documents=documents,
                 units=units,
                 chunks=chunks,
                 model=store.get_state(conn, "model"),
-                dimension=int(dimension) if dimension is not None else None,
+                dimension=dimension,
                 indexed_at=store.get_state(conn, "indexed_at"),
                 failures=store.failures(conn),
+                taxonomy_sha256=taxonomy_sha256,
+                glossary_sha256=store.get_state(conn, GLOSSARY_STATE),
+                slots_stale=documents > 0 and taxonomy_sha256 != taxonomy_fingerprint(),
             )
 
     def verify(self) -> list[str]:
@@ -605,10 +630,30 @@ class Collection:
         with self._store.read() as conn:
             return store.slot_rows(conn, doc_id=doc_id, slot=slot)
 
+    def recorded_taxonomy(self) -> str | None:
+        """sha256 of the taxonomy the stored slots were computed with (None: not recorded)."""
+        with self._store.read() as conn:
+            return store.get_state(conn, TAXONOMY_STATE)
+
+    def record_rules(self, *, taxonomy_sha256: str, glossary_sha256: str) -> None:
+        """Record which rule files the stored slots and this index's last ingest followed."""
+        with self._store.write() as conn:
+            store.set_state(conn, TAXONOMY_STATE, taxonomy_sha256)
+            store.set_state(conn, GLOSSARY_STATE, glossary_sha256)
+
     def slot_documents(self) -> set[str]:
         """Documents whose slots have been computed."""
         with self._store.read() as conn:
             return store.slot_documents(conn)
+
+
+def _model_hint(recorded: str) -> str:
+    """How to open the index with its own model: `--model KEY` for a model users can choose,
+    else (an index built by a test) leaving --model out."""
+    key = embedder_key(recorded)
+    if key in {cls.key for cls in EMBEDDERS}:
+        return f"use --model {key}"
+    return "leave out --model to use the index's own model"
 
 
 def _remove_orphaned_temp_files(folder: Path) -> None:

@@ -100,5 +100,14 @@ def read_manifest(folder: Path) -> Manifest | None:
             format_version=int(raw.get("format_version", FORMAT_VERSION)),
             vector_index=dict(raw.get("vector_index") or {}),
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+    ):
+        # e.g. "chunks": 1e999 (int(inf) overflows) or JSON nested beyond Python's limit
         return None

@@ -26,11 +26,12 @@ import numpy as np
 
 from index.collection import Collection
 from index.embedders import Embedder
+from index.glossary import glossary_fingerprint
 from index.manifest import atomic_write_bytes
 from index.store import SLOT_FILTER_MIN_CONFIDENCE
 from index.types import SlotAssignment, UnitRecord
 from ingest.slot_patterns import KeywordEvidence, keyword_evidence
-from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_text_variants
+from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_text_variants, taxonomy_fingerprint
 from ingest.time_limits import extract_time_limits
 
 ASSIGN_THRESHOLD = SLOT_FILTER_MIN_CONFIDENCE
@@ -235,6 +236,24 @@ def refresh_slots(
     for doc_id in targets:
         collection.replace_slots(doc_id, classify_document(collection, doc_id))
     return len(targets)
+
+
+def refresh_slots_after_ingest(collection: Collection, indexed_doc_ids: Iterable[str]) -> int:
+    """Recompute the slots an ingest made stale; returns how many documents were classified.
+
+    Normally those of the re-indexed documents and of any document still without slots. When
+    the taxonomy differs from the one recorded with the stored slots, every document's slots
+    are recomputed: from the stored unit vectors, so nothing is embedded again. The rule files
+    followed are then recorded (`IndexStatus.slots_stale` compares them with the files on disk).
+    """
+    followed = taxonomy_fingerprint(loaded=True)
+    if collection.recorded_taxonomy() != followed:
+        count = refresh_slots(collection)
+    else:
+        count = refresh_slots(collection, list(indexed_doc_ids))
+        count += refresh_slots(collection, missing_only=True)
+    collection.record_rules(taxonomy_sha256=followed, glossary_sha256=glossary_fingerprint())
+    return count
 
 
 def is_uncertain(assignment: SlotAssignment) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from index.errors import IndexOpenError
+from index.errors import IndexFullError, IndexOpenError
 from index.types import DocumentRecord, Hit, SearchFilters, SlotAssignment, UnitRecord
 from ingest.types import Chunk, Paragraph, ParsedDocument, Point
 
@@ -135,6 +135,8 @@ class MetadataStore:
                         f"{db_path}: index schema version {version}, this readmit reads "
                         f"{SCHEMA_VERSION} — re-index into a new folder"
                     )
+                if version is not None:
+                    _check_tables(db_path, conn)
                 # Not executescript(): it would COMMIT on its own, outside our transaction.
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
@@ -158,13 +160,24 @@ class MetadataStore:
         """One IMMEDIATE transaction (the write lock is taken up front, so no upgrade deadlock)."""
         with self._write_lock:
             conn = self._writer
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    if conn.in_transaction:  # SQLite may have rolled back on its own
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if _is_disk_full(error):
+                    raise IndexFullError(
+                        f"disk full: cannot write {self.db_path} ({error}); nothing of this "
+                        "change was kept — free some space and run it again"
+                    ) from error
                 raise
-            conn.execute("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -176,6 +189,28 @@ class MetadataStore:
             yield conn
         finally:
             conn.close()  # a read transaction has nothing to commit
+
+
+# Tables every index has had since schema version 1 (later ones are created when missing).
+REQUIRED_TABLES = ("documents", "units", "chunks", "failures", "state")
+
+
+def _check_tables(db_path: Path, conn: sqlite3.Connection) -> None:
+    """Refuse an index that lost a table: re-creating it empty would silently drop content."""
+    present = {
+        str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    missing = [name for name in REQUIRED_TABLES if name not in present]
+    if missing:
+        raise IndexOpenError(
+            f"{db_path} is damaged (table {', '.join(missing)} missing): restore it from a "
+            "backup or re-index into a new folder"
+        )
+
+
+def _is_disk_full(error: sqlite3.OperationalError) -> bool:
+    # SQLITE_FULL: "database or disk is full"; a full WAL or journal says "disk I/O error".
+    return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(error)
 
 
 def _schema_version(conn: sqlite3.Connection) -> str | None:
@@ -201,8 +236,22 @@ def set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
+def int_state(conn: sqlite3.Connection, key: str) -> int | None:
+    """An integer state value (None when unset); a non-integer one means a damaged index."""
+    value = get_state(conn, key)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise IndexOpenError(
+            f"the index is damaged: its state {key!r} is {value[:40]!r}, not an integer — "
+            "restore it from a backup or re-index into a new folder"
+        ) from None
+
+
 def generation(conn: sqlite3.Connection) -> int:
-    return int(get_state(conn, "generation") or 0)
+    return int_state(conn, "generation") or 0
 
 
 def bump_generation(conn: sqlite3.Connection) -> int:
@@ -356,9 +405,20 @@ def all_vectors(conn: sqlite3.Connection, dimension: int) -> tuple[np.ndarray, n
     rows = conn.execute("SELECT chunk_id, vector FROM chunks ORDER BY chunk_id").fetchall()
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     matrix = np.zeros((len(rows), dimension), dtype=np.float32)
-    for i, (_, blob) in enumerate(rows):
-        matrix[i] = np.frombuffer(blob, dtype="<f4", count=dimension)
+    for i, (chunk_id, blob) in enumerate(rows):
+        matrix[i] = _vector(chunk_id, blob, dimension)
     return ids, matrix
+
+
+def _vector(chunk_id: int, blob: object, dimension: int) -> np.ndarray:
+    """A stored vector; one of the wrong size means a damaged index (never a numpy error)."""
+    if not isinstance(blob, bytes) or len(blob) != dimension * 4:
+        size = len(blob) if isinstance(blob, bytes) else type(blob).__name__
+        raise IndexOpenError(
+            f"the index is damaged: chunk {chunk_id} has a vector of {size} bytes, expected "
+            f"{dimension * 4} — restore it from a backup or re-index into a new folder"
+        )
+    return np.frombuffer(blob, dtype="<f4", count=dimension)
 
 
 def bad_vector_blobs(conn: sqlite3.Connection, dimension: int) -> list[int]:
@@ -491,6 +551,17 @@ def document_hashes(conn: sqlite3.Connection) -> dict[str, str]:
     }
 
 
+def document_sources(conn: sqlite3.Connection) -> dict[str, str]:
+    return {str(r[0]): str(r[1]) for r in conn.execute("SELECT doc_id, source_path FROM documents")}
+
+
+def set_source_path(conn: sqlite3.Connection, doc_id: str, source_path: str) -> None:
+    conn.execute(
+        "UPDATE documents SET source_path = ? WHERE doc_id = ? AND source_path != ?",
+        (source_path, doc_id, source_path),
+    )
+
+
 _UNIT_COLUMNS = """
     doc_id, eid, kind, part, number, heading, text, ord, page_start, page_end, instrument,
     paragraphs
@@ -607,9 +678,9 @@ def unit_chunk_vectors(
 ) -> list[tuple[str, np.ndarray]]:
     """(chunk eid, vector) of a document's chunks in reading order."""
     rows = conn.execute(
-        "SELECT eid, vector FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,)
+        "SELECT chunk_id, eid, vector FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,)
     ).fetchall()
-    return [(str(eid), np.frombuffer(blob, dtype="<f4", count=dimension)) for eid, blob in rows]
+    return [(str(eid), _vector(chunk_id, blob, dimension)) for chunk_id, eid, blob in rows]
 
 
 def stored_vectors_by_text(
@@ -624,6 +695,6 @@ def stored_vectors_by_text(
         for doc_id, text, blob in conn.execute(
             f"SELECT doc_id, text, vector FROM chunks WHERE doc_id IN ({marks})", batch
         ):
-            if len(blob) == dimension * 4:
+            if isinstance(blob, bytes) and len(blob) == dimension * 4:
                 found[(str(doc_id), str(text))] = np.frombuffer(blob, dtype="<f4").copy()
     return found

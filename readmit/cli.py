@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -10,17 +11,42 @@ from typing import TextIO
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from index.errors import IndexLayerError
 from index.types import Hit, SearchFilters
 from ingest.citations import cite_eid, cite_unit
-from readmit.service import IngestReport, KnowledgeBase
+from readmit.service import IngestReport, KnowledgeBase, RulesFileError
 from readmit.settings import DRAFTS_ENV, INDEX_ENV, MODEL_ENV, Settings, load_settings
 
 # Progress and messages go to stderr so that `--json` output on stdout stays one clean object.
 err = Console(stderr=True, soft_wrap=True)
+
+# C0 controls but tab and newline (ESC starts terminal escape sequences, CR overwrites the
+# line), DEL and the C1 controls (U+009B is a one-character CSI).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(text: object) -> str:
+    """Text from a document or a file name, inert for a terminal: control characters removed."""
+    return _CONTROL_CHARS.sub("", str(text))
+
+
+def _markup(text: object) -> str:
+    """Such text inside Rich markup: also its square brackets escaped ("[bold]" stays text)."""
+    return escape(_plain(text))
+
+
+def _echo(text: object) -> None:
+    click.echo(_plain(text))
+
+
+def _json_line(payload: object) -> str:
+    """One JSON object; DEL and C1 controls, which json leaves raw, become \\u escapes."""
+    text = json.dumps(payload, ensure_ascii=False)
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _knowledge_base(ctx: click.Context) -> KnowledgeBase:
@@ -45,8 +71,8 @@ class _ReadmitGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except IndexLayerError as error:
-            err.print(f"error: {error}", highlight=False)
+        except (IndexLayerError, RulesFileError) as error:
+            err.print(f"error: {_markup(error)}", highlight=False)
             ctx.exit(2)
 
 
@@ -61,7 +87,7 @@ class _ReadmitGroup(click.Group):
 )
 @click.option(
     "--model",
-    type=click.Choice(["e5", "minilm", "hashing"]),
+    type=click.Choice(["e5", "minilm"]),
     envvar=MODEL_ENV,
     default=None,
     help=f"Embedding model (env {MODEL_ENV}; default: the index's own, else e5).",
@@ -101,7 +127,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], passwords: tuple[str, ..
         task = progress.add_task("Indexing", total=len(files), current="")
 
         def advance(path: Path, outcome: str) -> None:
-            progress.update(task, advance=1, current=f"{path.name}: {outcome}")
+            progress.update(task, advance=1, current=_markup(f"{path.name}: {outcome}"))
 
         report = kb.ingest(targets, passwords=_parse_passwords(passwords), on_file=advance)
     _print_ingest_summary(report)
@@ -128,9 +154,11 @@ def _print_ingest_summary(report: IngestReport) -> None:
         f"{report.chunks_embedded} chunks embedded."
     )
     for doc_id in report.removed:
-        err.print(f"removed: {doc_id}")
+        err.print(f"removed: {_markup(doc_id)}", highlight=False)
+    for warning in report.warnings:
+        err.print(f"[yellow]warning[/yellow]: {_markup(warning)}", highlight=False)
     for path, reason in report.failed:
-        err.print(f"[red]failed[/red]: {path}: {reason}", highlight=False)
+        err.print(f"[red]failed[/red]: {_markup(path)}: {_markup(reason)}", highlight=False)
 
 
 @main.command()
@@ -161,8 +189,8 @@ def _print_ingest_summary(report: IngestReport) -> None:
 @click.option(
     "--party", "parties", multiple=True, help="Only agreements with this party (e.g. Kazakhstan)."
 )
-@click.option("--year-from", type=int, default=None)
-@click.option("--year-to", type=int, default=None)
+@click.option("--year-from", type=click.IntRange(0, 9999), default=None)
+@click.option("--year-to", type=click.IntRange(0, 9999), default=None)
 @click.option(
     "--slot", "slots", multiple=True, help="Only articles of this clause type (`readmit slots`)."
 )
@@ -200,21 +228,32 @@ def search(
     for text in queries:
         hits = kb.search(text, k=k, filters=filters)
         if as_json:
-            click.echo(
-                json.dumps({"query": text, "hits": [h.to_json() for h in hits]}, ensure_ascii=False)
-            )
+            click.echo(_json_line({"query": text, "hits": [h.to_json() for h in hits]}))
         else:
             _print_hits(text, hits)
 
 
 def _read_queries(handle: TextIO) -> list[str]:
+    """One query per line: plain text, or a JSON object with a "query" string (JSONL)."""
     queries: list[str] = []
-    for line in handle:
+    for number, line in enumerate(handle, start=1):
         line = line.strip()
         if not line:
             continue
         if line.startswith("{"):
-            queries.append(str(json.loads(line)["query"]))
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError) as error:
+                raise click.BadParameter(
+                    f"line {number}: not valid JSON ({str(error)[:80]})", param_hint="--queries"
+                ) from error
+            query = record.get("query") if isinstance(record, dict) else None
+            if not isinstance(query, str):
+                raise click.BadParameter(
+                    f'line {number}: a JSON line must be an object with a "query" string',
+                    param_hint="--queries",
+                )
+            queries.append(query)
         else:
             queries.append(line)
     return queries
@@ -222,16 +261,15 @@ def _read_queries(handle: TextIO) -> list[str]:
 
 def _print_hits(query: str, hits: list[Hit]) -> None:
     out = Console()
-    table = Table(title=f"Results for: {query}", show_lines=True)
+    table = Table(title=f"Results for: {_markup(query)}", show_lines=True)
     for column in ("#", "score", "document", "article", "pages", "lang", "passage"):
         table.add_column(column, overflow="fold")
     for hit in hits:
         article = cite_eid(hit.eid, heading=hit.heading)
         pages = "" if hit.page_start is None else f"{hit.page_start}-{hit.page_end}"
         passage = hit.text if len(hit.text) <= 300 else hit.text[:300] + "…"
-        table.add_row(
-            str(hit.rank), f"{hit.score:.3f}", hit.doc_id, article, pages, hit.language, passage
-        )
+        cells = (str(hit.rank), f"{hit.score:.3f}", hit.doc_id, article, pages, hit.language)
+        table.add_row(*(_markup(cell) for cell in (*cells, passage)))
     out.print(table)
 
 
@@ -243,7 +281,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     report = _knowledge_base(ctx).status()
     if as_json:
         click.echo(
-            json.dumps(
+            _json_line(
                 {
                     "documents": report.documents,
                     "units": report.units,
@@ -252,20 +290,29 @@ def status(ctx: click.Context, as_json: bool) -> None:
                     "dimension": report.dimension,
                     "indexed_at": report.indexed_at,
                     "failures": [{"file": f, "reason": r} for f, r in report.failures],
+                    "taxonomy_sha256": report.taxonomy_sha256,
+                    "glossary_sha256": report.glossary_sha256,
+                    "slots_stale": report.slots_stale,
                 },
-                ensure_ascii=False,
             )
         )
         return
-    click.echo(f"index:      {_settings(ctx).index_dir}")
+    _echo(f"index:      {_settings(ctx).index_dir}")
     click.echo(f"model:      {report.model} ({report.dimension}-d)")
     click.echo(f"documents:  {report.documents}")
     click.echo(f"units:      {report.units}")
     click.echo(f"chunks:     {report.chunks}")
     click.echo(f"indexed at: {report.indexed_at}")
+    if report.slots_stale:
+        click.echo(
+            "clause slots: stale (the taxonomy changed since they were computed); "
+            "`readmit ingest` recomputes them without re-embedding"
+        )
+    else:
+        click.echo("clause slots: up to date with the taxonomy")
     click.echo(f"failed files: {len(report.failures)}")
     for path, reason in report.failures:
-        click.echo(f"  {path}: {reason}")
+        _echo(f"  {path}: {reason}")
 
 
 @main.command()
@@ -274,9 +321,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
 def remove(ctx: click.Context, doc_id: str) -> None:
     """Remove a document from the index."""
     if not _knowledge_base(ctx).remove(doc_id):
-        err.print(f"no such document: {doc_id}")
+        err.print(f"no such document: {_markup(doc_id)}", highlight=False)
         sys.exit(1)
-    click.echo(f"removed {doc_id}")
+    _echo(f"removed {doc_id}")
 
 
 # ---- clause intelligence (readmit.clauses) ---------------------------------------------------
@@ -299,7 +346,7 @@ def matrix(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> No
         with _open_output(csv_path) as handle:
             write_matrix_csv(table, handle)
         size = f"{len(table.documents)} agreements × {len(table.slots)} slots"
-        err.print(f"wrote {size} to {csv_path}")
+        err.print(f"wrote {size} to {_markup(csv_path)}", highlight=False)
         return
     write_matrix_csv(table, sys.stdout)
 
@@ -316,7 +363,7 @@ def time_limits_command(ctx: click.Context, csv_path: Path | None, all_documents
     if csv_path is not None:
         with _open_output(csv_path) as handle:
             write_time_limits_csv(rows, handle)
-        err.print(f"wrote {len(rows)} time limits to {csv_path}")
+        err.print(f"wrote {len(rows)} time limits to {_markup(csv_path)}", highlight=False)
         return
     out = Console()
     table = Table(title="Time limits across agreements")
@@ -324,7 +371,8 @@ def time_limits_command(ctx: click.Context, csv_path: Path | None, all_documents
         table.add_column(column, overflow="fold")
     for row in rows:
         limit = f"{row['number']} {row['unit']}"
-        table.add_row(row["doc_id"], row["eid"], limit, row["purpose"], row["text"])
+        cells = (row["doc_id"], row["eid"], limit, row["purpose"], row["text"])
+        table.add_row(*(_markup(cell) for cell in cells))
     out.print(table)
 
 
@@ -339,7 +387,7 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
 
     if slot is None:
         for known in SLOTS:
-            click.echo(f"{known.key:28} {known.title}")
+            _echo(f"{known.key:28} {known.title}")
         return
     try:
         groups = slot_articles(_knowledge_base(ctx), slot)
@@ -375,17 +423,17 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
             }
             for group in groups
         ]
-        click.echo(json.dumps(payload, ensure_ascii=False))
+        click.echo(_json_line(payload))
         return
     for group in groups:
-        click.echo(f"== {group.title}")
+        _echo(f"== {group.title}")
         for a in group.articles:
             flag = " (uncertain)" if a.uncertain else ""
             limits = ", ".join(f"{t.number} {t.unit} ({t.purpose})" for t in a.time_limits)
             cited = cite_unit(
                 eid=a.unit.eid, kind=a.unit.kind, label=a.unit.label, heading=a.unit.heading
             )
-            click.echo(
+            _echo(
                 f"  [{a.document.language}] {a.document.doc_id} {cited}{flag}"
                 + (f" — {limits}" if limits else "")
             )
@@ -410,12 +458,12 @@ def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bo
     try:
         draft = DraftStore(_settings(ctx, drafts_dir=drafts_dir).drafts_dir).load(draft_id)
     except DraftStoreError as error:
-        err.print(f"error: {error}", highlight=False)
+        err.print(f"error: {_markup(error)}", highlight=False)
         sys.exit(2)
     found = gap_check(_knowledge_base(ctx), draft)
     if as_json:
         click.echo(
-            json.dumps(
+            _json_line(
                 [
                     {
                         "slot": gap.slot,
@@ -433,19 +481,18 @@ def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bo
                     }
                     for gap in found
                 ],
-                ensure_ascii=False,
             )
         )
         return
     if not found:
         click.echo("The draft covers every standard clause type.")
     for gap in found:
-        click.echo(f"missing: {gap.slot} — {gap.title} (in {gap.agreements_with_slot} agreements)")
+        _echo(f"missing: {gap.slot} — {gap.title} (in {gap.agreements_with_slot} agreements)")
         for number, precedent in enumerate(gap.precedents, 1):
             sources = ", ".join(f"{d} {e}" for d, e in precedent.sources[:5])
             more = f" (+{len(precedent.sources) - 5} more)" if len(precedent.sources) > 5 else ""
             excerpt = " ".join(precedent.text.split())[:200]
-            click.echo(f"  {number}. used {precedent.count}×: {sources}{more}\n     {excerpt}…")
+            _echo(f"  {number}. used {precedent.count}×: {sources}{more}\n     {excerpt}…")
 
 
 @main.command("eval")
@@ -482,15 +529,15 @@ def eval_command(
                 for s in summary.per_query
             ]
         }
-        click.echo(json.dumps(payload, ensure_ascii=False))
+        click.echo(_json_line(payload))
         return
-    table = Table(title=f"{queries_file.name}: {summary.queries} queries, k={k}")
+    table = Table(title=_markup(f"{queries_file.name}: {summary.queries} queries, k={k}"))
     for column in ("id", "query", f"nDCG@{k}", f"P@{k}", f"R@{k}", "RR", "other lang"):
         table.add_column(column, overflow="fold")
     for s in summary.per_query:
         table.add_row(
-            s.query_id,
-            s.text,
+            _markup(s.query_id),
+            _markup(s.text),
             f"{s.ndcg:.3f}",
             f"{s.precision:.2f}",
             f"{s.recall:.2f}",
@@ -540,9 +587,9 @@ def export_command(
         else:
             target.write_text(drafting.export_markdown(draft_id), encoding="utf-8")
     except DraftStoreError as error:
-        err.print(f"error: {error}", highlight=False)
+        err.print(f"error: {_markup(error)}", highlight=False)
         sys.exit(2)
-    click.echo(f"wrote {target}")
+    _echo(f"wrote {target}")
 
 
 @main.command("documents")
@@ -562,7 +609,10 @@ def documents_command(ctx: click.Context, csv_path: Path | None, as_json: bool) 
         with _open_output(csv_path) as handle:
             write_accepted_documents_csv(lists, handle)
         items = sum(len(found.items) for found in lists)
-        err.print(f"wrote {items} documents from {len(lists)} lists to {csv_path}")
+        err.print(
+            f"wrote {items} documents from {len(lists)} lists to {_markup(csv_path)}",
+            highlight=False,
+        )
         return
     if as_json:
         payload = [
@@ -581,12 +631,12 @@ def documents_command(ctx: click.Context, csv_path: Path | None, as_json: bool) 
             }
             for found in lists
         ]
-        click.echo(json.dumps(payload, ensure_ascii=False))
+        click.echo(_json_line(payload))
         return
     for found in lists:
-        click.echo(f"== {found.doc_id} {found.label} [{found.kind}] {found.lead_in}")
+        _echo(f"== {found.doc_id} {found.label} [{found.kind}] {found.lead_in}")
         for item in found.items:
-            click.echo(f"   - {item}")
+            _echo(f"   - {item}")
 
 
 @main.command("similar")
@@ -599,11 +649,11 @@ def similar_command(ctx: click.Context, doc_id: str, eid: str, k: int, as_json: 
     """More like this: the same kind of provision as DOC_ID's EID in other agreements."""
     kb = _knowledge_base(ctx)
     if kb.article(doc_id, eid) is None:
-        err.print(f"no such article: {doc_id} {eid}")
+        err.print(f"no such article: {_markup(doc_id)} {_markup(eid)}", highlight=False)
         sys.exit(1)
     hits = kb.more_like_this(doc_id, eid, k=k)
     if as_json:
         payload = {"query": f"{doc_id}#{eid}", "hits": [h.to_json() for h in hits]}
-        click.echo(json.dumps(payload, ensure_ascii=False))
+        click.echo(_json_line(payload))
     else:
         _print_hits(f"more like {doc_id} {eid}", hits)

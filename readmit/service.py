@@ -6,31 +6,38 @@ index `Collection`; it holds no UI code and builds nothing heavy until first use
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.collection import Collection, recorded_model
 from index.embedders import Embedder, make_embedder
-from index.errors import IndexWriteError
-from index.lock import writer_lock
+from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
+from index.lock import IndexBusyError, writer_lock
 from index.search import HybridSearcher, SearchConfig
-from index.slots import refresh_slots
+from index.slots import refresh_slots_after_ingest
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
-from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
-from ingest.types import Chunk, ParsedDocument
+from ingest.pipeline import (
+    IngestError,
+    IngestLimits,
+    chunk_document,
+    content_hash,
+    discover,
+    parse_document,
+)
+
+# Re-exported: the CLI and app report a broken rules file like any other deliberate error.
+from ingest.rules_file import RulesFileError as RulesFileError
 from readmit.settings import DEFAULT_MODEL
 
-# An ingest commits once this many chunks of changed files are parsed (one embedding batch): a
-# folder of many small files is not one transaction and one FAISS cache write per file, and a
-# large document is still its own transaction.
-BULK_CHUNKS = 64
+log = logging.getLogger(__name__)
 
 # How much of an article "more like this" searches with: its heading and opening words.
 MORE_LIKE_THIS_WORDS = 40
 
 # Called after each file with (file, outcome); outcome is "indexed", "unchanged" or "failed".
-# ("indexed" comes when the file's batch is committed.)
 ProgressCallback = Callable[[Path, str], None]
 
 
@@ -43,6 +50,8 @@ class IngestReport:
     removed: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()  # (file, reason)
     chunks_embedded: int = 0
+    # Problems that lost nothing (e.g. the search cache could not be written: it is rebuilt).
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -56,6 +65,7 @@ class _Tally:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_embedded: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     def report(self) -> IngestReport:
         return IngestReport(
@@ -64,16 +74,8 @@ class _Tally:
             removed=tuple(self.removed),
             failed=tuple(self.failed),
             chunks_embedded=self.chunks_embedded,
+            warnings=tuple(self.warnings),
         )
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    """A changed file, parsed and chunked, waiting for its batch to be stored."""
-
-    path: Path
-    doc: ParsedDocument
-    chunks: tuple[Chunk, ...]
 
 
 class KnowledgeBase:
@@ -85,9 +87,14 @@ class KnowledgeBase:
         *,
         model: str | Embedder | None = None,
         search_config: SearchConfig | None = None,
+        limits: IngestLimits | None = None,
     ) -> None:
-        """`model=None` takes the model the index was built with (or the default for a new one)."""
+        """`model=None` takes the model the index was built with (or the default for a new one).
+
+        `limits` bound what one file may cost an ingest (time, extracted text).
+        """
         self.index_dir = Path(index_dir)
+        self.limits = limits or IngestLimits()
         if model is None:
             model = recorded_model(self.index_dir) or DEFAULT_MODEL
         self._embedder = model if not isinstance(model, str) else None
@@ -141,38 +148,47 @@ class KnowledgeBase:
     ) -> IngestReport:
         files, problems = discover(paths)
         tally = _Tally(failed=[(p.path, p.reason) for p in problems])
+        for problem in problems:  # files that are there but refused (same id, outside links)
+            if os.path.lexists(problem.path):
+                self.collection.record_failure(problem.path, problem.reason)
         known = self.collection.document_hashes()
+        sources = self.collection.document_sources()
         seen: set[str] = set()
-        pending: list[_Parsed] = []
         for path in files:
             doc_id = path.stem
-            outcome = self._prepare_file(path, doc_id, known, tally, passwords or {})
+            conflict = _other_source(path, sources.get(doc_id))
+            if conflict is not None:
+                outcome = "failed"
+                tally.failed.append((str(path), conflict))
+                self.collection.record_failure(str(path), conflict)
+            else:
+                outcome = self._ingest_file(path, doc_id, known, tally, passwords or {})
+            if outcome == "unchanged" and sources.get(doc_id) != os.path.abspath(path):
+                # Indexes written before source paths were absolute: record where it is now.
+                self.collection.set_source_path(doc_id, os.path.abspath(path))
             seen.add(doc_id)
-            if isinstance(outcome, _Parsed):
-                pending.append(outcome)
-                if sum(len(p.chunks) for p in pending) >= BULK_CHUNKS:
-                    self._commit(pending, tally, on_file)
-                    pending = []
-            elif on_file is not None:
+            if on_file is not None:
                 on_file(path, outcome)
-        self._commit(pending, tally, on_file)
         tally.removed.extend(self._remove_missing(paths, seen))
         # Clause slots of re-indexed documents, and of any document still without slots (an
-        # index built before slots existed), are recomputed; removed documents lost theirs with
-        # their units.
-        refresh_slots(self.collection, [Path(p).stem for p in tally.indexed])
-        refresh_slots(self.collection, missing_only=True)
+        # index built before slots existed), are recomputed, and every document's when the
+        # taxonomy changed since they were computed; removed documents lost theirs with their units.
+        refresh_slots_after_ingest(self.collection, [Path(p).stem for p in tally.indexed])
+        if self.collection.cache_write_error is not None:
+            tally.warnings.append(
+                f"indexed; the search cache could not be written "
+                f"({self.collection.cache_write_error}): it will be rebuilt from the database"
+            )
         return tally.report()
 
-    def _prepare_file(
+    def _ingest_file(
         self,
         path: Path,
         doc_id: str,
         known: dict[str, str],
         tally: _Tally,
         passwords: dict[str, str],
-    ) -> _Parsed | str:
-        """The parsed, chunked document to store, or the outcome ("unchanged", "failed")."""
+    ) -> str:
         try:
             digest = content_hash(path)
             if known.get(doc_id) == digest:
@@ -183,12 +199,14 @@ class KnowledgeBase:
                 path,
                 password=passwords.get(path.name) or passwords.get(doc_id),
                 known_hash=digest,
+                limits=self.limits,
             )
             chunks = chunk_document(
                 doc,
                 max_tokens=self.embedder.max_tokens,
                 count_tokens=self.embedder.count_tokens,
             )
+            tally.chunks_embedded += self.collection.upsert_document(doc, chunks)
         except IngestError as error:
             tally.failed.append((error.path, error.reason))
             self.collection.record_failure(error.path, error.reason)
@@ -198,29 +216,19 @@ class KnowledgeBase:
             tally.failed.append((str(path), reason))
             self.collection.record_failure(str(path), reason)
             return "failed"
-        return _Parsed(path=path, doc=doc, chunks=tuple(chunks))
-
-    def _commit(
-        self, batch: Sequence[_Parsed], tally: _Tally, on_file: ProgressCallback | None
-    ) -> None:
-        """Store a batch of documents in one transaction (each document is then entirely old or
-        entirely new after a crash), embedding across documents and saving the FAISS cache once.
-        """
-        if not batch:
-            return
-        try:
-            embedded = self.collection.upsert_documents([(p.doc, p.chunks) for p in batch])
-        except IndexWriteError:
-            if len(batch) == 1:
-                raise
-            # Find the offending document as before: one transaction each (it raises again).
-            embedded = sum(self.collection.upsert_document(p.doc, p.chunks) for p in batch)
-        tally.chunks_embedded += embedded
-        self.collection.clear_failures([str(p.path) for p in batch])
-        for parsed in batch:
-            tally.indexed.append(str(parsed.path))
-            if on_file is not None:
-                on_file(parsed.path, "indexed")
+        except (ModelMismatchError, IndexOpenError, IndexBusyError, IndexFullError):
+            raise  # the index, not this file: the run cannot go on
+        except Exception as error:  # one file must never stop the batch
+            # A defect (ours or a library's) met on this file: its failure, with the details
+            # in the log; the files after it are still indexed.
+            log.exception("unexpected error while ingesting %s", path)
+            reason = f"unexpected error: {type(error).__name__}: {str(error)[:300]}"
+            tally.failed.append((str(path), reason))
+            self.collection.record_failure(str(path), reason)
+            return "failed"
+        self.collection.clear_failures([str(path)])
+        tally.indexed.append(str(path))
+        return "indexed"
 
     def _remove_missing(self, paths: Sequence[Path], seen: set[str]) -> list[str]:
         """Documents that came from a scanned folder but whose file is gone."""
@@ -324,3 +332,22 @@ class KnowledgeBase:
         hits = self.searcher.search(query, k=k * 3, filters=filters)
         results = [hit for hit in hits if hit.doc_id not in own][:k]
         return [replace(hit, rank=rank) for rank, hit in enumerate(results, start=1)]
+
+
+def _other_source(path: Path, indexed_from: str | None) -> str | None:
+    """Why `path` may not replace its document: the index holds that document id from
+    another file beside it that still exists (an x-en.pdf next to an indexed x-en.txt).
+    Replacing it would flip the searchable version at every re-index of the folder, so the
+    maintainer must remove or rename one. (A file in another folder replaces the document:
+    that is how a new version is ingested from elsewhere.)"""
+    if not indexed_from:
+        return None
+    other = Path(indexed_from)
+    if not other.is_absolute() or not other.is_file():
+        return None  # moved or withdrawn (or recorded relative by an older index): replace
+    if other.parent.resolve() != path.parent.resolve() or other.name == path.name:
+        return None
+    return (
+        f"same document id {path.stem!r} as the indexed file {other.name} beside it: keep one "
+        "file per document id (rename or remove one); the indexed version stays"
+    )

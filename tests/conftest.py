@@ -1,4 +1,8 @@
-"""Shared fixtures: paths to the shipped corpus, and one real index of it per test session."""
+"""Shared fixtures: default state folders in a temp dir, the whole corpus indexed once per session
+(`corpus_index`, slow), and the small app index (`small_index`, `app_env`).
+
+Helpers that tests import live in `tests.harness`, never in a test module or here.
+"""
 
 from __future__ import annotations
 
@@ -8,30 +12,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import streamlit as st
 
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus"
+from tests.harness.app_index import build_small_index
+from tests.harness.corpus import CORPUS
 
-
-def corpus_file(doc_id: str) -> Path:
-    """The shipped file of a document, whichever format it is in (.txt or .pdf)."""
-    for suffix in (".txt", ".pdf", ".md"):
-        candidate = CORPUS / f"{doc_id}{suffix}"
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError(doc_id)
+# Fixtures that load a real embedding model or index the whole corpus: a test using one of them
+# belongs to the slow tier (`make test`), not to `make test-fast` (-m "not slow").
+SLOW_FIXTURES = frozenset({"corpus_index", "small_index"})
 
 
-def copy_documents(target: Path, doc_ids: list[str]) -> Path:
-    """Copy documents and their sidecars into `target` (a small corpus for a test)."""
-    target.mkdir(parents=True, exist_ok=True)
-    for doc_id in doc_ids:
-        source = corpus_file(doc_id)
-        shutil.copy2(source, target / source.name)
-        sidecar = CORPUS / f"{doc_id}.meta.json"
-        if sidecar.exists():
-            shutil.copy2(sidecar, target / sidecar.name)
-    return target
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -68,3 +62,24 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = KnowledgeBase(index_dir, model=DEFAULT_MODEL).ingest([CORPUS])
     assert report.failed == (), report.failed
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(corpus folder, index folder) of the small app corpus (tests.harness.app_index)."""
+    return build_small_index(tmp_path_factory.getbasetemp() / "readmit-app")
+
+
+@pytest.fixture
+def app_env(
+    small_index: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, Path]]:
+    """The environment the app reads; drafts and uploads go to this test's own folders."""
+    corpus, index = small_index
+    env = {"index": index, "drafts": tmp_path / "drafts", "corpus": corpus}
+    monkeypatch.setenv("READMIT_INDEX", str(index))
+    monkeypatch.setenv("READMIT_DRAFTS", str(env["drafts"]))
+    monkeypatch.setenv("READMIT_CORPUS", str(corpus))
+    st.cache_resource.clear()
+    yield env
+    st.cache_resource.clear()

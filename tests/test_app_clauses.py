@@ -1,11 +1,7 @@
 """The Clauses page and the Draft page's gap check, driven through AppTest on the small real
-index of tests/test_app.py (Kazakhstan EN + NL, the Bosnia protocol, the markup probe); and
+index of tests/harness/app_index.py (Kazakhstan EN + NL, the Bosnia protocol, the markup probe); and
 the pure functions of readmit.clauses the page shows (extremes, compact citations, sections).
 """
-
-# The fixtures `app_env` and `small_index` are imported from tests/test_app.py (one shared small
-# index per session); pytest injects them by parameter name, which ruff reads as redefinition.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -24,17 +20,15 @@ from readmit.drafting import DraftStore
 from readmit.drafting.skeleton import section_keys
 from readmit.service import KnowledgeBase
 from readmit.workbench import add_unit_to_draft, open_workbench
-from tests.test_app import (  # noqa: F401 - app_env and small_index are fixtures
+from tests.harness.app_index import (
     APP,
     BOSNIA,
     KAZ_EN,
     KAZ_NL,
     PROBE_ID,
     TIMEOUT,
-    app_env,
     html_bodies,
     run_ok,
-    small_index,
     start,
 )
 

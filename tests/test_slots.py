@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from index.embedders import HashingEmbedder
 from index.slots import ASSIGN_THRESHOLD, classify_document, refresh_slots
 from index.types import SearchFilters
 from readmit.evaluation.slots import load_slot_labels, macro_f1, predict_labelled, score_slots
 from readmit.service import KnowledgeBase
-from tests.conftest import copy_documents
+from tests.harness.corpus import copy_documents
 
 LABELS = load_slot_labels(Path(__file__).parent / "labels" / "slots.jsonl")
 LABELLED_DOCS = sorted({doc for doc, _ in LABELS})
@@ -26,7 +27,7 @@ RECORDED_MACRO_F1_HASHING = 0.679
 def labelled_index(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     root = tmp_path_factory.mktemp("slots")
     corpus = copy_documents(root / "corpus", LABELLED_DOCS)
-    kb = KnowledgeBase(root / "index", model="hashing")
+    kb = KnowledgeBase(root / "index", model=HashingEmbedder())
     report = kb.ingest([corpus])
     assert report.failed == ()
     return kb
@@ -84,7 +85,7 @@ def test_macro_f1_floor_against_hand_labels(labelled_index: KnowledgeBase) -> No
 def test_refresh_replaces_and_removal_drops_slots(tmp_path: Path) -> None:
     doc_id = "benelux-bosnia-implementing-protocol-2013-en"
     corpus = copy_documents(tmp_path / "corpus", [doc_id])
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     kb.ingest([corpus])
     before = {(a.eid, a.slot) for a in kb.collection.slot_assignments(doc_id=doc_id)}
     assert ("art_7", "costs") in before

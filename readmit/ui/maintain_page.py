@@ -75,6 +75,8 @@ def _show_report(report: IngestReport, rejected: Sequence[tuple[str, str]]) -> N
         )
     else:
         st.success(summary)
+    for warning in report.warnings:
+        st.warning(warning)
     if report.indexed:
         st.dataframe(
             [{"Indexed": Path(path).name} for path in report.indexed],

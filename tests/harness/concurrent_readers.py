@@ -1,6 +1,6 @@
 """Search from several reader processes while `readmit ingest` re-indexes; count what they saw.
 
-    python scripts/concurrent_readers.py [--readers 3] [--cycles 6] [--docs 0]
+    python -m tests.harness.concurrent_readers [--readers 3] [--cycles 6] [--docs 0]
 
 Versions A and B of the plain-text corpus documents (B: a revision mark on every long line)
 are indexed alternately by `readmit ingest` child processes (every cycle replaces every
@@ -28,11 +28,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from readmit.service import KnowledgeBase  # noqa: E402
-from scripts.kill_ingest import (  # noqa: E402
+from readmit.service import KnowledgeBase
+from tests.harness.kill_ingest import (
     MODEL,
     child_env,
     corpus_doc_ids,
@@ -40,6 +37,8 @@ from scripts.kill_ingest import (  # noqa: E402
     snapshot,
     write_versions,
 )
+
+REPO = Path(__file__).resolve().parents[2]
 
 PAUSE_SECONDS = 0.2
 QUERIES = (
