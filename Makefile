@@ -7,7 +7,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
-# The app listens on this machine only; `make run HOST=0.0.0.0` opens it to the network.
+# The app listens on this machine only; `make run HOST=0.0.0.0` opens it to the network (the app
+# refuses that unless sign-in is configured: docs/deployment.md).
 HOST   ?= 127.0.0.1
 
 .PHONY: run test test-fast smoke-wheel install install-test browser ocr lint bench bench-smoke

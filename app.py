@@ -25,8 +25,9 @@ from readmit.ui import (
 )
 from readmit.ui.errors import show_safely
 from readmit.ui.sidebar import sidebar
+from readmit.ui.signin import signed_in
 from readmit.ui.state import init_state, sync_query_params
-from readmit.workbench import Workbench, open_workbench, warm_up
+from readmit.workbench import Action, UserStore, Workbench, for_principal, open_workbench, warm_up
 
 PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
     "Search": search_page.page,
@@ -62,15 +63,24 @@ def main() -> None:
 
 def render_app() -> None:
     settings = load_settings()
-    wb = workbench(
+    users = UserStore(settings.users_file)
+    principal = signed_in(users)  # draws the sign-in form (or a refusal) when there is none
+    if principal is None:
+        return
+    shared = workbench(
         str(settings.index_dir),
         str(settings.drafts_dir),
         str(settings.corpus_dir),
         settings.model or "",
     )
+    # Every page gets the workbench as this user sees it: their documents, drafts and rights.
+    wb = for_principal(shared, principal)
     init_state()
-    page = sidebar(wb)
-    show_safely(lambda: PAGE_FUNCTIONS[page](wb), where=f"the {page} page")
+    page = sidebar(wb, users)
+    if page == "Maintain" and not principal.may(Action.UPLOAD):
+        st.error("The Maintain page needs the maintainer role.")
+    else:
+        show_safely(lambda: PAGE_FUNCTIONS[page](wb), where=f"the {page} page")
     sync_query_params()
 
 

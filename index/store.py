@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS documents (
     content_hash TEXT NOT NULL,
     page_count INTEGER,
     has_pages INTEGER NOT NULL,
-    indexed_at TEXT NOT NULL
+    indexed_at TEXT NOT NULL,
+    visibility TEXT NOT NULL DEFAULT '[]'  -- JSON array of the groups that may see it, [] = public
 );
 CREATE TABLE IF NOT EXISTS units (
     doc_id TEXT NOT NULL,
@@ -141,6 +142,7 @@ class MetadataStore:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
+                _add_missing_columns(conn)
                 if version is None:
                     set_state(conn, "schema_version", SCHEMA_VERSION)
                     set_state(conn, "generation", "0")
@@ -189,6 +191,18 @@ class MetadataStore:
             yield conn
         finally:
             conn.close()  # a read transaction has nothing to commit
+
+
+# Columns added after schema 1 was released: (table, column, definition). An older index gets
+# them with their default (every document public) instead of having to be rebuilt.
+_ADDED_COLUMNS = (("documents", "visibility", "TEXT NOT NULL DEFAULT '[]'"),)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, definition in _ADDED_COLUMNS:
+        present = {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
 # Tables every index has had since schema version 1 (later ones are created when missing).
@@ -314,8 +328,8 @@ def insert_document(conn: sqlite3.Connection, doc: ParsedDocument, *, indexed_at
     conn.execute(
         "INSERT INTO documents (doc_id, title, language, instrument_type, parties, year, "
         "date_signed, place_signed, official_reference, source_url, licence, original_title, "
-        "source_path, content_hash, page_count, has_pages, indexed_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "source_path, content_hash, page_count, has_pages, indexed_at, visibility) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             meta.doc_id,
             meta.title,
@@ -334,6 +348,7 @@ def insert_document(conn: sqlite3.Connection, doc: ParsedDocument, *, indexed_at
             doc.page_count,
             int(doc.has_pages),
             indexed_at,
+            json.dumps(list(meta.visibility), ensure_ascii=False),
         ),
     )
     conn.executemany(
@@ -461,6 +476,10 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
     if filters.year_to is not None:
         clauses.append("d.year <= ?")
         params.append(filters.year_to)
+    if filters.visible_groups is not None:
+        clause, values = visibility_sql(filters.visible_groups)
+        clauses.append(clause)
+        params.extend(values)
     if filters.slots:
         # A chunk cites its unit ("art_7") or a part of it ("art_7__para_2").
         marks = ",".join("?" * len(filters.slots))
@@ -472,6 +491,17 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
         params.extend(filters.slots)
         params.append(SLOT_FILTER_MIN_CONFIDENCE)
     return (" AND ".join(clauses) or "1"), params
+
+
+def visibility_sql(groups: Sequence[str], *, alias: str = "d") -> tuple[str, list[object]]:
+    """A condition over `documents {alias}`: public, or restricted to one of `groups`."""
+    marks = ",".join("?" * len(groups))
+    member = (
+        f" OR EXISTS (SELECT 1 FROM json_each({alias}.visibility) g WHERE g.value IN ({marks}))"
+        if groups
+        else ""
+    )
+    return f"({alias}.visibility = '[]'{member})", list(groups)
 
 
 def allowed_chunk_ids(conn: sqlite3.Connection, filters: SearchFilters) -> np.ndarray:
@@ -522,7 +552,8 @@ _DOCUMENT_COLUMNS = """
     d.place_signed, d.official_reference, d.source_url, d.licence, d.original_title,
     d.source_path, d.content_hash, d.page_count, d.has_pages, d.indexed_at,
     (SELECT count(*) FROM units u WHERE u.doc_id = d.doc_id),
-    (SELECT count(*) FROM chunks c WHERE c.doc_id = d.doc_id)
+    (SELECT count(*) FROM chunks c WHERE c.doc_id = d.doc_id),
+    d.visibility
 """
 
 
@@ -530,6 +561,7 @@ def _document(row: tuple[Any, ...]) -> DocumentRecord:
     values = list(row)
     values[4] = tuple(json.loads(values[4]))  # parties
     values[15] = bool(values[15])  # has_pages
+    values[19] = tuple(json.loads(values[19] or "[]"))  # visibility
     return DocumentRecord(*values)
 
 

@@ -21,6 +21,9 @@ class SearchFilters:
     year_to: int | None = None
     # Clause types (ingest.taxonomy keys): a chunk passes if its unit has one of them.
     slots: tuple[str, ...] = ()
+    # Who is asking: None = every document (no access control, or a maintainer); a tuple =
+    # public documents plus those restricted to at least one of these groups.
+    visible_groups: tuple[str, ...] | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -106,6 +109,11 @@ class DocumentRecord:
     indexed_at: str
     unit_count: int = 0
     chunk_count: int = 0
+    visibility: tuple[str, ...] = ()  # () = public, else the groups that may see it
+
+    @property
+    def is_restricted(self) -> bool:
+        return bool(self.visibility)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ OPTIONAL_TEXT_FIELDS = (
 )
 
 
+# A group name in a sidecar's "visibility": {"groups": [...]}.
+GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
 class MetadataError(ValueError):
     """A sidecar exists but cannot be used; says which file and why."""
 
@@ -166,6 +170,7 @@ def _meta_from_sidecar(meta_path: Path, raw: dict[str, Any], *, stem: str) -> Do
     return DocumentMeta(
         doc_id=doc_id,
         title=title.strip(),
+        visibility=parse_visibility(meta_path, raw.get("visibility", "public")),
         language=language,
         instrument_type=instrument_type,
         parties=tuple(parties),
@@ -173,3 +178,23 @@ def _meta_from_sidecar(meta_path: Path, raw: dict[str, Any], *, stem: str) -> Do
         year=year,
         **optional,
     )
+
+
+def parse_visibility(meta_path: Path, value: Any) -> tuple[str, ...]:
+    """`"public"` → (); `{"groups": ["g1", ...]}` → the sorted group names (at least one)."""
+    if value == "public":
+        return ()
+    if not isinstance(value, dict) or set(value) != {"groups"}:
+        raise MetadataError(
+            meta_path, 'visibility must be "public" or {"groups": ["group", ...]}'
+        )
+    groups = value["groups"]
+    if not isinstance(groups, list) or not groups:
+        raise MetadataError(meta_path, "'visibility' groups must be a non-empty list")
+    for group in groups:
+        if not isinstance(group, str) or not GROUP_NAME.match(group):
+            raise MetadataError(
+                meta_path,
+                f"invalid group name {group!r} in 'visibility' (letters, digits, . _ -)",
+            )
+    return tuple(sorted(set(groups)))

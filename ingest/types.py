@@ -38,6 +38,8 @@ class DocumentMeta:
     source_url: str | None = None
     licence: str | None = None
     original_title: str | None = None
+    # () = public; otherwise only members of one of these groups may see the document.
+    visibility: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -18,8 +19,28 @@ from rich.table import Table
 from index.errors import IndexLayerError
 from index.types import Hit, SearchFilters
 from ingest.citations import cite_eid, cite_unit
+from readmit import workbench
+from readmit.access import (
+    LOCAL_MAINTAINER,
+    AccessDeniedError,
+    Action,
+    AuditLog,
+    Principal,
+    UserStore,
+    UserStoreError,
+)
+from readmit.access.users import parse_role, validate_groups, validate_user_name
+from readmit.drafting import DraftingService, DraftStore
 from readmit.service import IngestReport, KnowledgeBase, RulesFileError
-from readmit.settings import DRAFTS_ENV, INDEX_ENV, MODEL_ENV, Settings, load_settings
+from readmit.settings import (
+    DRAFTS_ENV,
+    INDEX_ENV,
+    MODEL_ENV,
+    USER_ENV,
+    Settings,
+    load_settings,
+)
+from readmit.workbench import Workbench, for_principal
 
 # Progress and messages go to stderr so that `--json` output on stdout stays one clean object.
 err = Console(stderr=True, soft_wrap=True)
@@ -49,13 +70,56 @@ def _json_line(payload: object) -> str:
     return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _knowledge_base(ctx: click.Context) -> KnowledgeBase:
-    obj = ctx.ensure_object(dict)
+def _principal(ctx: click.Context) -> Principal:
+    """Who the command runs as: `--user`/READMIT_USER from the users store.
+
+    Without accounts in the users store (no sign-in configured) the local user is a maintainer
+    who sees every document. With accounts, every command but `users` needs `--user`.
+    """
+    obj = ctx.find_root().ensure_object(dict)
+    if "principal" not in obj:
+        users = UserStore(_settings(ctx).users_file)
+        obj["principal"] = _resolve_user(obj.get("user"), users)
+    principal: Principal = obj["principal"]
+    return principal
+
+
+def _resolve_user(name: str | None, users: UserStore) -> Principal:
+    if users.is_empty():
+        if name:
+            raise click.UsageError(
+                f"--user {name}: no users are configured ({users.path} has no accounts)"
+            )
+        return LOCAL_MAINTAINER
+    if not name:
+        raise click.UsageError(
+            f"sign-in is configured ({users.path}): give --user NAME or set {USER_ENV}"
+        )
+    account = users.get(name)
+    if account is None:
+        raise click.UsageError(f"--user {name}: no such user in {users.path}")
+    return account.principal
+
+
+def _workbench(ctx: click.Context, *, drafts_dir: Path | None = None) -> Workbench:
+    """The services as the command's user sees them (documents, drafts, role)."""
+    obj = ctx.find_root().ensure_object(dict)
+    settings = _settings(ctx, drafts_dir=drafts_dir)
     if "kb" not in obj:
-        settings = _settings(ctx)
         obj["kb"] = KnowledgeBase(settings.index_dir, model=settings.model)
-    kb: KnowledgeBase = obj["kb"]
-    return kb
+    full = Workbench(
+        kb=obj["kb"],
+        drafting=DraftingService(DraftStore(settings.drafts_dir)),
+        corpus_dir=settings.corpus_dir,
+        rejected_uploads_dir=settings.rejected_uploads_dir,
+        audit=AuditLog(settings.audit_file),
+    )
+    return for_principal(full, _principal(ctx))
+
+
+def _knowledge_base(ctx: click.Context) -> KnowledgeBase:
+    """The index as the command's user may see it."""
+    return _workbench(ctx).kb
 
 
 def _settings(ctx: click.Context, *, drafts_dir: Path | None = None) -> Settings:
@@ -71,7 +135,7 @@ class _ReadmitGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except (IndexLayerError, RulesFileError) as error:
+        except (IndexLayerError, RulesFileError, AccessDeniedError, UserStoreError) as error:
             err.print(f"error: {_markup(error)}", highlight=False)
             ctx.exit(2)
 
@@ -92,11 +156,19 @@ class _ReadmitGroup(click.Group):
     default=None,
     help=f"Embedding model (env {MODEL_ENV}; default: the index's own, else e5).",
 )
+@click.option(
+    "--user",
+    envvar=USER_ENV,
+    default=None,
+    help=f"Run as this user of the users store: their documents, drafts and role (env "
+    f"{USER_ENV}). Needed once accounts exist; without any, you are the local maintainer.",
+)
 @click.pass_context
-def main(ctx: click.Context, index_dir: Path | None, model: str | None) -> None:
+def main(ctx: click.Context, index_dir: Path | None, model: str | None, user: str | None) -> None:
     """Readmit: search and draft readmission agreements."""
     # Without --model, an existing index is searched with the model that built it.
     ctx.ensure_object(dict)["settings"] = load_settings(index_dir=index_dir, model=model)
+    ctx.obj["user"] = user
 
 
 @main.command()
@@ -112,9 +184,10 @@ def main(ctx: click.Context, index_dir: Path | None, model: str | None) -> None:
 def ingest(ctx: click.Context, paths: tuple[Path, ...], passwords: tuple[str, ...]) -> None:
     """Index documents (default: the corpus folder, env READMIT_CORPUS, else corpus/). Only new
     or changed files are embedded."""
-    kb = _knowledge_base(ctx)
+    wb = _workbench(ctx)
+    wb.authorise(Action.REINDEX)
     targets = list(paths) or [_settings(ctx).corpus_dir]
-    files, _ = kb.plan(targets)
+    files, _ = wb.kb.plan(targets)
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -129,7 +202,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], passwords: tuple[str, ..
         def advance(path: Path, outcome: str) -> None:
             progress.update(task, advance=1, current=_markup(f"{path.name}: {outcome}"))
 
-        report = kb.ingest(targets, passwords=_parse_passwords(passwords), on_file=advance)
+        report = workbench.ingest(
+            wb, targets, passwords=_parse_passwords(passwords), on_file=advance
+        )
     _print_ingest_summary(report)
     if not report.ok:
         sys.exit(1)
@@ -320,7 +395,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def remove(ctx: click.Context, doc_id: str) -> None:
     """Remove a document from the index."""
-    if not _knowledge_base(ctx).remove(doc_id):
+    if not workbench.remove_document(_workbench(ctx), doc_id):
         err.print(f"no such document: {_markup(doc_id)}", highlight=False)
         sys.exit(1)
     _echo(f"removed {doc_id}")
@@ -453,14 +528,15 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
 def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bool) -> None:
     """Standard clause types DRAFT_ID lacks, with the three commonest precedent wordings."""
     from readmit.clauses.gaps import gap_check
-    from readmit.drafting.store import DraftStore, DraftStoreError
+    from readmit.drafting.store import DraftStoreError
 
+    wb = _workbench(ctx, drafts_dir=drafts_dir)
     try:
-        draft = DraftStore(_settings(ctx, drafts_dir=drafts_dir).drafts_dir).load(draft_id)
+        draft = wb.drafting.get(draft_id)
     except DraftStoreError as error:
         err.print(f"error: {_markup(error)}", highlight=False)
         sys.exit(2)
-    found = gap_check(_knowledge_base(ctx), draft)
+    found = gap_check(wb.kb, draft)
     if as_json:
         click.echo(
             _json_line(
@@ -576,10 +652,9 @@ def export_command(
     ctx: click.Context, draft_id: str, fmt: str, output: Path | None, drafts_dir: Path | None
 ) -> None:
     """Export a draft model agreement to Word (.docx) or Markdown."""
-    from readmit.drafting.service import DraftingService
-    from readmit.drafting.store import DraftStore, DraftStoreError
+    from readmit.drafting.store import DraftStoreError
 
-    drafting = DraftingService(DraftStore(_settings(ctx, drafts_dir=drafts_dir).drafts_dir))
+    drafting = _workbench(ctx, drafts_dir=drafts_dir).drafting
     target = output or Path(f"{draft_id}.{fmt}")
     try:
         if fmt == "docx":
@@ -657,3 +732,122 @@ def similar_command(ctx: click.Context, doc_id: str, eid: str, k: int, as_json: 
         click.echo(_json_line(payload))
     else:
         _print_hits(f"more like {doc_id} {eid}", hits)
+
+
+# ---- users and the audit log (readmit.access) ------------------------------------------------
+
+
+@main.group("users")
+def users_group() -> None:
+    """Accounts of a group deployment (the users store, env READMIT_USERS)."""
+
+
+def _users_admin(ctx: click.Context) -> tuple[UserStore, Principal]:
+    """The users store, and who changes it: anyone may set up the first account (they can
+    write the file anyway); once accounts exist, `--user` must name a maintainer."""
+    users = UserStore(_settings(ctx).users_file)
+    name = ctx.find_root().obj.get("user")
+    principal = LOCAL_MAINTAINER if users.is_empty() and not name else _principal(ctx)
+    principal_may = principal.may(Action.MANAGE_USERS)
+    if not principal_may:
+        raise AccessDeniedError(
+            f"{principal.name} ({principal.role.value}) may not manage users: "
+            "that needs the maintainer role"
+        )
+    return users, principal
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["reader", "drafter", "maintainer"]),
+    required=True,
+    help="reader: search, read, export; drafter: also drafts; maintainer: also the corpus.",
+)
+@click.option("--group", "groups", multiple=True, help="A group the user belongs to (repeatable).")
+@click.option(
+    "--password/--no-password",
+    "set_password",
+    default=True,
+    help="Ask for a password (default), or none: the user signs in through the identity "
+    "provider (NAME is then their e-mail address).",
+)
+@click.pass_context
+def users_add(
+    ctx: click.Context, name: str, role: str, groups: tuple[str, ...], set_password: bool
+) -> None:
+    """Add a user (or change an existing one's role, groups and password)."""
+    users, principal = _users_admin(ctx)
+    validate_user_name(name)  # before asking for a password that would then be refused
+    validate_groups(groups)
+    password = (
+        click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if set_password
+        else None
+    )
+    existed = users.get(name) is not None
+    account = users.add(name, role=parse_role(role), groups=groups, password=password)
+    AuditLog(_settings(ctx).audit_file).record(
+        principal,
+        "user.update" if existed else "user.add",
+        name,
+        f"role={account.role.value} groups={list(account.groups)}",
+    )
+    click.echo(f"{'updated' if existed else 'added'} {name} ({account.role.value})")
+
+
+@users_group.command("remove")
+@click.argument("name")
+@click.pass_context
+def users_remove(ctx: click.Context, name: str) -> None:
+    """Remove a user."""
+    users, principal = _users_admin(ctx)
+    if not users.remove(name):
+        err.print(f"no such user: {_markup(name)}", highlight=False)
+        sys.exit(1)
+    AuditLog(_settings(ctx).audit_file).record(principal, "user.remove", name)
+    click.echo(f"removed {name}")
+
+
+@users_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def users_list(ctx: click.Context, as_json: bool) -> None:
+    """Every user with role, groups and whether they have a password (never the hash)."""
+    users, _ = _users_admin(ctx)
+    accounts = users.list()
+    if as_json:
+        payload = [
+            {
+                "name": a.name,
+                "role": a.role.value,
+                "groups": list(a.groups),
+                "password": a.has_password,
+            }
+            for a in accounts
+        ]
+        click.echo(_json_line(payload))
+        return
+    for a in accounts:
+        sign_in = "password" if a.has_password else "identity provider"
+        click.echo(f"{a.name:32} {a.role.value:10} {','.join(a.groups) or '-':20} {sign_in}")
+
+
+@main.command("audit")
+@click.option("--who", default=None, help="Only this user's changes.")
+@click.option("--action", default=None, help="Only actions starting with this, e.g. draft.")
+@click.option("-n", "limit", default=50, show_default=True, type=click.IntRange(1, None))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def audit_command(
+    ctx: click.Context, who: str | None, action: str | None, limit: int, as_json: bool
+) -> None:
+    """Who changed what and when (drafts, uploads, removals, re-indexes, users); newest first."""
+    _workbench(ctx).authorise(Action.READ_AUDIT)
+    entries = AuditLog(_settings(ctx).audit_file).entries(user=who, action=action, limit=limit)
+    for entry in entries:
+        if as_json:
+            click.echo(_json_line(dataclasses.asdict(entry)))
+        else:
+            _echo(entry.describe())  # targets and details may come from file names

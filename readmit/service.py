@@ -19,6 +19,7 @@ from index.lock import IndexBusyError, writer_lock
 from index.search import HybridSearcher, SearchConfig
 from index.slots import refresh_slots_after_ingest
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
+from index.visibility import VisibleCollection, scope_filters
 from ingest.pipeline import (
     IngestError,
     IngestLimits,
@@ -102,18 +103,47 @@ class KnowledgeBase:
         self._collection: Collection | None = None
         self._searcher: HybridSearcher | None = None
         self.search_config = search_config or SearchConfig()
+        # A viewer's KnowledgeBase (`viewed_by`) shares its owner's model, index and searcher.
+        self._owner: KnowledgeBase | None = None
+        self.visible_groups: tuple[str, ...] | None = None  # None: sees every document
+
+    def viewed_by(self, visible_groups: tuple[str, ...] | None) -> KnowledgeBase:
+        """The same index as a viewer in `visible_groups` sees it (None = every document).
+
+        Every read of the returned KnowledgeBase — search, documents, articles, clause slots,
+        status counts — shows public documents and those restricted to one of the groups
+        only; it cannot ingest or remove.
+        """
+        owner = self._owner or self
+        if visible_groups is None:
+            return owner
+        view = KnowledgeBase(owner.index_dir, model=owner._model_name)
+        view._owner = owner
+        view.search_config = owner.search_config
+        view.visible_groups = tuple(sorted(visible_groups))
+        return view
 
     @property
     def embedder(self) -> Embedder:
+        if self._owner is not None:
+            return self._owner.embedder
         if self._embedder is None:
             self._embedder = make_embedder(self._model_name)
         return self._embedder
 
     @property
     def collection(self) -> Collection:
+        """The index, as this KnowledgeBase's viewer may read it."""
+        if self._owner is not None:
+            return VisibleCollection(self._owner.collection, groups=self.visible_groups or ())
         if self._collection is None:
             self._collection = Collection(self.index_dir, embedder=self.embedder)
         return self._collection
+
+    def _scoped(self, filters: SearchFilters | None) -> SearchFilters | None:
+        if self.visible_groups is None:
+            return filters
+        return scope_filters(filters, self.visible_groups)
 
     def plan(self, paths: Sequence[Path]) -> tuple[list[Path], list[IngestError]]:
         """The files an ingest of `paths` would look at (for progress bars)."""
@@ -133,6 +163,7 @@ class KnowledgeBase:
         failing document stays searchable. The index's writer lock is held for the whole run:
         a second writer fails at once with IndexBusyError.
         """
+        self._require_owner("ingest")
         with writer_lock(self.index_dir):
             report = self._ingest_locked(paths, passwords=passwords, on_file=on_file)
             # BM25 is saved once per run for the new state, so no later process rebuilds it.
@@ -243,8 +274,15 @@ class KnowledgeBase:
                 removed.append(record.doc_id)
         return removed
 
+    def _require_owner(self, what: str) -> None:
+        if self._owner is not None:
+            raise PermissionError(f"a viewer's KnowledgeBase cannot {what}")
+
     @property
     def searcher(self) -> HybridSearcher:
+        """The shared searcher over the whole index: callers pass `_scoped(filters)`."""
+        if self._owner is not None:
+            return self._owner.searcher
         if self._searcher is None:
             self._searcher = HybridSearcher(self.collection, config=self.search_config)
         return self._searcher
@@ -253,9 +291,10 @@ class KnowledgeBase:
         """Articles that answer the query, best first (hybrid retrieval, one hit per article)."""
         if not query.strip():
             return []
-        return self.searcher.search(query, k=k, filters=filters)
+        return self.searcher.search(query, k=k, filters=self._scoped(filters))
 
     def remove(self, doc_id: str) -> bool:
+        self._require_owner("remove documents")
         with writer_lock(self.index_dir):
             return self.collection.remove_document(doc_id)
 
@@ -329,7 +368,7 @@ class KnowledgeBase:
             return []
         own = {doc_id} | {d.doc_id for d in self.language_versions(doc_id)}
         query = unit.heading or " ".join(unit.text.split()[:MORE_LIKE_THIS_WORDS])
-        hits = self.searcher.search(query, k=k * 3, filters=filters)
+        hits = self.searcher.search(query, k=k * 3, filters=self._scoped(filters))
         results = [hit for hit in hits if hit.doc_id not in own][:k]
         return [replace(hit, rank=rank) for rank, hit in enumerate(results, start=1)]
 

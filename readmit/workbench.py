@@ -18,6 +18,23 @@ from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
 from ingest.citations import cite_eid_short, cite_unit
 from ingest.taxonomy import OTHER, SLOTS, Slot, get_slot
 from ingest.time_limits import PURPOSES
+from readmit.access import (
+    LOCAL_MAINTAINER,
+    AccessDeniedError,
+    Action,
+    AuditEntry,
+    AuditLog,
+    Principal,
+    authorise,
+)
+from readmit.access.drafts import GuardedDrafting
+from readmit.access.signin import (
+    SignInMode,
+    SignInRequiredError,
+    check_bind_address,
+    sign_in_mode,
+)
+from readmit.access.users import UserStore
 from readmit.clauses.gaps import Gap, Precedent, gap_check, section_for_slot
 from readmit.clauses.matrix import (
     PrecedentMatrix,
@@ -36,7 +53,7 @@ from readmit.clauses.time_limits import (
     write_time_limits_csv,
 )
 from readmit.drafting import DraftingService, DraftStore
-from readmit.drafting.model import Draft, DraftClause
+from readmit.drafting.model import Draft, DraftClause, Provenance
 from readmit.drafting.skeleton import suggest_section
 from readmit.service import IngestReport, KnowledgeBase, ProgressCallback
 from readmit.settings import Settings, load_settings
@@ -69,6 +86,16 @@ __all__ = [
     "UploadRejectedError",
     "UploadedFile",
     "Workbench",
+    "AccessDeniedError",
+    "Action",
+    "AuditEntry",
+    "LOCAL_MAINTAINER",
+    "Principal",
+    "SignInMode",
+    "SignInRequiredError",
+    "UserStore",
+    "check_bind_address",
+    "sign_in_mode",
     "cite_eid_short",
     "default_instrument_types",
     "period_text",
@@ -86,16 +113,27 @@ TIME_LIMIT_PURPOSES = PURPOSES
 
 @dataclass(frozen=True)
 class Workbench:
-    """The services one app process shares between its sessions."""
+    """The services one app process shares between its sessions (`for_principal` narrows them
+    to what one signed-in user may see and do)."""
 
     kb: KnowledgeBase
     drafting: DraftingService
     corpus_dir: Path
     rejected_uploads_dir: Path | None = None  # None: `rejected-uploads/` beside the index
+    principal: Principal = LOCAL_MAINTAINER
+    audit: AuditLog | None = None
 
     @property
     def rejected_dir(self) -> Path:
         return self.rejected_uploads_dir or self.kb.index_dir.parent / "rejected-uploads"
+
+    def authorise(self, action: Action) -> None:
+        """Raise AccessDeniedError unless this workbench's principal may take `action`."""
+        authorise(self.principal, action)
+
+    def record(self, action: str, target: str, detail: str = "") -> None:
+        if self.audit is not None:
+            self.audit.record(self.principal, action, target, detail)
 
 
 def open_workbench(
@@ -113,6 +151,33 @@ def open_workbench(
         drafting=DraftingService(DraftStore(settings.drafts_dir)),
         corpus_dir=settings.corpus_dir,
         rejected_uploads_dir=settings.rejected_uploads_dir,
+        audit=AuditLog(settings.audit_file),
+    )
+
+
+def for_principal(wb: Workbench, principal: Principal) -> Workbench:
+    """The workbench as `principal` sees it: their documents, their drafts, their role's rights.
+
+    Cheap (nothing is loaded): the app calls it on every run with the signed-in user.
+    """
+    full_kb = wb.kb.viewed_by(None)
+
+    def may_see_source(provenance: Provenance) -> bool:
+        if not principal.may_see(provenance.visibility):
+            return False
+        document = full_kb.document(provenance.doc_id)
+        return document is None or principal.may_see(document.visibility)
+
+    return dataclasses.replace(
+        wb,
+        kb=full_kb.viewed_by(principal.visible_groups),
+        drafting=GuardedDrafting(
+            wb.drafting.store,
+            principal=principal,
+            may_see_source=may_see_source,
+            audit=wb.audit,
+        ),
+        principal=principal,
     )
 
 
@@ -266,7 +331,7 @@ def suggested_section(*, heading: str | None, part: str | None) -> str:
 
 def ensure_draft(drafting: DraftingService, draft_id: str | None) -> Draft:
     """The current draft, or a new one when there is none (the first "Add to draft")."""
-    if draft_id and drafting.store.exists(draft_id):
+    if draft_id and drafting.exists(draft_id):
         return drafting.get(draft_id)
     return drafting.create(DEFAULT_DRAFT_TITLE)
 
@@ -275,17 +340,35 @@ def add_article_to_draft(
     wb: Workbench, *, draft_id: str | None, hit: Hit, section: str
 ) -> tuple[Draft, DraftClause]:
     """Add the whole source article (not only the matching passage) with its provenance."""
+    wb.authorise(Action.DRAFT)
+    document = wb.kb.document(hit.doc_id)
+    if document is None:  # not in the index, or not visible to this user: the same to them
+        raise SourceMissingError(hit.doc_id, hit.eid)
     draft = ensure_draft(wb.drafting, draft_id)
     unit = wb.kb.article(hit.doc_id, hit.eid)
-    document = wb.kb.document(hit.doc_id)
     source = dataclasses.replace(hit, text=unit.text) if unit is not None else hit
     return wb.drafting.add_hit(
         draft.draft_id,
         section=section,
         hit=source,
-        official_reference=document.official_reference if document else None,
-        source_url=document.source_url if document else None,
+        official_reference=document.official_reference,
+        source_url=document.source_url,
+        visibility=document.visibility,
     )
+
+
+def may_share(wb: Workbench, draft: Draft) -> bool:
+    """May the workbench's user change who may open `draft` (its owner, or a maintainer)?"""
+    return wb.principal.may(Action.DRAFT) and (
+        draft.owner in (None, wb.principal.name) or wb.principal.sees_everything
+    )
+
+
+def share_draft(
+    wb: Workbench, draft_id: str, *, users: Sequence[str], groups: Sequence[str]
+) -> Draft:
+    """Share a draft with these users and groups (replacing the previous sharing)."""
+    return wb.drafting.share(draft_id, users=tuple(users), groups=tuple(groups))
 
 
 class SourceMissingError(LookupError):
@@ -345,7 +428,9 @@ def draft_gaps(wb: Workbench, draft: Draft) -> list[Gap]:
 def save_uploads(
     wb: Workbench, files: Sequence[UploadedFile], *, max_bytes: int = MAX_UPLOAD_BYTES
 ) -> UploadOutcome:
-    """Save each acceptable upload into the corpus folder; refuse the others with a reason."""
+    """Save each acceptable upload into the corpus folder; refuse the others with a reason.
+    Maintainers only."""
+    wb.authorise(Action.UPLOAD)
     return _save_uploads(wb.corpus_dir, files, max_bytes=max_bytes)
 
 
@@ -353,8 +438,15 @@ def index_uploads(
     wb: Workbench, saved: Sequence[Path], *, on_file: ProgressCallback | None = None
 ) -> IngestReport:
     """Index freshly saved uploads; a failed one goes to the rejected-uploads folder and the
-    file it replaced comes back (`readmit.uploads.index_uploads`)."""
-    return _index_uploads(wb.kb, saved, rejected_dir=wb.rejected_dir, on_file=on_file)
+    file it replaced comes back (`readmit.uploads.index_uploads`). Maintainers only; recorded
+    in the audit log."""
+    wb.authorise(Action.UPLOAD)
+    report = _index_uploads(wb.kb, saved, rejected_dir=wb.rejected_dir, on_file=on_file)
+    for indexed in report.indexed:
+        wb.record("document.upload", Path(indexed).name)
+    for failed_path, reason in report.failed:
+        wb.record("document.upload-failed", Path(failed_path).name, reason)
+    return report
 
 
 def plan_ingest(wb: Workbench, paths: Sequence[Path]) -> list[Path]:
@@ -364,6 +456,39 @@ def plan_ingest(wb: Workbench, paths: Sequence[Path]) -> list[Path]:
 
 
 def ingest(
-    kb: KnowledgeBase, paths: Sequence[Path], *, on_file: ProgressCallback | None = None
+    wb: Workbench,
+    paths: Sequence[Path],
+    *,
+    passwords: dict[str, str] | None = None,
+    on_file: ProgressCallback | None = None,
 ) -> IngestReport:
-    return kb.ingest(list(paths), on_file=on_file)
+    """Re-index `paths` (maintainers only); recorded in the audit log with what changed."""
+    wb.authorise(Action.REINDEX)
+    report = wb.kb.ingest(list(paths), passwords=passwords, on_file=on_file)
+    wb.record(
+        "index.reindex",
+        ", ".join(Path(p).name for p in paths),
+        f"{len(report.indexed)} indexed, {len(report.removed)} removed, "
+        f"{len(report.failed)} failed",
+    )
+    return report
+
+
+def remove_document(wb: Workbench, doc_id: str) -> bool:
+    """Take a document out of the index (maintainers only); recorded in the audit log."""
+    wb.authorise(Action.REMOVE)
+    removed = wb.kb.remove(doc_id)
+    if removed:
+        wb.record("document.remove", doc_id)
+    return removed
+
+
+def audit_entries(wb: Workbench, *, limit: int | None = None) -> list[AuditEntry]:
+    """The audit log, newest first (maintainers only)."""
+    wb.authorise(Action.READ_AUDIT)
+    return [] if wb.audit is None else wb.audit.entries(limit=limit)
+
+
+def may(wb: Workbench, action: Action) -> bool:
+    """May the workbench's user take `action`? (For pages that disable what they may not do.)"""
+    return wb.principal.may(action)

@@ -30,14 +30,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_state_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Default index and drafts folders in a temp dir, so no test writes into the checkout."""
+    """Default index, drafts, users and audit files in a temp dir, so no test writes into (or
+    reads accounts from) the checkout."""
 
-    from readmit.settings import DRAFTS_ENV, INDEX_ENV
+    from readmit.settings import AUDIT_ENV, DRAFTS_ENV, INDEX_ENV, USERS_ENV
 
     state = tmp_path_factory.mktemp("default-state")
-    saved = {name: os.environ.get(name) for name in (INDEX_ENV, DRAFTS_ENV)}
+    saved = {name: os.environ.get(name) for name in (INDEX_ENV, DRAFTS_ENV, USERS_ENV, AUDIT_ENV)}
     os.environ.setdefault(INDEX_ENV, str(state / "index"))
     os.environ.setdefault(DRAFTS_ENV, str(state / "drafts"))
+    os.environ.setdefault(USERS_ENV, str(state / "users.json"))
+    os.environ.setdefault(AUDIT_ENV, str(state / "audit.jsonl"))
     yield
     for name, value in saved.items():
         if value is None:

@@ -27,20 +27,30 @@ class DraftingService:
     def get(self, draft_id: str) -> Draft:
         return self.store.load(draft_id)
 
-    def create(self, title: str, *, party_names: tuple[str, ...] = ()) -> Draft:
-        return self.store.create(title, party_names=party_names)
+    def exists(self, draft_id: str) -> bool:
+        return self.store.exists(draft_id)
 
-    def duplicate(self, draft_id: str, title: str) -> Draft:
-        return self.store.duplicate(draft_id, title)
+    def create(
+        self, title: str, *, party_names: tuple[str, ...] = (), owner: str | None = None
+    ) -> Draft:
+        return self.store.create(title, party_names=party_names, owner=owner)
+
+    def duplicate(self, draft_id: str, title: str, *, owner: str | None = None) -> Draft:
+        return self.store.duplicate(draft_id, title, owner=owner)
+
+    def share(self, draft_id: str, *, users: tuple[str, ...], groups: tuple[str, ...]) -> Draft:
+        draft = self._editable(draft_id)
+        return self._save(model.share(draft, users=users, groups=groups))
 
     def delete(self, draft_id: str) -> None:
         self.store.delete(draft_id)
 
     def rename(self, draft_id: str, title: str) -> Draft:
-        return self._save(model.rename(self.get(draft_id), title))
+        return self._save(model.rename(self._editable(draft_id), title))
 
     def set_party_names(self, draft_id: str, party_names: tuple[str, ...]) -> Draft:
-        return self._save(model.set_party_names(self.get(draft_id), party_names))
+        draft = self._editable(draft_id)
+        return self._save(model.set_party_names(draft, party_names))
 
     # clauses
     def add_hit(
@@ -52,14 +62,16 @@ class DraftingService:
         heading: str | None = None,
         official_reference: str | None = None,
         source_url: str | None = None,
+        visibility: tuple[str, ...] = (),
     ) -> tuple[Draft, DraftClause]:
         draft = model.add_clause(
-            self.get(draft_id),
+            self._editable(draft_id),
             section=section,
             hit=hit,
             heading=heading,
             official_reference=official_reference,
             source_url=source_url,
+            visibility=visibility,
         )
         return self._save(draft), draft.clauses[-1]
 
@@ -67,36 +79,43 @@ class DraftingService:
         self, draft_id: str, *, section: str, text: str, heading: str = "", note: str = ""
     ) -> tuple[Draft, DraftClause]:
         draft = model.add_clause(
-            self.get(draft_id), section=section, text=text, heading=heading, note=note
+            self._editable(draft_id), section=section, text=text, heading=heading, note=note
         )
         return self._save(draft), draft.clauses[-1]
 
     def update_text(self, draft_id: str, clause_id: str, text: str) -> Draft:
-        return self._save(model.update_clause_text(self.get(draft_id), clause_id, text))
+        draft = self._editable(draft_id, clause_id)
+        return self._save(model.update_clause_text(draft, clause_id, text))
 
     def revert(self, draft_id: str, clause_id: str) -> Draft:
-        return self._save(model.revert_clause(self.get(draft_id), clause_id))
+        draft = self._editable(draft_id, clause_id)
+        return self._save(model.revert_clause(draft, clause_id))
 
     def set_heading(self, draft_id: str, clause_id: str, heading: str) -> Draft:
-        return self._save(model.set_heading(self.get(draft_id), clause_id, heading))
+        draft = self._editable(draft_id, clause_id)
+        return self._save(model.set_heading(draft, clause_id, heading))
 
     def set_note(self, draft_id: str, clause_id: str, note: str) -> Draft:
-        return self._save(model.set_note(self.get(draft_id), clause_id, note))
+        draft = self._editable(draft_id, clause_id)
+        return self._save(model.set_note(draft, clause_id, note))
 
     def remove(self, draft_id: str, clause_id: str) -> Draft:
-        return self._save(model.remove_clause(self.get(draft_id), clause_id))
+        draft = self._editable(draft_id, clause_id)
+        return self._save(model.remove_clause(draft, clause_id))
 
     def move(self, draft_id: str, clause_id: str, direction: int) -> Draft:
-        return self._save(model.move_clause(self.get(draft_id), clause_id, direction))
+        draft = self._editable(draft_id, clause_id)
+        return self._save(model.move_clause(draft, clause_id, direction))
 
     def move_to_section(self, draft_id: str, clause_id: str, section: str) -> Draft:
-        return self._save(model.move_to_section(self.get(draft_id), clause_id, section))
+        draft = self._editable(draft_id, clause_id)
+        return self._save(model.move_to_section(draft, clause_id, section))
 
     def neutralise_clause(
         self, draft_id: str, clause_id: str, *, style: PlaceholderStyle = "role"
     ) -> Draft:
         """Replace party names in one clause; the draft's party_names (if any) fix the letters."""
-        draft = self.get(draft_id)
+        draft = self._editable(draft_id, clause_id)
         text = neutralise(
             draft.clause(clause_id).text,
             party_names=draft.party_names or None,
@@ -117,6 +136,17 @@ class DraftingService:
         from readmit.drafting.export_docx import export_docx
 
         export_docx(self.get(draft_id), target)
+
+    def _editable(self, draft_id: str, clause_id: str | None = None) -> Draft:
+        """The whole stored draft, to change and save (checks that `clause_id` is in it).
+
+        Every change goes through here, never through `get`, which a subclass may narrow to
+        what its viewer may see (readmit.access.drafts): saving such a view would lose clauses.
+        """
+        draft = self.store.load(draft_id)
+        if clause_id is not None:
+            draft.clause(clause_id)
+        return draft
 
     def _save(self, draft: Draft) -> Draft:
         self.store.save(draft)

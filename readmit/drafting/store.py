@@ -84,6 +84,9 @@ def draft_to_json(draft: Draft) -> dict[str, Any]:
         "created_at": draft.created_at,
         "updated_at": draft.updated_at,
         "party_names": list(draft.party_names),
+        "owner": draft.owner,
+        "shared_users": list(draft.shared_users),
+        "shared_groups": list(draft.shared_groups),
         "clauses": [
             {
                 "clause_id": c.clause_id,
@@ -127,7 +130,16 @@ def _provenance_from_json(data: Any, where: str) -> Provenance | None:
         official_reference=_field(data, "official_reference", optional_str, where),
         source_url=_field(data, "source_url", optional_str, where),
         language=_field(data, "language", str, where),
+        visibility=_strings(data, "visibility", where),
     )
+
+
+def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """An optional list of strings (absent in drafts saved before the field existed)."""
+    values = _field(data, key, list, where) if key in data else []
+    if not all(isinstance(value, str) for value in values):
+        raise ValueError(f"{where}: {key!r} must be a list of strings")
+    return tuple(values)
 
 
 def draft_from_json(data: Any) -> Draft:
@@ -170,6 +182,9 @@ def draft_from_json(data: Any) -> Draft:
         created_at=_field(data, "created_at", str, "draft"),
         updated_at=_field(data, "updated_at", str, "draft"),
         party_names=tuple(party_names),
+        owner=_field(data, "owner", (str, type(None)), "draft") if "owner" in data else None,
+        shared_users=_strings(data, "shared_users", "draft"),
+        shared_groups=_strings(data, "shared_groups", "draft"),
     )
 
 
@@ -261,13 +276,15 @@ class DraftStore:
         drafts.sort(key=lambda s: s.updated_at, reverse=True)
         return DraftListing(tuple(drafts), tuple(errors))
 
-    def create(self, title: str, *, party_names: tuple[str, ...] = ()) -> Draft:
-        draft = model.new_draft(title, party_names=party_names)
+    def create(
+        self, title: str, *, party_names: tuple[str, ...] = (), owner: str | None = None
+    ) -> Draft:
+        draft = model.new_draft(title, party_names=party_names, owner=owner)
         self.save(draft)
         return draft
 
-    def duplicate(self, draft_id: str, title: str) -> Draft:
-        copy = model.duplicate(self.load(draft_id), title)
+    def duplicate(self, draft_id: str, title: str, *, owner: str | None = None) -> Draft:
+        copy = model.duplicate(self.load(draft_id), title, owner=owner)
         self.save(copy)
         return copy
 

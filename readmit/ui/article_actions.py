@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from index.types import Hit
+from readmit.drafting import DraftError, DraftStoreError
 from readmit.ui import render
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES
 from readmit.ui.state import (
@@ -23,7 +24,15 @@ from readmit.ui.state import (
     toggle_pin,
     value,
 )
-from readmit.workbench import Workbench, add_article_to_draft, suggested_section
+from readmit.workbench import (
+    AccessDeniedError,
+    Action,
+    SourceMissingError,
+    Workbench,
+    add_article_to_draft,
+    may,
+    suggested_section,
+)
 
 
 def action_key(action: str, doc_id: str, eid: str, *, prefix: str = "") -> str:
@@ -34,7 +43,11 @@ def add_to_draft(wb: Workbench, hit: Hit, *, section: str, citation: str) -> Non
     """Add the whole source article to the current draft (a new draft when there is none) and
     say so; call from a widget callback."""
     had_draft = current_draft_id()
-    draft, _clause = add_article_to_draft(wb, draft_id=had_draft, hit=hit, section=section)
+    try:
+        draft, _clause = add_article_to_draft(wb, draft_id=had_draft, hit=hit, section=section)
+    except (AccessDeniedError, SourceMissingError, DraftError, DraftStoreError) as error:
+        flash("error", render.md_escape(str(error)))
+        return
     set_current_draft(draft.draft_id)
     created = "" if had_draft == draft.draft_id else " (new draft created)"
     flash(
@@ -92,4 +105,5 @@ def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> N
         on_click=_add_with_chosen_section,
         args=(wb, hit, key("section"), citation),
         width="stretch",
+        disabled=not may(wb, Action.DRAFT),
     )

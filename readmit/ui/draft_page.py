@@ -5,7 +5,8 @@ refresh or a restart loses nothing. Widget keys:
 
 - drafts: ``draft_select``, ``new_draft_title``, ``draft_create``, ``draft_title`` (rename),
   ``draft_parties`` (comma-separated party order for placeholders), ``draft_duplicate``,
-  ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``
+  ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``;
+  sharing: ``share_users``, ``share_groups`` (comma-separated), ``share_save``
 - per clause (``<id>`` is the clause id): ``clause_heading__<id>``, ``clause_text__<id>``,
   ``clause_note__<id>``, ``clause_up__<id>``, ``clause_down__<id>``, ``clause_section__<id>``,
   ``clause_neutralise__<id>``, ``clause_revert__<id>``, ``clause_remove__<id>``
@@ -38,7 +39,13 @@ from readmit.ui.state import (
     sync,
     value,
 )
-from readmit.workbench import DEFAULT_DRAFT_TITLE, Workbench
+from readmit.workbench import (
+    DEFAULT_DRAFT_TITLE,
+    AccessDeniedError,
+    Workbench,
+    may_share,
+    share_draft,
+)
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -62,7 +69,7 @@ def _guarded(action: Callable[[], object]) -> None:
     """Run a draft operation from a callback; a failure becomes a message, not a crash."""
     try:
         action()
-    except (DraftError, DraftStoreError) as error:
+    except (DraftError, DraftStoreError, AccessDeniedError) as error:
         flash("error", render.md_escape(str(error)))
 
 
@@ -306,6 +313,42 @@ def _draft_controls(wb: Workbench, draft: Draft) -> None:
     cols[2].button("Duplicate", key="draft_duplicate", on_click=_duplicate, args=(wb, draft))
     cols[3].checkbox("Confirm deletion", key="draft_delete_confirm")
     cols[4].button("Delete", key="draft_delete", on_click=_delete, args=(wb, draft))
+    _sharing(wb, draft)
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def _share(wb: Workbench, draft_id: str) -> None:
+    def share() -> None:
+        share_draft(
+            wb,
+            draft_id,
+            users=_names(str(value("share_users") or "")),
+            groups=_names(str(value("share_groups") or "")),
+        )
+        flash("success", "Sharing saved.")
+
+    _guarded(share)
+
+
+def _sharing(wb: Workbench, draft: Draft) -> None:
+    """Who owns the draft and who else may open it; the owner (or a maintainer) changes it."""
+    owner = draft.owner or "nobody (open to everyone)"
+    shared = ", ".join([*draft.shared_users, *(f"group {g}" for g in draft.shared_groups)])
+    with st.expander(f"Sharing — owner: {owner}; shared with: {shared or 'nobody'}"):
+        if not may_share(wb, draft):
+            st.caption("Only the owner or a maintainer changes who may open this draft.")
+            return
+        sync("share_users", ", ".join(draft.shared_users))
+        sync("share_groups", ", ".join(draft.shared_groups))
+        users_col, groups_col, save_col = st.columns([2, 2, 1], vertical_alignment="bottom")
+        users_col.text_input("Users (comma-separated)", key="share_users")
+        groups_col.text_input("Groups (comma-separated)", key="share_groups")
+        save_col.button(
+            "Save sharing", key="share_save", on_click=_share, args=(wb, draft.draft_id)
+        )
 
 
 def _outline(draft: Draft) -> str:

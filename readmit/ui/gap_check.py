@@ -22,6 +22,7 @@ from readmit.ui.state import (
     set_current_draft,
 )
 from readmit.workbench import (
+    AccessDeniedError,
     Gap,
     Precedent,
     SourceMissingError,
@@ -58,7 +59,7 @@ def _add(wb: Workbench, draft_id: str, gap: Gap, precedent: Precedent) -> None:
         draft, clause = add_unit_to_draft(
             wb, draft_id=draft_id, doc_id=doc_id, eid=eid, section=section
         )
-    except (SourceMissingError, DraftError, DraftStoreError) as error:
+    except (SourceMissingError, DraftError, DraftStoreError, AccessDeniedError) as error:
         flash("error", render.md_escape(str(error)))
         return
     set_current_draft(draft.draft_id)

@@ -2,7 +2,8 @@
 
 Widget keys: ``upload_files`` (file uploader: PDF, TXT, MD), ``upload_ingest`` (save the
 uploads into the corpus folder and index them), ``reindex`` (index the corpus folder again:
-only new or changed files are embedded).
+only new or changed files are embedded), ``audit_log`` (the newest audit entries). The page is
+for maintainers only (app.py refuses it to other roles; the workbench refuses their actions).
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from readmit.workbench import (
     IndexLayerError,
     UploadedFile,
     Workbench,
+    audit_entries,
     index_uploads,
     ingest,
     plan_ingest,
     save_uploads,
 )
+
+AUDIT_ROWS = 200
 
 
 def _progress(label: str, count: int) -> ProgressCallback:
@@ -46,7 +50,7 @@ def _progress(label: str, count: int) -> ProgressCallback:
 def _run_ingest(wb: Workbench, paths: Sequence[Path], label: str) -> IngestReport | None:
     files = plan_ingest(wb, paths)
     try:
-        return ingest(wb.kb, paths, on_file=_progress(label, len(files)))
+        return ingest(wb, paths, on_file=_progress(label, len(files)))
     except IndexLayerError as error:  # e.g. another ingest holds the index
         st.error(str(error))
         return None
@@ -118,6 +122,7 @@ def _status(wb: Workbench) -> None:
                     "Lang.": d.language.upper(),
                     "Type": d.instrument_type,
                     "Year": d.year,
+                    "Visible to": ", ".join(d.visibility) or "everyone",
                     "Units": d.unit_count,
                     "Passages": d.chunk_count,
                     "Pages": d.page_count,
@@ -170,3 +175,30 @@ def page(wb: Workbench) -> None:
         _show_report(*stored)
     st.subheader("Index status", divider="gray")
     _status(wb)
+    _audit(wb)
+
+
+def _audit(wb: Workbench) -> None:
+    """The newest changes (drafts, uploads, removals, re-indexes, users) with who made them."""
+    st.subheader("Audit log", divider="gray")
+    entries = audit_entries(wb, limit=AUDIT_ROWS)
+    if not entries:
+        st.caption("No changes recorded yet.")
+        return
+    st.caption(f"The newest {len(entries)} changes; `readmit audit` shows all of them.")
+    st.dataframe(
+        [
+            {
+                "When (UTC)": e.at.replace("T", " ")[:19],
+                "Who": e.user,
+                "Role": e.role,
+                "Action": e.action,
+                "What": e.target,
+                "Detail": e.detail,
+            }
+            for e in entries
+        ],
+        hide_index=True,
+        width="stretch",
+        key="audit_log",
+    )
