@@ -23,6 +23,7 @@ from index.collection import Collection
 from index.glossary import Concept, load_glossary, wordings
 from index.lexical import LexicalCacheError, LexicalIndex
 from index.types import Hit, SearchFilters
+from index.visibility import VisibleCollection
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +89,11 @@ class HybridSearcher:
         return self.collection.path / f"{LEXICAL_PREFIX}{generation}"
 
     def _load_or_build_lexical(self, generation: int) -> LexicalIndex:
+        # Only BM25 over every chunk is shared through the folder; a searcher over a restricted
+        # view (index.visibility) builds its own in memory.
+        shared = not isinstance(self.collection, VisibleCollection)
         folder = self._lexical_folder(generation)
-        if folder.exists():
+        if shared and folder.exists():
             try:
                 return LexicalIndex.load(folder, generation=generation)
             except LexicalCacheError as error:
@@ -103,7 +107,7 @@ class HybridSearcher:
             langs.append(languages.get(doc_id, "und"))
         built = LexicalIndex(ids, texts, langs)
         # Only a snapshot that still is the current generation may be saved under its number.
-        if self.collection.generation() == generation:
+        if shared and self.collection.generation() == generation:
             self._save_lexical(built, generation)
         return built
 
