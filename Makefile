@@ -11,7 +11,7 @@ PORT   ?= 8501
 # refuses that unless sign-in is configured: docs/deployment.md).
 HOST   ?= 127.0.0.1
 
-.PHONY: run test test-fast smoke-wheel install install-test browser ocr lint bench bench-smoke
+.PHONY: run test test-fast smoke-wheel install install-test browser ocr office lint bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser ocr
+install-test: $(VENV)/.installed-test browser ocr office
 
 # Debian's chromium for the Playwright browser test (Playwright never downloads a browser here).
 browser:
@@ -39,6 +39,11 @@ browser:
 OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-nld tesseract-ocr-fra tesseract-ocr-deu poppler-utils
 ocr:
 	@{ command -v tesseract && command -v pdftoppm && tesseract --list-langs 2>/dev/null | grep -qx nld; } >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; }
+
+# Debian's LibreOffice Writer (no GUI): the export tests convert the Word file to PDF with it,
+# as a Word-compatible reader other than python-docx.
+office:
+	@command -v soffice >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; }
 
 run: install
 	$(BIN)/readmit ingest corpus || echo "Some files failed to index; see 'readmit status'."

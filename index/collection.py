@@ -431,9 +431,9 @@ class Collection:
 
     def rank_vectors(
         self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
-    ) -> list[int]:
-        """The chunk ids `search_vectors` would return, best first, without reading their texts."""
-        return self._rank(query_vector, k=k, filters=filters)[0]
+    ) -> tuple[list[int], list[float]]:
+        """(chunk ids, scores) `search_vectors` would return, best first, without their texts."""
+        return self._rank(query_vector, k=k, filters=filters)
 
     def _rank(
         self, query_vector: np.ndarray, *, k: int, filters: SearchFilters | None

@@ -24,6 +24,7 @@ from index.glossary import Concept, load_glossary, wordings
 from index.lexical import LexicalCacheError, LexicalIndex
 from index.types import Hit, SearchFilters
 from index.visibility import VisibleCollection
+from ingest.chunking import strip_placeholders
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,20 @@ class SearchConfig:
         if self.lexical:
             parts.append("bm25" + ("+glossary" if self.expand_query else ""))
         return " + ".join(parts) + ("" if self.per_article else " (chunks)")
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """Hits with the evidence the relevance floor judges them by.
+
+    `best_similarity`: the highest dense similarity (inner product of normalised vectors) of the
+    query as typed to any allowed chunk; `known_word_share`: the share of the query's content
+    words found in the corpus (`LexicalIndex.known_word_share`). None when that retriever is off.
+    """
+
+    hits: list[Hit]
+    best_similarity: float | None
+    known_word_share: float | None
 
 
 class HybridSearcher:
@@ -134,9 +149,21 @@ class HybridSearcher:
         filters: SearchFilters | None = None,
         timings: StageTimes | None = None,
     ) -> list[Hit]:
-        """The k best articles; `timings`, if given, receives milliseconds per stage (STAGES)."""
+        return self.search_with_evidence(query, k=k, filters=filters, timings=timings).hits
+
+    def search_with_evidence(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        timings: StageTimes | None = None,
+    ) -> SearchOutcome:
+        """The hits and how close the best of them is (for the relevance floor); `timings`, if
+        given, receives milliseconds per stage (STAGES)."""
         config = self.config
         stage = _StageClock(timings)
+        best_similarity: float | None = None
         pool = max(config.candidates, k * 5)
         rankings: list[tuple[float, list[int]]] = []
         wants_glossary = config.expand_query or (config.dense and config.dense_expanded)
@@ -153,9 +180,13 @@ class HybridSearcher:
             with stage("query embedding"):
                 vectors = self.collection.embedder.encode_queries(texts)
             with stage("dense"):
-                for vector in vectors:
+                for number, vector in enumerate(vectors):
                     for weight, scoped in self._dense_scopes(filters):
-                        ranked = self.collection.rank_vectors(vector, k=pool, filters=scoped)
+                        ranked, scores = self.collection.rank_vectors(
+                            vector, k=pool, filters=scoped
+                        )
+                        if number == 0 and scores:  # the question as typed, not its expansion
+                            best_similarity = max(best_similarity or scores[0], scores[0])
                         rankings.append((weight, ranked))
         with stage("bm25"):
             lexical_ranking = self._lexical_ranking(query, concepts, pool=pool, filters=filters)
@@ -165,7 +196,11 @@ class HybridSearcher:
             fused = _reciprocal_rank_fusion(rankings, rrf_k=config.rrf_k)
             ordered = sorted(fused, key=lambda cid: -fused[cid])
         with stage("hit assembly"):
-            return self._assemble(ordered, fused, k=k)
+            results = self._assemble(ordered, fused, k=k)
+        known_share = self.lexical_index().known_word_share(query) if config.lexical else None
+        return SearchOutcome(
+            hits=results, best_similarity=best_similarity, known_word_share=known_share
+        )
 
     def _lexical_ranking(
         self,
@@ -198,7 +233,7 @@ class HybridSearcher:
         seen_articles: set[tuple[str, str]] = set()
         for chunk_id in ordered:
             hit = known.get(chunk_id)
-            if hit is None:
+            if hit is None or _only_placeholders(hit.text):
                 continue
             article_key = (hit.doc_id, hit.eid)
             if self.config.per_article and article_key in seen_articles:
@@ -223,6 +258,13 @@ class HybridSearcher:
             (self.config.dense_weight, replace(base, languages=(language,)))
             for language in languages
         ]
+
+
+def _only_placeholders(chunk_text: str) -> bool:
+    """A chunk of an index built before chunking dropped editorial placeholders, whose body
+    (after its citation line) is nothing but "[illustration … not reproduced]" lines."""
+    _citation, _, body = chunk_text.partition("\n")
+    return bool(body.strip()) and not strip_placeholders(body)
 
 
 def _reciprocal_rank_fusion(

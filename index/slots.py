@@ -16,8 +16,7 @@ without any assignment gets "other" (method "fallback"). Preambles and signature
 from __future__ import annotations
 
 import hashlib
-import io
-import logging
+import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -27,7 +26,6 @@ import numpy as np
 from index.collection import Collection
 from index.embedders import Embedder
 from index.glossary import glossary_fingerprint
-from index.manifest import atomic_write_bytes
 from index.store import SLOT_FILTER_MIN_CONFIDENCE
 from index.types import SlotAssignment, UnitRecord
 from ingest.slot_patterns import KeywordEvidence, keyword_evidence
@@ -67,61 +65,70 @@ WEAK_SLOTS: frozenset[str] = frozenset(
 
 _NOT_CLAUSES = ("preamble", "final")  # unit kinds that are never a clause type
 
-log = logging.getLogger(__name__)
-
+SLOT_VECTORS_FILE = "slot-vectors.npz"
 _slot_cache: dict[str, np.ndarray] = {}
 _cache_lock = threading.Lock()
+
+
+def _slot_key(embedder: Embedder) -> str:
+    """What the slot vectors depend on: the model and every text embedded for them."""
+    digest = hashlib.sha256(f"{embedder.name}\x1f{embedder.dimension}".encode())
+    for slot in SLOTS:
+        digest.update(b"\x1e" + slot.key.encode())
+        for text in slot_text_variants(slot):
+            digest.update(b"\x1f" + text.encode())
+    return digest.hexdigest()
+
+
+def _load_slot_vectors(path: Path, key: str, shape: tuple[int, int]) -> np.ndarray | None:
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            if str(stored["key"]) != key or stored["vectors"].shape != shape:
+                return None
+            return np.asarray(stored["vectors"], dtype=np.float32)
+    except (OSError, KeyError, ValueError):
+        return None  # missing, damaged or from another version: recompute
+
+
+def _save_slot_vectors(path: Path, key: str, matrix: np.ndarray) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as handle:
+            np.savez(handle, key=np.array(key), vectors=matrix)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a read-only index folder: keep it in memory only
 
 
 def slot_matrix(embedder: Embedder, *, cache_dir: Path | None = None) -> np.ndarray:
     """(len(SLOTS), dimension) unit vectors of the slots, embedded once per model.
 
-    With `cache_dir` (the index folder) they are also saved there, named by a hash of the model
-    and the slot texts, so that a new ingest process does not embed them again (they cost as
-    much as embedding a few dozen chunks).
+    Kept in memory and, with `cache_dir` (the index folder), on disk as `slot-vectors.npz`
+    keyed by the model and the slot texts, so a new process (each `readmit ingest`) does not
+    embed the 31 descriptions and their wordings again.
     """
+    key = _slot_key(embedder)
     with _cache_lock:
-        cached = _slot_cache.get(embedder.name)
+        cached = _slot_cache.get(key)
         if cached is not None:
             return cached
-    variants = [list(slot_text_variants(slot)) for slot in SLOTS]
-    key = hashlib.sha256(
-        "\x00".join([embedder.name, *("\x01".join(v) for v in variants)]).encode()
-    ).hexdigest()[:16]
-    saved = cache_dir / f"slot_vectors.{key}.npy" if cache_dir is not None else None
-    matrix = _load_slot_matrix(saved, embedder.dimension) if saved is not None else None
+    path = cache_dir / SLOT_VECTORS_FILE if cache_dir is not None else None
+    matrix = (
+        _load_slot_vectors(path, key, (len(SLOTS), embedder.dimension))
+        if path is not None
+        else None
+    )
     if matrix is None:
         rows = []
-        for texts in variants:
-            mean = embedder.encode_queries(texts).mean(axis=0)
+        for slot in SLOTS:
+            variants = embedder.encode_queries(list(slot_text_variants(slot)))
+            mean = variants.mean(axis=0)
             rows.append(mean / (np.linalg.norm(mean) or 1.0))
         matrix = np.asarray(rows, dtype=np.float32)
-        if saved is not None:
-            buffer = io.BytesIO()
-            np.save(buffer, matrix, allow_pickle=False)
-            try:
-                atomic_write_bytes(saved, buffer.getvalue())
-            except OSError as error:  # read-only index: classification still works
-                log.warning("cannot save %s: %s", saved, error)
+        if path is not None:
+            _save_slot_vectors(path, key, matrix)
     with _cache_lock:
-        _slot_cache[embedder.name] = matrix
-    return matrix
-
-
-def _load_slot_matrix(path: Path, dimension: int) -> np.ndarray | None:
-    """The saved slot vectors, or None if missing or not what slot_matrix writes."""
-    try:
-        matrix = np.load(path, allow_pickle=False)
-    except (OSError, ValueError):
-        return None
-    if (
-        matrix.dtype != np.float32
-        or matrix.shape != (len(SLOTS), dimension)
-        or not np.all(np.isfinite(matrix))
-        or not np.allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=1e-3)
-    ):
-        log.warning("%s is not a slot vector matrix; embedding the slots again", path)
-        return None
+        _slot_cache[key] = matrix
     return matrix
 
 

@@ -128,7 +128,7 @@ class VisibleCollection(Collection):
 
     def rank_vectors(
         self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
-    ) -> list[int]:
+    ) -> tuple[list[int], list[float]]:
         return self._base.rank_vectors(query_vector, k=k, filters=self._scoped(filters))
 
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +38,7 @@ __all__ = [
     "citation_line",
     "split_sentences",
     "stable_chunk_id",
+    "strip_placeholders",
     "text_segments",
 ]
 
@@ -47,6 +49,20 @@ TOKENS_PER_WORD = 1.3
 # A "sentence" of at most this many words is a stray number or label, not a sentence.
 MAX_FRAGMENT_WORDS = 2
 SPACY_LANGUAGES = ("en", "nl", "fr", "de", "it", "es", "pt", "da", "sv", "pl", "ru")
+# Editorial stand-ins for what a source did not reproduce ("[illustration in the official
+# publication not reproduced]"): not text of the treaty, so never part of a searchable passage.
+PLACEHOLDER = re.compile(
+    r"\[[^\[\]\n]{0,80}?(?:not reproduced|niet (?:overgenomen|opgenomen|weergegeven))\]",
+    re.IGNORECASE,
+)
+
+
+def strip_placeholders(text: str) -> str:
+    """`text` without editorial placeholders; lines left empty by them are dropped."""
+    if not PLACEHOLDER.search(text):
+        return text
+    lines = (PLACEHOLDER.sub("", line).rstrip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line.strip()).strip()
 # Longest piece of text handed to spaCy at once: far below its `max_length` (1,000,000 by
 # default), so a paragraph of megabytes is cut into pieces instead of raising E088.
 MAX_SPACY_CHARS = 100_000
@@ -121,15 +137,21 @@ def _unit_pieces(
         if unit.heading:
             return [_Piece("", unit.page_start, unit.page_end)]
         return []
-    if counter(f"{header}\n{unit.text}") <= max_tokens:
-        return [_Piece(unit.text, unit.page_start, unit.page_end)]
+    text = strip_placeholders(unit.text)
+    if not text:
+        return []  # only placeholders: nothing a search could match
+    if counter(f"{header}\n{text}") <= max_tokens:
+        return [_Piece(text, unit.page_start, unit.page_end)]
     fits = _fitter(header, max_tokens, counter)
     pieces: list[_Piece] = []
     for paragraph in unit.paragraphs:
-        if fits(paragraph.text):
-            pieces.append(_Piece(paragraph.text, paragraph.page_start, paragraph.page_end))
+        paragraph_text = strip_placeholders(paragraph.text)
+        if not paragraph_text:
             continue
-        for part, joiner in _split_long(paragraph.text, fits, language):
+        if fits(paragraph_text):
+            pieces.append(_Piece(paragraph_text, paragraph.page_start, paragraph.page_end))
+            continue
+        for part, joiner in _split_long(paragraph_text, fits, language):
             pieces.append(_Piece(part, paragraph.page_start, paragraph.page_end, joiner))
     return _pack(pieces, fits)
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.chunking import chunk_document
 from ingest.extract import ExtractionError, extract_lines
+from ingest.language import UNDETERMINED, detect_language
 from ingest.limits import Budget, IngestLimits, LimitExceededError
 from ingest.metadata import MetadataError, load_meta, sidecar_password
 from ingest.structure import parse_structure
-from ingest.types import ParsedDocument
+from ingest.types import DocumentMeta, Line, ParsedDocument, Unit
 
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", ".md"})
 # Attribution and licence files that sit beside the documents in a corpus folder.
@@ -147,6 +149,7 @@ def parse_document(
             language=meta.language,
             budget=budget,
         )
+        meta, notes = _with_language(meta, extracted.lines)
         units = parse_structure(extracted.lines, language=meta.language)
         budget.check_time("parsing the structure")
     except MetadataError as error:
@@ -157,6 +160,7 @@ def parse_document(
         raise IngestError(path, f"cannot read file: {error.strerror or error}") from error
     if not any(unit.text.strip() for unit in units):
         raise IngestError(path, "no text found in the document")
+    notes.append(structure_found(units))
     return ParsedDocument(
         meta=meta,
         units=units,
@@ -166,6 +170,31 @@ def parse_document(
         has_pages=extracted.page_count is not None,
         page_count=extracted.page_count,
         ocr_pages=extracted.ocr_pages,
+        notes=tuple(note for note in notes if note),
+    )
+
+
+def _with_language(meta: DocumentMeta, lines: Sequence[Line]) -> tuple[DocumentMeta, list[str]]:
+    """The metadata with the language detected from the text when nothing gave it, and a note
+    saying so (or that it could not be)."""
+    if meta.language != UNDETERMINED:
+        return meta, []
+    detected = detect_language(" ".join(line.text for line in lines[:600]))
+    if detected == UNDETERMINED:
+        return meta, ["language not recognised; give it in a .meta.json sidecar"]
+    return replace(meta, language=detected), [
+        f"language detected from the text: {detected} (no sidecar gives it)"
+    ]
+
+
+def structure_found(units: Sequence[Unit]) -> str:
+    """A warning when no article structure was recognised ("" when articles were found)."""
+    if any(unit.kind == "article" for unit in units):
+        return ""
+    kinds = sorted({unit.kind for unit in units})
+    return (
+        "warning: no articles recognised; the text is indexed as "
+        f"{len(units)} unit(s) ({', '.join(kinds)}), so search cites no article numbers"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import re
@@ -14,11 +15,11 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from index.errors import IndexLayerError
 from index.types import Hit, SearchFilters
 from ingest.citations import cite_eid, cite_unit
+from ingest.time_limits import PURPOSES
 from readmit import workbench
 from readmit.access import (
     LOCAL_MAINTAINER,
@@ -30,6 +31,7 @@ from readmit.access import (
     UserStoreError,
 )
 from readmit.access.users import parse_role, validate_groups, validate_user_name
+from readmit.cli_output import print_table
 from readmit.drafting import DraftingService, DraftStore
 from readmit.service import IngestReport, KnowledgeBase, RulesFileError
 from readmit.settings import (
@@ -188,19 +190,35 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], passwords: tuple[str, ..
     wb.authorise(Action.REINDEX)
     targets = list(paths) or [_settings(ctx).corpus_dir]
     files, _ = wb.kb.plan(targets)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[current]}"),
-        console=err,
-        transient=False,
-    ) as progress:
-        task = progress.add_task("Indexing", total=len(files), current="")
+    with contextlib.ExitStack() as stack:
+        if err.is_terminal:
+            progress = stack.enter_context(
+                Progress(
+                    TextColumn("[bold]{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    TextColumn("{task.fields[current]}"),
+                    console=err,
+                    transient=False,
+                )
+            )
+            task = progress.add_task("Indexing", total=len(files), current="")
 
-        def advance(path: Path, outcome: str) -> None:
-            progress.update(task, advance=1, current=_markup(f"{path.name}: {outcome}"))
+            def advance(path: Path, outcome: str) -> None:
+                progress.update(task, advance=1, current=_markup(f"{path.name}: {outcome}"))
+
+        else:
+            # A log (`make run > file`, CI): a bar cannot draw there, so one line per file.
+            done = [0]
+
+            def advance(path: Path, outcome: str) -> None:
+                done[0] += 1
+                err.print(
+                    _plain(f"indexing {done[0]}/{len(files)}: {path.name}: {outcome}"),
+                    highlight=False,
+                    markup=False,
+                )
 
         report = workbench.ingest(
             wb, targets, passwords=_parse_passwords(passwords), on_file=advance
@@ -234,6 +252,8 @@ def _print_ingest_summary(report: IngestReport) -> None:
         err.print(f"[yellow]warning[/yellow]: {_markup(warning)}", highlight=False)
     for path, reason in report.failed:
         err.print(f"[red]failed[/red]: {_markup(path)}: {_markup(reason)}", highlight=False)
+    for path, note in report.notes:
+        err.print(_plain(f"{Path(path).name}: {note}"), highlight=False, markup=False)
 
 
 @main.command()
@@ -298,14 +318,29 @@ def search(
         year_to=year_to,
         slots=slots,
     )
+    from readmit.workbench import search_articles
+
     kb = _knowledge_base(ctx)
     queries = _read_queries(queries_file) if queries_file is not None else [query or ""]
     for text in queries:
-        hits = kb.search(text, k=k, filters=filters)
+        results = search_articles(kb, text, k=k, filters=filters)
+        hits = list(results.hits)
         if as_json:
-            click.echo(_json_line({"query": text, "hits": [h.to_json() for h in hits]}))
-        else:
-            _print_hits(text, hits)
+            payload = {
+                "query": text,
+                "good_match": results.good_match,
+                "hits": [h.to_json() for h in hits],
+            }
+            click.echo(_json_line(payload))
+            continue
+        if hits and not results.good_match:
+            err.print(
+                f"No good match for {_plain(repr(text))}: nothing indexed is close to it; "
+                "the closest articles follow.",
+                highlight=False,
+                markup=False,
+            )
+        _print_hits(text, hits)
 
 
 def _read_queries(handle: TextIO) -> list[str]:
@@ -335,17 +370,20 @@ def _read_queries(handle: TextIO) -> list[str]:
 
 
 def _print_hits(query: str, hits: list[Hit]) -> None:
-    out = Console()
-    table = Table(title=f"Results for: {_markup(query)}", show_lines=True)
-    for column in ("#", "score", "document", "article", "pages", "lang", "passage"):
-        table.add_column(column, overflow="fold")
+    rows = []
     for hit in hits:
         article = cite_eid(hit.eid, heading=hit.heading)
         pages = "" if hit.page_start is None else f"{hit.page_start}-{hit.page_end}"
         passage = hit.text if len(hit.text) <= 300 else hit.text[:300] + "…"
-        cells = (str(hit.rank), f"{hit.score:.3f}", hit.doc_id, article, pages, hit.language)
-        table.add_row(*(_markup(cell) for cell in (*cells, passage)))
-    out.print(table)
+        rows.append(
+            (str(hit.rank), f"{hit.score:.3f}", hit.doc_id, article, pages, hit.language, passage)
+        )
+    print_table(
+        ("#", "score", "document", "article", "pages", "lang", "passage"),
+        rows,
+        title=f"Results for: {query}",
+        show_lines=True,
+    )
 
 
 @main.command()
@@ -429,26 +467,65 @@ def matrix(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> No
 @main.command("time-limits")
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), help="Write the table as CSV.")
 @click.option("--all", "all_documents", is_flag=True, help="Include conventions too.")
+@click.option(
+    "--purpose",
+    "purposes",
+    multiple=True,
+    type=click.Choice(PURPOSES),
+    help="Only limits for this purpose (repeatable), e.g. reply, transfer.",
+)
+@click.option(
+    "--min", "minimum", default=None, metavar="PERIOD", help='At least this long: "30", "3 months".'
+)
+@click.option(
+    "--max", "maximum", default=None, metavar="PERIOD", help='At most this long: "21 days".'
+)
 @click.pass_context
-def time_limits_command(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> None:
-    """Every time limit of every article: number, unit and what it is for."""
-    from readmit.clauses.time_limits import time_limit_table, write_time_limits_csv
+def time_limits_command(
+    ctx: click.Context,
+    csv_path: Path | None,
+    all_documents: bool,
+    purposes: tuple[str, ...],
+    minimum: str | None,
+    maximum: str | None,
+) -> None:
+    """Every time limit of every article: number, unit and what it is for.
 
-    rows = time_limit_table(_knowledge_base(ctx), all_documents=all_documents)
+    A PERIOD is a number of days or a number and a unit (hours, days, working days, weeks,
+    months, years); periods in different units are compared in approximate calendar days.
+    """
+    from readmit.clauses.time_limits import (
+        period_text,
+        time_limit_table,
+        write_time_limits_csv,
+    )
+    from readmit.time_limit_filter import PeriodError, filter_time_limits, parse_period
+
+    try:
+        low = parse_period(minimum) if minimum is not None else None
+        high = parse_period(maximum) if maximum is not None else None
+    except PeriodError as error:
+        raise click.BadParameter(str(error), param_hint="--min/--max") from error
+    rows = filter_time_limits(
+        time_limit_table(_knowledge_base(ctx), all_documents=all_documents),
+        purposes=purposes,
+        min_days=low,
+        max_days=high,
+    )
     if csv_path is not None:
         with _open_output(csv_path) as handle:
             write_time_limits_csv(rows, handle)
         err.print(f"wrote {len(rows)} time limits to {_markup(csv_path)}", highlight=False)
         return
-    out = Console()
-    table = Table(title="Time limits across agreements")
-    for column in ("document", "article", "limit", "purpose", "text"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        limit = f"{row['number']} {row['unit']}"
-        cells = (row["doc_id"], row["eid"], limit, row["purpose"], row["text"])
-        table.add_row(*(_markup(cell) for cell in cells))
-    out.print(table)
+    print_table(
+        ("document", "article", "limit", "purpose", "text"),
+        [
+            (row["doc_id"], row["article"], period_text(int(row["number"]), row["unit"]),
+             row["purpose"], row["text"])
+            for row in rows
+        ],
+        title="Time limits across agreements",
+    )
 
 
 @main.command("slots")
@@ -459,6 +536,7 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
     """List the clause types, or every article of SLOT grouped by agreement."""
     from ingest.taxonomy import SLOTS, UnknownSlotError
     from readmit.clauses.matrix import slot_articles
+    from readmit.clauses.time_limits import period_text
 
     if slot is None:
         for known in SLOTS:
@@ -504,9 +582,14 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
         _echo(f"== {group.title}")
         for a in group.articles:
             flag = " (uncertain)" if a.uncertain else ""
-            limits = ", ".join(f"{t.number} {t.unit} ({t.purpose})" for t in a.time_limits)
+            limits = ", ".join(
+                f"{period_text(t.number, t.unit)} ({t.purpose})" for t in a.time_limits
+            )
             cited = cite_unit(
-                eid=a.unit.eid, kind=a.unit.kind, label=a.unit.label, heading=a.unit.heading
+                eid=a.unit.eid,
+                kind=a.unit.kind,
+                label=a.unit.label,
+                heading=(a.unit.heading or "").strip() or None,
             )
             _echo(
                 f"  [{a.document.language}] {a.document.doc_id} {cited}{flag}"
@@ -551,6 +634,10 @@ def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bo
                                 "language": p.language,
                                 "text": p.text,
                                 "sources": [{"doc_id": d, "eid": e} for d, e in p.sources],
+                                "versions": [
+                                    {"language": lang, "doc_id": d, "eid": e}
+                                    for lang, d, e in p.versions
+                                ],
                             }
                             for p in gap.precedents
                         ],
@@ -568,7 +655,14 @@ def gaps(ctx: click.Context, draft_id: str, drafts_dir: Path | None, as_json: bo
             sources = ", ".join(f"{d} {e}" for d, e in precedent.sources[:5])
             more = f" (+{len(precedent.sources) - 5} more)" if len(precedent.sources) > 5 else ""
             excerpt = " ".join(precedent.text.split())[:200]
-            _echo(f"  {number}. used {precedent.count}×: {sources}{more}\n     {excerpt}…")
+            versions = "".join(
+                f"\n     also in {language}: {doc_id} {eid}"
+                for language, doc_id, eid in precedent.versions
+            )
+            _echo(
+                f"  {number}. [{precedent.language}] used {precedent.count}×: {sources}{more}"
+                f"{versions}\n     {excerpt}…"
+            )
 
 
 @main.command("eval")
@@ -607,25 +701,67 @@ def eval_command(
         }
         click.echo(_json_line(payload))
         return
-    table = Table(title=_markup(f"{queries_file.name}: {summary.queries} queries, k={k}"))
-    for column in ("id", "query", f"nDCG@{k}", f"P@{k}", f"R@{k}", "RR", "other lang"):
-        table.add_column(column, overflow="fold")
-    for s in summary.per_query:
-        table.add_row(
-            _markup(s.query_id),
-            _markup(s.text),
-            f"{s.ndcg:.3f}",
-            f"{s.precision:.2f}",
-            f"{s.recall:.2f}",
-            f"{s.reciprocal_rank:.2f}",
-            f"{s.other_language_share:.2f}",
-        )
-    Console().print(table)
+    print_table(
+        ("id", "query", f"nDCG@{k}", f"P@{k}", f"R@{k}", "RR", "other lang"),
+        [
+            (
+                s.query_id,
+                s.text,
+                f"{s.ndcg:.3f}",
+                f"{s.precision:.2f}",
+                f"{s.recall:.2f}",
+                f"{s.reciprocal_rank:.2f}",
+                f"{s.other_language_share:.2f}",
+            )
+            for s in summary.per_query
+        ],
+        title=f"{queries_file.name}: {summary.queries} queries, k={k}",
+    )
     click.echo(
         f"overall: nDCG@{k} {summary.ndcg:.4f}  precision@{k} {summary.precision:.4f}  "
         f"recall@{k} {summary.recall:.4f}  MRR {summary.mrr:.4f}  "
         f"other-language share {summary.other_language_share:.4f}"
     )
+
+
+_DRAFTS_OPTION = click.option(
+    "--drafts",
+    "drafts_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=f"Drafts folder (env {DRAFTS_ENV}; default .readmit/drafts).",
+)
+
+
+@main.command("drafts")
+@_DRAFTS_OPTION
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def drafts_command(ctx: click.Context, drafts_dir: Path | None, as_json: bool) -> None:
+    """The saved drafts with their ids (what `export`, `gaps` and the app's ?draft= take)."""
+    from readmit.drafting.store import DraftStore
+
+    listing = DraftStore(_settings(ctx, drafts_dir=drafts_dir).drafts_dir).list()
+    if as_json:
+        payload = [
+            {
+                "draft_id": d.draft_id,
+                "title": d.title,
+                "updated_at": d.updated_at,
+                "clauses": d.clause_count,
+            }
+            for d in listing
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False))
+    else:
+        print_table(
+            ("id", "title", "updated", "clauses"),
+            [(d.draft_id, d.title, d.updated_at[:16].replace("T", " "), str(d.clause_count))
+             for d in listing],
+            title="Drafts",
+        )
+    for error in listing.errors:
+        err.print(f"unreadable: {error}", highlight=False, markup=False)
 
 
 @main.command("export")
@@ -640,27 +776,52 @@ def eval_command(
     default=None,
     help="Output file (default: DRAFT_ID.docx / .md in the working directory).",
 )
+@_DRAFTS_OPTION
 @click.option(
-    "--drafts",
-    "drafts_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help=f"Drafts folder (env {DRAFTS_ENV}; default .readmit/drafts).",
+    "--placeholders", is_flag=True, help="Party names become [Party A], [Party B] in the export."
 )
+@click.option(
+    "--bilingual",
+    "other_language",
+    default="",
+    metavar="LANG",
+    help="Each article beside its source wording in the LANG version (en, nl, fr, de).",
+)
+@click.option("--author", default="", help="Author written into the document properties.")
 @click.pass_context
 def export_command(
-    ctx: click.Context, draft_id: str, fmt: str, output: Path | None, drafts_dir: Path | None
+    ctx: click.Context,
+    draft_id: str,
+    fmt: str,
+    output: Path | None,
+    drafts_dir: Path | None,
+    placeholders: bool,
+    other_language: str,
+    author: str,
 ) -> None:
     """Export a draft model agreement to Word (.docx) or Markdown."""
+    from readmit.drafting.export_text import ExportOptions
     from readmit.drafting.store import DraftStoreError
+    from readmit.workbench import export_options
 
     drafting = _workbench(ctx, drafts_dir=drafts_dir).drafting
     target = output or Path(f"{draft_id}.{fmt}")
     try:
-        if fmt == "docx":
-            drafting.export_docx(draft_id, target)
+        draft = drafting.get(draft_id)
+        if other_language:
+            options = export_options(
+                _knowledge_base(ctx),
+                draft,
+                placeholders=placeholders,
+                author=author,
+                other_language=other_language.lower(),
+            )
         else:
-            target.write_text(drafting.export_markdown(draft_id), encoding="utf-8")
+            options = ExportOptions(placeholders=placeholders, author=author)
+        if fmt == "docx":
+            drafting.export_docx(draft_id, target, options=options)
+        else:
+            target.write_text(drafting.export_markdown(draft_id, options=options), encoding="utf-8")
     except DraftStoreError as error:
         err.print(f"error: {_markup(error)}", highlight=False)
         sys.exit(2)

@@ -16,7 +16,7 @@ from index.collection import Collection, recorded_model
 from index.embedders import Embedder, make_embedder
 from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
 from index.lock import IndexBusyError, writer_lock
-from index.search import HybridSearcher, SearchConfig
+from index.search import HybridSearcher, SearchConfig, SearchOutcome
 from index.slots import refresh_slots_after_ingest
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from index.visibility import VisibleCollection, scope_filters
@@ -51,6 +51,9 @@ class IngestReport:
     removed: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()  # (file, reason)
     chunks_embedded: int = 0
+    # (file, note): how an indexed file was read, e.g. "language detected from the text: nl",
+    # "warning: no articles recognised; …"
+    notes: tuple[tuple[str, str], ...] = ()
     # Problems that lost nothing (e.g. the search cache could not be written: it is rebuilt).
     warnings: tuple[str, ...] = ()
 
@@ -66,6 +69,7 @@ class _Tally:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_embedded: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def report(self) -> IngestReport:
@@ -75,6 +79,7 @@ class _Tally:
             removed=tuple(self.removed),
             failed=tuple(self.failed),
             chunks_embedded=self.chunks_embedded,
+            notes=tuple(self.notes),
             warnings=tuple(self.warnings),
         )
 
@@ -238,6 +243,7 @@ class KnowledgeBase:
                 count_tokens=self.embedder.count_tokens,
             )
             tally.chunks_embedded += self.collection.upsert_document(doc, chunks)
+            tally.notes.extend((str(path), note) for note in doc.notes)
         except IngestError as error:
             tally.failed.append((error.path, error.reason))
             self.collection.record_failure(error.path, error.reason)
@@ -292,6 +298,14 @@ class KnowledgeBase:
         if not query.strip():
             return []
         return self.searcher.search(query, k=k, filters=self._scoped(filters))
+
+    def search_with_evidence(
+        self, query: str, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> SearchOutcome:
+        """`search` with the evidence the relevance floor judges (`index.relevance`)."""
+        if not query.strip():
+            return SearchOutcome(hits=[], best_similarity=None, known_word_share=None)
+        return self.searcher.search_with_evidence(query, k=k, filters=filters)
 
     def remove(self, doc_id: str) -> bool:
         self._require_owner("remove documents")

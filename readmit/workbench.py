@@ -14,8 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import IndexLayerError
+from index.lexical import word_stem as word_stem  # the UI highlights by it
+from index.relevance import floor_for
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
-from ingest.citations import cite_eid_short, cite_unit
+from ingest.citations import (
+    ImplementsReference,
+    cite_eid_short,
+    cite_unit,
+    full_citation,
+    split_eid,
+    split_implements_reference,
+)
 from ingest.taxonomy import OTHER, SLOTS, Slot, get_slot
 from ingest.time_limits import PURPOSES
 from readmit.access import (
@@ -47,12 +56,14 @@ from readmit.clauses.matrix import (
 from readmit.clauses.scope import ClauseScope, default_instrument_types
 from readmit.clauses.time_limits import (
     PURPOSE_LABELS,
+    approximate_days,
     period_text,
     time_limit_extremes,
     time_limit_table,
     write_time_limits_csv,
 )
 from readmit.drafting import DraftingService, DraftStore
+from readmit.drafting.export_text import ExportOptions, SourceWording
 from readmit.drafting.model import Draft, DraftClause, Provenance
 from readmit.drafting.skeleton import suggest_section
 from readmit.service import IngestReport, KnowledgeBase, ProgressCallback
@@ -76,6 +87,7 @@ __all__ = [
     "TIME_LIMIT_PURPOSES",
     "UPLOAD_SUFFIXES",
     "ClauseScope",
+    "ExportOptions",
     "Gap",
     "IndexLayerError",
     "Precedent",
@@ -201,6 +213,7 @@ class FilterOptions:
     parts: tuple[str, ...]
     year_min: int | None
     year_max: int | None
+    slots: tuple[tuple[str, str], ...] = ()  # (clause type key, title), as `readmit slots`
 
 
 PARTS = ("preamble", "agreement", "protocol", "annex", "final")
@@ -227,6 +240,7 @@ def filter_options(documents: Sequence[DocumentRecord]) -> FilterOptions:
         parts=PARTS,
         year_min=min(years) if years else None,
         year_max=max(years) if years else None,
+        slots=tuple((slot.key, slot.title) for slot in SLOTS if slot.key != OTHER),
     )
 
 
@@ -239,6 +253,7 @@ def build_filters(
     languages: Sequence[str] = (),
     parts: Sequence[str] = (),
     years: tuple[int, int] | None = None,
+    slots: Sequence[str] = (),
 ) -> SearchFilters:
     """SearchFilters from the widgets; a year range equal to the full span is no filter."""
     year_from = year_to = None
@@ -255,7 +270,26 @@ def build_filters(
         parties=tuple(parties),
         year_from=year_from,
         year_to=year_to,
+        slots=tuple(slots),
     )
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The hits of one search and whether the best of them is a good match at all."""
+
+    hits: tuple[Hit, ...]
+    good_match: bool
+
+
+def search_articles(
+    kb: KnowledgeBase, query: str, *, k: int, filters: SearchFilters | None = None
+) -> SearchResults:
+    """Search with the relevance floor (`index.relevance`): nonsense and questions about other
+    subjects come back with `good_match=False` (the app says "no good match")."""
+    outcome = kb.search_with_evidence(query, k=k, filters=filters)
+    floor = floor_for(kb.embedder.name)
+    return SearchResults(hits=tuple(outcome.hits), good_match=floor.is_good_match(outcome))
 
 
 # ---- reading -----------------------------------------------------------------------------
@@ -270,6 +304,26 @@ class ArticleInContext:
     previous: UnitRecord | None
     following: UnitRecord | None
     counterparts: tuple[tuple[DocumentRecord, UnitRecord], ...]
+    # A protocol article's opening "(Article 12 of the Agreement)", and the articles it names;
+    # for an agreement article, the protocol articles that name it.
+    reference: ImplementsReference | None = None
+    implements: tuple[UnitRecord, ...] = ()
+    implemented_by: tuple[UnitRecord, ...] = ()
+
+
+def implements_reference(unit: UnitRecord) -> ImplementsReference | None:
+    """The agreement article(s) a protocol article implements, from its opening reference."""
+    if not split_eid(unit.eid)[0]:
+        return None  # only the articles of a protocol name the agreement article they implement
+    return split_implements_reference(unit.text)[0]
+
+
+def clause_text(unit: UnitRecord) -> str:
+    """The text a draft takes from a unit: a protocol article without its opening reference to
+    the agreement (a link between the source's instruments, not wording of the clause)."""
+    if implements_reference(unit) is None:
+        return unit.text
+    return split_implements_reference(unit.text)[1]
 
 
 def article_in_context(kb: KnowledgeBase, doc_id: str, eid: str) -> ArticleInContext | None:
@@ -278,12 +332,26 @@ def article_in_context(kb: KnowledgeBase, doc_id: str, eid: str) -> ArticleInCon
     if document is None or unit is None:
         return None
     previous, following = kb.neighbours(doc_id, eid)
+    reference = implements_reference(unit)
+    implements: list[UnitRecord] = []
+    implemented_by: list[UnitRecord] = []
+    if reference is not None:
+        implements = [u for e in reference.eids if (u := kb.article(doc_id, e)) is not None]
+    elif unit.kind == "article" and not split_eid(unit.eid)[0]:
+        implemented_by = [
+            other
+            for other in kb.units(doc_id)
+            if (found := implements_reference(other)) is not None and unit.eid in found.eids
+        ]
     return ArticleInContext(
         document=document,
         unit=unit,
         previous=previous,
         following=following,
         counterparts=tuple(kb.counterparts(doc_id, eid)),
+        reference=reference,
+        implements=tuple(implements),
+        implemented_by=tuple(implemented_by),
     )
 
 
@@ -300,6 +368,19 @@ def document_units(wb: Workbench, doc_id: str) -> list[UnitRecord]:
 def index_generation(wb: Workbench) -> int:
     """Changes whenever the index does: a key for what a page computed from it."""
     return wb.kb.generation()
+
+
+def copy_citation(document: DocumentRecord | None, *, eid: str, title: str = "") -> str:
+    """What "Copy citation" puts on the clipboard: "Art. 7, Agreement between … (2015),
+    BWBV0006473" (`ingest.citations.full_citation`, the one citation format)."""
+    if document is None:
+        return full_citation(eid=eid, title=title)
+    return full_citation(
+        eid=eid,
+        title=document.title,
+        year=document.year,
+        official_reference=document.official_reference,
+    )
 
 
 def hit_from_unit(document: DocumentRecord, unit: UnitRecord) -> Hit:
@@ -346,7 +427,7 @@ def add_article_to_draft(
         raise SourceMissingError(hit.doc_id, hit.eid)
     draft = ensure_draft(wb.drafting, draft_id)
     unit = wb.kb.article(hit.doc_id, hit.eid)
-    source = dataclasses.replace(hit, text=unit.text) if unit is not None else hit
+    source = dataclasses.replace(hit, text=clause_text(unit)) if unit is not None else hit
     return wb.drafting.add_hit(
         draft.draft_id,
         section=section,
@@ -354,6 +435,48 @@ def add_article_to_draft(
         official_reference=document.official_reference,
         source_url=document.source_url,
         visibility=document.visibility,
+    )
+
+
+def source_wordings(kb: KnowledgeBase, draft: Draft, *, language: str) -> dict[str, SourceWording]:
+    """clause id → the clause's source article in the `language` version of its agreement
+    (for a bilingual export); clauses without such a version are left out."""
+    found: dict[str, SourceWording] = {}
+    for clause in draft.clauses:
+        source = clause.provenance
+        if source is None:
+            continue
+        if source.language == language:
+            unit = kb.article(source.doc_id, source.eid)
+            if unit is not None:
+                found[clause.clause_id] = SourceWording(
+                    language, unit_citation(unit), unit.heading or "", clause_text(unit)
+                )
+            continue
+        for document, unit in kb.counterparts(source.doc_id, source.eid):
+            if document.language == language:
+                found[clause.clause_id] = SourceWording(
+                    language, unit_citation(unit), unit.heading or "", clause_text(unit)
+                )
+                break
+    return found
+
+
+def export_options(
+    kb: KnowledgeBase,
+    draft: Draft,
+    *,
+    placeholders: bool = False,
+    author: str = "",
+    other_language: str = "",
+) -> ExportOptions:
+    """Export options for `draft`; with `other_language`, a bilingual export."""
+    wordings = source_wordings(kb, draft, language=other_language) if other_language else {}
+    return ExportOptions(
+        placeholders=placeholders,
+        author=author,
+        other_language=wordings,
+        other_language_code=other_language,
     )
 
 
@@ -416,6 +539,61 @@ def clause_articles(wb: Workbench, slot: str, scope: ClauseScope) -> list[SlotGr
 
 def time_limit_rows(wb: Workbench, scope: ClauseScope) -> list[dict[str, str]]:
     return time_limit_table(wb.kb, scope=scope)
+
+
+CELL_STATES = ("present", "uncertain", "absent")
+
+
+def matrix_heat_rows(matrix: PrecedentMatrix) -> list[dict[str, object]]:
+    """The matrix as one row per (agreement, clause type) for the heat map: present /
+    uncertain / absent and the articles (the cells of the CSV)."""
+    rows: list[dict[str, object]] = []
+    for document in matrix.documents:
+        for slot in matrix.slots:
+            cell = matrix.cell(document.doc_id, slot)
+            if not cell.eids:
+                state = "absent"
+            elif all(cell.uncertain):
+                state = "uncertain"
+            else:
+                state = "present"
+            rows.append(
+                {
+                    "document": document.doc_id,
+                    "agreement": document.title,
+                    "year": document.year if document.year is not None else 0,
+                    "language": document.language.upper(),
+                    "clause type": get_slot(slot).title,
+                    "state": state,
+                    "articles": cell.render() or "—",
+                }
+            )
+    return rows
+
+
+def time_limit_points(rows: Sequence[dict[str, str]]) -> list[dict[str, object]]:
+    """The time-limit rows (as in the CSV) with their length in days and the extremes marked:
+    the shortest and the longest of each purpose."""
+    points: list[dict[str, object]] = []
+    for row in rows:
+        number = int(row["number"])
+        points.append(
+            {
+                **row,
+                "days": round(approximate_days(number, row["unit"]), 2),
+                "period": period_text(number, row["unit"]),
+                "purpose label": PURPOSE_LABELS.get(row["purpose"], row["purpose"]),
+                "year": int(row["year"]) if row["year"] else None,
+                "extreme": "",
+            }
+        )
+    for purpose in {str(p["purpose"]) for p in points}:
+        same = [p for p in points if p["purpose"] == purpose]
+        shortest = min(same, key=lambda p: float(str(p["days"])))
+        longest = max(same, key=lambda p: float(str(p["days"])))
+        shortest["extreme"] = "shortest"
+        longest["extreme"] = "longest" if longest is not shortest else "only"
+    return points
 
 
 def draft_gaps(wb: Workbench, draft: Draft) -> list[Gap]:

@@ -174,7 +174,7 @@ def measure(index: Path, queries: list[str], *, peers: bool) -> dict[str, Any]:
     dense_single: list[float] = []
     for vector in query_vectors:
         t0 = time.perf_counter()
-        dense_ids.append(kb.collection.rank_vectors(vector, k=10))
+        dense_ids.append(kb.collection.rank_vectors(vector, k=10)[0])
         dense_single.append((time.perf_counter() - t0) * 1000)
     lexical = kb.searcher.lexical_index()
     bm25_single: list[float] = []

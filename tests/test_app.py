@@ -26,6 +26,7 @@ from readmit.workbench import (
     MAX_UPLOAD_BYTES,
     UploadedFile,
     UploadRejectedError,
+    add_unit_to_draft,
     open_workbench,
     save_uploads,
 )
@@ -71,6 +72,27 @@ def test_search_renders_article_cards_with_highlights(app_env: dict[str, Path]) 
     assert button_keys(at, "open__") and button_keys(at, "pin__") and button_keys(at, "add__")
 
 
+def test_nonsense_gets_no_good_match(app_env: dict[str, Path]) -> None:
+    at = search(start(), "zzzz qqq")
+    assert any("No good match" in w.value for w in at.warning)
+    assert not any("articles ·" in c.value for c in at.caption)
+    # the closest articles are still there, behind an expander
+    assert any(e.label.startswith("Show the ") for e in at.expander)
+    at = search(at, QUERY)
+    assert not any("No good match" in w.value for w in at.warning)
+    assert any("articles ·" in c.value for c in at.caption)
+
+
+def test_clause_type_filter_in_search(app_env: dict[str, Path]) -> None:
+    at = search(start())
+    unfiltered = card_citations(at)
+    at.multiselect(key="filter_slots").set_value(["costs"])
+    run_ok(at)
+    cards = card_citations(at)
+    assert cards and len(cards) < len(unfiltered)
+    assert all("cost" in c.lower() or "kosten" in c.lower() for c in cards)
+
+
 def test_search_filters_apply_inside_retrieval(app_env: dict[str, Path]) -> None:
     at = start()
     at.multiselect(key="filter_docs").set_value([BOSNIA])
@@ -112,6 +134,10 @@ def test_document_text_is_rendered_inert(app_env: dict[str, Path]) -> None:
 
 def test_open_reads_article_in_context_with_counterpart(app_env: dict[str, Path]) -> None:
     at = search(start())
+    # Every card offers its citation to copy, in the one citation format.
+    kazakhstan_title = KnowledgeBase(app_env["index"]).document(KAZ_EN).title  # type: ignore[union-attr]
+    cited = f"Art. 7, {kazakhstan_title} (2015), BWBV0006473"
+    assert cited in [code.value for code in at.code]
     at.button(key=f"open__{KAZ_EN}__art_7").click()
     run_ok(at)
     assert at.radio(key="page").value == "Read"
@@ -129,6 +155,7 @@ def test_open_reads_article_in_context_with_counterpart(app_env: dict[str, Path]
     assert "Official treaty text" in bodies  # licence
     assert "Termijnen" in bodies and "21 kalenderdagen" in bodies
     assert at.query_params.get("eid") == "art_7"
+    assert [code.value for code in at.code] == [cited]  # the Read page's citation to copy
 
     at.button(key="read_next").click()
     run_ok(at)
@@ -228,13 +255,28 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
     document = docx.Document(BytesIO(draft_page.docx_bytes(wb, draft_id)))
     texts = [p.text for p in document.paragraphs]
     assert "Model readmission agreement" in texts[0]
-    assert any(t.startswith("Article 1 – Time limits") for t in texts)
+    assert "\nTime limits" in texts  # "Article 1" is Word's own numbering of the heading
     assert any("21 calendar days" in t for t in texts)
     assert any("Check against EU model." in t for t in texts)
     provenance_cells = [cell.text for row in document.tables[0].rows for cell in row.cells]
     assert "Article 7 (art_7)" in provenance_cells
     markdown = wb.drafting.export_markdown(draft_id)
     assert "## Article 1 – Time limits" in markdown
+
+    # Export options: placeholders, author and a bilingual Word file beside the Dutch version.
+    assert "draft id " + draft_id in " ".join(c.value for c in at.caption)
+    at.checkbox(key="export_placeholders").check()
+    at.selectbox(key="export_other_language").set_value("nl")
+    at.text_input(key="export_author").set_value("J. Jansen")
+    run_ok(at)
+    options = draft_page.export_options(
+        wb.kb, store.load(draft_id), placeholders=True, author="J. Jansen", other_language="nl"
+    )
+    bilingual = docx.Document(BytesIO(draft_page.docx_bytes(wb, draft_id, options)))
+    assert bilingual.core_properties.author == "J. Jansen"
+    cells = [cell.text for row in bilingual.tables[0].rows for cell in row.cells]
+    assert cells[:2] == ["Draft (EN)", "Source wording (NL)"]
+    assert "Termijnen" in cells[3]
 
 
 def test_neutralise_replaces_state_names(app_env: dict[str, Path]) -> None:
@@ -345,7 +387,14 @@ def test_upload_a_text_file_indexes_it(
         run_ok(at)
         assert (corpus / "new_agreement_.txt").read_bytes() == text
         assert any("Indexed 1" in s.value for s in at.success)
+        # no sidecar: the maintainer is told the language was detected from the text
+        infos = [i.value.replace("\\", "") for i in at.info]  # Markdown-escaped in the app
+        assert "new_agreement_.txt: language detected from the text: en (no sidecar gives it)" in (
+            infos
+        )
         assert {m.label: m.value for m in at.metric}["Documents"] == "5"
+        # the sidebar (drawn before the page) is redrawn with the new count
+        assert any("5 documents" in body for body in html_bodies(at))
         assert KnowledgeBase(index).document("new_agreement_") is not None
     finally:
         st.cache_resource.clear()
@@ -380,3 +429,31 @@ def test_upload_handling_rejects_bad_files(app_env: dict[str, Path], tmp_path: P
     with pytest.raises(UploadRejectedError):
         sanitise_upload_name("..")
     assert MAX_UPLOAD_BYTES == 50 * 1024 * 1024
+
+
+def test_protocol_article_links_to_the_agreement_article_it_implements(
+    app_env: dict[str, Path],
+) -> None:
+    at = start()
+    at.radio(key="page").set_value("Read")
+    run_ok(at)
+    at.selectbox(key="read_doc").set_value(KAZ_EN)
+    run_ok(at)
+    at.selectbox(key="read_unit").set_value("protocol__art_3")
+    run_ok(at)
+    # "(Article 7, paragraph 3 of the Agreement)" opens the protocol article: a link, both ways.
+    link = at.button(key="read_link__art_7")
+    assert link.label == "Article 7 — Time limits"
+    link.click()
+    run_ok(at)
+    assert at.selectbox(key="read_unit").value == "art_7"
+    assert at.button(key="read_link__protocol__art_3").label.startswith("Protocol, Article 3")
+
+    # In a draft, the protocol article's text starts with its own wording, not the reference.
+    wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
+    draft, clause = add_unit_to_draft(
+        wb, draft_id=None, doc_id=KAZ_EN, eid="protocol__art_3", section="time-limits"
+    )
+    assert clause.text.startswith("1. A response to a request for readmission")
+    assert "(Article 7, paragraph 3 of the Agreement" not in clause.text
+    assert clause.provenance is not None and clause.provenance.eid == "protocol__art_3"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from readmit.cli import main
+from readmit.cli_output import print_table
 from tests.harness.corpus import copy_documents
 from tests.harness.models import hashing_index
 
@@ -143,7 +145,8 @@ def test_search_json_contract_on_the_real_corpus(corpus_index: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)  # exactly one JSON object on stdout
-    assert set(payload) == {"query", "hits"}
+    assert set(payload) == {"query", "good_match", "hits"}
+    assert payload["good_match"] is True
     hits = payload["hits"]
     assert len(hits) == 10
     assert [h["rank"] for h in hits] == list(range(1, 11))
@@ -203,7 +206,28 @@ def test_status_reports_the_real_index(corpus_index: Path) -> None:
 def test_readable_table_without_json(search_index: Path) -> None:
     result = run("--index", str(search_index), "search", "transit escort", "-k", "3")
     assert result.exit_code == 0
-    assert "Results for: transit escort" in result.stdout
+    # Not a terminal (piped): plain TSV, a header and one line per hit, nothing folded.
+    lines = result.stdout.splitlines()
+    assert lines[0] == "#\tscore\tdocument\tarticle\tpages\tlang\tpassage"
+    assert len(lines) == 4 and all(len(line.split("\t")) == 7 for line in lines)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_tables_on_a_terminal_use_its_width_and_keep_text_inert() -> None:
+    screen = _Terminal()
+    print_table(
+        ("document", "text"),
+        [("doc-1", "[bold]not markup[/bold] \x1b[31mred\x1b[0m")],
+        title="Results for: [x]",
+        stream=screen,
+    )
+    drawn = screen.getvalue()
+    assert "Results for: [x]" in drawn and "[bold]not markup[/bold]" in drawn
+    assert "\x1b[31m" not in drawn and "red" in drawn  # the document's escape is dropped
 
 
 def test_a_different_model_is_refused_with_a_clear_message(

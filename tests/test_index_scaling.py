@@ -246,29 +246,3 @@ def test_reingesting_a_corrected_document_embeds_only_its_changed_chunks(tmp_pat
         twin = make_document("twin", articles)
         assert collection.upsert_document(twin, make_chunks(twin)) == len(TEXTS)
 
-
-# ---- clause-slot vectors are embedded once per index, not once per ingest process ---------------
-
-
-def test_slot_vectors_are_saved_in_the_index_and_reused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import index.slots as slots
-
-    embedder = HashingEmbedder(dimension=64)
-    monkeypatch.setattr(slots, "_slot_cache", {})
-    first = slots.slot_matrix(embedder, cache_dir=tmp_path)
-    saved = list(tmp_path.glob("slot_vectors.*.npy"))
-    assert len(saved) == 1
-
-    def no_embedding(texts: list[str]) -> np.ndarray:
-        raise AssertionError("slot texts embedded again")
-
-    monkeypatch.setattr(slots, "_slot_cache", {})  # as in a new process
-    monkeypatch.setattr(embedder, "encode_queries", no_embedding)
-    assert np.array_equal(slots.slot_matrix(embedder, cache_dir=tmp_path), first)
-
-    np.save(saved[0], np.zeros((3, 64), dtype=np.float32))  # not a slot matrix: recomputed
-    monkeypatch.undo()
-    monkeypatch.setattr(slots, "_slot_cache", {})
-    assert np.allclose(slots.slot_matrix(embedder, cache_dir=tmp_path), first, atol=1e-6)

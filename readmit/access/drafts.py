@@ -16,6 +16,7 @@ from typing import Any
 from readmit.access.audit import AuditLog
 from readmit.access.principal import AccessDeniedError, Action, Principal, authorise
 from readmit.drafting import model
+from readmit.drafting.export_text import ExportOptions
 from readmit.drafting.model import ClauseNotFoundError, Draft, DraftClause, Provenance
 from readmit.drafting.service import DraftingService
 from readmit.drafting.store import DraftListing, DraftNotFoundError, DraftStore, DraftSummary
@@ -153,10 +154,12 @@ class GuardedDrafting(DraftingService):
             self._audit.record(self.principal, action, target, detail)
 
     # exports are reads (readers may export) of the principal's view
-    def export_markdown(self, draft_id: str) -> str:
+    def export_markdown(self, draft_id: str, *, options: ExportOptions | None = None) -> str:
         authorise(self.principal, Action.EXPORT)
-        return super().export_markdown(draft_id)
+        return super().export_markdown(draft_id, options=options)
 
-    def export_docx(self, draft_id: str, target: Any) -> None:
+    def export_docx(
+        self, draft_id: str, target: Any, *, options: ExportOptions | None = None
+    ) -> None:
         authorise(self.principal, Action.EXPORT)
-        super().export_docx(draft_id, target)
+        super().export_docx(draft_id, target, options=options)

@@ -9,6 +9,7 @@ from index.types import Hit
 from readmit.drafting import model
 from readmit.drafting.diff import DiffSegment, word_diff
 from readmit.drafting.export_markdown import export_markdown
+from readmit.drafting.export_text import ExportOptions
 from readmit.drafting.model import Draft, DraftClause
 from readmit.drafting.placeholders import PlaceholderStyle, neutralise
 from readmit.drafting.store import DraftListing, DraftStore
@@ -128,14 +129,20 @@ class DraftingService:
         return word_diff(clause.original_text, clause.text)
 
     # export
-    def export_markdown(self, draft_id: str) -> str:
-        return export_markdown(self.get(draft_id))
+    def export_markdown(self, draft_id: str, *, options: ExportOptions | None = None) -> str:
+        return export_markdown(self.get(draft_id), options=options)
 
-    def export_docx(self, draft_id: str, target: Path | str | BytesIO) -> None:
+    def export_docx(
+        self,
+        draft_id: str,
+        target: Path | str | BytesIO,
+        *,
+        options: ExportOptions | None = None,
+    ) -> None:
         # Imported here so that python-docx is loaded only when a Word file is written.
         from readmit.drafting.export_docx import export_docx
 
-        export_docx(self.get(draft_id), target)
+        export_docx(self.get(draft_id), target, options=options)
 
     def _editable(self, draft_id: str, clause_id: str | None = None) -> Draft:
         """The whole stored draft, to change and save (checks that `clause_id` is in it).

@@ -30,6 +30,7 @@ from readmit.workbench import (
     SourceMissingError,
     Workbench,
     add_article_to_draft,
+    copy_citation,
     may,
     suggested_section,
 )
@@ -65,17 +66,21 @@ def _add_with_chosen_section(wb: Workbench, hit: Hit, section_key: str, citation
 
 
 def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> None:
-    """Open · Pin · draft section · Add to draft, for one article (`hit` carries its source)."""
+    """Read · Pin · Cite · draft section · Add to draft, for one article (`hit` carries its
+    source).
+
+    "Read" (not "Open") so that no two controls share a label: it opens the Read page.
+    """
 
     def key(action: str) -> str:
         return action_key(action, hit.doc_id, hit.eid, prefix=prefix)
 
     suggestion = suggested_section(heading=hit.heading, part=hit.part)
-    open_col, pin_col, section_col, add_col = st.columns(
-        [1, 1, 2.6, 1.3], vertical_alignment="bottom"
+    open_col, pin_col, cite_col, section_col, add_col = st.columns(
+        [1, 1, 1, 2.6, 1.3], vertical_alignment="bottom"
     )
     open_col.button(
-        "Open",
+        "Read",
         key=key("open"),
         on_click=open_article,
         args=(hit.doc_id, hit.eid),
@@ -90,6 +95,12 @@ def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> N
         width="stretch",
         help="Pin for side-by-side comparison (up to 6)",
     )
+    with cite_col.popover("Cite", width="stretch", help="The citation, with a copy button"):
+        st.code(
+            copy_citation(wb.kb.document(hit.doc_id), eid=hit.eid, title=hit.title),
+            language=None,
+            wrap_lines=True,
+        )
     section_col.selectbox(
         "Draft section",
         SECTION_KEYS,

@@ -5,7 +5,8 @@ refresh or a restart loses nothing. Widget keys:
 
 - drafts: ``draft_select``, ``new_draft_title``, ``draft_create``, ``draft_title`` (rename),
   ``draft_parties`` (comma-separated party order for placeholders), ``draft_duplicate``,
-  ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``;
+  ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``,
+  ``export_placeholders``, ``export_other_language``, ``export_author``;
   sharing: ``share_users``, ``share_groups`` (comma-separated), ``share_save``
 - per clause (``<id>`` is the clause id): ``clause_heading__<id>``, ``clause_text__<id>``,
   ``clause_note__<id>``, ``clause_up__<id>``, ``clause_down__<id>``, ``clause_section__<id>``,
@@ -42,7 +43,9 @@ from readmit.ui.state import (
 from readmit.workbench import (
     DEFAULT_DRAFT_TITLE,
     AccessDeniedError,
+    ExportOptions,
     Workbench,
+    export_options,
     may_share,
     share_draft,
 )
@@ -59,10 +62,29 @@ def export_file_stem(title: str) -> str:
     return stem[:80] or "draft"
 
 
-def docx_bytes(wb: Workbench, draft_id: str) -> bytes:
+def docx_bytes(wb: Workbench, draft_id: str, options: ExportOptions | None = None) -> bytes:
     buffer = BytesIO()
-    wb.drafting.export_docx(draft_id, buffer)
+    wb.drafting.export_docx(draft_id, buffer, options=options)
     return buffer.getvalue()
+
+
+def _export_options(wb: Workbench, draft: Draft) -> ExportOptions:
+    """The export choices under the export buttons (the same for Word and Markdown)."""
+    with st.expander("Export options"):
+        left, middle, right = st.columns(3)
+        placeholders = left.checkbox(
+            "Party names as [Party A]/[Party B]", key="export_placeholders"
+        )
+        other = middle.selectbox(
+            "Bilingual: beside the source wording in",
+            ["", "en", "nl", "fr", "de"],
+            format_func=lambda code: code.upper() if code else "— (one language)",
+            key="export_other_language",
+        )
+        author = right.text_input("Author (document properties)", key="export_author")
+    return export_options(
+        wb.kb, draft, placeholders=placeholders, author=author, other_language=other
+    )
 
 
 def _guarded(action: Callable[[], object]) -> None:
@@ -290,10 +312,11 @@ def _draft_controls(wb: Workbench, draft: Draft) -> None:
         args=(wb, draft.draft_id),
     )
     stem = export_file_stem(draft.title)
+    options = _export_options(wb, draft)
     cols = st.columns([1.3, 1.3, 1, 1.4, 1], vertical_alignment="center")
     cols[0].download_button(
         "Export Word (.docx)",
-        data=docx_bytes(wb, draft.draft_id),
+        data=docx_bytes(wb, draft.draft_id, options),
         file_name=f"{stem}.docx",
         mime=DOCX_MIME,
         key="export_docx",
@@ -303,7 +326,7 @@ def _draft_controls(wb: Workbench, draft: Draft) -> None:
     )
     cols[1].download_button(
         "Export Markdown",
-        data=wb.drafting.export_markdown(draft.draft_id),
+        data=wb.drafting.export_markdown(draft.draft_id, options=options),
         file_name=f"{stem}.md",
         mime="text/markdown",
         key="export_md",
@@ -382,6 +405,8 @@ def _pick_draft(wb: Workbench) -> Draft | None:
     if current not in ids:
         current = ids[0] if ids else None
         set_current_draft(current)
+        if current is not None:
+            st.rerun()  # the sidebar, drawn before this page, names the draft picked here
     if current is None:
         return None
     labels = {
@@ -420,7 +445,8 @@ def page(wb: Workbench) -> None:
     _draft_controls(wb, draft)
     st.caption(
         f"{plural(len(draft.clauses), 'clause')} · saved automatically after every change · "
-        f"last saved {draft.updated_at[:19].replace('T', ' ')} UTC"
+        f"last saved {draft.updated_at[:19].replace('T', ' ')} UTC · "
+        f"draft id {draft.draft_id} (for `readmit export`)"
     )
     with st.expander("Skeleton outline"):
         st.html(_outline(draft))

@@ -79,6 +79,10 @@ def _show_report(report: IngestReport, rejected: Sequence[tuple[str, str]]) -> N
         )
     else:
         st.success(summary)
+    for path, note in report.notes:
+        # How a file was read; a missing article structure is a warning for the maintainer.
+        show = st.warning if note.startswith("warning:") else st.info
+        show(render.md_escape(f"{Path(path).name}: {note}"))
     for warning in report.warnings:
         st.warning(warning)
     if report.indexed:
@@ -159,6 +163,7 @@ def page(wb: Workbench) -> None:
             report = _index_uploads(wb, outcome.saved) if outcome.saved else IngestReport()
             if report is not None:
                 set_last_run((report, outcome.rejected))
+                st.rerun()  # the sidebar (drawn before this page) shows the new document count
     with reindex_col:
         st.subheader("Re-index the corpus", divider="gray")
         st.caption(
@@ -169,6 +174,7 @@ def page(wb: Workbench) -> None:
             reindexed = _run_ingest(wb, [wb.corpus_dir], "Re-indexing")
             if reindexed is not None:
                 set_last_run((reindexed, ()))
+                st.rerun()
     stored = last_run()
     if stored is not None:
         st.subheader("Last run", divider="gray")
