@@ -133,7 +133,7 @@ class LexicalIndex:
         loaded = cls.__new__(cls)
         loaded._ids = chunk_ids
         loaded._bm25 = bm25
-        loaded._vocabulary = frozenset(token for token in bm25.vocab_dict if token)
+        loaded._vocabulary = frozenset(t for t in getattr(bm25, "vocab_dict", None) or {} if t)
         return loaded
 
     def known_word_share(self, query: str) -> float:
