@@ -554,6 +554,13 @@ class PgCollection:
             for rank, row in enumerate(rows, start=1)
         ]
 
+    def rank_vectors(
+        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> tuple[list[int], list[float]]:
+        """(chunk ids, scores) `search_vectors` would return, best first."""
+        hits = self.search_vectors(query_vector, k=k, filters=filters)
+        return [hit.chunk_id for hit in hits], [hit.score for hit in hits]
+
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:
         where, params = filter_sql(filters)
         with self._read() as conn:

@@ -742,3 +742,20 @@ def document_chunks(
         )
         for row in rows
     ]
+
+
+def stored_vectors_by_text(
+    conn: sqlite3.Connection, doc_ids: Sequence[str], dimension: int
+) -> dict[tuple[str, str], np.ndarray]:
+    """(doc_id, chunk text) -> stored vector for these documents' chunks (to reuse on re-ingest:
+    a vector depends only on its text and the model)."""
+    found: dict[tuple[str, str], np.ndarray] = {}
+    for start in range(0, len(doc_ids), 500):
+        batch = list(doc_ids[start : start + 500])
+        marks = ",".join("?" * len(batch))
+        for doc_id, text, blob in conn.execute(
+            f"SELECT doc_id, text, vector FROM chunks WHERE doc_id IN ({marks})", batch
+        ):
+            if isinstance(blob, bytes) and len(blob) == dimension * 4:
+                found[(str(doc_id), str(text))] = np.frombuffer(blob, dtype="<f4").copy()
+    return found
