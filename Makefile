@@ -13,7 +13,8 @@ PORT   ?= 8501
 # refuses that unless sign-in is configured: docs/deployment.md).
 HOST   ?= 127.0.0.1
 
-.PHONY: run test test-fast smoke-wheel install install-test browser ocr office lint postgres serve
+.PHONY: run test test-fast smoke-wheel install install-test browser ocr office lint postgres serve \
+	bench bench-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +76,11 @@ test-fast: install-test
 
 smoke-wheel: $(BIN)/python
 	PYTHON=$(BIN)/python scripts/smoke_wheel.sh
+
+# The performance benchmark (docs/performance.md): corpus, 10k and 100k chunks; see scripts/bench.py.
+bench: install-test
+	nice -n 10 $(BIN)/python scripts/bench.py --sizes 10k,100k
+
+# CI smoke: the benchmark at its smallest size must run and write its report (no timing asserted).
+bench-smoke: install-test
+	$(BIN)/python scripts/bench.py --smoke --out .readmit/bench-smoke/performance.md

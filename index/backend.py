@@ -98,6 +98,10 @@ class CollectionBackend(Protocol):
         self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
     ) -> list[Hit]: ...
 
+    def rank_vectors(
+        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> tuple[list[int], list[float]]: ...
+
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]: ...
 
     def hits_for_chunks(

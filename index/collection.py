@@ -44,7 +44,7 @@ from index.types import (
     StoredDocument,
     UnitRecord,
 )
-from index.vectors import VECTORS_FILE, VectorIndex
+from index.vectors import VECTORS_FILE, IndexLayout, VectorIndex
 from ingest.taxonomy import taxonomy_fingerprint
 from ingest.types import Chunk, ParsedDocument
 
@@ -230,11 +230,14 @@ class Collection:
                 self.path / VECTORS_FILE,
                 expected_sha256=manifest.vectors_sha256,
                 dimension=dimension,
+                layout=IndexLayout.from_json(manifest.vector_index),
             )
         except VectorCacheError as error:
             return str(error)
         if loaded.ntotal != manifest.chunks:
             return f"cache holds {loaded.ntotal} vectors, manifest says {manifest.chunks}"
+        if loaded.needs_rebuild():
+            return f"a {loaded.layout.kind} index does not suit {loaded.ntotal} vectors"
         self._vectors, self._loaded_generation = loaded, current
         return None
 
@@ -271,6 +274,7 @@ class Collection:
                 chunks=chunks,
                 indexed_at=indexed_at,
                 versions=runtime_versions() | self.embedder.library_versions(),
+                vector_index=self._vectors.layout.to_json(),
             )
             try:
                 checksum = self._vectors.save(self.path / VECTORS_FILE)
@@ -288,8 +292,8 @@ class Collection:
     ) -> int:
         """Embed `chunks` and replace everything stored for `doc.doc_id` in one transaction.
 
-        Returns the number of chunks embedded (chunks whose id and text are already stored keep
-        their vector: the same text embeds to the same vector).
+        Returns the number of chunks embedded: a chunk whose text is already stored for the
+        document keeps its vector (a corrected article re-embeds only its own chunks).
         """
         return self.upsert_documents([(doc, chunks)], batch_size=batch_size)
 
@@ -370,6 +374,24 @@ class Collection:
                 raise IndexWriteError(f"cannot store {names}: {error}") from error
             self._apply(before, after, total, remove=removed, add_ids=new_ids, add=vectors)
 
+    def _vectors_for(
+        self, chunks: list[Chunk], batch_size: int, progress: ProgressCallback | None
+    ) -> tuple[np.ndarray, int]:
+        """Vectors for `chunks`: stored ones reused for unchanged texts, the rest embedded."""
+        doc_ids = sorted({c.doc_id for c in chunks})
+        with self._store.read() as conn:
+            stored = store.stored_vectors_by_text(conn, doc_ids, self.embedder.dimension)
+        missing = [i for i, c in enumerate(chunks) if (c.doc_id, c.text) not in stored]
+        fresh = self._embed([chunks[i].text for i in missing], batch_size, progress)
+        vectors = np.zeros((len(chunks), self.embedder.dimension), dtype=np.float32)
+        for i, chunk in enumerate(chunks):
+            reused = stored.get((chunk.doc_id, chunk.text))
+            if reused is not None:
+                vectors[i] = reused
+        if missing:
+            vectors[missing] = fresh
+        return vectors, len(missing)
+
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document with its units and chunks; False if it was not indexed."""
         with self._lock:
@@ -401,22 +423,6 @@ class Collection:
         with self._store.write() as conn:
             return store.clear_failures(conn, list(paths))
 
-    def _vectors_for(
-        self, chunks: list[Chunk], batch_size: int, progress: ProgressCallback | None
-    ) -> tuple[np.ndarray, int]:
-        """Vectors of `chunks` and how many were embedded: reused where the same chunk (id and
-        text) is already stored by this model, embedded otherwise."""
-        with self._store.read() as conn:
-            reused = store.reusable_vectors(conn, chunks, self.embedder.dimension)
-        fresh = [c for c in chunks if c.chunk_id not in reused]
-        embedded = self._embed([c.text for c in fresh], batch_size, progress)
-        by_id = dict(reused)
-        by_id.update({c.chunk_id: embedded[i] for i, c in enumerate(fresh)})
-        if not chunks:
-            return np.zeros((0, self.embedder.dimension), dtype=np.float32), 0
-        matrix = np.vstack([by_id[c.chunk_id] for c in chunks]).astype(np.float32, copy=False)
-        return matrix, len(fresh)
-
     def _embed(
         self, texts: list[str], batch_size: int, progress: ProgressCallback | None
     ) -> np.ndarray:
@@ -442,13 +448,16 @@ class Collection:
         if vectors is not None and self._loaded_generation == before:
             vectors.remove(np.array(remove, dtype=np.int64))
             vectors.add(add_ids, add)
-            if vectors.ntotal == total:
+            if vectors.ntotal != total:
+                log.warning(
+                    "in-memory index drifted (%d != %d chunks); rebuilding", vectors.ntotal, total
+                )
+            elif vectors.needs_rebuild():  # grew past its layout (flat -> IVF, more cells)
+                log.info("rebuilding the vector index for %d chunks", total)
+            else:
                 self._loaded_generation = after
                 self._persist()
                 return
-            log.warning(
-                "in-memory index drifted (%d != %d chunks); rebuilding", vectors.ntotal, total
-            )
         self._rebuild()
 
     # ---- search ----------------------------------------------------------------------------
@@ -464,6 +473,18 @@ class Collection:
         self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
     ) -> list[Hit]:
         """Search with a ready query vector (for hybrid search); score = inner product."""
+        ids, scores = self._rank(query_vector, k=k, filters=filters)
+        return self.hits_for_chunks(ids, scores=scores)
+
+    def rank_vectors(
+        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> tuple[list[int], list[float]]:
+        """(chunk ids, scores) `search_vectors` would return, best first, without their texts."""
+        return self._rank(query_vector, k=k, filters=filters)
+
+    def _rank(
+        self, query_vector: np.ndarray, *, k: int, filters: SearchFilters | None
+    ) -> tuple[list[int], list[float]]:
         query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
         if query.shape[0] != self.embedder.dimension:
             raise ValueError(
@@ -477,13 +498,13 @@ class Collection:
             with self._store.read() as conn:
                 allowed = store.allowed_chunk_ids(conn, filters)
             if len(allowed) == 0:
-                return []
+                return [], []
         with self._lock:
             scores, ids = vectors.search(query, k, allowed_ids=allowed)
         # Equal scores (duplicate texts) are ordered by chunk id, not by FAISS insertion order,
         # so a rebuilt cache ranks exactly like the incrementally updated one.
         order = np.lexsort((ids, -scores))
-        return self.hits_for_chunks(ids[order].tolist(), scores=scores[order].tolist())
+        return ids[order].tolist(), scores[order].tolist()
 
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:
         """The chunk ids a search with these filters may return (for retrievers built elsewhere)."""

@@ -4,20 +4,33 @@ Each chunk is stemmed with the Snowball stemmer of its document's language. A qu
 is not known (experts type English but also Dutch or a French term), so its words are stemmed
 with every stemmer and the union is searched: a stem that exists in no chunk costs nothing.
 Scores for all chunks are computed and masked by the filters *before* the top-k is cut.
+
+The index is saved to a folder (bm25s's own arrays, memory-mapped when loaded) with a small
+`lexical.json` naming the generation it was built for and the sha256 of every file, so that a
+process opening the index loads it instead of re-tokenising every chunk; a stale or tampered
+folder is refused and rebuilt.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import shutil
+import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import bm25s
 import numpy as np
 import Stemmer
 from bm25s import stopwords as bm25_stopwords
+
+from index.errors import IndexLayerError
 
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _STEMMER_NAMES = {"en": "english", "nl": "dutch", "fr": "french", "de": "german"}
@@ -41,6 +54,7 @@ def _stopwords(language: str) -> frozenset[str]:
     return frozenset(_fold(w) for w in _STOPWORDS.get(language, ()))
 
 
+@lru_cache(maxsize=200_000)
 def _fold(word: str) -> str:
     """Lower-case and strip accents so that "réadmission" and "readmission" meet."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
@@ -89,6 +103,15 @@ class LexicalHit:
     score: float
 
 
+class LexicalCacheError(IndexLayerError):
+    """A saved BM25 folder is missing, stale or fails its checksums; it is rebuilt."""
+
+
+LEXICAL_MANIFEST = "lexical.json"
+_IDS_FILE = "chunk_ids.npy"
+_FORMAT_VERSION = 1
+
+
 class LexicalIndex:
     """BM25 over a fixed list of chunks (rebuilt whenever the collection changes)."""
 
@@ -96,7 +119,6 @@ class LexicalIndex:
         self, chunk_ids: Sequence[int], texts: Sequence[str], languages: Sequence[str]
     ) -> None:
         self._ids = np.asarray(chunk_ids, dtype=np.int64)
-        self._position = {int(cid): i for i, cid in enumerate(self._ids)}
         self._bm25 = bm25s.BM25()
         corpus = [
             tokenize(t, language=lang) or ["\u2205"]
@@ -105,6 +127,14 @@ class LexicalIndex:
         self._vocabulary = frozenset(token for tokens in corpus for token in tokens)
         if corpus:
             self._bm25.index(corpus, show_progress=False)
+
+    @classmethod
+    def _from_parts(cls, chunk_ids: np.ndarray, bm25: bm25s.BM25) -> LexicalIndex:
+        loaded = cls.__new__(cls)
+        loaded._ids = chunk_ids
+        loaded._bm25 = bm25
+        loaded._vocabulary = frozenset(t for t in getattr(bm25, "vocab_dict", None) or {} if t)
+        return loaded
 
     def known_word_share(self, query: str) -> float:
         """The share of the query's content words that occur (stemmed) in some chunk.
@@ -145,16 +175,113 @@ class LexicalIndex:
         if not len(self._ids):
             return []
         tokens = tokenize_query(" ".join([query, *extra_terms]))
-        if not tokens:
+        token_ids = self._bm25.get_tokens_ids(tokens)
+        if not token_ids:
             return []
-        scores = self._bm25.get_scores(tokens)
+        scores = self._bm25.get_scores_from_ids(token_ids)
         if allowed is not None:
-            mask = np.fromiter(
-                (int(c) in allowed for c in self._ids), dtype=bool, count=len(self._ids)
-            )
-            scores = np.where(mask, scores, -np.inf)
+            wanted = np.fromiter(allowed, dtype=np.int64, count=len(allowed))
+            scores = np.where(np.isin(self._ids, wanted), scores, -np.inf)
         candidates = np.flatnonzero(scores > 0)
         if not len(candidates):
             return []
+        if len(candidates) > k:  # keep the k best (and their ties) in linear time, then sort
+            kth_best = -np.partition(-scores[candidates], k - 1)[k - 1]
+            candidates = candidates[scores[candidates] >= kth_best]
+        # Stable on position: equal scores keep the chunks' stored order, as before.
         top = candidates[np.argsort(-scores[candidates], kind="stable")[:k]]
         return [LexicalHit(chunk_id=int(self._ids[i]), score=float(scores[i])) for i in top]
+
+    # ---- persistence ---------------------------------------------------------------------
+
+    def save(self, folder: Path, *, generation: int) -> bool:
+        """Write the index to `folder` (created atomically by renaming a temp folder).
+
+        Returns False when `folder` already exists (another process saved the same generation).
+        """
+        folder = Path(folder)
+        if folder.exists():
+            return False
+        work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+        try:
+            np.save(work / _IDS_FILE, self._ids, allow_pickle=False)
+            if len(self._ids):
+                self._bm25.save(str(work), show_progress=False)
+            files = {
+                path.name: _file_sha256(path) for path in sorted(work.iterdir()) if path.is_file()
+            }
+            manifest = {
+                "format_version": _FORMAT_VERSION,
+                "generation": generation,
+                "chunks": len(self._ids),
+                "bm25s": bm25s.__version__,
+                "sha256": files,
+            }
+            (work / LEXICAL_MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+            for path in work.iterdir():
+                _fsync(path)
+            _fsync(work)
+            try:
+                os.rename(work, folder)
+            except OSError:  # a concurrent writer renamed its copy first
+                shutil.rmtree(work, ignore_errors=True)
+                return False
+            _fsync(folder.parent)
+            return True
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+
+    @classmethod
+    def load(cls, folder: Path, *, generation: int) -> LexicalIndex:
+        """Memory-map a saved index built for `generation`; LexicalCacheError if it is not one."""
+        folder = Path(folder)
+        try:
+            manifest = json.loads((folder / LEXICAL_MANIFEST).read_text(encoding="utf-8"))
+            expected = dict(manifest["sha256"])
+            saved_generation = int(manifest["generation"])
+            version = int(manifest["format_version"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise LexicalCacheError(
+                f"{folder}: no readable {LEXICAL_MANIFEST} ({error})"
+            ) from error
+        if version != _FORMAT_VERSION or saved_generation != generation:
+            raise LexicalCacheError(
+                f"{folder}: built for generation {saved_generation}, index is at {generation}"
+            )
+        present = {p.name for p in folder.iterdir() if p.is_file()} - {LEXICAL_MANIFEST}
+        if present != set(expected):
+            raise LexicalCacheError(f"{folder}: files differ from {LEXICAL_MANIFEST}")
+        for name, checksum in expected.items():
+            if _file_sha256(folder / name) != checksum:
+                raise LexicalCacheError(f"{folder / name}: checksum does not match")
+        try:
+            ids = np.load(folder / _IDS_FILE, allow_pickle=False)
+            bm25 = (
+                bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
+                if len(ids)
+                else bm25s.BM25()
+            )
+        except (OSError, ValueError, KeyError) as error:
+            raise LexicalCacheError(f"{folder}: cannot load ({error})") from error
+        if ids.dtype != np.int64 or ids.ndim != 1:
+            raise LexicalCacheError(f"{folder}: chunk ids are not a 1-d int64 array")
+        if len(ids) and int(bm25.scores["num_docs"]) != len(ids):
+            raise LexicalCacheError(f"{folder}: BM25 holds another number of chunks than ids")
+        return cls._from_parts(ids, bm25)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

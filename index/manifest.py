@@ -30,6 +30,8 @@ class Manifest:
     indexed_at: str | None
     versions: dict[str, str] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
+    # The FAISS layout of vectors.faiss and its parameters (index.vectors.IndexLayout).
+    vector_index: dict[str, object] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -96,6 +98,7 @@ def read_manifest(folder: Path) -> Manifest | None:
             indexed_at=raw.get("indexed_at"),
             versions={str(k): str(v) for k, v in versions.items()},
             format_version=int(raw.get("format_version", FORMAT_VERSION)),
+            vector_index=dict(raw.get("vector_index") or {}),
         )
     except (
         OSError,

@@ -318,9 +318,10 @@ class PgCollection:
         with self._read() as conn:
             self._check_model(conn)
         all_chunks = [c for _, chunks in pending for c in chunks]
-        # A chunk whose id and exact text are stored keeps its vector (as the embedded index).
+        # A chunk whose text is already stored for its document keeps its vector (as the
+        # embedded index: a corrected article re-embeds only its own chunks).
         reused = self._reusable_vectors(all_chunks)
-        fresh = [c for c in all_chunks if c.chunk_id not in reused]
+        fresh = [c for c in all_chunks if (c.doc_id, c.text) not in reused]
         texts = [c.text for c in fresh]
         parts = [np.zeros((0, self.embedder.dimension), dtype=np.float32)]
         for start in range(0, len(texts), max(batch_size, 1)):
@@ -328,31 +329,31 @@ class PgCollection:
             if progress is not None:
                 progress(min(start + batch_size, len(texts)), len(texts))
         embedded = np.vstack(parts)
-        by_id = dict(reused)
-        by_id.update({c.chunk_id: embedded[i] for i, c in enumerate(fresh)})
+        by_text = dict(reused)
+        by_text.update({(c.doc_id, c.text): embedded[i] for i, c in enumerate(fresh)})
         vectors = np.vstack(
             [np.zeros((0, self.embedder.dimension), dtype=np.float32)]
-            + [by_id[c.chunk_id].reshape(1, -1) for c in all_chunks]
+            + [by_text[(c.doc_id, c.text)].reshape(1, -1) for c in all_chunks]
         ).astype(np.float32, copy=False)
         stamp = utc_now()
         self._write_embedded(pending, vectors, [stamp] * len(pending))
         return len(fresh)
 
-    def _reusable_vectors(self, chunks: Sequence[Chunk]) -> dict[int, np.ndarray]:
-        wanted = {chunk.chunk_id: chunk.text for chunk in chunks}
-        if not wanted:
+    def _reusable_vectors(self, chunks: Sequence[Chunk]) -> dict[tuple[str, str], np.ndarray]:
+        """Stored vectors of these documents by (doc_id, text): the same text embeds the same."""
+        doc_ids = sorted({chunk.doc_id for chunk in chunks})
+        if not doc_ids:
             return {}
         with self._read() as conn:
             rows = conn.execute(
-                "SELECT chunk_id, text, vector FROM chunks WHERE chunk_id = ANY(%s)",
-                (list(wanted),),
+                "SELECT doc_id, text, vector FROM chunks WHERE doc_id = ANY(%s)", (doc_ids,)
             ).fetchall()
         dimension = self.embedder.dimension
-        found: dict[int, np.ndarray] = {}
-        for chunk_id, text, vector in rows:
+        found: dict[tuple[str, str], np.ndarray] = {}
+        for doc_id, text, vector in rows:
             array = _as_array(vector)
-            if wanted.get(int(chunk_id)) == text and array.shape == (dimension,):
-                found[int(chunk_id)] = array
+            if array.shape == (dimension,):
+                found[(doc_id, text)] = array
         return found
 
     def upsert_stored(self, items: Sequence[StoredDocument]) -> int:
@@ -582,6 +583,13 @@ class PgCollection:
             replace(_hit(row), rank=rank, score=float(row[12]))
             for rank, row in enumerate(rows, start=1)
         ]
+
+    def rank_vectors(
+        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> tuple[list[int], list[float]]:
+        """(chunk ids, scores) `search_vectors` would return, best first."""
+        hits = self.search_vectors(query_vector, k=k, filters=filters)
+        return [hit.chunk_id for hit in hits], [hit.score for hit in hits]
 
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:
         where, params = filter_sql(filters)

@@ -3,18 +3,35 @@
 Reciprocal rank fusion (RRF) combines the two rankings without calibrating their scores. Both
 retrievers apply the filters *before* cutting their candidate lists. Chunks of the same article
 count once: the article's score is its best chunk's, and the hit shows that chunk's passage.
+
+BM25 is saved next to the index (`bm25.g<generation>/`) by whoever builds it first for a
+generation (the ingest run, at its end), and memory-mapped by every later process.
 """
 
 from __future__ import annotations
 
+import logging
+import shutil
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from index.backend import CollectionBackend as Collection
-from index.glossary import load_glossary, wordings
-from index.lexical import LexicalIndex
+from index.collection import Collection as EmbeddedCollection
+from index.glossary import Concept, load_glossary, wordings
+from index.lexical import LexicalCacheError, LexicalIndex
 from index.types import Hit, SearchFilters
 from ingest.chunking import strip_placeholders
+
+log = logging.getLogger(__name__)
+
+LEXICAL_PREFIX = "bm25.g"
+# Stages of one search, in order, as reported in `StageTimes` (scripts/bench.py prints them).
+STAGES = ("query embedding", "dense", "bm25", "fusion", "hit assembly")
+StageTimes = dict[str, float]  # stage -> milliseconds, summed over the search
 
 
 @dataclass(frozen=True)
@@ -74,32 +91,83 @@ class HybridSearcher:
         self._lock = threading.Lock()
 
     def lexical_index(self) -> LexicalIndex:
-        """BM25 over the current chunks, rebuilt when the collection has changed."""
+        """BM25 over the current chunks: the saved one for this generation, else built (and saved
+        for the next process)."""
         generation = self.collection.generation()
         with self._lock:
             if self._lexical is None or self._lexical_generation != generation:
-                languages = {d.doc_id: d.language for d in self.collection.list_documents()}
-                ids, texts, langs = [], [], []
-                for chunk_id, doc_id, text in self.collection.iter_chunks():
-                    ids.append(chunk_id)
-                    texts.append(text)
-                    langs.append(languages.get(doc_id, "und"))
-                self._lexical = LexicalIndex(ids, texts, langs)
+                self._lexical = self._load_or_build_lexical(generation)
                 self._lexical_generation = generation
             return self._lexical
 
-    def search(self, query: str, *, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
-        return self.search_with_evidence(query, k=k, filters=filters).hits
+    def _lexical_folder(self, generation: int) -> Path | None:
+        """Where BM25 over every chunk is saved: beside a folder index. A searcher over a
+        restricted view (index.visibility) or a server index keeps its own in memory (a server
+        index is shared by machines that do not share a folder)."""
+        if not isinstance(self.collection, EmbeddedCollection):
+            return None
+        return self.collection.path / f"{LEXICAL_PREFIX}{generation}"
+
+    def _load_or_build_lexical(self, generation: int) -> LexicalIndex:
+        folder = self._lexical_folder(generation)
+        if folder is not None and folder.exists():
+            try:
+                return LexicalIndex.load(folder, generation=generation)
+            except LexicalCacheError as error:
+                log.warning("BM25 index refused: %s; rebuilding it", error)
+                shutil.rmtree(folder, ignore_errors=True)
+        languages = {d.doc_id: d.language for d in self.collection.list_documents()}
+        ids, texts, langs = [], [], []
+        for chunk_id, doc_id, text in self.collection.iter_chunks():
+            ids.append(chunk_id)
+            texts.append(text)
+            langs.append(languages.get(doc_id, "und"))
+        built = LexicalIndex(ids, texts, langs)
+        # Only a snapshot that still is the current generation may be saved under its number.
+        if folder is not None and self.collection.generation() == generation:
+            self._save_lexical(built, folder, generation)
+        return built
+
+    def _save_lexical(self, built: LexicalIndex, folder: Path, generation: int) -> None:
+        try:
+            built.save(folder, generation=generation)
+        except OSError as error:  # a read-only or full disk: search still works from memory
+            log.warning("cannot save the BM25 index: %s", error)
+            return
+        for old in folder.parent.glob(f"{LEXICAL_PREFIX}*"):
+            number = old.name.removeprefix(LEXICAL_PREFIX)
+            if number.isdigit() and int(number) < generation:
+                shutil.rmtree(old, ignore_errors=True)  # open memory maps stay valid
+        cutoff = time.time() - 3600  # temp folders of a killed writer, surely not in use
+        for leftover in folder.parent.glob(f".{LEXICAL_PREFIX}*.tmp"):
+            if leftover.stat().st_mtime < cutoff:
+                shutil.rmtree(leftover, ignore_errors=True)
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        timings: StageTimes | None = None,
+    ) -> list[Hit]:
+        return self.search_with_evidence(query, k=k, filters=filters, timings=timings).hits
 
     def search_with_evidence(
-        self, query: str, *, k: int = 10, filters: SearchFilters | None = None
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        timings: StageTimes | None = None,
     ) -> SearchOutcome:
-        """The hits and how close the best of them is (for the relevance floor)."""
+        """The hits and how close the best of them is (for the relevance floor); `timings`, if
+        given, receives milliseconds per stage (STAGES)."""
         config = self.config
+        stage = _StageClock(timings)
         best_similarity: float | None = None
         pool = max(config.candidates, k * 5)
         rankings: list[tuple[float, list[int]]] = []
-        dense_hits: dict[int, Hit] = {}
         wants_glossary = config.expand_query or (config.dense and config.dense_expanded)
         concepts = load_glossary().matching(query) if wants_glossary else ()
         if config.dense:
@@ -111,14 +179,40 @@ class HybridSearcher:
             )
             if config.dense_expanded and dense_terms:
                 texts.append(f"{query} ({'; '.join(dense_terms)})")
-            for number, vector in enumerate(self.collection.embedder.encode_queries(texts)):
-                for weight, scoped in self._dense_scopes(filters):
-                    hits = self.collection.search_vectors(vector, k=pool, filters=scoped)
-                    if number == 0 and hits:  # the question as typed, not its expansion
-                        top = max(h.score for h in hits)
-                        best_similarity = max(best_similarity or top, top)
-                    dense_hits.update({h.chunk_id: h for h in hits})
-                    rankings.append((weight, [h.chunk_id for h in hits]))
+            with stage("query embedding"):
+                vectors = self.collection.embedder.encode_queries(texts)
+            with stage("dense"):
+                for number, vector in enumerate(vectors):
+                    for weight, scoped in self._dense_scopes(filters):
+                        ranked, scores = self.collection.rank_vectors(
+                            vector, k=pool, filters=scoped
+                        )
+                        if number == 0 and scores:  # the question as typed, not its expansion
+                            best_similarity = max(best_similarity or scores[0], scores[0])
+                        rankings.append((weight, ranked))
+        with stage("bm25"):
+            lexical_ranking = self._lexical_ranking(query, concepts, pool=pool, filters=filters)
+        if lexical_ranking is not None:
+            rankings.append((config.lexical_weight, lexical_ranking))
+        with stage("fusion"):
+            fused = _reciprocal_rank_fusion(rankings, rrf_k=config.rrf_k)
+            ordered = sorted(fused, key=lambda cid: -fused[cid])
+        with stage("hit assembly"):
+            results = self._assemble(ordered, fused, k=k)
+        known_share = self.lexical_index().known_word_share(query) if config.lexical else None
+        return SearchOutcome(
+            hits=results, best_similarity=best_similarity, known_word_share=known_share
+        )
+
+    def _lexical_ranking(
+        self,
+        query: str,
+        concepts: tuple[Concept, ...],
+        *,
+        pool: int,
+        filters: SearchFilters | None,
+    ) -> list[int] | None:
+        config = self.config
         if config.lexical:
             allowed = (
                 None
@@ -129,9 +223,11 @@ class HybridSearcher:
             lexical = self.lexical_index().search(
                 query, k=pool, allowed=allowed, extra_terms=expansions
             )
-            rankings.append((config.lexical_weight, [h.chunk_id for h in lexical]))
-        fused = _reciprocal_rank_fusion(rankings, rrf_k=config.rrf_k)
-        ordered = sorted(fused, key=lambda cid: -fused[cid])
+            return [h.chunk_id for h in lexical]
+        return None
+
+    def _assemble(self, ordered: list[int], fused: dict[int, float], *, k: int) -> list[Hit]:
+        """The first k hits of `ordered`, one per article unless configured otherwise."""
         # Every hit from ONE read snapshot: while a re-index runs, the dense and lexical rankings
         # may come from different generations, but the texts shown must not mix versions.
         known = {h.chunk_id: h for h in self.collection.hits_for_chunks(ordered)}
@@ -142,16 +238,13 @@ class HybridSearcher:
             if hit is None or _only_placeholders(hit.text):
                 continue
             article_key = (hit.doc_id, hit.eid)
-            if config.per_article and article_key in seen_articles:
+            if self.config.per_article and article_key in seen_articles:
                 continue
             seen_articles.add(article_key)
             results.append(replace(hit, rank=len(results) + 1, score=fused[chunk_id]))
             if len(results) == k:
                 break
-        known_share = self.lexical_index().known_word_share(query) if config.lexical else None
-        return SearchOutcome(
-            hits=results, best_similarity=best_similarity, known_word_share=known_share
-        )
+        return results
 
     def _dense_scopes(
         self, filters: SearchFilters | None
@@ -184,3 +277,22 @@ def _reciprocal_rank_fusion(
         for position, chunk_id in enumerate(ranked):
             scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (rrf_k + position + 1)
     return scores
+
+
+class _StageClock:
+    """`with clock("dense"): ...` adds the block's milliseconds to `timings["dense"]`."""
+
+    def __init__(self, timings: StageTimes | None) -> None:
+        self._timings = timings
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        if self._timings is None:
+            yield
+            return
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            self._timings[name] = self._timings.get(name, 0.0) + elapsed

@@ -438,26 +438,6 @@ def all_vectors(conn: sqlite3.Connection, dimension: int) -> tuple[np.ndarray, n
     return ids, matrix
 
 
-def reusable_vectors(
-    conn: sqlite3.Connection, chunks: Sequence[Chunk], dimension: int
-) -> dict[int, np.ndarray]:
-    """Stored vectors of chunks whose id and exact text are already indexed (the same text
-    embeds to the same vector), so a re-index only embeds what changed."""
-    found: dict[int, np.ndarray] = {}
-    wanted = {chunk.chunk_id: chunk.text for chunk in chunks}
-    ids = list(wanted)
-    for start in range(0, len(ids), 500):
-        batch = ids[start : start + 500]
-        marks = ",".join("?" * len(batch))
-        rows = conn.execute(
-            f"SELECT chunk_id, text, vector FROM chunks WHERE chunk_id IN ({marks})", batch
-        )
-        for chunk_id, text, blob in rows:
-            if wanted.get(int(chunk_id)) == text and len(blob) == dimension * 4:
-                found[int(chunk_id)] = np.frombuffer(blob, dtype="<f4", count=dimension)
-    return found
-
-
 def _vector(chunk_id: int, blob: object, dimension: int) -> np.ndarray:
     """A stored vector; one of the wrong size means a damaged index (never a numpy error)."""
     if not isinstance(blob, bytes) or len(blob) != dimension * 4:
@@ -779,3 +759,20 @@ def document_chunks(
         )
         for row in rows
     ]
+
+
+def stored_vectors_by_text(
+    conn: sqlite3.Connection, doc_ids: Sequence[str], dimension: int
+) -> dict[tuple[str, str], np.ndarray]:
+    """(doc_id, chunk text) -> stored vector for these documents' chunks (to reuse on re-ingest:
+    a vector depends only on its text and the model)."""
+    found: dict[tuple[str, str], np.ndarray] = {}
+    for start in range(0, len(doc_ids), 500):
+        batch = list(doc_ids[start : start + 500])
+        marks = ",".join("?" * len(batch))
+        for doc_id, text, blob in conn.execute(
+            f"SELECT doc_id, text, vector FROM chunks WHERE doc_id IN ({marks})", batch
+        ):
+            if isinstance(blob, bytes) and len(blob) == dimension * 4:
+                found[(str(doc_id), str(text))] = np.frombuffer(blob, dtype="<f4").copy()
+    return found

@@ -135,6 +135,11 @@ class VisibleCollection(Collection):
     ) -> list[Hit]:
         return self._base.search_vectors(query_vector, k=k, filters=self._scoped(filters))
 
+    def rank_vectors(
+        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> tuple[list[int], list[float]]:
+        return self._base.rank_vectors(query_vector, k=k, filters=self._scoped(filters))
+
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:
         return self._base.allowed_chunk_ids(self._scoped(filters))
 

@@ -200,7 +200,11 @@ class KnowledgeBase:
         """
         self._require_owner("ingest")
         with self.collection.writer_lock():
-            return self._ingest_locked(paths, passwords=passwords, on_file=on_file)
+            report = self._ingest_locked(paths, passwords=passwords, on_file=on_file)
+            # BM25 is built once per run for the new state (and, for a folder index, saved
+            # beside it), so no later process rebuilds it.
+            self.searcher.lexical_index()
+            return report
 
     def _ingest_locked(
         self,

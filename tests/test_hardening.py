@@ -447,10 +447,10 @@ def test_symlinks_out_of_the_corpus_are_not_followed(tmp_path: Path) -> None:
 def test_a_cache_write_failing_after_the_commit_is_a_warning_not_a_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def disk_full(path: Path, data: bytes) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    def disk_full(index: object, path: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", path)
 
-    monkeypatch.setattr(vectors, "atomic_write_bytes", disk_full)
+    monkeypatch.setattr(vectors, "_write_index", disk_full)
     folder = tmp_path / "mail"
     write_treaty(folder, "a-en")
     write_treaty(folder, "b-en")

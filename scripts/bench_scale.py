@@ -1,0 +1,246 @@
+"""Synthetic collections for scripts/bench.py, and the measurements run in a fresh process.
+
+How a synthetic collection of N chunks is made from a real index (the corpus, embedded by E5):
+- documents are replicated under new doc ids (`<doc_id>~s00017`) with their units, until N
+  chunks exist (the last replica is cut short);
+- each chunk text is perturbed so BM25 does not see exact duplicates: about 3% of its words are
+  dropped and 3% replaced by a word drawn from the whole corpus vocabulary;
+- each vector is the real chunk vector plus Gaussian noise (σ = 0.02 per dimension, a noise norm
+  of ≈ 0.39, cosine ≈ 0.93 to the original), normalised: the ANN sees the corpus's real
+  distribution, thickened into clouds instead of exact copies.
+The rows are written straight into meta.sqlite (no embedding: the vectors exist already), then
+the index is opened through the normal `Collection` / `HybridSearcher`, which builds and saves
+the vector index and BM25 exactly as after an ingest.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import resource
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+NOISE_SIGMA = 0.02
+DROP_SHARE = 0.03
+SWAP_SHARE = 0.03
+
+
+def build_synthetic(source: Path, target: Path, *, chunks: int, seed: int = 7) -> dict[str, float]:
+    """Write a synthetic index of `chunks` chunks into `target`; return build timings (s)."""
+    from index import store
+    from index.collection import Collection
+    from index.embedders import make_embedder
+    from index.search import HybridSearcher
+
+    rng = np.random.default_rng(seed)
+    src = sqlite3.connect(f"file:{source / store.DB_FILE}?mode=ro", uri=True)
+    model = store.get_state(src, "model")
+    dimension = int(store.get_state(src, "dimension") or 0)
+    documents = src.execute("SELECT * FROM documents ORDER BY doc_id").fetchall()
+    units = src.execute("SELECT * FROM units ORDER BY doc_id, ord").fetchall()
+    rows = src.execute("SELECT * FROM chunks ORDER BY doc_id, ord").fetchall()
+    src.close()
+    units_by_doc: dict[str, list[tuple[Any, ...]]] = {}
+    for unit in units:
+        units_by_doc.setdefault(unit[0], []).append(unit)
+    chunks_by_doc: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        chunks_by_doc.setdefault(row[1], []).append(row)
+    vocabulary = sorted({w for row in rows for w in str(row[6]).split()})
+
+    started = time.perf_counter()
+    target.mkdir(parents=True, exist_ok=True)
+    metadata = store.MetadataStore(target / store.DB_FILE)
+    next_id = 1
+    replica = 0
+    with metadata.write() as conn:
+        while next_id <= chunks:
+            for doc in documents:
+                if next_id > chunks:
+                    break
+                doc_id = f"{doc[0]}~s{replica:05d}"
+                doc_rows = chunks_by_doc.get(doc[0], [])[: chunks - next_id + 1]
+                if not doc_rows:
+                    continue
+                conn.execute(
+                    f"INSERT INTO documents VALUES ({','.join('?' * len(doc))})",
+                    (doc_id, *doc[1:]),
+                )
+                conn.executemany(
+                    f"INSERT INTO units VALUES ({','.join('?' * len(units[0]))})",
+                    [(doc_id, *u[1:]) for u in units_by_doc.get(doc[0], [])],
+                )
+                vectors = np.vstack(
+                    [np.frombuffer(r[11], dtype="<f4", count=dimension) for r in doc_rows]
+                )
+                vectors = vectors + rng.normal(0, NOISE_SIGMA, vectors.shape).astype(np.float32)
+                vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+                new_rows = []
+                for i, r in enumerate(doc_rows):
+                    text = _perturb(str(r[6]), vocabulary, rng)
+                    new_rows.append(
+                        (next_id + i, doc_id, *r[2:6], text, *r[7:11], vectors[i].tobytes())
+                    )
+                conn.executemany(
+                    f"INSERT INTO chunks VALUES ({','.join('?' * len(new_rows[0]))})", new_rows
+                )
+                next_id += len(new_rows)
+            replica += 1
+        store.set_state(conn, "model", str(model))
+        store.set_state(conn, "dimension", str(dimension))
+        store.set_state(conn, "indexed_at", "synthetic")
+        store.bump_generation(conn)
+    metadata.close()
+    written = time.perf_counter()
+    embedder = make_embedder(str(model))
+    with Collection(target, embedder=embedder) as collection:  # builds + saves vectors.faiss
+        vectors_built = time.perf_counter()
+        HybridSearcher(collection).lexical_index()  # builds + saves BM25
+        lexical_built = time.perf_counter()
+    return {
+        "sqlite_s": written - started,
+        "vector_index_s": vectors_built - written,
+        "bm25_s": lexical_built - vectors_built,
+        "total_s": lexical_built - started,
+    }
+
+
+def _perturb(text: str, vocabulary: list[str], rng: np.random.Generator) -> str:
+    words = text.split()
+    if len(words) < 5:
+        return text
+    draws = rng.random(len(words))
+    out = []
+    for word, draw in zip(words, draws, strict=True):
+        if draw < DROP_SHARE:
+            continue
+        if draw < DROP_SHARE + SWAP_SHARE:
+            out.append(vocabulary[int(rng.integers(len(vocabulary)))])
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def disk_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+
+
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident memory of this process in MB: now (VmRSS) or its peak (VmHWM; unlike
+    ru_maxrss it does not include the parent's size carried across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(index: Path, queries: list[str], *, peers: bool) -> dict[str, Any]:
+    """In a fresh process: open, search every query, compare with exact search and the peers."""
+    import faiss
+
+    from index import store
+    from index.search import StageTimes
+    from readmit.service import KnowledgeBase
+
+    started = time.perf_counter()
+    kb = KnowledgeBase(index)
+    kb.search(queries[0], k=10)
+    first_answer = time.perf_counter() - started
+    rss_after_open = rss_mb()
+    end_to_end: list[float] = []
+    stages: dict[str, list[float]] = {}
+    dense_ids: list[list[int]] = []
+    query_vectors = kb.embedder.encode_queries(queries)
+    for query in queries:
+        timings: StageTimes = {}
+        t0 = time.perf_counter()
+        kb.searcher.search(query, k=10, timings=timings)
+        end_to_end.append((time.perf_counter() - t0) * 1000)
+        for name, value in timings.items():
+            stages.setdefault(name, []).append(value)
+    dense_single: list[float] = []
+    for vector in query_vectors:
+        t0 = time.perf_counter()
+        dense_ids.append(kb.collection.rank_vectors(vector, k=10)[0])
+        dense_single.append((time.perf_counter() - t0) * 1000)
+    lexical = kb.searcher.lexical_index()
+    bm25_single: list[float] = []
+    for query in queries:
+        t0 = time.perf_counter()
+        lexical.search(query, k=100)
+        bm25_single.append((time.perf_counter() - t0) * 1000)
+    result: dict[str, Any] = {
+        "first_answer_in_process_s": first_answer,
+        "rss_mb": rss_after_open,
+        "peak_rss_mb": rss_mb("VmHWM"),
+        "e2e_ms": end_to_end,
+        "stages_ms": stages,
+        "dense_ms": dense_single,
+        "bm25_ms": bm25_single,
+        "layout": kb.collection._vectors.layout.to_json() if kb.collection._vectors else {},
+    }
+    if not peers:
+        return result
+    # Peers on the same data: exact flat FAISS (also the ground truth for recall) and bm25s.
+    with kb.collection._store.read() as conn:
+        ids, matrix = store.all_vectors(conn, kb.embedder.dimension)
+        texts = [str(r[0]) for r in conn.execute("SELECT text FROM chunks ORDER BY chunk_id")]
+    flat = faiss.IndexFlatIP(matrix.shape[1])
+    flat.add(matrix)
+    del matrix
+    flat_ms: list[float] = []
+    truth: list[list[int]] = []
+    for vector in query_vectors:
+        t0 = time.perf_counter()
+        _, positions = flat.search(vector.reshape(1, -1).astype(np.float32), 10)
+        flat_ms.append((time.perf_counter() - t0) * 1000)
+        truth.append(ids[positions[0]].tolist())
+    hits = sum(len(set(a) & set(t)) for a, t in zip(dense_ids, truth, strict=True))
+    result["recall_at_10"] = hits / (10 * len(truth))
+    result["faiss_flat_ms"] = flat_ms
+    del flat
+    import bm25s
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    t0 = time.perf_counter()
+    tokens = bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
+    plain = bm25s.BM25()
+    plain.index(tokens, show_progress=False)
+    result["bm25s_build_s"] = time.perf_counter() - t0
+    del texts, tokens
+    plain_ms: list[float] = []
+    for query in queries:
+        t0 = time.perf_counter()
+        query_tokens = bm25s.tokenize([query], stopwords="en", stemmer=stemmer, show_progress=False)
+        if query_tokens.vocab:
+            plain.retrieve(query_tokens, k=100, show_progress=False, n_threads=1)
+        plain_ms.append((time.perf_counter() - t0) * 1000)
+    result["bm25s_ms"] = plain_ms
+    result["peak_rss_with_peers_mb"] = rss_mb("VmHWM")
+    return result
+
+
+def _main() -> None:
+    """`python scripts/bench_scale.py INDEX QUERIES.json [--peers]`: prints measure() as JSON."""
+    index, queries_file = Path(sys.argv[1]), Path(sys.argv[2])
+    queries = json.loads(queries_file.read_text(encoding="utf-8"))
+    result = measure(index, queries, peers="--peers" in sys.argv[3:])
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    _main()
