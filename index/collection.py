@@ -41,6 +41,7 @@ from index.types import (
     Hit,
     IndexStatus,
     SearchFilters,
+    SlotAssignment,
     StoredDocument,
     UnitRecord,
 )
@@ -676,7 +677,7 @@ class Collection:
             indexed_at=record.indexed_at,
         )
 
-    def replace_slots(self, doc_id: str, assignments: Sequence[store.SlotAssignment]) -> None:
+    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
         """Store a document's slot assignments (replacing the previous ones) and prune orphans."""
         rows = [(a.eid, a.slot, a.confidence, a.method) for a in assignments]
         with self._store.write() as conn:
@@ -685,7 +686,7 @@ class Collection:
 
     def slot_assignments(
         self, *, doc_id: str | None = None, slot: str | None = None
-    ) -> list[store.SlotAssignment]:
+    ) -> list[SlotAssignment]:
         """Stored slot assignments of live units, by document and reading order."""
         with self._store.read() as conn:
             return store.slot_rows(conn, doc_id=doc_id, slot=slot)

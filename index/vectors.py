@@ -195,7 +195,7 @@ class VectorIndex:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self.layout.kind == "ivf":
             return np.vstack([vectors for _, vectors in self._ivf_lists()])
-        return self._index.index.reconstruct_n(0, self.ntotal)
+        return np.asarray(self._index.index.reconstruct_n(0, self.ntotal), dtype=np.float32)
 
     def _ivf_lists(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """(ids, vectors) of every non-empty inverted list, copied out of FAISS."""

@@ -249,7 +249,7 @@ def _write_body(container: DocxDocument | _Cell, article: ExportArticle, list_id
 
 def _article_heading(document: DocxDocument, article: ExportArticle, list_id: int) -> Paragraph:
     """ "Article N" (Word's number) with the heading on the line below, as treaties print it."""
-    heading = document.add_heading(level=1)
+    heading: Paragraph = document.add_heading(level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if article.number is not None:
         _number(heading, list_id, ARTICLE_LEVEL)

@@ -118,7 +118,9 @@ def score_query(query: EvalQuery, hits: Sequence[Hit], *, k: int) -> QueryScore:
 
 def _dcg(gains: Sequence[int]) -> float:
     # Exponential gain rewards putting the grade-3 article first over two grade-2 ones.
-    return sum((2**gain - 1) / math.log2(rank + 1) for rank, gain in enumerate(gains, start=1))
+    return float(
+        sum((2**gain - 1) / math.log2(rank + 1) for rank, gain in enumerate(gains, start=1))
+    )
 
 
 def evaluate(queries: Sequence[EvalQuery], search: SearchFunction, *, k: int = 10) -> EvalSummary:

@@ -25,6 +25,11 @@ _CELL_COLOURS = ("#0b3d62", "#9ab8d3", "#f1f3f5")
 MatrixOrder = Literal["year", "name"]
 
 
+def _data(values: Sequence[dict[str, object]]) -> alt.Data:
+    """Inline chart data (Altair's constructors are untyped)."""
+    return alt.Data(values=list(values))  # type: ignore[no-untyped-call]
+
+
 def matrix_heat_map(matrix: PrecedentMatrix, *, order: MatrixOrder = "year") -> alt.Chart:
     """Agreements (rows) × clause types (columns), coloured by presence and certainty."""
     rows = matrix_heat_rows(matrix)
@@ -33,15 +38,22 @@ def matrix_heat_map(matrix: PrecedentMatrix, *, order: MatrixOrder = "year") -> 
         matrix.documents,
         key=(lambda d: (d.year or 0, d.doc_id)) if order == "year" else (lambda d: d.doc_id),
     )
-    return (
-        alt.Chart(alt.Data(values=rows))
+    chart: alt.Chart = (
+        alt.Chart(_data(rows))
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("clause type:N", sort=slot_titles, title=None,
-                    axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=230,
-                                  labelOverlap=False)),
-            y=alt.Y("document:N", sort=[d.doc_id for d in documents], title=None,
-                    axis=alt.Axis(labelLimit=360, labelOverlap=False)),
+            x=alt.X(
+                "clause type:N",
+                sort=slot_titles,
+                title=None,
+                axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=230, labelOverlap=False),
+            ),
+            y=alt.Y(
+                "document:N",
+                sort=[d.doc_id for d in documents],
+                title=None,
+                axis=alt.Axis(labelLimit=360, labelOverlap=False),
+            ),
             color=alt.Color(
                 "state:N",
                 scale=alt.Scale(domain=list(CELL_STATES), range=list(_CELL_COLOURS)),
@@ -58,15 +70,17 @@ def matrix_heat_map(matrix: PrecedentMatrix, *, order: MatrixOrder = "year") -> 
         )
         .properties(height=max(22 * len(documents), 120))
     )
+    return chart
 
 
 def time_limit_chart(rows: Sequence[dict[str, str]]) -> alt.LayerChart:
     """Each time limit by year signed (x) and length in days (y, log scale), by purpose; the
     shortest and longest of each purpose ringed and labelled."""
     points = [p for p in time_limit_points(rows) if p["year"] is not None]
-    base = alt.Chart(alt.Data(values=points)).encode(
-        x=alt.X("year:Q", title="Year signed", scale=alt.Scale(zero=False),
-                axis=alt.Axis(format="d")),
+    base = alt.Chart(_data(points)).encode(
+        x=alt.X(
+            "year:Q", title="Year signed", scale=alt.Scale(zero=False), axis=alt.Axis(format="d")
+        ),
         y=alt.Y("days:Q", title="Length (calendar days, log scale)", scale=alt.Scale(type="log")),
         tooltip=[
             alt.Tooltip("title:N", title="Agreement"),
