@@ -69,7 +69,9 @@ from readmit.drafting.model import Draft, DraftClause, GuidanceNote, Provenance
 from readmit.drafting.skeleton import suggest_section
 from readmit.drafting.store import open_draft_store
 from readmit.guidance import (
-    GuidanceSection,
+    GuidanceSection as GuidanceSection,  # the Draft page shows them
+)
+from readmit.guidance import (
     TocEntry,
     guidance_by_slot,
     guidance_for_slot,
