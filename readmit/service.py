@@ -320,7 +320,7 @@ class KnowledgeBase:
         """`search` with the evidence the relevance floor judges (`index.relevance`)."""
         if not query.strip():
             return SearchOutcome(hits=[], best_similarity=None, known_word_share=None)
-        return self.searcher.search_with_evidence(query, k=k, filters=filters)
+        return self.searcher.search_with_evidence(query, k=k, filters=self._scoped(filters))
 
     def remove(self, doc_id: str) -> bool:
         self._require_owner("remove documents")
