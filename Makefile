@@ -65,6 +65,7 @@ serve: install postgres
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy ingest index readmit app.py
 	$(BIN)/lint-imports
 

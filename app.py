@@ -54,9 +54,7 @@ def workbench(index_dir: str, drafts_dir: str, corpus_dir: str, model: str) -> W
 
 
 def main() -> None:
-    st.set_page_config(
-        page_title="Readmit — drafting workbench", page_icon="§", layout="wide"
-    )
+    st.set_page_config(page_title="Readmit — drafting workbench", page_icon="§", layout="wide")
     st.html(render.STYLESHEET)
     show_safely(render_app, where="the workbench")
 

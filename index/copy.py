@@ -66,7 +66,8 @@ def copy_index(
     """Make TARGET hold exactly SOURCE's documents (see module docstring)."""
     with (
         open_collection(source, embedder=embedder) as src,
-        open_collection(target, embedder=embedder) as dst,dst.writer_lock()
+        open_collection(target, embedder=embedder) as dst,
+        dst.writer_lock(),
     ):
         return _copy(src, dst, progress)
 

@@ -68,6 +68,8 @@ def strip_placeholders(text: str) -> str:
         return text
     lines = (PLACEHOLDER.sub("", line).rstrip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line.strip()).strip()
+
+
 # Longest piece of text handed to spaCy at once: far below its `max_length` (1,000,000 by
 # default), so a paragraph of megabytes is cut into pieces instead of raising E088.
 MAX_SPACY_CHARS = 100_000

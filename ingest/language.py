@@ -36,7 +36,7 @@ def _stop_words() -> dict[str, frozenset[str]]:
 
 
 def detect_language(text: str, *, max_words: int = 3000) -> str:
-    """"en", "nl", "fr", "de", or "und" when the text is too short or unclear."""
+    """ "en", "nl", "fr", "de", or "und" when the text is too short or unclear."""
     words = [w.lower() for w in _WORD.findall(text)[:max_words]]
     if len(words) < MIN_WORDS:
         return UNDETERMINED

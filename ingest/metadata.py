@@ -192,9 +192,7 @@ def parse_visibility(meta_path: Path, value: Any) -> tuple[str, ...]:
     if value == "public":
         return ()
     if not isinstance(value, dict) or set(value) != {"groups"}:
-        raise MetadataError(
-            meta_path, 'visibility must be "public" or {"groups": ["group", ...]}'
-        )
+        raise MetadataError(meta_path, 'visibility must be "public" or {"groups": ["group", ...]}')
     groups = value["groups"]
     if not isinstance(groups, list) or not groups:
         raise MetadataError(meta_path, "'visibility' groups must be a non-empty list")

@@ -235,8 +235,11 @@ def _classify(text: str) -> _Token:
             return _Token("group")
         chapter = CHAPTER_LINE.match(text)
         if chapter:
-            return _Token("chapter", f"{chapter.group('word')} {chapter.group('num')}",
-                          chapter.group("inline"))
+            return _Token(
+                "chapter",
+                f"{chapter.group('word')} {chapter.group('num')}",
+                chapter.group("inline"),
+            )
         if BARE_ROMAN_LINE.match(text):
             return _Token("roman")
         if NOTE_NUMBER_LINE.match(text):

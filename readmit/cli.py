@@ -295,7 +295,10 @@ def _print_ingest_summary(report: IngestReport) -> None:
     "regulations), each ranked on its own.",
 )
 @click.option(
-    "--guidance-k", default=5, show_default=True, type=click.IntRange(0, 200),
+    "--guidance-k",
+    default=5,
+    show_default=True,
+    type=click.IntRange(0, 200),
     help="With --grouped: how many guidance sections.",
 )
 @click.option("--doc", "doc_ids", multiple=True, help="Only these documents (doc ids).")
@@ -847,8 +850,10 @@ def drafts_command(ctx: click.Context, drafts_dir: str | None, as_json: bool) ->
     else:
         print_table(
             ("id", "title", "updated", "clauses"),
-            [(d.draft_id, d.title, d.updated_at[:16].replace("T", " "), str(d.clause_count))
-             for d in listing],
+            [
+                (d.draft_id, d.title, d.updated_at[:16].replace("T", " "), str(d.clause_count))
+                for d in listing
+            ],
             title="Drafts",
         )
     for error in listing.errors:

@@ -13,13 +13,25 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _UNITS = {
-    "h": "hours", "hour": "hours", "hours": "hours",
-    "d": "days", "day": "days", "days": "days",
-    "calendar day": "calendar days", "calendar days": "calendar days",
-    "working day": "working days", "working days": "working days",
-    "w": "weeks", "week": "weeks", "weeks": "weeks",
-    "m": "months", "month": "months", "months": "months",
-    "y": "years", "year": "years", "years": "years",
+    "h": "hours",
+    "hour": "hours",
+    "hours": "hours",
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "calendar day": "calendar days",
+    "calendar days": "calendar days",
+    "working day": "working days",
+    "working days": "working days",
+    "w": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+    "m": "months",
+    "month": "months",
+    "months": "months",
+    "y": "years",
+    "year": "years",
+    "years": "years",
 }
 
 

@@ -235,7 +235,7 @@ def build_sidecar(
 
 
 def addition_instrument_type(entry: dict[str, Any], parties: list[str]) -> str:
-    """"policy guide (beleidsregels)" → policy guide; "regulation (…)" → regulation; an agreement
+    """ "policy guide (beleidsregels)" → policy guide; "regulation (…)" → regulation; an agreement
     between two states → bilateral agreement; any other agreement → multilateral convention."""
     kind = str(entry["kind"]).lower()
     if kind.startswith("policy guide"):

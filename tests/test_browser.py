@@ -89,11 +89,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     with log.open("wb") as log_file:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-                "--server.port", str(port),
-                "--server.address", "127.0.0.1",
-                "--server.headless", "true",
-                "--browser.gatherUsageStats", "false",
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(REPO / "app.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
             ],
             cwd=REPO,
             env=env,
@@ -181,9 +189,7 @@ def test_search_and_add_to_draft_in_a_real_browser(server: tuple[str, Path]) -> 
             )
             expect(page.get_by_role("heading", name="Time limits")).to_be_visible()
             clause_text = page.locator("textarea").first
-            expect(clause_text).to_have_value(
-                re.compile(r"21 calendar days"), timeout=30_000
-            )
+            expect(clause_text).to_have_value(re.compile(r"21 calendar days"), timeout=30_000)
             assert "draft=" in page.url  # a refresh reopens this draft
             page.screenshot(path=str(ARTEFACTS / "06-draft.png"), full_page=True)
             saved = list(drafts.glob("*.json"))

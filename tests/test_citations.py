@@ -117,16 +117,24 @@ def test_full_citation_names_article_agreement_year_and_reference() -> None:
     title = (
         "Agreement between the States of the Benelux and the Republic of Kazakhstan on readmission"
     )
-    assert full_citation(
-        eid="art_7",
-        title=title,
-        year=2015,
-        official_reference="Dutch treaty database (wetten.overheid.nl) BWBV0006473",
-    ) == f"Art. 7, {title} (2015), BWBV0006473"
+    assert (
+        full_citation(
+            eid="art_7",
+            title=title,
+            year=2015,
+            official_reference="Dutch treaty database (wetten.overheid.nl) BWBV0006473",
+        )
+        == f"Art. 7, {title} (2015), BWBV0006473"
+    )
     # a protocol's article says so; a reference without an identifier is kept as written
-    assert full_citation(
-        eid="protocol__art_11", title="Implementing Protocol", official_reference="Trb. 2013, 212"
-    ) == "Prot. Art. 11, Implementing Protocol, Trb. 2013, 212"
+    assert (
+        full_citation(
+            eid="protocol__art_11",
+            title="Implementing Protocol",
+            official_reference="Trb. 2013, 212",
+        )
+        == "Prot. Art. 11, Implementing Protocol, Trb. 2013, 212"
+    )
     assert reference_id(None) == "" and reference_id("CELEX 32007D0819; note") == "32007D0819"
 
 
@@ -137,8 +145,11 @@ def test_full_citation_names_article_agreement_year_and_reference() -> None:
         ("(artikel 4 en 7, lid (3), van de Overeenkomst )\nHet", ("4", "7"), "Het"),
         ("(artikel 15, derde lid, van de Overeenkomst)\nX", ("15",), "X"),
         ("(Article 3 of the Convention)\nX", None, "(Article 3 of the Convention)\nX"),
-        ("1. The requested Party (Article 4 of the Agreement)", None,
-         "1. The requested Party (Article 4 of the Agreement)"),
+        (
+            "1. The requested Party (Article 4 of the Agreement)",
+            None,
+            "1. The requested Party (Article 4 of the Agreement)",
+        ),
     ],
 )
 def test_implements_reference(text: str, articles: tuple[str, ...] | None, rest: str) -> None:

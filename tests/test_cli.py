@@ -285,8 +285,9 @@ def test_more_like_this_leaves_out_the_agreement_and_its_language_versions(
     corpus_index: Path,
 ) -> None:
     kazakhstan = "benelux-kazakhstan-readmission-agreement-2015"
-    result = run("--index", str(corpus_index), "similar", f"{kazakhstan}-en", "art_7",
-                 "-k", "10", "--json")
+    result = run(
+        "--index", str(corpus_index), "similar", f"{kazakhstan}-en", "art_7", "-k", "10", "--json"
+    )
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)["hits"]
     assert len(hits) == 10

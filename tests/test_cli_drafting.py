@@ -82,26 +82,38 @@ def test_export_with_placeholders_bilingual_and_author(
     index, _ = indexed
     target = tmp_path / "model.docx"
     result = run(
-        "--index", str(index), "export", draft_id, "--drafts", str(folder), "-o", str(target),
-        "--placeholders", "--bilingual", "nl", "--author", "J. Jansen",
+        "--index",
+        str(index),
+        "export",
+        draft_id,
+        "--drafts",
+        str(folder),
+        "-o",
+        str(target),
+        "--placeholders",
+        "--bilingual",
+        "nl",
+        "--author",
+        "J. Jansen",
     )
     assert result.exit_code == 0, result.output
     document = docx.Document(str(target))
     assert document.core_properties.author == "J. Jansen"
     body = "\n".join(p.text for p in document.paragraphs)
     assert "Kazakhstan" not in body
-    cells = [cell.text for table in document.tables[:-1] for row in table.rows
-             for cell in row.cells]
+    cells = [
+        cell.text for table in document.tables[:-1] for row in table.rows for cell in row.cells
+    ]
     assert "Source wording (NL)" in cells
     # beside each article: the Dutch version of the same agreement's article, neutralised too
     assert any(c.startswith("Article 7 — Termijnen\n1. Het verzoek om terugname") for c in cells)
-    assert any(c.startswith("Article 2 — Terugname van eigen onderdanen\n1. De aangezochte")
-               for c in cells)
+    assert any(
+        c.startswith("Article 2 — Terugname van eigen onderdanen\n1. De aangezochte") for c in cells
+    )
     assert not any("Kazachstan" in c or "Kazakhstan" in c for c in cells)
 
     markdown = tmp_path / "model.md"
-    result = run("export", draft_id, "--drafts", str(folder), "--format", "md", "-o",
-                 str(markdown))
+    result = run("export", draft_id, "--drafts", str(folder), "--format", "md", "-o", str(markdown))
     assert result.exit_code == 0
     assert "[^1]: Source: Article 2 (art\\_2)" in markdown.read_text(encoding="utf-8")
 
@@ -111,8 +123,9 @@ def test_time_limits_filters(indexed: tuple[Path, KnowledgeBase]) -> None:
     everything = run("--index", str(index), "time-limits")
     rows = [line.split("\t") for line in everything.stdout.splitlines()[1:]]
     assert len(rows) > 5
-    replies = run("--index", str(index), "time-limits", "--purpose", "reply", "--min", "2",
-                  "--max", "1 month")
+    replies = run(
+        "--index", str(index), "time-limits", "--purpose", "reply", "--min", "2", "--max", "1 month"
+    )
     assert replies.exit_code == 0, replies.output
     kept = [line.split("\t") for line in replies.stdout.splitlines()[1:]]
     # Columns: document, kind, article, limit, purpose, text.

@@ -30,7 +30,6 @@ KAZAKHSTAN_EN = REPO / "corpus" / "benelux-kazakhstan-readmission-agreement-2015
 ARMENIA_NL = REPO / "corpus" / "benelux-armenia-readmission-2009-nl.txt"
 
 
-
 # ---- building documents by hand ------------------------------------------------------------
 
 

@@ -188,4 +188,3 @@ def test_a_draft_without_revision_is_read_as_revision_zero(tmp_path: Path) -> No
     assert store.load(draft.draft_id).revision == 0
     service = DraftingService(store)
     assert service.rename(draft.draft_id, "Renamed").revision == 1
-

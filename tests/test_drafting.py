@@ -58,9 +58,19 @@ def corpus_paragraph(doc_id: str, number: int, paragraph: str) -> str:
 def make_hit(doc_id: str, number: int, *, title: str, language: str) -> Hit:
     heading, body = corpus_article(doc_id, number)
     return Hit(
-        rank=1, score=0.9, chunk_id=number, doc_id=doc_id, title=title, part="agreement",
-        article=str(number), heading=heading, eid=f"art_{number}", page_start=None,
-        page_end=None, language=language, text=body,
+        rank=1,
+        score=0.9,
+        chunk_id=number,
+        doc_id=doc_id,
+        title=title,
+        part="agreement",
+        article=str(number),
+        heading=heading,
+        eid=f"art_{number}",
+        page_start=None,
+        page_end=None,
+        language=language,
+        text=body,
     )
 
 
@@ -69,12 +79,26 @@ KAZ_TITLE = "Agreement between the States of the Benelux and the Republic of Kaz
 
 # --- skeleton -----------------------------------------------------------------------------
 
+
 def test_skeleton_order_and_descriptions() -> None:
     assert section_keys() == (
-        "title-and-preamble", "definitions", "own-nationals", "third-country-nationals",
-        "readmission-application", "evidence", "time-limits", "transfer", "transit",
-        "readmission-in-error", "costs", "data-protection", "non-affection",
-        "implementing-protocols", "joint-committee", "disputes", "final-provisions",
+        "title-and-preamble",
+        "definitions",
+        "own-nationals",
+        "third-country-nationals",
+        "readmission-application",
+        "evidence",
+        "time-limits",
+        "transfer",
+        "transit",
+        "readmission-in-error",
+        "costs",
+        "data-protection",
+        "non-affection",
+        "implementing-protocols",
+        "joint-committee",
+        "disputes",
+        "final-provisions",
     )
     for section in SECTIONS:
         assert section.title and section.description.endswith(".")
@@ -91,6 +115,7 @@ def test_suggest_section_from_real_headings() -> None:
 
 
 # --- model --------------------------------------------------------------------------------
+
 
 def build_draft() -> model.Draft:
     draft = model.new_draft("Model agreement", party_names=("Benelux", "Kazakhstan"))
@@ -154,17 +179,23 @@ def test_ordering_moves_and_numbering() -> None:
     hit_clause, definitions, preamble, typed = draft.clauses
     ordered = model.ordered_clauses(draft)
     assert [c.clause_id for c in ordered] == [
-        preamble.clause_id, definitions.clause_id, hit_clause.clause_id, typed.clause_id
+        preamble.clause_id,
+        definitions.clause_id,
+        hit_clause.clause_id,
+        typed.clause_id,
     ]
     numbering = model.article_numbering(draft)
     assert [(n, c.clause_id) for n, c in numbering] == [
-        (None, preamble.clause_id), (1, definitions.clause_id), (2, hit_clause.clause_id),
+        (None, preamble.clause_id),
+        (1, definitions.clause_id),
+        (2, hit_clause.clause_id),
         (3, typed.clause_id),
     ]
 
     moved = model.move_clause(draft, typed.clause_id, -1)  # up within "time-limits"
     assert [c.clause_id for c in model.ordered_clauses(moved)][2:] == [
-        typed.clause_id, hit_clause.clause_id
+        typed.clause_id,
+        hit_clause.clause_id,
     ]
     # already first of its section: unchanged, not an error
     assert model.move_clause(moved, typed.clause_id, -1).clauses == moved.clauses
@@ -189,6 +220,7 @@ def test_duplicate_gets_new_ids() -> None:
 
 
 # --- store --------------------------------------------------------------------------------
+
 
 def test_store_round_trip_and_listing(tmp_path: Path) -> None:
     store = DraftStore(tmp_path)
@@ -273,7 +305,8 @@ def test_service_by_draft_id(tmp_path: Path) -> None:
     service = DraftingService(DraftStore(tmp_path))
     draft = service.create("Service draft", party_names=("Benelux", "Kazakhstan"))
     draft, clause = service.add_hit(
-        draft.draft_id, section="definitions",
+        draft.draft_id,
+        section="definitions",
         hit=make_hit(KAZ_EN, 1, title=KAZ_TITLE, language="en"),
         official_reference="Trb. 2015, 60",
     )
@@ -293,6 +326,7 @@ def test_service_by_draft_id(tmp_path: Path) -> None:
 
 
 # --- neutral placeholders -----------------------------------------------------------------
+
 
 def kaz_en_text() -> str:
     return (CORPUS / f"{KAZ_EN}.txt").read_text(encoding="utf-8")
@@ -400,8 +434,10 @@ def test_neutralise_swiss_french_german() -> None:
     assert neutralise(SWITZERLAND_NL_DEFINITION) == (
         "(1) [Party A]: het gezamenlijke grondgebied in Europa van [Party A];"
     )
-    assert neutralise("de Zwitserse Bondsstaat en de aangezochte Overeenkomstsluitende Partij") \
+    assert (
+        neutralise("de Zwitserse Bondsstaat en de aangezochte Overeenkomstsluitende Partij")
         == "[Party B] en de aangezochte Overeenkomstsluitende Partij"
+    )
     assert neutralise(FRANCE_FR_TITLE, style="letters") == (
         "Arrangement entre les Gouvernements du [Party A], d'une part, et le Gouvernement de "
         "[Party B], d'autre part, concernant la prise en charge de personnes aux frontières "
@@ -417,6 +453,7 @@ def test_neutralise_swiss_french_german() -> None:
 
 
 # --- word diff ----------------------------------------------------------------------------
+
 
 def test_word_diff_on_real_time_limits() -> None:
     kosovo = corpus_paragraph(KOSOVO_NL, 7, "3")

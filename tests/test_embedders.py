@@ -32,7 +32,6 @@ ENTRY_INTO_FORCE_NL = "Deze Overeenkomst treedt in werking op de eerste dag van 
 TEXTS = [TIME_LIMIT_EN, ENTRY_INTO_FORCE_EN, TIME_LIMIT_NL, "Article 12\nCosts"]
 
 
-
 @pytest.fixture(params=ALL)
 def embedder(request: pytest.FixtureRequest) -> Embedder:
     return shared_embedder(request.param)

@@ -48,14 +48,29 @@ def corpus_article(doc_id: str, number: int) -> tuple[str, str]:
     raise AssertionError(f"{doc_id} has no article {number}")
 
 
-def hit(doc_id: str, title: str, number: int, *, part: str = "agreement",
-        pages: tuple[int, int] | None = None) -> Hit:
+def hit(
+    doc_id: str,
+    title: str,
+    number: int,
+    *,
+    part: str = "agreement",
+    pages: tuple[int, int] | None = None,
+) -> Hit:
     heading, body = corpus_article(doc_id, number)
     return Hit(
-        rank=1, score=0.8, chunk_id=number, doc_id=doc_id, title=title, part=part,
-        article=str(number), heading=heading, eid=f"art_{number}",
-        page_start=pages[0] if pages else None, page_end=pages[1] if pages else None,
-        language="en", text=body,
+        rank=1,
+        score=0.8,
+        chunk_id=number,
+        doc_id=doc_id,
+        title=title,
+        part=part,
+        article=str(number),
+        heading=heading,
+        eid=f"art_{number}",
+        page_start=pages[0] if pages else None,
+        page_end=pages[1] if pages else None,
+        language="en",
+        text=body,
     )
 
 
@@ -69,20 +84,29 @@ def style_name(paragraph: docx.text.paragraph.Paragraph) -> str:
 def build_draft() -> model.Draft:
     draft = model.new_draft("Model readmission agreement (Benelux)")
     # Added out of skeleton order on purpose: export must follow the skeleton.
-    draft = model.add_clause(draft, section="transit",
-                             hit=hit(SERBIA, SERBIA_TITLE, 7, part="protocol", pages=(4, 5)),
-                             official_reference="Trb. 2013, 212",
-                             source_url="https://repository.overheid.nl/example")
+    draft = model.add_clause(
+        draft,
+        section="transit",
+        hit=hit(SERBIA, SERBIA_TITLE, 7, part="protocol", pages=(4, 5)),
+        official_reference="Trb. 2013, 212",
+        source_url="https://repository.overheid.nl/example",
+    )
     draft = model.add_clause(draft, section="time-limits", hit=hit(KAZ, KAZ_TITLE, 7))
     draft = model.add_clause(draft, section="definitions", hit=hit(KAZ, KAZ_TITLE, 1))
     draft = model.add_clause(draft, section="own-nationals", hit=hit(KAZ, KAZ_TITLE, 2))
-    draft = model.add_clause(draft, section="title-and-preamble",
-                             text="The Parties,\n\nHave agreed as follows:")
-    draft = model.add_clause(draft, section="costs", heading="Costs",
-                             text="All transport costs shall be borne by the requesting Party.")
+    draft = model.add_clause(
+        draft, section="title-and-preamble", text="The Parties,\n\nHave agreed as follows:"
+    )
+    draft = model.add_clause(
+        draft,
+        section="costs",
+        heading="Costs",
+        text="All transport costs shall be borne by the requesting Party.",
+    )
     time_limits = draft.clauses[1]
     draft = model.update_clause_text(
-        draft, time_limits.clause_id,
+        draft,
+        time_limits.clause_id,
         time_limits.text.replace("within 21 calendar days at the latest", EDITED_SENTENCE),
     )
     return model.set_note(draft, time_limits.clause_id, "30 days follows the older treaties.")
@@ -138,8 +162,13 @@ def test_docx_export_reopened(tmp_path: Path) -> None:
     # Article 3's paragraphs run 1-5 in the source: Word numbers them, the text loses "3. "
     third = next(t for t in texts if t.startswith("A request for readmission must be answered"))
     assert EDITED_SENTENCE in third and "21 calendar days at the latest" not in third
-    numbered = [p for p in paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None
-                and p._p.pPr.numPr.ilvl.val == PARAGRAPH_LEVEL]
+    numbered = [
+        p
+        for p in paragraphs
+        if p._p.pPr is not None
+        and p._p.pPr.numPr is not None
+        and p._p.pPr.numPr.ilvl.val == PARAGRAPH_LEVEL
+    ]
     assert third in [p.text for p in numbered]
     # Article 2 numbers its paragraphs 1, 2, 3, 1, 2, 4 (points inside): kept as written
     assert any(t.startswith("4. At the request of the requesting Party") for t in texts)
@@ -167,12 +196,15 @@ def test_docx_export_reopened(tmp_path: Path) -> None:
     rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
     assert tuple(rows[0]) == PROVENANCE_COLUMNS
     assert rows[1] == ["Preamble", "", "", "", "", "drafted"]
-    assert rows[2] == ["Article 1", f"{KAZ_TITLE} ({KAZ})", "Article 1 (art_1)", "", "",
-                       "verbatim"]
+    assert rows[2] == ["Article 1", f"{KAZ_TITLE} ({KAZ})", "Article 1 (art_1)", "", "", "verbatim"]
     assert rows[4][0] == "Article 3" and rows[4][-1] == "edited"
     assert rows[5] == [
-        "Article 4", f"{SERBIA_TITLE} ({SERBIA})", "Article 7 (art_7)", "4–5",
-        "Trb. 2013, 212 https://repository.overheid.nl/example", "verbatim",
+        "Article 4",
+        f"{SERBIA_TITLE} ({SERBIA})",
+        "Article 7 (art_7)",
+        "4–5",
+        "Trb. 2013, 212 https://repository.overheid.nl/example",
+        "verbatim",
     ]
     assert rows[6] == ["Article 5", "", "", "", "", "drafted"]
 
@@ -185,9 +217,19 @@ def test_docx_converts_to_pdf_with_libreoffice(tmp_path: Path) -> None:
     export_docx(build_draft(), path)
     profile = tmp_path / "lo-profile"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-         "pdf", "--outdir", str(tmp_path), str(path)],
-        check=True, capture_output=True, timeout=300,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     pdf = tmp_path / "model.pdf"
     text = subprocess.run(
@@ -218,8 +260,9 @@ def test_cross_references_follow_the_draft_numbering() -> None:
     moved = model.move_to_section(draft, time_limits.clause_id, "readmission-in-error")
     numbers = {c.clause_id: n for n, c in model.article_numbering(moved)}
     assert numbers[time_limits.clause_id] == 4
-    assert "Article 4, paragraph 5 of the present Agreement" in (
-        renumbered_texts(moved)[own_nationals.clause_id]
+    assert (
+        "Article 4, paragraph 5 of the present Agreement"
+        in (renumbered_texts(moved)[own_nationals.clause_id])
     )
     markdown = export_markdown(moved)
     assert "Article 4, paragraph 5 of the present Agreement" in markdown
@@ -227,15 +270,23 @@ def test_cross_references_follow_the_draft_numbering() -> None:
 
 def test_cross_reference_forms() -> None:
     protocol_hit = dataclasses.replace(
-        hit(KAZ, KAZ_TITLE, 7), part="protocol", eid="protocol__art_3", article="3",
+        hit(KAZ, KAZ_TITLE, 7),
+        part="protocol",
+        eid="protocol__art_3",
+        article="3",
         text="(Article 12 of the Agreement) The request referred to in Article 2 shall be "
-             "answered; see also Article 3 of the Convention and artikel 12, derde lid, van "
-             "de Overeenkomst and Articles 2 and 12 of the Agreement.",
+        "answered; see also Article 3 of the Convention and artikel 12, derde lid, van "
+        "de Overeenkomst and Articles 2 and 12 of the Agreement.",
     )
     draft = model.new_draft("Refs")
     draft = model.add_clause(draft, section="definitions", hit=hit(KAZ, KAZ_TITLE, 12))
-    draft = model.add_clause(draft, section="own-nationals", hit=dataclasses.replace(
-        hit(KAZ, KAZ_TITLE, 7), part="protocol", eid="protocol__art_2", article="2"))
+    draft = model.add_clause(
+        draft,
+        section="own-nationals",
+        hit=dataclasses.replace(
+            hit(KAZ, KAZ_TITLE, 7), part="protocol", eid="protocol__art_2", article="2"
+        ),
+    )
     draft = model.add_clause(draft, section="time-limits", hit=protocol_hit)
     text = renumbered_texts(draft)[draft.clauses[-1].clause_id]
     assert text.startswith("(Article 1 of the Agreement) The request referred to in Article 2 ")
@@ -256,19 +307,22 @@ def test_placeholders_option() -> None:
     document = build_document(draft, ExportOptions(placeholders=True))
     assert not any("Kazakhstan" in p.text for p in document.paragraphs)
     # the provenance still names the real sources
-    assert "Kazakhstan" in neutral[neutral.index("## Provenance"):]
+    assert "Kazakhstan" in neutral[neutral.index("## Provenance") :]
 
 
 def test_bilingual_export() -> None:
     draft = build_draft()
     time_limits = next(c for c in draft.clauses if c.section == "time-limits")
     wording = SourceWording(
-        language="nl", citation="Artikel 7", heading="Termijnen",
+        language="nl",
+        citation="Artikel 7",
+        heading="Termijnen",
         text="1. Een verzoek tot overname van een eigen onderdaan kan te allen tijde worden "
-             "ingediend.\n2. Een verzoek tot overname van een onderdaan van een derde Staat.",
+        "ingediend.\n2. Een verzoek tot overname van een onderdaan van een derde Staat.",
     )
-    options = ExportOptions(other_language={time_limits.clause_id: wording},
-                            other_language_code="nl")
+    options = ExportOptions(
+        other_language={time_limits.clause_id: wording}, other_language_code="nl"
+    )
     document = build_document(draft, options)
     tables = document.tables
     assert len(tables) == 7  # one two-column table per article and the preamble, + provenance
@@ -286,7 +340,9 @@ def test_bilingual_export() -> None:
 def test_docx_writes_source_text_as_plain_runs() -> None:
     draft = model.new_draft("Plain <b>text</b> & {fields}")
     draft = model.add_clause(
-        draft, section="costs", heading="Costs",
+        draft,
+        section="costs",
+        heading="Costs",
         text="Costs <w:t>raw</w:t> & {MERGEFIELD x}\x0c shall be borne.",
     )
     buffer = BytesIO()
@@ -319,7 +375,7 @@ def test_markdown_export() -> None:
     # paragraph numbers of the source are kept as text, not turned into Markdown lists
     assert "\n3\\. A request for readmission" in markdown
     assert markdown.index("The Parties,") < markdown.index("## Article 1")
-    provenance = markdown[markdown.index("## Provenance"):]
+    provenance = markdown[markdown.index("## Provenance") :]
     assert "| Article 3 |" in provenance and "| edited |" in provenance
     moldova_row = "| 4–5 | Trb. 2013, 212 https://repository.overheid.nl/example | verbatim |"
     assert moldova_row in provenance

@@ -17,14 +17,22 @@ def test_whole_words_and_their_forms_only() -> None:
         "The requested State requests a reply within 12 days, not 121."
     )
     assert marked(highlight(text, "long state request 12")) == [
-        "long", "States", "requested", "State", "requests", "12",
+        "long",
+        "States",
+        "requested",
+        "State",
+        "requests",
+        "12",
     ]
 
 
 def test_dutch_text_is_stemmed_as_dutch() -> None:
     text = "Het verzoek om overname; verzoeken worden beantwoord door de verzoekende Partij."
     assert marked(highlight(text, "verzoek overname", language="nl")) == [
-        "verzoek", "overname", "verzoeken", "verzoekende",  # Dutch Snowball: one stem
+        "verzoek",
+        "overname",
+        "verzoeken",
+        "verzoekende",  # Dutch Snowball: one stem
     ]
 
 

@@ -245,4 +245,3 @@ def test_reingesting_a_corrected_document_embeds_only_its_changed_chunks(tmp_pat
         # Another document with the same texts does not borrow this one's vectors.
         twin = make_document("twin", articles)
         assert collection.upsert_document(twin, make_chunks(twin)) == len(TEXTS)
-

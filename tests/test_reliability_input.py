@@ -116,9 +116,7 @@ def test_cli_password_option_and_exit_code(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(ENCRYPTED, folder / "agreement-en.pdf")
     index = str(hashing_index(tmp_path / "index"))
-    without = CliRunner().invoke(
-        main, ["--index", index, "ingest", str(folder)]
-    )
+    without = CliRunner().invoke(main, ["--index", index, "ingest", str(folder)])
     assert without.exit_code == 1
     assert "agreement-en.pdf: encrypted, no password given" in without.stderr
     with_password = CliRunner().invoke(

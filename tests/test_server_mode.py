@@ -120,9 +120,7 @@ def test_two_processes_share_documents_and_drafts(
 
 
 @pytest.mark.slow
-def test_readers_never_fail_and_never_see_a_mix_on_postgres(
-    pg_server: str, tmp_path: Path
-) -> None:
+def test_readers_never_fail_and_never_see_a_mix_on_postgres(pg_server: str, tmp_path: Path) -> None:
     summary = run(tmp_path, readers=3, cycles=4, doc_ids=text_doc_ids(6), server=pg_server)
     assert summary.writer_failures == 0
     assert summary.errors == []

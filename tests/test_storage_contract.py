@@ -294,9 +294,7 @@ def test_restricted_documents_are_cut_inside_the_search(hashed: CollectionBacken
     assert hashed.get_document("secret").visibility == ("tag",)  # type: ignore[union-attr]
     outsider = SearchFilters(visible_groups=("other",))
     member = SearchFilters(visible_groups=("tag",))
-    assert {h.doc_id for h in hashed.search("return request", k=10, filters=outsider)} == {
-        "public"
-    }
+    assert {h.doc_id for h in hashed.search("return request", k=10, filters=outsider)} == {"public"}
     assert {h.doc_id for h in hashed.search("return request", k=10, filters=member)} == {
         "public",
         "secret",

@@ -18,8 +18,9 @@ def workbench(tmp_path: Path) -> Workbench:
     assert kb.ingest([corpus]).ok
     from readmit.drafting import DraftingService, DraftStore
 
-    return Workbench(kb=kb, drafting=DraftingService(DraftStore(tmp_path / "drafts")),
-                     corpus_dir=corpus)
+    return Workbench(
+        kb=kb, drafting=DraftingService(DraftStore(tmp_path / "drafts")), corpus_dir=corpus
+    )
 
 
 def test_a_bad_replacement_restores_the_document_it_replaced(tmp_path: Path) -> None:

@@ -54,8 +54,10 @@ def _clause_part(clause: DraftClause) -> str:
     provenance = clause.provenance
     if provenance is None:
         return ""
-    return "protocol" if provenance.part == "protocol" or "protocol" in provenance.eid else (
-        provenance.part or "agreement"
+    return (
+        "protocol"
+        if provenance.part == "protocol" or "protocol" in provenance.eid
+        else (provenance.part or "agreement")
     )
 
 
@@ -72,9 +74,7 @@ def draft_article_map(draft: Draft) -> dict[tuple[str, str, str], int]:
     return mapping
 
 
-def renumber_references(
-    clause: DraftClause, mapping: Mapping[tuple[str, str, str], int]
-) -> str:
+def renumber_references(clause: DraftClause, mapping: Mapping[tuple[str, str, str], int]) -> str:
     """The clause text with its references to other drafted articles renumbered."""
     provenance = clause.provenance
     if provenance is None or not mapping:

@@ -65,7 +65,7 @@ def word_diff(a: str, b: str) -> tuple[DiffSegment, ...]:
             for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                 token = keys_b[j]
                 emit("equal", token)
-                emit_same(shown_a[i][len(token):], shown_b[j][len(token):])
+                emit_same(shown_a[i][len(token) :], shown_b[j][len(token) :])
         else:
             # delete before insert reads naturally: "within [-21 calendar days-][+one month+]"
             emit("delete", "".join(shown_a[i1:i2]))
@@ -97,6 +97,6 @@ def render_inline(
             out.append(segment.text if segment.kind == "insert" else "")
             continue
         opening, closing = delete if segment.kind == "delete" else insert
-        trailing = segment.text[len(body):]
+        trailing = segment.text[len(body) :]
         out.append(f"{opening}{body}{closing}{trailing}")
     return "".join(out)

@@ -231,13 +231,16 @@ def _set_properties(document: DocxDocument, draft: Draft, title: str, author: st
     properties.modified = datetime.fromisoformat(draft.updated_at)
 
 
-def _write_body(container: DocxDocument | _Cell, article: ExportArticle, list_id: int | None,
-                text: str) -> None:
+def _write_body(
+    container: DocxDocument | _Cell, article: ExportArticle, list_id: int | None, text: str
+) -> None:
     """The article's paragraphs (Word-numbered when `list_id` is given)."""
     paragraphs = split_paragraphs(text)
-    numbered = _numbered_paragraphs(paragraphs) if list_id is not None else [
-        (False, p) for p in paragraphs
-    ]
+    numbered = (
+        _numbered_paragraphs(paragraphs)
+        if list_id is not None
+        else [(False, p) for p in paragraphs]
+    )
     for is_numbered, body in numbered:
         paragraph = container.add_paragraph()
         paragraph.add_run(_plain(body))
@@ -322,7 +325,8 @@ def _write_bilingual(document: DocxDocument, article: ExportArticle, language: s
     other = article.other_language
     if other is None:
         reason = (
-            "Drafted; no source." if article.provenance is None
+            "Drafted; no source."
+            if article.provenance is None
             else f"No {language.upper()} version of this source is indexed."
         )
         cells[1].add_paragraph().add_run(reason).italic = True

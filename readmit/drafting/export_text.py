@@ -73,7 +73,7 @@ class ExportArticle:
 
     @property
     def label(self) -> str:
-        """"Article 3" or "Preamble" (where the article stands in the draft)."""
+        """ "Article 3" or "Preamble" (where the article stands in the draft)."""
         return f"Article {self.number}" if self.number is not None else "Preamble"
 
 

@@ -75,7 +75,7 @@ class Provenance:
 
     @property
     def pages(self) -> str:
-        """"12", "12–13" or "" when the source has no page numbers (plain-text documents)."""
+        """ "12", "12–13" or "" when the source has no page numbers (plain-text documents)."""
         if self.page_start is None:
             return ""
         if self.page_end is None or self.page_end == self.page_start:
@@ -124,7 +124,7 @@ class DraftClause:
 
     @property
     def status(self) -> ClauseStatus:
-        """"drafted" (typed by the drafter), "edited" or "verbatim" (as in the source)."""
+        """ "drafted" (typed by the drafter), "edited" or "verbatim" (as in the source)."""
         if self.provenance is None:
             return "drafted"
         return "edited" if self.is_edited else "verbatim"
@@ -163,9 +163,7 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def new_draft(
-    title: str, *, party_names: tuple[str, ...] = (), owner: str | None = None
-) -> Draft:
+def new_draft(title: str, *, party_names: tuple[str, ...] = (), owner: str | None = None) -> Draft:
     title = _require_title(title)
     stamp = now_iso()
     return Draft(

@@ -31,7 +31,7 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def article_label(number: int | None, heading: str) -> str:
-    """"Article 3 – Time limits", "Article 3", or the heading alone for the preamble."""
+    """ "Article 3 – Time limits", "Article 3", or the heading alone for the preamble."""
     if number is None:
         return heading
     return f"Article {number} – {heading}" if heading.strip() else f"Article {number}"

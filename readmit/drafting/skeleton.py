@@ -128,9 +128,7 @@ class UnknownSectionError(ValueError):
     """A section key that is not part of the skeleton."""
 
     def __init__(self, key: str) -> None:
-        super().__init__(
-            f"unknown section {key!r}; expected one of: {', '.join(_BY_KEY)}"
-        )
+        super().__init__(f"unknown section {key!r}; expected one of: {', '.join(_BY_KEY)}")
         self.key = key
 
 
@@ -158,27 +156,42 @@ def section_index(key: str) -> int:
 _SUGGESTION_RULES: tuple[tuple[str, str], ...] = (
     (r"\berror\b|ten onrechte|onterecht|erreur|irrtümlich", "readmission-in-error"),
     (r"definition|definitie|begripsomschrijving|définition|begriffsbestimmung", "definitions"),
-    (r"third.?(?:state|country)|stateless|derde (?:staat|land)|staatlo|pays tiers|drittstaat",
-     "third-country-nationals"),
-    (r"own nationals|eigen onderdanen|propres ressortissants|eigene[rn]? staatsangehörig",
-     "own-nationals"),
+    (
+        r"third.?(?:state|country)|stateless|derde (?:staat|land)|staatlo|pays tiers|drittstaat",
+        "third-country-nationals",
+    ),
+    (
+        r"own nationals|eigen onderdanen|propres ressortissants|eigene[rn]? staatsangehörig",
+        "own-nationals",
+    ),
     (r"means of evidence|\bevidence\b|\bproof\b|bewijs|preuve|nachweis|glaubhaft", "evidence"),
     (r"time.?limit|termijn|délai|frist", "time-limits"),
     (r"\btransit\b|doorgeleiding|durchbeförderung|durchreise", "transit"),
     (r"\btransfer\b|escort|overdracht|begeleid|remise|escorte|überstellung|begleit", "transfer"),
     (r"application|request|verzoek|demande|antrag|ersuchen", "readmission-application"),
     (r"\bcosts?\b|kosten|frais", "costs"),
-    (r"data protection|personal data|gegevensbescherming|persoonsgegevens|"
-     r"données à caractère personnel|datenschutz", "data-protection"),
-    (r"other international|non.?affection|andere internationale|internationale verplichting|"
-     r"autres obligations|andere[rn]? völkerrechtlich|relation to other", "non-affection"),
-    (r"implementing protocol|uitvoeringsprotocol|protocole d.application|durchführungsprotokoll",
-     "implementing-protocols"),
+    (
+        r"data protection|personal data|gegevensbescherming|persoonsgegevens|"
+        r"données à caractère personnel|datenschutz",
+        "data-protection",
+    ),
+    (
+        r"other international|non.?affection|andere internationale|internationale verplichting|"
+        r"autres obligations|andere[rn]? völkerrechtlich|relation to other",
+        "non-affection",
+    ),
+    (
+        r"implementing protocol|uitvoeringsprotocol|protocole d.application|durchführungsprotokoll",
+        "implementing-protocols",
+    ),
     (r"committee|comité|commissie|ausschuss|expert", "joint-committee"),
     (r"dispute|geschil|différend|streitigkeit|meningsverschil", "disputes"),
-    (r"entry into force|inwerkingtreding|entrée en vigueur|inkrafttreten|suspension|schorsing|"
-     r"termination|opzegging|beëindiging|territorial|territoriale|final provisions|"
-     r"slotbepaling", "final-provisions"),
+    (
+        r"entry into force|inwerkingtreding|entrée en vigueur|inkrafttreten|suspension|schorsing|"
+        r"termination|opzegging|beëindiging|territorial|territoriale|final provisions|"
+        r"slotbepaling",
+        "final-provisions",
+    ),
     (r"readmission|overname|terugname|réadmission|rückübernahme|übernahme", "own-nationals"),
 )
 _COMPILED_RULES = tuple(

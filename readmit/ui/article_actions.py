@@ -59,9 +59,7 @@ def add_to_draft(wb: Workbench, hit: Hit, *, section: str, citation: str) -> Non
 
 
 def _add_with_chosen_section(wb: Workbench, hit: Hit, section_key: str, citation: str) -> None:
-    section = value(section_key) or suggested_section(
-        heading=hit.heading, part=hit.part
-    )
+    section = value(section_key) or suggested_section(heading=hit.heading, part=hit.part)
     add_to_draft(wb, hit, section=section, citation=citation)
 
 

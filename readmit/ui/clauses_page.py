@@ -77,6 +77,7 @@ TIME_LIMIT_COLUMNS = {
     ),
 }
 
+
 def _scope(wb: Workbench) -> ClauseScope:
     documents = wb.kb.documents()
     ensure_default("clauses_types", lambda: list(default_instrument_types(documents)))
@@ -116,11 +117,14 @@ def _matrix(wb: Workbench, scope: ClauseScope, generation: int) -> None:
         "Show as a heat map", key="matrix_picture", help="The same data as the table and CSV"
     )
     if as_picture:
-        by_year = order_col.selectbox(
-            "Agreements by",
-            ["year signed", "document id"],
-            key="matrix_order",
-        ) == "year signed"
+        by_year = (
+            order_col.selectbox(
+                "Agreements by",
+                ["year signed", "document id"],
+                key="matrix_order",
+            )
+            == "year signed"
+        )
         order: charts.MatrixOrder = "year" if by_year else "name"
         st.altair_chart(
             charts.matrix_heat_map(matrix, order=order), key="matrix_chart", width="stretch"
@@ -210,9 +214,7 @@ def _slot_view(wb: Workbench, scope: ClauseScope, generation: int) -> None:
     )
     st.caption(clause_type(slot).description)
     guidance_panel(wb, slot, generation, key="slot_guidance")
-    groups = memo(
-        f"slot:{slot}", (scope, generation), lambda: clause_articles(wb, slot, scope)
-    )
+    groups = memo(f"slot:{slot}", (scope, generation), lambda: clause_articles(wb, slot, scope))
     if not groups:
         st.info("No agreement within these filters has an article of this type.")
         return

@@ -41,7 +41,7 @@ def page(wb: Workbench) -> None:
 
     st.caption(f"{len(pinned)} pinned articles")
     for row_start in range(0, len(pinned), COLUMNS_PER_ROW):
-        row = pinned[row_start:row_start + COLUMNS_PER_ROW]
+        row = pinned[row_start : row_start + COLUMNS_PER_ROW]
         columns = st.columns(COLUMNS_PER_ROW)
         for offset, (column, (pin, document, unit)) in enumerate(zip(columns, row, strict=False)):
             with column, st.container(border=True, key=f"pinned_{row_start + offset}"):

@@ -363,9 +363,7 @@ def _draft_controls(wb: Workbench, draft: Draft) -> None:
     sync("draft_title", draft.title)
     sync("draft_parties", ", ".join(draft.party_names))
     title_col, parties_col = st.columns([3, 2])
-    title_col.text_input(
-        "Title", key="draft_title", on_change=_rename, args=(wb, draft.draft_id)
-    )
+    title_col.text_input("Title", key="draft_title", on_change=_rename, args=(wb, draft.draft_id))
     parties_col.text_input(
         "Party order for placeholders",
         key="draft_parties",

@@ -84,9 +84,7 @@ def _selectors(wb: Workbench, documents: list[DocumentRecord]) -> tuple[str, lis
         ensure_choice(READ_UNIT_KEY, eids, eids[0])
     citations = {unit.eid: unit_citation(unit) for unit in units}
     left, right = st.columns([3, 2])
-    left.selectbox(
-        "Agreement", doc_ids, format_func=labels.__getitem__, key=READ_DOC_KEY
-    )
+    left.selectbox("Agreement", doc_ids, format_func=labels.__getitem__, key=READ_DOC_KEY)
     right.selectbox("Article", eids, format_func=citations.__getitem__, key=READ_UNIT_KEY)
     return str(value(READ_DOC_KEY)), units
 
@@ -214,9 +212,7 @@ def page(wb: Workbench) -> None:
         st.subheader("The agreement", divider="gray")
         st.html(_facts(view.document))
         st.caption("Citation (the copy button is at its right)")
-        st.code(
-            copy_citation(view.document, eid=view.unit.eid), language=None, wrap_lines=True
-        )
+        st.code(copy_citation(view.document, eid=view.unit.eid), language=None, wrap_lines=True)
 
     st.subheader("Other language versions", divider="gray")
     if not view.counterparts:

@@ -106,12 +106,12 @@ def diff_html(segments: Sequence[DiffSegment]) -> str:
             out.append(escape(segment.text) if segment.kind == "insert" else "")
             continue
         tag = "del" if segment.kind == "delete" else "ins"
-        out.append(f"<{tag}>{escape(body)}</{tag}>{escape(segment.text[len(body):])}")
+        out.append(f"<{tag}>{escape(body)}</{tag}>{escape(segment.text[len(body) :])}")
     return f'<div class="rdm-text rdm-diff">{"".join(out)}</div>'
 
 
 def pages_label(page_start: int | None, page_end: int | None) -> str:
-    """"p. 6", "pp. 6–7" or "" for sources without pages."""
+    """ "p. 6", "pp. 6–7" or "" for sources without pages."""
     if page_start is None:
         return ""
     if page_end is None or page_end == page_start:

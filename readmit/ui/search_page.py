@@ -152,7 +152,7 @@ def _card(
             f'<div class="rdm-cite">{hit.rank}. {render.escape(citation or hit.eid)}'
             f' <span class="rdm-small">({render.escape(hit.eid)})</span></div>'
             f'<div class="rdm-doc">{_document_line(document, hit)}</div>'
-            f'<div>{"".join(badges)}'
+            f"<div>{''.join(badges)}"
             f'<span class="rdm-small" title="Hybrid retrieval score (BM25 and embeddings); '
             f'higher is better, comparable within one search only">score {hit.score:.4f}</span>'
             "</div>"
