@@ -280,7 +280,7 @@ class Collection:
         _validate(pending)
         self._refresh()  # refuses a model mismatch before spending time on embeddings
         all_chunks = [chunk for _, chunks in pending for chunk in chunks]
-        vectors = self._embed([c.text for c in all_chunks], batch_size, progress)
+        vectors = self._vectors_for(all_chunks, batch_size, progress)
         new_ids = np.array([c.chunk_id for c in all_chunks], dtype=np.int64)
         indexed_at = utc_now()
         with self._lock:
@@ -342,6 +342,22 @@ class Collection:
     def clear_failures(self, paths: Iterable[str]) -> int:
         with self._store.write() as conn:
             return store.clear_failures(conn, list(paths))
+
+    def _vectors_for(
+        self, chunks: Sequence[Chunk], batch_size: int, progress: ProgressCallback | None
+    ) -> np.ndarray:
+        """The chunks' vectors: stored ones where the chunk's text is unchanged (a re-parse after
+        a pipeline change usually alters few chunks), freshly embedded for the rest."""
+        with self._store.read() as conn:
+            stored = store.reusable_vectors(
+                conn, [(c.chunk_id, c.text) for c in chunks], self.embedder.dimension
+            )
+        fresh = [c for c in chunks if c.chunk_id not in stored]
+        embedded = self._embed([c.text for c in fresh], batch_size, progress)
+        stored.update(zip((c.chunk_id for c in fresh), embedded, strict=True))
+        if not chunks:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.asarray([stored[c.chunk_id] for c in chunks], dtype=np.float32)
 
     def _embed(
         self, texts: list[str], batch_size: int, progress: ProgressCallback | None
@@ -410,6 +426,11 @@ class Collection:
         # so a rebuilt cache ranks exactly like the incrementally updated one.
         order = np.lexsort((ids, -scores))
         return self.hits_for_chunks(ids[order].tolist(), scores=scores[order].tolist())
+
+    def chunk_vectors(self, chunk_ids: Sequence[int]) -> np.ndarray:
+        """The stored vectors of these chunks (no embedding), in the given order."""
+        with self._store.read() as conn:
+            return store.chunk_vectors(conn, [int(c) for c in chunk_ids], self.embedder.dimension)
 
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:
         """The chunk ids a search with these filters may return (for retrievers built elsewhere)."""

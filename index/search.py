@@ -10,9 +10,17 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from index.collection import Collection
 from index.glossary import load_glossary, wordings
 from index.lexical import LexicalIndex
+from index.signals import (
+    CorpusSignals,
+    clause_type_ranking,
+    feedback_vector,
+    propagate_versions,
+)
 from index.types import Hit, SearchFilters
 
 
@@ -38,6 +46,17 @@ class SearchConfig:
     # query (E5 cost grows with it) without a gain on the dev split (docs/search-quality.md).
     dense_expansion_languages: tuple[str, ...] | None = ("nl",)
     dense_terms_per_language: int | None = None  # None: every wording (best on dev; 1 is faster)
+    # Measured options (docs/search-quality.md), off unless they helped on the dev split:
+    # a ranked article lifts its counterparts in the other language versions by this share of
+    # its score;
+    version_share: float = 0.0
+    # one more ranking: the units of the query's nearest clause types (0: off);
+    clause_type_slots: int = 0
+    clause_type_weight: float = 1.0
+    # dense pseudo-relevance feedback: a third dense search with the query vector moved towards
+    # the mean of its best `feedback_chunks` chunks by this weight (0: off).
+    feedback_weight: float = 0.0
+    feedback_chunks: int = 3
 
     def describe(self) -> str:
         parts = []
@@ -57,6 +76,8 @@ class HybridSearcher:
         self._lexical: LexicalIndex | None = None
         self._lexical_generation: int | None = None
         self._lock = threading.Lock()
+        self._languages: tuple[int, tuple[str, ...]] | None = None
+        self._signals: tuple[int, CorpusSignals] | None = None
 
     def lexical_index(self) -> LexicalIndex:
         """BM25 over the current chunks, rebuilt when the collection has changed."""
@@ -73,34 +94,73 @@ class HybridSearcher:
                 self._lexical_generation = generation
             return self._lexical
 
+    def corpus_languages(self) -> tuple[str, ...]:
+        """The languages of the indexed documents (cached per collection generation)."""
+        generation = self.collection.generation()
+        with self._lock:
+            if self._languages is None or self._languages[0] != generation:
+                found = sorted({d.language for d in self.collection.list_documents()})
+                self._languages = (generation, tuple(found))
+            return self._languages[1]
+
+    def signals(self) -> CorpusSignals:
+        """Language versions and clause types of the corpus (cached per generation)."""
+        generation = self.collection.generation()
+        with self._lock:
+            if self._signals is None or self._signals[0] != generation:
+                self._signals = (generation, CorpusSignals.load(self.collection))
+            return self._signals[1]
+
     def search(self, query: str, *, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
         config = self.config
         pool = max(config.candidates, k * 5)
         rankings: list[tuple[float, list[int]]] = []
         dense_hits: dict[int, Hit] = {}
         wants_glossary = config.expand_query or (config.dense and config.dense_expanded)
+        # Expansion adds other languages' wordings: only those the corpus holds, and none on a
+        # one-language corpus, where a treaty glossary's synonyms only add noise.
+        languages = self.corpus_languages()
+        if len(languages) < 2:
+            wants_glossary = False
         concepts = load_glossary().matching(query) if wants_glossary else ()
         if config.dense:
             texts = [query]
             dense_terms = wordings(
                 concepts,
                 per_language=config.dense_terms_per_language,
-                languages=config.dense_expansion_languages,
+                languages=tuple(
+                    lang
+                    for lang in (config.dense_expansion_languages or languages)
+                    if lang in languages
+                ),
             )
             if config.dense_expanded and dense_terms:
                 texts.append(f"{query} ({'; '.join(dense_terms)})")
-            for vector in self.collection.embedder.encode_queries(texts):
-                for weight, scoped in self._dense_scopes(filters):
-                    hits = self.collection.search_vectors(vector, k=pool, filters=scoped)
-                    dense_hits.update({h.chunk_id: h for h in hits})
-                    rankings.append((weight, [h.chunk_id for h in hits]))
+            vectors = list(self.collection.embedder.encode_queries(texts))
+            for vector in vectors:
+                self._dense_search(vector, pool, filters, dense_hits, rankings)
+            if config.feedback_weight > 0 and rankings and rankings[0][1]:
+                best = self.collection.chunk_vectors(rankings[0][1][: config.feedback_chunks])
+                moved = feedback_vector(vectors[0], best, weight=config.feedback_weight)
+                self._dense_search(moved, pool, filters, dense_hits, rankings)
+            if config.clause_type_slots > 0 and rankings:
+                units = {cid: (h.doc_id, h.eid) for cid, h in dense_hits.items()}
+                typed = clause_type_ranking(
+                    vectors[0],
+                    self.signals(),
+                    self.collection,
+                    rankings[0][1],
+                    units,
+                    slots=config.clause_type_slots,
+                )
+                rankings.append((config.clause_type_weight, self._allowed(typed, filters)))
         if config.lexical:
             allowed = (
                 None
                 if filters is None or filters.is_empty
                 else self.collection.allowed_chunk_ids(filters)
             )
-            expansions = wordings(concepts) if config.expand_query else []
+            expansions = wordings(concepts, languages=languages) if config.expand_query else []
             lexical = self.lexical_index().search(
                 query, k=pool, allowed=allowed, extra_terms=expansions
             )
@@ -110,6 +170,13 @@ class HybridSearcher:
         # Every hit from ONE read snapshot: while a re-index runs, the dense and lexical rankings
         # may come from different generations, but the texts shown must not mix versions.
         known = {h.chunk_id: h for h in self.collection.hits_for_chunks(ordered)}
+        if config.version_share > 0:
+            units = {cid: (h.doc_id, h.eid) for cid, h in known.items()}
+            lifted = propagate_versions(fused, units, self.signals(), share=config.version_share)
+            added = self._allowed([cid for cid in lifted if cid not in fused], filters)
+            known.update({h.chunk_id: h for h in self.collection.hits_for_chunks(added)})
+            fused = {cid: lifted[cid] for cid in [*fused, *added]}
+            ordered = sorted(fused, key=lambda cid: -fused[cid])
         results: list[Hit] = []
         seen_articles: set[tuple[str, str]] = set()
         for chunk_id in ordered:
@@ -124,6 +191,26 @@ class HybridSearcher:
             if len(results) == k:
                 break
         return results
+
+    def _dense_search(
+        self,
+        vector: np.ndarray,
+        pool: int,
+        filters: SearchFilters | None,
+        dense_hits: dict[int, Hit],
+        rankings: list[tuple[float, list[int]]],
+    ) -> None:
+        for weight, scoped in self._dense_scopes(filters):
+            hits = self.collection.search_vectors(vector, k=pool, filters=scoped)
+            dense_hits.update({h.chunk_id: h for h in hits})
+            rankings.append((weight, [h.chunk_id for h in hits]))
+
+    def _allowed(self, chunk_ids: list[int], filters: SearchFilters | None) -> list[int]:
+        """The chunk ids a search with these filters may return, in order."""
+        if filters is None or filters.is_empty:
+            return chunk_ids
+        allowed = self.collection.allowed_chunk_ids(filters)
+        return [cid for cid in chunk_ids if cid in allowed]
 
     def _dense_scopes(
         self, filters: SearchFilters | None

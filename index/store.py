@@ -361,6 +361,36 @@ def all_vectors(conn: sqlite3.Connection, dimension: int) -> tuple[np.ndarray, n
     return ids, matrix
 
 
+def chunk_vectors(conn: sqlite3.Connection, chunk_ids: Sequence[int], dimension: int) -> np.ndarray:
+    """The stored vectors of these chunks (those that exist), in the given order."""
+    marks = ",".join("?" * len(chunk_ids))
+    rows = dict(
+        conn.execute(f"SELECT chunk_id, vector FROM chunks WHERE chunk_id IN ({marks})", chunk_ids)
+    )
+    found = [np.frombuffer(rows[c], dtype="<f4") for c in chunk_ids if c in rows]
+    return np.asarray(found, dtype=np.float32).reshape(-1, dimension)
+
+
+def reusable_vectors(
+    conn: sqlite3.Connection, chunks: Sequence[tuple[int, str]], dimension: int
+) -> dict[int, np.ndarray]:
+    """chunk id → stored vector, for the given (chunk id, text) pairs whose stored chunk has
+    exactly that text (so re-indexing a document embeds only what changed)."""
+    found: dict[int, np.ndarray] = {}
+    wanted = dict(chunks)
+    ids = list(wanted)
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        marks = ",".join("?" * len(part))
+        rows = conn.execute(
+            f"SELECT chunk_id, text, vector FROM chunks WHERE chunk_id IN ({marks})", part
+        )
+        for chunk_id, text, blob in rows:
+            if wanted.get(int(chunk_id)) == text and len(blob) == dimension * 4:
+                found[int(chunk_id)] = np.frombuffer(blob, dtype="<f4").copy()
+    return found
+
+
 def bad_vector_blobs(conn: sqlite3.Connection, dimension: int) -> list[int]:
     rows = conn.execute("SELECT chunk_id FROM chunks WHERE length(vector) != ?", (dimension * 4,))
     return [int(r[0]) for r in rows]

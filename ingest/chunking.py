@@ -6,8 +6,12 @@ paragraph that alone exceeds the limit is split at sentence boundaries, and a si
 longer than the limit is split by words as a last resort.
 
 Every chunk's text starts with the unit's citation line ("Article 7 — Time limits",
-"Protocol, Article 3 — Transit", "Annex 2", "Preamble") and a newline, so a heading is never
-separated from its body; the limit applies to the whole chunk text, citation line included.
+"Protocol, Article 3 — Transit", "Annex 2") and a newline, so a heading is never separated from
+its body; the limit applies to the whole chunk text, citation line included. A unit whose name
+is not in its source — an untitled preamble, signature block or declaration — has no citation
+line: the words "Preamble" or "Final clauses" would be the same in every such chunk and make
+them look alike to both retrievers (on a corpus of untitled clauses, every chunk would start with
+"Preamble").
 
 Sentence boundaries come from spaCy's rule-based "sentencizer" on a blank pipeline of the
 document's language, for English too: legal sentences end in ordinary punctuation, the rule is
@@ -34,6 +38,7 @@ __all__ = [
     "DEFAULT_MAX_TOKENS",
     "approximate_tokens",
     "chunk_document",
+    "chunk_header",
     "citation_line",
     "split_sentences",
     "stable_chunk_id",
@@ -67,6 +72,18 @@ def citation_line(unit: Unit) -> str:
     return cite_unit(eid=unit.eid, kind=unit.kind, label=unit.label, heading=unit.heading)
 
 
+# Unit kinds whose name Readmit gives them; the source text has no such label.
+_UNNAMED_KINDS = frozenset({"preamble", "final", "declaration"})
+
+
+def chunk_header(unit: Unit) -> str:
+    """The line a unit's chunks start with: its citation line, or "" for an untitled unit whose
+    name is Readmit's own ("Preamble", "Final clauses", "Declaration")."""
+    if unit.kind in _UNNAMED_KINDS and not unit.heading:
+        return ""
+    return citation_line(unit)
+
+
 def chunk_document(
     doc: ParsedDocument,
     *,
@@ -80,7 +97,7 @@ def chunk_document(
     language = doc.meta.language
     chunks: list[Chunk] = []
     for unit in doc.units:
-        header = citation_line(unit)
+        header = chunk_header(unit)
         for seq, piece in enumerate(_unit_pieces(unit, header, max_tokens, counter, language)):
             chunks.append(
                 Chunk(
@@ -90,13 +107,19 @@ def chunk_document(
                     part=unit.part,
                     article=unit.number if unit.kind == "article" else None,
                     heading=unit.heading,
-                    text=f"{header}\n{piece.text}" if piece.text else header,
+                    text=_chunk_text(header, piece.text),
                     seq=seq,
                     page_start=piece.page_start,
                     page_end=piece.page_end,
                 )
             )
     return tuple(chunks)
+
+
+def _chunk_text(header: str, body: str) -> str:
+    if not header:
+        return body
+    return f"{header}\n{body}" if body else header
 
 
 # --------------------------------------------------------------------------- packing
@@ -117,7 +140,7 @@ def _unit_pieces(
         if unit.heading:
             return [_Piece("", unit.page_start, unit.page_end)]
         return []
-    if counter(f"{header}\n{unit.text}") <= max_tokens:
+    if counter(_chunk_text(header, unit.text)) <= max_tokens:
         return [_Piece(unit.text, unit.page_start, unit.page_end)]
     fits = _fitter(header, max_tokens, counter)
     pieces: list[_Piece] = []
@@ -132,7 +155,7 @@ def _unit_pieces(
 
 def _fitter(header: str, max_tokens: int, counter: Callable[[str], int]) -> Callable[[str], bool]:
     def fits(body: str) -> bool:
-        return counter(f"{header}\n{body}") <= max_tokens
+        return counter(_chunk_text(header, body)) <= max_tokens
 
     return fits
 

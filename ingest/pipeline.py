@@ -23,7 +23,7 @@ SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", ".md"})
 NON_DOCUMENT_NAMES = frozenset({"readme.md", "sources.md", "license", "license.md", "license.txt"})
 # Bumped whenever extraction, parsing or chunking changes what a document produces, so that an
 # unchanged file is still re-indexed after such a change.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: untitled preambles/signature blocks lose the invented name line
 
 __all__ = ["IngestError", "chunk_document", "content_hash", "discover", "parse_document"]
 

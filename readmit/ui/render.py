@@ -116,8 +116,17 @@ def pages_label(page_start: int | None, page_end: int | None) -> str:
     return f"pp. {page_start}–{page_end}"
 
 
-def citation_and_body(chunk_text: str) -> tuple[str, str]:
-    """A chunk's first line is its citation line ("Article 7 — Time limits"); split it off."""
+_UNNAMED_KINDS = ("preamble", "final", "declaration")
+
+
+def citation_and_body(chunk_text: str, *, eid: str, heading: str | None) -> tuple[str, str]:
+    """A chunk's first line is its citation line ("Article 7 — Time limits"); split it off.
+
+    An untitled preamble, signature block or declaration has none (ingest.chunking.chunk_header):
+    its text is all body, and the caller cites it by its eId."""
+    kind = eid.rpartition("__")[2].partition("_")[0]
+    if kind in _UNNAMED_KINDS and not heading:
+        return "", chunk_text
     first, _, rest = chunk_text.partition("\n")
     if not rest:
         return "", chunk_text

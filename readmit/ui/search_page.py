@@ -115,7 +115,7 @@ def _document_line(document: DocumentRecord | None, hit: Hit) -> str:
 
 
 def _card(wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str) -> None:
-    citation, body = render.citation_and_body(hit.text)
+    citation, body = render.citation_and_body(hit.text, eid=hit.eid, heading=hit.heading)
     badges = [render.badge(hit.language.upper()), render.badge(hit.part)]
     pages = render.pages_label(hit.page_start, hit.page_end)
     if pages:

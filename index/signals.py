@@ -1,0 +1,111 @@
+"""Corpus-side signals for hybrid search beyond the two retrievers (each off unless configured).
+
+- Language versions: documents with the same official reference are authentic texts of one
+  instrument, numbered alike, so an article's counterpart is the same eId in the twin document.
+  When one version ranks, its counterparts are lifted (`propagate_versions`).
+- Clause types: the slot classifier (`index.slots`) stores each unit's clause types. A query is
+  mapped to the clause types whose vectors (taxonomy description + typical wordings) it is
+  nearest to — by embedding similarity, no rule per question — and the units of those types make
+  one more ranking for the fusion (`clause_type_ranking`).
+- Dense pseudo-relevance feedback: the query vector moved towards the mean of its best chunks
+  (`feedback_vector`).
+
+All of it is read once per collection generation (`CorpusSignals.load`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.collection import Collection
+from index.slots import ASSIGN_THRESHOLD, slot_matrix
+from ingest.chunking import stable_chunk_id
+from ingest.taxonomy import OTHER, SLOTS
+
+
+@dataclass(frozen=True)
+class CorpusSignals:
+    versions: Mapping[str, tuple[str, ...]]  # doc_id → its other language versions
+    slot_units: Mapping[str, tuple[tuple[str, str], ...]]  # slot → (doc_id, eid), surest first
+
+    @classmethod
+    def load(cls, collection: Collection) -> CorpusSignals:
+        groups: dict[str, list[str]] = {}
+        for document in collection.list_documents():
+            if document.official_reference:
+                groups.setdefault(document.official_reference, []).append(document.doc_id)
+        versions = {
+            doc_id: tuple(other for other in group if other != doc_id)
+            for group in groups.values()
+            if len(group) > 1
+            for doc_id in group
+        }
+        by_slot: dict[str, list[tuple[float, str, str]]] = {}
+        for assignment in collection.slot_assignments():
+            if assignment.slot != OTHER and assignment.confidence >= ASSIGN_THRESHOLD:
+                by_slot.setdefault(assignment.slot, []).append(
+                    (-assignment.confidence, assignment.doc_id, assignment.eid)
+                )
+        slot_units = {
+            slot: tuple((doc_id, eid) for _, doc_id, eid in sorted(rows))
+            for slot, rows in by_slot.items()
+        }
+        return cls(versions=versions, slot_units=slot_units)
+
+    def counterpart_chunks(self, doc_id: str, eid: str) -> list[int]:
+        """First-chunk ids of the unit's counterparts in the other language versions (a chunk
+        id is a hash of document, unit and position, so no lookup is needed)."""
+        return [stable_chunk_id(twin, eid, 0) for twin in self.versions.get(doc_id, ())]
+
+
+def propagate_versions(
+    fused: dict[int, float],
+    units: Mapping[int, tuple[str, str]],
+    signals: CorpusSignals,
+    *,
+    share: float,
+) -> dict[int, float]:
+    """Each ranked chunk gives `share` of its score to its counterparts' first chunks."""
+    lifted = dict(fused)
+    for chunk_id, score in fused.items():
+        unit = units.get(chunk_id)
+        if unit is None:
+            continue
+        for twin in signals.counterpart_chunks(*unit):
+            lifted[twin] = lifted.get(twin, 0.0) + share * score
+    return lifted
+
+
+def clause_type_ranking(
+    query_vector: np.ndarray,
+    signals: CorpusSignals,
+    collection: Collection,
+    dense_ranking: Sequence[int],
+    units: Mapping[int, tuple[str, str]],
+    *,
+    slots: int,
+) -> list[int]:
+    """Chunks of the units whose clause type is among the query's `slots` nearest types:
+    those the dense ranking found in its order, then the rest (surest assignment first)."""
+    similarities = slot_matrix(collection.embedder) @ np.asarray(query_vector, dtype=np.float32)
+    nearest = [SLOTS[i].key for i in np.argsort(-similarities)[:slots]]
+    wanted = {unit for key in nearest for unit in signals.slot_units.get(key, ())}
+    ranking = [cid for cid in dense_ranking if units.get(cid) in wanted]
+    seen = {units[cid] for cid in ranking}
+    for key in nearest:
+        for unit in signals.slot_units.get(key, ()):
+            if unit not in seen:
+                seen.add(unit)
+                ranking.append(stable_chunk_id(*unit, 0))
+    return ranking
+
+
+def feedback_vector(
+    query_vector: np.ndarray, neighbours: np.ndarray, *, weight: float
+) -> np.ndarray:
+    """Rocchio: the query vector plus `weight` × the mean of its best chunks' vectors."""
+    moved = np.asarray(query_vector, dtype=np.float32) + weight * neighbours.mean(axis=0)
+    return (moved / (np.linalg.norm(moved) or 1.0)).astype(np.float32)
