@@ -46,12 +46,12 @@ class SearchConfig:
     # query (E5 cost grows with it) without a gain on the dev split (docs/search-quality.md).
     dense_expansion_languages: tuple[str, ...] | None = ("nl",)
     dense_terms_per_language: int | None = None  # None: every wording (best on dev; 1 is faster)
-    # Measured options (docs/search-quality.md), off unless they helped on the dev split:
+    # Measured options (docs/search-quality.md), chosen on the dev split:
     # a ranked article lifts its counterparts in the other language versions by this share of
     # its score;
-    version_share: float = 0.0
+    version_share: float = 0.5
     # one more ranking: the units of the query's nearest clause types (0: off);
-    clause_type_slots: int = 0
+    clause_type_slots: int = 1
     clause_type_weight: float = 1.0
     # dense pseudo-relevance feedback: a third dense search with the query vector moved towards
     # the mean of its best `feedback_chunks` chunks by this weight (0: off).
