@@ -12,6 +12,7 @@ Layout of the folder:
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import logging
 import sqlite3
@@ -426,6 +427,23 @@ class Collection:
         # so a rebuilt cache ranks exactly like the incrementally updated one.
         order = np.lexsort((ids, -scores))
         return self.hits_for_chunks(ids[order].tolist(), scores=scores[order].tolist())
+
+    def stored_array(self, key: str) -> np.ndarray | None:
+        """A float32 array kept in the index under `key` (e.g. the embedded clause types)."""
+        with self._store.read() as conn:
+            raw = store.get_state(conn, f"array:{key}")
+        if raw is None:
+            return None
+        shape, _, data = raw.partition(":")
+        rows, columns = (int(n) for n in shape.split("x"))
+        return np.frombuffer(base64.b64decode(data), dtype="<f4").reshape(rows, columns).copy()
+
+    def store_array(self, key: str, array: np.ndarray) -> None:
+        """Keep a 2-D float32 array in the index (it does not change the generation)."""
+        matrix = np.ascontiguousarray(array, dtype="<f4")
+        encoded = base64.b64encode(matrix.tobytes()).decode("ascii")
+        with self._store.write() as conn:
+            store.set_state(conn, f"array:{key}", f"{matrix.shape[0]}x{matrix.shape[1]}:{encoded}")
 
     def chunk_vectors(self, chunk_ids: Sequence[int]) -> np.ndarray:
         """The stored vectors of these chunks (no embedding), in the given order."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.collection import Collection
-from index.slots import ASSIGN_THRESHOLD, slot_matrix
+from index.slots import ASSIGN_THRESHOLD, stored_slot_matrix
 from ingest.chunking import stable_chunk_id
 from ingest.taxonomy import OTHER, SLOTS
 
@@ -90,7 +90,7 @@ def clause_type_ranking(
 ) -> list[int]:
     """Chunks of the units whose clause type is among the query's `slots` nearest types:
     those the dense ranking found in its order, then the rest (surest assignment first)."""
-    similarities = slot_matrix(collection.embedder) @ np.asarray(query_vector, dtype=np.float32)
+    similarities = stored_slot_matrix(collection) @ np.asarray(query_vector, dtype=np.float32)
     nearest = [SLOTS[i].key for i in np.argsort(-similarities)[:slots]]
     wanted = {unit for key in nearest for unit in signals.slot_units.get(key, ())}
     ranking = [cid for cid in dense_ranking if units.get(cid) in wanted]
