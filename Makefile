@@ -1,12 +1,19 @@
 # Two entry points for a fresh machine (Python 3.11, nothing installed):
 #   make run   install, index corpus/ if needed (incremental), start the app
 #   make test  install with test extras (and Debian chromium), run lint, types and the whole test suite
+#   make test-fast   the fast tier while developing: unit and small-index tests (-m "not slow")
+#   make smoke-wheel build the wheel, install it in a fresh venv outside the checkout, smoke-test it
+#   make serve the app against a PostgreSQL server (server mode): READMIT_INDEX=postgresql://...
+#              (unset: a throw-away local server from scripts/postgres.sh); see docs/deployment.md
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# The app listens on this machine only; `make run HOST=0.0.0.0` opens it to the network (the app
+# refuses that unless sign-in is configured: docs/deployment.md).
+HOST   ?= 127.0.0.1
 
-.PHONY: run test install install-test browser ocr lint
+.PHONY: run test test-fast smoke-wheel install install-test browser ocr office lint postgres serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +31,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser ocr
+install-test: $(VENV)/.installed-test browser ocr office postgres
+
+# Debian's postgresql-15 and pgvector built from Debian's source package (server mode, its tests).
+postgres:
+	bash scripts/postgres.sh install
 
 # Debian's chromium for the Playwright browser test (Playwright never downloads a browser here).
 browser:
@@ -35,9 +46,21 @@ OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-nld tesseract-ocr-
 ocr:
 	@{ command -v tesseract && command -v pdftoppm && tesseract --list-langs 2>/dev/null | grep -qx nld; } >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; }
 
+# Debian's LibreOffice Writer (no GUI): the export tests convert the Word file to PDF with it,
+# as a Word-compatible reader other than python-docx.
+office:
+	@command -v soffice >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; }
+
 run: install
 	$(BIN)/readmit ingest corpus || echo "Some files failed to index; see 'readmit status'."
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
+
+# Server mode: the app over a PostgreSQL index and shared drafts. Index the corpus into it first
+# (incremental, like `make run`); several `make serve PORT=...` processes share one database.
+serve: install postgres
+	@url="$${READMIT_INDEX:-$$(bash scripts/postgres.sh start)}"; \
+	READMIT_INDEX="$$url" $(BIN)/readmit ingest corpus || echo "Some files failed to index; see 'readmit status'."; \
+	READMIT_INDEX="$$url" $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 lint:
 	$(BIN)/ruff check .
@@ -46,3 +69,9 @@ lint:
 
 test: install-test lint
 	$(BIN)/pytest -q -rs
+
+test-fast: install-test
+	$(BIN)/pytest -q -rs -m "not slow"
+
+smoke-wheel: $(BIN)/python
+	PYTHON=$(BIN)/python scripts/smoke_wheel.sh

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from readmit.settings import load_settings
+from readmit.settings import as_location, load_settings
 from readmit.ui import (
     clauses_page,
     compare_page,
@@ -23,9 +23,11 @@ from readmit.ui import (
     render,
     search_page,
 )
+from readmit.ui.errors import show_safely
 from readmit.ui.sidebar import sidebar
+from readmit.ui.signin import signed_in
 from readmit.ui.state import init_state, sync_query_params
-from readmit.workbench import Workbench, open_workbench, warm_up
+from readmit.workbench import Action, UserStore, Workbench, for_principal, open_workbench, warm_up
 
 PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
     "Search": search_page.page,
@@ -41,8 +43,8 @@ PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
 def workbench(index_dir: str, drafts_dir: str, corpus_dir: str, model: str) -> Workbench:
     """One set of services per process and configuration, shared by all sessions."""
     settings = load_settings(
-        index_dir=Path(index_dir),
-        drafts_dir=Path(drafts_dir),
+        index_dir=as_location(index_dir),
+        drafts_dir=as_location(drafts_dir),
         corpus_dir=Path(corpus_dir),
         model=model or None,
     )
@@ -56,16 +58,29 @@ def main() -> None:
         page_title="Readmit — drafting workbench", page_icon="§", layout="wide"
     )
     st.html(render.STYLESHEET)
+    show_safely(render_app, where="the workbench")
+
+
+def render_app() -> None:
     settings = load_settings()
-    wb = workbench(
+    users = UserStore(settings.users_file)
+    principal = signed_in(users)  # draws the sign-in form (or a refusal) when there is none
+    if principal is None:
+        return
+    shared = workbench(
         str(settings.index_dir),
         str(settings.drafts_dir),
         str(settings.corpus_dir),
         settings.model or "",
     )
+    # Every page gets the workbench as this user sees it: their documents, drafts and rights.
+    wb = for_principal(shared, principal)
     init_state()
-    page = sidebar(wb)
-    PAGE_FUNCTIONS[page](wb)
+    page = sidebar(wb, users)
+    if page == "Maintain" and not principal.may(Action.UPLOAD):
+        st.error("The Maintain page needs the maintainer role.")
+    else:
+        show_safely(lambda: PAGE_FUNCTIONS[page](wb), where=f"the {page} page")
     sync_query_params()
 
 

@@ -12,21 +12,21 @@ Layout of the folder:
 
 from __future__ import annotations
 
-import base64
 import fcntl
 import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from index import store
-from index.embedders import Embedder, embedder_key
+from index.embedders import EMBEDDERS, Embedder, embedder_key
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError, VectorCacheError
+from index.lock import writer_lock
 from index.manifest import (
     MANIFEST_FILE,
     Manifest,
@@ -35,13 +35,25 @@ from index.manifest import (
     utc_now,
     write_manifest,
 )
-from index.types import ChunkText, DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
+from index.types import (
+    ChunkText,
+    DocumentRecord,
+    Hit,
+    IndexStatus,
+    SearchFilters,
+    StoredDocument,
+    UnitRecord,
+)
 from index.vectors import VECTORS_FILE, VectorIndex
+from ingest.taxonomy import taxonomy_fingerprint
 from ingest.types import Chunk, ParsedDocument
 
 log = logging.getLogger(__name__)
 
 LOCK_FILE = "index.lock"
+# `state` keys: sha256 of the rule files the stored slots / the last ingest followed.
+TAXONOMY_STATE = "taxonomy_sha256"
+GLOSSARY_STATE = "glossary_sha256"
 ProgressCallback = Callable[[int, int], None]  # (chunks embedded so far, total)
 
 
@@ -71,12 +83,23 @@ class Collection:
         self._lock = threading.RLock()
         self._vectors: VectorIndex | None = None
         self._loaded_generation: int | None = None
+        # Why the last cache write failed (None: it succeeded); the cache is derived, so a
+        # failed write is a warning: the next open rebuilds it from SQLite.
+        self.cache_write_error: str | None = None
         self._check_database()
         self._claim_model()
         self._refresh()
 
     def __repr__(self) -> str:
         return f"Collection({str(self.path)!r}, embedder={self.embedder!r})"
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def writer_lock(self) -> AbstractContextManager[None]:
+        """One writer per folder at a time, across processes (an flock; see index.lock)."""
+        return writer_lock(self.path)
 
     def __enter__(self) -> Collection:
         return self
@@ -108,14 +131,14 @@ class Collection:
 
     # ---- model bookkeeping -----------------------------------------------------------------
 
-    def _mismatch(self, recorded: str | None, dimension: str | None) -> ModelMismatchError | None:
+    def _mismatch(self, recorded: str | None, dimension: int | None) -> ModelMismatchError | None:
         wanted = self.embedder.name
         if recorded is not None and recorded != wanted:
             return ModelMismatchError(
                 f"index at {self.path} was built with {recorded}; you asked for {wanted} "
-                f"— re-index or use --model {embedder_key(recorded)}"
+                f"— re-index, or {_model_hint(recorded)}"
             )
-        if dimension is not None and int(dimension) != self.embedder.dimension:
+        if dimension is not None and dimension != self.embedder.dimension:
             return ModelMismatchError(
                 f"index at {self.path} holds {dimension}-d vectors; {wanted} makes "
                 f"{self.embedder.dimension}-d vectors — re-index"
@@ -131,12 +154,12 @@ class Collection:
             recorded = store.get_state(conn, "model")
             if (
                 recorded is not None
-                and self._mismatch(recorded, store.get_state(conn, "dimension")) is None
+                and self._mismatch(recorded, store.int_state(conn, "dimension")) is None
             ):
                 return
         with self._store.write() as conn:
             recorded = store.get_state(conn, "model")
-            dimension = store.get_state(conn, "dimension")
+            dimension = store.int_state(conn, "dimension")
             error = self._mismatch(recorded, dimension)
             if error is None and recorded is not None:
                 return
@@ -147,7 +170,7 @@ class Collection:
             store.bump_generation(conn)
 
     def _check_model(self, conn: sqlite3.Connection) -> None:
-        error = self._mismatch(store.get_state(conn, "model"), store.get_state(conn, "dimension"))
+        error = self._mismatch(store.get_state(conn, "model"), store.int_state(conn, "dimension"))
         if error is not None:
             raise error
 
@@ -238,22 +261,25 @@ class Collection:
                 documents, units, chunks = store.counts(conn)
                 indexed_at = store.get_state(conn, "indexed_at")
                 model = store.get_state(conn, "model")
-            checksum = self._vectors.save(self.path / VECTORS_FILE)
-            versions = runtime_versions() | self.embedder.library_versions()
-            write_manifest(
-                self.path,
-                Manifest(
-                    model=model,
-                    dimension=self.embedder.dimension,
-                    generation=generation,
-                    vectors_sha256=checksum,
-                    documents=documents,
-                    units=units,
-                    chunks=chunks,
-                    indexed_at=indexed_at,
-                    versions=versions,
-                ),
+            manifest = Manifest(
+                model=model,
+                dimension=self.embedder.dimension,
+                generation=generation,
+                vectors_sha256="",
+                documents=documents,
+                units=units,
+                chunks=chunks,
+                indexed_at=indexed_at,
+                versions=runtime_versions() | self.embedder.library_versions(),
             )
+            try:
+                checksum = self._vectors.save(self.path / VECTORS_FILE)
+                write_manifest(self.path, replace(manifest, vectors_sha256=checksum))
+            except OSError as error:
+                self.cache_write_error = error.strerror or str(error)
+                log.warning("cannot write the index cache (%s); it will be rebuilt", error)
+                return
+            self.cache_write_error = None
 
     # ---- writes ----------------------------------------------------------------------------
 
@@ -282,8 +308,39 @@ class Collection:
         self._refresh()  # refuses a model mismatch before spending time on embeddings
         all_chunks = [chunk for _, chunks in pending for chunk in chunks]
         vectors = self._vectors_for(all_chunks, batch_size, progress)
+        self._write_embedded(pending, vectors, indexed_at=utc_now())
+        return len(all_chunks)
+
+    def upsert_stored(self, items: Sequence[StoredDocument]) -> int:
+        """Write documents with the vectors they already have (from another index): no embedding.
+
+        One transaction, like `upsert_documents`; keeps each document's `indexed_at`.
+        """
+        pending = [(item.document, list(item.chunks)) for item in items]
+        if not pending:
+            return 0
+        _validate(pending)
+        self._refresh()
+        dimension = self.embedder.dimension
+        vectors = np.vstack(
+            [np.zeros((0, dimension), dtype=np.float32)]
+            + [np.asarray(item.vectors, dtype=np.float32).reshape(-1, dimension) for item in items]
+        )
+        latest = max(item.indexed_at for item in items)
+        self._write_embedded(pending, vectors, indexed_at=latest, per_document=items)
+        return len(vectors)
+
+    def _write_embedded(
+        self,
+        pending: list[tuple[ParsedDocument, list[Chunk]]],
+        vectors: np.ndarray,
+        *,
+        indexed_at: str,
+        per_document: Sequence[StoredDocument] = (),
+    ) -> None:
+        all_chunks = [chunk for _, chunks in pending for chunk in chunks]
         new_ids = np.array([c.chunk_id for c in all_chunks], dtype=np.int64)
-        indexed_at = utc_now()
+        stamps = [item.indexed_at for item in per_document] or [indexed_at] * len(pending)
         with self._lock:
             try:
                 with self._store.write() as conn:
@@ -300,8 +357,8 @@ class Collection:
                             "chunk ids must be unique across documents"
                         )
                     offset = 0
-                    for doc, chunks in pending:
-                        store.insert_document(conn, doc, indexed_at=indexed_at)
+                    for (doc, chunks), stamp in zip(pending, stamps, strict=True):
+                        store.insert_document(conn, doc, indexed_at=stamp)
                         store.insert_chunks(conn, chunks, vectors[offset : offset + len(chunks)])
                         offset += len(chunks)
                     after = store.bump_generation(conn)
@@ -311,7 +368,6 @@ class Collection:
                 names = ", ".join(doc.doc_id for doc, _ in pending)
                 raise IndexWriteError(f"cannot store {names}: {error}") from error
             self._apply(before, after, total, remove=removed, add_ids=new_ids, add=vectors)
-        return len(all_chunks)
 
     def remove_document(self, doc_id: str) -> bool:
         """Remove a document with its units and chunks; False if it was not indexed."""
@@ -428,28 +484,6 @@ class Collection:
         order = np.lexsort((ids, -scores))
         return self.hits_for_chunks(ids[order].tolist(), scores=scores[order].tolist())
 
-    def stored_array(self, key: str) -> np.ndarray | None:
-        """A float32 array kept in the index under `key` (e.g. the embedded clause types)."""
-        with self._store.read() as conn:
-            raw = store.get_state(conn, f"array:{key}")
-        if raw is None:
-            return None
-        shape, _, data = raw.partition(":")
-        rows, columns = (int(n) for n in shape.split("x"))
-        return np.frombuffer(base64.b64decode(data), dtype="<f4").reshape(rows, columns).copy()
-
-    def store_array(self, key: str, array: np.ndarray) -> None:
-        """Keep a 2-D float32 array in the index (it does not change the generation)."""
-        matrix = np.ascontiguousarray(array, dtype="<f4")
-        encoded = base64.b64encode(matrix.tobytes()).decode("ascii")
-        with self._store.write() as conn:
-            store.set_state(conn, f"array:{key}", f"{matrix.shape[0]}x{matrix.shape[1]}:{encoded}")
-
-    def chunk_vectors(self, chunk_ids: Sequence[int]) -> np.ndarray:
-        """The stored vectors of these chunks (no embedding), in the given order."""
-        with self._store.read() as conn:
-            return store.chunk_vectors(conn, [int(c) for c in chunk_ids], self.embedder.dimension)
-
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:
         """The chunk ids a search with these filters may return (for retrievers built elsewhere)."""
         with self._store.read() as conn:
@@ -485,6 +519,17 @@ class Collection:
         with self._store.read() as conn:
             return store.document_hashes(conn)
 
+    def document_sources(self) -> dict[str, str]:
+        """doc_id -> source path of every indexed document."""
+        with self._store.read() as conn:
+            return store.document_sources(conn)
+
+    def set_source_path(self, doc_id: str, source_path: str) -> None:
+        """Record where an unchanged document's file is now (no new generation: no vectors
+        or texts change)."""
+        with self._store.write() as conn:
+            store.set_source_path(conn, doc_id, source_path)
+
     def list_documents(self) -> list[DocumentRecord]:
         with self._store.read() as conn:
             return store.list_documents(conn)
@@ -513,15 +558,19 @@ class Collection:
     def status(self) -> IndexStatus:
         with self._store.read() as conn:
             documents, units, chunks = store.counts(conn)
-            dimension = store.get_state(conn, "dimension")
+            dimension = store.int_state(conn, "dimension")
+            taxonomy_sha256 = store.get_state(conn, TAXONOMY_STATE)
             return IndexStatus(
                 documents=documents,
                 units=units,
                 chunks=chunks,
                 model=store.get_state(conn, "model"),
-                dimension=int(dimension) if dimension is not None else None,
+                dimension=dimension,
                 indexed_at=store.get_state(conn, "indexed_at"),
                 failures=store.failures(conn),
+                taxonomy_sha256=taxonomy_sha256,
+                glossary_sha256=store.get_state(conn, GLOSSARY_STATE),
+                slots_stale=documents > 0 and taxonomy_sha256 != taxonomy_fingerprint(),
             )
 
     def verify(self) -> list[str]:
@@ -579,18 +628,31 @@ class Collection:
 
     def unit_vectors(self, doc_id: str) -> dict[str, np.ndarray]:
         """eid → unit vector (the normalised mean of its chunks' stored vectors; no embedding)."""
+        from index.backend import unit_vectors_from_chunks
+
         with self._store.read() as conn:
             eids = [unit.eid for unit in store.list_units(conn, doc_id)]
             chunks = store.unit_chunk_vectors(conn, doc_id, self.embedder.dimension)
-        by_length = sorted(eids, key=len, reverse=True)
-        sums: dict[str, np.ndarray] = {}
-        for chunk_eid, vector in chunks:
-            owner = next(
-                (e for e in by_length if chunk_eid == e or chunk_eid.startswith(e + "__")), None
-            )
-            if owner is not None:
-                sums[owner] = sums.get(owner, 0) + vector
-        return {eid: total / (np.linalg.norm(total) or 1.0) for eid, total in sums.items()}
+        return unit_vectors_from_chunks(eids, chunks)
+
+    def stored_document(self, doc_id: str) -> StoredDocument | None:
+        """A document with its units, chunks and stored vectors (for `readmit copy`)."""
+        with self._store.read() as conn:
+            record = store.get_document(conn, doc_id)
+            if record is None:
+                return None
+            units = store.list_units(conn, doc_id)
+            rows = store.document_chunks(conn, doc_id, self.embedder.dimension)
+        chunks = tuple(chunk for chunk, _ in rows)
+        matrix = np.array([vector for _, vector in rows], dtype=np.float32).reshape(
+            len(rows), self.embedder.dimension
+        )
+        return StoredDocument(
+            document=parsed_document(record, units),
+            chunks=chunks,
+            vectors=matrix,
+            indexed_at=record.indexed_at,
+        )
 
     def replace_slots(self, doc_id: str, assignments: Sequence[store.SlotAssignment]) -> None:
         """Store a document's slot assignments (replacing the previous ones) and prune orphans."""
@@ -606,10 +668,30 @@ class Collection:
         with self._store.read() as conn:
             return store.slot_rows(conn, doc_id=doc_id, slot=slot)
 
+    def recorded_taxonomy(self) -> str | None:
+        """sha256 of the taxonomy the stored slots were computed with (None: not recorded)."""
+        with self._store.read() as conn:
+            return store.get_state(conn, TAXONOMY_STATE)
+
+    def record_rules(self, *, taxonomy_sha256: str, glossary_sha256: str) -> None:
+        """Record which rule files the stored slots and this index's last ingest followed."""
+        with self._store.write() as conn:
+            store.set_state(conn, TAXONOMY_STATE, taxonomy_sha256)
+            store.set_state(conn, GLOSSARY_STATE, glossary_sha256)
+
     def slot_documents(self) -> set[str]:
         """Documents whose slots have been computed."""
         with self._store.read() as conn:
             return store.slot_documents(conn)
+
+
+def _model_hint(recorded: str) -> str:
+    """How to open the index with its own model: `--model KEY` for a model users can choose,
+    else (an index built by a test) leaving --model out."""
+    key = embedder_key(recorded)
+    if key in {cls.key for cls in EMBEDDERS}:
+        return f"use --model {key}"
+    return "leave out --model to use the index's own model"
 
 
 def _remove_orphaned_temp_files(folder: Path) -> None:
@@ -670,3 +752,47 @@ def _validate(items: Sequence[tuple[ParsedDocument, Sequence[Chunk]]]) -> None:
             ):
                 raise IndexWriteError(f"{where} cites unit {chunk.eid}, which the document lacks")
             seen_chunks[chunk.chunk_id] = doc_id
+
+
+def parsed_document(record: DocumentRecord, units: Sequence[UnitRecord]) -> ParsedDocument:
+    """The ParsedDocument an index row was written from (OCR page numbers are not stored)."""
+    from ingest.types import DocumentMeta, Unit
+
+    meta = DocumentMeta(
+        doc_id=record.doc_id,
+        title=record.title,
+        language=record.language,
+        instrument_type=record.instrument_type,
+        parties=record.parties,
+        place_signed=record.place_signed,
+        date_signed=record.date_signed,
+        year=record.year,
+        official_reference=record.official_reference,
+        source_url=record.source_url,
+        licence=record.licence,
+        original_title=record.original_title,
+        visibility=record.visibility,
+    )
+    return ParsedDocument(
+        meta=meta,
+        units=tuple(
+            Unit(
+                eid=u.eid,
+                kind=u.kind,
+                part=u.part,
+                number=u.number,
+                heading=u.heading,
+                text=u.text,
+                order=u.order,
+                page_start=u.page_start,
+                page_end=u.page_end,
+                paragraphs=u.paragraphs,
+                instrument=u.instrument,
+            )
+            for u in units
+        ),
+        content_hash=record.content_hash,
+        source_path=record.source_path,
+        has_pages=record.has_pages,
+        page_count=record.page_count,
+    )

@@ -214,6 +214,10 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 class HashingEmbedder(Embedder):
     """A fast deterministic fake for unit tests of index logic; it knows no semantics.
 
+    Not a model users can choose (`make_embedder` and the CLI offer only real ones): tests and
+    benchmarks construct it directly. An index built with it records "hashing-ngrams-N", which
+    `make_embedder` rebuilds so that such an index still opens.
+
     Word unigrams and bigrams are hashed (blake2b, so stable across processes, unlike hash())
     into `dimension` signed buckets. Shared words mean similar vectors, nothing more.
     """
@@ -250,7 +254,8 @@ class HashingEmbedder(Embedder):
         return len(_WORD.findall(text))
 
 
-EMBEDDERS: tuple[type[Embedder], ...] = (MiniLMEmbedder, E5Embedder, HashingEmbedder)
+# The models users can choose (CLI --model, READMIT_MODEL).
+EMBEDDERS: tuple[type[Embedder], ...] = (MiniLMEmbedder, E5Embedder)
 
 
 def embedder_key(model_name: str) -> str:
@@ -265,15 +270,16 @@ def embedder_key(model_name: str) -> str:
 
 
 def make_embedder(name: str) -> Embedder:
-    """Build an embedder from a short name ("minilm" | "e5" | "hashing") or a full model name.
+    """Build an embedder from a short name ("minilm" | "e5") or a full model name.
 
-    "hashing-ngrams-64" (as recorded in an index) rebuilds the fake with that dimension.
+    "hashing-ngrams-64" (the name an index built by a test records) rebuilds the test fake with
+    that dimension, so such an index reopens; the fake is not offered by any short name.
     """
     lowered = name.strip().lower()
-    hashing = re.fullmatch(r"hashing(?:-ngrams)?(?:-(\d+))?", lowered)
+    hashing = re.fullmatch(r"hashing-ngrams-(\d+)", lowered)
     if hashing:
-        return HashingEmbedder(dimension=int(hashing.group(1) or 256))
-    for cls in (MiniLMEmbedder, E5Embedder):
+        return HashingEmbedder(dimension=int(hashing.group(1)))
+    for cls in EMBEDDERS:
         if lowered in {cls.key, cls.name.lower(), *(a.lower() for a in cls.aliases)}:
             return cls()
     known = ", ".join(cls.key for cls in EMBEDDERS)

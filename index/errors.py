@@ -23,5 +23,9 @@ class IndexWriteError(IndexLayerError):
     """A document could not be written to the index (bad chunks, colliding ids, ...)."""
 
 
+class IndexFullError(IndexLayerError):
+    """The disk (or the database's size limit) is full: nothing of the failed write was kept."""
+
+
 class VectorCacheError(IndexLayerError):
     """`vectors.faiss` is missing, stale or fails its checksum; it is rebuilt from SQLite."""

@@ -9,13 +9,13 @@ language (`wordings`), for lexical search and for a second dense query.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from index.lexical import tokenize_query
+from ingest.rules_file import RulesFileError, fingerprint, read_rules_file, string_tuple
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary_terms.json")
 
@@ -80,13 +80,21 @@ def _term_word_stems(term: str) -> tuple[frozenset[str], ...]:
 
 @lru_cache(maxsize=2)
 def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
-    """The shipped glossary; an empty one if the data file is absent."""
-    if not path.exists():
-        return Glossary(concepts=())
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    concepts = tuple(
-        Concept(key=key, terms={lang: tuple(words) for lang, words in languages.items()})
-        for key, languages in raw.items()
-        if isinstance(languages, dict)
-    )
-    return Glossary(concepts=concepts)
+    """The shipped glossary. A missing or malformed file raises `RulesFileError` (naming the
+    file and the entry): search without the glossary is quietly worse, so it never falls back."""
+    raw = read_rules_file(path)
+    concepts = []
+    for key, languages in raw.items():
+        if not isinstance(languages, dict) or not languages:
+            raise RulesFileError(path, f"concept {key!r} must map languages to lists of wordings")
+        terms = {
+            str(lang): string_tuple(path, f"concept {key!r}, language {lang!r}", words)
+            for lang, words in languages.items()
+        }
+        concepts.append(Concept(key=key, terms=terms))
+    return Glossary(concepts=tuple(concepts))
+
+
+def glossary_fingerprint() -> str:
+    """sha256 of the shipped glossary as it is on disk now (recorded in the index at ingest)."""
+    return fingerprint([GLOSSARY_FILE])

@@ -56,6 +56,16 @@ def tokenize(text: str, *, language: str) -> list[str]:
     return stemmer.stemWords(words) if stemmer else words
 
 
+@lru_cache(maxsize=65536)
+def word_stem(word: str, language: str) -> str:
+    """One word's stem in `language` (accent-folded, lower-case; the folded word itself for a
+    language without a stemmer). Forms of a word share it: "requests" and "requested" give
+    "request", but "long" and "longer", or "state" and "stateless", stay apart."""
+    folded = _fold(word)
+    stemmer = _stemmer(language)
+    return stemmer.stemWord(folded) if stemmer is not None else folded
+
+
 def tokenize_query(text: str) -> list[str]:
     """The query's words stemmed in every supported language, without duplicates."""
     # A word that is a stop word in any language ("of", "de", "die") carries no meaning here.
@@ -92,8 +102,33 @@ class LexicalIndex:
             tokenize(t, language=lang) or ["\u2205"]
             for t, lang in zip(texts, languages, strict=True)
         ]
+        self._vocabulary = frozenset(token for tokens in corpus for token in tokens)
         if corpus:
             self._bm25.index(corpus, show_progress=False)
+
+    def known_word_share(self, query: str) -> float:
+        """The share of the query's content words that occur (stemmed) in some chunk.
+
+        0.0 for nonsense ("zzzz qqq") and for questions about things the corpus never mentions;
+        one signal of the relevance floor (`index.relevance`).
+        """
+        words = [
+            w
+            for w in _WORD.findall(query)
+            if not any(_fold(w) in _stopwords(lang) for lang in QUERY_LANGUAGES)
+        ]
+        if not words:
+            return 0.0
+        known = sum(
+            1
+            for word in words
+            if any(
+                token in self._vocabulary
+                for language in QUERY_LANGUAGES
+                for token in tokenize(word, language=language)
+            )
+        )
+        return known / len(words)
 
     def __len__(self) -> int:
         return len(self._ids)

@@ -19,9 +19,9 @@ WRITER_LOCK_FILE = "writer.lock"
 
 
 class IndexBusyError(IndexLayerError):
-    """Another process is writing to the same index folder."""
+    """Another process is writing to the same index (folder or server)."""
 
-    def __init__(self, index_dir: Path, pid: int | None) -> None:
+    def __init__(self, index_dir: Path | str, pid: int | None) -> None:
         holder = f"pid {pid}" if pid is not None else "pid unknown"
         super().__init__(f"another ingest is running ({holder}) on {index_dir}; try again later")
         self.index_dir = index_dir

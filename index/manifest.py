@@ -97,5 +97,14 @@ def read_manifest(folder: Path) -> Manifest | None:
             versions={str(k): str(v) for k, v in versions.items()},
             format_version=int(raw.get("format_version", FORMAT_VERSION)),
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+    ):
+        # e.g. "chunks": 1e999 (int(inf) overflows) or JSON nested beyond Python's limit
         return None

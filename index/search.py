@@ -10,18 +10,16 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
-import numpy as np
-
-from index.collection import Collection
+from index.backend import CollectionBackend as Collection
 from index.glossary import load_glossary, wordings
 from index.lexical import LexicalIndex
 from index.signals import (
     CorpusSignals,
     clause_type_ranking,
-    feedback_vector,
     propagate_versions,
 )
 from index.types import Hit, SearchFilters
+from ingest.chunking import strip_placeholders
 
 
 @dataclass(frozen=True)
@@ -53,10 +51,6 @@ class SearchConfig:
     # one more ranking: the units of the query's nearest clause types (0: off);
     clause_type_slots: int = 1
     clause_type_weight: float = 1.0
-    # dense pseudo-relevance feedback: a third dense search with the query vector moved towards
-    # the mean of its best `feedback_chunks` chunks by this weight (0: off).
-    feedback_weight: float = 0.0
-    feedback_chunks: int = 3
 
     def describe(self) -> str:
         parts = []
@@ -65,6 +59,20 @@ class SearchConfig:
         if self.lexical:
             parts.append("bm25" + ("+glossary" if self.expand_query else ""))
         return " + ".join(parts) + ("" if self.per_article else " (chunks)")
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """Hits with the evidence the relevance floor judges them by.
+
+    `best_similarity`: the highest dense similarity (inner product of normalised vectors) of the
+    query as typed to any allowed chunk; `known_word_share`: the share of the query's content
+    words found in the corpus (`LexicalIndex.known_word_share`). None when that retriever is off.
+    """
+
+    hits: list[Hit]
+    best_similarity: float | None
+    known_word_share: float | None
 
 
 class HybridSearcher:
@@ -112,7 +120,14 @@ class HybridSearcher:
             return self._signals[1]
 
     def search(self, query: str, *, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
+        return self.search_with_evidence(query, k=k, filters=filters).hits
+
+    def search_with_evidence(
+        self, query: str, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> SearchOutcome:
+        """The hits and how close the best of them is (for the relevance floor)."""
         config = self.config
+        best_similarity: float | None = None
         pool = max(config.candidates, k * 5)
         rankings: list[tuple[float, list[int]]] = []
         dense_hits: dict[int, Hit] = {}
@@ -137,12 +152,14 @@ class HybridSearcher:
             if config.dense_expanded and dense_terms:
                 texts.append(f"{query} ({'; '.join(dense_terms)})")
             vectors = list(self.collection.embedder.encode_queries(texts))
-            for vector in vectors:
-                self._dense_search(vector, pool, filters, dense_hits, rankings)
-            if config.feedback_weight > 0 and rankings and rankings[0][1]:
-                best = self.collection.chunk_vectors(rankings[0][1][: config.feedback_chunks])
-                moved = feedback_vector(vectors[0], best, weight=config.feedback_weight)
-                self._dense_search(moved, pool, filters, dense_hits, rankings)
+            for number, vector in enumerate(vectors):
+                for weight, scoped in self._dense_scopes(filters):
+                    hits = self.collection.search_vectors(vector, k=pool, filters=scoped)
+                    if number == 0 and hits:  # the question as typed, not its expansion
+                        top = max(h.score for h in hits)
+                        best_similarity = max(best_similarity or top, top)
+                    dense_hits.update({h.chunk_id: h for h in hits})
+                    rankings.append((weight, [h.chunk_id for h in hits]))
             if config.clause_type_slots > 0 and rankings:
                 units = {cid: (h.doc_id, h.eid) for cid, h in dense_hits.items()}
                 typed = clause_type_ranking(
@@ -181,7 +198,7 @@ class HybridSearcher:
         seen_articles: set[tuple[str, str]] = set()
         for chunk_id in ordered:
             hit = known.get(chunk_id)
-            if hit is None:
+            if hit is None or _only_placeholders(hit.text):
                 continue
             article_key = (hit.doc_id, hit.eid)
             if config.per_article and article_key in seen_articles:
@@ -190,20 +207,10 @@ class HybridSearcher:
             results.append(replace(hit, rank=len(results) + 1, score=fused[chunk_id]))
             if len(results) == k:
                 break
-        return results
-
-    def _dense_search(
-        self,
-        vector: np.ndarray,
-        pool: int,
-        filters: SearchFilters | None,
-        dense_hits: dict[int, Hit],
-        rankings: list[tuple[float, list[int]]],
-    ) -> None:
-        for weight, scoped in self._dense_scopes(filters):
-            hits = self.collection.search_vectors(vector, k=pool, filters=scoped)
-            dense_hits.update({h.chunk_id: h for h in hits})
-            rankings.append((weight, [h.chunk_id for h in hits]))
+        known_share = self.lexical_index().known_word_share(query) if config.lexical else None
+        return SearchOutcome(
+            hits=results, best_similarity=best_similarity, known_word_share=known_share
+        )
 
     def _allowed(self, chunk_ids: list[int], filters: SearchFilters | None) -> list[int]:
         """The chunk ids a search with these filters may return, in order."""
@@ -226,6 +233,13 @@ class HybridSearcher:
             (self.config.dense_weight, replace(base, languages=(language,)))
             for language in languages
         ]
+
+
+def _only_placeholders(chunk_text: str) -> bool:
+    """A chunk of an index built before chunking dropped editorial placeholders, whose body
+    (after its citation line) is nothing but "[illustration … not reproduced]" lines."""
+    _citation, _, body = chunk_text.partition("\n")
+    return bool(body.strip()) and not strip_placeholders(body)
 
 
 def _reciprocal_rank_fusion(

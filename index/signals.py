@@ -7,8 +7,6 @@
   mapped to the clause types whose vectors (taxonomy description + typical wordings) it is
   nearest to — by embedding similarity, no rule per question — and the units of those types make
   one more ranking for the fusion (`clause_type_ranking`).
-- Dense pseudo-relevance feedback: the query vector moved towards the mean of its best chunks
-  (`feedback_vector`).
 
 All of it is read once per collection generation (`CorpusSignals.load`).
 """
@@ -20,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.collection import Collection
-from index.slots import ASSIGN_THRESHOLD, stored_slot_matrix
+from index.backend import CollectionBackend as Collection
+from index.slots import ASSIGN_THRESHOLD, slot_matrix
 from ingest.chunking import stable_chunk_id
 from ingest.taxonomy import OTHER, SLOTS
 
@@ -90,7 +88,10 @@ def clause_type_ranking(
 ) -> list[int]:
     """Chunks of the units whose clause type is among the query's `slots` nearest types:
     those the dense ranking found in its order, then the rest (surest assignment first)."""
-    similarities = stored_slot_matrix(collection) @ np.asarray(query_vector, dtype=np.float32)
+    # The slot vectors are cached on disk in an index folder (index.slots); a server has none.
+    cache_dir = getattr(collection, "path", None)
+    slot_vectors = slot_matrix(collection.embedder, cache_dir=cache_dir)
+    similarities = slot_vectors @ np.asarray(query_vector, dtype=np.float32)
     nearest = [SLOTS[i].key for i in np.argsort(-similarities)[:slots]]
     wanted = {unit for key in nearest for unit in signals.slot_units.get(key, ())}
     ranking = [cid for cid in dense_ranking if units.get(cid) in wanted]
@@ -101,11 +102,3 @@ def clause_type_ranking(
                 seen.add(unit)
                 ranking.append(stable_chunk_id(*unit, 0))
     return ranking
-
-
-def feedback_vector(
-    query_vector: np.ndarray, neighbours: np.ndarray, *, weight: float
-) -> np.ndarray:
-    """Rocchio: the query vector plus `weight` × the mean of its best chunks' vectors."""
-    moved = np.asarray(query_vector, dtype=np.float32) + weight * neighbours.mean(axis=0)
-    return (moved / (np.linalg.norm(moved) or 1.0)).astype(np.float32)

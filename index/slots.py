@@ -16,17 +16,20 @@ without any assignment gets "other" (method "fallback"). Preambles and signature
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
-from index.collection import Collection
+from index.backend import CollectionBackend as Collection
 from index.embedders import Embedder
+from index.glossary import glossary_fingerprint
 from index.store import SLOT_FILTER_MIN_CONFIDENCE
 from index.types import SlotAssignment, UnitRecord
 from ingest.slot_patterns import KeywordEvidence, keyword_evidence
-from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_text_variants
+from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_text_variants, taxonomy_fingerprint
 from ingest.time_limits import extract_time_limits
 
 ASSIGN_THRESHOLD = SLOT_FILTER_MIN_CONFIDENCE
@@ -62,39 +65,70 @@ WEAK_SLOTS: frozenset[str] = frozenset(
 
 _NOT_CLAUSES = ("preamble", "final")  # unit kinds that are never a clause type
 
+SLOT_VECTORS_FILE = "slot-vectors.npz"
 _slot_cache: dict[str, np.ndarray] = {}
 _cache_lock = threading.Lock()
 
 
-def slot_matrix(embedder: Embedder) -> np.ndarray:
-    """(len(SLOTS), dimension) unit vectors of the slots, embedded once per model."""
+def _slot_key(embedder: Embedder) -> str:
+    """What the slot vectors depend on: the model and every text embedded for them."""
+    digest = hashlib.sha256(f"{embedder.name}\x1f{embedder.dimension}".encode())
+    for slot in SLOTS:
+        digest.update(b"\x1e" + slot.key.encode())
+        for text in slot_text_variants(slot):
+            digest.update(b"\x1f" + text.encode())
+    return digest.hexdigest()
+
+
+def _load_slot_vectors(path: Path, key: str, shape: tuple[int, int]) -> np.ndarray | None:
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            if str(stored["key"]) != key or stored["vectors"].shape != shape:
+                return None
+            return np.asarray(stored["vectors"], dtype=np.float32)
+    except (OSError, KeyError, ValueError):
+        return None  # missing, damaged or from another version: recompute
+
+
+def _save_slot_vectors(path: Path, key: str, matrix: np.ndarray) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as handle:
+            np.savez(handle, key=np.array(key), vectors=matrix)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a read-only index folder: keep it in memory only
+
+
+def slot_matrix(embedder: Embedder, *, cache_dir: Path | None = None) -> np.ndarray:
+    """(len(SLOTS), dimension) unit vectors of the slots, embedded once per model.
+
+    Kept in memory and, with `cache_dir` (the index folder), on disk as `slot-vectors.npz`
+    keyed by the model and the slot texts, so a new process (each `readmit ingest`) does not
+    embed the 31 descriptions and their wordings again.
+    """
+    key = _slot_key(embedder)
     with _cache_lock:
-        cached = _slot_cache.get(embedder.name)
+        cached = _slot_cache.get(key)
         if cached is not None:
             return cached
-    rows = []
-    for slot in SLOTS:
-        variants = embedder.encode_queries(list(slot_text_variants(slot)))
-        mean = variants.mean(axis=0)
-        rows.append(mean / (np.linalg.norm(mean) or 1.0))
-    matrix = np.asarray(rows, dtype=np.float32)
+    path = cache_dir / SLOT_VECTORS_FILE if cache_dir is not None else None
+    matrix = (
+        _load_slot_vectors(path, key, (len(SLOTS), embedder.dimension))
+        if path is not None
+        else None
+    )
+    if matrix is None:
+        rows = []
+        for slot in SLOTS:
+            variants = embedder.encode_queries(list(slot_text_variants(slot)))
+            mean = variants.mean(axis=0)
+            rows.append(mean / (np.linalg.norm(mean) or 1.0))
+        matrix = np.asarray(rows, dtype=np.float32)
+        if path is not None:
+            _save_slot_vectors(path, key, matrix)
     with _cache_lock:
-        _slot_cache[embedder.name] = matrix
-    return matrix
-
-
-def stored_slot_matrix(collection: Collection) -> np.ndarray:
-    """`slot_matrix`, kept in the index: a new search process would otherwise embed ~200 slot
-    texts before its first clause-type ranking (26 s on the loaded 2-core machine)."""
-    digest = hashlib.blake2b(digest_size=8)
-    for slot in SLOTS:
-        digest.update("\x1f".join((slot.key, *slot_text_variants(slot))).encode())
-    key = f"slot-vectors:{collection.embedder.name}:{digest.hexdigest()}"
-    matrix = collection.stored_array(key)
-    if matrix is not None and matrix.shape[0] == len(SLOTS):
-        return matrix
-    matrix = slot_matrix(collection.embedder)
-    collection.store_array(key, matrix)
+        _slot_cache[key] = matrix
     return matrix
 
 
@@ -188,7 +222,9 @@ def classify_document(
     if record is None:
         return []
     units = collection.list_units(doc_id)
-    slots = stored_slot_matrix(collection) if use_embeddings else None
+    # The on-disk cache of slot vectors lives in an index folder; a server index has none.
+    cache_dir = getattr(collection, "path", None)
+    slots = slot_matrix(collection.embedder, cache_dir=cache_dir) if use_embeddings else None
     vectors = collection.unit_vectors(doc_id) if use_embeddings else {}
     return classify_units(
         doc_id, units, language=record.language, unit_vectors=vectors, slots=slots
@@ -209,6 +245,24 @@ def refresh_slots(
     for doc_id in targets:
         collection.replace_slots(doc_id, classify_document(collection, doc_id))
     return len(targets)
+
+
+def refresh_slots_after_ingest(collection: Collection, indexed_doc_ids: Iterable[str]) -> int:
+    """Recompute the slots an ingest made stale; returns how many documents were classified.
+
+    Normally those of the re-indexed documents and of any document still without slots. When
+    the taxonomy differs from the one recorded with the stored slots, every document's slots
+    are recomputed: from the stored unit vectors, so nothing is embedded again. The rule files
+    followed are then recorded (`IndexStatus.slots_stale` compares them with the files on disk).
+    """
+    followed = taxonomy_fingerprint(loaded=True)
+    if collection.recorded_taxonomy() != followed:
+        count = refresh_slots(collection)
+    else:
+        count = refresh_slots(collection, list(indexed_doc_ids))
+        count += refresh_slots(collection, missing_only=True)
+    collection.record_rules(taxonomy_sha256=followed, glossary_sha256=glossary_fingerprint())
+    return count
 
 
 def is_uncertain(assignment: SlotAssignment) -> bool:

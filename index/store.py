@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from index.errors import IndexOpenError
+from index.errors import IndexFullError, IndexOpenError
 from index.types import DocumentRecord, Hit, SearchFilters, SlotAssignment, UnitRecord
 from ingest.types import Chunk, Paragraph, ParsedDocument, Point
 
@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS documents (
     content_hash TEXT NOT NULL,
     page_count INTEGER,
     has_pages INTEGER NOT NULL,
-    indexed_at TEXT NOT NULL
+    indexed_at TEXT NOT NULL,
+    visibility TEXT NOT NULL DEFAULT '[]'  -- JSON array of the groups that may see it, [] = public
 );
 CREATE TABLE IF NOT EXISTS units (
     doc_id TEXT NOT NULL,
@@ -135,10 +136,13 @@ class MetadataStore:
                         f"{db_path}: index schema version {version}, this readmit reads "
                         f"{SCHEMA_VERSION} — re-index into a new folder"
                     )
+                if version is not None:
+                    _check_tables(db_path, conn)
                 # Not executescript(): it would COMMIT on its own, outside our transaction.
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
+                _add_missing_columns(conn)
                 if version is None:
                     set_state(conn, "schema_version", SCHEMA_VERSION)
                     set_state(conn, "generation", "0")
@@ -158,13 +162,24 @@ class MetadataStore:
         """One IMMEDIATE transaction (the write lock is taken up front, so no upgrade deadlock)."""
         with self._write_lock:
             conn = self._writer
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    if conn.in_transaction:  # SQLite may have rolled back on its own
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if _is_disk_full(error):
+                    raise IndexFullError(
+                        f"disk full: cannot write {self.db_path} ({error}); nothing of this "
+                        "change was kept — free some space and run it again"
+                    ) from error
                 raise
-            conn.execute("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -176,6 +191,40 @@ class MetadataStore:
             yield conn
         finally:
             conn.close()  # a read transaction has nothing to commit
+
+
+# Columns added after schema 1 was released: (table, column, definition). An older index gets
+# them with their default (every document public) instead of having to be rebuilt.
+_ADDED_COLUMNS = (("documents", "visibility", "TEXT NOT NULL DEFAULT '[]'"),)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, definition in _ADDED_COLUMNS:
+        present = {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+
+
+# Tables every index has had since schema version 1 (later ones are created when missing).
+REQUIRED_TABLES = ("documents", "units", "chunks", "failures", "state")
+
+
+def _check_tables(db_path: Path, conn: sqlite3.Connection) -> None:
+    """Refuse an index that lost a table: re-creating it empty would silently drop content."""
+    present = {
+        str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    missing = [name for name in REQUIRED_TABLES if name not in present]
+    if missing:
+        raise IndexOpenError(
+            f"{db_path} is damaged (table {', '.join(missing)} missing): restore it from a "
+            "backup or re-index into a new folder"
+        )
+
+
+def _is_disk_full(error: sqlite3.OperationalError) -> bool:
+    # SQLITE_FULL: "database or disk is full"; a full WAL or journal says "disk I/O error".
+    return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(error)
 
 
 def _schema_version(conn: sqlite3.Connection) -> str | None:
@@ -201,8 +250,22 @@ def set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
+def int_state(conn: sqlite3.Connection, key: str) -> int | None:
+    """An integer state value (None when unset); a non-integer one means a damaged index."""
+    value = get_state(conn, key)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise IndexOpenError(
+            f"the index is damaged: its state {key!r} is {value[:40]!r}, not an integer — "
+            "restore it from a backup or re-index into a new folder"
+        ) from None
+
+
 def generation(conn: sqlite3.Connection) -> int:
-    return int(get_state(conn, "generation") or 0)
+    return int_state(conn, "generation") or 0
 
 
 def bump_generation(conn: sqlite3.Connection) -> int:
@@ -265,8 +328,8 @@ def insert_document(conn: sqlite3.Connection, doc: ParsedDocument, *, indexed_at
     conn.execute(
         "INSERT INTO documents (doc_id, title, language, instrument_type, parties, year, "
         "date_signed, place_signed, official_reference, source_url, licence, original_title, "
-        "source_path, content_hash, page_count, has_pages, indexed_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "source_path, content_hash, page_count, has_pages, indexed_at, visibility) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             meta.doc_id,
             meta.title,
@@ -285,6 +348,7 @@ def insert_document(conn: sqlite3.Connection, doc: ParsedDocument, *, indexed_at
             doc.page_count,
             int(doc.has_pages),
             indexed_at,
+            json.dumps(list(meta.visibility), ensure_ascii=False),
         ),
     )
     conn.executemany(
@@ -356,19 +420,9 @@ def all_vectors(conn: sqlite3.Connection, dimension: int) -> tuple[np.ndarray, n
     rows = conn.execute("SELECT chunk_id, vector FROM chunks ORDER BY chunk_id").fetchall()
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     matrix = np.zeros((len(rows), dimension), dtype=np.float32)
-    for i, (_, blob) in enumerate(rows):
-        matrix[i] = np.frombuffer(blob, dtype="<f4", count=dimension)
+    for i, (chunk_id, blob) in enumerate(rows):
+        matrix[i] = _vector(chunk_id, blob, dimension)
     return ids, matrix
-
-
-def chunk_vectors(conn: sqlite3.Connection, chunk_ids: Sequence[int], dimension: int) -> np.ndarray:
-    """The stored vectors of these chunks (those that exist), in the given order."""
-    marks = ",".join("?" * len(chunk_ids))
-    rows = dict(
-        conn.execute(f"SELECT chunk_id, vector FROM chunks WHERE chunk_id IN ({marks})", chunk_ids)
-    )
-    found = [np.frombuffer(rows[c], dtype="<f4") for c in chunk_ids if c in rows]
-    return np.asarray(found, dtype=np.float32).reshape(-1, dimension)
 
 
 def reusable_vectors(
@@ -389,6 +443,17 @@ def reusable_vectors(
             if wanted.get(int(chunk_id)) == text and len(blob) == dimension * 4:
                 found[int(chunk_id)] = np.frombuffer(blob, dtype="<f4").copy()
     return found
+
+
+def _vector(chunk_id: int, blob: object, dimension: int) -> np.ndarray:
+    """A stored vector; one of the wrong size means a damaged index (never a numpy error)."""
+    if not isinstance(blob, bytes) or len(blob) != dimension * 4:
+        size = len(blob) if isinstance(blob, bytes) else type(blob).__name__
+        raise IndexOpenError(
+            f"the index is damaged: chunk {chunk_id} has a vector of {size} bytes, expected "
+            f"{dimension * 4} — restore it from a backup or re-index into a new folder"
+        )
+    return np.frombuffer(blob, dtype="<f4", count=dimension)
 
 
 def bad_vector_blobs(conn: sqlite3.Connection, dimension: int) -> list[int]:
@@ -431,6 +496,10 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
     if filters.year_to is not None:
         clauses.append("d.year <= ?")
         params.append(filters.year_to)
+    if filters.visible_groups is not None:
+        clause, values = visibility_sql(filters.visible_groups)
+        clauses.append(clause)
+        params.extend(values)
     if filters.slots:
         # A chunk cites its unit ("art_7") or a part of it ("art_7__para_2").
         marks = ",".join("?" * len(filters.slots))
@@ -442,6 +511,17 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
         params.extend(filters.slots)
         params.append(SLOT_FILTER_MIN_CONFIDENCE)
     return (" AND ".join(clauses) or "1"), params
+
+
+def visibility_sql(groups: Sequence[str], *, alias: str = "d") -> tuple[str, list[object]]:
+    """A condition over `documents {alias}`: public, or restricted to one of `groups`."""
+    marks = ",".join("?" * len(groups))
+    member = (
+        f" OR EXISTS (SELECT 1 FROM json_each({alias}.visibility) g WHERE g.value IN ({marks}))"
+        if groups
+        else ""
+    )
+    return f"({alias}.visibility = '[]'{member})", list(groups)
 
 
 def allowed_chunk_ids(conn: sqlite3.Connection, filters: SearchFilters) -> np.ndarray:
@@ -492,7 +572,8 @@ _DOCUMENT_COLUMNS = """
     d.place_signed, d.official_reference, d.source_url, d.licence, d.original_title,
     d.source_path, d.content_hash, d.page_count, d.has_pages, d.indexed_at,
     (SELECT count(*) FROM units u WHERE u.doc_id = d.doc_id),
-    (SELECT count(*) FROM chunks c WHERE c.doc_id = d.doc_id)
+    (SELECT count(*) FROM chunks c WHERE c.doc_id = d.doc_id),
+    d.visibility
 """
 
 
@@ -500,6 +581,7 @@ def _document(row: tuple[Any, ...]) -> DocumentRecord:
     values = list(row)
     values[4] = tuple(json.loads(values[4]))  # parties
     values[15] = bool(values[15])  # has_pages
+    values[19] = tuple(json.loads(values[19] or "[]"))  # visibility
     return DocumentRecord(*values)
 
 
@@ -519,6 +601,17 @@ def document_hashes(conn: sqlite3.Connection) -> dict[str, str]:
     return {
         str(r[0]): str(r[1]) for r in conn.execute("SELECT doc_id, content_hash FROM documents")
     }
+
+
+def document_sources(conn: sqlite3.Connection) -> dict[str, str]:
+    return {str(r[0]): str(r[1]) for r in conn.execute("SELECT doc_id, source_path FROM documents")}
+
+
+def set_source_path(conn: sqlite3.Connection, doc_id: str, source_path: str) -> None:
+    conn.execute(
+        "UPDATE documents SET source_path = ? WHERE doc_id = ? AND source_path != ?",
+        (source_path, doc_id, source_path),
+    )
 
 
 _UNIT_COLUMNS = """
@@ -637,6 +730,35 @@ def unit_chunk_vectors(
 ) -> list[tuple[str, np.ndarray]]:
     """(chunk eid, vector) of a document's chunks in reading order."""
     rows = conn.execute(
-        "SELECT eid, vector FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,)
+        "SELECT chunk_id, eid, vector FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,)
     ).fetchall()
-    return [(str(eid), np.frombuffer(blob, dtype="<f4", count=dimension)) for eid, blob in rows]
+    return [(str(eid), _vector(chunk_id, blob, dimension)) for chunk_id, eid, blob in rows]
+
+
+def document_chunks(
+    conn: sqlite3.Connection, doc_id: str, dimension: int
+) -> list[tuple[Chunk, np.ndarray]]:
+    """A document's chunks with their stored vectors, in reading order (for `readmit copy`)."""
+    rows = conn.execute(
+        "SELECT chunk_id, doc_id, eid, part, article, heading, text, seq, page_start, page_end, "
+        "vector FROM chunks WHERE doc_id = ? ORDER BY ord",
+        (doc_id,),
+    ).fetchall()
+    return [
+        (
+            Chunk(
+                chunk_id=int(row[0]),
+                doc_id=row[1],
+                eid=row[2],
+                part=row[3],
+                article=row[4],
+                heading=row[5],
+                text=row[6],
+                seq=int(row[7]),
+                page_start=row[8],
+                page_end=row[9],
+            ),
+            np.frombuffer(row[10], dtype="<f4", count=dimension),
+        )
+        for row in rows
+    ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ingest.types import Paragraph, unit_label
+import numpy as np
+
+from ingest.types import Chunk, Paragraph, ParsedDocument, unit_label
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,9 @@ class SearchFilters:
     year_to: int | None = None
     # Clause types (ingest.taxonomy keys): a chunk passes if its unit has one of them.
     slots: tuple[str, ...] = ()
+    # Who is asking: None = every document (no access control, or a maintainer); a tuple =
+    # public documents plus those restricted to at least one of these groups.
+    visible_groups: tuple[str, ...] | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -74,6 +79,13 @@ class IndexStatus:
     dimension: int | None
     indexed_at: str | None
     failures: tuple[tuple[str, str], ...]  # (file, reason)
+    # sha256 of the rule files (ingest/taxonomy.toml, index/glossary_terms.json) recorded at the
+    # last ingest; the stored clause slots follow that taxonomy.
+    taxonomy_sha256: str | None = None
+    glossary_sha256: str | None = None
+    # The taxonomy on disk differs from the one the stored slots were computed with: the next
+    # ingest recomputes them (no re-embedding).
+    slots_stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,11 @@ class DocumentRecord:
     indexed_at: str
     unit_count: int = 0
     chunk_count: int = 0
+    visibility: tuple[str, ...] = ()  # () = public, else the groups that may see it
+
+    @property
+    def is_restricted(self) -> bool:
+        return bool(self.visibility)
 
 
 @dataclass(frozen=True)
@@ -141,3 +158,16 @@ class SlotAssignment:
     slot: str
     confidence: float  # 0..1; see index.slots for the scale and the thresholds
     method: str  # the evidence: "heading", "body", "embedding" joined by "+", or "fallback"
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """One document exactly as an index holds it: parsed structure, chunks and their vectors.
+
+    `readmit copy` moves these between backends, so nothing is embedded again.
+    """
+
+    document: ParsedDocument
+    chunks: tuple[Chunk, ...]
+    vectors: np.ndarray  # (len(chunks), dimension) float32, in chunk order
+    indexed_at: str

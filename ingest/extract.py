@@ -18,6 +18,7 @@ from typing import Any
 
 from pypdf import PasswordType, PdfReader
 
+from ingest.limits import Budget
 from ingest.ocr import OcrEngine, OcrError, find_ocr, unavailable_reason
 from ingest.types import Line
 
@@ -54,11 +55,13 @@ def extract_lines(
     max_bytes: int = 200_000_000,
     language: str | None = None,
     max_ocr_pages: int = 300,
+    budget: Budget | None = None,
 ) -> ExtractedText:
     """Extract the text of `path` as lines; raises ExtractionError for unusable files.
 
     PDF pages without a text layer are read by OCR (in `language`, "nl"/"en"/...) when
-    Tesseract is installed; otherwise the file fails with "needs OCR".
+    Tesseract is installed; otherwise the file fails with "needs OCR". With a `budget`, time
+    and text size are checked page by page (LimitExceededError past a limit).
     """
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES and suffix != PDF_SUFFIX:
@@ -78,8 +81,11 @@ def extract_lines(
             max_pages=max_pages,
             language=language,
             max_ocr_pages=max_ocr_pages,
+            budget=budget or Budget(),
         )
     text = _decode_text(path, path.read_bytes())
+    if budget is not None:
+        budget.check_chars(len(text))
     if suffix == ".md":
         text = _strip_markdown(text)
     lines = tuple(Line(text=line.rstrip()) for line in text.splitlines())
@@ -100,6 +106,14 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 def _decode_text(path: Path, data: bytes) -> str:
     if data.startswith(b"%PDF-"):
         raise ExtractionError(path, "binary file named like text: it is a PDF")
+    # UTF-32 first: its little-endian byte-order mark begins like UTF-16's.
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        try:
+            return data.decode("utf-32")
+        except UnicodeDecodeError as error:
+            raise ExtractionError(
+                path, f"broken UTF-32 text (byte {error.start}): save it as UTF-8"
+            ) from error
     # Windows "Unicode" text is UTF-16 with a byte-order mark (and full of NUL bytes).
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -198,6 +212,7 @@ def _extract_pdf(
     max_pages: int,
     language: str | None,
     max_ocr_pages: int,
+    budget: Budget,
 ) -> ExtractedText:
     with path.open("rb") as handle:
         head = handle.read(1024)
@@ -224,6 +239,7 @@ def _extract_pdf(
     if page_count > max_pages:
         raise ExtractionError(path, f"too many pages: {page_count} exceeds max_pages={max_pages}")
     pages: list[list[_RawLine]] = []
+    characters = 0
     for number in range(1, page_count + 1):
         try:
             pages.append(_page_lines(reader, number))
@@ -231,6 +247,9 @@ def _extract_pdf(
             raise ExtractionError(
                 path, f"corrupt PDF: cannot read page {number} ({_describe(error)})"
             ) from error
+        characters += sum(len(line.text) for line in pages[-1])
+        budget.check_chars(characters)
+        budget.check_time(f"reading page {number} of {page_count}")
     scanned = _pages_to_ocr(reader, pages)
     if scanned:
         _ocr_pages(
@@ -241,6 +260,7 @@ def _extract_pdf(
             password=password,
             language=language,
             max_ocr_pages=max_ocr_pages,
+            budget=budget,
         )
     body = _drop_running_lines(pages)
     # Scans often carry a stray word or a page label as text; that is not a text layer.
@@ -293,6 +313,7 @@ def _ocr_pages(
     password: str | None,
     language: str | None,
     max_ocr_pages: int,
+    budget: Budget,
 ) -> None:
     """Replace the (empty) lines of the `scanned` pages with what OCR reads on them."""
     engine: OcrEngine | None = find_ocr()
@@ -308,6 +329,7 @@ def _ocr_pages(
             f"too many scanned pages to OCR: {len(scanned)} exceeds max_ocr_pages={max_ocr_pages}",
         )
     for number in scanned:
+        budget.check_time(f"OCR of page {number}")
         try:
             page = reader.pages[number - 1]
             box = page.cropbox

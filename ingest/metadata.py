@@ -14,6 +14,12 @@ SIDECAR_SUFFIX = ".meta.json"
 # A doc_id ending in "-nl", "-en", ... names the language of the text.
 LANGUAGE_SUFFIX = re.compile(r"-([a-z]{2})$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A sidecar is a few hundred bytes of catalogue facts; anything far bigger is not one.
+MAX_SIDECAR_BYTES = 100_000
+# Longest accepted string value (a title, a party, a place, a URL).
+MAX_SIDECAR_TEXT = 2_000
+MAX_PARTIES = 100
+YEAR_RANGE = (1, 9999)
 
 # Sidecar keys copied one-to-one into DocumentMeta when present (all optional strings).
 OPTIONAL_TEXT_FIELDS = (
@@ -23,6 +29,10 @@ OPTIONAL_TEXT_FIELDS = (
     "licence",
     "original_title",
 )
+
+
+# A group name in a sidecar's "visibility": {"groups": [...]}.
+GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class MetadataError(ValueError):
@@ -75,17 +85,43 @@ def sidecar_password(path: Path) -> str | None:
 
 
 def _read_sidecar(meta_path: Path) -> dict[str, Any]:
+    size = meta_path.stat().st_size
+    if size > MAX_SIDECAR_BYTES:
+        raise MetadataError(
+            meta_path, f"{size} bytes exceeds MAX_SIDECAR_BYTES={MAX_SIDECAR_BYTES}"
+        )
     try:
         raw = json.loads(meta_path.read_text(encoding="utf-8"))
+    except RecursionError as error:
+        raise MetadataError(meta_path, "JSON nested too deeply") from error
     except UnicodeDecodeError as error:
         raise MetadataError(meta_path, f"not UTF-8 text ({error.reason})") from error
     except json.JSONDecodeError as error:
         raise MetadataError(
             meta_path, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
         ) from error
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise MetadataError(meta_path, f"unreadable JSON value ({error})") from error
     if not isinstance(raw, dict):
         raise MetadataError(meta_path, f"expected a JSON object, got {type(raw).__name__}")
+    _check_string_lengths(meta_path, raw)
     return raw
+
+
+def _check_string_lengths(meta_path: Path, raw: dict[str, Any]) -> None:
+    for key, value in raw.items():
+        values = value if isinstance(value, list) else [value]
+        if isinstance(value, list) and len(value) > MAX_PARTIES:
+            raise MetadataError(
+                meta_path, f"'{key}' has {len(value)} items, over MAX_PARTIES={MAX_PARTIES}"
+            )
+        for item in values:
+            if isinstance(item, str) and len(item) > MAX_SIDECAR_TEXT:
+                raise MetadataError(
+                    meta_path,
+                    f"'{key}' is {len(item)} characters long, over "
+                    f"MAX_SIDECAR_TEXT={MAX_SIDECAR_TEXT}",
+                )
 
 
 def _meta_from_sidecar(meta_path: Path, raw: dict[str, Any], *, stem: str) -> DocumentMeta:
@@ -115,8 +151,16 @@ def _meta_from_sidecar(meta_path: Path, raw: dict[str, Any], *, stem: str) -> Do
             meta_path, f"'date_signed' must be YYYY-MM-DD or null, got {date_signed!r}"
         )
     year = raw.get("year")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise MetadataError(meta_path, f"'year' must be an integer or null, got {year!r}")
+    if year is not None and (
+        isinstance(year, bool)
+        or not isinstance(year, int)
+        or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]
+    ):
+        raise MetadataError(
+            meta_path,
+            f"'year' must be an integer from {YEAR_RANGE[0]} to {YEAR_RANGE[1]} or null, "
+            f"got {str(year)[:40]!r}",
+        )
     optional: dict[str, str | None] = {}
     for key in OPTIONAL_TEXT_FIELDS:
         value = raw.get(key)
@@ -126,6 +170,7 @@ def _meta_from_sidecar(meta_path: Path, raw: dict[str, Any], *, stem: str) -> Do
     return DocumentMeta(
         doc_id=doc_id,
         title=title.strip(),
+        visibility=parse_visibility(meta_path, raw.get("visibility", "public")),
         language=language,
         instrument_type=instrument_type,
         parties=tuple(parties),
@@ -133,3 +178,23 @@ def _meta_from_sidecar(meta_path: Path, raw: dict[str, Any], *, stem: str) -> Do
         year=year,
         **optional,
     )
+
+
+def parse_visibility(meta_path: Path, value: Any) -> tuple[str, ...]:
+    """`"public"` → (); `{"groups": ["g1", ...]}` → the sorted group names (at least one)."""
+    if value == "public":
+        return ()
+    if not isinstance(value, dict) or set(value) != {"groups"}:
+        raise MetadataError(
+            meta_path, 'visibility must be "public" or {"groups": ["group", ...]}'
+        )
+    groups = value["groups"]
+    if not isinstance(groups, list) or not groups:
+        raise MetadataError(meta_path, "'visibility' groups must be a non-empty list")
+    for group in groups:
+        if not isinstance(group, str) or not GROUP_NAME.match(group):
+            raise MetadataError(
+                meta_path,
+                f"invalid group name {group!r} in 'visibility' (letters, digits, . _ -)",
+            )
+    return tuple(sorted(set(groups)))

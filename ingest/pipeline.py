@@ -9,14 +9,18 @@ file and go on.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.chunking import chunk_document
 from ingest.extract import ExtractionError, extract_lines
+from ingest.language import UNDETERMINED, detect_language
+from ingest.limits import Budget, IngestLimits, LimitExceededError
 from ingest.metadata import MetadataError, load_meta, sidecar_password
 from ingest.structure import parse_structure
-from ingest.types import ParsedDocument
+from ingest.types import DocumentMeta, Line, ParsedDocument, Unit
 
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", ".md"})
 # Attribution and licence files that sit beside the documents in a corpus folder.
@@ -25,7 +29,14 @@ NON_DOCUMENT_NAMES = frozenset({"readme.md", "sources.md", "license", "license.m
 # unchanged file is still re-indexed after such a change.
 PIPELINE_VERSION = "2"  # 2: untitled preambles/signature blocks lose the invented name line
 
-__all__ = ["IngestError", "chunk_document", "content_hash", "discover", "parse_document"]
+__all__ = [
+    "IngestError",
+    "IngestLimits",
+    "chunk_document",
+    "content_hash",
+    "discover",
+    "parse_document",
+]
 
 
 class IngestError(Exception):
@@ -41,23 +52,61 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
     """Expand folders into their document files; report paths that are not documents.
 
     A file named explicitly is always a candidate (a wrong type fails later with a clear
-    reason); inside a folder only supported types are taken and attribution files skipped.
+    reason); inside a folder only supported types are taken and attribution files skipped,
+    and a symbolic link to a file outside the folder is reported, not followed. Files that
+    would give the same document id (`x-en.txt`, `x-en.pdf`, `sub/x-en.txt`) are all refused
+    with a reason naming the others: which one is meant is the maintainer's call.
     """
     found: list[Path] = []
     problems: list[IngestError] = []
     for path in paths:
         if path.is_dir():
+            root = path.resolve()
             for child in sorted(path.rglob("*")):
                 # Hidden files and folders are work files (uploads in progress, replaced
                 # versions kept for roll-back), never documents.
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if not hidden and _is_document_in_folder(child):
-                    found.append(child)
+                if hidden or not _is_document_in_folder(child):
+                    continue
+                if child.is_symlink() and not child.resolve().is_relative_to(root):
+                    problems.append(
+                        IngestError(
+                            child, "symbolic link to a file outside the folder: not followed"
+                        )
+                    )
+                    continue
+                found.append(child)
         elif path.is_file():
             found.append(path)
         else:
             problems.append(IngestError(path, "no such file or folder"))
-    return found, problems
+    return _refuse_same_stem(found, problems)
+
+
+def _refuse_same_stem(
+    found: list[Path], problems: list[IngestError]
+) -> tuple[list[Path], list[IngestError]]:
+    by_stem: dict[str, list[Path]] = {}
+    for path in found:
+        by_stem.setdefault(path.stem, []).append(path)
+    accepted: list[Path] = []
+    for path in found:
+        same = [other for other in by_stem[path.stem] if other != path]
+        if not same:
+            accepted.append(path)
+        elif all(os.path.samefile(other, path) for other in same):
+            if by_stem[path.stem][0] == path:  # named twice (a folder and its file)
+                accepted.append(path)
+        else:
+            others = ", ".join(str(other) for other in same)
+            problems.append(
+                IngestError(
+                    path,
+                    f"same document id {path.stem!r} as {others}: keep one file per document "
+                    "id (rename or remove the others); none of them is indexed until then",
+                )
+            )
+    return accepted, problems
 
 
 def _is_document_in_folder(path: Path) -> bool:
@@ -79,33 +128,73 @@ def content_hash(path: Path) -> str:
 
 
 def parse_document(
-    path: Path, *, password: str | None = None, known_hash: str | None = None
+    path: Path,
+    *,
+    password: str | None = None,
+    known_hash: str | None = None,
+    limits: IngestLimits | None = None,
 ) -> ParsedDocument:
     """Extract, read the metadata of and parse one file; raise IngestError on any failure.
 
     `known_hash` is the file's `content_hash` when the caller has just computed it (to decide
-    whether to re-index), so the file is not read and hashed twice.
+    whether to re-index), so the file is not read and hashed twice. `limits` bound the time
+    and the amount of text one file may take (a file past one fails, naming the limit).
     """
+    budget = Budget(limits or IngestLimits())
     try:
         meta = load_meta(path)
         extracted = extract_lines(
-            path, password=password or sidecar_password(path), language=meta.language
+            path,
+            password=password or sidecar_password(path),
+            language=meta.language,
+            budget=budget,
         )
-    except (ExtractionError, MetadataError) as error:
+        meta, notes = _with_language(meta, extracted.lines)
+        units = parse_structure(extracted.lines, language=meta.language)
+        budget.check_time("parsing the structure")
+    except MetadataError as error:
+        raise IngestError(path, f"sidecar {error.path.name}: {error.reason}") from error
+    except (ExtractionError, LimitExceededError) as error:
         raise IngestError(path, _reason(error)) from error
     except OSError as error:
         raise IngestError(path, f"cannot read file: {error.strerror or error}") from error
-    units = parse_structure(extracted.lines, language=meta.language)
     if not any(unit.text.strip() for unit in units):
         raise IngestError(path, "no text found in the document")
+    notes.append(structure_found(units))
     return ParsedDocument(
         meta=meta,
         units=units,
         content_hash=known_hash or content_hash(path),
-        source_path=str(path),
+        # Absolute, so that a later run from another working directory finds (or misses) it.
+        source_path=os.path.abspath(path),
         has_pages=extracted.page_count is not None,
         page_count=extracted.page_count,
         ocr_pages=extracted.ocr_pages,
+        notes=tuple(note for note in notes if note),
+    )
+
+
+def _with_language(meta: DocumentMeta, lines: Sequence[Line]) -> tuple[DocumentMeta, list[str]]:
+    """The metadata with the language detected from the text when nothing gave it, and a note
+    saying so (or that it could not be)."""
+    if meta.language != UNDETERMINED:
+        return meta, []
+    detected = detect_language(" ".join(line.text for line in lines[:600]))
+    if detected == UNDETERMINED:
+        return meta, ["language not recognised; give it in a .meta.json sidecar"]
+    return replace(meta, language=detected), [
+        f"language detected from the text: {detected} (no sidecar gives it)"
+    ]
+
+
+def structure_found(units: Sequence[Unit]) -> str:
+    """A warning when no article structure was recognised ("" when articles were found)."""
+    if any(unit.kind == "article" for unit in units):
+        return ""
+    kinds = sorted({unit.kind for unit in units})
+    return (
+        "warning: no articles recognised; the text is indexed as "
+        f"{len(units)} unit(s) ({', '.join(kinds)}), so search cites no article numbers"
     )
 
 

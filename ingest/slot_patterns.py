@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ingest.chunking import MAX_SPACY_CHARS, text_segments
 from ingest.taxonomy import LANGUAGES, SLOTS
 
 HEADING = "heading"
@@ -84,11 +85,17 @@ def _matches(text: str, language: str, place: str) -> list[tuple[str, str]]:
     with _lock:  # spaCy matchers and vocabularies are not thread-safe to build
         nlp = _pipeline(spacy_language)
         matcher = _matcher(spacy_language, place)
-        doc = nlp(text)
-        found = matcher(doc)
+        # A unit of megabytes is matched line by line (spaCy refuses texts over its
+        # max_length, E088); a phrase never spans a line break, so nothing is lost.
+        pieces = (
+            [text]
+            if len(text) <= MAX_SPACY_CHARS
+            else [segment for _, segment in text_segments(text)]
+        )
+        found = [match_id for doc in nlp.pipe(pieces) for match_id, _, _ in matcher(doc)]
         vocab = nlp.vocab
     pairs = []
-    for match_id, _, _ in found:
+    for match_id in found:
         slot, _, phrase = vocab.strings[match_id].partition("|")
         pairs.append((slot, phrase))
     return pairs

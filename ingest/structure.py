@@ -309,6 +309,10 @@ class _Parser:
         self.expect_heading = False
         self.skip_chapter_title = False
         self.accepted_articles = _monotonic_article_lines(tokens)
+        # Look-ahead answers for every position, computed once (backwards), so that asking
+        # "what comes next?" at each line keeps parsing linear in the number of lines.
+        self.next_nonblank = _next_nonblank(tokens)
+        self.next_article = _next_article_values(tokens)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -334,12 +338,7 @@ class _Parser:
 
     def _next_article_value(self, start: int) -> tuple[int, int] | None:
         """Number of the next article heading after `start`, stopping at annexes."""
-        for token in self.tokens[start:]:
-            if token.kind == "article" and token.number is not None:
-                return _article_value(token.number)
-            if token.kind == "annex":
-                return None
-        return None
+        return self.next_article[start] if start < len(self.next_article) else None
 
     def _continues_instrument(self, start: int) -> bool:
         """Does an article of the current instrument (higher number) follow `start`?"""
@@ -353,23 +352,24 @@ class _Parser:
         return value is not None and value[0] == 1
 
     def _has_body_after(self, index: int) -> bool:
-        for token in self.tokens[index + 1 :]:
-            if token.kind == "blank":
-                continue
-            return token.kind != "article"
-        return False
+        following = self._nonblank_after(index)
+        return following is not None and self.tokens[following].kind != "article"
 
     def _article_within(self, index: int, count: int) -> bool:
-        seen = 0
-        for token in self.tokens[index + 1 :]:
-            if token.kind == "blank":
-                continue
-            if token.kind == "article":
-                return True
-            seen += 1
-            if seen >= count:
+        following = self._nonblank_after(index)
+        for _ in range(count):
+            if following is None:
                 return False
+            if self.tokens[following].kind == "article":
+                return True
+            following = self._nonblank_after(following)
         return False
+
+    def _nonblank_after(self, index: int) -> int | None:
+        """Index of the first non-blank token after `index`, or None."""
+        if index + 1 >= len(self.next_nonblank):
+            return None
+        return self.next_nonblank[index + 1]
 
     # -- transitions -----------------------------------------------------------------
 
@@ -551,16 +551,37 @@ def _monotonic_article_lines(tokens: list[_Token]) -> set[int]:
 
 
 def _longest_non_decreasing(run: list[tuple[int, tuple[int, int]]]) -> list[int]:
-    best = [1] * len(run)
-    previous = [-1] * len(run)
-    for i, (_, value) in enumerate(run):
-        for j in range(i):
-            other = run[j][1]
-            if other <= value and value[0] - other[0] <= MAX_ARTICLE_GAP and best[j] + 1 > best[i]:
-                best[i] = best[j] + 1
-                previous[i] = j
+    """The longest chain of non-decreasing article values (steps of at most MAX_ARTICLE_GAP).
+
+    A chain may only extend one whose major number lies MAX_ARTICLE_GAP or less below, so for
+    each candidate only those (few) distinct values are looked at: linear in the run length.
+    For each value, the best chain ending in it is kept with its earliest end (the first
+    candidate of that length), which is the predecessor an exhaustive scan would pick.
+    """
     if not run:
         return []
+    best = [1] * len(run)
+    previous = [-1] * len(run)
+    # major number -> {value: (best chain length ending in that value, earliest such position)}
+    ends: dict[int, dict[tuple[int, int], tuple[int, int]]] = {}
+    for i, (_, value) in enumerate(run):
+        choice: tuple[int, int] | None = None  # (length, position) of the predecessor
+        for major in range(value[0] - MAX_ARTICLE_GAP, value[0] + 1):
+            for other, (length, position) in ends.get(major, {}).items():
+                if other > value:
+                    continue
+                if (
+                    choice is None
+                    or length > choice[0]
+                    or (length == choice[0] and position < choice[1])
+                ):
+                    choice = (length, position)
+        if choice is not None:
+            best[i] = choice[0] + 1
+            previous[i] = choice[1]
+        known = ends.setdefault(value[0], {})
+        if value not in known or known[value][0] < best[i]:
+            known[value] = (best[i], i)
     # The run must start where it starts (an "Article 1" or the first candidate): prefer
     # the longest chain, and among equals the one ending last.
     end = max(range(len(run)), key=lambda k: (best[k], k))
@@ -569,6 +590,32 @@ def _longest_non_decreasing(run: list[tuple[int, tuple[int, int]]]) -> list[int]
         chain.append(run[end][0])
         end = previous[end]
     return chain
+
+
+def _next_nonblank(tokens: list[_Token]) -> list[int | None]:
+    """For each position, the index of the first non-blank token at or after it."""
+    found: list[int | None] = [None] * len(tokens)
+    following: int | None = None
+    for index in range(len(tokens) - 1, -1, -1):
+        if tokens[index].kind != "blank":
+            following = index
+        found[index] = following
+    return found
+
+
+def _next_article_values(tokens: list[_Token]) -> list[tuple[int, int] | None]:
+    """For each position, the value of the next numbered article heading at or after it, or
+    None when an annex line (or the end) comes first."""
+    found: list[tuple[int, int] | None] = [None] * len(tokens)
+    following: tuple[int, int] | None = None
+    for index in range(len(tokens) - 1, -1, -1):
+        token = tokens[index]
+        if token.kind == "article" and token.number is not None:
+            following = _article_value(token.number)
+        elif token.kind == "annex":
+            following = None
+        found[index] = following
+    return found
 
 
 # --------------------------------------------------------------------------- freezing
@@ -684,11 +731,17 @@ class _ParaBuilder:
     pages: list[int] = field(default_factory=list)
     points: list[tuple[_Marker, str]] = field(default_factory=list)
     sublist: bool = False  # numbered points inside a numbered paragraph
+    # style -> label of the last point of that style (kept as points are added: no rescans)
+    last_labels: dict[str, str] = field(default_factory=dict)
 
     def add(self, text: str, page: int | None) -> None:
         self.blocks.append(text)
         if page is not None:
             self.pages.append(page)
+
+    def add_point(self, marker: _Marker, text: str) -> None:
+        self.points.append((marker, text))
+        self.last_labels[marker.style] = marker.label
 
 
 def _marker(text: str, previous_letter: str | None) -> _Marker | None:
@@ -763,7 +816,7 @@ def _paragraphs(unit_eid: str, body: list[Line]) -> tuple[Paragraph, ...]:
                 paras[-1].add(text, line.page)
             else:
                 current.add(text, line.page)
-                current.points.append((marker, text))
+                current.add_point(marker, text)
             continue
         if para_style is None:
             if (
@@ -776,7 +829,7 @@ def _paragraphs(unit_eid: str, body: list[Line]) -> tuple[Paragraph, ...]:
                 paras[-1].add(text, line.page)
             else:
                 current.add(text, line.page)
-                current.points.append((marker, text))
+                current.add_point(marker, text)
             continue
         if marker.style == para_style and current is not None:
             if _new_paragraph(current, marker, text):
@@ -784,7 +837,7 @@ def _paragraphs(unit_eid: str, body: list[Line]) -> tuple[Paragraph, ...]:
                 paras[-1].add(text, line.page)
             else:
                 current.add(text, line.page)
-                current.points.append((marker, text))
+                current.add_point(marker, text)
                 current.sublist = True
             continue
         if current is None:
@@ -792,7 +845,7 @@ def _paragraphs(unit_eid: str, body: list[Line]) -> tuple[Paragraph, ...]:
             paras[-1].add(text, line.page)
             continue
         current.add(text, line.page)
-        current.points.append((marker, text))
+        current.add_point(marker, text)
     return _freeze_paragraphs(unit_eid, paras)
 
 
@@ -802,10 +855,10 @@ def _ends_list_intro(para: _ParaBuilder) -> bool:
 
 def _new_paragraph(current: _ParaBuilder, marker: _Marker, text: str) -> bool:
     """Does a marker of the paragraph style start a new paragraph or continue a sub-list?"""
-    same_style_points = [m for m, _ in current.points if m.style == marker.style]
+    last_same_style = current.last_labels.get(marker.style)
     para_next = current.number is not None and _is_next_label(current.number, marker.label)
-    if current.sublist and same_style_points:
-        sub_next = _is_next_label(same_style_points[-1].label, marker.label)
+    if current.sublist and last_same_style is not None:
+        sub_next = _is_next_label(last_same_style, marker.label)
         if para_next and sub_next:
             rest = _after_marker(text)
             return current.blocks[-1].rstrip().endswith(".") and rest[:1].isupper()

@@ -38,6 +38,8 @@ class DocumentMeta:
     source_url: str | None = None
     licence: str | None = None
     original_title: str | None = None
+    # () = public; otherwise only members of one of these groups may see the document.
+    visibility: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,9 @@ class ParsedDocument:
     has_pages: bool = False
     page_count: int | None = None
     ocr_pages: tuple[int, ...] = ()  # pages whose text came from OCR (scanned, no text layer)
+    # What the maintainer should know about how the document was read ("language detected as
+    # nl", "no articles found"): shown after an ingest, never stored.
+    notes: tuple[str, ...] = ()
 
     @property
     def doc_id(self) -> str:

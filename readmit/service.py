@@ -6,18 +6,34 @@ index `Collection`; it holds no UI code and builds nothing heavy until first use
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index.collection import Collection, recorded_model
+from index.backend import CollectionBackend, open_collection, recorded_model_at
 from index.embedders import Embedder, make_embedder
-from index.lock import writer_lock
-from index.search import HybridSearcher, SearchConfig
-from index.slots import refresh_slots
+from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
+from index.lock import IndexBusyError
+from index.search import HybridSearcher, SearchConfig, SearchOutcome
+from index.slots import refresh_slots_after_ingest
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
-from ingest.pipeline import IngestError, chunk_document, content_hash, discover, parse_document
-from readmit.settings import DEFAULT_MODEL
+from index.visibility import VisibleCollection, scope_filters
+from ingest.pipeline import (
+    IngestError,
+    IngestLimits,
+    chunk_document,
+    content_hash,
+    discover,
+    parse_document,
+)
+
+# Re-exported: the CLI and app report a broken rules file like any other deliberate error.
+from ingest.rules_file import RulesFileError as RulesFileError
+from readmit.settings import DEFAULT_MODEL, as_location, is_server
+
+log = logging.getLogger(__name__)
 
 # How much of an article "more like this" searches with: its heading and opening words.
 MORE_LIKE_THIS_WORDS = 40
@@ -35,6 +51,11 @@ class IngestReport:
     removed: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()  # (file, reason)
     chunks_embedded: int = 0
+    # (file, note): how an indexed file was read, e.g. "language detected from the text: nl",
+    # "warning: no articles recognised; …"
+    notes: tuple[tuple[str, str], ...] = ()
+    # Problems that lost nothing (e.g. the search cache could not be written: it is rebuilt).
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -48,6 +69,8 @@ class _Tally:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_embedded: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def report(self) -> IngestReport:
         return IngestReport(
@@ -56,6 +79,8 @@ class _Tally:
             removed=tuple(self.removed),
             failed=tuple(self.failed),
             chunks_embedded=self.chunks_embedded,
+            notes=tuple(self.notes),
+            warnings=tuple(self.warnings),
         )
 
 
@@ -64,32 +89,80 @@ class KnowledgeBase:
 
     def __init__(
         self,
-        index_dir: Path,
+        index_dir: Path | str,
         *,
         model: str | Embedder | None = None,
         search_config: SearchConfig | None = None,
+        limits: IngestLimits | None = None,
     ) -> None:
-        """`model=None` takes the model the index was built with (or the default for a new one)."""
-        self.index_dir = Path(index_dir)
+        """`index_dir`: a folder (embedded) or a `postgresql://` URL (server mode).
+
+        `model=None` takes the model the index was built with (or the default for a new one).
+        `limits` bound what one file may cost an ingest (time, extracted text).
+        """
+        self.index_dir = as_location(index_dir)
+        self.limits = limits or IngestLimits()
         if model is None:
-            model = recorded_model(self.index_dir) or DEFAULT_MODEL
+            model = recorded_model_at(self.index_dir) or DEFAULT_MODEL
         self._embedder = model if not isinstance(model, str) else None
         self._model_name = model if isinstance(model, str) else model.name
-        self._collection: Collection | None = None
+        self._collection: CollectionBackend | None = None
         self._searcher: HybridSearcher | None = None
         self.search_config = search_config or SearchConfig()
+        # A viewer's KnowledgeBase (`viewed_by`) shares its owner's model, index and searcher.
+        self._owner: KnowledgeBase | None = None
+        self.visible_groups: tuple[str, ...] | None = None  # None: sees every document
+
+    def viewed_by(self, visible_groups: tuple[str, ...] | None) -> KnowledgeBase:
+        """The same index as a viewer in `visible_groups` sees it (None = every document).
+
+        Every read of the returned KnowledgeBase — search, documents, articles, clause slots,
+        status counts — shows public documents and those restricted to one of the groups
+        only; it cannot ingest or remove.
+        """
+        owner = self._owner or self
+        if visible_groups is None:
+            return owner
+        view = KnowledgeBase(owner.index_dir, model=owner._model_name)
+        view._owner = owner
+        view.search_config = owner.search_config
+        view.visible_groups = tuple(sorted(visible_groups))
+        return view
 
     @property
     def embedder(self) -> Embedder:
+        if self._owner is not None:
+            return self._owner.embedder
         if self._embedder is None:
             self._embedder = make_embedder(self._model_name)
         return self._embedder
 
     @property
-    def collection(self) -> Collection:
+    def collection(self) -> CollectionBackend:
+        """The index, as this KnowledgeBase's viewer may read it."""
+        if self._owner is not None:
+            return VisibleCollection(self._owner.collection, groups=self.visible_groups or ())
         if self._collection is None:
-            self._collection = Collection(self.index_dir, embedder=self.embedder)
+            self._collection = open_collection(self.index_dir, embedder=self.embedder)
         return self._collection
+
+    @property
+    def location(self) -> str:
+        """Where the index is, for people (a URL without its password)."""
+        return self.collection.location if is_server(self.index_dir) else str(self.index_dir)
+
+    @property
+    def local_state_dir(self) -> Path:
+        """A local folder for this process's leftovers (e.g. rejected uploads): beside the
+        index folder, or `.readmit` in the working directory in server mode."""
+        if isinstance(self.index_dir, Path):
+            return self.index_dir.parent
+        return Path.cwd() / ".readmit"
+
+    def _scoped(self, filters: SearchFilters | None) -> SearchFilters | None:
+        if self.visible_groups is None:
+            return filters
+        return scope_filters(filters, self.visible_groups)
 
     def plan(self, paths: Sequence[Path]) -> tuple[list[Path], list[IngestError]]:
         """The files an ingest of `paths` would look at (for progress bars)."""
@@ -109,7 +182,8 @@ class KnowledgeBase:
         failing document stays searchable. The index's writer lock is held for the whole run:
         a second writer fails at once with IndexBusyError.
         """
-        with writer_lock(self.index_dir):
+        self._require_owner("ingest")
+        with self.collection.writer_lock():
             return self._ingest_locked(paths, passwords=passwords, on_file=on_file)
 
     def _ingest_locked(
@@ -121,20 +195,37 @@ class KnowledgeBase:
     ) -> IngestReport:
         files, problems = discover(paths)
         tally = _Tally(failed=[(p.path, p.reason) for p in problems])
+        for problem in problems:  # files that are there but refused (same id, outside links)
+            if os.path.lexists(problem.path):
+                self.collection.record_failure(problem.path, problem.reason)
         known = self.collection.document_hashes()
+        sources = self.collection.document_sources()
         seen: set[str] = set()
         for path in files:
             doc_id = path.stem
-            outcome = self._ingest_file(path, doc_id, known, tally, passwords or {})
+            conflict = _other_source(path, sources.get(doc_id))
+            if conflict is not None:
+                outcome = "failed"
+                tally.failed.append((str(path), conflict))
+                self.collection.record_failure(str(path), conflict)
+            else:
+                outcome = self._ingest_file(path, doc_id, known, tally, passwords or {})
+            if outcome == "unchanged" and sources.get(doc_id) != os.path.abspath(path):
+                # Indexes written before source paths were absolute: record where it is now.
+                self.collection.set_source_path(doc_id, os.path.abspath(path))
             seen.add(doc_id)
             if on_file is not None:
                 on_file(path, outcome)
         tally.removed.extend(self._remove_missing(paths, seen))
         # Clause slots of re-indexed documents, and of any document still without slots (an
-        # index built before slots existed), are recomputed; removed documents lost theirs with
-        # their units.
-        refresh_slots(self.collection, [Path(p).stem for p in tally.indexed])
-        refresh_slots(self.collection, missing_only=True)
+        # index built before slots existed), are recomputed, and every document's when the
+        # taxonomy changed since they were computed; removed documents lost theirs with their units.
+        refresh_slots_after_ingest(self.collection, [Path(p).stem for p in tally.indexed])
+        if self.collection.cache_write_error is not None:
+            tally.warnings.append(
+                f"indexed; the search cache could not be written "
+                f"({self.collection.cache_write_error}): it will be rebuilt from the database"
+            )
         return tally.report()
 
     def _ingest_file(
@@ -155,6 +246,7 @@ class KnowledgeBase:
                 path,
                 password=passwords.get(path.name) or passwords.get(doc_id),
                 known_hash=digest,
+                limits=self.limits,
             )
             chunks = chunk_document(
                 doc,
@@ -162,12 +254,23 @@ class KnowledgeBase:
                 count_tokens=self.embedder.count_tokens,
             )
             tally.chunks_embedded += self.collection.upsert_document(doc, chunks)
+            tally.notes.extend((str(path), note) for note in doc.notes)
         except IngestError as error:
             tally.failed.append((error.path, error.reason))
             self.collection.record_failure(error.path, error.reason)
             return "failed"
         except OSError as error:
             reason = f"cannot read file: {error.strerror or error}"
+            tally.failed.append((str(path), reason))
+            self.collection.record_failure(str(path), reason)
+            return "failed"
+        except (ModelMismatchError, IndexOpenError, IndexBusyError, IndexFullError):
+            raise  # the index, not this file: the run cannot go on
+        except Exception as error:  # one file must never stop the batch
+            # A defect (ours or a library's) met on this file: its failure, with the details
+            # in the log; the files after it are still indexed.
+            log.exception("unexpected error while ingesting %s", path)
+            reason = f"unexpected error: {type(error).__name__}: {str(error)[:300]}"
             tally.failed.append((str(path), reason))
             self.collection.record_failure(str(path), reason)
             return "failed"
@@ -188,8 +291,15 @@ class KnowledgeBase:
                 removed.append(record.doc_id)
         return removed
 
+    def _require_owner(self, what: str) -> None:
+        if self._owner is not None:
+            raise PermissionError(f"a viewer's KnowledgeBase cannot {what}")
+
     @property
     def searcher(self) -> HybridSearcher:
+        """The shared searcher over the whole index: callers pass `_scoped(filters)`."""
+        if self._owner is not None:
+            return self._owner.searcher
         if self._searcher is None:
             self._searcher = HybridSearcher(self.collection, config=self.search_config)
         return self._searcher
@@ -198,10 +308,19 @@ class KnowledgeBase:
         """Articles that answer the query, best first (hybrid retrieval, one hit per article)."""
         if not query.strip():
             return []
-        return self.searcher.search(query, k=k, filters=filters)
+        return self.searcher.search(query, k=k, filters=self._scoped(filters))
+
+    def search_with_evidence(
+        self, query: str, *, k: int = 10, filters: SearchFilters | None = None
+    ) -> SearchOutcome:
+        """`search` with the evidence the relevance floor judges (`index.relevance`)."""
+        if not query.strip():
+            return SearchOutcome(hits=[], best_similarity=None, known_word_share=None)
+        return self.searcher.search_with_evidence(query, k=k, filters=filters)
 
     def remove(self, doc_id: str) -> bool:
-        with writer_lock(self.index_dir):
+        self._require_owner("remove documents")
+        with self.collection.writer_lock():
             return self.collection.remove_document(doc_id)
 
     def status(self) -> IndexStatus:
@@ -274,6 +393,25 @@ class KnowledgeBase:
             return []
         own = {doc_id} | {d.doc_id for d in self.language_versions(doc_id)}
         query = unit.heading or " ".join(unit.text.split()[:MORE_LIKE_THIS_WORDS])
-        hits = self.searcher.search(query, k=k * 3, filters=filters)
+        hits = self.searcher.search(query, k=k * 3, filters=self._scoped(filters))
         results = [hit for hit in hits if hit.doc_id not in own][:k]
         return [replace(hit, rank=rank) for rank, hit in enumerate(results, start=1)]
+
+
+def _other_source(path: Path, indexed_from: str | None) -> str | None:
+    """Why `path` may not replace its document: the index holds that document id from
+    another file beside it that still exists (an x-en.pdf next to an indexed x-en.txt).
+    Replacing it would flip the searchable version at every re-index of the folder, so the
+    maintainer must remove or rename one. (A file in another folder replaces the document:
+    that is how a new version is ingested from elsewhere.)"""
+    if not indexed_from:
+        return None
+    other = Path(indexed_from)
+    if not other.is_absolute() or not other.is_file():
+        return None  # moved or withdrawn (or recorded relative by an older index): replace
+    if other.parent.resolve() != path.parent.resolve() or other.name == path.name:
+        return None
+    return (
+        f"same document id {path.stem!r} as the indexed file {other.name} beside it: keep one "
+        "file per document id (rename or remove one); the indexed version stays"
+    )

@@ -83,6 +83,14 @@ def save_upload(
         raise UploadRejectedError(name, "the file is empty")
     corpus_dir.mkdir(parents=True, exist_ok=True)
     target = corpus_dir / safe
+    clash = _same_document_id(corpus_dir, target)
+    if clash is not None:
+        raise UploadRejectedError(
+            name,
+            f"the corpus already holds {clash.relative_to(corpus_dir)} with the same document "
+            f"id {target.stem!r}: upload it as {clash.name} to replace it, or remove that file "
+            "first",
+        )
     partial = corpus_dir / f".{safe}.part"
     partial.write_bytes(data)
     if target.exists():
@@ -91,6 +99,22 @@ def save_upload(
         os.replace(target, _previous_version(target))
     os.replace(partial, target)
     return target
+
+
+def _same_document_id(corpus_dir: Path, target: Path) -> Path | None:
+    """Another document file in the corpus whose stem (document id) is `target`'s: two files
+    for one id would take turns being the indexed one, so an upload may not add a second."""
+    for other in sorted(corpus_dir.rglob(f"{target.stem}.*")):
+        hidden = any(part.startswith(".") for part in other.relative_to(corpus_dir).parts)
+        if (
+            not hidden
+            and other != target
+            and other.stem == target.stem
+            and other.suffix.lower() in UPLOAD_SUFFIXES
+            and other.is_file()
+        ):
+            return other
+    return None
 
 
 def _previous_version(path: Path) -> Path:

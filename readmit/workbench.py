@@ -14,10 +14,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import IndexLayerError
+from index.lexical import word_stem as word_stem  # the UI highlights by it
+from index.relevance import floor_for
 from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
-from ingest.citations import cite_eid_short, cite_unit
+from ingest.citations import (
+    ImplementsReference,
+    cite_eid_short,
+    cite_unit,
+    full_citation,
+    split_eid,
+    split_implements_reference,
+)
 from ingest.taxonomy import OTHER, SLOTS, Slot, get_slot
 from ingest.time_limits import PURPOSES
+from readmit.access import (
+    LOCAL_MAINTAINER,
+    AccessDeniedError,
+    Action,
+    AuditEntry,
+    AuditLog,
+    Principal,
+    authorise,
+)
+from readmit.access.drafts import GuardedDrafting
+from readmit.access.signin import (
+    SignInMode,
+    SignInRequiredError,
+    check_bind_address,
+    sign_in_mode,
+)
+from readmit.access.users import UserStore
 from readmit.clauses.gaps import Gap, Precedent, gap_check, section_for_slot
 from readmit.clauses.matrix import (
     PrecedentMatrix,
@@ -30,14 +56,17 @@ from readmit.clauses.matrix import (
 from readmit.clauses.scope import ClauseScope, default_instrument_types
 from readmit.clauses.time_limits import (
     PURPOSE_LABELS,
+    approximate_days,
     period_text,
     time_limit_extremes,
     time_limit_table,
     write_time_limits_csv,
 )
-from readmit.drafting import DraftingService, DraftStore
-from readmit.drafting.model import Draft, DraftClause
+from readmit.drafting import DraftingService
+from readmit.drafting.export_text import ExportOptions, SourceWording
+from readmit.drafting.model import Draft, DraftClause, Provenance
 from readmit.drafting.skeleton import suggest_section
+from readmit.drafting.store import open_draft_store
 from readmit.service import IngestReport, KnowledgeBase, ProgressCallback
 from readmit.settings import Settings, load_settings
 from readmit.uploads import (
@@ -59,6 +88,7 @@ __all__ = [
     "TIME_LIMIT_PURPOSES",
     "UPLOAD_SUFFIXES",
     "ClauseScope",
+    "ExportOptions",
     "Gap",
     "IndexLayerError",
     "Precedent",
@@ -69,6 +99,16 @@ __all__ = [
     "UploadRejectedError",
     "UploadedFile",
     "Workbench",
+    "AccessDeniedError",
+    "Action",
+    "AuditEntry",
+    "LOCAL_MAINTAINER",
+    "Principal",
+    "SignInMode",
+    "SignInRequiredError",
+    "UserStore",
+    "check_bind_address",
+    "sign_in_mode",
     "cite_eid_short",
     "default_instrument_types",
     "period_text",
@@ -86,23 +126,34 @@ TIME_LIMIT_PURPOSES = PURPOSES
 
 @dataclass(frozen=True)
 class Workbench:
-    """The services one app process shares between its sessions."""
+    """The services one app process shares between its sessions (`for_principal` narrows them
+    to what one signed-in user may see and do)."""
 
     kb: KnowledgeBase
     drafting: DraftingService
     corpus_dir: Path
     rejected_uploads_dir: Path | None = None  # None: `rejected-uploads/` beside the index
+    principal: Principal = LOCAL_MAINTAINER
+    audit: AuditLog | None = None
 
     @property
     def rejected_dir(self) -> Path:
-        return self.rejected_uploads_dir or self.kb.index_dir.parent / "rejected-uploads"
+        return self.rejected_uploads_dir or self.kb.local_state_dir / "rejected-uploads"
+
+    def authorise(self, action: Action) -> None:
+        """Raise AccessDeniedError unless this workbench's principal may take `action`."""
+        authorise(self.principal, action)
+
+    def record(self, action: str, target: str, detail: str = "") -> None:
+        if self.audit is not None:
+            self.audit.record(self.principal, action, target, detail)
 
 
 def open_workbench(
     *,
     settings: Settings | None = None,
-    index_dir: Path | None = None,
-    drafts_dir: Path | None = None,
+    index_dir: Path | str | None = None,
+    drafts_dir: Path | str | None = None,
     corpus_dir: Path | None = None,
 ) -> Workbench:
     """Services over `settings` (default: `load_settings()` with the given folders)."""
@@ -110,9 +161,36 @@ def open_workbench(
         settings = load_settings(index_dir=index_dir, drafts_dir=drafts_dir, corpus_dir=corpus_dir)
     return Workbench(
         kb=KnowledgeBase(settings.index_dir, model=settings.model),
-        drafting=DraftingService(DraftStore(settings.drafts_dir)),
+        drafting=DraftingService(open_draft_store(settings.drafts_dir)),
         corpus_dir=settings.corpus_dir,
         rejected_uploads_dir=settings.rejected_uploads_dir,
+        audit=AuditLog(settings.audit_file),
+    )
+
+
+def for_principal(wb: Workbench, principal: Principal) -> Workbench:
+    """The workbench as `principal` sees it: their documents, their drafts, their role's rights.
+
+    Cheap (nothing is loaded): the app calls it on every run with the signed-in user.
+    """
+    full_kb = wb.kb.viewed_by(None)
+
+    def may_see_source(provenance: Provenance) -> bool:
+        if not principal.may_see(provenance.visibility):
+            return False
+        document = full_kb.document(provenance.doc_id)
+        return document is None or principal.may_see(document.visibility)
+
+    return dataclasses.replace(
+        wb,
+        kb=full_kb.viewed_by(principal.visible_groups),
+        drafting=GuardedDrafting(
+            wb.drafting.store,
+            principal=principal,
+            may_see_source=may_see_source,
+            audit=wb.audit,
+        ),
+        principal=principal,
     )
 
 
@@ -136,6 +214,7 @@ class FilterOptions:
     parts: tuple[str, ...]
     year_min: int | None
     year_max: int | None
+    slots: tuple[tuple[str, str], ...] = ()  # (clause type key, title), as `readmit slots`
 
 
 PARTS = ("preamble", "agreement", "protocol", "annex", "final")
@@ -162,6 +241,7 @@ def filter_options(documents: Sequence[DocumentRecord]) -> FilterOptions:
         parts=PARTS,
         year_min=min(years) if years else None,
         year_max=max(years) if years else None,
+        slots=tuple((slot.key, slot.title) for slot in SLOTS if slot.key != OTHER),
     )
 
 
@@ -174,6 +254,7 @@ def build_filters(
     languages: Sequence[str] = (),
     parts: Sequence[str] = (),
     years: tuple[int, int] | None = None,
+    slots: Sequence[str] = (),
 ) -> SearchFilters:
     """SearchFilters from the widgets; a year range equal to the full span is no filter."""
     year_from = year_to = None
@@ -190,7 +271,26 @@ def build_filters(
         parties=tuple(parties),
         year_from=year_from,
         year_to=year_to,
+        slots=tuple(slots),
     )
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The hits of one search and whether the best of them is a good match at all."""
+
+    hits: tuple[Hit, ...]
+    good_match: bool
+
+
+def search_articles(
+    kb: KnowledgeBase, query: str, *, k: int, filters: SearchFilters | None = None
+) -> SearchResults:
+    """Search with the relevance floor (`index.relevance`): nonsense and questions about other
+    subjects come back with `good_match=False` (the app says "no good match")."""
+    outcome = kb.search_with_evidence(query, k=k, filters=filters)
+    floor = floor_for(kb.embedder.name)
+    return SearchResults(hits=tuple(outcome.hits), good_match=floor.is_good_match(outcome))
 
 
 # ---- reading -----------------------------------------------------------------------------
@@ -205,6 +305,26 @@ class ArticleInContext:
     previous: UnitRecord | None
     following: UnitRecord | None
     counterparts: tuple[tuple[DocumentRecord, UnitRecord], ...]
+    # A protocol article's opening "(Article 12 of the Agreement)", and the articles it names;
+    # for an agreement article, the protocol articles that name it.
+    reference: ImplementsReference | None = None
+    implements: tuple[UnitRecord, ...] = ()
+    implemented_by: tuple[UnitRecord, ...] = ()
+
+
+def implements_reference(unit: UnitRecord) -> ImplementsReference | None:
+    """The agreement article(s) a protocol article implements, from its opening reference."""
+    if not split_eid(unit.eid)[0]:
+        return None  # only the articles of a protocol name the agreement article they implement
+    return split_implements_reference(unit.text)[0]
+
+
+def clause_text(unit: UnitRecord) -> str:
+    """The text a draft takes from a unit: a protocol article without its opening reference to
+    the agreement (a link between the source's instruments, not wording of the clause)."""
+    if implements_reference(unit) is None:
+        return unit.text
+    return split_implements_reference(unit.text)[1]
 
 
 def article_in_context(kb: KnowledgeBase, doc_id: str, eid: str) -> ArticleInContext | None:
@@ -213,12 +333,26 @@ def article_in_context(kb: KnowledgeBase, doc_id: str, eid: str) -> ArticleInCon
     if document is None or unit is None:
         return None
     previous, following = kb.neighbours(doc_id, eid)
+    reference = implements_reference(unit)
+    implements: list[UnitRecord] = []
+    implemented_by: list[UnitRecord] = []
+    if reference is not None:
+        implements = [u for e in reference.eids if (u := kb.article(doc_id, e)) is not None]
+    elif unit.kind == "article" and not split_eid(unit.eid)[0]:
+        implemented_by = [
+            other
+            for other in kb.units(doc_id)
+            if (found := implements_reference(other)) is not None and unit.eid in found.eids
+        ]
     return ArticleInContext(
         document=document,
         unit=unit,
         previous=previous,
         following=following,
         counterparts=tuple(kb.counterparts(doc_id, eid)),
+        reference=reference,
+        implements=tuple(implements),
+        implemented_by=tuple(implemented_by),
     )
 
 
@@ -235,6 +369,19 @@ def document_units(wb: Workbench, doc_id: str) -> list[UnitRecord]:
 def index_generation(wb: Workbench) -> int:
     """Changes whenever the index does: a key for what a page computed from it."""
     return wb.kb.generation()
+
+
+def copy_citation(document: DocumentRecord | None, *, eid: str, title: str = "") -> str:
+    """What "Copy citation" puts on the clipboard: "Art. 7, Agreement between … (2015),
+    BWBV0006473" (`ingest.citations.full_citation`, the one citation format)."""
+    if document is None:
+        return full_citation(eid=eid, title=title)
+    return full_citation(
+        eid=eid,
+        title=document.title,
+        year=document.year,
+        official_reference=document.official_reference,
+    )
 
 
 def hit_from_unit(document: DocumentRecord, unit: UnitRecord) -> Hit:
@@ -266,7 +413,7 @@ def suggested_section(*, heading: str | None, part: str | None) -> str:
 
 def ensure_draft(drafting: DraftingService, draft_id: str | None) -> Draft:
     """The current draft, or a new one when there is none (the first "Add to draft")."""
-    if draft_id and drafting.store.exists(draft_id):
+    if draft_id and drafting.exists(draft_id):
         return drafting.get(draft_id)
     return drafting.create(DEFAULT_DRAFT_TITLE)
 
@@ -275,17 +422,77 @@ def add_article_to_draft(
     wb: Workbench, *, draft_id: str | None, hit: Hit, section: str
 ) -> tuple[Draft, DraftClause]:
     """Add the whole source article (not only the matching passage) with its provenance."""
+    wb.authorise(Action.DRAFT)
+    document = wb.kb.document(hit.doc_id)
+    if document is None:  # not in the index, or not visible to this user: the same to them
+        raise SourceMissingError(hit.doc_id, hit.eid)
     draft = ensure_draft(wb.drafting, draft_id)
     unit = wb.kb.article(hit.doc_id, hit.eid)
-    document = wb.kb.document(hit.doc_id)
-    source = dataclasses.replace(hit, text=unit.text) if unit is not None else hit
+    source = dataclasses.replace(hit, text=clause_text(unit)) if unit is not None else hit
     return wb.drafting.add_hit(
         draft.draft_id,
         section=section,
         hit=source,
-        official_reference=document.official_reference if document else None,
-        source_url=document.source_url if document else None,
+        official_reference=document.official_reference,
+        source_url=document.source_url,
+        visibility=document.visibility,
     )
+
+
+def source_wordings(kb: KnowledgeBase, draft: Draft, *, language: str) -> dict[str, SourceWording]:
+    """clause id → the clause's source article in the `language` version of its agreement
+    (for a bilingual export); clauses without such a version are left out."""
+    found: dict[str, SourceWording] = {}
+    for clause in draft.clauses:
+        source = clause.provenance
+        if source is None:
+            continue
+        if source.language == language:
+            unit = kb.article(source.doc_id, source.eid)
+            if unit is not None:
+                found[clause.clause_id] = SourceWording(
+                    language, unit_citation(unit), unit.heading or "", clause_text(unit)
+                )
+            continue
+        for document, unit in kb.counterparts(source.doc_id, source.eid):
+            if document.language == language:
+                found[clause.clause_id] = SourceWording(
+                    language, unit_citation(unit), unit.heading or "", clause_text(unit)
+                )
+                break
+    return found
+
+
+def export_options(
+    kb: KnowledgeBase,
+    draft: Draft,
+    *,
+    placeholders: bool = False,
+    author: str = "",
+    other_language: str = "",
+) -> ExportOptions:
+    """Export options for `draft`; with `other_language`, a bilingual export."""
+    wordings = source_wordings(kb, draft, language=other_language) if other_language else {}
+    return ExportOptions(
+        placeholders=placeholders,
+        author=author,
+        other_language=wordings,
+        other_language_code=other_language,
+    )
+
+
+def may_share(wb: Workbench, draft: Draft) -> bool:
+    """May the workbench's user change who may open `draft` (its owner, or a maintainer)?"""
+    return wb.principal.may(Action.DRAFT) and (
+        draft.owner in (None, wb.principal.name) or wb.principal.sees_everything
+    )
+
+
+def share_draft(
+    wb: Workbench, draft_id: str, *, users: Sequence[str], groups: Sequence[str]
+) -> Draft:
+    """Share a draft with these users and groups (replacing the previous sharing)."""
+    return wb.drafting.share(draft_id, users=tuple(users), groups=tuple(groups))
 
 
 class SourceMissingError(LookupError):
@@ -335,6 +542,61 @@ def time_limit_rows(wb: Workbench, scope: ClauseScope) -> list[dict[str, str]]:
     return time_limit_table(wb.kb, scope=scope)
 
 
+CELL_STATES = ("present", "uncertain", "absent")
+
+
+def matrix_heat_rows(matrix: PrecedentMatrix) -> list[dict[str, object]]:
+    """The matrix as one row per (agreement, clause type) for the heat map: present /
+    uncertain / absent and the articles (the cells of the CSV)."""
+    rows: list[dict[str, object]] = []
+    for document in matrix.documents:
+        for slot in matrix.slots:
+            cell = matrix.cell(document.doc_id, slot)
+            if not cell.eids:
+                state = "absent"
+            elif all(cell.uncertain):
+                state = "uncertain"
+            else:
+                state = "present"
+            rows.append(
+                {
+                    "document": document.doc_id,
+                    "agreement": document.title,
+                    "year": document.year if document.year is not None else 0,
+                    "language": document.language.upper(),
+                    "clause type": get_slot(slot).title,
+                    "state": state,
+                    "articles": cell.render() or "—",
+                }
+            )
+    return rows
+
+
+def time_limit_points(rows: Sequence[dict[str, str]]) -> list[dict[str, object]]:
+    """The time-limit rows (as in the CSV) with their length in days and the extremes marked:
+    the shortest and the longest of each purpose."""
+    points: list[dict[str, object]] = []
+    for row in rows:
+        number = int(row["number"])
+        points.append(
+            {
+                **row,
+                "days": round(approximate_days(number, row["unit"]), 2),
+                "period": period_text(number, row["unit"]),
+                "purpose label": PURPOSE_LABELS.get(row["purpose"], row["purpose"]),
+                "year": int(row["year"]) if row["year"] else None,
+                "extreme": "",
+            }
+        )
+    for purpose in {str(p["purpose"]) for p in points}:
+        same = [p for p in points if p["purpose"] == purpose]
+        shortest = min(same, key=lambda p: float(str(p["days"])))
+        longest = max(same, key=lambda p: float(str(p["days"])))
+        shortest["extreme"] = "shortest"
+        longest["extreme"] = "longest" if longest is not shortest else "only"
+    return points
+
+
 def draft_gaps(wb: Workbench, draft: Draft) -> list[Gap]:
     return gap_check(wb.kb, draft)
 
@@ -345,7 +607,9 @@ def draft_gaps(wb: Workbench, draft: Draft) -> list[Gap]:
 def save_uploads(
     wb: Workbench, files: Sequence[UploadedFile], *, max_bytes: int = MAX_UPLOAD_BYTES
 ) -> UploadOutcome:
-    """Save each acceptable upload into the corpus folder; refuse the others with a reason."""
+    """Save each acceptable upload into the corpus folder; refuse the others with a reason.
+    Maintainers only."""
+    wb.authorise(Action.UPLOAD)
     return _save_uploads(wb.corpus_dir, files, max_bytes=max_bytes)
 
 
@@ -353,8 +617,15 @@ def index_uploads(
     wb: Workbench, saved: Sequence[Path], *, on_file: ProgressCallback | None = None
 ) -> IngestReport:
     """Index freshly saved uploads; a failed one goes to the rejected-uploads folder and the
-    file it replaced comes back (`readmit.uploads.index_uploads`)."""
-    return _index_uploads(wb.kb, saved, rejected_dir=wb.rejected_dir, on_file=on_file)
+    file it replaced comes back (`readmit.uploads.index_uploads`). Maintainers only; recorded
+    in the audit log."""
+    wb.authorise(Action.UPLOAD)
+    report = _index_uploads(wb.kb, saved, rejected_dir=wb.rejected_dir, on_file=on_file)
+    for indexed in report.indexed:
+        wb.record("document.upload", Path(indexed).name)
+    for failed_path, reason in report.failed:
+        wb.record("document.upload-failed", Path(failed_path).name, reason)
+    return report
 
 
 def plan_ingest(wb: Workbench, paths: Sequence[Path]) -> list[Path]:
@@ -364,6 +635,39 @@ def plan_ingest(wb: Workbench, paths: Sequence[Path]) -> list[Path]:
 
 
 def ingest(
-    kb: KnowledgeBase, paths: Sequence[Path], *, on_file: ProgressCallback | None = None
+    wb: Workbench,
+    paths: Sequence[Path],
+    *,
+    passwords: dict[str, str] | None = None,
+    on_file: ProgressCallback | None = None,
 ) -> IngestReport:
-    return kb.ingest(list(paths), on_file=on_file)
+    """Re-index `paths` (maintainers only); recorded in the audit log with what changed."""
+    wb.authorise(Action.REINDEX)
+    report = wb.kb.ingest(list(paths), passwords=passwords, on_file=on_file)
+    wb.record(
+        "index.reindex",
+        ", ".join(Path(p).name for p in paths),
+        f"{len(report.indexed)} indexed, {len(report.removed)} removed, "
+        f"{len(report.failed)} failed",
+    )
+    return report
+
+
+def remove_document(wb: Workbench, doc_id: str) -> bool:
+    """Take a document out of the index (maintainers only); recorded in the audit log."""
+    wb.authorise(Action.REMOVE)
+    removed = wb.kb.remove(doc_id)
+    if removed:
+        wb.record("document.remove", doc_id)
+    return removed
+
+
+def audit_entries(wb: Workbench, *, limit: int | None = None) -> list[AuditEntry]:
+    """The audit log, newest first (maintainers only)."""
+    wb.authorise(Action.READ_AUDIT)
+    return [] if wb.audit is None else wb.audit.entries(limit=limit)
+
+
+def may(wb: Workbench, action: Action) -> bool:
+    """May the workbench's user take `action`? (For pages that disable what they may not do.)"""
+    return wb.principal.may(action)

@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from index.embedders import HashingEmbedder
 from index.types import UnitRecord
 from ingest.document_lists import clean_item, enumerated_items, enumerated_lists, list_kind
 from ingest.types import Paragraph, Point
 from readmit.clauses.accepted_documents import AcceptedDocumentList, accepted_documents
 from readmit.cli import main
 from readmit.service import KnowledgeBase
-from tests.conftest import copy_documents
+from tests.harness.corpus import copy_documents
+from tests.harness.models import hashing_index
 
 KAZAKHSTAN = "benelux-kazakhstan-readmission-agreement-2015-en"
 CROATIA = "benelux-croatia-readmission-1999-nl"  # "Aanhangsel I/II": items numbered as paragraphs
@@ -129,15 +131,15 @@ def run(*args: str) -> Result:
 def index(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("accepted-documents")
     corpus = copy_documents(root / "corpus", DOCS)
-    path = str(root / "index")
-    result = run("--index", path, "--model", "hashing", "ingest", str(corpus))
+    path = str(hashing_index(root / "index"))
+    result = run("--index", path, "ingest", str(corpus))
     assert result.exit_code == 0, result.output
     return path
 
 
 @pytest.fixture(scope="module")
 def lists(index: str) -> list[AcceptedDocumentList]:
-    return accepted_documents(KnowledgeBase(Path(index), model="hashing"))
+    return accepted_documents(KnowledgeBase(Path(index), model=HashingEmbedder()))
 
 
 def _one(

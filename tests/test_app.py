@@ -8,10 +8,8 @@ tests can prove document text is rendered inert).
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 
@@ -28,91 +26,21 @@ from readmit.workbench import (
     MAX_UPLOAD_BYTES,
     UploadedFile,
     UploadRejectedError,
+    add_unit_to_draft,
     open_workbench,
     save_uploads,
 )
-from tests.conftest import copy_documents
-
-REPO = Path(__file__).resolve().parent.parent
-APP = str(REPO / "app.py")
-TIMEOUT = 180  # seconds per script run: the first run loads the embedding model
-
-KAZ_EN = "benelux-kazakhstan-readmission-agreement-2015-en"
-KAZ_NL = "benelux-kazakhstan-readmission-agreement-2015-nl"
-BOSNIA = "benelux-bosnia-implementing-protocol-2013-en"
-SMALL_CORPUS = [KAZ_EN, KAZ_NL, BOSNIA]
-
-PROBE_ID = "inert-markup-probe-en"
-HOSTILE = (
-    "<script>alert(1)</script> <img src=x onerror=alert(2)> **bold** "
-    "[link](http://x) :red[x]"
+from tests.harness.app_index import (
+    APP,
+    BOSNIA,
+    KAZ_EN,
+    KAZ_NL,
+    QUERY,
+    TIMEOUT,
+    html_bodies,
+    run_ok,
+    start,
 )
-PROBE_TEXT = f"""Probe instrument on inert rendering
-
-Article 1 — Zebraprobe clause
-The requested Party shall answer the zebraprobe request within 21 days. {HOSTILE} & more.
-"""
-PROBE_META = {
-    "doc_id": PROBE_ID,
-    "title": "Probe <b>instrument</b> **title**",
-    "language": "en",
-    "parties": ["Probeland"],
-    "year": 2020,
-    "instrument_type": "policy guide",
-}
-QUERY = "time limit for replying to a readmission request"
-
-
-def build_small_index(base: Path) -> tuple[Path, Path]:
-    """The shared small corpus and its MiniLM index under `base` (built once, then reused)."""
-    corpus = base / "corpus"
-    index = base / "index"
-    ready = base / "ready"
-    if not ready.exists():
-        copy_documents(corpus, SMALL_CORPUS)
-        (corpus / f"{PROBE_ID}.txt").write_text(PROBE_TEXT, encoding="utf-8")
-        (corpus / f"{PROBE_ID}.meta.json").write_text(json.dumps(PROBE_META), encoding="utf-8")
-        report = KnowledgeBase(index, model="minilm").ingest([corpus])
-        assert report.failed == (), report.failed
-        assert len(report.indexed) == 4
-        ready.write_text("ok")
-    return corpus, index
-
-
-@pytest.fixture(scope="session")
-def small_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return build_small_index(tmp_path_factory.getbasetemp() / "readmit-app")
-
-
-@pytest.fixture
-def app_env(
-    small_index: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[dict[str, Path]]:
-    """The environment the app reads; drafts and uploads go to this test's own folders."""
-    corpus, index = small_index
-    env = {"index": index, "drafts": tmp_path / "drafts", "corpus": corpus}
-    monkeypatch.setenv("READMIT_INDEX", str(index))
-    monkeypatch.setenv("READMIT_DRAFTS", str(env["drafts"]))
-    monkeypatch.setenv("READMIT_CORPUS", str(corpus))
-    st.cache_resource.clear()
-    yield env
-    st.cache_resource.clear()
-
-
-def start() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def run_ok(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def html_bodies(at: AppTest) -> list[str]:
-    return [element.value for element in at.html]
 
 
 def card_citations(at: AppTest) -> list[str]:
@@ -142,6 +70,27 @@ def test_search_renders_article_cards_with_highlights(app_env: dict[str, Path]) 
     assert any("<mark>" in p for p in passages)
     assert re.search(r"\d+ articles · \d+\.\d\d s", " ".join(c.value for c in at.caption))
     assert button_keys(at, "open__") and button_keys(at, "pin__") and button_keys(at, "add__")
+
+
+def test_nonsense_gets_no_good_match(app_env: dict[str, Path]) -> None:
+    at = search(start(), "zzzz qqq")
+    assert any("No good match" in w.value for w in at.warning)
+    assert not any("articles ·" in c.value for c in at.caption)
+    # the closest articles are still there, behind an expander
+    assert any(e.label.startswith("Show the ") for e in at.expander)
+    at = search(at, QUERY)
+    assert not any("No good match" in w.value for w in at.warning)
+    assert any("articles ·" in c.value for c in at.caption)
+
+
+def test_clause_type_filter_in_search(app_env: dict[str, Path]) -> None:
+    at = search(start())
+    unfiltered = card_citations(at)
+    at.multiselect(key="filter_slots").set_value(["costs"])
+    run_ok(at)
+    cards = card_citations(at)
+    assert cards and len(cards) < len(unfiltered)
+    assert all("cost" in c.lower() or "kosten" in c.lower() for c in cards)
 
 
 def test_search_filters_apply_inside_retrieval(app_env: dict[str, Path]) -> None:
@@ -185,6 +134,10 @@ def test_document_text_is_rendered_inert(app_env: dict[str, Path]) -> None:
 
 def test_open_reads_article_in_context_with_counterpart(app_env: dict[str, Path]) -> None:
     at = search(start())
+    # Every card offers its citation to copy, in the one citation format.
+    kazakhstan_title = KnowledgeBase(app_env["index"]).document(KAZ_EN).title  # type: ignore[union-attr]
+    cited = f"Art. 7, {kazakhstan_title} (2015), BWBV0006473"
+    assert cited in [code.value for code in at.code]
     at.button(key=f"open__{KAZ_EN}__art_7").click()
     run_ok(at)
     assert at.radio(key="page").value == "Read"
@@ -202,6 +155,7 @@ def test_open_reads_article_in_context_with_counterpart(app_env: dict[str, Path]
     assert "Official treaty text" in bodies  # licence
     assert "Termijnen" in bodies and "21 kalenderdagen" in bodies
     assert at.query_params.get("eid") == "art_7"
+    assert [code.value for code in at.code] == [cited]  # the Read page's citation to copy
 
     at.button(key="read_next").click()
     run_ok(at)
@@ -296,18 +250,38 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
     assert at.text_area(key=text_key).value == article.text
 
     # Export: both download buttons are there; the Word file opens and carries the clause.
-    assert {b.key for b in at.get("download_button")} == {"export_docx", "export_md"}
+    # (and the History panel's download of an earlier version)
+    assert {b.key for b in at.get("download_button")} == {
+        "export_docx",
+        "export_md",
+        "draft_history_export",
+    }
     wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
     document = docx.Document(BytesIO(draft_page.docx_bytes(wb, draft_id)))
     texts = [p.text for p in document.paragraphs]
     assert "Model readmission agreement" in texts[0]
-    assert any(t.startswith("Article 1 – Time limits") for t in texts)
+    assert "\nTime limits" in texts  # "Article 1" is Word's own numbering of the heading
     assert any("21 calendar days" in t for t in texts)
     assert any("Check against EU model." in t for t in texts)
     provenance_cells = [cell.text for row in document.tables[0].rows for cell in row.cells]
     assert "Article 7 (art_7)" in provenance_cells
     markdown = wb.drafting.export_markdown(draft_id)
     assert "## Article 1 – Time limits" in markdown
+
+    # Export options: placeholders, author and a bilingual Word file beside the Dutch version.
+    assert "draft id " + draft_id in " ".join(c.value for c in at.caption)
+    at.checkbox(key="export_placeholders").check()
+    at.selectbox(key="export_other_language").set_value("nl")
+    at.text_input(key="export_author").set_value("J. Jansen")
+    run_ok(at)
+    options = draft_page.export_options(
+        wb.kb, store.load(draft_id), placeholders=True, author="J. Jansen", other_language="nl"
+    )
+    bilingual = docx.Document(BytesIO(draft_page.docx_bytes(wb, draft_id, options)))
+    assert bilingual.core_properties.author == "J. Jansen"
+    cells = [cell.text for row in bilingual.tables[0].rows for cell in row.cells]
+    assert cells[:2] == ["Draft (EN)", "Source wording (NL)"]
+    assert "Termijnen" in cells[3]
 
 
 def test_neutralise_replaces_state_names(app_env: dict[str, Path]) -> None:
@@ -418,7 +392,14 @@ def test_upload_a_text_file_indexes_it(
         run_ok(at)
         assert (corpus / "new_agreement_.txt").read_bytes() == text
         assert any("Indexed 1" in s.value for s in at.success)
+        # no sidecar: the maintainer is told the language was detected from the text
+        infos = [i.value.replace("\\", "") for i in at.info]  # Markdown-escaped in the app
+        assert "new_agreement_.txt: language detected from the text: en (no sidecar gives it)" in (
+            infos
+        )
         assert {m.label: m.value for m in at.metric}["Documents"] == "5"
+        # the sidebar (drawn before the page) is redrawn with the new count
+        assert any("5 documents" in body for body in html_bodies(at))
         assert KnowledgeBase(index).document("new_agreement_") is not None
     finally:
         st.cache_resource.clear()
@@ -453,3 +434,31 @@ def test_upload_handling_rejects_bad_files(app_env: dict[str, Path], tmp_path: P
     with pytest.raises(UploadRejectedError):
         sanitise_upload_name("..")
     assert MAX_UPLOAD_BYTES == 50 * 1024 * 1024
+
+
+def test_protocol_article_links_to_the_agreement_article_it_implements(
+    app_env: dict[str, Path],
+) -> None:
+    at = start()
+    at.radio(key="page").set_value("Read")
+    run_ok(at)
+    at.selectbox(key="read_doc").set_value(KAZ_EN)
+    run_ok(at)
+    at.selectbox(key="read_unit").set_value("protocol__art_3")
+    run_ok(at)
+    # "(Article 7, paragraph 3 of the Agreement)" opens the protocol article: a link, both ways.
+    link = at.button(key="read_link__art_7")
+    assert link.label == "Article 7 — Time limits"
+    link.click()
+    run_ok(at)
+    assert at.selectbox(key="read_unit").value == "art_7"
+    assert at.button(key="read_link__protocol__art_3").label.startswith("Protocol, Article 3")
+
+    # In a draft, the protocol article's text starts with its own wording, not the reference.
+    wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
+    draft, clause = add_unit_to_draft(
+        wb, draft_id=None, doc_id=KAZ_EN, eid="protocol__art_3", section="time-limits"
+    )
+    assert clause.text.startswith("1. A response to a request for readmission")
+    assert "(Article 7, paragraph 3 of the Agreement" not in clause.text
+    assert clause.provenance is not None and clause.provenance.eid == "protocol__art_3"

@@ -1,17 +1,16 @@
 """The Clauses page and the Draft page's gap check, driven through AppTest on the small real
-index of tests/test_app.py (Kazakhstan EN + NL, the Bosnia protocol, the markup probe); and
+index of tests/harness/app_index.py (Kazakhstan EN + NL, the Bosnia protocol, the markup probe); and
 the pure functions of readmit.clauses the page shows (extremes, compact citations, sections).
 """
 
-# The fixtures `app_env` and `small_index` are imported from tests/test_app.py (one shared small
-# index per session); pytest injects them by parameter name, which ruff reads as redefinition.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyarrow
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -24,17 +23,15 @@ from readmit.drafting import DraftStore
 from readmit.drafting.skeleton import section_keys
 from readmit.service import KnowledgeBase
 from readmit.workbench import add_unit_to_draft, open_workbench
-from tests.test_app import (  # noqa: F401 - app_env and small_index are fixtures
+from tests.harness.app_index import (
     APP,
     BOSNIA,
     KAZ_EN,
     KAZ_NL,
     PROBE_ID,
     TIMEOUT,
-    app_env,
     html_bodies,
     run_ok,
-    small_index,
     start,
 )
 
@@ -193,6 +190,11 @@ def test_gap_check_lists_missing_slots_and_adds_a_precedent(app_env: dict[str, P
     assert shown == expected
     sources = " ".join(b for b in html_bodies(at) if "Wording of" in b)
     assert f"{KAZ_EN} Art. 9" in sources
+    # An English draft gets English wordings first, each with its other language versions.
+    for gap in gap_check(wb.kb, draft):
+        languages = [p.language for p in gap.precedents]
+        assert languages == sorted(languages, key=lambda language: language != "en"), gap.slot
+    assert f"Also in NL: {KAZ_NL} Art. 9" in sources
 
     at.button(key="gap_add__readmission-in-error__0").click()
     run_ok(at)
@@ -280,3 +282,46 @@ def test_clause_scope_admits(small_index: tuple[Path, Path]) -> None:
     dutch = ClauseScope(languages=("nl",))
     assert {d for d, doc in documents.items() if dutch.admits(doc)} == {KAZ_NL}
     assert ClauseScope().admits(documents[PROBE_ID])
+
+
+# ---- pictures ------------------------------------------------------------------------------
+
+
+def chart_values(at: AppTest) -> list[list[dict[str, Any]]]:
+    """Per Vega-Lite chart on the page, its data rows (Streamlit sends them as Arrow)."""
+    return [
+        pyarrow.ipc.open_stream(chart.proto.data.data).read_all().to_pylist()
+        for chart in at.get("vega_lite_chart")
+    ]
+
+
+def test_heat_map_and_time_limit_chart_show_the_table_data(app_env: dict[str, Path]) -> None:
+    at = clauses_page()
+    assert len(chart_values(at)) == 1  # the time-limit chart; the heat map waits for its toggle
+    at.toggle(key="matrix_picture").set_value(True)
+    run_ok(at)
+    heat_cells, reply_points = chart_values(at)
+    matrix, limits = tables(at)
+
+    assert len(heat_cells) == len(matrix) * 30  # every agreement × every clause type
+    kazakhstan_reply = next(
+        c for c in heat_cells if c["document"] == KAZ_EN and c["clause type"] == REPLY_SLOT
+    )
+    assert kazakhstan_reply["state"] == "present" and "art_7" in kazakhstan_reply["articles"]
+    assert {c["state"] for c in heat_cells} <= {"present", "uncertain", "absent"}
+    heat_spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    order = heat_spec["encoding"]["y"]["sort"]
+    assert order.index(BOSNIA) < order.index(KAZ_EN)  # by year signed: 2013 before 2015
+
+    # With no purpose chosen the chart shows the reply periods: the table's reply rows.
+    assert len(reply_points) == len(limits[limits["purpose"] == "reply"])
+    assert all(p["purpose"] == "reply" for p in reply_points)
+
+    at.multiselect(key="tl_purpose").set_value(["transit"])
+    run_ok(at)
+    _, transit_points = chart_values(at)
+    assert len(transit_points) == 4  # as the table
+    shortest = [p for p in transit_points if p["extreme"] == "shortest"]
+    longest = [p for p in transit_points if p["extreme"] == "longest"]
+    assert [p["period"] for p in shortest] == ["2 days"]
+    assert [(p["doc_id"], p["period"]) for p in longest] == [(BOSNIA, "7 days")]

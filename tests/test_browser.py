@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page
 
-from tests.test_app import KAZ_EN, QUERY, build_small_index
+from tests.harness.app_index import KAZ_EN, QUERY, build_small_index
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

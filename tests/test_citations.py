@@ -10,8 +10,11 @@ from ingest.citations import (
     cite_eid,
     cite_eid_short,
     cite_unit,
+    full_citation,
     instrument_prefix,
+    reference_id,
     split_eid,
+    split_implements_reference,
     unit_name,
 )
 from ingest.types import unit_label
@@ -108,3 +111,37 @@ def test_draft_provenance_cites_the_instrument_too() -> None:
     assert _provenance("protocol__preamble", None, "protocol").citation == (
         "Protocol, Preamble (protocol__preamble)"
     )
+
+
+def test_full_citation_names_article_agreement_year_and_reference() -> None:
+    title = (
+        "Agreement between the States of the Benelux and the Republic of Kazakhstan on readmission"
+    )
+    assert full_citation(
+        eid="art_7",
+        title=title,
+        year=2015,
+        official_reference="Dutch treaty database (wetten.overheid.nl) BWBV0006473",
+    ) == f"Art. 7, {title} (2015), BWBV0006473"
+    # a protocol's article says so; a reference without an identifier is kept as written
+    assert full_citation(
+        eid="protocol__art_11", title="Implementing Protocol", official_reference="Trb. 2013, 212"
+    ) == "Prot. Art. 11, Implementing Protocol, Trb. 2013, 212"
+    assert reference_id(None) == "" and reference_id("CELEX 32007D0819; note") == "32007D0819"
+
+
+@pytest.mark.parametrize(
+    ("text", "articles", "rest"),
+    [
+        ("(Article 7, paragraph 3 of the Agreement )\n1. A response", ("7",), "1. A response"),
+        ("(artikel 4 en 7, lid (3), van de Overeenkomst )\nHet", ("4", "7"), "Het"),
+        ("(artikel 15, derde lid, van de Overeenkomst)\nX", ("15",), "X"),
+        ("(Article 3 of the Convention)\nX", None, "(Article 3 of the Convention)\nX"),
+        ("1. The requested Party (Article 4 of the Agreement)", None,
+         "1. The requested Party (Article 4 of the Agreement)"),
+    ],
+)
+def test_implements_reference(text: str, articles: tuple[str, ...] | None, rest: str) -> None:
+    reference, remaining = split_implements_reference(text)
+    assert (reference.articles if reference else None) == articles
+    assert remaining == rest

@@ -12,7 +12,8 @@ from click.testing import CliRunner, Result
 from readmit.cli import main
 from readmit.drafting import add_clause
 from readmit.drafting.store import DraftStore
-from tests.conftest import copy_documents
+from tests.harness.corpus import copy_documents
+from tests.harness.models import hashing_index
 
 DOCS = [
     "benelux-kazakhstan-readmission-agreement-2015-en",
@@ -30,8 +31,8 @@ def run(*args: str) -> Result:
 def index(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("clauses-cli")
     corpus = copy_documents(root / "corpus", DOCS)
-    path = str(root / "index")
-    result = run("--index", path, "--model", "hashing", "ingest", str(corpus))
+    path = str(hashing_index(root / "index"))
+    result = run("--index", path, "ingest", str(corpus))
     assert result.exit_code == 0, result.output
     return path
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -10,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from readmit.cli import main
-from tests.conftest import copy_documents
+from readmit.cli_output import print_table
+from tests.harness.corpus import copy_documents
+from tests.harness.models import hashing_index
 
 SMALL = [
     "benelux-kazakhstan-readmission-agreement-2015-en",
@@ -43,15 +46,29 @@ def small_corpus(tmp_path: Path) -> Path:
     return copy_documents(tmp_path / "corpus", SMALL)
 
 
+GERMAN = "multilateral-transit-yugoslav-nationals-2000-de"  # a German PDF, for the filters
+
+
+@pytest.fixture(scope="module")
+def search_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small index (the hashing fake) for tests of the CLI's search plumbing, not quality."""
+    root = tmp_path_factory.mktemp("cli-search")
+    corpus = copy_documents(root / "corpus", [*SMALL, GERMAN])
+    index = hashing_index(root / "index")
+    result = run("--index", str(index), "ingest", str(corpus))
+    assert result.exit_code == 0, result.output
+    return index
+
+
 def test_ingest_is_incremental_and_replaces_changed_documents(
     tmp_path: Path, small_corpus: Path
 ) -> None:
-    index = str(tmp_path / "index")
-    first = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    index = str(hashing_index(tmp_path / "index"))
+    first = run("--index", index, "ingest", str(small_corpus))
     assert first.exit_code == 0, first.output
     assert "3 indexed, 0 unchanged, 0 removed, 0 failed" in first.stderr
 
-    again = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    again = run("--index", index, "ingest", str(small_corpus))
     assert again.exit_code == 0
     assert "0 indexed, 3 unchanged, 0 removed, 0 failed; 0 chunks embedded" in again.stderr
 
@@ -60,13 +77,11 @@ def test_ingest_is_incremental_and_replaces_changed_documents(
         protocol.read_text(encoding="utf-8").replace("refugee", "zanzibarian-refugee"),
         encoding="utf-8",
     )
-    changed = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    changed = run("--index", index, "ingest", str(small_corpus))
     assert "1 indexed, 2 unchanged" in changed.stderr
     found = run(
         "--index",
         index,
-        "--model",
-        "hashing",
         "search",
         "zanzibarian-refugee",
         "--doc",
@@ -81,9 +96,9 @@ def test_ingest_is_incremental_and_replaces_changed_documents(
     assert any("zanzibarian-refugee" in t for t in texts)
 
     protocol.unlink()
-    gone = run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    gone = run("--index", index, "ingest", str(small_corpus))
     assert "1 removed" in gone.stderr
-    status = json.loads(run("--index", index, "--model", "hashing", "status", "--json").stdout)
+    status = json.loads(run("--index", index, "status", "--json").stdout)
     assert status["documents"] == 2
 
 
@@ -92,14 +107,14 @@ def test_bad_files_are_reported_and_the_rest_is_indexed(tmp_path: Path, small_co
     (small_corpus / "empty.txt").write_bytes(b"")
     odd = tmp_path / "minutes.docx"
     odd.write_bytes(b"PK\x03\x04 not really")
-    index = str(tmp_path / "index")
-    result = run("--index", index, "--model", "hashing", "ingest", str(small_corpus), str(odd))
+    index = str(hashing_index(tmp_path / "index"))
+    result = run("--index", index, "ingest", str(small_corpus), str(odd))
     assert result.exit_code == 1
     assert "3 indexed" in result.stderr and "3 failed" in result.stderr
     assert re.search(r"broken\.pdf: .+", result.stderr)
     assert re.search(r"empty\.txt: .+", result.stderr)
     assert "unsupported file type" in result.stderr
-    status = json.loads(run("--index", index, "--model", "hashing", "status", "--json").stdout)
+    status = json.loads(run("--index", index, "status", "--json").stdout)
     assert status["documents"] == 3
     assert {Path(f["file"]).name for f in status["failures"]} == {
         "broken.pdf",
@@ -110,11 +125,11 @@ def test_bad_files_are_reported_and_the_rest_is_indexed(tmp_path: Path, small_co
 
 
 def test_remove_and_unknown_document(tmp_path: Path, small_corpus: Path) -> None:
-    index = str(tmp_path / "index")
-    run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
-    removed = run("--index", index, "--model", "hashing", "remove", "un-refugee-protocol-1967-en")
+    index = str(hashing_index(tmp_path / "index"))
+    run("--index", index, "ingest", str(small_corpus))
+    removed = run("--index", index, "remove", "un-refugee-protocol-1967-en")
     assert removed.exit_code == 0 and "removed" in removed.stdout
-    missing = run("--index", index, "--model", "hashing", "remove", "no-such-doc")
+    missing = run("--index", index, "remove", "no-such-doc")
     assert missing.exit_code == 1 and "no such document" in missing.stderr
 
 
@@ -130,7 +145,8 @@ def test_search_json_contract_on_the_real_corpus(corpus_index: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)  # exactly one JSON object on stdout
-    assert set(payload) == {"query", "hits"}
+    assert set(payload) == {"query", "good_match", "hits"}
+    assert payload["good_match"] is True
     hits = payload["hits"]
     assert len(hits) == 10
     assert [h["rank"] for h in hits] == list(range(1, 11))
@@ -142,7 +158,7 @@ def test_search_json_contract_on_the_real_corpus(corpus_index: Path) -> None:
     assert re.search(r"time limit|termijn|délai|frist", headings), headings
 
 
-def test_search_many_queries_in_one_process(tmp_path: Path, corpus_index: Path) -> None:
+def test_search_many_queries_in_one_process(tmp_path: Path, search_index: Path) -> None:
     queries = tmp_path / "queries.jsonl"
     queries.write_text(
         json.dumps({"id": "a", "query": "costs of transfer"})
@@ -152,7 +168,7 @@ def test_search_many_queries_in_one_process(tmp_path: Path, corpus_index: Path) 
         encoding="utf-8",
     )
     result = run(
-        "--index", str(corpus_index), "search", "--queries", str(queries), "-k", "3", "--json"
+        "--index", str(search_index), "search", "--queries", str(queries), "-k", "3", "--json"
     )
     lines = result.stdout.strip().splitlines()
     assert [json.loads(line)["query"] for line in lines] == [
@@ -162,12 +178,12 @@ def test_search_many_queries_in_one_process(tmp_path: Path, corpus_index: Path) 
     assert all(len(json.loads(line)["hits"]) == 3 for line in lines)
 
 
-def test_search_filters_apply_inside_retrieval(corpus_index: Path) -> None:
+def test_search_filters_apply_inside_retrieval(search_index: Path) -> None:
     result = run(
         "--index",
-        str(corpus_index),
+        str(search_index),
         "search",
-        "refugee definition",
+        "refugee definition Durchbeförderung",
         "--lang",
         "de",
         "--part",
@@ -187,17 +203,38 @@ def test_status_reports_the_real_index(corpus_index: Path) -> None:
     assert "failed files: 0" in result.stdout
 
 
-def test_readable_table_without_json(corpus_index: Path) -> None:
-    result = run("--index", str(corpus_index), "search", "transit escort", "-k", "3")
+def test_readable_table_without_json(search_index: Path) -> None:
+    result = run("--index", str(search_index), "search", "transit escort", "-k", "3")
     assert result.exit_code == 0
-    assert "Results for: transit escort" in result.stdout
+    # Not a terminal (piped): plain TSV, a header and one line per hit, nothing folded.
+    lines = result.stdout.splitlines()
+    assert lines[0] == "#\tscore\tdocument\tarticle\tpages\tlang\tpassage"
+    assert len(lines) == 4 and all(len(line.split("\t")) == 7 for line in lines)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_tables_on_a_terminal_use_its_width_and_keep_text_inert() -> None:
+    screen = _Terminal()
+    print_table(
+        ("document", "text"),
+        [("doc-1", "[bold]not markup[/bold] \x1b[31mred\x1b[0m")],
+        title="Results for: [x]",
+        stream=screen,
+    )
+    drawn = screen.getvalue()
+    assert "Results for: [x]" in drawn and "[bold]not markup[/bold]" in drawn
+    assert "\x1b[31m" not in drawn and "red" in drawn  # the document's escape is dropped
 
 
 def test_a_different_model_is_refused_with_a_clear_message(
     tmp_path: Path, small_corpus: Path
 ) -> None:
-    index = str(tmp_path / "index")
-    run("--index", index, "--model", "hashing", "ingest", str(small_corpus))
+    index = str(hashing_index(tmp_path / "index"))
+    run("--index", index, "ingest", str(small_corpus))
     result = CliRunner().invoke(
         main, ["--index", index, "--model", "minilm", "search", "costs", "--json"]
     )

@@ -13,26 +13,22 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from index.collection import Collection, recorded_model
-from index.embedders import E5Embedder, Embedder, HashingEmbedder, MiniLMEmbedder, make_embedder
+from index.embedders import E5Embedder, HashingEmbedder, MiniLMEmbedder
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
 from index.types import SearchFilters
 from ingest.types import Chunk, DocumentMeta, Paragraph, ParsedDocument, Point, Unit
+from tests.harness.models import shared_embedder
 
 REPO = Path(__file__).resolve().parent.parent
 KAZAKHSTAN_EN = REPO / "corpus" / "benelux-kazakhstan-readmission-agreement-2015-en.txt"
 ARMENIA_NL = REPO / "corpus" / "benelux-armenia-readmission-2009-nl.txt"
 
-
-@cache
-def shared_embedder(name: str) -> Embedder:
-    return make_embedder(name)
 
 
 # ---- building documents by hand ------------------------------------------------------------
@@ -530,7 +526,7 @@ def test_an_index_refuses_another_model(tmp_path: Path) -> None:
         Collection(path, embedder=E5Embedder())  # lazy: refused before the model loads
     assert str(refused.value) == (
         f"index at {path} was built with hashing-ngrams-64; you asked for multilingual-e5-small "
-        "— re-index or use --model hashing"
+        "— re-index, or leave out --model to use the index's own model"
     )
     with pytest.raises(ModelMismatchError, match="hashing-ngrams-32"):
         Collection(path, embedder=HashingEmbedder(dimension=32))
@@ -553,7 +549,7 @@ def test_minilm_index_refuses_e5_with_the_documented_message(tmp_path: Path) -> 
         Collection(path, embedder=E5Embedder())
     assert str(refused.value) == (
         f"index at {path} was built with all-MiniLM-L6-v2; you asked for multilingual-e5-small "
-        "— re-index or use --model minilm"
+        "— re-index, or use --model minilm"
     )
 
 

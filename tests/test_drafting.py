@@ -253,7 +253,8 @@ def test_store_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(DraftStoreError, match="could not save"):
         store.save(broken)
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no temp file left
+    # No temp file left (.history holds the store's version log and lock files).
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".history") == [path.name]
 
     # The rename itself fails (e.g. disk error): the old file is still intact.
     def failing_replace(src: object, dst: object) -> None:
@@ -265,7 +266,7 @@ def test_store_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert store.load(draft.draft_id).title == "Model agreement"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".history") == [path.name]
 
 
 def test_service_by_draft_id(tmp_path: Path) -> None:

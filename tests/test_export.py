@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import subprocess
 from io import BytesIO
 from pathlib import Path
 
 import docx
+import docx.document
 import docx.text.paragraph
+import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from lxml import etree
 
 from index.types import Hit
 from readmit.drafting import model
-from readmit.drafting.export_docx import PROVENANCE_COLUMNS, export_docx
+from readmit.drafting.crossrefs import renumbered_texts
+from readmit.drafting.export_docx import (
+    ARTICLE_LEVEL,
+    PARAGRAPH_LEVEL,
+    PROVENANCE_COLUMNS,
+    build_document,
+    export_docx,
+)
 from readmit.drafting.export_markdown import export_markdown
+from readmit.drafting.export_text import ExportOptions, SourceWording
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 KAZ = "benelux-kazakhstan-readmission-agreement-2015-en"
@@ -73,36 +88,81 @@ def build_draft() -> model.Draft:
     return model.set_note(draft, time_limits.clause_id, "30 days follows the older treaties.")
 
 
+def heading_texts(document: docx.document.Document) -> list[str]:
+    """Article headings as Word shows them: "Article N" comes from Word's numbering."""
+    texts = []
+    for paragraph in document.paragraphs:
+        if style_name(paragraph) != "Heading 1":
+            continue
+        num_pr = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+        numbered = num_pr is not None and num_pr.ilvl.val == ARTICLE_LEVEL
+        texts.append(("#" if numbered else "") + paragraph.text.replace("\n", " | "))
+    return texts
+
+
+def footnote_texts(document: docx.document.Document) -> dict[int, str]:
+    part = document.part.part_related_by(RT.FOOTNOTES)
+    root = etree.fromstring(part.blob)
+    notes: dict[int, str] = {}
+    for note in root.iter(qn("w:footnote")):
+        number = int(note.get(qn("w:id")))
+        if number > 0:
+            notes[number] = "".join(t.text or "" for t in note.iter(qn("w:t"))).strip()
+    return notes
+
+
 def test_docx_export_reopened(tmp_path: Path) -> None:
     draft = build_draft()
     path = tmp_path / "model.docx"
-    export_docx(draft, path)
+    export_docx(draft, path, options=ExportOptions(author="J. Jansen"))
     document = docx.Document(str(path))
 
     paragraphs = document.paragraphs
     assert style_name(paragraphs[0]) == "Title"
     assert paragraphs[0].text == "Model readmission agreement (Benelux)"
-    headings = [p.text for p in paragraphs if style_name(p) == "Heading 2"]
-    assert headings == [
-        "Article 1 – Definitions and scope",
-        "Article 2 – Readmission of own nationals",
-        "Article 3 – Time limits",
-        "Article 4 – Procedure regarding transit of third-country nationals and stateless persons",
-        "Article 5 – Costs",
+    # Every article is a Heading 1 numbered by Word (level 0 of the article list), its heading
+    # on the line below the number; Provenance is a Heading 1 too, unnumbered.
+    assert heading_texts(document) == [
+        "# | Definitions and scope",
+        "# | Readmission of own nationals",
+        "# | Time limits",
+        "# | Procedure regarding transit of third-country nationals and stateless persons",
+        "# | Costs",
+        "Provenance",
     ]
+    assert not any(style_name(p).startswith("Heading 2") for p in paragraphs)
     texts = [p.text for p in paragraphs]
     # the preamble comes before Article 1, unnumbered, split on the blank line
-    assert texts.index("The Parties,") < texts.index("Have agreed as follows:") < texts.index(
-        "Article 1 – Definitions and scope")
-    # numbered paragraphs are separate Word paragraphs; the edit is there, the old text is not
-    third = next(t for t in texts if t.startswith("3. A request for readmission"))
+    assert texts.index("The Parties,") < texts.index("\nDefinitions and scope")
+    assert any(t.startswith("Have agreed as follows:") for t in texts)
+    # Article 3's paragraphs run 1-5 in the source: Word numbers them, the text loses "3. "
+    third = next(t for t in texts if t.startswith("A request for readmission must be answered"))
     assert EDITED_SENTENCE in third and "21 calendar days at the latest" not in third
-    assert any(t.startswith("4. After the readmission has been approved") for t in texts)
+    numbered = [p for p in paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None
+                and p._p.pPr.numPr.ilvl.val == PARAGRAPH_LEVEL]
+    assert third in [p.text for p in numbered]
+    # Article 2 numbers its paragraphs 1, 2, 3, 1, 2, 4 (points inside): kept as written
+    assert any(t.startswith("4. At the request of the requesting Party") for t in texts)
     note = next(p for p in paragraphs if p.text.startswith("Drafter's note:"))
     assert all(run.italic for run in note.runs)
-    assert texts.index(note.text) > texts.index("Article 3 – Time limits")
 
-    assert [p.text for p in paragraphs if style_name(p) == "Heading 1"] == ["Provenance"]
+    # one footnote per article (and the preamble), citing its source
+    notes = footnote_texts(document)
+    assert len(notes) == 6
+    assert notes[1] == "Drafted by the drafter; no source."
+    assert notes[4].startswith("Source: Article 7 (art_7), " + KAZ_TITLE)
+    assert notes[4].endswith("edited from the source.")
+    assert "pp. 4–5, Trb. 2013, 212, https://repository.overheid.nl/example" in notes[5]
+    references = document.element.body.findall(".//" + qn("w:footnoteReference"))
+    assert [int(r.get(qn("w:id"))) for r in references] == [1, 2, 3, 4, 5, 6]
+
+    properties = document.core_properties
+    assert properties.title == "Model readmission agreement (Benelux)"
+    assert properties.author == "J. Jansen"
+    assert properties.created is not None
+    assert properties.created.isoformat()[:19] == draft.created_at[:19]
+    assert properties.modified is not None and properties.modified.year >= 2026
+
     assert len(document.tables) == 1
     rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
     assert tuple(rows[0]) == PROVENANCE_COLUMNS
@@ -115,6 +175,112 @@ def test_docx_export_reopened(tmp_path: Path) -> None:
         "Trb. 2013, 212 https://repository.overheid.nl/example", "verbatim",
     ]
     assert rows[6] == ["Article 5", "", "", "", "", "drafted"]
+
+
+@pytest.mark.slow
+def test_docx_converts_to_pdf_with_libreoffice(tmp_path: Path) -> None:
+    """LibreOffice (Debian's, installed by `make install-test`) reads the numbering and the
+    footnotes: the PDF shows "Article 3", Word's paragraph numbers and the footnote text."""
+    path = tmp_path / "model.docx"
+    export_docx(build_draft(), path)
+    profile = tmp_path / "lo-profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+         "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True, capture_output=True, timeout=300,
+    )
+    pdf = tmp_path / "model.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    for number in range(1, 6):
+        assert f"Article {number}" in flat
+    assert "Article 6" not in flat.replace("Article 6 ", "")  # no sixth article numbered
+    assert "1. A request to readmit a Party’s own national" in flat
+    assert "Source: Article 7 (art_7), Agreement between the States of the Benelux" in flat
+    assert "Drafted by the drafter; no source." in flat
+
+
+def test_cross_references_follow_the_draft_numbering() -> None:
+    draft = build_draft()
+    own_nationals = next(c for c in draft.clauses if c.section == "own-nationals")
+    # Kazakhstan Article 2 cites its Article 7 (drafted as Article 3) and Article 5 (not drafted)
+    assert "Article 7, paragraph 5 of the present Agreement" in own_nationals.text
+    text = renumbered_texts(draft)[own_nationals.clause_id]
+    assert "Article 3, paragraph 5 of the present Agreement" in text
+    assert "Article 5 of the present Agreement" in text
+    # the stored clause keeps its source wording
+    assert "Article 7, paragraph 5" in draft.clause(own_nationals.clause_id).text
+
+    # Moving the time-limits article after the transit article renumbers the reference
+    time_limits = next(c for c in draft.clauses if c.section == "time-limits")
+    moved = model.move_to_section(draft, time_limits.clause_id, "readmission-in-error")
+    numbers = {c.clause_id: n for n, c in model.article_numbering(moved)}
+    assert numbers[time_limits.clause_id] == 4
+    assert "Article 4, paragraph 5 of the present Agreement" in (
+        renumbered_texts(moved)[own_nationals.clause_id]
+    )
+    markdown = export_markdown(moved)
+    assert "Article 4, paragraph 5 of the present Agreement" in markdown
+
+
+def test_cross_reference_forms() -> None:
+    protocol_hit = dataclasses.replace(
+        hit(KAZ, KAZ_TITLE, 7), part="protocol", eid="protocol__art_3", article="3",
+        text="(Article 12 of the Agreement) The request referred to in Article 2 shall be "
+             "answered; see also Article 3 of the Convention and artikel 12, derde lid, van "
+             "de Overeenkomst and Articles 2 and 12 of the Agreement.",
+    )
+    draft = model.new_draft("Refs")
+    draft = model.add_clause(draft, section="definitions", hit=hit(KAZ, KAZ_TITLE, 12))
+    draft = model.add_clause(draft, section="own-nationals", hit=dataclasses.replace(
+        hit(KAZ, KAZ_TITLE, 7), part="protocol", eid="protocol__art_2", article="2"))
+    draft = model.add_clause(draft, section="time-limits", hit=protocol_hit)
+    text = renumbered_texts(draft)[draft.clauses[-1].clause_id]
+    assert text.startswith("(Article 1 of the Agreement) The request referred to in Article 2 ")
+    assert "Article 3 of the Convention" in text  # another instrument: untouched
+    assert "artikel 1, derde lid, van de Overeenkomst" in text
+    assert "Articles 2 and 1 of the Agreement" in text  # agreement's Article 2 is not drafted
+
+
+def test_placeholders_option() -> None:
+    draft = model.set_party_names(build_draft(), ("Benelux", "Kazakhstan"))
+    plain = export_markdown(draft)
+    assert "Republic of Kazakhstan" in plain
+    neutral = export_markdown(draft, options=ExportOptions(placeholders=True))
+    body = neutral[: neutral.index("## Provenance")]
+    assert "Kazakhstan" not in body and "Benelux" not in body
+    assert "Parties: [Party A], [Party B]" in neutral
+    assert "the territory of [Party B]" in body
+    document = build_document(draft, ExportOptions(placeholders=True))
+    assert not any("Kazakhstan" in p.text for p in document.paragraphs)
+    # the provenance still names the real sources
+    assert "Kazakhstan" in neutral[neutral.index("## Provenance"):]
+
+
+def test_bilingual_export() -> None:
+    draft = build_draft()
+    time_limits = next(c for c in draft.clauses if c.section == "time-limits")
+    wording = SourceWording(
+        language="nl", citation="Artikel 7", heading="Termijnen",
+        text="1. Een verzoek tot overname van een eigen onderdaan kan te allen tijde worden "
+             "ingediend.\n2. Een verzoek tot overname van een onderdaan van een derde Staat.",
+    )
+    options = ExportOptions(other_language={time_limits.clause_id: wording},
+                            other_language_code="nl")
+    document = build_document(draft, options)
+    tables = document.tables
+    assert len(tables) == 7  # one two-column table per article and the preamble, + provenance
+    header = [cell.text for cell in tables[3].rows[0].cells]
+    assert header == ["Draft (EN)", "Source wording (NL)"]
+    left, right = tables[3].rows[1].cells
+    assert EDITED_SENTENCE in left.text
+    assert "Artikel 7 — Termijnen" in right.text and "te allen tijde" in right.text
+    assert "No NL version of this source is indexed." in tables[1].rows[1].cells[1].text
+    assert "Drafted; no source." in tables[5].rows[1].cells[1].text
+    markdown = export_markdown(draft, options=options)
+    assert "> *Artikel 7 — Termijnen [NL]*" in markdown
 
 
 def test_docx_writes_source_text_as_plain_runs() -> None:
@@ -136,14 +302,18 @@ def test_markdown_export() -> None:
     markdown = export_markdown(draft)
     assert markdown.startswith("# Model readmission agreement (Benelux)\n")
     headings = re.findall(r"^## (.+)$", markdown, flags=re.MULTILINE)
+    # each heading carries its provenance footnote ([^1] is the untitled preamble's)
     assert headings == [
-        "Article 1 – Definitions and scope",
-        "Article 2 – Readmission of own nationals",
-        "Article 3 – Time limits",
-        "Article 4 – Procedure regarding transit of third-country nationals and stateless persons",
-        "Article 5 – Costs",
+        "Article 1 – Definitions and scope[^2]",
+        "Article 2 – Readmission of own nationals[^3]",
+        "Article 3 – Time limits[^4]",
+        "Article 4 – Procedure regarding transit of third-country nationals and stateless "
+        "persons[^5]",
+        "Article 5 – Costs[^6]",
         "Provenance",
     ]
+    assert "Have agreed as follows:[^1]" in markdown
+    assert "[^4]: Source: Article 7 (art\\_7), Agreement between" in markdown
     assert EDITED_SENTENCE in markdown
     assert "> *Drafter's note:* 30 days follows the older treaties." in markdown
     # paragraph numbers of the source are kept as text, not turned into Markdown lists

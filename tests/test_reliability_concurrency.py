@@ -1,7 +1,7 @@
 """Readers searching while a re-index runs, and a second writer: both handled cleanly.
 
 Reader processes search in a loop while `readmit ingest` child processes replace every
-document several times (`scripts/concurrent_readers.py`); a second ingest while one holds the
+document several times (`tests/harness/concurrent_readers.py`); a second ingest while one holds the
 writer lock fails at once with a clear message; a killed writer's lock does not block.
 """
 
@@ -13,12 +13,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from index.lock import writer_lock
-from scripts.concurrent_readers import run, text_doc_ids
-from scripts.kill_ingest import child_env, ingest_command
-from tests.conftest import copy_documents
+from tests.harness.concurrent_readers import run, text_doc_ids
+from tests.harness.corpus import copy_documents
+from tests.harness.kill_ingest import child_env, ingest_command
+from tests.harness.models import hashing_index
 
 
+@pytest.mark.slow  # reader and writer child processes, several full re-indexes
 def test_readers_never_fail_and_never_see_a_mix(tmp_path: Path) -> None:
     summary = run(tmp_path, readers=3, cycles=4, doc_ids=text_doc_ids(6))
     assert summary.writer_failures == 0
@@ -29,7 +33,7 @@ def test_readers_never_fail_and_never_see_a_mix(tmp_path: Path) -> None:
 
 def test_a_second_writer_is_refused_with_the_holders_pid(tmp_path: Path) -> None:
     corpus = copy_documents(tmp_path / "corpus", ["un-refugee-protocol-1967-en"])
-    index = tmp_path / "index"
+    index = hashing_index(tmp_path / "index")  # the CLI child then uses the fast fake
     with writer_lock(index):
         second = subprocess.run(
             ingest_command(index, corpus), env=child_env(), capture_output=True, text=True
@@ -44,7 +48,7 @@ def test_a_second_writer_is_refused_with_the_holders_pid(tmp_path: Path) -> None
 
 
 def test_a_killed_writers_lock_does_not_block(tmp_path: Path) -> None:
-    index = tmp_path / "index"
+    index = hashing_index(tmp_path / "index")  # the CLI child then uses the fast fake
     holder = subprocess.Popen(
         [
             sys.executable,

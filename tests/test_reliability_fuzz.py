@@ -1,6 +1,6 @@
 """Fuzzing ingest with mutated real PDFs: each case is indexed or reported, the index stays sound.
 
-The harness is `scripts/fuzz_ingest.py` (run it for more cases); this test runs 500 cases in
+The harness is `tests/harness/fuzz_ingest.py` (run it for more cases); this test runs 500 cases in
 batches of 50 and checks after every batch (see the script's docstring for what is checked).
 """
 
@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts.fuzz_ingest import run
+from tests.harness.fuzz_ingest import run
+
+pytestmark = pytest.mark.slow  # 500 ingests of mutated PDFs
 
 
 def test_500_mutated_pdfs_are_each_indexed_or_reported(

@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from index.embedders import HashingEmbedder
 from ingest.extract import ExtractionError, extract_lines
 from ingest.ocr import OCR_ENV
 from readmit.cli import main
 from readmit.service import KnowledgeBase
-from tests.conftest import copy_documents
+from tests.harness.corpus import copy_documents
+from tests.harness.models import hashing_index
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -89,7 +91,7 @@ def test_every_bad_file_fails_alone_with_its_own_reason(
     monkeypatch.setenv(OCR_ENV, "off")  # as on a machine without Tesseract
     folder = tmp_path / "mail"
     write_mail_folder(folder)
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     report = kb.ingest([folder], passwords={"cli-password.pdf": ENCRYPTED_PASSWORD})
 
     reasons = {Path(path).name: reason for path, reason in report.failed}
@@ -113,9 +115,9 @@ def test_cli_password_option_and_exit_code(tmp_path: Path) -> None:
     folder = tmp_path / "mail"
     folder.mkdir()
     shutil.copy(ENCRYPTED, folder / "agreement-en.pdf")
-    index = str(tmp_path / "index")
+    index = str(hashing_index(tmp_path / "index"))
     without = CliRunner().invoke(
-        main, ["--index", index, "--model", "hashing", "ingest", str(folder)]
+        main, ["--index", index, "ingest", str(folder)]
     )
     assert without.exit_code == 1
     assert "agreement-en.pdf: encrypted, no password given" in without.stderr
@@ -124,8 +126,6 @@ def test_cli_password_option_and_exit_code(tmp_path: Path) -> None:
         [
             "--index",
             index,
-            "--model",
-            "hashing",
             "ingest",
             str(folder),
             "--password",

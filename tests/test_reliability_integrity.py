@@ -19,11 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from index.collection import Collection
-from index.embedders import make_embedder
+from index.embedders import HashingEmbedder
 from index.errors import IndexOpenError
 from readmit.cli import main
 from readmit.service import KnowledgeBase
-from tests.conftest import copy_documents
+from tests.harness.corpus import copy_documents
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = ["benelux-kazakhstan-readmission-agreement-2015-en", "un-refugee-protocol-1967-en"]
@@ -33,13 +33,13 @@ DOCS = ["benelux-kazakhstan-readmission-agreement-2015-en", "un-refugee-protocol
 def index_dir(tmp_path: Path) -> Path:
     corpus = copy_documents(tmp_path / "corpus", DOCS)
     index = tmp_path / "index"
-    report = KnowledgeBase(index, model="hashing").ingest([corpus])
+    report = KnowledgeBase(index, model=HashingEmbedder()).ingest([corpus])
     assert report.failed == ()
     return index
 
 
 def open_collection(index: Path) -> Collection:
-    return Collection(index, embedder=make_embedder("hashing"))
+    return Collection(index, embedder=HashingEmbedder())
 
 
 def test_tampered_vector_cache_is_refused_and_rebuilt(
@@ -117,7 +117,7 @@ def test_damaged_database_is_refused_with_a_clear_message(index_dir: Path) -> No
     db.write_bytes(bytes(data))
     with pytest.raises(IndexOpenError, match=r"meta\.sqlite is damaged .*restore it from a backup"):
         open_collection(index_dir)
-    result = CliRunner().invoke(main, ["--index", str(index_dir), "--model", "hashing", "status"])
+    result = CliRunner().invoke(main, ["--index", str(index_dir), "status"])
     assert result.exit_code == 2
     assert "is damaged" in result.stderr
     assert "Traceback" not in result.output

@@ -1,6 +1,7 @@
 """Crash safety: `readmit ingest` killed with SIGKILL at random moments never damages the index.
 
-The harness is `scripts/kill_ingest.py` (see its docstring for how the kill moments are drawn):
+The harness is `tests/harness/kill_ingest.py` (see its docstring for how the kill moments are
+drawn):
 20 runs on 8 corpus documents, each checked for: the index opens and passes verify(), every
 document is exactly its old or its new version, and a second ingest completes the update.
 """
@@ -9,7 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.kill_ingest import corpus_doc_ids, run_trials
+import pytest
+
+from tests.harness.kill_ingest import corpus_doc_ids, run_trials
+
+pytestmark = pytest.mark.slow  # 20 child processes that each load the library, then a re-ingest
 
 DOCUMENTS = 8
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from index.embedders import HashingEmbedder
 from ingest.extract import ExtractionError, extract_lines
 from ingest.ocr import OCR_ENV, find_ocr
 from ingest.pipeline import parse_document
@@ -26,9 +27,12 @@ SAMPLES = REPO / "tests" / "data" / "pdf-samples"
 MOLDOVA = CORPUS / "benelux-moldova-implementing-protocol-2013-en.pdf"
 KAZAKHSTAN_NL = CORPUS / "benelux-kazakhstan-readmission-agreement-2015-nl.pdf"
 
-pytestmark = pytest.mark.skipif(
-    find_ocr() is None, reason="Tesseract/pdftoppm not installed: run `make ocr` (CI does)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        find_ocr() is None, reason="Tesseract/pdftoppm not installed: run `make ocr` (CI does)"
+    ),
+    pytest.mark.slow,  # real Tesseract on rasterised pages: tens of seconds per test
+]
 
 
 def scan(source: Path, pages: list[int], target: Path, *, dpi: int = 200) -> Path:
@@ -106,7 +110,7 @@ def test_ocr_is_recorded_and_the_document_indexed(tmp_path: Path) -> None:
     parsed = parse_document(folder / "benelux-moldova-scan-en.pdf")
     assert parsed.ocr_pages == (1,)
     assert any("Travel documents" in (unit.heading or "") for unit in parsed.units)
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     report = kb.ingest([folder])
     assert report.failed == ()
     hits = kb.search("travel document laissez-passer", k=3)
@@ -120,7 +124,7 @@ def test_without_ocr_a_scan_fails_and_nothing_empty_is_indexed(
     folder.mkdir()
     scan(MOLDOVA, [2], folder / "benelux-moldova-scan-en.pdf")
     monkeypatch.setenv(OCR_ENV, "off")
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     report = kb.ingest([folder])
     assert report.indexed == ()
     [(path, reason)] = report.failed

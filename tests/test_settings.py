@@ -19,6 +19,8 @@ def test_defaults_are_under_the_working_directory(tmp_path: Path) -> None:
         drafts_dir=tmp_path / ".readmit" / "drafts",
         corpus_dir=tmp_path / "corpus",
         rejected_uploads_dir=tmp_path / ".readmit" / "rejected-uploads",
+        users_file=tmp_path / ".readmit" / "users.json",
+        audit_file=tmp_path / ".readmit" / "audit.jsonl",
         model=None,
     )
 
@@ -29,6 +31,8 @@ def test_the_environment_overrides_the_defaults(tmp_path: Path) -> None:
         "READMIT_DRAFTS": str(tmp_path / "dr"),
         "READMIT_CORPUS": str(tmp_path / "co"),
         "READMIT_MODEL": "minilm",
+        "READMIT_USERS": str(tmp_path / "us.json"),
+        "READMIT_AUDIT": str(tmp_path / "au.jsonl"),
     }
     settings = load_settings(environ=environ, cwd=tmp_path / "elsewhere")
     assert settings.index_dir == tmp_path / "ix"
@@ -36,6 +40,8 @@ def test_the_environment_overrides_the_defaults(tmp_path: Path) -> None:
     assert settings.corpus_dir == tmp_path / "co"
     assert settings.rejected_uploads_dir == tmp_path / "rejected-uploads"
     assert settings.model == "minilm"
+    assert settings.users_file == tmp_path / "us.json"
+    assert settings.audit_file == tmp_path / "au.jsonl"
 
 
 def test_flags_override_the_environment(tmp_path: Path) -> None:

@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from index.slots import ASSIGN_THRESHOLD, classify_document, refresh_slots
+import index.slots as slots_module
+from index.embedders import HashingEmbedder
+from index.slots import (
+    ASSIGN_THRESHOLD,
+    SLOT_VECTORS_FILE,
+    classify_document,
+    refresh_slots,
+    slot_matrix,
+)
 from index.types import SearchFilters
+from ingest.taxonomy import SLOTS
 from readmit.evaluation.slots import load_slot_labels, macro_f1, predict_labelled, score_slots
 from readmit.service import KnowledgeBase
-from tests.conftest import copy_documents
+from tests.harness.corpus import copy_documents
 
 LABELS = load_slot_labels(Path(__file__).parent / "labels" / "slots.jsonl")
 LABELLED_DOCS = sorted({doc for doc, _ in LABELS})
@@ -26,7 +36,7 @@ RECORDED_MACRO_F1_HASHING = 0.679
 def labelled_index(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     root = tmp_path_factory.mktemp("slots")
     corpus = copy_documents(root / "corpus", LABELLED_DOCS)
-    kb = KnowledgeBase(root / "index", model="hashing")
+    kb = KnowledgeBase(root / "index", model=HashingEmbedder())
     report = kb.ingest([corpus])
     assert report.failed == ()
     return kb
@@ -84,7 +94,7 @@ def test_macro_f1_floor_against_hand_labels(labelled_index: KnowledgeBase) -> No
 def test_refresh_replaces_and_removal_drops_slots(tmp_path: Path) -> None:
     doc_id = "benelux-bosnia-implementing-protocol-2013-en"
     corpus = copy_documents(tmp_path / "corpus", [doc_id])
-    kb = KnowledgeBase(tmp_path / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     kb.ingest([corpus])
     before = {(a.eid, a.slot) for a in kb.collection.slot_assignments(doc_id=doc_id)}
     assert ("art_7", "costs") in before
@@ -114,3 +124,45 @@ def test_real_multilingual_model_classifies_a_protocol(tmp_path: Path) -> None:
     slots = {(a.eid, a.slot) for a in assignments}
     assert {("art_7", "costs"), ("art_6", "escort"), ("art_9", "language")} <= slots
     assert any("embedding" in a.method for a in assignments)
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing embedder, counting the texts it is asked to embed as queries."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_texts = 0
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        self.query_texts += len(texts)
+        return super().encode_queries(texts)
+
+
+def test_slot_vectors_are_cached_on_disk_per_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new process (an empty in-memory cache) reads the slot vectors from the index folder
+    instead of embedding the clause-type descriptions again; another model embeds its own."""
+    monkeypatch.setattr(slots_module, "_slot_cache", {})
+    first = CountingEmbedder()
+    computed = slot_matrix(first, cache_dir=tmp_path)
+    assert first.query_texts >= len(SLOTS)
+    assert (tmp_path / SLOT_VECTORS_FILE).is_file()
+
+    monkeypatch.setattr(slots_module, "_slot_cache", {})  # as in a new process
+    second = CountingEmbedder()
+    loaded = slot_matrix(second, cache_dir=tmp_path)
+    assert second.query_texts == 0
+    assert np.array_equal(computed, loaded)
+
+    monkeypatch.setattr(slots_module, "_slot_cache", {})
+    other_model = CountingEmbedder()
+    other_model.name = "hashing-ngrams-other"
+    slot_matrix(other_model, cache_dir=tmp_path)
+    assert other_model.query_texts >= len(SLOTS)  # keyed by model: not the first one's vectors
+
+    (tmp_path / SLOT_VECTORS_FILE).write_bytes(b"damaged")
+    monkeypatch.setattr(slots_module, "_slot_cache", {})
+    again = CountingEmbedder()
+    assert np.array_equal(slot_matrix(again, cache_dir=tmp_path), computed)
+    assert again.query_texts >= len(SLOTS)  # a damaged file is recomputed, not trusted

@@ -9,7 +9,7 @@ import pytest
 from ingest.pipeline import parse_document
 from ingest.time_limits import extract_time_limits, parse_number
 from readmit.evaluation.time_limits import load_time_limit_labels, score_time_limits
-from tests.conftest import corpus_file
+from tests.harness.corpus import corpus_file
 
 LABELS = Path(__file__).parent / "labels" / "time_limits.jsonl"
 # Recorded in docs/clause-intelligence.md; the floors leave 0.03 of slack.

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.embedders import HashingEmbedder
 from readmit.service import KnowledgeBase
 from readmit.workbench import Workbench, index_uploads, save_upload
-from tests.conftest import copy_documents
+from tests.harness.corpus import copy_documents
 
 KAZAKHSTAN = "benelux-kazakhstan-readmission-agreement-2015-en"
 
 
 def workbench(tmp_path: Path) -> Workbench:
     corpus = copy_documents(tmp_path / "corpus", [KAZAKHSTAN])
-    kb = KnowledgeBase(tmp_path / "state" / "index", model="hashing")
+    kb = KnowledgeBase(tmp_path / "state" / "index", model=HashingEmbedder())
     assert kb.ingest([corpus]).ok
     from readmit.drafting import DraftingService, DraftStore
 

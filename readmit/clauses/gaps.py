@@ -6,7 +6,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from index.slots import CERTAIN_THRESHOLD
@@ -68,6 +68,8 @@ class Precedent:
     count: int
     sources: tuple[tuple[str, str], ...]  # (doc_id, eid) of every article with this wording
     language: str
+    # The same article in the agreement's other language versions: (language, doc_id, eid).
+    versions: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,14 @@ def _words(text: str) -> list[str]:
 
 
 def common_wordings(
-    units: Sequence[tuple[DocumentRecord, UnitRecord]], *, top: int = 3
+    units: Sequence[tuple[DocumentRecord, UnitRecord]],
+    *,
+    top: int = 3,
+    prefer_language: str | None = None,
 ) -> list[Precedent]:
     """Group near-identical article texts (greedy, word-level similarity) and return the
-    `top` groups with most members; ties go to the more recent agreement."""
+    `top` groups with most members; ties go to the more recent agreement. With
+    `prefer_language`, wordings in that language come first (the draft's own language)."""
     groups: list[tuple[list[str], list[tuple[DocumentRecord, UnitRecord]]]] = []
     for document, unit in sorted(units, key=lambda du: -(du[0].year or 0)):
         words = _words(unit.text)[:400]
@@ -103,7 +109,13 @@ def common_wordings(
                 break
         else:
             groups.append((words, [(document, unit)]))
-    ranked = sorted(groups, key=lambda g: -len(g[1]))[:top]
+    ranked = sorted(
+        groups,
+        key=lambda g: (
+            prefer_language is not None and g[1][0][0].language != prefer_language,
+            -len(g[1]),
+        ),
+    )[:top]
     return [
         Precedent(
             text=members[0][1].text,
@@ -137,9 +149,20 @@ def draft_slots(kb: KnowledgeBase, draft: Draft) -> set[str]:
     return covered
 
 
+def draft_language(draft: Draft) -> str | None:
+    """The language most of the draft's sourced clauses come from (None: no sourced clause)."""
+    counts: dict[str, int] = defaultdict(int)
+    for clause in draft.clauses:
+        if clause.provenance is not None and clause.provenance.language:
+            counts[clause.provenance.language] += 1
+    return max(counts, key=lambda language: counts[language]) if counts else None
+
+
 def gap_check(kb: KnowledgeBase, draft: Draft, *, top: int = 3) -> list[Gap]:
     """Standard slots (present in at least a quarter of the agreements) the draft lacks, each
-    with the `top` commonest precedent wordings and their sources; commonest slots first."""
+    with the `top` commonest precedent wordings and their sources, those in the draft's
+    language first, each with its other language versions; commonest slots first."""
+    language = draft_language(draft)
     documents = {d.doc_id: d for d in kb.documents() if is_precedent(d)}
     by_slot: dict[str, list[SlotAssignment]] = defaultdict(list)
     for assignment in kb.collection.slot_assignments():
@@ -160,7 +183,16 @@ def gap_check(kb: KnowledgeBase, draft: Draft, *, top: int = 3) -> list[Gap]:
             unit = kb.article(assignment.doc_id, assignment.eid)
             if unit is not None:
                 units.append((documents[assignment.doc_id], unit))
-        gaps.append(
-            Gap(slot.key, slot.title, len(with_slot), tuple(common_wordings(units, top=top)))
-        )
+        precedents = [
+            replace(precedent, versions=_versions(kb, *precedent.sources[0]))
+            for precedent in common_wordings(units, top=top, prefer_language=language)
+        ]
+        gaps.append(Gap(slot.key, slot.title, len(with_slot), tuple(precedents)))
     return sorted(gaps, key=lambda g: -g.agreements_with_slot)
+
+
+def _versions(kb: KnowledgeBase, doc_id: str, eid: str) -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        (document.language, document.doc_id, unit.eid)
+        for document, unit in kb.counterparts(doc_id, eid)
+    )

@@ -1,10 +1,18 @@
-"""Markdown export of a draft: numbered articles in skeleton order, then the provenance."""
+"""Markdown export of a draft: numbered articles in skeleton order, footnotes, the provenance."""
 
 from __future__ import annotations
 
 import re
 
-from readmit.drafting.model import Draft, article_numbering
+from readmit.drafting.export_text import (
+    ExportArticle,
+    ExportOptions,
+    export_articles,
+    export_parties,
+    export_title,
+    provenance_note,
+)
+from readmit.drafting.model import Draft
 from readmit.drafting.paragraphs import article_label, source_document_label, split_paragraphs
 
 # Source text is data, not markup: escape what Markdown would interpret.
@@ -25,31 +33,42 @@ def _cell(text: str) -> str:
     return escape_markdown(" ".join(text.split())) or "—"
 
 
-def export_markdown(draft: Draft) -> str:
-    lines: list[str] = [f"# {escape_markdown(draft.title)}", ""]
-    if draft.party_names:
-        lines += [f"Parties: {escape_markdown(', '.join(draft.party_names))}", ""]
+def export_markdown(draft: Draft, *, options: ExportOptions | None = None) -> str:
+    """Numbered articles in skeleton order, each with a provenance footnote, then the table.
+
+    Bilingual: each article's paragraphs are followed by its source wording in the other
+    language as a quotation (Markdown has no two-column layout).
+    """
+    options = options or ExportOptions()
+    lines: list[str] = [f"# {escape_markdown(export_title(draft, options))}", ""]
+    parties = export_parties(draft, options)
+    if parties:
+        lines += [f"Parties: {escape_markdown(', '.join(parties))}", ""]
     rows: list[str] = []
-    for number, clause in article_numbering(draft):
-        label = article_label(number, clause.heading)
+    footnotes: list[str] = []
+    for article in export_articles(draft, options):
+        footnotes.append(f"[^{len(footnotes) + 1}]: {escape_markdown(provenance_note(article))}")
+        reference = f"[^{len(footnotes)}]"
+        label = article_label(article.number, article.heading)
         if label:
-            lines += [f"## {escape_markdown(label)}", ""]
-        for paragraph in split_paragraphs(clause.text):
-            lines += [escape_markdown(paragraph), ""]
-        if clause.note.strip():
-            lines += [f"> *Drafter's note:* {escape_markdown(' '.join(clause.note.split()))}", ""]
-        article = f"Article {number}" if number is not None else "Preamble"
-        source = clause.provenance
+            lines += [f"## {escape_markdown(label)}{reference}", ""]
+        paragraphs = split_paragraphs(article.text)
+        for index, paragraph in enumerate(paragraphs):
+            marker = reference if not label and index == len(paragraphs) - 1 else ""
+            lines += [escape_markdown(paragraph) + marker, ""]
+        if options.bilingual:
+            lines += _other_language(article, options.other_language_code)
+        if article.note:
+            lines += [f"> *Drafter's note:* {escape_markdown(article.note)}", ""]
+        source = article.provenance
         if source is None:
-            rows.append(f"| {article} | — | — | — | — | {clause.status} |")
+            rows.append(f"| {article.label} | — | — | — | — | {article.status} |")
         else:
-            reference = source.official_reference or ""
-            if source.source_url:
-                reference = f"{reference} {source.source_url}".strip()
+            official = " ".join(p for p in (source.official_reference, source.source_url) if p)
             rows.append(
-                f"| {article} | {_cell(source_document_label(source.title, source.doc_id))} "
-                f"| {_cell(source.citation)} | {_cell(source.pages)} | {_cell(reference)} "
-                f"| {clause.status} |"
+                f"| {article.label} | {_cell(source_document_label(source.title, source.doc_id))} "
+                f"| {_cell(source.citation)} | {_cell(source.pages)} | {_cell(official)} "
+                f"| {article.status} |"
             )
     if rows:
         lines += [
@@ -60,4 +79,17 @@ def export_markdown(draft: Draft) -> str:
             *rows,
             "",
         ]
+    if footnotes:
+        lines += [*footnotes, ""]
     return "\n".join(lines)
+
+
+def _other_language(article: ExportArticle, language: str) -> list[str]:
+    other = article.other_language
+    if other is None:
+        return [f"> *No {language.upper()} source wording.*", ""]
+    cited = other.cited
+    lines = [f"> *{escape_markdown(cited)} [{language.upper()}]*", ">"]
+    for paragraph in split_paragraphs(other.text):
+        lines += [f"> {escape_markdown(paragraph)}", ">"]
+    return [*lines[:-1], ""]

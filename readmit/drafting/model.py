@@ -45,10 +45,18 @@ class Provenance:
     official_reference: str | None
     source_url: str | None
     language: str
+    # The source document's visibility when the clause was taken (() = public): a viewer who
+    # may not see the source does not see the clause either.
+    visibility: tuple[str, ...] = ()
 
     @classmethod
     def from_hit(
-        cls, hit: Hit, *, official_reference: str | None = None, source_url: str | None = None
+        cls,
+        hit: Hit,
+        *,
+        official_reference: str | None = None,
+        source_url: str | None = None,
+        visibility: tuple[str, ...] = (),
     ) -> Provenance:
         return cls(
             doc_id=hit.doc_id,
@@ -62,6 +70,7 @@ class Provenance:
             official_reference=official_reference,
             source_url=source_url,
             language=hit.language,
+            visibility=tuple(visibility),
         )
 
     @property
@@ -118,6 +127,14 @@ class Draft:
     created_at: str
     updated_at: str
     party_names: tuple[str, ...] = ()
+    # Who may open it (readmit.access.drafts): the owner, these users and members of these
+    # groups. A draft without an owner (made before sign-in existed) is open to everyone.
+    owner: str | None = None
+    shared_users: tuple[str, ...] = ()
+    shared_groups: tuple[str, ...] = ()
+    # The stored version this value was read from (None: never stored, e.g. just built). A save
+    # based on an older revision than the stored one is refused (see drafting.store).
+    revision: int | None = dataclasses.field(default=None, compare=False)
 
     def clause(self, clause_id: str) -> DraftClause:
         for clause in self.clauses:
@@ -135,7 +152,9 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def new_draft(title: str, *, party_names: tuple[str, ...] = ()) -> Draft:
+def new_draft(
+    title: str, *, party_names: tuple[str, ...] = (), owner: str | None = None
+) -> Draft:
     title = _require_title(title)
     stamp = now_iso()
     return Draft(
@@ -145,6 +164,7 @@ def new_draft(title: str, *, party_names: tuple[str, ...] = ()) -> Draft:
         created_at=stamp,
         updated_at=stamp,
         party_names=tuple(party_names),
+        owner=owner,
     )
 
 
@@ -178,6 +198,7 @@ def add_clause(
     note: str = "",
     official_reference: str | None = None,
     source_url: str | None = None,
+    visibility: tuple[str, ...] = (),
 ) -> Draft:
     """Append a clause to `section`: from a search hit (verbatim) or typed by the drafter.
 
@@ -195,7 +216,10 @@ def add_clause(
             text=hit.text,
             original_text=hit.text,
             provenance=Provenance.from_hit(
-                hit, official_reference=official_reference, source_url=source_url
+                hit,
+                official_reference=official_reference,
+                source_url=source_url,
+                visibility=visibility,
             ),
             note=note,
         )
@@ -267,6 +291,13 @@ def rename(draft: Draft, title: str) -> Draft:
     return _touch(draft, title=_require_title(title))
 
 
+def share(draft: Draft, *, users: tuple[str, ...], groups: tuple[str, ...]) -> Draft:
+    """Replace who the draft is shared with (besides its owner)."""
+    return _touch(
+        draft, shared_users=tuple(sorted(set(users))), shared_groups=tuple(sorted(set(groups)))
+    )
+
+
 def set_party_names(draft: Draft, party_names: tuple[str, ...]) -> Draft:
     return _touch(draft, party_names=tuple(name.strip() for name in party_names if name.strip()))
 
@@ -276,8 +307,9 @@ def ordered_clauses(draft: Draft) -> tuple[DraftClause, ...]:
     return tuple(sorted(draft.clauses, key=lambda c: section_index(c.section)))
 
 
-def duplicate(draft: Draft, new_title: str) -> Draft:
-    """A copy with a new id, new clause ids and fresh timestamps (a variant to edit separately)."""
+def duplicate(draft: Draft, new_title: str, *, owner: str | None = None) -> Draft:
+    """A copy with a new id, new clause ids and fresh timestamps (a variant to edit separately),
+    owned by `owner` (None: the original's owner) and shared with nobody."""
     stamp = now_iso()
     return Draft(
         draft_id=new_id(),
@@ -286,6 +318,7 @@ def duplicate(draft: Draft, new_title: str) -> Draft:
         created_at=stamp,
         updated_at=stamp,
         party_names=draft.party_names,
+        owner=owner if owner is not None else draft.owner,
     )
 
 

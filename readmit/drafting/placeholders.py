@@ -3,8 +3,9 @@
 A clause taken from, say, the Benelux–Kazakhstan agreement names "the Republic of Kazakhstan"
 and "the States of the Benelux"; in a model agreement those become "[Party B]" and "[Party A]".
 Procedural roles ("the Requesting Party", "de aangezochte Partij") are never touched: only the
-state names below (long and short forms, adjectives and collectives, in English, Dutch, French
-and German, as spelled in the corpus) are replaced.
+state names of `placeholders.toml` (long and short forms, adjectives and collectives, in English,
+Dutch, French and German, as spelled in the corpus; package data, validated on loading) are
+replaced.
 
 Two lettering styles:
 - "role": letters follow the party's role, consistently across the whole draft. With
@@ -23,7 +24,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
+
+from ingest.rules_file import RulesFileError, read_rules_file, string_tuple
 
 PlaceholderStyle = Literal["role", "letters"]
 
@@ -40,180 +44,78 @@ class StateNames:
     adjectives: dict[str, tuple[str, ...]]  # language → adjectives (inflected forms listed)
 
 
-def _s(key: str, party: str | None = None, *, en: str = "", nl: str = "", fr: str = "",
-       de: str = "", en_adj: str = "", nl_adj: str = "", fr_adj: str = "",
-       de_adj: str = "") -> StateNames:
-    def split(value: str) -> tuple[str, ...]:
-        names: list[str] = []
-        for name in (v.strip() for v in value.split("|")):
-            # The corpus also spells Dutch names without the diaeresis ("Belgie", "Albanie").
-            for variant in (name, name.replace("ë", "e")):
-                if variant and variant not in names:
-                    names.append(variant)
-        return tuple(names)
+PLACEHOLDERS_FILE = Path(__file__).with_name("placeholders.toml")
+LANGUAGES = ("en", "nl", "fr", "de")
 
-    return StateNames(
-        key=key,
-        party=party or key,
-        names={"en": split(en), "nl": split(nl), "fr": split(fr), "de": split(de)},
-        adjectives={"en": split(en_adj), "nl": split(nl_adj), "fr": split(fr_adj),
-                    "de": split(de_adj)},
-    )
+STATES: tuple[StateNames, ...]  # the state names of `placeholders.toml`, loaded on first use
 
 
-# Names as spelled in the corpus (including its missing diaereses and typos such as
-# "Herzogowina"), plus the standard forms. Longest names win at matching time, so
-# "the former Yugoslav Republic of Macedonia" is Macedonia, not Yugoslavia.
-STATES: tuple[StateNames, ...] = (
-    _s("benelux",
-       en="States of the Benelux|Benelux States|Benelux countries|Benelux territory|Benelux",
-       nl="Benelux-Staten|Benelux-staten|BENELUX-Staten|Beneluxstaten|Benelux-landen|Benelux|"
-          "BENELUX",
-       fr="Etats du Benelux|États du Benelux|Etats du Bénélux|États du Bénélux|"
-          "territoire du Benelux|Benelux|Bénélux",
-       de="Benelux-Staaten|Beneluxstaaten|Benelux"),
-    _s("belgium", BENELUX,
-       en="Kingdom of Belgium|Belgium", nl="Koninkrijk België|België",
-       fr="Royaume de Belgique|Belgique", de="Königreich Belgien|Belgien",
-       en_adj="Belgian", nl_adj="Belgische|Belgisch", fr_adj="belges|belge",
-       de_adj="belgischen|belgischer|belgisches|belgische|belgisch"),
-    _s("luxembourg", BENELUX,
-       en="Grand Duchy of Luxembourg|Luxembourg",
-       nl="Groothertogdom Luxemburg|Luxemburg",
-       fr="Grand-Duché de Luxembourg|Luxembourg",
-       de="Großherzogtum Luxemburg|Luxemburg",
-       en_adj="Luxembourgish", nl_adj="Luxemburgse|Luxemburgs",
-       fr_adj="luxembourgeoises|luxembourgeoise|luxembourgeois",
-       de_adj="luxemburgischen|luxemburgischer|luxemburgische|luxemburgisch"),
-    _s("netherlands", BENELUX,
-       en="Kingdom of the Netherlands|Netherlands",
-       nl="Koninkrijk der Nederlanden|Nederland",
-       fr="Royaume des Pays-Bas|Pays-Bas",
-       de="Königreich der Niederlande|Niederlande",
-       en_adj="Dutch|Netherlands'", nl_adj="Nederlandse|Nederlands",
-       fr_adj="néerlandaises|néerlandaise|néerlandais",
-       de_adj="niederländischen|niederländischer|niederländische|niederländisch"),
-    _s("kazakhstan", en="Republic of Kazakhstan|Kazakhstan",
-       nl="Republiek Kazachstan|Kazachstan", fr="République du Kazakhstan|Kazakhstan",
-       de="Republik Kasachstan|Kasachstan", en_adj="Kazakh|Kazakhstani", nl_adj="Kazachse|Kazachs",
-       fr_adj="kazakhes|kazakhe|kazakhs|kazakh", de_adj="kasachischen|kasachische|kasachisch"),
-    _s("albania", en="Republic of Albania|Albania", nl="Republiek Albanië|Albanië",
-       fr="République d'Albanie", de="Republik Albanien|Albanien",
-       en_adj="Albanian", nl_adj="Albanese|Albanees", fr_adj="albanaises|albanaise|albanais",
-       de_adj="albanischen|albanischer|albanische|albanisch"),
-    _s("armenia", en="Republic of Armenia|Armenia", nl="Republiek Armenië|Armenië",
-       fr="République d'Arménie|Arménie", de="Republik Armenien|Armenien",
-       en_adj="Armenian", nl_adj="Armeense|Armeens",
-       fr_adj="arméniennes|arménienne|arméniens|arménien",
-       de_adj="armenischen|armenische|armenisch"),
-    _s("bosnia", en="Bosnia and Herzegovina|Bosnia-Herzegovina",
-       nl="Bosnië en Herzegovina|Bosnië-Herzegovina|Bosnie-Herzegovina|Bosnië",
-       fr="Bosnie-Herzégovine|Bosnie et Herzégovine",
-       de="Bosnien und Herzegowina|Bosnien und Herzogowina|Bosnien-Herzegowina",
-       en_adj="Bosnian", nl_adj="Bosnische", fr_adj="bosniaques|bosniaque",
-       de_adj="bosnischen|bosnische|bosnisch"),
-    _s("bulgaria", en="Republic of Bulgaria|Bulgaria", nl="Republiek Bulgarije|Bulgarije",
-       fr="République de Bulgarie|Bulgarie", de="Republik Bulgarien|Bulgarien",
-       en_adj="Bulgarian", nl_adj="Bulgaarse|Bulgaars", fr_adj="bulgares|bulgare",
-       de_adj="bulgarischen|bulgarische|bulgarisch"),
-    _s("croatia", en="Republic of Croatia|Croatia", nl="Republiek Kroatië|Kroatië",
-       fr="République de Croatie|Croatie", de="Republik Kroatien|Kroatien",
-       en_adj="Croatian", nl_adj="Kroatische", fr_adj="croates|croate",
-       de_adj="kroatischen|kroatische|kroatisch"),
-    _s("estonia", en="Republic of Estonia|Estonia", nl="Republiek Estland|Estland",
-       fr="République d'Estonie|Estonie", de="Republik Estland|Estland",
-       en_adj="Estonian", nl_adj="Estse|Ests", fr_adj="estoniennes|estonienne|estoniens|estonien",
-       de_adj="estnischen|estnische|estnisch"),
-    _s("france", en="French Republic|France", nl="Franse Republiek|Frankrijk",
-       fr="République Française|République française|France",
-       de="Französische Republik|Frankreich",
-       en_adj="French", nl_adj="Franse|Frans", fr_adj="françaises|française|français",
-       de_adj="französischen|französischer|französische|französisch"),
-    _s("georgia", en="Georgia", nl="Georgië", fr="Géorgie", de="Georgien",
-       en_adj="Georgian", nl_adj="Georgische", fr_adj="géorgiennes|géorgienne|géorgiens|géorgien",
-       de_adj="georgischen|georgische|georgisch"),
-    _s("kosovo", en="Republic of Kosovo|Kosovo", nl="Republiek Kosovo|Kosovo",
-       fr="République du Kosovo|Kosovo", de="Republik Kosovo|Kosovo",
-       en_adj="Kosovar|Kosovan", nl_adj="Kosovaarse|Kosovaars", fr_adj="kosovares|kosovar",
-       de_adj="kosovarischen|kosovarische|kosovarisch"),
-    _s("latvia", en="Republic of Latvia|Latvia", nl="Republiek Letland|Letland",
-       fr="République de Lettonie|Lettonie", de="Republik Lettland|Lettland",
-       en_adj="Latvian", nl_adj="Letse|Lets", fr_adj="lettones|lettone|letton",
-       de_adj="lettischen|lettische|lettisch"),
-    _s("lithuania", en="Republic of Lithuania|Lithuania", nl="Republiek Litouwen|Litouwen",
-       fr="République de Lituanie|Lituanie", de="Republik Litauen|Litauen",
-       en_adj="Lithuanian", nl_adj="Litouwse|Litouws", fr_adj="lituaniennes|lituanienne|lituanien",
-       de_adj="litauischen|litauische|litauisch"),
-    _s("macedonia",
-       en="former Yugoslav Republic of Macedonia|Republic of Macedonia|Macedonia",
-       nl="voormalige Joegoslavische Republiek Macedonië|Republiek Macedonië|"
-          "Macedonië",
-       fr="ex-République yougoslave de Macédoine|République de Macédoine|Macédoine",
-       de="ehemalige jugoslawische Republik Mazedonien|Republik Mazedonien|Mazedonien",
-       en_adj="Macedonian", nl_adj="Macedonische", fr_adj="macédoniennes|macédonienne|macédonien",
-       de_adj="mazedonischen|mazedonische|mazedonisch"),
-    _s("moldova", en="Republic of Moldova|Moldova", nl="Republiek Moldavië|Moldavië",
-       fr="République de Moldavie", de="Republik Moldau|Moldau|Moldawien",
-       en_adj="Moldovan", nl_adj="Moldavische", fr_adj="moldaves|moldave",
-       de_adj="moldauischen|moldauische|moldauisch"),
-    _s("montenegro", en="Montenegro", nl="Republiek Montenegro|Montenegro", fr="Monténégro",
-       de="Montenegro", en_adj="Montenegrin", nl_adj="Montenegrijnse",
-       fr_adj="monténégrines|monténégrine|monténégrin",
-       de_adj="montenegrinischen|montenegrinische|montenegrinisch"),
-    _s("romania", en="Romania", nl="Roemenië", fr="Roumanie", de="Rumänien",
-       en_adj="Romanian", nl_adj="Roemeense|Roemeens", fr_adj="roumaines|roumaine|roumain",
-       de_adj="rumänischen|rumänische|rumänisch"),
-    _s("serbia", en="Republic of Serbia|Serbia", nl="Republiek Servië|Servië",
-       fr="République de Serbie|Serbie", de="Republik Serbien|Serbien",
-       en_adj="Serbian", nl_adj="Servische", fr_adj="serbes|serbe",
-       de_adj="serbischen|serbische|serbisch"),
-    _s("slovakia", en="Slovak Republic|Slovakia", nl="Slowaakse Republiek|Slowakije",
-       fr="République slovaque|Slovaquie", de="Slowakische Republik|Slowakei",
-       en_adj="Slovak", nl_adj="Slowaakse|Slowaaks", fr_adj="slovaques|slovaque",
-       de_adj="slowakischen|slowakische|slowakisch"),
-    _s("slovenia", en="Republic of Slovenia|Slovenia", nl="Republiek Slovenië|Slovenië",
-       fr="République de Slovénie|Slovénie", de="Republik Slowenien|Slowenien",
-       en_adj="Slovenian|Slovene", nl_adj="Sloveense|Sloveens", fr_adj="slovènes|slovène",
-       de_adj="slowenischen|slowenische|slowenisch"),
-    _s("switzerland", en="Swiss Confederation|Switzerland",
-       nl="Zwitserse Bondsstaat|Zwitserse Bondsraad|Zwitserland",
-       fr="Confédération suisse|Suisse",
-       de="Schweizerische Eidgenossenschaft|Schweizerische Bundesrat|Schweizerischen Bundesrat|"
-          "Schweiz",
-       en_adj="Swiss", nl_adj="Zwitserse|Zwitsers", fr_adj="suisses|suisse",
-       de_adj="schweizerischen|schweizerische|schweizerisch"),
-    _s("yugoslavia",
-       en="Federal Republic of Yugoslavia|Serbia and Montenegro|Yugoslavia",
-       nl="Bondsrepubliek Joegoslavië|Federale Republiek Joegoslavië|"
-          "Servië en Montenegro|Joegoslavië",
-       fr="République fédérale de Yougoslavie|Serbie-et-Monténégro|Yougoslavie",
-       de="Bundesrepublik Jugoslawien|Serbien und Montenegro|Jugoslawien",
-       en_adj="Yugoslav", nl_adj="Joegoslavische|Joegoslavisch", fr_adj="yougoslaves|yougoslave",
-       de_adj="jugoslawischen|jugoslawischer|jugoslawisches|jugoslawische|jugoslawisch"),
-    _s("hungary", en="Republic of Hungary|Hungary", nl="Republiek Hongarije|Hongarije",
-       fr="République de Hongrie|Hongrie", de="Republik Ungarn|Ungarn",
-       en_adj="Hungarian", nl_adj="Hongaarse|Hongaars", fr_adj="hongroises|hongroise|hongrois",
-       de_adj="ungarischen|ungarischer|ungarische|ungarisch"),
-    _s("poland", en="Republic of Poland|Poland", nl="Republiek Polen|Polen",
-       fr="République de Pologne|Pologne", de="Republik Polen|Polen",
-       en_adj="Polish", nl_adj="Poolse|Pools", fr_adj="polonaises|polonaise|polonais",
-       de_adj="polnischen|polnischer|polnische|polnisch"),
-    _s("russia", en="Russian Federation|Russia", nl="Russische Federatie|Rusland",
-       fr="Fédération de Russie|Russie", de="Russische Föderation|Russland",
-       en_adj="Russian", nl_adj="Russische|Russisch", fr_adj="russes|russe",
-       de_adj="russischen|russischer|russische|russisch"),
-    _s("austria", en="Republic of Austria|Austria", nl="Republiek Oostenrijk|Oostenrijk",
-       fr="République d'Autriche|Autriche", de="Republik Österreich|Österreich",
-       en_adj="Austrian", nl_adj="Oostenrijkse|Oostenrijks",
-       fr_adj="autrichiennes|autrichienne|autrichiens|autrichien",
-       de_adj="Österreichische|Österreichischen|österreichischen|österreichischer|"
-              "österreichische|österreichisch"),
-    _s("germany", en="Federal Republic of Germany|Germany",
-       nl="Bondsrepubliek Duitsland|Duitsland", fr="République fédérale d'Allemagne|Allemagne",
-       de="Bundesrepublik Deutschland|Deutschland", en_adj="German", nl_adj="Duitse|Duits",
-       fr_adj="allemandes|allemande|allemands|allemand",
-       de_adj="deutschen|deutscher|deutsches|deutsche"),
-)
+def __getattr__(name: str) -> object:
+    # PEP 562: `STATES` is read from the data file when first asked for, not at import time.
+    if name == "STATES":
+        return load_states(PLACEHOLDERS_FILE)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@lru_cache(maxsize=2)
+def load_states(path: Path) -> tuple[StateNames, ...]:
+    """The states of a placeholders file, validated (`RulesFileError` names file and entry)."""
+    raw = read_rules_file(path).get("state")
+    if not isinstance(raw, list) or not raw:
+        raise RulesFileError(path, "expected a non-empty list of [[state]] tables")
+    states = tuple(_parse_state(path, number, entry) for number, entry in enumerate(raw, start=1))
+    keys = [state.key for state in states]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise RulesFileError(path, f"duplicate state key(s): {', '.join(duplicates)}")
+    unknown_parties = sorted({state.party for state in states} - set(keys))
+    if unknown_parties:
+        raise RulesFileError(path, f"party not among the state keys: {', '.join(unknown_parties)}")
+    return states
+
+
+def _parse_state(path: Path, number: int, entry: Any) -> StateNames:
+    if not isinstance(entry, dict):
+        raise RulesFileError(path, f"state #{number} is not a table")
+    key = entry.get("key")
+    if not isinstance(key, str) or not key:
+        raise RulesFileError(path, f"state #{number} has no key")
+    where = f"state {key!r}"
+    unknown = sorted(set(entry) - {"key", "party", "names", "adjectives"})
+    if unknown:
+        raise RulesFileError(path, f"{where} has unknown field(s): {', '.join(unknown)}")
+    party = entry.get("party", key)
+    if not isinstance(party, str) or not party:
+        raise RulesFileError(path, f"{where}: party must be a state key")
+    tables: dict[str, dict[str, tuple[str, ...]]] = {}
+    for field_name in ("names", "adjectives"):
+        table = entry.get(field_name, {})
+        if not isinstance(table, dict) or not set(table) <= set(LANGUAGES):
+            raise RulesFileError(
+                path, f"{where}: {field_name} must be a table with languages {LANGUAGES}"
+            )
+        tables[field_name] = {
+            language: _with_variants(
+                string_tuple(path, f"{where}, {field_name}.{language}", table.get(language, []))
+                if language in table
+                else ()
+            )
+            for language in LANGUAGES
+        }
+    if not any(tables["names"].values()):
+        raise RulesFileError(path, f"{where} has no names")
+    return StateNames(key=key, party=party, names=tables["names"], adjectives=tables["adjectives"])
+
+
+def _with_variants(names: tuple[str, ...]) -> tuple[str, ...]:
+    found: list[str] = []
+    for name in (n.strip() for n in names):
+        # The corpus also spells Dutch names without the diaeresis ("Belgie", "Albanie").
+        for variant in (name, name.replace("ë", "e")):
+            if variant and variant not in found:
+                found.append(variant)
+    return tuple(found)
+
 
 # Articles absorbed into the placeholder ("the Republic of Kazakhstan" → "[Party B]"), per
 # language of the name. French "de" and German articles are kept: they are prepositions or
@@ -267,7 +169,7 @@ def _fold(name: str) -> str:
 def find_state(name: str) -> StateNames | None:
     """The built-in state a name refers to ("Kazakhstan", "Koninkrijk België"), if any."""
     folded = _fold(name)
-    for state in STATES:
+    for state in load_states(PLACEHOLDERS_FILE):
         if folded == state.key:
             return state
         for names in (*state.names.values(), *state.adjectives.values()):
@@ -314,7 +216,7 @@ def _build_matcher(party_names: tuple[str, ...] | None) -> _Matcher | None:
     literal: dict[str, str] = {}
     states: list[StateNames] = []
     if party_names is None:
-        states = list(STATES)
+        states = list(load_states(PLACEHOLDERS_FILE))
     else:
         for raw in party_names:
             if not raw.strip():
@@ -325,7 +227,11 @@ def _build_matcher(party_names: tuple[str, ...] | None) -> _Matcher | None:
                 literal[party_id] = raw.strip()
             else:
                 party_id = state.party
-                states.extend(s for s in STATES if s.party == party_id and s not in states)
+                states.extend(
+                    s
+                    for s in load_states(PLACEHOLDERS_FILE)
+                    if s.party == party_id and s not in states
+                )
             if party_id not in selected:
                 selected.append(party_id)
 

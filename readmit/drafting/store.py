@@ -3,25 +3,35 @@
 A save writes `<id>.json` through a temporary file in the same directory, fsyncs it and
 renames it over the old file (`os.replace`), so a crash or a serialisation error leaves the
 previous version intact; there is never a half-written draft file.
+
+Every save is a read-modify-write under the draft's lock file (`.history/<id>.lock`, an flock): the
+stored revision is compared with the revision the change was based on, and a stale save is
+refused with `StaleDraftError` (nothing is merged, nothing is dropped: the caller reloads and
+applies the change again). Each save is also appended to `.history/<id>.jsonl` (who, when, what
+operation, the saved draft), so any earlier version can be restored or exported.
 """
 
 from __future__ import annotations
 
+import builtins
 import contextlib
+import fcntl
+import getpass
 import json
 import os
 import re
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from readmit.drafting import model
 from readmit.drafting.model import Draft, DraftClause, Provenance
 from readmit.drafting.skeleton import UnknownSectionError, get_section
 
 FORMAT_VERSION = 1
+HISTORY_DIR = ".history"  # per draft: <id>.jsonl (saved versions) and <id>.lock
 
 # Letters, digits, "_" and "-" only: no separators, no dots, hence no path traversal.
 _DRAFT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -38,6 +48,48 @@ class DraftStoreError(Exception):
 
 class DraftNotFoundError(DraftStoreError):
     pass
+
+
+class StaleDraftError(DraftStoreError):
+    """The draft was saved by someone else since this change's version was read."""
+
+    def __init__(self, draft_id: str, based_on: int | None, stored: int | None) -> None:
+        super().__init__(
+            draft_id,
+            "changed by someone else — reload to see their change "
+            f"(your change was based on version {based_on}, the stored one is {stored}; "
+            "it was not saved)",
+        )
+        self.based_on = based_on
+        self.stored = stored
+
+
+AUTHOR_ENV = "READMIT_USER"
+
+
+def current_author() -> str:
+    """Who is saving: READMIT_USER, else the login name (history shows it)."""
+    configured = os.environ.get(AUTHOR_ENV, "").strip()
+    if configured:
+        return configured[:100]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class DraftHistoryEntry:
+    """One saved version of a draft: who saved it, when, with which operation."""
+
+    draft_id: str
+    revision: int
+    at: str
+    author: str
+    operation: str
+    title: str
+    clause_count: int
+    deleted: bool = False
 
 
 class InvalidDraftIdError(DraftStoreError):
@@ -76,14 +128,19 @@ def validate_draft_id(draft_id: str) -> str:
 
 # --- JSON schema ---------------------------------------------------------------------------
 
+
 def draft_to_json(draft: Draft) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
+        "revision": draft.revision,
         "draft_id": draft.draft_id,
         "title": draft.title,
         "created_at": draft.created_at,
         "updated_at": draft.updated_at,
         "party_names": list(draft.party_names),
+        "owner": draft.owner,
+        "shared_users": list(draft.shared_users),
+        "shared_groups": list(draft.shared_groups),
         "clauses": [
             {
                 "clause_id": c.clause_id,
@@ -127,7 +184,16 @@ def _provenance_from_json(data: Any, where: str) -> Provenance | None:
         official_reference=_field(data, "official_reference", optional_str, where),
         source_url=_field(data, "source_url", optional_str, where),
         language=_field(data, "language", str, where),
+        visibility=_strings(data, "visibility", where),
     )
+
+
+def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    """An optional list of strings (absent in drafts saved before the field existed)."""
+    values = _field(data, key, list, where) if key in data else []
+    if not all(isinstance(value, str) for value in values):
+        raise ValueError(f"{where}: {key!r} must be a list of strings")
+    return tuple(values)
 
 
 def draft_from_json(data: Any) -> Draft:
@@ -160,6 +226,9 @@ def draft_from_json(data: Any) -> Draft:
                 note=_field(raw, "note", str, where) if "note" in raw else "",
             )
         )
+    revision = data.get("revision")
+    if revision is not None and (isinstance(revision, bool) or not isinstance(revision, int)):
+        raise ValueError("draft: 'revision' must be an integer or null")
     party_names = _field(data, "party_names", list, "draft") if "party_names" in data else []
     if not all(isinstance(name, str) for name in party_names):
         raise ValueError("draft: party_names must be strings")
@@ -170,10 +239,15 @@ def draft_from_json(data: Any) -> Draft:
         created_at=_field(data, "created_at", str, "draft"),
         updated_at=_field(data, "updated_at", str, "draft"),
         party_names=tuple(party_names),
+        owner=_field(data, "owner", (str, type(None)), "draft") if "owner" in data else None,
+        shared_users=_strings(data, "shared_users", "draft"),
+        shared_groups=_strings(data, "shared_groups", "draft"),
+        revision=revision,
     )
 
 
 # --- the store -----------------------------------------------------------------------------
+
 
 class DraftStore:
     """A directory of draft files `<draft_id>.json`."""
@@ -181,12 +255,58 @@ class DraftStore:
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
 
+    @property
+    def location(self) -> str:
+        return str(self.directory)
+
+    def where(self, draft_id: str) -> str:
+        """The draft's place, for messages."""
+        return str(self.path_for(draft_id))
+
     def path_for(self, draft_id: str) -> Path:
         return self.directory / f"{validate_draft_id(draft_id)}.json"
 
-    def save(self, draft: Draft) -> Path:
+    def save(self, draft: Draft, *, operation: str = "save") -> Path:
+        """Save `draft` (version-checked, see `commit`); returns its file."""
+        self.commit(draft, operation=operation)
+        return self.path_for(draft.draft_id)
+
+    @contextlib.contextmanager
+    def _locked(self, draft_id: str) -> Iterator[None]:
+        """The draft's lock across threads and processes (an flock per open file)."""
+        lock_path = self.directory / HISTORY_DIR / f"{validate_draft_id(draft_id)}.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _stored_revision(self, path: Path) -> int | None:
+        """The revision on disk (0 for a file written before revisions; None if no file)."""
+        if not path.exists():
+            return None
+        return self._read(path).revision
+
+    def commit(self, draft: Draft, *, operation: str = "save", author: str | None = None) -> Draft:
+        """Atomic read-modify-write: store `draft` as the next revision and return it.
+
+        `draft.revision` is the revision the change was based on; if the stored draft has moved
+        on since (or was deleted), StaleDraftError is raised and nothing is written. A draft
+        never read from a store (revision None) is written as is (creation, import).
+        """
         path = self.path_for(draft.draft_id)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        with self._locked(draft.draft_id):
+            stored = self._stored_revision(path)
+            if draft.revision is not None and stored != draft.revision:
+                raise StaleDraftError(draft.draft_id, draft.revision, stored)
+            saved = replace(draft, revision=(stored or 0) + 1)
+            self._write_file(path, saved)
+            self._append_history(saved, operation=operation, author=author)
+        return saved
+
+    def _write_file(self, path: Path, draft: Draft) -> None:
         descriptor, tmp_name = tempfile.mkstemp(
             dir=self.directory, prefix=f".{draft.draft_id}.", suffix=".tmp"
         )
@@ -203,7 +323,80 @@ class DraftStore:
                 tmp_path.unlink()
             raise DraftStoreError(path, f"could not save draft: {error}") from error
         self._fsync_directory()
-        return path
+
+    def _history_path(self, draft_id: str) -> Path:
+        return self.directory / HISTORY_DIR / f"{validate_draft_id(draft_id)}.jsonl"
+
+    def _append_history(
+        self, draft: Draft, *, operation: str, author: str | None, deleted: bool = False
+    ) -> None:
+        """One line per saved version; a failure here never undoes the save itself."""
+        entry = {
+            "revision": draft.revision,
+            "at": model.now_iso(),
+            "author": author or current_author(),
+            "operation": operation,
+            "deleted": deleted,
+            "draft": None if deleted else draft_to_json(draft),
+        }
+        history = self._history_path(draft.draft_id)
+        try:
+            history.parent.mkdir(parents=True, exist_ok=True)
+            with open(history, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        except OSError:
+            pass
+
+    def _history_rows(self, draft_id: str) -> list[dict[str, Any]]:
+        path = self._history_path(draft_id)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        except (OSError, UnicodeDecodeError) as error:
+            raise DraftStoreError(path, f"unreadable history: {error}") from error
+        rows = []
+        for line in lines:
+            try:
+                row = json.loads(line)
+            except (json.JSONDecodeError, RecursionError):
+                continue  # a torn last line (crash mid-append) loses only that entry
+            if isinstance(row, dict) and isinstance(row.get("revision"), int):
+                rows.append(row)
+        return rows
+
+    def history(self, draft_id: str) -> builtins.list[DraftHistoryEntry]:
+        """Saved versions of a draft, newest first."""
+        entries = []
+        for row in self._history_rows(draft_id):
+            data = row.get("draft") or {}
+            entries.append(
+                DraftHistoryEntry(
+                    draft_id=draft_id,
+                    revision=int(row["revision"]),
+                    at=str(row.get("at", "")),
+                    author=str(row.get("author", "")),
+                    operation=str(row.get("operation", "")),
+                    title=str(data.get("title", "")) if isinstance(data, dict) else "",
+                    clause_count=len(data.get("clauses", [])) if isinstance(data, dict) else 0,
+                    deleted=bool(row.get("deleted")),
+                )
+            )
+        return sorted(entries, key=lambda e: e.revision, reverse=True)
+
+    def load_revision(self, draft_id: str, revision: int) -> Draft:
+        """An earlier saved version of a draft (as it was; its revision is that version's)."""
+        for row in self._history_rows(draft_id):
+            if row["revision"] == revision and row.get("draft"):
+                try:
+                    return draft_from_json(row["draft"])
+                except ValueError as error:
+                    raise DraftStoreError(
+                        self._history_path(draft_id), f"version {revision}: {error}"
+                    ) from error
+        raise DraftNotFoundError(
+            self._history_path(draft_id), f"draft {draft_id} has no version {revision}"
+        )
 
     def _fsync_directory(self) -> None:
         # Makes the rename itself durable; not possible on every platform, hence best effort.
@@ -229,13 +422,16 @@ class DraftStore:
             data = json.loads(raw)
         except json.JSONDecodeError as error:
             raise DraftStoreError(path, f"corrupt JSON: {error}") from error
+        except RecursionError:
+            raise DraftStoreError(path, "corrupt JSON: nested too deeply to read") from None
         try:
             draft = draft_from_json(data)
         except ValueError as error:
             raise DraftStoreError(path, f"invalid draft: {error}") from error
         if f"{draft.draft_id}.json" != path.name:
             raise DraftStoreError(path, f"file name does not match draft_id {draft.draft_id!r}")
-        return draft
+        # A file from before revisions counts as revision 0, so its next save is checked too.
+        return replace(draft, revision=draft.revision or 0)
 
     def load(self, draft_id: str) -> Draft:
         return self._read(self.path_for(draft_id))
@@ -261,19 +457,79 @@ class DraftStore:
         drafts.sort(key=lambda s: s.updated_at, reverse=True)
         return DraftListing(tuple(drafts), tuple(errors))
 
-    def create(self, title: str, *, party_names: tuple[str, ...] = ()) -> Draft:
-        draft = model.new_draft(title, party_names=party_names)
-        self.save(draft)
-        return draft
+    def create(
+        self, title: str, *, party_names: tuple[str, ...] = (), owner: str | None = None
+    ) -> Draft:
+        draft = model.new_draft(title, party_names=party_names, owner=owner)
+        return self.commit(draft, operation="create")
 
-    def duplicate(self, draft_id: str, title: str) -> Draft:
-        copy = model.duplicate(self.load(draft_id), title)
-        self.save(copy)
-        return copy
+    def duplicate(self, draft_id: str, title: str, *, owner: str | None = None) -> Draft:
+        copy = model.duplicate(self.load(draft_id), title, owner=owner)
+        return self.commit(copy, operation=f"duplicate of {draft_id}")
 
-    def delete(self, draft_id: str) -> None:
+    def delete(self, draft_id: str, *, revision: int | None = None) -> None:
+        """Delete a draft (its history stays); with `revision`, only if still at that version."""
         path = self.path_for(draft_id)
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            raise DraftNotFoundError(path, "no such draft") from None
+        with self._locked(draft_id):
+            if not path.exists():
+                raise DraftNotFoundError(path, "no such draft")
+            try:
+                last: Draft | None = self._read(path)
+            except DraftNotFoundError:
+                raise
+            except DraftStoreError:
+                last = None  # an unreadable draft can still be deleted
+            stored = None if last is None else (last.revision or 0)
+            if revision is not None and stored != revision:
+                raise StaleDraftError(draft_id, revision, stored)
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                raise DraftNotFoundError(path, "no such draft") from None
+            if last is not None:
+                self._append_history(
+                    replace(last, revision=(stored or 0) + 1),
+                    operation="delete",
+                    author=None,
+                    deleted=True,
+                )
+
+
+class DraftRepository(Protocol):
+    """What the drafting service needs from a store of drafts (folder or server)."""
+
+    @property
+    def location(self) -> str: ...
+
+    def load(self, draft_id: str) -> Draft: ...
+
+    def exists(self, draft_id: str) -> bool: ...
+
+    def list(self) -> DraftListing: ...
+
+    def commit(
+        self, draft: Draft, *, operation: str = "save", author: str | None = None
+    ) -> Draft: ...
+
+    def where(self, draft_id: str) -> str: ...
+
+    def create(
+        self, title: str, *, party_names: tuple[str, ...] = (), owner: str | None = None
+    ) -> Draft: ...
+
+    def duplicate(self, draft_id: str, title: str, *, owner: str | None = None) -> Draft: ...
+
+    def delete(self, draft_id: str, *, revision: int | None = None) -> None: ...
+
+    def history(self, draft_id: str) -> builtins.list[DraftHistoryEntry]: ...
+
+    def load_revision(self, draft_id: str, revision: int) -> Draft: ...
+
+
+def open_draft_store(location: str | Path) -> DraftRepository:
+    """Drafts in a folder, or in the PostgreSQL database of a `postgresql://` URL."""
+    if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
+        from readmit.drafting.server_store import ServerDraftStore  # psycopg: server mode only
+
+        return ServerDraftStore(location)
+    return DraftStore(Path(location))

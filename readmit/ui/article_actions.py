@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from index.types import Hit
+from readmit.drafting import DraftError, DraftStoreError
 from readmit.ui import render
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES
 from readmit.ui.state import (
@@ -23,7 +24,16 @@ from readmit.ui.state import (
     toggle_pin,
     value,
 )
-from readmit.workbench import Workbench, add_article_to_draft, suggested_section
+from readmit.workbench import (
+    AccessDeniedError,
+    Action,
+    SourceMissingError,
+    Workbench,
+    add_article_to_draft,
+    copy_citation,
+    may,
+    suggested_section,
+)
 
 
 def action_key(action: str, doc_id: str, eid: str, *, prefix: str = "") -> str:
@@ -34,7 +44,11 @@ def add_to_draft(wb: Workbench, hit: Hit, *, section: str, citation: str) -> Non
     """Add the whole source article to the current draft (a new draft when there is none) and
     say so; call from a widget callback."""
     had_draft = current_draft_id()
-    draft, _clause = add_article_to_draft(wb, draft_id=had_draft, hit=hit, section=section)
+    try:
+        draft, _clause = add_article_to_draft(wb, draft_id=had_draft, hit=hit, section=section)
+    except (AccessDeniedError, SourceMissingError, DraftError, DraftStoreError) as error:
+        flash("error", render.md_escape(str(error)))
+        return
     set_current_draft(draft.draft_id)
     created = "" if had_draft == draft.draft_id else " (new draft created)"
     flash(
@@ -52,17 +66,21 @@ def _add_with_chosen_section(wb: Workbench, hit: Hit, section_key: str, citation
 
 
 def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> None:
-    """Open · Pin · draft section · Add to draft, for one article (`hit` carries its source)."""
+    """Read · Pin · Cite · draft section · Add to draft, for one article (`hit` carries its
+    source).
+
+    "Read" (not "Open") so that no two controls share a label: it opens the Read page.
+    """
 
     def key(action: str) -> str:
         return action_key(action, hit.doc_id, hit.eid, prefix=prefix)
 
     suggestion = suggested_section(heading=hit.heading, part=hit.part)
-    open_col, pin_col, section_col, add_col = st.columns(
-        [1, 1, 2.6, 1.3], vertical_alignment="bottom"
+    open_col, pin_col, cite_col, section_col, add_col = st.columns(
+        [1, 1, 1, 2.6, 1.3], vertical_alignment="bottom"
     )
     open_col.button(
-        "Open",
+        "Read",
         key=key("open"),
         on_click=open_article,
         args=(hit.doc_id, hit.eid),
@@ -77,6 +95,12 @@ def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> N
         width="stretch",
         help="Pin for side-by-side comparison (up to 6)",
     )
+    with cite_col.popover("Cite", width="stretch", help="The citation, with a copy button"):
+        st.code(
+            copy_citation(wb.kb.document(hit.doc_id), eid=hit.eid, title=hit.title),
+            language=None,
+            wrap_lines=True,
+        )
     section_col.selectbox(
         "Draft section",
         SECTION_KEYS,
@@ -92,4 +116,5 @@ def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> N
         on_click=_add_with_chosen_section,
         args=(wb, hit, key("section"), citation),
         width="stretch",
+        disabled=not may(wb, Action.DRAFT),
     )

@@ -11,10 +11,11 @@ the page escaped (`render`) or as plain table cells (`st.dataframe` does not rea
 
 Widget keys: scope ``clauses_languages``, ``clauses_types`` (default: the readmission
 instrument types), ``clauses_all`` (include conventions and other context documents); matrix
-``matrix_table`` (dataframe) and ``matrix_csv`` (download); slot view ``slot_select`` and per
+``matrix_table`` (dataframe), ``matrix_csv`` (download), ``matrix_picture`` (heat map
+toggle), ``matrix_order`` and ``matrix_chart``; slot view ``slot_select`` and per
 article (container ``slot_article__<doc_id>__<eid>``) ``slot_open__<doc_id>__<eid>``,
 ``slot_pin__…``, ``slot_section__…``, ``slot_add__…``; time limits ``tl_purpose``,
-``tl_table`` (dataframe) and ``time_limits_csv`` (download).
+``tl_chart`` (chart), ``tl_table`` (dataframe) and ``time_limits_csv`` (download).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from io import StringIO
 
 import streamlit as st
 
-from readmit.ui import render
+from readmit.ui import charts, render
 from readmit.ui.article_actions import action_row
 from readmit.ui.render import plural
 from readmit.ui.state import ensure_choice, ensure_default, memo, show_flash
@@ -58,6 +59,8 @@ _UNCERTAIN_LEGEND = (
     "low confidence, or a clause type the classifier recognises poorly (measured F1 < 0.5). "
     "Scroll sideways for all 30 clause types."
 )
+# With no purpose chosen, the chart shows the period negotiators compare first.
+CHART_DEFAULT_PURPOSES = ("reply",)
 TIME_LIMIT_COLUMNS = {
     "number": st.column_config.NumberColumn("Number", width="small"),
     "unit": st.column_config.TextColumn("Unit", width="small"),
@@ -104,6 +107,20 @@ def _matrix(wb: Workbench, scope: ClauseScope, generation: int) -> None:
         st.info("No document matches these filters.")
         return
     st.caption(_UNCERTAIN_LEGEND)
+    picture_col, order_col = st.columns([3, 1], vertical_alignment="bottom")
+    as_picture = picture_col.toggle(
+        "Show as a heat map", key="matrix_picture", help="The same data as the table and CSV"
+    )
+    if as_picture:
+        by_year = order_col.selectbox(
+            "Agreements by",
+            ["year signed", "document id"],
+            key="matrix_order",
+        ) == "year signed"
+        order: charts.MatrixOrder = "year" if by_year else "name"
+        st.altair_chart(
+            charts.matrix_heat_map(matrix, order=order), key="matrix_chart", width="stretch"
+        )
     slot_columns = {
         clause_type(slot).title: st.column_config.TextColumn(
             clause_type(slot).title, help=clause_type(slot).description, width=170
@@ -232,6 +249,17 @@ def _time_limits(wb: Workbench, scope: ClauseScope, generation: int) -> None:
         f"{len(shown)} time limits · periods in different units are compared in calendar "
         "days (a working day as 7/5 days, a month as 30)"
     )
+    charted = chosen or [p for p in CHART_DEFAULT_PURPOSES if p in present]
+    st.altair_chart(
+        charts.time_limit_chart([row for row in shown if row["purpose"] in charted]),
+        key="tl_chart",
+        width="stretch",
+    )
+    if not chosen:
+        st.caption(
+            "The chart shows the reply periods (choose purposes above to chart others); "
+            "the shortest and longest of each purpose are ringed."
+        )
     st.dataframe(
         [{**row, "number": int(row["number"])} for row in shown],
         key="tl_table",

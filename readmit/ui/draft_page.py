@@ -5,7 +5,9 @@ refresh or a restart loses nothing. Widget keys:
 
 - drafts: ``draft_select``, ``new_draft_title``, ``draft_create``, ``draft_title`` (rename),
   ``draft_parties`` (comma-separated party order for placeholders), ``draft_duplicate``,
-  ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``
+  ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``,
+  ``export_placeholders``, ``export_other_language``, ``export_author``;
+  sharing: ``share_users``, ``share_groups`` (comma-separated), ``share_save``
 - per clause (``<id>`` is the clause id): ``clause_heading__<id>``, ``clause_text__<id>``,
   ``clause_note__<id>``, ``clause_up__<id>``, ``clause_down__<id>``, ``clause_section__<id>``,
   ``clause_neutralise__<id>``, ``clause_revert__<id>``, ``clause_remove__<id>``
@@ -38,7 +40,15 @@ from readmit.ui.state import (
     sync,
     value,
 )
-from readmit.workbench import DEFAULT_DRAFT_TITLE, Workbench
+from readmit.workbench import (
+    DEFAULT_DRAFT_TITLE,
+    AccessDeniedError,
+    ExportOptions,
+    Workbench,
+    export_options,
+    may_share,
+    share_draft,
+)
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -52,17 +62,41 @@ def export_file_stem(title: str) -> str:
     return stem[:80] or "draft"
 
 
-def docx_bytes(wb: Workbench, draft_id: str) -> bytes:
+def docx_bytes(wb: Workbench, draft_id: str, options: ExportOptions | None = None) -> bytes:
     buffer = BytesIO()
-    wb.drafting.export_docx(draft_id, buffer)
+    wb.drafting.export_docx(draft_id, buffer, options=options)
     return buffer.getvalue()
+
+
+# The revision of the draft as last shown: typed edits made over it are saved only if no one
+# else saved the draft since ("changed by someone else — reload to see their change").
+SHOWN_REVISION_KEY = "draft_shown_revision"
+
+
+def _export_options(wb: Workbench, draft: Draft) -> ExportOptions:
+    """The export choices under the export buttons (the same for Word and Markdown)."""
+    with st.expander("Export options"):
+        left, middle, right = st.columns(3)
+        placeholders = left.checkbox(
+            "Party names as [Party A]/[Party B]", key="export_placeholders"
+        )
+        other = middle.selectbox(
+            "Bilingual: beside the source wording in",
+            ["", "en", "nl", "fr", "de"],
+            format_func=lambda code: code.upper() if code else "— (one language)",
+            key="export_other_language",
+        )
+        author = right.text_input("Author (document properties)", key="export_author")
+    return export_options(
+        wb.kb, draft, placeholders=placeholders, author=author, other_language=other
+    )
 
 
 def _guarded(action: Callable[[], object]) -> None:
     """Run a draft operation from a callback; a failure becomes a message, not a crash."""
     try:
         action()
-    except (DraftError, DraftStoreError) as error:
+    except (DraftError, DraftStoreError, AccessDeniedError) as error:
         flash("error", render.md_escape(str(error)))
 
 
@@ -86,7 +120,9 @@ def _create(wb: Workbench) -> None:
 
 
 def _rename(wb: Workbench, draft_id: str) -> None:
-    _guarded(lambda: wb.drafting.rename(draft_id, str(value("draft_title"))))
+    title = str(value("draft_title"))
+    shown = value(SHOWN_REVISION_KEY)
+    _guarded(lambda: wb.drafting.rename(draft_id, title, based_on=shown))
 
 
 def _set_parties(wb: Workbench, draft_id: str) -> None:
@@ -141,15 +177,17 @@ def _add_own(wb: Workbench, draft_id: str) -> None:
 
 def _clause_action(wb: Workbench, draft_id: str, clause_id: str, action: str) -> None:
     drafting = wb.drafting
+    shown = value(SHOWN_REVISION_KEY)
     operations: dict[str, Callable[[], object]] = {
+        # Typed text was typed over the version shown: refused if someone saved since.
         "text": lambda: drafting.update_text(
-            draft_id, clause_id, str(value(clause_key("text", clause_id)))
+            draft_id, clause_id, str(value(clause_key("text", clause_id))), based_on=shown
         ),
         "heading": lambda: drafting.set_heading(
-            draft_id, clause_id, str(value(clause_key("heading", clause_id)))
+            draft_id, clause_id, str(value(clause_key("heading", clause_id))), based_on=shown
         ),
         "note": lambda: drafting.set_note(
-            draft_id, clause_id, str(value(clause_key("note", clause_id)))
+            draft_id, clause_id, str(value(clause_key("note", clause_id))), based_on=shown
         ),
         "up": lambda: drafting.move(draft_id, clause_id, -1),
         "down": lambda: drafting.move(draft_id, clause_id, 1),
@@ -283,10 +321,11 @@ def _draft_controls(wb: Workbench, draft: Draft) -> None:
         args=(wb, draft.draft_id),
     )
     stem = export_file_stem(draft.title)
+    options = _export_options(wb, draft)
     cols = st.columns([1.3, 1.3, 1, 1.4, 1], vertical_alignment="center")
     cols[0].download_button(
         "Export Word (.docx)",
-        data=docx_bytes(wb, draft.draft_id),
+        data=docx_bytes(wb, draft.draft_id, options),
         file_name=f"{stem}.docx",
         mime=DOCX_MIME,
         key="export_docx",
@@ -296,7 +335,7 @@ def _draft_controls(wb: Workbench, draft: Draft) -> None:
     )
     cols[1].download_button(
         "Export Markdown",
-        data=wb.drafting.export_markdown(draft.draft_id),
+        data=wb.drafting.export_markdown(draft.draft_id, options=options),
         file_name=f"{stem}.md",
         mime="text/markdown",
         key="export_md",
@@ -306,6 +345,42 @@ def _draft_controls(wb: Workbench, draft: Draft) -> None:
     cols[2].button("Duplicate", key="draft_duplicate", on_click=_duplicate, args=(wb, draft))
     cols[3].checkbox("Confirm deletion", key="draft_delete_confirm")
     cols[4].button("Delete", key="draft_delete", on_click=_delete, args=(wb, draft))
+    _sharing(wb, draft)
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def _share(wb: Workbench, draft_id: str) -> None:
+    def share() -> None:
+        share_draft(
+            wb,
+            draft_id,
+            users=_names(str(value("share_users") or "")),
+            groups=_names(str(value("share_groups") or "")),
+        )
+        flash("success", "Sharing saved.")
+
+    _guarded(share)
+
+
+def _sharing(wb: Workbench, draft: Draft) -> None:
+    """Who owns the draft and who else may open it; the owner (or a maintainer) changes it."""
+    owner = draft.owner or "nobody (open to everyone)"
+    shared = ", ".join([*draft.shared_users, *(f"group {g}" for g in draft.shared_groups)])
+    with st.expander(f"Sharing — owner: {owner}; shared with: {shared or 'nobody'}"):
+        if not may_share(wb, draft):
+            st.caption("Only the owner or a maintainer changes who may open this draft.")
+            return
+        sync("share_users", ", ".join(draft.shared_users))
+        sync("share_groups", ", ".join(draft.shared_groups))
+        users_col, groups_col, save_col = st.columns([2, 2, 1], vertical_alignment="bottom")
+        users_col.text_input("Users (comma-separated)", key="share_users")
+        groups_col.text_input("Groups (comma-separated)", key="share_groups")
+        save_col.button(
+            "Save sharing", key="share_save", on_click=_share, args=(wb, draft.draft_id)
+        )
 
 
 def _outline(draft: Draft) -> str:
@@ -339,6 +414,8 @@ def _pick_draft(wb: Workbench) -> Draft | None:
     if current not in ids:
         current = ids[0] if ids else None
         set_current_draft(current)
+        if current is not None:
+            st.rerun()  # the sidebar, drawn before this page, names the draft picked here
     if current is None:
         return None
     labels = {
@@ -360,6 +437,55 @@ def _pick_draft(wb: Workbench) -> Draft | None:
         return None
 
 
+def _restore(wb: Workbench, draft_id: str) -> None:
+    revision = value("draft_history_pick")
+    if isinstance(revision, int):
+        _guarded(lambda: wb.drafting.restore(draft_id, revision))
+
+
+def _history(wb: Workbench, draft: Draft) -> None:
+    """Who saved what when; any earlier version can be restored or downloaded."""
+    with st.expander("History"):
+        try:
+            entries = wb.drafting.history(draft.draft_id)
+        except DraftStoreError as error:
+            st.warning(render.md_escape(str(error)))
+            return
+        if not entries:
+            st.caption("No saved versions recorded yet.")
+            return
+        st.dataframe(
+            [
+                {
+                    "Version": e.revision,
+                    "When (UTC)": e.at[:19].replace("T", " "),
+                    "Who": e.author,
+                    "Operation": "deleted" if e.deleted else e.operation,
+                    "Clauses": e.clause_count,
+                }
+                for e in entries
+            ],
+            hide_index=True,
+            key="draft_history_table",
+        )
+        earlier = [e.revision for e in entries if not e.deleted and e.revision != draft.revision]
+        if not earlier:
+            return
+        left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
+        left.selectbox("Earlier version", earlier, key="draft_history_pick")
+        pick = value("draft_history_pick")
+        middle.button("Restore", key="draft_restore", on_click=_restore, args=(wb, draft.draft_id))
+        if isinstance(pick, int):
+            right.download_button(
+                "Markdown",
+                data=wb.drafting.export_markdown(draft.draft_id, revision=pick),
+                file_name=f"{export_file_stem(draft.title)}-v{pick}.md",
+                mime="text/markdown",
+                key="draft_history_export",
+                on_click="ignore",
+            )
+
+
 def page(wb: Workbench) -> None:
     st.header("Draft the model agreement")
     show_flash()
@@ -374,10 +500,12 @@ def page(wb: Workbench) -> None:
         right.button("Create", key="draft_create", on_click=_create, args=(wb,), width="stretch")
         return
     set_current_draft(draft.draft_id)
+    put(SHOWN_REVISION_KEY, draft.revision)
     _draft_controls(wb, draft)
     st.caption(
         f"{plural(len(draft.clauses), 'clause')} · saved automatically after every change · "
-        f"last saved {draft.updated_at[:19].replace('T', ' ')} UTC"
+        f"last saved {draft.updated_at[:19].replace('T', ' ')} UTC · "
+        f"draft id {draft.draft_id} (for `readmit export`)"
     )
     with st.expander("Skeleton outline"):
         st.html(_outline(draft))
@@ -402,3 +530,4 @@ def page(wb: Workbench) -> None:
             )
     _own_clause(wb, draft)
     gap_check.section(wb, draft)
+    _history(wb, draft)

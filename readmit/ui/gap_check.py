@@ -22,6 +22,7 @@ from readmit.ui.state import (
     set_current_draft,
 )
 from readmit.workbench import (
+    AccessDeniedError,
     Gap,
     Precedent,
     SourceMissingError,
@@ -58,7 +59,7 @@ def _add(wb: Workbench, draft_id: str, gap: Gap, precedent: Precedent) -> None:
         draft, clause = add_unit_to_draft(
             wb, draft_id=draft_id, doc_id=doc_id, eid=eid, section=section
         )
-    except (SourceMissingError, DraftError, DraftStoreError) as error:
+    except (SourceMissingError, DraftError, DraftStoreError, AccessDeniedError) as error:
         flash("error", render.md_escape(str(error)))
         return
     set_current_draft(draft.draft_id)
@@ -73,9 +74,15 @@ def _add(wb: Workbench, draft_id: str, gap: Gap, precedent: Precedent) -> None:
 def _sources_html(precedent: Precedent) -> str:
     sources = "; ".join(f"{doc_id} {cite_eid_short(eid)}" for doc_id, eid in precedent.sources)
     used = "1 article" if precedent.count == 1 else f"{precedent.count} articles"
+    versions = "".join(
+        f'<div class="rdm-small">Also in {render.escape(language.upper())}: '
+        f"{render.escape(doc_id)} {render.escape(cite_eid_short(eid))}</div>"
+        for language, doc_id, eid in precedent.versions
+    )
     return (
         f"<div>{render.badge(precedent.language.upper())}"
         f'<span class="rdm-small">Wording of {used}: {render.escape(sources)}</span></div>'
+        f"{versions}"
     )
 
 

@@ -2,7 +2,8 @@
 
 Widget keys: ``upload_files`` (file uploader: PDF, TXT, MD), ``upload_ingest`` (save the
 uploads into the corpus folder and index them), ``reindex`` (index the corpus folder again:
-only new or changed files are embedded).
+only new or changed files are embedded), ``audit_log`` (the newest audit entries). The page is
+for maintainers only (app.py refuses it to other roles; the workbench refuses their actions).
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from readmit.workbench import (
     IndexLayerError,
     UploadedFile,
     Workbench,
+    audit_entries,
     index_uploads,
     ingest,
     plan_ingest,
     save_uploads,
 )
+
+AUDIT_ROWS = 200
 
 
 def _progress(label: str, count: int) -> ProgressCallback:
@@ -46,7 +50,7 @@ def _progress(label: str, count: int) -> ProgressCallback:
 def _run_ingest(wb: Workbench, paths: Sequence[Path], label: str) -> IngestReport | None:
     files = plan_ingest(wb, paths)
     try:
-        return ingest(wb.kb, paths, on_file=_progress(label, len(files)))
+        return ingest(wb, paths, on_file=_progress(label, len(files)))
     except IndexLayerError as error:  # e.g. another ingest holds the index
         st.error(str(error))
         return None
@@ -75,6 +79,12 @@ def _show_report(report: IngestReport, rejected: Sequence[tuple[str, str]]) -> N
         )
     else:
         st.success(summary)
+    for path, note in report.notes:
+        # How a file was read; a missing article structure is a warning for the maintainer.
+        show = st.warning if note.startswith("warning:") else st.info
+        show(render.md_escape(f"{Path(path).name}: {note}"))
+    for warning in report.warnings:
+        st.warning(warning)
     if report.indexed:
         st.dataframe(
             [{"Indexed": Path(path).name} for path in report.indexed],
@@ -94,7 +104,8 @@ def _status(wb: Workbench) -> None:
         ("Embedding model", status.model or "—"),
         ("Dimension", str(status.dimension) if status.dimension else "—"),
         ("Last indexed", (status.indexed_at or "never").replace("T", " ")),
-        ("Index folder", str(wb.kb.index_dir)),
+        ("Index", wb.kb.location),
+        ("Drafts", wb.drafting.store.location),
         ("Corpus folder", str(wb.corpus_dir)),
     ]
     st.html(render.meta_table(facts))
@@ -116,6 +127,7 @@ def _status(wb: Workbench) -> None:
                     "Lang.": d.language.upper(),
                     "Type": d.instrument_type,
                     "Year": d.year,
+                    "Visible to": ", ".join(d.visibility) or "everyone",
                     "Units": d.unit_count,
                     "Passages": d.chunk_count,
                     "Pages": d.page_count,
@@ -152,6 +164,7 @@ def page(wb: Workbench) -> None:
             report = _index_uploads(wb, outcome.saved) if outcome.saved else IngestReport()
             if report is not None:
                 set_last_run((report, outcome.rejected))
+                st.rerun()  # the sidebar (drawn before this page) shows the new document count
     with reindex_col:
         st.subheader("Re-index the corpus", divider="gray")
         st.caption(
@@ -162,9 +175,37 @@ def page(wb: Workbench) -> None:
             reindexed = _run_ingest(wb, [wb.corpus_dir], "Re-indexing")
             if reindexed is not None:
                 set_last_run((reindexed, ()))
+                st.rerun()
     stored = last_run()
     if stored is not None:
         st.subheader("Last run", divider="gray")
         _show_report(*stored)
     st.subheader("Index status", divider="gray")
     _status(wb)
+    _audit(wb)
+
+
+def _audit(wb: Workbench) -> None:
+    """The newest changes (drafts, uploads, removals, re-indexes, users) with who made them."""
+    st.subheader("Audit log", divider="gray")
+    entries = audit_entries(wb, limit=AUDIT_ROWS)
+    if not entries:
+        st.caption("No changes recorded yet.")
+        return
+    st.caption(f"The newest {len(entries)} changes; `readmit audit` shows all of them.")
+    st.dataframe(
+        [
+            {
+                "When (UTC)": e.at.replace("T", " ")[:19],
+                "Who": e.user,
+                "Role": e.role,
+                "Action": e.action,
+                "What": e.target,
+                "Detail": e.detail,
+            }
+            for e in entries
+        ],
+        hide_index=True,
+        width="stretch",
+        key="audit_log",
+    )

@@ -28,6 +28,7 @@ from readmit.workbench import (
     ArticleInContext,
     Workbench,
     article_in_context,
+    copy_citation,
     document_label,
     document_units,
     hit_from_unit,
@@ -87,6 +88,27 @@ def _selectors(wb: Workbench, documents: list[DocumentRecord]) -> tuple[str, lis
     )
     right.selectbox("Article", eids, format_func=citations.__getitem__, key=READ_UNIT_KEY)
     return str(value(READ_DOC_KEY)), units
+
+
+def _implementation_links(view: ArticleInContext) -> None:
+    """Protocol article ↔ the agreement article it implements, as links (buttons) both ways."""
+    pairs: list[tuple[str, tuple[UnitRecord, ...]]] = []
+    if view.implements:
+        pairs.append(("Implements, in the agreement:", view.implements))
+    if view.implemented_by:
+        pairs.append(("Implemented by:", view.implemented_by))
+    for label, units in pairs:
+        columns = st.columns([1.6, *([2] * len(units)), 0.1 + max(0, 4 - len(units)) * 2])
+        columns[0].caption(label)
+        for column, unit in zip(columns[1:], units, strict=False):
+            column.button(
+                unit_citation(unit),
+                key=f"read_link__{unit.eid}",
+                on_click=_set_unit,
+                args=(unit.eid,),
+                type="tertiary",
+                icon=":material/link:",
+            )
 
 
 def page(wb: Workbench) -> None:
@@ -160,9 +182,14 @@ def page(wb: Workbench) -> None:
             f'<div class="rdm-doc">{render.meta_line([view.document.title, pages])}</div>'
         )
         st.html(render.unit_body(view.unit))
+    _implementation_links(view)
     with facts_col:
         st.subheader("The agreement", divider="gray")
         st.html(_facts(view.document))
+        st.caption("Citation (the copy button is at its right)")
+        st.code(
+            copy_citation(view.document, eid=view.unit.eid), language=None, wrap_lines=True
+        )
 
     st.subheader("Other language versions", divider="gray")
     if not view.counterparts:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from index.types import UnitRecord
 from readmit.drafting.diff import DiffSegment
 from readmit.drafting.skeleton import SECTIONS
+from readmit.workbench import word_stem
 
 # The skeleton sections of a draft, in order, and their titles (every page that offers them).
 SECTION_KEYS = [section.key for section in SECTIONS]
@@ -51,37 +52,39 @@ def query_terms(query: str) -> list[str]:
     return terms
 
 
-def _term_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    # A term matches a whole word or the start of one ("request" → "requests", "requested");
-    # longest first so that "readmission" wins over "read".
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE | re.UNICODE)
+def highlight(text: str, query: str, *, language: str = "en") -> str:
+    """`text` escaped for HTML, with the words that are forms of the query's words in <mark>.
 
-
-def highlight(text: str, query: str) -> str:
-    """`text` escaped for HTML, with the query's words wrapped in <mark>.
-
-    Matches are found on the raw text and every piece (matched or not) is escaped on its own,
-    so a mark can never land inside an entity such as `&amp;`.
+    Whole words only, compared by their stems in the text's `language` ("request" marks
+    "requests" and "requested"; "long" does not mark "longer", nor "state" "stateless").
+    Every piece (matched or not) is escaped on its own, so a mark can never land inside an
+    entity such as `&amp;`.
     """
-    pattern = _term_pattern(query_terms(query))
-    if pattern is None:
+    terms = query_terms(query)
+    if not terms:
         return escape(text)
+    wanted = {word_stem(term, language) for term in terms}
     out: list[str] = []
     position = 0
-    for match in pattern.finditer(text):
-        out.append(escape(text[position:match.start()]))
-        out.append(f"<mark>{escape(match.group(0))}</mark>")
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        if word.isdigit():
+            if word not in terms:
+                continue
+        elif len(word) < 3 or word_stem(word, language) not in wanted:
+            continue
+        out.append(escape(text[position : match.start()]))
+        out.append(f"<mark>{escape(word)}</mark>")
         position = match.end()
     out.append(escape(text[position:]))
     return "".join(out)
 
 
-def passage(text: str, *, query: str = "", css_class: str = "rdm-text") -> str:
+def passage(
+    text: str, *, query: str = "", language: str = "en", css_class: str = "rdm-text"
+) -> str:
     """A block of document text (line breaks kept) with optional query highlighting."""
-    body = highlight(text, query) if query else escape(text)
+    body = highlight(text, query, language=language) if query else escape(text)
     return f'<div class="{css_class}">{body}</div>'
 
 
@@ -103,12 +106,12 @@ def diff_html(segments: Sequence[DiffSegment]) -> str:
             out.append(escape(segment.text) if segment.kind == "insert" else "")
             continue
         tag = "del" if segment.kind == "delete" else "ins"
-        out.append(f"<{tag}>{escape(body)}</{tag}>{escape(segment.text[len(body):])}")
+        out.append(f"<{tag}>{escape(body)}</{tag}>{escape(segment.text[len(body) :])}")
     return f'<div class="rdm-text rdm-diff">{"".join(out)}</div>'
 
 
 def pages_label(page_start: int | None, page_end: int | None) -> str:
-    """"p. 6", "pp. 6–7" or "" for sources without pages."""
+    """ "p. 6", "pp. 6–7" or "" for sources without pages."""
     if page_start is None:
         return ""
     if page_end is None or page_end == page_start:

@@ -2,7 +2,8 @@
 
 Widget keys: ``query`` (text input), ``search_k`` (number of results), filters
 ``filter_docs``, ``filter_parties``, ``filter_types``, ``filter_languages``, ``filter_parts``,
-``filter_years`` (slider, when the corpus spans several years); per result card (container
+``filter_slots`` (clause type), ``filter_years`` (slider, when the corpus spans several
+years); per result card (container
 ``hit_<rank>``): ``open__<doc_id>__<eid>``, ``pin__<doc_id>__<eid>``,
 ``section__<doc_id>__<eid>`` (skeleton section, defaults to the suggested one) and
 ``add__<doc_id>__<eid>`` (built by `readmit.ui.article_actions.action_row`).
@@ -25,6 +26,7 @@ from readmit.workbench import (
     build_filters,
     filter_options,
     index_generation,
+    search_articles,
 )
 
 RESULT_COUNTS = (10, 20, 30)
@@ -33,6 +35,7 @@ RESULT_COUNTS = (10, 20, 30)
 @dataclass(frozen=True)
 class SearchOutcome:
     hits: tuple[Hit, ...]
+    good_match: bool
     seconds: float
 
 
@@ -68,6 +71,14 @@ def _filters(options: FilterOptions) -> SearchFilters:
             key="filter_parts",
             placeholder="Any part",
         )
+        slot_titles = dict(options.slots)
+        slots = st.multiselect(
+            "Clause type",
+            list(slot_titles),
+            format_func=lambda key: slot_titles.get(key, key),
+            key="filter_slots",
+            placeholder="Any clause type",
+        )
         years: tuple[int, int] | None = None
         if (
             options.year_min is not None
@@ -90,6 +101,7 @@ def _filters(options: FilterOptions) -> SearchFilters:
         languages=languages,
         parts=parts,
         years=years,
+        slots=slots,
     )
 
 
@@ -99,8 +111,12 @@ def _search(wb: Workbench, query: str, k: int, filters: SearchFilters) -> Search
     def run() -> SearchOutcome:
         started = time.perf_counter()
         with st.spinner("Searching…"):
-            hits = tuple(wb.kb.search(query, k=k, filters=filters))
-        return SearchOutcome(hits=hits, seconds=time.perf_counter() - started)
+            results = search_articles(wb.kb, query, k=k, filters=filters)
+        return SearchOutcome(
+            hits=results.hits,
+            good_match=results.good_match,
+            seconds=time.perf_counter() - started,
+        )
 
     return memo("search", (query, k, filters, index_generation(wb)), run)
 
@@ -130,7 +146,7 @@ def _card(wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str) 
             f'higher is better, comparable within one search only">score {hit.score:.4f}</span>'
             "</div>"
         )
-        st.html(render.passage(body.strip(), query=query))
+        st.html(render.passage(body.strip(), query=query, language=hit.language))
         action_row(wb, hit, citation=citation or hit.eid)
 
 
@@ -162,9 +178,18 @@ def page(wb: Workbench) -> None:
         st.warning("No article matches this question with the current filters.")
         return
     narrowed = "" if filters.is_empty else " · filters applied"
+    by_id = {document.doc_id: document for document in documents}
+    if not outcome.good_match:
+        st.warning(
+            "No good match: nothing in the collection is close to this question. "
+            "Try other words, or a question about readmission, transit, time limits, costs…"
+        )
+        with st.expander(f"Show the {len(outcome.hits)} closest articles anyway"):
+            for hit in outcome.hits:
+                _card(wb, hit, by_id.get(hit.doc_id), query)
+        return
     st.caption(
         f"{len(outcome.hits)} articles · {outcome.seconds:.2f} s{narrowed}",
     )
-    by_id = {document.doc_id: document for document in documents}
     for hit in outcome.hits:
         _card(wb, hit, by_id.get(hit.doc_id), query)

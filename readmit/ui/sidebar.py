@@ -6,11 +6,12 @@ import streamlit as st
 
 from readmit.drafting import DraftStoreError
 from readmit.ui import render
+from readmit.ui.signin import signed_in_as
 from readmit.ui.state import MAX_PINS, PAGE_KEY, PAGES, current_draft_id, pins
-from readmit.workbench import Workbench
+from readmit.workbench import UserStore, Workbench
 
 
-def sidebar(wb: Workbench) -> str:
+def sidebar(wb: Workbench, users: UserStore) -> str:
     """Render the sidebar and return the page to show."""
     with st.sidebar:
         st.html(
@@ -18,6 +19,7 @@ def sidebar(wb: Workbench) -> str:
             '<div class="rdm-small">Model readmission agreement · drafting workbench</div>'
         )
         page = st.radio("Go to", PAGES, key=PAGE_KEY, label_visibility="collapsed")
+        signed_in_as(wb.principal, users)
         st.divider()
         draft_id = current_draft_id()
         title = "none yet"

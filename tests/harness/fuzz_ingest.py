@@ -1,6 +1,6 @@
 """Mutate real PDFs and ingest them: every case must be indexed or reported, the index stay sound.
 
-    python scripts/fuzz_ingest.py [--cases 600] [--batch 50] [--seed 7]
+    python -m tests.harness.fuzz_ingest [--cases 600] [--batch 50] [--seed 7]
 
 Seeds are the corpus PDFs and the third-party PDFs in tests/data/pdf-samples. Each case is a
 seed with one or more mutations (flipped bytes, truncation, deleted/duplicated/inserted
@@ -27,13 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from index.embedders import HashingEmbedder
+from ingest.ocr import OCR_ENV
+from readmit.service import KnowledgeBase
 
-from ingest.ocr import OCR_ENV  # noqa: E402
-from readmit.service import KnowledgeBase  # noqa: E402
+REPO = Path(__file__).resolve().parents[2]
 
-MODEL = "hashing"
+MODEL = HashingEmbedder().name  # the test fake, by the name an index records
 SAMPLES = REPO / "tests" / "data" / "pdf-samples"
 CORPUS = REPO / "corpus"
 ENCRYPTED_SAMPLE = "libreoffice-writer-password.pdf"

@@ -1,3 +1,6 @@
+# ruff: noqa
+# The one-off record of how tests/eval/blind.jsonl was judged (kept verbatim, paths as run):
+# rules over unit headings/texts of an index copied from /work/seed-index, never search results.
 """Judge the blind set by regex over unit headings/texts of the seed index (never by search)."""
 import json, re, sqlite3, sys
 db = sqlite3.connect("/tmp/i15-ix/meta.sqlite")

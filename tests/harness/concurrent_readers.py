@@ -1,6 +1,10 @@
 """Search from several reader processes while `readmit ingest` re-indexes; count what they saw.
 
-    python scripts/concurrent_readers.py [--readers 3] [--cycles 6] [--docs 0]
+    python -m tests.harness.concurrent_readers [--readers 3] [--cycles 6] [--docs 0] [--server URL]
+
+With --server (a database URL on a PostgreSQL + pgvector server, e.g. from scripts/postgres.sh)
+the index searched and re-indexed is a fresh database on that server (server mode) instead of
+a folder.
 
 Versions A and B of the plain-text corpus documents (B: a revision mark on every long line)
 are indexed alternately by `readmit ingest` child processes (every cycle replaces every
@@ -28,11 +32,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from readmit.service import KnowledgeBase  # noqa: E402
-from scripts.kill_ingest import (  # noqa: E402
+from readmit.service import KnowledgeBase
+from readmit.settings import as_location
+from tests.harness.kill_ingest import (
     MODEL,
     child_env,
     corpus_doc_ids,
@@ -40,6 +42,8 @@ from scripts.kill_ingest import (  # noqa: E402
     snapshot,
     write_versions,
 )
+
+REPO = Path(__file__).resolve().parents[2]
 
 PAUSE_SECONDS = 0.2
 QUERIES = (
@@ -95,7 +99,7 @@ def reader(
     seed: int,
 ) -> None:
     result = ReaderResult()
-    kb = KnowledgeBase(Path(index_dir), model=MODEL)
+    kb = KnowledgeBase(as_location(index_dir), model=MODEL)
     kb.search(QUERIES[0], k=1)  # caches built before the writer starts
     ready.release()
     number = seed
@@ -104,7 +108,7 @@ def reader(
         number += 1
         try:
             if number % 10 == 0:
-                kb = KnowledgeBase(Path(index_dir), model=MODEL)
+                kb = KnowledgeBase(as_location(index_dir), model=MODEL)
             hits = kb.search(query, k=20)
             listed = len(kb.documents())
         except Exception as error:
@@ -132,14 +136,17 @@ class Summary:
     inconsistencies: list[str]
 
 
-def run(work: Path, *, readers: int, cycles: int, doc_ids: list[str]) -> Summary:
+def run(
+    work: Path, *, readers: int, cycles: int, doc_ids: list[str], server: str | None = None
+) -> Summary:
+    """`server`: a PostgreSQL URL; the index is then a fresh database there, not a folder."""
     version_a, version_b = write_versions(work, doc_ids)
     index_a, index_b = work / "index-A", work / "index-B"
     KnowledgeBase(index_a, model=MODEL).ingest([version_a])
     KnowledgeBase(index_b, model=MODEL).ingest([version_b])
     texts_a, texts_b = snapshot(index_a), snapshot(index_b)
     versions = {d: (set(texts_a[d][1]), set(texts_b[d][1])) for d in texts_a}
-    index_dir = work / "index"
+    index_dir: Path | str = work / "index" if server is None else fresh_database(server)
     KnowledgeBase(index_dir, model=MODEL).ingest([version_a])
     context = multiprocessing.get_context("spawn")
     stop = context.Event()
@@ -192,6 +199,18 @@ def run(work: Path, *, readers: int, cycles: int, doc_ids: list[str]) -> Summary
     )
 
 
+def fresh_database(server: str) -> str:
+    """A new, empty database on the server of `server` (a URL); returns its URL."""
+    import uuid
+
+    import psycopg
+
+    name = f"readers_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
 def text_doc_ids(limit: int = 0) -> list[str]:
     """Documents shipped as text (every chunk of their B version differs from A)."""
     ids = [d for d in corpus_doc_ids() if (REPO / "corpus" / f"{d}.txt").exists()]
@@ -203,10 +222,15 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=3)
     parser.add_argument("--cycles", type=int, default=6)
     parser.add_argument("--docs", type=int, default=0, help="first N text documents (0 = all)")
+    parser.add_argument("--server", default=None, help="PostgreSQL URL: test server mode")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="readmit-readers-") as folder:
         summary = run(
-            Path(folder), readers=args.readers, cycles=args.cycles, doc_ids=text_doc_ids(args.docs)
+            Path(folder),
+            readers=args.readers,
+            cycles=args.cycles,
+            doc_ids=text_doc_ids(args.docs),
+            server=args.server,
         )
     for line in summary.errors[:20] + summary.inconsistencies[:20]:
         print(line)

@@ -1,6 +1,6 @@
 """Kill `readmit ingest` with SIGKILL at random moments and check the index after every kill.
 
-    python scripts/kill_ingest.py [--runs 20] [--docs 0] [--seed 1]
+    python -m tests.harness.kill_ingest [--runs 20] [--docs 0] [--seed 1]
 
 Setup: version A of a corpus (the shipped documents, `--docs N` of them, 0 = all) is indexed
 once; version B changes every document (text files: a revision mark on every long line; PDFs:
@@ -34,15 +34,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from index.collection import Collection
+from index.embedders import HashingEmbedder, make_embedder
+from readmit.service import KnowledgeBase
 
-from index.collection import Collection  # noqa: E402
-from index.embedders import make_embedder  # noqa: E402
-from readmit.service import KnowledgeBase  # noqa: E402
+REPO = Path(__file__).resolve().parents[2]
 
 CORPUS = REPO / "corpus"
-MODEL = "hashing"
+MODEL = HashingEmbedder().name  # the test fake, by the name an index records
 REVISION_MARK = " [rev. 2]"
 # (content hash, chunk texts in reading order) per document.
 Snapshot = dict[str, tuple[str, tuple[str, ...]]]
@@ -99,11 +98,9 @@ def snapshot(index_dir: Path) -> Snapshot:
     return {doc_id: (hashes.get(doc_id, "?"), tuple(texts[doc_id])) for doc_id in texts}
 
 
-def ingest_command(index_dir: Path, folder: Path) -> list[str]:
+def ingest_command(index_dir: Path | str, folder: Path) -> list[str]:
     code = "import sys; from readmit.cli import main; sys.exit(main())"
-    return [sys.executable, "-c", code, "--index", str(index_dir), "--model", MODEL, "ingest"] + [
-        str(folder)
-    ]
+    return [sys.executable, "-c", code, "--index", str(index_dir), "ingest"] + [str(folder)]
 
 
 def child_env() -> dict[str, str]:

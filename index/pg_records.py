@@ -1,0 +1,174 @@
+"""Versioned JSON records with history in PostgreSQL (server-mode drafts live here).
+
+The index layer owns the database driver; `readmit.drafting.server_store` gives these records
+their meaning. Each record has a revision; `commit` writes revision n+1 only if the stored
+revision is still the one the change was based on (a compare-and-set in one UPDATE), and every
+commit adds a history row (who, when, operation, the saved JSON) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from index import pg_schema
+from index.errors import IndexLayerError, IndexOpenError
+from index.pg_collection import redact_url
+
+
+class StaleRecordError(IndexLayerError):
+    """The record's stored revision is not the one the change was based on."""
+
+    def __init__(self, key: str, based_on: int | None, stored: int | None) -> None:
+        super().__init__(f"{key}: based on revision {based_on}, stored is {stored}")
+        self.key = key
+        self.based_on = based_on
+        self.stored = stored
+
+
+@dataclass(frozen=True)
+class RecordVersion:
+    key: str
+    revision: int
+    at: str
+    author: str
+    operation: str
+    data: Any  # None for a deletion
+
+
+class PgRecordStore:
+    """The `drafts` and `draft_history` tables of one database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            with (
+                psycopg.connect(url, autocommit=True, connect_timeout=10) as conn,
+                conn.transaction(),
+            ):
+                conn.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)",
+                    (pg_schema.LOCK_NAMESPACE, pg_schema.DRAFTS_LOCK),
+                )
+                for statement in pg_schema.statements(pg_schema.DRAFT_TABLES):
+                    conn.execute(statement)
+        except psycopg.Error as error:
+            raise IndexOpenError(f"cannot open drafts at {redact_url(url)}: {error}") from error
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=4,
+            kwargs={"autocommit": True},
+            open=False,
+            name="readmit-drafts",
+        )
+        self._pool.open(wait=True, timeout=30)
+
+    @property
+    def location(self) -> str:
+        return redact_url(self.url)
+
+    def close(self) -> None:
+        self._pool.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
+        with self._pool.connection() as conn, conn.transaction():
+            yield conn
+
+    def get(self, key: str) -> tuple[int, Any] | None:
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT revision, data FROM drafts WHERE draft_id = %s", (key,)
+            ).fetchone()
+        return None if row is None else (int(row[0]), row[1])
+
+    def all(self) -> list[tuple[str, int, Any]]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                'SELECT draft_id, revision, data FROM drafts ORDER BY draft_id COLLATE "C"'
+            ).fetchall()
+        return [(str(k), int(r), d) for k, r, d in rows]
+
+    def _next_revision(self, conn: psycopg.Connection[Any], key: str) -> int:
+        # History outlives a deletion, so a re-created record continues its numbering.
+        row = conn.execute(
+            "SELECT coalesce(max(revision), 0) FROM draft_history WHERE draft_id = %s", (key,)
+        ).fetchone()
+        return int(row[0]) + 1 if row else 1
+
+    def commit(
+        self, key: str, data: Any, *, based_on: int | None, author: str, operation: str
+    ) -> int:
+        """Store `data` as the next revision; StaleRecordError if the stored one moved on.
+
+        `based_on=None` writes unconditionally (a record never read: creation, import)."""
+        with self._transaction() as conn:
+            # Row lock: concurrent commits of one record queue here and then see the winner.
+            row = conn.execute(
+                "SELECT revision FROM drafts WHERE draft_id = %s FOR UPDATE", (key,)
+            ).fetchone()
+            stored = None if row is None else int(row[0])
+            if based_on is not None and stored != based_on:
+                raise StaleRecordError(key, based_on, stored)
+            if stored is None:
+                conn.execute(
+                    "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                    (pg_schema.LOCK_NAMESPACE, key),
+                )
+            revision = max(self._next_revision(conn, key), (stored or 0) + 1)
+            conn.execute(
+                "INSERT INTO drafts (draft_id, revision, data, updated_at) "
+                "VALUES (%s, %s, %s, now()) ON CONFLICT (draft_id) DO UPDATE "
+                "SET revision = excluded.revision, data = excluded.data, updated_at = now()",
+                (key, revision, Jsonb(_with_revision(data, revision))),
+            )
+            conn.execute(
+                "INSERT INTO draft_history (draft_id, revision, at, author, operation, data) "
+                "VALUES (%s, %s, now(), %s, %s, %s)",
+                (key, revision, author, operation, Jsonb(_with_revision(data, revision))),
+            )
+        return revision
+
+    def delete(self, key: str, *, based_on: int | None, author: str) -> bool:
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT revision FROM drafts WHERE draft_id = %s FOR UPDATE", (key,)
+            ).fetchone()
+            if row is None:
+                return False
+            if based_on is not None and int(row[0]) != based_on:
+                raise StaleRecordError(key, based_on, int(row[0]))
+            revision = self._next_revision(conn, key)
+            conn.execute("DELETE FROM drafts WHERE draft_id = %s", (key,))
+            conn.execute(
+                "INSERT INTO draft_history (draft_id, revision, at, author, operation, data) "
+                "VALUES (%s, %s, now(), %s, 'delete', NULL)",
+                (key, revision, author),
+            )
+        return True
+
+    def history(self, key: str) -> list[RecordVersion]:
+        """Every saved version, newest first."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT revision, at, author, operation, data FROM draft_history "
+                "WHERE draft_id = %s ORDER BY revision DESC",
+                (key,),
+            ).fetchall()
+        return [
+            RecordVersion(key, int(r), at.isoformat(), str(a), str(o), d) for r, at, a, o, d in rows
+        ]
+
+
+def _with_revision(data: Any, revision: int) -> Any:
+    if isinstance(data, dict):
+        return {**data, "revision": revision}
+    return json.loads(json.dumps(data))
