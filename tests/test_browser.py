@@ -203,7 +203,9 @@ def test_search_and_add_to_draft_in_a_real_browser(server: tuple[str, Path]) -> 
             query_box.fill("zebraprobe request")
             query_box.press("Enter")
             wait_idle(page)
-            probe = page.locator("[class*='st-key-hit_']", has_text="Zebraprobe clause")
+            # The probe is a policy guide, so its card is in the guidance column (guide_<rank>).
+            card_selector = "[class*='st-key-hit_'], [class*='st-key-guide_']"
+            probe = page.locator(card_selector, has_text="Zebraprobe clause")
             expect(probe).to_be_visible(timeout=60_000)
             expect(probe).to_contain_text("<script>alert(1)</script>")
             expect(probe).to_contain_text("**bold** [link](http://x) :red[x]")
