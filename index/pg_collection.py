@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,7 +24,7 @@ import psycopg
 from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool
 
-from index import pg_schema
+from index import pg_schema, store
 from index.collection import GLOSSARY_STATE, TAXONOMY_STATE
 from index.embedders import Embedder, embedder_key
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
@@ -423,57 +423,13 @@ class PgCollection:
 
     @staticmethod
     def _insert_document(conn: psycopg.Connection[Any], doc: ParsedDocument, stamp: str) -> None:
-        meta = doc.meta
         conn.execute(
-            "INSERT INTO documents (doc_id, title, language, instrument_type, parties, year, "
-            "date_signed, place_signed, official_reference, source_url, licence, "
-            "original_title, source_path, content_hash, page_count, has_pages, indexed_at, "
-            "visibility) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (
-                meta.doc_id,
-                meta.title,
-                meta.language,
-                meta.instrument_type,
-                json.dumps(list(meta.parties), ensure_ascii=False),
-                meta.year,
-                meta.date_signed,
-                meta.place_signed,
-                meta.official_reference,
-                meta.source_url,
-                meta.licence,
-                meta.original_title,
-                doc.source_path,
-                doc.content_hash,
-                doc.page_count,
-                doc.has_pages,
-                stamp,
-                json.dumps(list(meta.visibility), ensure_ascii=False),
-            ),
+            store.insert_sql("documents", store.DOCUMENT_COLUMNS, "%s"),
+            store.document_row(doc, indexed_at=stamp),
         )
         with conn.cursor() as cur:
             cur.executemany(
-                "INSERT INTO units (doc_id, eid, kind, part, number, heading, text, ord, "
-                "page_start, page_end, instrument, paragraphs, parent) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [
-                    (
-                        meta.doc_id,
-                        u.eid,
-                        u.kind,
-                        u.part,
-                        u.number,
-                        u.heading,
-                        u.text,
-                        u.order,
-                        u.page_start,
-                        u.page_end,
-                        u.instrument,
-                        json.dumps([asdict(p) for p in u.paragraphs], ensure_ascii=False),
-                        u.parent,
-                    )
-                    for u in doc.units
-                ],
+                store.insert_sql("units", store.UNIT_COLUMNS, "%s"), store.unit_rows(doc)
             )
 
     @staticmethod

@@ -335,56 +335,102 @@ def _paragraphs_from_json(text: str) -> tuple[Paragraph, ...]:
     return tuple(paragraphs)
 
 
-def insert_document(conn: sqlite3.Connection, doc: ParsedDocument, *, indexed_at: str) -> None:
+# The rows both backends write for a document and its units (index.pg_collection uses them too).
+DOCUMENT_COLUMNS = (
+    "doc_id",
+    "title",
+    "language",
+    "instrument_type",
+    "parties",
+    "year",
+    "date_signed",
+    "place_signed",
+    "official_reference",
+    "source_url",
+    "licence",
+    "original_title",
+    "source_path",
+    "content_hash",
+    "page_count",
+    "has_pages",
+    "indexed_at",
+    "visibility",
+)
+UNIT_COLUMNS = (
+    "doc_id",
+    "eid",
+    "kind",
+    "part",
+    "number",
+    "heading",
+    "text",
+    "ord",
+    "page_start",
+    "page_end",
+    "instrument",
+    "paragraphs",
+    "parent",
+)
+
+
+def insert_sql(table: str, columns: Sequence[str], placeholder: str) -> str:
+    """An INSERT of `columns` with the driver's placeholder ("?" for sqlite3, "%s" for psycopg)."""
+    marks = ", ".join([placeholder] * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+
+def document_row(doc: ParsedDocument, *, indexed_at: str) -> tuple[object, ...]:
+    """The values of DOCUMENT_COLUMNS for `doc`."""
     meta = doc.meta
-    conn.execute(
-        "INSERT INTO documents (doc_id, title, language, instrument_type, parties, year, "
-        "date_signed, place_signed, official_reference, source_url, licence, original_title, "
-        "source_path, content_hash, page_count, has_pages, indexed_at, visibility) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    return (
+        meta.doc_id,
+        meta.title,
+        meta.language,
+        meta.instrument_type,
+        json.dumps(list(meta.parties), ensure_ascii=False),
+        meta.year,
+        meta.date_signed,
+        meta.place_signed,
+        meta.official_reference,
+        meta.source_url,
+        meta.licence,
+        meta.original_title,
+        doc.source_path,
+        doc.content_hash,
+        doc.page_count,
+        doc.has_pages,
+        indexed_at,
+        json.dumps(list(meta.visibility), ensure_ascii=False),
+    )
+
+
+def unit_rows(doc: ParsedDocument) -> list[tuple[object, ...]]:
+    """The values of UNIT_COLUMNS for each unit of `doc`, in reading order."""
+    return [
         (
-            meta.doc_id,
-            meta.title,
-            meta.language,
-            meta.instrument_type,
-            json.dumps(list(meta.parties), ensure_ascii=False),
-            meta.year,
-            meta.date_signed,
-            meta.place_signed,
-            meta.official_reference,
-            meta.source_url,
-            meta.licence,
-            meta.original_title,
-            doc.source_path,
-            doc.content_hash,
-            doc.page_count,
-            int(doc.has_pages),
-            indexed_at,
-            json.dumps(list(meta.visibility), ensure_ascii=False),
-        ),
+            doc.meta.doc_id,
+            u.eid,
+            u.kind,
+            u.part,
+            u.number,
+            u.heading,
+            u.text,
+            u.order,
+            u.page_start,
+            u.page_end,
+            u.instrument,
+            _paragraphs_json(u.paragraphs),
+            u.parent,
+        )
+        for u in doc.units
+    ]
+
+
+def insert_document(conn: sqlite3.Connection, doc: ParsedDocument, *, indexed_at: str) -> None:
+    conn.execute(
+        insert_sql("documents", DOCUMENT_COLUMNS, "?"), document_row(doc, indexed_at=indexed_at)
     )
-    conn.executemany(
-        "INSERT INTO units (doc_id, eid, kind, part, number, heading, text, ord, page_start, "
-        "page_end, instrument, paragraphs, parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                meta.doc_id,
-                u.eid,
-                u.kind,
-                u.part,
-                u.number,
-                u.heading,
-                u.text,
-                u.order,
-                u.page_start,
-                u.page_end,
-                u.instrument,
-                _paragraphs_json(u.paragraphs),
-                u.parent,
-            )
-            for u in doc.units
-        ],
-    )
+    conn.executemany(insert_sql("units", UNIT_COLUMNS, "?"), unit_rows(doc))
 
 
 def insert_chunks(conn: sqlite3.Connection, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
