@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.test_browser import (  # noqa: E402 - the browser helpers of the test suite
+from tests.harness.app_server import (  # noqa: E402 - the browser helpers of the test suite
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,

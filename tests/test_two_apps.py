@@ -20,16 +20,17 @@ import pytest
 from index.copy import copy_index
 from index.embedders import make_embedder
 from tests.harness.app_index import KAZ_EN, QUERY, build_small_index
-from tests.harness.corpus import copy_documents
-from tests.test_browser import (
+from tests.harness.app_server import (
     CHROMIUM,
     CHROMIUM_ARGS,
     REPO,
     free_port,
     key_button,
+    streamlit_command,
     wait_for_server,
     wait_idle,
 )
+from tests.harness.corpus import copy_documents
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -54,21 +55,7 @@ def two_apps(
             with (logs / f"{name}.log").open("wb") as log:
                 processes.append(
                     subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-m",
-                            "streamlit",
-                            "run",
-                            str(REPO / "app.py"),
-                            "--server.port",
-                            str(port),
-                            "--server.address",
-                            "127.0.0.1",
-                            "--server.headless",
-                            "true",
-                            "--browser.gatherUsageStats",
-                            "false",
-                        ],
+                        streamlit_command(port),
                         cwd=REPO,
                         env=env,
                         stdout=log,
