@@ -155,9 +155,10 @@ class PgCollection:
                         f"readmit reads {pg_schema.PG_SCHEMA_VERSION} — copy the index into "
                         "a new database with a matching readmit"
                     )
-                script = pg_schema.TABLES.format(dimension=self.embedder.dimension)
-                for statement in pg_schema.statements(script):
-                    conn.execute(statement)
+                if version is None or not self._schema_complete(conn):
+                    script = pg_schema.TABLES.format(dimension=self.embedder.dimension)
+                    for statement in pg_schema.statements(script):
+                        conn.execute(statement)
                 if version is None:
                     self._set_state(conn, "schema_version", pg_schema.PG_SCHEMA_VERSION)
                     self._set_state(conn, "generation", "0")
@@ -169,6 +170,18 @@ class PgCollection:
             ) from error
         except psycopg.Error as error:
             raise _connect_error(self.url, error) from error
+
+    @staticmethod
+    def _schema_complete(conn: psycopg.Connection[Any]) -> bool:
+        """Every table, index and added column is there (so opening needs no DDL and no lock)."""
+        relations = [*pg_schema.EXPECTED_TABLES, *pg_schema.EXPECTED_INDEXES]
+        missing = conn.execute(pg_schema.MISSING_OBJECTS, {"relations": relations}).fetchone()
+        tables = [table for table, _ in pg_schema.ADDED_COLUMNS]
+        columns = [column for _, column in pg_schema.ADDED_COLUMNS]
+        absent = conn.execute(
+            pg_schema.MISSING_COLUMNS, {"tables": tables, "columns": columns}
+        ).fetchone()
+        return bool(missing and absent and missing[0] == 0 and absent[0] == 0)
 
     @staticmethod
     def _schema_version(conn: psycopg.Connection[Any]) -> str | None:

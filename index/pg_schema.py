@@ -111,5 +111,26 @@ CREATE TABLE IF NOT EXISTS draft_history (
 """
 
 
+# What an up-to-date schema has: when all of it is there, opening runs no DDL at all. Even an
+# `ALTER TABLE ... ADD COLUMN IF NOT EXISTS` that changes nothing takes an ACCESS EXCLUSIVE lock,
+# which deadlocks with readers opening the index at the same moment.
+EXPECTED_TABLES = ("state", "documents", "units", "chunks", "failures", "slots")
+EXPECTED_INDEXES = ("chunks_by_doc", "chunks_vector_hnsw", "slots_by_slot")
+ADDED_COLUMNS = (("documents", "visibility"), ("units", "parent"))
+
+MISSING_OBJECTS = """
+SELECT count(*) FILTER (WHERE to_regclass(name) IS NULL)
+FROM unnest(%(relations)s::text[]) AS name
+"""
+MISSING_COLUMNS = """
+SELECT count(*) FROM unnest(%(tables)s::text[], %(columns)s::text[]) AS wanted(tab, col)
+WHERE NOT EXISTS (
+    SELECT 1 FROM information_schema.columns c
+    WHERE c.table_schema = current_schema() AND c.table_name = wanted.tab
+      AND c.column_name = wanted.col
+)
+"""
+
+
 def statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";") if part.strip()]
