@@ -193,3 +193,29 @@ def test_batch_size_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="batch_chunks must be at least 1"):
         kb.ingest([tmp_path], batch_chunks=0)
     kb.collection.close()
+
+
+def test_the_command_line_sets_the_batch_size(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from readmit.cli import main
+    from tests.harness.models import hashing_index
+
+    folder = tmp_path / "clauses"
+    write_clauses(folder, 6)
+    index = tmp_path / "index"
+    hashing_index(index)  # the CLI opens an index with the model it records
+    start = KnowledgeBase(index).generation()
+    refused = CliRunner().invoke(
+        main, ["--index", str(index), "ingest", "--batch-chunks", "0", str(folder)]
+    )
+    assert refused.exit_code == 2 and "--batch-chunks" in refused.output
+    done = CliRunner().invoke(
+        main, ["--index", str(index), "ingest", "--batch-chunks", "4", str(folder)]
+    )
+    assert done.exit_code == 0, done.output
+    kb = KnowledgeBase(index)
+    chunks = kb.status().chunks
+    # Files of two chunks each, batches flushed at 4 chunks: one commit per two files.
+    assert chunks == 12
+    assert kb.generation() - start == 3
