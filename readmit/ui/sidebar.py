@@ -8,7 +8,11 @@ from readmit.drafting import DraftStoreError
 from readmit.ui import render
 from readmit.ui.signin import signed_in_as
 from readmit.ui.state import MAX_PINS, PAGE_KEY, PAGES, current_draft_id, pins
-from readmit.workbench import UserStore, Workbench
+from readmit.workbench import UserStore, Workbench, background_ingest
+
+# How often the sidebar looks at a background ingest's progress (seconds).
+PROGRESS_REFRESH_SECONDS = 3.0
+_WATCHING_INGEST = "_watching_ingest"
 
 
 def sidebar(wb: Workbench, users: UserStore) -> str:
@@ -30,11 +34,38 @@ def sidebar(wb: Workbench, users: UserStore) -> str:
                 title = "none (the draft could not be opened)"
         st.html(
             render.meta_table(
-                [
-                    ("Current draft", title),
-                    ("Pinned", f"{len(pins())} of {MAX_PINS}"),
-                    ("Index", f"{len(wb.kb.documents())} documents"),
-                ]
+                [("Current draft", title), ("Pinned", f"{len(pins())} of {MAX_PINS}")]
             )
         )
+        if background_ingest(wb) is None:
+            index_status(wb)
+        else:
+            st.session_state[_WATCHING_INGEST] = True
+            live_index_status(wb)
     return str(page)
+
+
+def index_status(wb: Workbench) -> None:
+    """The document count, and how far a background ingest (`make run`) got."""
+    progress = background_ingest(wb)
+    st.html(render.meta_table([("Index", f"{len(wb.kb.documents())} documents")]))
+    if progress is None:
+        return
+    minutes, seconds = divmod(int(progress.elapsed_seconds), 60)
+    st.progress(
+        progress.fraction,
+        text=f"Indexing the corpus: {progress.done} of {progress.total} files "
+        f"({minutes} min {seconds:02d} s)",
+    )
+    st.caption(
+        "Searches already cover the documents indexed so far; the rest follow as they are indexed."
+    )
+
+
+@st.fragment(run_every=PROGRESS_REFRESH_SECONDS)
+def live_index_status(wb: Workbench) -> None:
+    """`index_status`, redrawn every few seconds while an ingest runs; when it ends the whole
+    page reruns once, so what it shows comes from the complete index."""
+    if background_ingest(wb) is None and st.session_state.pop(_WATCHING_INGEST, False):
+        st.rerun(scope="app")
+    index_status(wb)
