@@ -33,10 +33,6 @@ class IngestProgress:
     def fraction(self) -> float:
         return 1.0 if self.total == 0 else min(1.0, self.done / self.total)
 
-    @property
-    def elapsed_seconds(self) -> float:
-        return max(0.0, self.updated_at - self.started_at)
-
 
 def write_progress(path: Path, progress: IngestProgress) -> None:
     """Replace the progress file atomically; a file that cannot be written is skipped (progress

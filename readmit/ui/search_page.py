@@ -20,6 +20,7 @@ import streamlit as st
 from index.types import DocumentRecord, Hit, SearchFilters
 from readmit.ui import render
 from readmit.ui.article_actions import action_row
+from readmit.ui.sidebar import empty_index_notice
 from readmit.ui.state import memo, show_flash
 from readmit.workbench import (
     FilterOptions,
@@ -172,7 +173,7 @@ def page(wb: Workbench) -> None:
     show_flash()
     documents = wb.kb.documents()
     if not documents:
-        st.info("The index is empty. Add documents or re-index the corpus on the Maintain page.")
+        empty_index_notice(wb, hint="Add documents or re-index the corpus on the Maintain page.")
         return
     options = filter_options(documents)
     query_col, k_col = st.columns([5, 1], vertical_alignment="bottom")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from readmit.drafting import DraftStoreError
@@ -13,6 +15,7 @@ from readmit.workbench import UserStore, Workbench, background_ingest
 # How often the sidebar looks at a background ingest's progress (seconds).
 PROGRESS_REFRESH_SECONDS = 3.0
 _WATCHING_INGEST = "_watching_ingest"
+_DOCUMENTS_SEEN = "_documents_seen"
 
 
 def sidebar(wb: Workbench, users: UserStore) -> str:
@@ -51,7 +54,7 @@ def index_status(wb: Workbench) -> None:
     st.html(render.meta_table([("Index", f"{len(wb.kb.documents())} documents")]))
     if progress is None:
         return
-    minutes, seconds = divmod(int(progress.elapsed_seconds), 60)
+    minutes, seconds = divmod(int(time.time() - progress.started_at), 60)
     st.progress(
         progress.fraction,
         text=f"Indexing the corpus: {progress.done} of {progress.total} files "
@@ -66,6 +69,22 @@ def index_status(wb: Workbench) -> None:
 def live_index_status(wb: Workbench) -> None:
     """`index_status`, redrawn every few seconds while an ingest runs; when it ends the whole
     page reruns once, so what it shows comes from the complete index."""
-    if background_ingest(wb) is None and st.session_state.pop(_WATCHING_INGEST, False):
+    documents = len(wb.kb.documents())
+    had_none = st.session_state.get(_DOCUMENTS_SEEN, documents) == 0
+    st.session_state[_DOCUMENTS_SEEN] = documents
+    finished = background_ingest(wb) is None and st.session_state.pop(_WATCHING_INGEST, False)
+    if finished or (had_none and documents):  # the page said "empty": show the first documents
         st.rerun(scope="app")
     index_status(wb)
+
+
+def empty_index_notice(wb: Workbench, *, hint: str) -> None:
+    """What a page says when the index has no documents: wait for the background ingest if
+    one runs, else `hint` (how to add documents)."""
+    if background_ingest(wb) is not None:
+        st.info(
+            "The corpus is being indexed (progress in the sidebar); the first documents appear "
+            "here as soon as they are indexed."
+        )
+    else:
+        st.info(f"The index is empty. {hint}")
