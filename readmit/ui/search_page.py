@@ -143,7 +143,7 @@ def _card(
 ) -> None:
     citation, body = render.citation_and_body(hit.text)
     badges = [render.badge(hit.kind), render.badge(hit.language.upper())]
-    if not hit.is_guidance:
+    if not hit.is_guidance and hit.part != hit.kind:  # "agreement" once, not twice
         badges.append(render.badge(hit.part))
     pages = render.pages_label(hit.page_start, hit.page_end)
     if pages:
@@ -159,7 +159,7 @@ def _card(
             "</div>"
         )
         st.html(render.passage(body.strip(), query=query, language=hit.language))
-        action_row(wb, hit, citation=citation or hit.eid)
+        action_row(wb, hit, citation=citation or hit.eid, compact=key == "guide")
 
 
 def page(wb: Workbench) -> None:
