@@ -82,7 +82,7 @@ def action_row(
         section_col, add_col = st.columns([1.6, 1], vertical_alignment="bottom")
     else:
         open_col, pin_col, cite_col, section_col, add_col = st.columns(
-            [1, 1, 1, 2.6, 1.3], vertical_alignment="bottom"
+            [1, 1, 1, 2.2, 1.7], vertical_alignment="bottom"
         )
     open_col.button(
         "Read",
