@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from readmit.evaluation.gaps import gap_precision, load_gap_labels  # noqa: E402
+from readmit.clauses.gap_precision import gap_precision, load_gap_labels  # noqa: E402
 from readmit.workbench import add_unit_to_draft, open_workbench  # noqa: E402
 
 LABELS = REPO / "tests" / "eval" / "gaps.jsonl"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from readmit.clauses.gap_precision import gap_precision, load_gap_labels
 from readmit.cli import main
-from readmit.evaluation.gaps import gap_precision, load_gap_labels
 from readmit.workbench import add_unit_to_draft, open_workbench
 
 LABELS = Path(__file__).resolve().parent / "eval" / "gaps.jsonl"
