@@ -51,14 +51,15 @@ def sidebar(wb: Workbench, users: UserStore) -> str:
 def index_status(wb: Workbench) -> None:
     """The document count, and how far a background ingest (`make run`) got."""
     progress = background_ingest(wb)
-    st.html(render.meta_table([("Index", f"{len(wb.kb.documents())} documents")]))
+    st.html(render.meta_table([("Index", render.plural(len(wb.kb.documents()), "document"))]))
     if progress is None:
         return
     minutes, seconds = divmod(int(time.time() - progress.started_at), 60)
+    elapsed = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
     st.progress(
         progress.fraction,
-        text=f"Indexing the corpus: {progress.done} of {progress.total} files "
-        f"({minutes} min {seconds:02d} s)",
+        text=f"Indexing the corpus: {progress.done} of {render.plural(progress.total, 'file')}"
+        f" · {elapsed}",
     )
     st.caption(
         "Searches already cover the documents indexed so far; the rest follow as they are indexed."
