@@ -12,6 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from readmit.clauses.gap_precision import gap_precision, load_gap_labels
+from readmit.clauses.gaps import gap_check
 from readmit.cli import main
 from readmit.workbench import add_unit_to_draft, open_workbench
 
@@ -51,3 +52,20 @@ def test_the_cli_gap_check_suggests_transit_articles_for_transit(
     labels = load_gap_labels(LABELS)
     firsts = [(p["sources"][0]["doc_id"], p["sources"][0]["eid"]) for p in transit["precedents"]]
     assert firsts and all(labels.get(("transit", d, e)) is True for d, e in firsts), firsts
+
+
+def test_an_english_draft_gets_english_wordings_first(corpus_index: Path, tmp_path: Path) -> None:
+    """On-topic wordings come first, then those in the draft's language: for an English draft
+    most gaps open with an English wording (most precedents are Dutch)."""
+    wb = open_workbench(index_dir=corpus_index, drafts_dir=tmp_path / "drafts")
+    english, _ = add_unit_to_draft(
+        wb,
+        draft_id=wb.drafting.create("English draft").draft_id,
+        doc_id="benelux-kazakhstan-readmission-agreement-2015-en",
+        eid="art_2",
+        section="own-nationals",
+    )
+    gaps = gap_check(wb.kb, english)
+    firsts = [gap.precedents[0].language for gap in gaps if gap.precedents]
+    assert len(firsts) >= 15
+    assert firsts.count("en") >= 0.8 * len(firsts), firsts
