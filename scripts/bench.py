@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_scale import build_synthetic, disk_size, percentile  # noqa: E402
 
 BATCH_SIZE = 64  # Collection.upsert_documents' default, used for the embedding floor too
-STAGES = ("query embedding", "dense", "bm25", "fusion", "hit assembly")
+from index.search import STAGES  # noqa: E402
 
 
 @dataclass
