@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -118,8 +119,14 @@ def main() -> None:
     parser.add_argument("--variant", action="append", help="only these variants")
     parser.add_argument("--sets", default="dev,heldout,blind")
     parser.add_argument("--timing", action="store_true", help="mean ms per stage on dev")
+    parser.add_argument(
+        "--latency", action="store_true", help="only: before vs default, p50/p95 per stage"
+    )
     args = parser.parse_args()
     kb = KnowledgeBase(args.index)
+    if args.latency:
+        latency(kb)
+        return
     sets = {name: queries for name, queries in _sets().items() if name in args.sets.split(",")}
     print("| configuration | set | nDCG@10 | P@10 | R@10 | MRR | other-language share |")
     print("|---|---|---|---|---|---|---|")
@@ -142,6 +149,49 @@ def main() -> None:
                 "|   timing (dev mean ms) | "
                 + ", ".join(f"{s} {statistics.mean(v):.1f}" for s, v in stages.items() if v)
                 + " |"
+            )
+
+
+def latency(kb: KnowledgeBase, *, rounds: int = 2) -> None:
+    """Search latency of the "before" configuration and the default, interleaved query by query
+    (so machine load hits both alike), over the evaluation questions of both sets and the
+    benchmark's paraphrases; model loaded and warmed up."""
+    texts = [q.text for queries in _sets().values() for q in queries]
+    paraphrases = Path(__file__).resolve().parent / "bench_queries.txt"
+    texts += [
+        t
+        for t in paraphrases.read_text(encoding="utf-8").splitlines()
+        if t.strip() and not t.startswith("#")
+    ]
+    searchers = {
+        "before (2 embeddings)": HybridSearcher(kb.collection, config=BEFORE),
+        "default (1 embedding)": HybridSearcher(kb.collection, config=DEFAULT),
+    }
+    runs: dict[str, dict[str, list[float]]] = {
+        name: {stage: [] for stage in ("end to end", *STAGES)} for name in searchers
+    }
+    for searcher in searchers.values():
+        for text in texts[:10]:
+            searcher.search(text, k=10)
+    for _ in range(rounds):
+        for text in texts:
+            for name, searcher in searchers.items():
+                timings: StageTimes = {}
+                started = time.perf_counter()
+                searcher.search(text, k=10, timings=timings)
+                runs[name]["end to end"].append((time.perf_counter() - started) * 1000)
+                for stage in STAGES:
+                    runs[name][stage].append(timings.get(stage, 0.0))
+    print(f"{len(texts)} queries x {rounds} rounds, interleaved")
+    print("| configuration | stage | p50 (ms) | p95 (ms) | mean (ms) |")
+    print("|---|---|---|---|---|")
+    for name, stages in runs.items():
+        for stage, values in stages.items():
+            ordered = sorted(values)
+            p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+            print(
+                f"| {name} | {stage} | {statistics.median(ordered):.1f} | {p95:.1f} "
+                f"| {statistics.mean(ordered):.1f} |"
             )
 
 
