@@ -58,15 +58,15 @@ class SearchConfig:
     # Dense search run once per document language and fused, so that an English question also
     # brings up the best Dutch, French and German articles instead of only English ones.
     balance_languages: bool = False
-    # A second dense query: the question plus its glossary wordings in the other languages, which
+    # The dense query is the question plus its glossary wordings in the other languages, which
     # pulls the embedding towards Dutch/French/German phrasing of the same concepts.
     dense_expanded: bool = True
     # Dutch only: seven in ten documents are Dutch; the French and German wordings lengthen the
     # query (E5 cost grows with it) without a gain on the dev split (docs/search-quality.md).
     dense_expansion_languages: tuple[str, ...] | None = ("nl",)
     dense_terms_per_language: int | None = None  # None: every wording (best on dev; 1 is faster)
-    # With an expansion: also embed the question as typed (False: one embedding, the expanded
-    # question only; the relevance floor then judges the expanded question's similarity).
+    # With an expansion, also embed the question as typed and fuse both rankings. Off: one
+    # embedding per search, and the expanded question alone ranks better (docs/search-quality.md).
     dense_as_typed: bool = False
     # Measured options (docs/search-quality.md), chosen on the dev split:
     # a ranked article lifts its counterparts in the other language versions by this share of
@@ -98,7 +98,8 @@ class SearchOutcome:
     """Hits with the evidence the relevance floor judges them by.
 
     `best_similarity`: the highest dense similarity (inner product of normalised vectors) of the
-    query as typed to any allowed chunk; `known_word_share`: the share of the query's content
+    first embedded query (the question, with its glossary wordings when it has some) to any
+    allowed chunk; `known_word_share`: the share of the query's content
     words found in the corpus (`LexicalIndex.known_word_share`). None when that retriever is off.
     """
 
@@ -248,7 +249,7 @@ class HybridSearcher:
                         ranked, scores = self.collection.rank_vectors(
                             vector, k=pool, filters=scoped
                         )
-                        if number == 0 and scores:  # the question as typed, not its expansion
+                        if number == 0 and scores:  # the dense query, not a derived one
                             best_similarity = max(best_similarity or scores[0], scores[0])
                         rankings.append((weight, ranked))
         with stage("clause types"):
