@@ -521,14 +521,7 @@ class Collection:
         """
         with self._store.read() as conn:
             found = store.hits_by_id(conn, chunk_ids)
-        hits: list[Hit] = []
-        for position, chunk_id in enumerate(chunk_ids):
-            hit = found.get(int(chunk_id))
-            if hit is None:
-                continue  # deleted by a writer between ranking and lookup
-            score = float(scores[position]) if scores is not None else 0.0
-            hits.append(replace(hit, rank=len(hits) + 1, score=score))
-        return hits
+        return store.ordered_hits(found, chunk_ids, scores)
 
     # ---- reads -----------------------------------------------------------------------------
 

@@ -582,14 +582,7 @@ class PgCollection:
                 (wanted,),
             ).fetchall()
         found = {int(row[0]): _hit(row) for row in rows}
-        hits: list[Hit] = []
-        for position, chunk_id in enumerate(wanted):
-            hit = found.get(chunk_id)
-            if hit is None:
-                continue
-            score = float(scores[position]) if scores is not None else 0.0
-            hits.append(replace(hit, rank=len(hits) + 1, score=score))
-        return hits
+        return store.ordered_hits(found, wanted, scores)
 
     def fulltext_search(
         self, words: Sequence[str], *, k: int, allowed: set[int] | None = None

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -572,6 +572,22 @@ def allowed_chunk_ids(conn: sqlite3.Connection, filters: SearchFilters) -> np.nd
         params,
     ).fetchall()
     return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+
+def ordered_hits(
+    found: Mapping[int, Hit], chunk_ids: Sequence[int], scores: Sequence[float] | None
+) -> list[Hit]:
+    """`found` in the order of `chunk_ids`, ranked 1..n; ids a writer deleted meanwhile are
+    skipped. Without `scores` every score is 0.0 (the caller scores them, e.g. by rank fusion).
+    Both backends assemble their hits here."""
+    hits: list[Hit] = []
+    for position, chunk_id in enumerate(chunk_ids):
+        hit = found.get(int(chunk_id))
+        if hit is None:
+            continue
+        score = float(scores[position]) if scores is not None else 0.0
+        hits.append(replace(hit, rank=len(hits) + 1, score=score))
+    return hits
 
 
 def hits_by_id(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> dict[int, Hit]:

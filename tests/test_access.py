@@ -279,7 +279,7 @@ def _restricted_collection(path: Path) -> Collection:
     import dataclasses
 
     from index.embedders import HashingEmbedder
-    from tests.test_collection import make_chunks, make_document
+    from tests.harness.documents import make_chunks, make_document
 
     collection = Collection(path, embedder=HashingEmbedder(dimension=64))
     articles = [("1", "Time limits", "The requested State shall reply within 10 days.")]

@@ -7,7 +7,9 @@ the command line, not search quality.
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import json
 import logging
 import random
@@ -585,3 +587,35 @@ def test_a_vector_of_the_wrong_size_is_refused_clearly(tmp_path: Path) -> None:
     (index / "vectors.faiss").unlink()  # the cache is rebuilt from the stored vectors
     with pytest.raises(IndexOpenError, match=r"chunk \d+ has a vector of 2 bytes, expected \d+"):
         KnowledgeBase(index, model=HashingEmbedder()).search("readmit nationals", k=2)
+
+
+HOSTILE_LIMIT = (
+    "Agreement on readmission\n\nArticle 1\nTime limits\n"
+    "The requested Party shall reply within 14 days \x1b[2J of receipt of the request.\n"
+)
+HOSTILE_TITLE = '=HYPERLINK("https://evil.example","open") agreement \x1b[31mon readmission'
+
+
+def test_csv_tables_are_inert_in_spreadsheets_and_terminals(tmp_path: Path) -> None:
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    (folder / "hostile-title-en.txt").write_text(HOSTILE_LIMIT, encoding="utf-8")
+    sidecar = {"title": HOSTILE_TITLE, "language": "en", "kind": "agreement", "year": 2020}
+    (folder / "hostile-title-en.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    index = str(tmp_path / "index")
+    assert invoke(["--index", index, "ingest", str(folder)]).exit_code == 0
+    matrix = invoke(["--index", index, "matrix", "--all"])
+    limits_file = tmp_path / "limits.csv"
+    limits = invoke(["--index", index, "time-limits", "--all", "--csv", str(limits_file)])
+    assert matrix.exit_code == 0, matrix.output
+    assert limits.exit_code == 0, limits.output
+    for written in (matrix.stdout, limits_file.read_text(encoding="utf-8")):
+        rows = list(csv.reader(io.StringIO(written)))
+        cells = [cell for row in rows[1:] for cell in row]
+        assert cells, written
+        assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+        assert "\x1b" not in written
+    title = next(row for row in csv.DictReader(io.StringIO(matrix.stdout)))["title"]
+    assert title.startswith("'=HYPERLINK(") and "[31mon readmission" in title
+    sentence = next(csv.DictReader(io.StringIO(limits_file.read_text(encoding="utf-8"))))
+    assert "14 days [2J of receipt" in sentence["sentence"]

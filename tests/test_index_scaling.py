@@ -23,7 +23,7 @@ from index.lexical import LexicalCacheError, LexicalIndex
 from index.manifest import read_manifest
 from index.search import LEXICAL_PREFIX, STAGES, HybridSearcher
 from index.vectors import VECTORS_FILE, VectorIndex, choose_layout, recall_at_k
-from tests.test_collection import make_chunks, make_document
+from tests.harness.documents import make_chunks, make_document
 
 TEXTS = [
     "The requested Party shall reply to a readmission request within fourteen days.",

@@ -14,7 +14,7 @@ from ingest.coverage import check_coverage
 from ingest.pipeline import parse_document
 from ingest.structure import parse_structure
 from ingest.types import Line, Unit
-from tests.test_structure import corpus_stems, load_lines
+from tests.harness.corpus import corpus_stems, load_lines
 
 GUIDE = """Handbook on return (B)
 

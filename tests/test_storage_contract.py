@@ -20,15 +20,15 @@ from index.embedders import Embedder, HashingEmbedder
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
 from index.lock import IndexBusyError
 from index.types import SearchFilters, SlotAssignment
-from tests.harness.models import shared_embedder
-from tests.test_collection import (
-    _filter_corpus,
+from tests.harness.documents import (
+    filter_corpus,
     kazakhstan_articles,
     make_chunks,
     make_document,
     return_document,
     upsert,
 )
+from tests.harness.models import shared_embedder
 
 Opener = Callable[[Embedder], CollectionBackend]
 BACKENDS = ["embedded", "postgres"]
@@ -131,7 +131,7 @@ def test_a_failed_batch_writes_nothing(hashed: CollectionBackend) -> None:
 def test_filters_apply_inside_the_vector_search(
     hashed: CollectionBackend, filters: SearchFilters, expected_docs: set[str]
 ) -> None:
-    _filter_corpus(hashed)  # type: ignore[arg-type]
+    filter_corpus(hashed)  # type: ignore[arg-type]
     hits = hashed.search("registre return request", k=50, filters=filters)
     assert {h.doc_id for h in hits} == expected_docs
     assert {h.chunk_id for h in hits} == hashed.allowed_chunk_ids(filters)
@@ -231,7 +231,7 @@ def test_copy_to_the_other_backend_without_re_embedding(
     """Copy to the other backend: same checksums, same slots, same search results (real model)."""
     embedder = shared_embedder("minilm")
     with open_collection(location, embedder=embedder) as source:
-        _filter_corpus(source)  # type: ignore[arg-type]
+        filter_corpus(source)  # type: ignore[arg-type]
         source.replace_slots("en-1", [SlotAssignment("en-1", "art_2", "request", 0.9, "heading")])
         source.record_failure("corpus/bad.pdf", "encrypted")
     if isinstance(location, Path):

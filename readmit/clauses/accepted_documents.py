@@ -7,13 +7,13 @@ that list such documents); the lists are parsed by `ingest.document_lists`.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from index.types import SlotAssignment
 from ingest.document_lists import annex_lists_documents, enumerated_lists, list_kind
+from readmit.clauses.csv_output import write_csv
 from readmit.clauses.scope import ClauseScope, scoped_documents
 
 if TYPE_CHECKING:
@@ -89,16 +89,15 @@ def accepted_documents(
 
 def write_accepted_documents_csv(lists: Sequence[AcceptedDocumentList], handle: TextIO) -> None:
     """One row per accepted document: doc_id, eid, article (the unit's label), kind, item."""
-    writer = csv.DictWriter(handle, fieldnames=list(ACCEPTED_DOCUMENT_COLUMNS))
-    writer.writeheader()
-    for found in lists:
-        for item in found.items:
-            writer.writerow(
-                {
-                    "doc_id": found.doc_id,
-                    "eid": found.eid,
-                    "article": found.label,
-                    "kind": found.kind,
-                    "item": item,
-                }
-            )
+    rows = (
+        {
+            "doc_id": found.doc_id,
+            "eid": found.eid,
+            "article": found.label,
+            "kind": found.kind,
+            "item": item,
+        }
+        for found in lists
+        for item in found.items
+    )
+    write_csv(handle, ACCEPTED_DOCUMENT_COLUMNS, rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
@@ -11,6 +10,7 @@ from index.types import DocumentRecord, UnitRecord
 from ingest.citations import cite_eid_short
 from ingest.taxonomy import OTHER, get_slot, slot_keys
 from ingest.time_limits import TimeLimit, extract_time_limits
+from readmit.clauses.csv_output import write_csv
 from readmit.clauses.scope import (
     ClauseScope,
     agreement_key,
@@ -108,9 +108,7 @@ def precedent_matrix(
 
 
 def write_matrix_csv(matrix: PrecedentMatrix, handle: TextIO) -> None:
-    writer = csv.DictWriter(handle, fieldnames=["doc_id", "title", "lang", "year", *matrix.slots])
-    writer.writeheader()
-    writer.writerows(matrix.rows())
+    write_csv(handle, ["doc_id", "title", "lang", "year", *matrix.slots], matrix.rows())
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ regex, fast).
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from index.types import DocumentRecord, UnitRecord
 from ingest.citations import cite_eid_short
 from ingest.time_limits import PURPOSES, TimeLimit, extract_time_limits
 from ingest.types import is_guidance_kind
+from readmit.clauses.csv_output import write_csv
 from readmit.clauses.scope import ClauseScope, scoped_documents
 
 if TYPE_CHECKING:
@@ -85,9 +85,7 @@ def time_limit_table(
 
 
 def write_time_limits_csv(rows: Sequence[dict[str, str]], handle: TextIO) -> None:
-    writer = csv.DictWriter(handle, fieldnames=list(TIME_LIMIT_COLUMNS))
-    writer.writeheader()
-    writer.writerows(rows)
+    write_csv(handle, TIME_LIMIT_COLUMNS, rows)
 
 
 PURPOSE_LABELS: dict[str, str] = {

@@ -1,9 +1,11 @@
-"""The shipped corpus as test input: a document's file, and small corpora copied from it."""
+"""The shipped corpus as test input: files, lines, and small corpora copied from it."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+from ingest.types import Line
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
@@ -28,3 +30,18 @@ def copy_documents(target: Path, doc_ids: list[str]) -> Path:
         if sidecar.exists():
             shutil.copy2(sidecar, target / sidecar.name)
     return target
+
+
+def corpus_stems() -> list[str]:
+    stems = {p.stem for p in CORPUS.glob("*.txt")} | {p.stem for p in CORPUS.glob("*.pdf")}
+    return sorted(stems)
+
+
+def load_lines(stem: str) -> tuple[Line, ...]:
+    """A corpus document's lines: the `.txt` when present, else the PDF via ingest.extract."""
+    text_path = CORPUS / f"{stem}.txt"
+    if text_path.exists():
+        return tuple(Line(text=t) for t in text_path.read_text(encoding="utf-8").splitlines())
+    from ingest.extract import extract_lines
+
+    return extract_lines(CORPUS / f"{stem}.pdf").lines
