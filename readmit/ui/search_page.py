@@ -140,7 +140,7 @@ def _document_line(document: DocumentRecord | None, hit: Hit) -> str:
 def _card(
     wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str, *, key: str = "hit"
 ) -> None:
-    citation, body = render.citation_and_body(hit.text)
+    citation, body = render.citation_and_body(hit.text, has_citation_line=hit.has_citation_line)
     badges = [render.badge(hit.kind), render.badge(hit.language.upper())]
     if not hit.is_guidance:
         badges.append(render.badge(hit.part))
@@ -149,7 +149,7 @@ def _card(
         badges.append(render.badge(pages))
     with st.container(border=True, key=f"{key}_{hit.rank}"):
         st.html(
-            f'<div class="rdm-cite">{hit.rank}. {render.escape(citation or hit.eid)}'
+            f'<div class="rdm-cite">{hit.rank}. {render.escape(citation or hit.path)}'
             f' <span class="rdm-small">({render.escape(hit.eid)})</span></div>'
             f'<div class="rdm-doc">{_document_line(document, hit)}</div>'
             f"<div>{''.join(badges)}"
@@ -158,7 +158,7 @@ def _card(
             "</div>"
         )
         st.html(render.passage(body.strip(), query=query, language=hit.language))
-        action_row(wb, hit, citation=citation or hit.eid)
+        action_row(wb, hit, citation=citation or hit.path)
 
 
 def page(wb: Workbench) -> None:
