@@ -141,7 +141,7 @@ def _document_line(document: DocumentRecord | None, hit: Hit) -> str:
 def _card(
     wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str, *, key: str = "hit"
 ) -> None:
-    citation, body = render.citation_and_body(hit.text)
+    citation, body = render.citation_and_body(hit.text, has_citation_line=hit.has_citation_line)
     badges = [render.badge(hit.kind), render.badge(hit.language.upper())]
     if not hit.is_guidance and hit.part != hit.kind:  # "agreement" once, not twice
         badges.append(render.badge(hit.part))
@@ -150,7 +150,7 @@ def _card(
         badges.append(render.badge(pages))
     with st.container(border=True, key=f"{key}_{hit.rank}"):
         st.html(
-            f'<div class="rdm-cite">{hit.rank}. {render.escape(citation or hit.eid)}'
+            f'<div class="rdm-cite">{hit.rank}. {render.escape(citation or hit.path)}'
             f' <span class="rdm-small">({render.escape(hit.eid)})</span></div>'
             f'<div class="rdm-doc">{_document_line(document, hit)}</div>'
             f"<div>{''.join(badges)}"
@@ -159,7 +159,7 @@ def _card(
             "</div>"
         )
         st.html(render.passage(body.strip(), query=query, language=hit.language))
-        action_row(wb, hit, citation=citation or hit.eid, compact=key == "guide")
+        action_row(wb, hit, citation=citation or hit.path, compact=key == "guide")
 
 
 def page(wb: Workbench) -> None:
