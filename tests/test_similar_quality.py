@@ -1,8 +1,8 @@
 """`readmit similar` on the hand-labelled clause types (tests/labels/slots.jsonl), whole corpus.
 
-Measured with `python scripts/eval_similar.py --index DIR`: MRR 0.832 and hit@3 0.868 with the
-search order alone; 0.877 and 0.888 with the article's own clause types first
-(KnowledgeBase.more_like_this). The floors sit between the two.
+Measured with `python scripts/eval_similar.py --index DIR`: MRR 0.852 and hit@3 0.887 with the
+search order alone; 0.890 and 0.902 with the article's own clause types first
+(KnowledgeBase.more_like_this). The MRR floor sits between the two; hit@3 keeps a margin.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from readmit.evaluation.slots import load_slot_labels
 from readmit.service import KnowledgeBase
 
 LABELS = Path(__file__).resolve().parent / "labels" / "slots.jsonl"
-MRR_FLOOR = 0.85
+MRR_FLOOR = 0.87
 HIT_AT_3_FLOOR = 0.875
 
 
