@@ -52,8 +52,14 @@ ocr:
 office:
 	@command -v soffice >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; }
 
+# The app starts at once; the corpus is indexed meanwhile by a separate `readmit ingest` (one line
+# per file in .readmit/ingest.log; the app's sidebar shows its progress and searches what is
+# indexed so far). Stopping the app stops that ingest; the next `make run` resumes where it was.
 run: install
-	$(BIN)/readmit ingest corpus || echo "Some files failed to index; see 'readmit status'."
+	@mkdir -p .readmit; \
+	$(BIN)/readmit ingest corpus > .readmit/ingest.log 2>&1 & ingest=$$!; \
+	trap 'kill $$ingest 2>/dev/null' EXIT INT TERM; \
+	echo "Indexing corpus/ in the background (log: .readmit/ingest.log)."; \
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
 # Server mode: the app over a PostgreSQL index and shared drafts. Index the corpus into it first

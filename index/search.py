@@ -19,10 +19,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from index.backend import CollectionBackend as Collection
 from index.collection import Collection as EmbeddedCollection
+from index.expansion import expanded_vector, wording_vectors
 from index.glossary import Concept, load_glossary, wordings
 from index.lexical import LexicalCacheError, LexicalIndex
+from index.signals import (
+    CorpusSignals,
+    clause_type_ranking,
+    nearest_clause_types,
+    propagate_versions,
+)
 from index.types import Hit, SearchFilters
 from ingest.chunking import strip_placeholders
 
@@ -30,7 +39,7 @@ log = logging.getLogger(__name__)
 
 LEXICAL_PREFIX = "bm25.g"
 # Stages of one search, in order, as reported in `StageTimes` (scripts/bench.py prints them).
-STAGES = ("query embedding", "dense", "bm25", "fusion", "hit assembly")
+STAGES = ("query embedding", "dense", "clause types", "bm25", "fusion", "hit assembly")
 StageTimes = dict[str, float]  # stage -> milliseconds, summed over the search
 
 
@@ -49,13 +58,31 @@ class SearchConfig:
     # Dense search run once per document language and fused, so that an English question also
     # brings up the best Dutch, French and German articles instead of only English ones.
     balance_languages: bool = False
-    # A second dense query: the question plus its glossary wordings in the other languages, which
+    # The dense query is the question plus its glossary wordings in the other languages, which
     # pulls the embedding towards Dutch/French/German phrasing of the same concepts.
     dense_expanded: bool = True
     # Dutch only: seven in ten documents are Dutch; the French and German wordings lengthen the
     # query (E5 cost grows with it) without a gain on the dev split (docs/search-quality.md).
     dense_expansion_languages: tuple[str, ...] | None = ("nl",)
     dense_terms_per_language: int | None = None  # None: every wording (best on dev; 1 is faster)
+    # With an expansion, also embed the question as typed and fuse both rankings. Off: one
+    # embedding per search, and the expanded question alone ranks better (docs/search-quality.md).
+    dense_as_typed: bool = False
+    # Measured options (docs/search-quality.md), chosen on the dev split:
+    # a ranked article lifts its counterparts in the other language versions by this share of
+    # its score (0: off);
+    version_share: float = 0.5
+    # True: the share is added to a counterpart's own score; False: a counterpart gets at least
+    # the share (an article found in both versions is not lifted above one that has no twin).
+    version_additive: bool = False
+    # one more ranking: the units of the query's nearest clause types (0: off).
+    clause_type_slots: int = 1
+    clause_type_weight: float = 1.0
+    # >0: that weight times the share of the dense top n that are units of those clause types.
+    clause_type_confirm: int = 10
+    # The expanded dense query's vector derived from the question's vector and the glossary
+    # wordings' (index.expansion: one embedding per search) with this weight; None: embedded.
+    derived_expansion_weight: float | None = None
 
     def describe(self) -> str:
         parts = []
@@ -71,7 +98,8 @@ class SearchOutcome:
     """Hits with the evidence the relevance floor judges them by.
 
     `best_similarity`: the highest dense similarity (inner product of normalised vectors) of the
-    query as typed to any allowed chunk; `known_word_share`: the share of the query's content
+    first embedded query (the question, with its glossary wordings when it has some) to any
+    allowed chunk; `known_word_share`: the share of the query's content
     words found in the corpus (`LexicalIndex.known_word_share`). None when that retriever is off.
     """
 
@@ -89,6 +117,8 @@ class HybridSearcher:
         self._lexical: LexicalIndex | None = None
         self._lexical_generation: int | None = None
         self._lock = threading.Lock()
+        self._languages: tuple[int, tuple[str, ...]] | None = None
+        self._signals: tuple[int, CorpusSignals] | None = None
 
     def lexical_index(self) -> LexicalIndex:
         """BM25 over the current chunks: the saved one for this generation, else built (and saved
@@ -99,6 +129,23 @@ class HybridSearcher:
                 self._lexical = self._load_or_build_lexical(generation)
                 self._lexical_generation = generation
             return self._lexical
+
+    def corpus_languages(self) -> tuple[str, ...]:
+        """The languages of the indexed documents (cached per collection generation)."""
+        generation = self.collection.generation()
+        with self._lock:
+            if self._languages is None or self._languages[0] != generation:
+                found = sorted({d.language for d in self.collection.list_documents()})
+                self._languages = (generation, tuple(found))
+            return self._languages[1]
+
+    def signals(self) -> CorpusSignals:
+        """Language versions and clause types of the corpus (cached per generation)."""
+        generation = self.collection.generation()
+        with self._lock:
+            if self._signals is None or self._signals[0] != generation:
+                self._signals = (generation, CorpusSignals.load(self.collection))
+            return self._signals[1]
 
     def _lexical_folder(self, generation: int) -> Path | None:
         """Where BM25 over every chunk is saved: beside a folder index. A searcher over a
@@ -169,36 +216,60 @@ class HybridSearcher:
         pool = max(config.candidates, k * 5)
         rankings: list[tuple[float, list[int]]] = []
         wants_glossary = config.expand_query or (config.dense and config.dense_expanded)
+        # Expansion adds other languages' wordings: only those the corpus holds, and none on a
+        # one-language corpus, where a treaty glossary's synonyms only add noise.
+        languages = self.corpus_languages()
+        if len(languages) < 2:
+            wants_glossary = False
         concepts = load_glossary().matching(query) if wants_glossary else ()
         if config.dense:
             texts = [query]
             dense_terms = wordings(
                 concepts,
                 per_language=config.dense_terms_per_language,
-                languages=config.dense_expansion_languages,
+                languages=tuple(
+                    lang
+                    for lang in (config.dense_expansion_languages or languages)
+                    if lang in languages
+                ),
             )
-            if config.dense_expanded and dense_terms:
-                texts.append(f"{query} ({'; '.join(dense_terms)})")
+            derive = config.derived_expansion_weight is not None
+            if config.dense_expanded and dense_terms and not derive:
+                expanded = f"{query} ({'; '.join(dense_terms)})"
+                texts = [query, expanded] if config.dense_as_typed else [expanded]
             with stage("query embedding"):
-                vectors = self.collection.embedder.encode_queries(texts)
+                vectors = list(self.collection.embedder.encode_queries(texts))
+                if config.dense_expanded and dense_terms and derive:
+                    derived = self._derived_expansion(vectors[0], dense_terms)
+                    if derived is not None:
+                        vectors.append(derived)
             with stage("dense"):
                 for number, vector in enumerate(vectors):
                     for weight, scoped in self._dense_scopes(filters):
                         ranked, scores = self.collection.rank_vectors(
                             vector, k=pool, filters=scoped
                         )
-                        if number == 0 and scores:  # the question as typed, not its expansion
+                        if number == 0 and scores:  # the dense query, not a derived one
                             best_similarity = max(best_similarity or scores[0], scores[0])
                         rankings.append((weight, ranked))
+        with stage("clause types"):
+            if config.dense and config.clause_type_slots > 0 and rankings:
+                weight, typed = self._clause_type_ranking(
+                    vectors[0], rankings[0][1], filters=filters
+                )
+                if typed:
+                    rankings.append((weight, typed))
         with stage("bm25"):
-            lexical_ranking = self._lexical_ranking(query, concepts, pool=pool, filters=filters)
+            lexical_ranking = self._lexical_ranking(
+                query, concepts, languages=languages, pool=pool, filters=filters
+            )
         if lexical_ranking is not None:
             rankings.append((config.lexical_weight, lexical_ranking))
         with stage("fusion"):
             fused = _reciprocal_rank_fusion(rankings, rrf_k=config.rrf_k)
             ordered = sorted(fused, key=lambda cid: -fused[cid])
         with stage("hit assembly"):
-            results = self._assemble(ordered, fused, k=k)
+            results = self._assemble(ordered, fused, k=k, filters=filters)
         known_share = self.lexical_index().known_word_share(query) if config.lexical else None
         return SearchOutcome(
             hits=results, best_similarity=best_similarity, known_word_share=known_share
@@ -209,6 +280,7 @@ class HybridSearcher:
         query: str,
         concepts: tuple[Concept, ...],
         *,
+        languages: tuple[str, ...],
         pool: int,
         filters: SearchFilters | None,
     ) -> list[int] | None:
@@ -219,18 +291,77 @@ class HybridSearcher:
                 if filters is None or filters.is_empty
                 else self.collection.allowed_chunk_ids(filters)
             )
-            expansions = wordings(concepts) if config.expand_query else []
+            expansions = wordings(concepts, languages=languages) if config.expand_query else []
             lexical = self.lexical_index().search(
                 query, k=pool, allowed=allowed, extra_terms=expansions
             )
             return [h.chunk_id for h in lexical]
         return None
 
-    def _assemble(self, ordered: list[int], fused: dict[int, float], *, k: int) -> list[Hit]:
-        """The first k hits of `ordered`, one per article unless configured otherwise."""
+    def _clause_type_ranking(
+        self, query_vector: np.ndarray, dense_ranking: list[int], *, filters: SearchFilters | None
+    ) -> tuple[float, list[int]]:
+        """One more ranking for the fusion, with its weight: the units of the query's nearest
+        clause types. With `clause_type_confirm` = n the weight is scaled by the share of the
+        dense top n that are such units: a question the dense retriever answers from
+        elsewhere (a policy guide's section, which has no treaty clause type) gets little."""
+        config = self.config
+        signals = self.signals()
+        if not signals.slot_units:
+            return 0.0, []
+        nearest = nearest_clause_types(
+            query_vector, self.collection, slots=config.clause_type_slots
+        )
+        units = {
+            h.chunk_id: (h.doc_id, h.eid) for h in self.collection.hits_for_chunks(dense_ranking)
+        }
+        ranking = self._allowed(
+            clause_type_ranking(nearest, signals, dense_ranking, units), filters
+        )
+        weight = config.clause_type_weight
+        if config.clause_type_confirm > 0:
+            top = dense_ranking[: config.clause_type_confirm]
+            typed = set(ranking)
+            weight *= sum(cid in typed for cid in top) / (len(top) or 1)
+        return weight, ranking
+
+    def _derived_expansion(self, query_vector: np.ndarray, terms: list[str]) -> np.ndarray | None:
+        """The expanded question's vector derived from the question's and the wordings' (no
+        second embedding; index.expansion)."""
+        weight = self.config.derived_expansion_weight
+        if weight is None:
+            return None
+        cache_dir = getattr(self.collection, "path", None)
+        vectors = wording_vectors(self.collection.embedder, cache_dir=cache_dir)
+        return expanded_vector(query_vector, terms, vectors, weight=weight)
+
+    def _assemble(
+        self,
+        ordered: list[int],
+        fused: dict[int, float],
+        *,
+        k: int,
+        filters: SearchFilters | None,
+    ) -> list[Hit]:
+        """The first k hits of `ordered`, one per article unless configured otherwise; with
+        `version_share`, ranked articles first lift their other language versions."""
         # Every hit from ONE read snapshot: while a re-index runs, the dense and lexical rankings
         # may come from different generations, but the texts shown must not mix versions.
         known = {h.chunk_id: h for h in self.collection.hits_for_chunks(ordered)}
+        signals = self.signals() if self.config.version_share > 0 else None
+        if signals is not None and signals.versions:
+            units = {cid: (h.doc_id, h.eid) for cid, h in known.items()}
+            lifted = propagate_versions(
+                fused,
+                units,
+                signals,
+                share=self.config.version_share,
+                additive=self.config.version_additive,
+            )
+            added = self._allowed([cid for cid in lifted if cid not in fused], filters)
+            known.update({h.chunk_id: h for h in self.collection.hits_for_chunks(added)})
+            fused = {cid: lifted[cid] for cid in [*fused, *added]}
+            ordered = sorted(fused, key=lambda cid: -fused[cid])
         results: list[Hit] = []
         seen_articles: set[tuple[str, str]] = set()
         for chunk_id in ordered:
@@ -245,6 +376,13 @@ class HybridSearcher:
             if len(results) == k:
                 break
         return results
+
+    def _allowed(self, chunk_ids: list[int], filters: SearchFilters | None) -> list[int]:
+        """The chunk ids a search with these filters may return, in order."""
+        if filters is None or filters.is_empty:
+            return chunk_ids
+        allowed = self.collection.allowed_chunk_ids(filters)
+        return [cid for cid in chunk_ids if cid in allowed]
 
     def _dense_scopes(
         self, filters: SearchFilters | None

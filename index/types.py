@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ingest.citations import cite_eid, has_invented_name
 from ingest.types import (
     DOCUMENT_KINDS,
     Chunk,
@@ -74,9 +75,18 @@ class Hit:
     kind: str = "agreement"  # the document's kind (ingest.types.DOCUMENT_KINDS)
 
     @property
+    def has_citation_line(self) -> bool:
+        """Whether the chunk text starts with its citation line; an untitled preamble, signature
+        block or declaration has none (ingest.chunking.chunk_header)."""
+        return not has_invented_name(self.eid, self.heading)
+
+    @property
     def path(self) -> str:
         """Where the passage sits: the chunk's citation line, e.g. "A3 › 2 Zelfstandig vertrek
-        › 2.3 Vertrektermijn" or "Article 7 — Time limits" (chunks start with it)."""
+        › 2.3 Vertrektermijn" or "Article 7 — Time limits" (chunks start with it), or the unit's
+        citation ("Preamble") for a chunk without one."""
+        if not self.has_citation_line:
+            return cite_eid(self.eid)
         return self.text.split("\n", 1)[0]
 
     @property

@@ -6,8 +6,13 @@ paragraph that alone exceeds the limit is split at sentence boundaries, and a si
 longer than the limit is split by words as a last resort.
 
 Every chunk's text starts with the unit's citation line ("Article 7 — Time limits",
-"Protocol, Article 3 — Transit", "Annex 2", "Preamble") and a newline, so a heading is never
-separated from its body; the limit applies to the whole chunk text, citation line included.
+"Protocol, Article 3 — Transit", "Annex 2") and a newline, so a heading is never separated from
+its body; the limit applies to the whole chunk text, citation line included. A unit whose name
+is not in its source (an untitled preamble, signature block or declaration:
+`ingest.citations.has_invented_name`) has no line of its own: the words "Preamble" or "Final
+clauses" would be the same in every such chunk and make them look alike to both retrievers (on a
+corpus of untitled clauses, every chunk would start with "Preamble"); its chunks start with its
+ancestors' path if it has one, else with the body.
 Where a unit sits in a section tree (a guide's sections, a treaty's chapters) the line is its
 heading path: "A3 › 2 Zelfstandig vertrek › 2.3 Vertrektermijn", "CHAPTER II Membership ›
 Article 2". A container (chapter, section) without text of its own gets no chunk: its heading
@@ -32,13 +37,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ingest.citations import cite_unit
+from ingest.citations import cite_unit, has_invented_name
 from ingest.types import Chunk, ParsedDocument, Unit
 
 __all__ = [
     "DEFAULT_MAX_TOKENS",
     "approximate_tokens",
     "chunk_document",
+    "chunk_header",
     "citation_line",
     "heading_path",
     "split_sentences",
@@ -92,6 +98,16 @@ def stable_chunk_id(doc_id: str, eid: str, seq: int) -> int:
 PATH_SEPARATOR = " › "
 
 
+def chunk_header(unit: Unit, units_by_eid: dict[str, Unit]) -> str:
+    """The line a unit's chunks start with: its heading path, without a name the source does not
+    have ("" for an untitled preamble outside any chapter)."""
+    path = heading_path(unit, units_by_eid)
+    if not has_invented_name(unit.eid, unit.heading):
+        return path
+    ancestors, _, _own = path.rpartition(PATH_SEPARATOR)
+    return ancestors
+
+
 def heading_path(unit: Unit, units_by_eid: dict[str, Unit]) -> str:
     """The unit's citation line preceded by its ancestors' ("A3 › 2 Zelfstandig vertrek › 2.3
     Vertrektermijn"); just the citation line for a unit outside any chapter or section."""
@@ -136,7 +152,7 @@ def chunk_document(
     chunks: list[Chunk] = []
     units_by_eid = {unit.eid: unit for unit in doc.units}
     for unit in doc.units:
-        header = heading_path(unit, units_by_eid)
+        header = chunk_header(unit, units_by_eid)
         for seq, piece in enumerate(_unit_pieces(unit, header, max_tokens, counter, language)):
             chunks.append(
                 Chunk(
@@ -146,13 +162,19 @@ def chunk_document(
                     part=unit.part,
                     article=unit.number if unit.kind == "article" else None,
                     heading=unit.heading,
-                    text=f"{header}\n{piece.text}" if piece.text else header,
+                    text=_chunk_text(header, piece.text),
                     seq=seq,
                     page_start=piece.page_start,
                     page_end=piece.page_end,
                 )
             )
     return tuple(chunks)
+
+
+def _chunk_text(header: str, body: str) -> str:
+    if not header:
+        return body
+    return f"{header}\n{body}" if body else header
 
 
 # --------------------------------------------------------------------------- packing
@@ -176,7 +198,7 @@ def _unit_pieces(
     text = strip_placeholders(unit.text)
     if not text:
         return []  # only placeholders: nothing a search could match
-    if counter(f"{header}\n{text}") <= max_tokens:
+    if counter(_chunk_text(header, text)) <= max_tokens:
         return [_Piece(text, unit.page_start, unit.page_end)]
     fits = _fitter(header, max_tokens, counter)
     pieces: list[_Piece] = []
@@ -194,7 +216,7 @@ def _unit_pieces(
 
 def _fitter(header: str, max_tokens: int, counter: Callable[[str], int]) -> Callable[[str], bool]:
     def fits(body: str) -> bool:
-        return counter(f"{header}\n{body}") <= max_tokens
+        return counter(_chunk_text(header, body)) <= max_tokens
 
     return fits
 

@@ -55,6 +55,18 @@ def unit_name(*, kind: str, label: str) -> str:
     return label
 
 
+# Kinds whose name ("Preamble", "Final clauses", "Declaration") Readmit gives a unit the source
+# leaves untitled; the source text has no such line.
+_INVENTED_NAME_KINDS = frozenset({"preamble", "final", "declaration"})
+
+
+def has_invented_name(eid: str, heading: str | None) -> bool:
+    """Whether the unit's name is Readmit's own, not its source's: an untitled preamble,
+    signature block or declaration (its chunks start without a citation line)."""
+    _, local = split_eid(eid)
+    return not heading and local.partition("_")[0] in _INVENTED_NAME_KINDS
+
+
 def with_instrument(eid: str, name: str) -> str:
     """A unit's name preceded by its instrument when that is not the main agreement:
     ("protocol__art_3", "Article 3") → "Protocol, Article 3"."""

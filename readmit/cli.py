@@ -34,6 +34,7 @@ from readmit.access import (
 from readmit.access.users import parse_role, validate_groups, validate_user_name
 from readmit.cli_output import print_table
 from readmit.drafting import DraftingService, DraftStore
+from readmit.ingest_progress import ProgressWriter
 from readmit.service import INGEST_BATCH_CHUNKS, IngestReport, KnowledgeBase, RulesFileError
 from readmit.settings import (
     DRAFTS_ENV,
@@ -205,7 +206,10 @@ def ingest(
     wb.authorise(Action.REINDEX)
     targets = list(paths) or [_settings(ctx).corpus_dir]
     files, _ = wb.kb.plan(targets)
+    # The app shows this while `make run` indexes in the background (readmit.ingest_progress).
+    tracker = ProgressWriter(_settings(ctx).ingest_progress_file, total=len(files))
     with contextlib.ExitStack() as stack:
+        stack.callback(tracker.finish)
         if err.is_terminal:
             progress = stack.enter_context(
                 Progress(
@@ -221,6 +225,7 @@ def ingest(
             task = progress.add_task("Indexing", total=len(files), current="")
 
             def advance(path: Path, outcome: str) -> None:
+                tracker.file_done(f"{path.name}: {outcome}")
                 progress.update(task, advance=1, current=_markup(f"{path.name}: {outcome}"))
 
         else:
@@ -228,6 +233,7 @@ def ingest(
             done = [0]
 
             def advance(path: Path, outcome: str) -> None:
+                tracker.file_done(f"{path.name}: {outcome}")
                 done[0] += 1
                 err.print(
                     _plain(f"indexing {done[0]}/{len(files)}: {path.name}: {outcome}"),

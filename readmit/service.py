@@ -17,7 +17,7 @@ from index.embedders import Embedder, make_embedder
 from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
 from index.lock import IndexBusyError
 from index.search import HybridSearcher, SearchConfig, SearchOutcome
-from index.slots import refresh_slots_after_ingest
+from index.slots import CERTAIN_THRESHOLD, refresh_slots_after_ingest
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from index.visibility import VisibleCollection, scope_filters
 from ingest.pipeline import (
@@ -498,7 +498,10 @@ class KnowledgeBase:
         The article's heading (or, without one, its opening words) is searched like a question:
         the glossary and BM25 carry it across languages, which its stored vector alone does not
         (an English article's nearest vectors are mostly other articles of the same agreement).
-        The agreement itself and its other language versions are left out.
+        The agreement itself and its other language versions are left out. Results of the
+        article's own clause types (index.slots) come first, each group in search order: a
+        heading like "Time limits" also finds visa-fee and other articles that merely mention
+        a period.
         """
         unit = self.collection.get_unit(doc_id, eid)
         if unit is None:
@@ -506,8 +509,23 @@ class KnowledgeBase:
         own = {doc_id} | {d.doc_id for d in self.language_versions(doc_id)}
         query = unit.heading or " ".join(unit.text.split()[:MORE_LIKE_THIS_WORDS])
         hits = self.searcher.search(query, k=k * 3, filters=self._scoped(filters))
-        results = [hit for hit in hits if hit.doc_id not in own][:k]
-        return [replace(hit, rank=rank) for rank, hit in enumerate(results, start=1)]
+        candidates = [hit for hit in hits if hit.doc_id not in own]
+        wanted = self._certain_slots(doc_id).get(eid, set())
+        if wanted:
+            slots: dict[str, dict[str, set[str]]] = {}
+            for hit in candidates:
+                if hit.doc_id not in slots:
+                    slots[hit.doc_id] = self._certain_slots(hit.doc_id)
+            candidates.sort(key=lambda hit: not (slots[hit.doc_id].get(hit.eid, set()) & wanted))
+        return [replace(hit, rank=rank) for rank, hit in enumerate(candidates[:k], start=1)]
+
+    def _certain_slots(self, doc_id: str) -> dict[str, set[str]]:
+        """eid → the clause types assigned to that unit with confidence (not "other")."""
+        found: dict[str, set[str]] = {}
+        for assignment in self.collection.slot_assignments(doc_id=doc_id):
+            if assignment.confidence >= CERTAIN_THRESHOLD and assignment.slot != "other":
+                found.setdefault(assignment.eid, set()).add(assignment.slot)
+        return found
 
 
 def _unexpected(path: Path, error: Exception) -> str:

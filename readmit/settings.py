@@ -30,6 +30,7 @@ AUDIT_ENV = "READMIT_AUDIT"
 USER_ENV = "READMIT_USER"
 STATE_FOLDER = ".readmit"
 REJECTED_UPLOADS_FOLDER = "rejected-uploads"
+INGEST_PROGRESS_FILE = "ingest-progress.json"
 
 
 SERVER_SCHEMES = ("postgresql://", "postgres://")
@@ -60,6 +61,12 @@ class Settings:
     users_file: Path  # accounts, roles and groups (readmit.access.users)
     audit_file: Path  # who changed what (readmit.access.audit)
     model: str | None = None  # None: the model the index was built with (DEFAULT_MODEL if new)
+
+    @property
+    def ingest_progress_file(self) -> Path:
+        """Where a running `readmit ingest` says how far it got (readmit.ingest_progress),
+        beside the rejected uploads: next to the index folder, or under `.readmit/`."""
+        return self.rejected_uploads_dir.parent / INGEST_PROGRESS_FILE
 
 
 def load_settings(

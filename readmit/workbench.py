@@ -79,8 +79,9 @@ from readmit.guidance import (
     section_neighbours,
     table_of_contents,
 )
+from readmit.ingest_progress import IngestProgress, running_ingest
 from readmit.service import INGEST_BATCH_CHUNKS, IngestReport, KnowledgeBase, ProgressCallback
-from readmit.settings import Settings, load_settings
+from readmit.settings import INGEST_PROGRESS_FILE, Settings, load_settings
 from readmit.uploads import (
     MAX_UPLOAD_BYTES,
     UPLOAD_SUFFIXES,
@@ -178,6 +179,13 @@ def open_workbench(
         rejected_uploads_dir=settings.rejected_uploads_dir,
         audit=AuditLog(settings.audit_file),
     )
+
+
+def background_ingest(wb: Workbench) -> IngestProgress | None:
+    """The progress of a `readmit ingest` running now beside this workbench's index (`make run`
+    starts one in the background), else None. Its file sits beside the rejected uploads, where
+    `Settings.ingest_progress_file` puts it."""
+    return running_ingest(wb.rejected_dir.parent / INGEST_PROGRESS_FILE)
 
 
 def for_principal(wb: Workbench, principal: Principal) -> Workbench:

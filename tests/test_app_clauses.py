@@ -192,10 +192,13 @@ def test_gap_check_lists_missing_slots_and_adds_a_precedent(app_env: dict[str, P
     assert shown == expected
     sources = " ".join(b for b in html_bodies(at) if "Wording of" in b)
     assert f"{KAZ_EN} Art. 9" in sources
-    # An English draft gets English wordings first, each with its other language versions.
+    # An English draft gets an English wording first, each with its other language versions
+    # (wordings mainly about the clause type rank before the draft's language, so an on-topic
+    # Dutch wording may come before an English one that only touches on it:
+    # readmit.clauses.gaps.common_wordings).
     for gap in gap_check(wb.kb, draft):
         languages = [p.language for p in gap.precedents]
-        assert languages == sorted(languages, key=lambda language: language != "en"), gap.slot
+        assert "en" not in languages or languages[0] == "en", (gap.slot, languages)
     assert f"Also in NL: {KAZ_NL} Art. 9" in sources
 
     at.button(key="gap_add__readmission-in-error__0").click()

@@ -1,7 +1,8 @@
 """The default search configuration must keep its measured quality on the evaluation set.
 
 The recorded figures (tests/eval/baseline.json, docs/search-quality.md) come from
-`readmit eval tests/eval/queries.jsonl` on the shipped corpus with the default model.
+`readmit eval tests/eval/queries.jsonl` and `readmit eval tests/eval/blind.jsonl` on the shipped
+corpus with the default model.
 """
 
 from __future__ import annotations
@@ -48,6 +49,24 @@ def test_heldout_queries_are_not_worse_than_recorded(corpus_index: Path) -> None
     measured = json.loads(result.stdout)
     assert measured["queries"] == 23
     assert measured["ndcg@10"] >= BASELINE["heldout_ndcg@10"] - BASELINE["tolerance"]
+
+
+@pytest.mark.slow
+def test_blind_set_is_not_worse_than_recorded(corpus_index: Path) -> None:
+    """The blind set (tests/eval/blind.jsonl) was written and judged without looking at search
+    results and was never used to choose a setting; it is the check on unseen questions."""
+    result = CliRunner().invoke(
+        main, ["--index", str(corpus_index), "eval", str(EVAL / "blind.jsonl"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    measured = json.loads(result.stdout)
+    print(f"blind nDCG@10 {measured['ndcg@10']} (recorded {BASELINE['blind_ndcg@10']})")
+    assert measured["queries"] == 48
+    assert measured["ndcg@10"] >= BASELINE["blind_ndcg@10"] - BASELINE["tolerance"]
+    assert (
+        measured["other_language_share"]
+        >= BASELINE["blind_other_language_share"] - BASELINE["tolerance"]
+    )
 
 
 @pytest.mark.slow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -95,10 +95,14 @@ def common_wordings(
     *,
     top: int = 3,
     prefer_language: str | None = None,
+    on_topic: Callable[[DocumentRecord, UnitRecord], bool] | None = None,
 ) -> list[Precedent]:
     """Group near-identical article texts (greedy, word-level similarity) and return the
     `top` groups with most members; ties go to the more recent agreement. With
-    `prefer_language`, wordings in that language come first (the draft's own language)."""
+    `on_topic`, wordings whose article is mainly about the slot come before those that only
+    touch on it (an escorts' article that mentions transit, for the transit slot); then, with
+    `prefer_language`, those in that language (the draft's own; the others are offered with
+    their language versions beside them)."""
     groups: list[tuple[list[str], list[tuple[DocumentRecord, UnitRecord]]]] = []
     for document, unit in sorted(units, key=lambda du: -(du[0].year or 0)):
         words = _words(unit.text)[:400]
@@ -112,6 +116,7 @@ def common_wordings(
     ranked = sorted(
         groups,
         key=lambda g: (
+            on_topic is not None and not on_topic(*g[1][0]),
             prefer_language is not None and g[1][0][0].language != prefer_language,
             -len(g[1]),
         ),
@@ -191,12 +196,47 @@ def gap_check(kb: KnowledgeBase, draft: Draft, *, top: int = 3) -> list[Gap]:
             unit = kb.article(assignment.doc_id, assignment.eid)
             if unit is not None:
                 units.append((documents[assignment.doc_id], unit))
+        on_topic = _on_topic_test(slot.key, assignments)
         precedents = [
             replace(precedent, versions=_versions(kb, *precedent.sources[0]))
-            for precedent in common_wordings(units, top=top, prefer_language=language)
+            for precedent in common_wordings(
+                units, top=top, prefer_language=language, on_topic=on_topic
+            )
         ]
         gaps.append(Gap(slot.key, slot.title, len(with_slot), tuple(precedents)))
     return sorted(gaps, key=lambda g: -g.agreements_with_slot)
+
+
+TIME_LIMIT_EVIDENCE = "time-limit"  # in SlotAssignment.method: a period of that purpose was found
+
+
+def is_on_topic(slot: str, unit: UnitRecord, language: str, method: str) -> bool:
+    """Is the article mainly about `slot`, rather than touching on it? A time-limit slot needs
+    a period of its purpose stated in the article (not a reference to another article's
+    periods); any other slot, that no other slot is named in the heading and matched more often
+    in the body (an article headed "Obligations of escorts in readmission or transit" is about
+    escorts)."""
+    if slot.startswith("time-limit"):
+        return TIME_LIMIT_EVIDENCE in method.split("+")
+    evidence = keyword_evidence(unit.heading, unit.text, language)
+    own = evidence.get(slot)
+    own_matches = own.body_matches if own is not None else 0
+    return not any(
+        other != slot and found.heading_terms and found.body_matches > own_matches
+        for other, found in evidence.items()
+    )
+
+
+def _on_topic_test(
+    slot: str, assignments: Sequence[SlotAssignment]
+) -> Callable[[DocumentRecord, UnitRecord], bool]:
+    methods = {(a.doc_id, a.eid): a.method for a in assignments}
+
+    def on_topic(document: DocumentRecord, unit: UnitRecord) -> bool:
+        method = methods.get((document.doc_id, unit.eid), "")
+        return is_on_topic(slot, unit, document.language, method)
+
+    return on_topic
 
 
 def _versions(kb: KnowledgeBase, doc_id: str, eid: str) -> tuple[tuple[str, str, str], ...]:

@@ -38,7 +38,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
@@ -62,6 +62,9 @@ PROVENANCE_COLUMNS = (
     "Official reference",
     "Status",
 )
+# Column widths (cm; 16.5 fits the text width of A4 and Letter): the document title gets the
+# room, so that no word is broken across lines ("documen-t", "Implementin-g").
+PROVENANCE_WIDTHS_CM = (1.8, 5.4, 2.0, 1.6, 3.6, 1.9)
 ARTICLE_LEVEL = 0
 PARAGRAPH_LEVEL = 1
 # An id far above the template's own lists, so that ours never collides with them.
@@ -345,7 +348,9 @@ def _write_provenance_table(document: DocxDocument, articles: list[ExportArticle
     table.style = "Table Grid"
     for cell, name in zip(table.rows[0].cells, PROVENANCE_COLUMNS, strict=True):
         cell.text = ""
-        cell.paragraphs[0].add_run(name).bold = True
+        header = cell.paragraphs[0].add_run(name)
+        header.bold = True
+        header.font.size = Pt(9)
     for article in articles:
         source = article.provenance
         if source is None:
@@ -363,6 +368,12 @@ def _write_provenance_table(document: DocxDocument, articles: list[ExportArticle
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.paragraphs[0].add_run(_plain(value)).font.size = Pt(9)
+    # Fixed widths on the columns and on every cell: Word reads the cells, LibreOffice the grid.
+    table.autofit = False
+    for column, width in zip(table.columns, PROVENANCE_WIDTHS_CM, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
 
 
 def export_docx(

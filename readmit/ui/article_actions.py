@@ -63,9 +63,12 @@ def _add_with_chosen_section(wb: Workbench, hit: Hit, section_key: str, citation
     add_to_draft(wb, hit, section=section, citation=citation)
 
 
-def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> None:
+def action_row(
+    wb: Workbench, hit: Hit, *, citation: str, prefix: str = "", compact: bool = False
+) -> None:
     """Read · Pin · Cite · draft section · Add to draft, for one article (`hit` carries its
-    source).
+    source). `compact` (a narrow column, such as the search page's guidance): the draft
+    section and "Add to draft" go on a second row, so no button label is cut short.
 
     "Read" (not "Open") so that no two controls share a label: it opens the Read page.
     """
@@ -74,9 +77,13 @@ def action_row(wb: Workbench, hit: Hit, *, citation: str, prefix: str = "") -> N
         return action_key(action, hit.doc_id, hit.eid, prefix=prefix)
 
     suggestion = suggested_section(heading=hit.heading, part=hit.part)
-    open_col, pin_col, cite_col, section_col, add_col = st.columns(
-        [1, 1, 1, 2.6, 1.3], vertical_alignment="bottom"
-    )
+    if compact:
+        open_col, pin_col, cite_col = st.columns(3, vertical_alignment="bottom")
+        section_col, add_col = st.columns([1.6, 1], vertical_alignment="bottom")
+    else:
+        open_col, pin_col, cite_col, section_col, add_col = st.columns(
+            [1, 1, 1, 2.2, 1.7], vertical_alignment="bottom"
+        )
     open_col.button(
         "Read",
         key=key("open"),

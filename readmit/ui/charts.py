@@ -68,7 +68,11 @@ def matrix_heat_map(matrix: PrecedentMatrix, *, order: MatrixOrder = "year") -> 
                 alt.Tooltip("state:N"),
             ],
         )
-        .properties(height=max(22 * len(documents), 120))
+        # Room on the right for the last column labels, drawn at -45° beyond the last column.
+        .properties(
+            height=max(22 * len(documents), 120),
+            padding={"left": 5, "top": 5, "right": 150, "bottom": 5},
+        )
     )
     return chart
 

@@ -27,6 +27,7 @@ import streamlit as st
 from readmit.ui import charts, render
 from readmit.ui.article_actions import action_row
 from readmit.ui.render import plural
+from readmit.ui.sidebar import empty_index_notice
 from readmit.ui.state import ensure_choice, ensure_default, memo, show_flash
 from readmit.workbench import (
     PURPOSE_LABELS,
@@ -312,7 +313,7 @@ def page(wb: Workbench) -> None:
     )
     show_flash()
     if not wb.kb.documents():
-        st.info("The index is empty. Add documents or re-index the corpus on the Maintain page.")
+        empty_index_notice(wb, hint="Add documents or re-index the corpus on the Maintain page.")
         return
     scope = _scope(wb)
     generation = index_generation(wb)

@@ -13,6 +13,7 @@ from index.types import DocumentRecord, UnitRecord
 from readmit.ui import render
 from readmit.ui.article_actions import add_to_draft
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES
+from readmit.ui.sidebar import empty_index_notice
 from readmit.ui.state import (
     READ_DOC_KEY,
     READ_UNIT_KEY,
@@ -139,7 +140,7 @@ def page(wb: Workbench) -> None:
     show_flash()
     documents = wb.kb.documents()
     if not documents:
-        st.info("The index is empty. Add documents on the Maintain page.")
+        empty_index_notice(wb, hint="Add documents on the Maintain page.")
         return
     doc_id, units = _selectors(wb, documents)
     if not units:

@@ -119,8 +119,11 @@ def pages_label(page_start: int | None, page_end: int | None) -> str:
     return f"pp. {page_start}–{page_end}"
 
 
-def citation_and_body(chunk_text: str) -> tuple[str, str]:
-    """A chunk's first line is its citation line ("Article 7 — Time limits"); split it off."""
+def citation_and_body(chunk_text: str, *, has_citation_line: bool = True) -> tuple[str, str]:
+    """A chunk's first line is its citation line ("Article 7 — Time limits"); split it off.
+    An untitled preamble or signature block has none (`Hit.has_citation_line`): all body."""
+    if not has_citation_line:
+        return "", chunk_text
     first, _, rest = chunk_text.partition("\n")
     if not rest:
         return "", chunk_text

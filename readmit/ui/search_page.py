@@ -20,6 +20,7 @@ import streamlit as st
 from index.types import DocumentRecord, Hit, SearchFilters
 from readmit.ui import render
 from readmit.ui.article_actions import action_row
+from readmit.ui.sidebar import empty_index_notice
 from readmit.ui.state import memo, show_flash
 from readmit.workbench import (
     FilterOptions,
@@ -140,16 +141,16 @@ def _document_line(document: DocumentRecord | None, hit: Hit) -> str:
 def _card(
     wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str, *, key: str = "hit"
 ) -> None:
-    citation, body = render.citation_and_body(hit.text)
+    citation, body = render.citation_and_body(hit.text, has_citation_line=hit.has_citation_line)
     badges = [render.badge(hit.kind), render.badge(hit.language.upper())]
-    if not hit.is_guidance:
+    if not hit.is_guidance and hit.part != hit.kind:  # "agreement" once, not twice
         badges.append(render.badge(hit.part))
     pages = render.pages_label(hit.page_start, hit.page_end)
     if pages:
         badges.append(render.badge(pages))
     with st.container(border=True, key=f"{key}_{hit.rank}"):
         st.html(
-            f'<div class="rdm-cite">{hit.rank}. {render.escape(citation or hit.eid)}'
+            f'<div class="rdm-cite">{hit.rank}. {render.escape(citation or hit.path)}'
             f' <span class="rdm-small">({render.escape(hit.eid)})</span></div>'
             f'<div class="rdm-doc">{_document_line(document, hit)}</div>'
             f"<div>{''.join(badges)}"
@@ -158,7 +159,7 @@ def _card(
             "</div>"
         )
         st.html(render.passage(body.strip(), query=query, language=hit.language))
-        action_row(wb, hit, citation=citation or hit.eid)
+        action_row(wb, hit, citation=citation or hit.path, compact=key == "guide")
 
 
 def page(wb: Workbench) -> None:
@@ -172,7 +173,7 @@ def page(wb: Workbench) -> None:
     show_flash()
     documents = wb.kb.documents()
     if not documents:
-        st.info("The index is empty. Add documents or re-index the corpus on the Maintain page.")
+        empty_index_notice(wb, hint="Add documents or re-index the corpus on the Maintain page.")
         return
     options = filter_options(documents)
     query_col, k_col = st.columns([5, 1], vertical_alignment="bottom")

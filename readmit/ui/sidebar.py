@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from readmit.drafting import DraftStoreError
 from readmit.ui import render
 from readmit.ui.signin import signed_in_as
 from readmit.ui.state import MAX_PINS, PAGE_KEY, PAGES, current_draft_id, pins
-from readmit.workbench import UserStore, Workbench
+from readmit.workbench import UserStore, Workbench, background_ingest
+
+# How often the sidebar looks at a background ingest's progress (seconds).
+PROGRESS_REFRESH_SECONDS = 3.0
+_WATCHING_INGEST = "_watching_ingest"
+_DOCUMENTS_SEEN = "_documents_seen"
 
 
 def sidebar(wb: Workbench, users: UserStore) -> str:
@@ -30,11 +37,55 @@ def sidebar(wb: Workbench, users: UserStore) -> str:
                 title = "none (the draft could not be opened)"
         st.html(
             render.meta_table(
-                [
-                    ("Current draft", title),
-                    ("Pinned", f"{len(pins())} of {MAX_PINS}"),
-                    ("Index", f"{len(wb.kb.documents())} documents"),
-                ]
+                [("Current draft", title), ("Pinned", f"{len(pins())} of {MAX_PINS}")]
             )
         )
+        if background_ingest(wb) is None:
+            index_status(wb)
+        else:
+            st.session_state[_WATCHING_INGEST] = True
+            live_index_status(wb)
     return str(page)
+
+
+def index_status(wb: Workbench) -> None:
+    """The document count, and how far a background ingest (`make run`) got."""
+    progress = background_ingest(wb)
+    st.html(render.meta_table([("Index", render.plural(len(wb.kb.documents()), "document"))]))
+    if progress is None:
+        return
+    minutes, seconds = divmod(int(time.time() - progress.started_at), 60)
+    elapsed = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+    st.progress(
+        progress.fraction,
+        text=f"Indexing the corpus: {progress.done} of {render.plural(progress.total, 'file')}"
+        f" · {elapsed}",
+    )
+    st.caption(
+        "Searches already cover the documents indexed so far; the rest follow as they are indexed."
+    )
+
+
+@st.fragment(run_every=PROGRESS_REFRESH_SECONDS)
+def live_index_status(wb: Workbench) -> None:
+    """`index_status`, redrawn every few seconds while an ingest runs; when it ends the whole
+    page reruns once, so what it shows comes from the complete index."""
+    documents = len(wb.kb.documents())
+    had_none = st.session_state.get(_DOCUMENTS_SEEN, documents) == 0
+    st.session_state[_DOCUMENTS_SEEN] = documents
+    finished = background_ingest(wb) is None and st.session_state.pop(_WATCHING_INGEST, False)
+    if finished or (had_none and documents):  # the page said "empty": show the first documents
+        st.rerun(scope="app")
+    index_status(wb)
+
+
+def empty_index_notice(wb: Workbench, *, hint: str) -> None:
+    """What a page says when the index has no documents: wait for the background ingest if
+    one runs, else `hint` (how to add documents)."""
+    if background_ingest(wb) is not None:
+        st.info(
+            "The corpus is being indexed (progress in the sidebar); the first documents appear "
+            "here as soon as they are indexed."
+        )
+    else:
+        st.info(f"The index is empty. {hint}")

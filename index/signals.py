@@ -1,0 +1,113 @@
+"""Corpus-side signals for hybrid search beyond the two retrievers (each off unless configured).
+
+- Language versions: documents with the same official reference are authentic texts of one
+  instrument, numbered alike, so an article's counterpart is the same eId in the twin document.
+  When one version ranks, its counterparts are lifted (`propagate_versions`).
+- Clause types: the slot classifier (`index.slots`) stores each unit's clause types. A query is
+  mapped to the clause types whose vectors (taxonomy description + typical wordings) it is
+  nearest to — by embedding similarity, no rule per question — and the units of those types make
+  one more ranking for the fusion (`clause_type_ranking`).
+
+All of it is read once per collection generation (`CorpusSignals.load`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.backend import CollectionBackend as Collection
+from index.slots import ASSIGN_THRESHOLD, slot_matrix
+from ingest.chunking import stable_chunk_id
+from ingest.taxonomy import OTHER, SLOTS
+
+
+@dataclass(frozen=True)
+class CorpusSignals:
+    versions: Mapping[str, tuple[str, ...]]  # doc_id → its other language versions
+    slot_units: Mapping[str, tuple[tuple[str, str], ...]]  # slot → (doc_id, eid), surest first
+
+    @classmethod
+    def load(cls, collection: Collection) -> CorpusSignals:
+        groups: dict[str, list[str]] = {}
+        for document in collection.list_documents():
+            if document.official_reference:
+                groups.setdefault(document.official_reference, []).append(document.doc_id)
+        versions = {
+            doc_id: tuple(other for other in group if other != doc_id)
+            for group in groups.values()
+            if len(group) > 1
+            for doc_id in group
+        }
+        by_slot: dict[str, list[tuple[float, str, str]]] = {}
+        for assignment in collection.slot_assignments():
+            if assignment.slot != OTHER and assignment.confidence >= ASSIGN_THRESHOLD:
+                by_slot.setdefault(assignment.slot, []).append(
+                    (-assignment.confidence, assignment.doc_id, assignment.eid)
+                )
+        slot_units = {
+            slot: tuple((doc_id, eid) for _, doc_id, eid in sorted(rows))
+            for slot, rows in by_slot.items()
+        }
+        return cls(versions=versions, slot_units=slot_units)
+
+    def counterpart_chunks(self, doc_id: str, eid: str) -> list[int]:
+        """First-chunk ids of the unit's counterparts in the other language versions (a chunk
+        id is a hash of document, unit and position, so no lookup is needed)."""
+        return [stable_chunk_id(twin, eid, 0) for twin in self.versions.get(doc_id, ())]
+
+
+def propagate_versions(
+    fused: dict[int, float],
+    units: Mapping[int, tuple[str, str]],
+    signals: CorpusSignals,
+    *,
+    share: float,
+    additive: bool = True,
+) -> dict[int, float]:
+    """Each ranked chunk gives `share` of its score to its counterparts' first chunks: added
+    to the counterpart's own score, or (not `additive`) as a floor under it."""
+    lifted = dict(fused)
+    for chunk_id, score in fused.items():
+        unit = units.get(chunk_id)
+        if unit is None:
+            continue
+        for twin in signals.counterpart_chunks(*unit):
+            if additive:
+                lifted[twin] = lifted.get(twin, 0.0) + share * score
+            else:
+                lifted[twin] = max(lifted.get(twin, 0.0), fused.get(twin, 0.0), share * score)
+    return lifted
+
+
+def nearest_clause_types(
+    query_vector: np.ndarray, collection: Collection, *, slots: int
+) -> list[str]:
+    """The keys of the `slots` clause types whose vectors the query is nearest to."""
+    # The slot vectors are cached on disk in an index folder (index.slots); a server has none.
+    cache_dir = getattr(collection, "path", None)
+    slot_vectors = slot_matrix(collection.embedder, cache_dir=cache_dir)
+    similarities = slot_vectors @ np.asarray(query_vector, dtype=np.float32)
+    return [SLOTS[i].key for i in np.argsort(-similarities)[:slots]]
+
+
+def clause_type_ranking(
+    nearest: Sequence[str],
+    signals: CorpusSignals,
+    dense_ranking: Sequence[int],
+    units: Mapping[int, tuple[str, str]],
+) -> list[int]:
+    """Chunks of the units whose clause type is in `nearest`: those the dense ranking found
+    (`units` maps its chunk ids to their units) in its order, then the rest (surest assignment
+    first, by their first chunk)."""
+    wanted = {unit for key in nearest for unit in signals.slot_units.get(key, ())}
+    ranking = [cid for cid in dense_ranking if units.get(cid) in wanted]
+    seen = {units[cid] for cid in ranking}
+    for key in nearest:
+        for unit in signals.slot_units.get(key, ()):
+            if unit not in seen:
+                seen.add(unit)
+                ranking.append(stable_chunk_id(*unit, 0))
+    return ranking
