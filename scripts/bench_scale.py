@@ -2,7 +2,9 @@
 
 How a synthetic collection of N chunks is made from a real index (the corpus, embedded by E5):
 - documents are replicated under new doc ids (`<doc_id>~s00017`) with their units, until N
-  chunks exist (the last replica is cut short);
+  chunks exist (the last replica is cut short); each replica's official reference gets the same
+  mark, so a replica is a new instrument (its language versions linked among themselves), not
+  one more language version of every other replica;
 - each chunk text is perturbed so BM25 does not see exact duplicates: about 3% of its words are
   dropped and 3% replaced by a word drawn from the whole corpus vocabulary;
 - each vector is the real chunk vector plus Gaussian noise (σ = 0.02 per dimension, a noise norm
@@ -42,7 +44,9 @@ def build_synthetic(source: Path, target: Path, *, chunks: int, seed: int = 7) -
     src = sqlite3.connect(f"file:{source / store.DB_FILE}?mode=ro", uri=True)
     model = store.get_state(src, "model")
     dimension = int(store.get_state(src, "dimension") or 0)
-    documents = src.execute("SELECT * FROM documents ORDER BY doc_id").fetchall()
+    cursor = src.execute("SELECT * FROM documents ORDER BY doc_id")
+    document_columns = [column[0] for column in cursor.description]
+    documents = cursor.fetchall()
     units = src.execute("SELECT * FROM units ORDER BY doc_id, ord").fetchall()
     rows = src.execute("SELECT * FROM chunks ORDER BY doc_id, ord").fetchall()
     src.close()
@@ -75,9 +79,16 @@ def build_synthetic(source: Path, target: Path, *, chunks: int, seed: int = 7) -
             doc_rows = chunks_by_doc.get(doc[0], [])[: chunks - next_id + 1]
             if not doc_rows:
                 continue
+            # Each replica is its own instrument: its official reference gets the replica's
+            # mark, so the language versions of one treaty stay linked within a replica and
+            # the hundreds of replicas are not taken for versions of one another.
+            row = dict(zip(document_columns, doc, strict=True))
+            row["doc_id"] = doc_id
+            if row.get("official_reference"):
+                row["official_reference"] = f"{row['official_reference']} ~s{replica:05d}"
             conn.execute(
                 f"INSERT INTO documents VALUES ({','.join('?' * len(doc))})",
-                (doc_id, *doc[1:]),
+                tuple(row.values()),
             )
             conn.executemany(
                 f"INSERT INTO units VALUES ({','.join('?' * len(units[0]))})",
