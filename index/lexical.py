@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,8 +28,10 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+import scipy.sparse as sp
 import Stemmer
 from bm25s import stopwords as bm25_stopwords
+from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
 
 from index.errors import IndexLayerError
 
@@ -120,13 +123,23 @@ class LexicalIndex:
     ) -> None:
         self._ids = np.asarray(chunk_ids, dtype=np.int64)
         self._bm25 = bm25s.BM25()
-        corpus = [
-            tokenize(t, language=lang) or ["\u2205"]
-            for t, lang in zip(texts, languages, strict=True)
-        ]
-        self._vocabulary = frozenset(token for tokens in corpus for token in tokens)
-        if corpus:
-            self._bm25.index(corpus, show_progress=False)
+        if len(texts) != len(languages) or len(texts) != len(self._ids):
+            raise ValueError("chunk ids, texts and languages differ in length")
+        # Tokens become vocabulary ids as each text is read: a million chunks are ~100M tokens,
+        # which as lists of strings (what bm25s.index takes) would need many GB.
+        vocabulary: dict[str, int] = {}
+        token_ids = array("i")
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for row, (text, language) in enumerate(zip(texts, languages, strict=True)):
+            tokens = tokenize(text, language=language) or ["\u2205"]
+            token_ids.extend([vocabulary.setdefault(t, len(vocabulary)) for t in tokens])
+            lengths[row] = len(tokens)
+        self._vocabulary = frozenset(vocabulary)
+        if len(texts):
+            _index_token_ids(self._bm25, np.frombuffer(token_ids, dtype=np.int32), lengths)
+            vocabulary[""] = len(vocabulary)  # bm25s's empty token, as `BM25.index` adds it
+            self._bm25.vocab_dict = vocabulary
+            self._bm25.unique_token_ids_set = set(vocabulary.values())
 
     @classmethod
     def _from_parts(cls, chunk_ids: np.ndarray, bm25: bm25s.BM25) -> LexicalIndex:
@@ -269,6 +282,49 @@ class LexicalIndex:
         if len(ids) and int(bm25.scores["num_docs"]) != len(ids):
             raise LexicalCacheError(f"{folder}: BM25 holds another number of chunks than ids")
         return cls._from_parts(ids, bm25)
+
+
+def _index_token_ids(bm25: bm25s.BM25, token_ids: np.ndarray, lengths: np.ndarray) -> None:
+    """Fill `bm25.scores` for documents given as one flat array of token ids and their lengths.
+
+    The same matrix `bm25s.BM25.build_index_from_ids` makes (bm25s's own idf and term-frequency
+    formulas, its CSC layout, so `save`, `load(mmap=True)` and scoring are bm25s's), computed
+    with array operations instead of a Python loop over documents and a Counter per document:
+    a million chunks take seconds and a few bytes per token instead of minutes and GBs.
+    """
+    if bm25.method in bm25.methods_requiring_nonoccurrence:
+        raise ValueError(f"BM25 method {bm25.method!r} is not supported here")
+    n_docs = len(lengths)
+    n_vocab = int(token_ids.max()) + 1 if len(token_ids) else 0
+    doc_of_token = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    pairs, tf = np.unique(doc_of_token * n_vocab + token_ids, return_counts=True)
+    del doc_of_token
+    docs = pairs // n_vocab
+    vocab = (pairs % n_vocab).astype(np.int32)
+    del pairs
+    doc_freqs = np.bincount(vocab, minlength=n_vocab)
+    idf_of = _select_idf_scorer(bm25.idf_method)
+    idf = np.zeros(n_vocab, dtype=bm25.dtype)
+    for token, df in enumerate(doc_freqs.tolist()):
+        if df:
+            idf[token] = idf_of(df, N=n_docs)
+    tfc = _select_tfc_scorer(bm25.method)(
+        tf_array=tf.astype(bm25.dtype),
+        l_d=lengths[docs].astype(np.float64),
+        l_avg=lengths.mean(),
+        k1=bm25.k1,
+        b=bm25.b,
+        delta=bm25.delta,
+    )
+    scores = (idf[vocab] * tfc).astype(bm25.dtype)
+    matrix = sp.csc_matrix((scores, (docs, vocab)), shape=(n_docs, n_vocab), dtype=bm25.dtype)
+    bm25.nonoccurrence_array = None
+    bm25.scores = {
+        "data": matrix.data,
+        "indices": matrix.indices,
+        "indptr": matrix.indptr,
+        "num_docs": n_docs,
+    }
 
 
 def _file_sha256(path: Path) -> str:

@@ -475,11 +475,17 @@ def clear_failures(conn: sqlite3.Connection, paths: Iterable[str]) -> int:
 
 
 def all_vectors(conn: sqlite3.Connection, dimension: int) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, vectors) of every chunk, ordered by chunk id."""
-    rows = conn.execute("SELECT chunk_id, vector FROM chunks ORDER BY chunk_id").fetchall()
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    matrix = np.zeros((len(rows), dimension), dtype=np.float32)
+    """(ids, vectors) of every chunk, ordered by chunk id.
+
+    Rows are streamed into arrays sized up front (one read transaction: the count holds), so a
+    million chunks do not also sit in memory as a million Python rows and blobs.
+    """
+    count = int(conn.execute("SELECT count(*) FROM chunks").fetchone()[0])
+    ids = np.zeros(count, dtype=np.int64)
+    matrix = np.zeros((count, dimension), dtype=np.float32)
+    rows = conn.execute("SELECT chunk_id, vector FROM chunks ORDER BY chunk_id")
     for i, (chunk_id, blob) in enumerate(rows):
+        ids[i] = chunk_id
         matrix[i] = _vector(chunk_id, blob, dimension)
     return ids, matrix
 

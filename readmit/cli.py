@@ -35,7 +35,7 @@ from readmit.access.users import parse_role, validate_groups, validate_user_name
 from readmit.cli_output import print_table
 from readmit.drafting import DraftingService, DraftStore
 from readmit.ingest_progress import ProgressWriter
-from readmit.service import IngestReport, KnowledgeBase, RulesFileError
+from readmit.service import INGEST_BATCH_CHUNKS, IngestReport, KnowledgeBase, RulesFileError
 from readmit.settings import (
     DRAFTS_ENV,
     INDEX_ENV,
@@ -189,8 +189,17 @@ def main(ctx: click.Context, index_dir: str | None, model: str | None, user: str
     metavar="FILE=PASSWORD",
     help="Password for an encrypted PDF (repeatable).",
 )
+@click.option(
+    "--batch-chunks",
+    type=click.IntRange(min=1),
+    default=INGEST_BATCH_CHUNKS,
+    show_default=True,
+    help="Commit changed documents in batches of about this many chunks.",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], passwords: tuple[str, ...]) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], passwords: tuple[str, ...], batch_chunks: int
+) -> None:
     """Index documents (default: the corpus folder, env READMIT_CORPUS, else corpus/). Only new
     or changed files are embedded."""
     wb = _workbench(ctx)
@@ -233,7 +242,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], passwords: tuple[str, ..
                 )
 
         report = workbench.ingest(
-            wb, targets, passwords=_parse_passwords(passwords), on_file=advance
+            wb,
+            targets,
+            passwords=_parse_passwords(passwords),
+            on_file=advance,
+            batch_chunks=batch_chunks,
         )
     _print_ingest_summary(report)
     if not report.ok:

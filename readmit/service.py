@@ -31,6 +31,7 @@ from ingest.pipeline import (
 
 # Re-exported: the CLI and app report a broken rules file like any other deliberate error.
 from ingest.rules_file import RulesFileError as RulesFileError
+from ingest.types import Chunk, ParsedDocument
 from readmit.settings import DEFAULT_MODEL, as_location, is_server
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,14 @@ MORE_LIKE_THIS_WORDS = 40
 
 # Called after each file with (file, outcome); outcome is "indexed", "unchanged" or "failed".
 ProgressCallback = Callable[[Path, str], None]
+
+# An ingest commits parsed documents in batches: their chunks are embedded together (one
+# embedding batch spans several short documents) and written in one transaction, and the
+# search cache and manifest are saved once per batch, not once per document. A batch is
+# flushed once it holds this many chunks (or documents): a killed ingest loses at most one
+# batch of work, and each commit rewrites the vector cache, which grows with the index.
+INGEST_BATCH_CHUNKS = 256
+INGEST_BATCH_DOCUMENTS = 256
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,27 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A changed file, parsed and chunked, waiting for its batch to be embedded and written."""
+
+    path: Path
+    doc: ParsedDocument
+    chunks: tuple[Chunk, ...]
+
+
+@dataclass
+class _Batch:
+    """Parsed documents and unchanged files of one commit."""
+
+    parsed: list[_Parsed] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+
+    @property
+    def chunks(self) -> int:
+        return sum(len(item.chunks) for item in self.parsed)
 
 
 @dataclass
@@ -190,17 +220,25 @@ class KnowledgeBase:
         *,
         passwords: dict[str, str] | None = None,
         on_file: ProgressCallback | None = None,
+        batch_chunks: int = INGEST_BATCH_CHUNKS,
     ) -> IngestReport:
         """Index new and changed documents; drop documents whose files are gone.
 
-        Unchanged files (same content hash) are not parsed or embedded again. A file that
-        fails is recorded with its reason and the rest go on; the previous version of a
-        failing document stays searchable. The index's writer lock is held for the whole run:
-        a second writer fails at once with IndexBusyError.
+        Unchanged files (same content hash) are not parsed or embedded again. Changed files
+        are committed in batches of about `batch_chunks` chunks (see INGEST_BATCH_CHUNKS);
+        each document is replaced whole, so a killed ingest leaves every document in its old
+        or its new version. A file that fails is recorded with its reason and the rest go on,
+        also the other documents of its batch; the previous version of a failing document
+        stays searchable. The index's writer lock is held for the whole run: a second writer
+        fails at once with IndexBusyError.
         """
         self._require_owner("ingest")
+        if batch_chunks < 1:
+            raise ValueError(f"batch_chunks must be at least 1, got {batch_chunks}")
         with self.collection.writer_lock():
-            report = self._ingest_locked(paths, passwords=passwords, on_file=on_file)
+            report = self._ingest_locked(
+                paths, passwords=passwords, on_file=on_file, batch_chunks=batch_chunks
+            )
             # BM25 is built once per run for the new state (and, for a folder index, saved
             # beside it), so no later process rebuilds it.
             self.searcher.lexical_index()
@@ -212,6 +250,7 @@ class KnowledgeBase:
         *,
         passwords: dict[str, str] | None,
         on_file: ProgressCallback | None,
+        batch_chunks: int,
     ) -> IngestReport:
         files, problems = discover(paths)
         tally = _Tally(failed=[(p.path, p.reason) for p in problems])
@@ -221,21 +260,29 @@ class KnowledgeBase:
         known = self.collection.document_hashes()
         sources = self.collection.document_sources()
         seen: set[str] = set()
+        batch = _Batch()
         for path in files:
             doc_id = path.stem
             conflict = _other_source(path, sources.get(doc_id))
             if conflict is not None:
-                outcome = "failed"
-                tally.failed.append((str(path), conflict))
-                self.collection.record_failure(str(path), conflict)
+                self._fail(tally, str(path), conflict)
+                outcome: _Parsed | str = "failed"
             else:
-                outcome = self._ingest_file(path, doc_id, known, tally, passwords or {})
-            if outcome == "unchanged" and sources.get(doc_id) != os.path.abspath(path):
-                # Indexes written before source paths were absolute: record where it is now.
-                self.collection.set_source_path(doc_id, os.path.abspath(path))
+                outcome = self._read_file(path, doc_id, known, tally, passwords or {})
+            if outcome == "unchanged":
+                batch.unchanged.append(path)
+                if sources.get(doc_id) != os.path.abspath(path):
+                    # Indexes written before source paths were absolute: record where it is now.
+                    self.collection.set_source_path(doc_id, os.path.abspath(path))
             seen.add(doc_id)
-            if on_file is not None:
+            if isinstance(outcome, _Parsed):
+                batch.parsed.append(outcome)
+            elif on_file is not None:
                 on_file(path, outcome)
+            if batch.chunks >= batch_chunks or len(batch.parsed) >= INGEST_BATCH_DOCUMENTS:
+                self._commit_batch(batch, tally, on_file)
+                batch = _Batch()
+        self._commit_batch(batch, tally, on_file)
         tally.removed.extend(self._remove_missing(paths, seen))
         # Clause slots of re-indexed documents, and of any document still without slots (an
         # index built before slots existed), are recomputed, and every document's when the
@@ -248,19 +295,19 @@ class KnowledgeBase:
             )
         return tally.report()
 
-    def _ingest_file(
+    def _read_file(
         self,
         path: Path,
         doc_id: str,
         known: dict[str, str],
         tally: _Tally,
         passwords: dict[str, str],
-    ) -> str:
+    ) -> _Parsed | str:
+        """The file parsed and chunked, or "unchanged", or "failed" (recorded in `tally`)."""
         try:
             digest = content_hash(path)
             if known.get(doc_id) == digest:
                 tally.unchanged.append(str(path))
-                self.collection.clear_failures([str(path)])
                 return "unchanged"
             doc = parse_document(
                 path,
@@ -273,41 +320,75 @@ class KnowledgeBase:
                 max_tokens=self.embedder.max_tokens,
                 count_tokens=self.embedder.count_tokens,
             )
-            tally.chunks_embedded += self.collection.upsert_document(doc, chunks)
-            tally.structures.append(
-                DocumentStructure(
-                    doc_id=doc.doc_id,
-                    units=len(doc.units),
-                    chunks=len(chunks),
-                    top_level_eids=doc.top_level_eids,
-                    lines=doc.line_count,
-                    lines_not_in_units=doc.lines_not_in_units,
-                    running_lines_removed=doc.running_lines_removed,
-                )
-            )
-            tally.notes.extend((str(path), note) for note in doc.notes)
         except IngestError as error:
-            tally.failed.append((error.path, error.reason))
-            self.collection.record_failure(error.path, error.reason)
+            self._fail(tally, error.path, error.reason)
             return "failed"
         except OSError as error:
-            reason = f"cannot read file: {error.strerror or error}"
-            tally.failed.append((str(path), reason))
-            self.collection.record_failure(str(path), reason)
+            self._fail(tally, str(path), f"cannot read file: {error.strerror or error}")
             return "failed"
         except (ModelMismatchError, IndexOpenError, IndexBusyError, IndexFullError):
             raise  # the index, not this file: the run cannot go on
         except Exception as error:  # one file must never stop the batch
-            # A defect (ours or a library's) met on this file: its failure, with the details
-            # in the log; the files after it are still indexed.
-            log.exception("unexpected error while ingesting %s", path)
-            reason = f"unexpected error: {type(error).__name__}: {str(error)[:300]}"
-            tally.failed.append((str(path), reason))
-            self.collection.record_failure(str(path), reason)
+            self._fail(tally, str(path), _unexpected(path, error))
             return "failed"
-        self.collection.clear_failures([str(path)])
-        tally.indexed.append(str(path))
-        return "indexed"
+        return _Parsed(path=path, doc=doc, chunks=tuple(chunks))
+
+    def _commit_batch(self, batch: _Batch, tally: _Tally, on_file: ProgressCallback | None) -> None:
+        """Embed and write the batch's documents in one transaction (one cache write).
+
+        If the batch fails (one document's embedding or write), its documents are written one
+        by one, so that only the document at fault fails and the others are indexed.
+        """
+        if batch.parsed:
+            try:
+                embedded = self.collection.upsert_documents(
+                    [(item.doc, item.chunks) for item in batch.parsed]
+                )
+            except (ModelMismatchError, IndexOpenError, IndexBusyError, IndexFullError):
+                raise
+            except Exception as error:
+                if len(batch.parsed) == 1:
+                    item = batch.parsed[0]
+                    self._fail(tally, str(item.path), _unexpected(item.path, error))
+                    if on_file is not None:
+                        on_file(item.path, "failed")
+                else:
+                    log.info(
+                        "a batch of %d documents failed (%s); writing them one by one",
+                        len(batch.parsed),
+                        error,
+                    )
+                    for item in batch.parsed:
+                        self._commit_batch(_Batch(parsed=[item]), tally, on_file)
+                if batch.unchanged:
+                    self.collection.clear_failures([str(p) for p in batch.unchanged])
+                return
+            tally.chunks_embedded += embedded
+            for item in batch.parsed:
+                doc = item.doc
+                tally.structures.append(
+                    DocumentStructure(
+                        doc_id=doc.doc_id,
+                        units=len(doc.units),
+                        chunks=len(item.chunks),
+                        top_level_eids=doc.top_level_eids,
+                        lines=doc.line_count,
+                        lines_not_in_units=doc.lines_not_in_units,
+                        running_lines_removed=doc.running_lines_removed,
+                    )
+                )
+                tally.notes.extend((str(item.path), note) for note in doc.notes)
+                tally.indexed.append(str(item.path))
+        done = [str(item.path) for item in batch.parsed] + [str(p) for p in batch.unchanged]
+        if done:
+            self.collection.clear_failures(done)
+        if on_file is not None:
+            for item in batch.parsed:
+                on_file(item.path, "indexed")
+
+    def _fail(self, tally: _Tally, path: str, reason: str) -> None:
+        tally.failed.append((path, reason))
+        self.collection.record_failure(path, reason)
 
     def _remove_missing(self, paths: Sequence[Path], seen: set[str]) -> list[str]:
         """Documents that came from a scanned folder but whose file is gone."""
@@ -445,6 +526,12 @@ class KnowledgeBase:
             if assignment.confidence >= CERTAIN_THRESHOLD and assignment.slot != "other":
                 found.setdefault(assignment.eid, set()).add(assignment.slot)
         return found
+
+
+def _unexpected(path: Path, error: Exception) -> str:
+    """A defect (ours or a library's) met on one file: its failure reason, details in the log."""
+    log.error("unexpected error while ingesting %s", path, exc_info=error)
+    return f"unexpected error: {type(error).__name__}: {str(error)[:300]}"
 
 
 def _other_source(path: Path, indexed_from: str | None) -> str | None:

@@ -80,7 +80,7 @@ from readmit.guidance import (
     table_of_contents,
 )
 from readmit.ingest_progress import IngestProgress, running_ingest
-from readmit.service import IngestReport, KnowledgeBase, ProgressCallback
+from readmit.service import INGEST_BATCH_CHUNKS, IngestReport, KnowledgeBase, ProgressCallback
 from readmit.settings import INGEST_PROGRESS_FILE, Settings, load_settings
 from readmit.uploads import (
     MAX_UPLOAD_BYTES,
@@ -773,10 +773,13 @@ def ingest(
     *,
     passwords: dict[str, str] | None = None,
     on_file: ProgressCallback | None = None,
+    batch_chunks: int = INGEST_BATCH_CHUNKS,
 ) -> IngestReport:
     """Re-index `paths` (maintainers only); recorded in the audit log with what changed."""
     wb.authorise(Action.REINDEX)
-    report = wb.kb.ingest(list(paths), passwords=passwords, on_file=on_file)
+    report = wb.kb.ingest(
+        list(paths), passwords=passwords, on_file=on_file, batch_chunks=batch_chunks
+    )
     wb.record(
         "index.reindex",
         ", ".join(Path(p).name for p in paths),

@@ -2,7 +2,9 @@
 
 How a synthetic collection of N chunks is made from a real index (the corpus, embedded by E5):
 - documents are replicated under new doc ids (`<doc_id>~s00017`) with their units, until N
-  chunks exist (the last replica is cut short);
+  chunks exist (the last replica is cut short); each replica's official reference gets the same
+  mark, so a replica is a new instrument (its language versions linked among themselves), not
+  one more language version of every other replica;
 - each chunk text is perturbed so BM25 does not see exact duplicates: about 3% of its words are
   dropped and 3% replaced by a word drawn from the whole corpus vocabulary;
 - each vector is the real chunk vector plus Gaussian noise (σ = 0.02 per dimension, a noise norm
@@ -42,7 +44,9 @@ def build_synthetic(source: Path, target: Path, *, chunks: int, seed: int = 7) -
     src = sqlite3.connect(f"file:{source / store.DB_FILE}?mode=ro", uri=True)
     model = store.get_state(src, "model")
     dimension = int(store.get_state(src, "dimension") or 0)
-    documents = src.execute("SELECT * FROM documents ORDER BY doc_id").fetchall()
+    cursor = src.execute("SELECT * FROM documents ORDER BY doc_id")
+    document_columns = [column[0] for column in cursor.description]
+    documents = cursor.fetchall()
     units = src.execute("SELECT * FROM units ORDER BY doc_id, ord").fetchall()
     rows = src.execute("SELECT * FROM chunks ORDER BY doc_id, ord").fetchall()
     src.close()
@@ -56,47 +60,63 @@ def build_synthetic(source: Path, target: Path, *, chunks: int, seed: int = 7) -
 
     started = time.perf_counter()
     target.mkdir(parents=True, exist_ok=True)
-    metadata = store.MetadataStore(target / store.DB_FILE)
+    metadata = store.MetadataStore(target / store.DB_FILE)  # creates the schema
+    metadata.close()
+    # A bulk load into a new file: no journal (a failed build is simply deleted), no fsync, and
+    # a page cache large enough that the chunk indexes are not re-read from disk for every row.
+    conn = sqlite3.connect(target / store.DB_FILE, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -1048576")  # 1 GiB
+    conn.execute("BEGIN")
     next_id = 1
     replica = 0
-    with metadata.write() as conn:
-        while next_id <= chunks:
-            for doc in documents:
-                if next_id > chunks:
-                    break
-                doc_id = f"{doc[0]}~s{replica:05d}"
-                doc_rows = chunks_by_doc.get(doc[0], [])[: chunks - next_id + 1]
-                if not doc_rows:
-                    continue
-                conn.execute(
-                    f"INSERT INTO documents VALUES ({','.join('?' * len(doc))})",
-                    (doc_id, *doc[1:]),
+    while next_id <= chunks:
+        for doc in documents:
+            if next_id > chunks:
+                break
+            doc_id = f"{doc[0]}~s{replica:05d}"
+            doc_rows = chunks_by_doc.get(doc[0], [])[: chunks - next_id + 1]
+            if not doc_rows:
+                continue
+            # Each replica is its own instrument: its official reference gets the replica's
+            # mark, so the language versions of one treaty stay linked within a replica and
+            # the hundreds of replicas are not taken for versions of one another.
+            row = dict(zip(document_columns, doc, strict=True))
+            row["doc_id"] = doc_id
+            if row.get("official_reference"):
+                row["official_reference"] = f"{row['official_reference']} ~s{replica:05d}"
+            conn.execute(
+                f"INSERT INTO documents VALUES ({','.join('?' * len(doc))})",
+                tuple(row.values()),
+            )
+            conn.executemany(
+                f"INSERT INTO units VALUES ({','.join('?' * len(units[0]))})",
+                [(doc_id, *u[1:]) for u in units_by_doc.get(doc[0], [])],
+            )
+            vectors = np.vstack(
+                [np.frombuffer(r[11], dtype="<f4", count=dimension) for r in doc_rows]
+            )
+            vectors = vectors + rng.normal(0, NOISE_SIGMA, vectors.shape).astype(np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            new_rows = []
+            for i, r in enumerate(doc_rows):
+                text = _perturb(str(r[6]), vocabulary, rng)
+                new_rows.append(
+                    (next_id + i, doc_id, *r[2:6], text, *r[7:11], vectors[i].tobytes())
                 )
-                conn.executemany(
-                    f"INSERT INTO units VALUES ({','.join('?' * len(units[0]))})",
-                    [(doc_id, *u[1:]) for u in units_by_doc.get(doc[0], [])],
-                )
-                vectors = np.vstack(
-                    [np.frombuffer(r[11], dtype="<f4", count=dimension) for r in doc_rows]
-                )
-                vectors = vectors + rng.normal(0, NOISE_SIGMA, vectors.shape).astype(np.float32)
-                vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-                new_rows = []
-                for i, r in enumerate(doc_rows):
-                    text = _perturb(str(r[6]), vocabulary, rng)
-                    new_rows.append(
-                        (next_id + i, doc_id, *r[2:6], text, *r[7:11], vectors[i].tobytes())
-                    )
-                conn.executemany(
-                    f"INSERT INTO chunks VALUES ({','.join('?' * len(new_rows[0]))})", new_rows
-                )
-                next_id += len(new_rows)
-            replica += 1
-        store.set_state(conn, "model", str(model))
-        store.set_state(conn, "dimension", str(dimension))
-        store.set_state(conn, "indexed_at", "synthetic")
-        store.bump_generation(conn)
-    metadata.close()
+            conn.executemany(
+                f"INSERT INTO chunks VALUES ({','.join('?' * len(new_rows[0]))})", new_rows
+            )
+            next_id += len(new_rows)
+        replica += 1
+    store.set_state(conn, "model", str(model))
+    store.set_state(conn, "dimension", str(dimension))
+    store.set_state(conn, "indexed_at", "synthetic")
+    store.bump_generation(conn)
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA journal_mode = WAL")  # what the index's own connections expect
+    conn.close()
     written = time.perf_counter()
     embedder = make_embedder(str(model))
     with Collection(target, embedder=embedder) as collection:  # builds + saves vectors.faiss
@@ -115,16 +135,13 @@ def _perturb(text: str, vocabulary: list[str], rng: np.random.Generator) -> str:
     words = text.split()
     if len(words) < 5:
         return text
-    draws = rng.random(len(words))
-    out = []
-    for word, draw in zip(words, draws, strict=True):
-        if draw < DROP_SHARE:
-            continue
-        if draw < DROP_SHARE + SWAP_SHARE:
-            out.append(vocabulary[int(rng.integers(len(vocabulary)))])
-        else:
-            out.append(word)
-    return " ".join(out)
+    draws = rng.random(len(words)).tolist()
+    swaps = rng.integers(len(vocabulary), size=len(words)).tolist()  # one draw per call
+    return " ".join(
+        vocabulary[swap] if draw < DROP_SHARE + SWAP_SHARE else word
+        for word, draw, swap in zip(words, draws, swaps, strict=True)
+        if draw >= DROP_SHARE
+    )
 
 
 def disk_size(folder: Path) -> int:

@@ -60,6 +60,41 @@ def test_saved_bm25_ranks_like_the_one_it_was_saved_from(tmp_path: Path) -> None
     assert not built.save(tmp_path / "bm25.g3", generation=3)
 
 
+def test_bm25_built_from_token_ids_scores_exactly_like_bm25s_own_build() -> None:
+    """LexicalIndex builds bm25s's matrix with array operations (a million chunks would not fit
+    as bm25s.index's lists of strings): same vocabulary, same scores, same rankings."""
+    import bm25s
+
+    from index.lexical import tokenize
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    texts: list[str] = []
+    languages: list[str] = []
+    for path in sorted(corpus.glob("*.txt"))[:6]:
+        language = path.stem.rsplit("-", 1)[-1]
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
+            texts.append(paragraph)
+            languages.append(language)
+    texts += ["", "12 34"]  # chunks without a word: bm25s's placeholder token
+    languages += ["en", "en"]
+    ids = list(range(100, 100 + len(texts)))
+    built = LexicalIndex(ids, texts, languages)
+    reference = bm25s.BM25()
+    reference.index(
+        [
+            tokenize(t, language=lang) or ["\u2205"]
+            for t, lang in zip(texts, languages, strict=True)
+        ],
+        show_progress=False,
+    )
+    assert set(built._bm25.vocab_dict) == set(reference.vocab_dict)
+    for words in [["readmiss", "request"], ["termijn", "overnam"], ["\u2205"], ["transit", "cost"]]:
+        ours = built._bm25.get_scores_from_ids(built._bm25.get_tokens_ids(words))
+        theirs = reference.get_scores_from_ids(reference.get_tokens_ids(words))
+        assert np.array_equal(ours, theirs)
+        assert ours.max() > 0  # every probe word occurs in some chunk
+
+
 def test_saved_bm25_is_refused_when_stale_or_tampered(tmp_path: Path) -> None:
     folder = tmp_path / "bm25.g3"
     LexicalIndex([1, 2, 3, 4, 5], TEXTS, ["en"] * 5).save(folder, generation=3)

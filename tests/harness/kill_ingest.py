@@ -7,9 +7,10 @@ once; version B changes every document (text files: a revision mark on every lon
 their sidecar title, which changes their content hash). Each run copies the A index, starts
 `readmit ingest B` in a child process and kills it with SIGKILL: even-numbered runs after a
 random delay between 0 and the time a full run takes (much of it start-up, before any write),
-odd ones in the writing phase: once the child has committed a random number k of the N
-documents (seen by polling the index's generation), after a further random 0-50 ms, which lands
-in the middle of the next document's parsing, embedding, commit or cache write. Then it checks
+odd ones in the writing phase: once the child has committed a random number k of its batches
+(seen by polling the index's generation; `--batch-chunks 40` makes batches of one to three
+documents), after a further random 0-50 ms, which lands in the middle of the next batch's
+parsing, embedding, commit or cache write. Then it checks
 that the index
   - opens (and its writer lock is free again),
   - passes `Collection.verify()`,
@@ -43,6 +44,9 @@ REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
 MODEL = HashingEmbedder().name  # the test fake, by the name an index records
 REVISION_MARK = " [rev. 2]"
+# Batches of about this many chunks: most commits hold two or three corpus documents, and a
+# run makes several commits, so kills land inside a multi-document batch and between batches.
+BATCH_CHUNKS = 40
 # (content hash, chunk texts in reading order) per document.
 Snapshot = dict[str, tuple[str, tuple[str, ...]]]
 
@@ -100,7 +104,17 @@ def snapshot(index_dir: Path) -> Snapshot:
 
 def ingest_command(index_dir: Path | str, folder: Path) -> list[str]:
     code = "import sys; from readmit.cli import main; sys.exit(main())"
-    return [sys.executable, "-c", code, "--index", str(index_dir), "ingest"] + [str(folder)]
+    return [
+        sys.executable,
+        "-c",
+        code,
+        "--index",
+        str(index_dir),
+        "ingest",
+        "--batch-chunks",
+        str(BATCH_CHUNKS),
+        str(folder),
+    ]
 
 
 def child_env() -> dict[str, str]:
