@@ -10,7 +10,6 @@ and a search adds the mean of its matched wordings' vectors to the question's ve
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ import numpy as np
 
 from index.embedders import Embedder
 from index.glossary import load_glossary, wordings
+from index.vector_file import load_vectors, save_vectors
 
 GLOSSARY_VECTORS_FILE = "glossary-vectors.npz"
 _cache: dict[str, dict[str, np.ndarray]] = {}
@@ -46,11 +46,11 @@ def wording_vectors(embedder: Embedder, *, cache_dir: Path | None = None) -> dic
     if cached is not None:
         return cached
     path = cache_dir / GLOSSARY_VECTORS_FILE if cache_dir is not None else None
-    matrix = _load(path, key, (len(texts), embedder.dimension)) if path is not None else None
+    matrix = load_vectors(path, key, (len(texts), embedder.dimension)) if path is not None else None
     if matrix is None:
         matrix = np.asarray(embedder.encode_queries(texts), dtype=np.float32)
         if path is not None:
-            _save(path, key, matrix)
+            save_vectors(path, key, matrix)
     vectors = dict(zip(texts, matrix, strict=True))
     with _lock:
         _cache[key] = vectors
@@ -70,23 +70,3 @@ def expanded_vector(
     combined = np.asarray(query_vector, dtype=np.float32) + weight * mean
     unit: np.ndarray = (combined / (np.linalg.norm(combined) or 1.0)).astype(np.float32)
     return unit
-
-
-def _load(path: Path, key: str, shape: tuple[int, int]) -> np.ndarray | None:
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            if str(stored["key"]) != key or stored["vectors"].shape != shape:
-                return None
-            return np.asarray(stored["vectors"], dtype=np.float32)
-    except (OSError, KeyError, ValueError):
-        return None  # missing, damaged or from another glossary: recompute
-
-
-def _save(path: Path, key: str, matrix: np.ndarray) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as handle:
-            np.savez(handle, key=np.array(key), vectors=matrix)
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)  # a read-only index folder: keep them in memory only

@@ -16,7 +16,6 @@ without any assignment gets "other" (method "fallback"). Preambles and signature
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -28,6 +27,7 @@ from index.embedders import Embedder
 from index.glossary import glossary_fingerprint
 from index.store import SLOT_FILTER_MIN_CONFIDENCE
 from index.types import SlotAssignment, UnitRecord
+from index.vector_file import load_vectors, save_vectors
 from ingest.slot_patterns import KeywordEvidence, keyword_evidence
 from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_text_variants, taxonomy_fingerprint
 from ingest.time_limits import extract_time_limits
@@ -80,26 +80,6 @@ def _slot_key(embedder: Embedder) -> str:
     return digest.hexdigest()
 
 
-def _load_slot_vectors(path: Path, key: str, shape: tuple[int, int]) -> np.ndarray | None:
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            if str(stored["key"]) != key or stored["vectors"].shape != shape:
-                return None
-            return np.asarray(stored["vectors"], dtype=np.float32)
-    except (OSError, KeyError, ValueError):
-        return None  # missing, damaged or from another version: recompute
-
-
-def _save_slot_vectors(path: Path, key: str, matrix: np.ndarray) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("wb") as handle:
-            np.savez(handle, key=np.array(key), vectors=matrix)
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)  # a read-only index folder: keep it in memory only
-
-
 def slot_matrix(embedder: Embedder, *, cache_dir: Path | None = None) -> np.ndarray:
     """(len(SLOTS), dimension) unit vectors of the slots, embedded once per model.
 
@@ -113,11 +93,7 @@ def slot_matrix(embedder: Embedder, *, cache_dir: Path | None = None) -> np.ndar
         if cached is not None:
             return cached
     path = cache_dir / SLOT_VECTORS_FILE if cache_dir is not None else None
-    matrix = (
-        _load_slot_vectors(path, key, (len(SLOTS), embedder.dimension))
-        if path is not None
-        else None
-    )
+    matrix = load_vectors(path, key, (len(SLOTS), embedder.dimension)) if path is not None else None
     if matrix is None:
         rows = []
         for slot in SLOTS:
@@ -126,7 +102,7 @@ def slot_matrix(embedder: Embedder, *, cache_dir: Path | None = None) -> np.ndar
             rows.append(mean / (np.linalg.norm(mean) or 1.0))
         matrix = np.asarray(rows, dtype=np.float32)
         if path is not None:
-            _save_slot_vectors(path, key, matrix)
+            save_vectors(path, key, matrix)
     with _cache_lock:
         _slot_cache[key] = matrix
     return matrix

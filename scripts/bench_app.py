@@ -29,6 +29,7 @@ from tests.harness.app_server import (  # noqa: E402 - the browser-test helpers
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,
+    stop_process,
     streamlit_command,
     wait_for_server,
 )
@@ -68,12 +69,7 @@ def app_cold_start(index: Path, query: str, *, work: Path) -> dict[str, Any]:
                 expect(page.locator(".st-key-hit_1")).to_be_visible(timeout=TIMEOUT_MS)
                 first_answer = time.perf_counter() - started
             finally:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+                stop_process(process)
         browser.close()
     return {"server_up_s": server_up, "page_ready_s": page_ready, "first_answer_s": first_answer}
 

@@ -22,6 +22,7 @@ from tests.harness.app_server import (
     CHROMIUM_ARGS,
     free_port,
     key_button,
+    stop_process,
     streamlit_command,
     wait_for_server,
     wait_idle,
@@ -58,12 +59,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             wait_for_server(url, process)
             yield url, drafts
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
     if process.returncode not in (0, -15):
         print(log.read_text(errors="replace")[-3000:])
 

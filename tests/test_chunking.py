@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 
@@ -22,25 +21,10 @@ from ingest.chunking import (
 from ingest.citations import has_invented_name
 from ingest.structure import parse_structure
 from ingest.types import Chunk, DocumentMeta, Line, ParsedDocument
+from tests.harness.corpus import CORPUS, corpus_stems, load_lines
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 KAZAKHSTAN_EN = "benelux-kazakhstan-readmission-agreement-2015-en"
 INT64_MAX = 2**63 - 1
-
-
-def corpus_stems() -> list[str]:
-    stems = {p.stem for p in CORPUS.glob("*.txt")} | {p.stem for p in CORPUS.glob("*.pdf")}
-    return sorted(stems)
-
-
-def load_lines(stem: str) -> tuple[Line, ...]:
-    """A corpus document's lines: the `.txt` when present, else the PDF via ingest.extract."""
-    text_path = CORPUS / f"{stem}.txt"
-    if text_path.exists():
-        return tuple(Line(text=t) for t in text_path.read_text(encoding="utf-8").splitlines())
-    from ingest.extract import extract_lines
-
-    return extract_lines(CORPUS / f"{stem}.pdf").lines
 
 
 @cache

@@ -26,6 +26,7 @@ from tests.harness.app_server import (
     REPO,
     free_port,
     key_button,
+    stop_process,
     streamlit_command,
     wait_for_server,
     wait_idle,
@@ -68,12 +69,7 @@ def two_apps(
         yield urls[0], urls[1], corpus
     finally:
         for process in processes:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
 
 
 def test_two_app_processes_share_documents_and_drafts(

@@ -77,3 +77,13 @@ def streamlit_command(port: int) -> list[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started for a test or a benchmark: politely, then for sure."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
