@@ -460,7 +460,7 @@ def bench_threshold(
     faiss.omp_set_num_threads(os.cpu_count() or 1)
     report.add(
         "## Why the exact/IVF threshold is at "
-        f"{EXACT_BELOW:,} chunks\n\nOne dense query (a hybrid search runs two) over synthetic "
+        f"{EXACT_BELOW:,} chunks\n\nOne dense query (a hybrid search runs one) over synthetic "
         "vectors built like the scale collections, on the same real query embeddings: the flat "
         "scan grows linearly, IVF stays nearly flat but costs a k-means build and gives up a "
         "little recall. Below the threshold the flat scan is a few milliseconds, exact, and "
@@ -591,7 +591,8 @@ def bench_scale(
         "original), normalised. Each size is opened in fresh processes: cold start is "
         "`readmit search` from spawn to exit; latencies come from a separate process over the "
         f"same {len(queries)} queries. Dense and BM25 are single retriever calls (one query "
-        "vector, top 10 / top 100); end to end is the whole hybrid search (two dense queries, "
+        "vector, top 10 / top 100); end to end is the whole hybrid search (one query embedding, "
+        "dense, clause types, "
         "BM25 with glossary expansion, fusion, hits from SQLite). Recall@10 is the dense top 10 "
         "against an exact flat scan for the real query embeddings.\n\n"
         + table(
