@@ -13,7 +13,6 @@ folder is refused and rebuilt.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -33,6 +32,7 @@ import Stemmer
 from bm25s import stopwords as bm25_stopwords
 from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
 
+from index.durable import file_sha256, fsync_path
 from index.errors import IndexLayerError
 
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
@@ -221,7 +221,7 @@ class LexicalIndex:
             if len(self._ids):
                 self._bm25.save(str(work), show_progress=False)
             files = {
-                path.name: _file_sha256(path) for path in sorted(work.iterdir()) if path.is_file()
+                path.name: file_sha256(path) for path in sorted(work.iterdir()) if path.is_file()
             }
             manifest = {
                 "format_version": _FORMAT_VERSION,
@@ -232,14 +232,14 @@ class LexicalIndex:
             }
             (work / LEXICAL_MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
             for path in work.iterdir():
-                _fsync(path)
-            _fsync(work)
+                fsync_path(path)
+            fsync_path(work)
             try:
                 os.rename(work, folder)
             except OSError:  # a concurrent writer renamed its copy first
                 shutil.rmtree(work, ignore_errors=True)
                 return False
-            _fsync(folder.parent)
+            fsync_path(folder.parent)
             return True
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
@@ -266,7 +266,7 @@ class LexicalIndex:
         if present != set(expected):
             raise LexicalCacheError(f"{folder}: files differ from {LEXICAL_MANIFEST}")
         for name, checksum in expected.items():
-            if _file_sha256(folder / name) != checksum:
+            if file_sha256(folder / name) != checksum:
                 raise LexicalCacheError(f"{folder / name}: checksum does not match")
         try:
             ids = np.load(folder / _IDS_FILE, allow_pickle=False)
@@ -325,19 +325,3 @@ def _index_token_ids(bm25: bm25s.BM25, token_ids: np.ndarray, lengths: np.ndarra
         "indptr": matrix.indptr,
         "num_docs": n_docs,
     }
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

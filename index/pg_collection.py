@@ -30,7 +30,7 @@ from index.embedders import Embedder, embedder_key
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
 from index.lock import IndexBusyError
 from index.manifest import runtime_versions, utc_now
-from index.store import SLOT_FILTER_MIN_CONFIDENCE, _paragraphs_from_json
+from index.store import SLOT_FILTER_MIN_CONFIDENCE, UNIT_SELECT, unit_record
 from index.types import (
     ChunkText,
     DocumentRecord,
@@ -58,10 +58,6 @@ _DOCUMENT_COLUMNS = """
     (SELECT count(*) FROM units u WHERE u.doc_id = d.doc_id),
     (SELECT count(*) FROM chunks c WHERE c.doc_id = d.doc_id),
     d.visibility
-"""
-_UNIT_COLUMNS = """
-    doc_id, eid, kind, part, number, heading, text, ord, page_start, page_end, instrument,
-    paragraphs, parent
 """
 
 
@@ -665,18 +661,17 @@ class PgCollection:
     def get_unit(self, doc_id: str, eid: str) -> UnitRecord | None:
         with self._read() as conn:
             row = conn.execute(
-                f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = %s AND eid = %s", (doc_id, eid)
+                f"SELECT {UNIT_SELECT} FROM units WHERE doc_id = %s AND eid = %s", (doc_id, eid)
             ).fetchone()
-        return None if row is None else _unit(row)
+        return None if row is None else unit_record(row)
 
     def list_units(self, doc_id: str) -> list[UnitRecord]:
         with self._read() as conn:
             rows = conn.execute(
-                f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = %s "
-                'ORDER BY ord, eid COLLATE "C"',
+                f'SELECT {UNIT_SELECT} FROM units WHERE doc_id = %s ORDER BY ord, eid COLLATE "C"',
                 (doc_id,),
             ).fetchall()
-        return [_unit(row) for row in rows]
+        return [unit_record(row) for row in rows]
 
     def chunk_texts(self) -> list[ChunkText]:
         with self._read() as conn:
@@ -761,9 +756,9 @@ class PgCollection:
                 return None
             record = _document(row)
             units = [
-                _unit(r)
+                unit_record(r)
                 for r in conn.execute(
-                    f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = %s "
+                    f"SELECT {UNIT_SELECT} FROM units WHERE doc_id = %s "
                     'ORDER BY ord, eid COLLATE "C"',
                     (doc_id,),
                 ).fetchall()
@@ -917,24 +912,3 @@ def _document(row: Sequence[Any]) -> DocumentRecord:
     values[18] = int(values[18])
     values[19] = tuple(values[19] or ())  # visibility: jsonb array → tuple
     return DocumentRecord(*values)
-
-
-def _unit(row: Sequence[Any]) -> UnitRecord:
-    doc_id, eid, kind, part, number, heading, text, order, page_start, page_end, instrument = row[
-        :11
-    ]
-    return UnitRecord(
-        doc_id=doc_id,
-        eid=eid,
-        kind=kind,
-        part=part,
-        number=number,
-        heading=heading,
-        text=text,
-        order=order,
-        page_start=page_start,
-        page_end=page_end,
-        instrument=instrument,
-        paragraphs=_paragraphs_from_json(json.dumps(row[11])),
-        parent=row[12],
-    )

@@ -327,9 +327,12 @@ def _paragraphs_json(paragraphs: Sequence[Paragraph]) -> str:
     return json.dumps([asdict(p) for p in paragraphs], ensure_ascii=False)
 
 
-def _paragraphs_from_json(text: str) -> tuple[Paragraph, ...]:
+def _paragraphs_from_json(stored: str | list[Any] | None) -> tuple[Paragraph, ...]:
+    """Paragraphs from their JSON: text (SQLite) or already decoded (PostgreSQL's jsonb)."""
+    decoded = json.loads(stored or "[]") if isinstance(stored, str) or stored is None else stored
     paragraphs = []
-    for raw in json.loads(text or "[]"):
+    for raw in decoded:
+        raw = dict(raw)
         points = tuple(Point(**point) for point in raw.pop("points", []))
         paragraphs.append(Paragraph(**raw, points=points))
     return tuple(paragraphs)
@@ -678,13 +681,14 @@ def set_source_path(conn: sqlite3.Connection, doc_id: str, source_path: str) -> 
     )
 
 
-_UNIT_COLUMNS = """
+UNIT_SELECT = """
     doc_id, eid, kind, part, number, heading, text, ord, page_start, page_end, instrument,
     paragraphs, parent
 """
 
 
-def _unit(row: tuple[Any, ...]) -> UnitRecord:
+def unit_record(row: Sequence[Any]) -> UnitRecord:
+    """A unit from a row of UNIT_SELECT (both backends select them in this order)."""
     doc_id, eid, kind, part, number, heading, text, order, page_start, page_end, instrument = row[
         :11
     ]
@@ -707,16 +711,16 @@ def _unit(row: tuple[Any, ...]) -> UnitRecord:
 
 def get_unit(conn: sqlite3.Connection, doc_id: str, eid: str) -> UnitRecord | None:
     row = conn.execute(
-        f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ? AND eid = ?", (doc_id, eid)
+        f"SELECT {UNIT_SELECT} FROM units WHERE doc_id = ? AND eid = ?", (doc_id, eid)
     ).fetchone()
-    return None if row is None else _unit(row)
+    return None if row is None else unit_record(row)
 
 
 def list_units(conn: sqlite3.Connection, doc_id: str) -> list[UnitRecord]:
     rows = conn.execute(
-        f"SELECT {_UNIT_COLUMNS} FROM units WHERE doc_id = ? ORDER BY ord, eid", (doc_id,)
+        f"SELECT {UNIT_SELECT} FROM units WHERE doc_id = ? ORDER BY ord, eid", (doc_id,)
     )
-    return [_unit(row) for row in rows]
+    return [unit_record(row) for row in rows]
 
 
 def failures(conn: sqlite3.Connection) -> tuple[tuple[str, str], ...]:

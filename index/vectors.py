@@ -27,6 +27,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from index.durable import file_sha256, fsync_path
 from index.errors import VectorCacheError
 
 VECTORS_FILE = "vectors.faiss"
@@ -79,14 +80,6 @@ def choose_layout(count: int, *, exact_below: int | None = None) -> IndexLayout:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class VectorIndex:
@@ -284,11 +277,7 @@ class VectorIndex:
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        fsync_path(path.parent)
         return checksum
 
     @classmethod
