@@ -30,6 +30,8 @@ from tests.harness.app_server import (  # noqa: E402 - the browser helpers of th
     CHROMIUM,
     CHROMIUM_ARGS,
     free_port,
+    stop_process,
+    streamlit_command,
     wait_for_server,
 )
 
@@ -57,21 +59,7 @@ def main() -> None:
     drafts = Path(tempfile.mkdtemp(prefix="bench-drafts-"))
     env = {**os.environ, "READMIT_INDEX": str(args.index), "READMIT_DRAFTS": str(drafts)}
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        streamlit_command(port),
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -108,8 +96,7 @@ def main() -> None:
                 page.screenshot(path=str(args.screenshot))
             browser.close()
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_process(process)
     policy = os.environ.get("OMP_WAIT_POLICY", "PASSIVE (index/__init__.py)")
     print(
         f"OMP_WAIT_POLICY={policy}: {len(timings)} searches, "
