@@ -30,6 +30,7 @@ class Action(enum.StrEnum):
     REMOVE = "remove documents"
     MANAGE_USERS = "manage users"
     READ_AUDIT = "read the audit log"
+    COPY = "copy indexes and drafts between locations"
 
 
 # The least role that may take each action.
@@ -42,6 +43,7 @@ REQUIRED_ROLE: dict[Action, Role] = {
     Action.REMOVE: Role.MAINTAINER,
     Action.MANAGE_USERS: Role.MAINTAINER,
     Action.READ_AUDIT: Role.MAINTAINER,
+    Action.COPY: Role.MAINTAINER,
 }
 
 

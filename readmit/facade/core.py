@@ -1,0 +1,135 @@
+"""What the facade is made of: the services one process opens once (`Services`), and the part of
+`Readmit` that knows the principal and admits or refuses each call at the door (`Core`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from readmit.access import AccessDeniedError, AuditLog, Principal, UserStore, authorise
+from readmit.access.drafts import GuardedDrafting, may_open
+from readmit.drafting.model import ClauseNotFoundError, Draft, Provenance
+from readmit.drafting.store import DraftNotFoundError, DraftRepository, open_draft_store
+from readmit.facade.door import Need, document_id, draft_id
+from readmit.service import KnowledgeBase
+from readmit.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    """The index, drafts, audit log and users of one configuration, for every principal.
+
+    Opening them is the slow part (the model loads on the first search); an app process keeps
+    one `Services` and opens a `Readmit` per signed-in user on it, which costs nothing.
+    """
+
+    settings: Settings
+    kb: KnowledgeBase  # every document; `Readmit` narrows it to what its principal may see
+    drafts: DraftRepository
+    audit: AuditLog
+    users: UserStore
+
+    @property
+    def rejected_dir(self) -> Path:
+        return self.settings.rejected_uploads_dir
+
+
+def open_services(settings: Settings) -> Services:
+    """The services over `settings`: drafts in a folder or the server's database alike."""
+    return Services(
+        settings=settings,
+        kb=KnowledgeBase(settings.index_dir, model=settings.model),
+        drafts=open_draft_store(settings.drafts_dir),
+        audit=AuditLog(settings.audit_file),
+        users=UserStore(settings.users_file),
+    )
+
+
+class Core:
+    """The principal, the index and drafts as they see them, and the door's check."""
+
+    def __init__(self, services: Services, principal: Principal) -> None:
+        self._services = services
+        self._principal = principal
+        # Retrieval filters inside the query: every read of this view (search included) shows
+        # the principal's documents only, so the top 10 are 10 results they may see.
+        self._kb = services.kb.viewed_by(principal.visible_groups)
+        self._drafting = GuardedDrafting(
+            services.drafts,
+            principal=principal,
+            may_see_source=self._may_see_source,
+            audit=services.audit,
+        )
+
+    # ---- the door ------------------------------------------------------------------------------
+
+    def _admit(self, need: Need, arguments: Mapping[str, Any]) -> bool:
+        """Raise unless the principal may make this call (role, drafts, clauses); False when
+        a document it names is hidden from them (the door then answers as for a missing one)."""
+        if need.action is not None:
+            authorise(self._principal, need.action)
+        visible = all(
+            self._may_see_document(doc_id)
+            for name in need.documents
+            if (doc_id := document_id(arguments[name])) is not None
+        )
+        drafts = [
+            self._openable_draft(found)
+            for name in need.drafts
+            if (found := draft_id(arguments[name])) is not None
+        ]
+        if drafts and need.owner:
+            self._require_owner(drafts[0])
+        for name in need.clauses:
+            clause_id = arguments[name]
+            if drafts and clause_id is not None:
+                self._require_visible_clause(drafts[0], clause_id)
+        return visible
+
+    def _may_see_document(self, doc_id: str) -> bool:
+        """False for a document that exists but is hidden from the principal (a missing one
+        is the method's to report)."""
+        document = self._services.kb.document(doc_id)
+        return document is None or self._principal.may_see(document.visibility)
+
+    def _may_see_source(self, provenance: Provenance) -> bool:
+        if not self._principal.may_see(provenance.visibility):
+            return False
+        return self._may_see_document(provenance.doc_id)
+
+    def _openable_draft(self, wanted: str) -> Draft:
+        """The stored draft (or, once deleted, its last saved version) if the principal may
+        open it; otherwise DraftNotFoundError, exactly as for a draft that never existed."""
+        store = self._services.drafts
+        try:
+            draft = store.load(wanted)
+        except DraftNotFoundError:
+            draft = self._last_version(wanted)
+        if not may_open(self._principal, draft):
+            raise DraftNotFoundError(store.where(wanted), "no such draft")
+        return draft
+
+    def _last_version(self, wanted: str) -> Draft:
+        store = self._services.drafts
+        for entry in store.history(wanted):
+            if not entry.deleted:
+                return store.load_revision(wanted, entry.revision)
+        raise DraftNotFoundError(store.where(wanted), "no such draft")
+
+    def _require_owner(self, draft: Draft) -> None:
+        principal = self._principal
+        if draft.owner not in (None, principal.name) and not principal.sees_everything:
+            raise AccessDeniedError(
+                f"{principal.name} may not share or delete draft {draft.draft_id}: "
+                f"only its owner ({draft.owner}) or a maintainer may"
+            )
+
+    def _require_visible_clause(self, draft: Draft, clause_id: str) -> None:
+        clause = draft.clause(clause_id)  # ClauseNotFoundError when it is not in the draft
+        if clause.provenance is not None and not self._may_see_source(clause.provenance):
+            raise ClauseNotFoundError(draft.draft_id, clause_id)
+
+    def _record(self, action: str, target: str, detail: str = "") -> None:
+        self._services.audit.record(self._principal, action, target, detail)
