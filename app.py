@@ -1,6 +1,7 @@
 """Readmit — the drafting workbench (Streamlit). Run: `streamlit run app.py`.
 
-Thin on purpose: it opens the services once per process and hands each page to its module in
+Thin on purpose: it opens the services once per process, opens the application facade
+(`readmit.facade`) on them for the signed-in user, and hands each page to its module in
 `readmit/ui/`. Its folders and model come from `readmit.settings`: the index is `$READMIT_INDEX`
 (default `.readmit/index`), drafts are `$READMIT_DRAFTS` (default `.readmit/drafts`), uploads go
 to `$READMIT_CORPUS` (default `corpus/`), `$READMIT_MODEL` overrides the index's own model.
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from readmit.facade import LOCAL_MAINTAINER, Action, Readmit, Services, open_readmit, open_services
 from readmit.settings import as_location, load_settings
 from readmit.ui import (
     clauses_page,
@@ -27,9 +29,8 @@ from readmit.ui.errors import show_safely
 from readmit.ui.sidebar import sidebar
 from readmit.ui.signin import signed_in
 from readmit.ui.state import init_state, sync_query_params
-from readmit.workbench import Action, UserStore, Workbench, for_principal, open_workbench, warm_up
 
-PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
+PAGE_FUNCTIONS: dict[str, Callable[[Readmit], None]] = {
     "Search": search_page.page,
     "Read": read_page.page,
     "Compare": compare_page.page,
@@ -40,7 +41,7 @@ PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
 
 
 @st.cache_resource(show_spinner="Opening the index and loading the search model…")
-def workbench(index_dir: str, drafts_dir: str, corpus_dir: str, model: str) -> Workbench:
+def shared_services(index_dir: str, drafts_dir: str, corpus_dir: str, model: str) -> Services:
     """One set of services per process and configuration, shared by all sessions."""
     settings = load_settings(
         index_dir=as_location(index_dir),
@@ -48,9 +49,10 @@ def workbench(index_dir: str, drafts_dir: str, corpus_dir: str, model: str) -> W
         corpus_dir=Path(corpus_dir),
         model=model or None,
     )
-    wb = open_workbench(settings=settings)
-    warm_up(wb)
-    return wb
+    services = open_services(settings)
+    # Loading the model and the lexical index shows nothing to anyone: any principal may.
+    open_readmit(settings, LOCAL_MAINTAINER, services=services).warm_up()
+    return services
 
 
 def main() -> None:
@@ -61,18 +63,18 @@ def main() -> None:
 
 def render_app() -> None:
     settings = load_settings()
-    users = UserStore(settings.users_file)
+    users = open_services(settings).users  # the accounts, before anyone is signed in
     principal = signed_in(users)  # draws the sign-in form (or a refusal) when there is none
     if principal is None:
         return
-    shared = workbench(
+    services = shared_services(
         str(settings.index_dir),
         str(settings.drafts_dir),
         str(settings.corpus_dir),
         settings.model or "",
     )
-    # Every page gets the workbench as this user sees it: their documents, drafts and rights.
-    wb = for_principal(shared, principal)
+    # Every page gets the facade as this user sees it: their documents, drafts and rights.
+    wb = open_readmit(services.settings, principal, services=services)
     init_state()
     page = sidebar(wb, users)
     if page == "Maintain" and not principal.may(Action.UPLOAD):

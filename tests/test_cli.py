@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from readmit.cli import main
-from readmit.cli_output import print_table
+from readmit.cli.output import print_table
 from tests.harness.corpus import copy_documents
 from tests.harness.models import hashing_index
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from readmit.cli import main
+from readmit.facade import open_services
 from readmit.settings import Settings, load_settings
-from readmit.workbench import open_workbench
 
 
 def test_defaults_are_under_the_working_directory(tmp_path: Path) -> None:
@@ -57,13 +57,13 @@ def test_cli_and_app_read_the_same_folders(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("READMIT_INDEX", str(tmp_path / "ix"))
     monkeypatch.setenv("READMIT_DRAFTS", str(tmp_path / "dr"))
     monkeypatch.setenv("READMIT_CORPUS", str(tmp_path / "co"))
-    wb = open_workbench()
-    assert (wb.kb.index_dir, wb.drafting.store.directory, wb.corpus_dir) == (
+    services = open_services(load_settings())
+    assert (services.kb.index_dir, services.drafts.location, services.settings.corpus_dir) == (
         tmp_path / "ix",
-        tmp_path / "dr",
+        str(tmp_path / "dr"),
         tmp_path / "co",
     )
-    assert wb.rejected_dir == tmp_path / "rejected-uploads"
+    assert services.rejected_dir == tmp_path / "rejected-uploads"
     # The CLI looks for drafts in the same folder (a missing draft names the file it tried).
     result = CliRunner().invoke(main, ["export", "no-such-draft", "-o", str(tmp_path / "x.md")])
     assert result.exit_code == 2

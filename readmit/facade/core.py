@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +17,45 @@ from readmit.service import KnowledgeBase
 from readmit.settings import Settings
 
 
-@dataclass(frozen=True)
 class Services:
     """The index, drafts, audit log and users of one configuration, for every principal.
 
-    Opening them is the slow part (the model loads on the first search); an app process keeps
-    one `Services` and opens a `Readmit` per signed-in user on it, which costs nothing.
+    Each is opened when first used (a `readmit users` command never connects to the index's
+    server). Opening the index is the slow part (the model loads on the first search): an app
+    process keeps one `Services` and opens a `Readmit` per signed-in user on it, which costs
+    nothing. A caller that already holds a part (a test's index) passes it in.
     """
 
-    settings: Settings
-    kb: KnowledgeBase  # every document; `Readmit` narrows it to what its principal may see
-    drafts: DraftRepository
-    audit: AuditLog
-    users: UserStore
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        kb: KnowledgeBase | None = None,
+        drafts: DraftRepository | None = None,
+    ) -> None:
+        self.settings = settings
+        if kb is not None:
+            self.__dict__["kb"] = kb
+        if drafts is not None:
+            self.__dict__["drafts"] = drafts
+
+    @cached_property
+    def kb(self) -> KnowledgeBase:
+        """Every document; `Readmit` narrows it to what its principal may see."""
+        return KnowledgeBase(self.settings.index_dir, model=self.settings.model)
+
+    @cached_property
+    def drafts(self) -> DraftRepository:
+        """Drafts in a folder or in the server's database alike (`open_draft_store`)."""
+        return open_draft_store(self.settings.drafts_dir)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        return AuditLog(self.settings.audit_file)
+
+    @cached_property
+    def users(self) -> UserStore:
+        return UserStore(self.settings.users_file)
 
     @property
     def rejected_dir(self) -> Path:
@@ -37,14 +63,8 @@ class Services:
 
 
 def open_services(settings: Settings) -> Services:
-    """The services over `settings`: drafts in a folder or the server's database alike."""
-    return Services(
-        settings=settings,
-        kb=KnowledgeBase(settings.index_dir, model=settings.model),
-        drafts=open_draft_store(settings.drafts_dir),
-        audit=AuditLog(settings.audit_file),
-        users=UserStore(settings.users_file),
-    )
+    """The services over `settings`, each opened when first used."""
+    return Services(settings)
 
 
 class Core:
@@ -53,14 +73,21 @@ class Core:
     def __init__(self, services: Services, principal: Principal) -> None:
         self._services = services
         self._principal = principal
-        # Retrieval filters inside the query: every read of this view (search included) shows
-        # the principal's documents only, so the top 10 are 10 results they may see.
-        self._kb = services.kb.viewed_by(principal.visible_groups)
-        self._drafting = GuardedDrafting(
-            services.drafts,
-            principal=principal,
+
+    @cached_property
+    def _kb(self) -> KnowledgeBase:
+        """The index as the principal sees it. Retrieval filters inside the query: every read
+        (search included) shows their documents only, so the top 10 are 10 they may see."""
+        return self._services.kb.viewed_by(self._principal.visible_groups)
+
+    @cached_property
+    def _drafting(self) -> GuardedDrafting:
+        """The drafts as the principal sees them (their drafts, their clauses), audited."""
+        return GuardedDrafting(
+            self._services.drafts,
+            principal=self._principal,
             may_see_source=self._may_see_source,
-            audit=services.audit,
+            audit=self._services.audit,
         )
 
     # ---- the door ------------------------------------------------------------------------------

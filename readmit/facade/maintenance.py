@@ -40,6 +40,11 @@ class Maintenance(Drafting):
     """Index, upload, remove, copy; users and the audit log."""
 
     @door(Action.REINDEX)
+    def corpus_dir(self) -> Path:
+        """The corpus folder: what a re-index reads and where uploads are saved."""
+        return self._services.settings.corpus_dir
+
+    @door(Action.REINDEX)
     def plan_ingest(self, paths: Sequence[Path]) -> list[Path]:
         """The files an ingest of `paths` would read (for progress bars)."""
         files, _ = self._kb.plan(list(paths))

@@ -11,8 +11,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from index.types import Hit
-from readmit.drafting import DraftError, DraftStoreError
+from readmit.facade import (
+    AccessDeniedError,
+    Action,
+    DraftError,
+    DraftStoreError,
+    Hit,
+    Readmit,
+    DocumentNotFoundError,
+    copy_citation,
+    suggested_section,
+)
 from readmit.ui import render
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES
 from readmit.ui.state import (
@@ -24,29 +33,19 @@ from readmit.ui.state import (
     toggle_pin,
     value,
 )
-from readmit.workbench import (
-    AccessDeniedError,
-    Action,
-    SourceMissingError,
-    Workbench,
-    add_article_to_draft,
-    copy_citation,
-    may,
-    suggested_section,
-)
 
 
 def action_key(action: str, doc_id: str, eid: str, *, prefix: str = "") -> str:
     return f"{prefix}{action}__{doc_id}__{eid}"
 
 
-def add_to_draft(wb: Workbench, hit: Hit, *, section: str, citation: str) -> None:
+def add_to_draft(wb: Readmit, hit: Hit, *, section: str, citation: str) -> None:
     """Add the whole source article to the current draft (a new draft when there is none) and
     say so; call from a widget callback."""
     had_draft = current_draft_id()
     try:
-        draft, _clause = add_article_to_draft(wb, draft_id=had_draft, hit=hit, section=section)
-    except (AccessDeniedError, SourceMissingError, DraftError, DraftStoreError) as error:
+        draft, _clause = wb.add_article_to_draft(draft_id=had_draft, hit=hit, section=section)
+    except (AccessDeniedError, DocumentNotFoundError, DraftError, DraftStoreError) as error:
         flash("error", render.md_escape(str(error)))
         return
     set_current_draft(draft.draft_id)
@@ -58,13 +57,13 @@ def add_to_draft(wb: Workbench, hit: Hit, *, section: str, citation: str) -> Non
     )
 
 
-def _add_with_chosen_section(wb: Workbench, hit: Hit, section_key: str, citation: str) -> None:
+def _add_with_chosen_section(wb: Readmit, hit: Hit, section_key: str, citation: str) -> None:
     section = value(section_key) or suggested_section(heading=hit.heading, part=hit.part)
     add_to_draft(wb, hit, section=section, citation=citation)
 
 
 def action_row(
-    wb: Workbench, hit: Hit, *, citation: str, prefix: str = "", compact: bool = False
+    wb: Readmit, hit: Hit, *, citation: str, prefix: str = "", compact: bool = False
 ) -> None:
     """Read · Pin · Cite · draft section · Add to draft, for one article (`hit` carries its
     source). `compact` (a narrow column, such as the search page's guidance): the draft
@@ -102,7 +101,7 @@ def action_row(
     )
     with cite_col.popover("Cite", width="stretch", help="The citation, with a copy button"):
         st.code(
-            copy_citation(wb.kb.document(hit.doc_id), eid=hit.eid, title=hit.title),
+            copy_citation(wb.document(hit.doc_id), eid=hit.eid, title=hit.title),
             language=None,
             wrap_lines=True,
         )
@@ -121,5 +120,5 @@ def action_row(
         on_click=_add_with_chosen_section,
         args=(wb, hit, key("section"), citation),
         width="stretch",
-        disabled=not may(wb, Action.DRAFT),
+        disabled=not wb.may(Action.DRAFT),
     )

@@ -12,7 +12,7 @@ from typing import Literal
 
 import altair as alt
 
-from readmit.workbench import (
+from readmit.facade import (
     CELL_STATES,
     PrecedentMatrix,
     clause_type,

@@ -24,32 +24,27 @@ from io import StringIO
 
 import streamlit as st
 
+from readmit.facade import (
+    PURPOSE_LABELS,
+    TIME_LIMIT_PURPOSES,
+    ClauseScope,
+    Readmit,
+    SlotArticle,
+    clause_type,
+    clause_types,
+    default_instrument_types,
+    hit_from_unit,
+    period_text,
+    time_limit_extremes,
+    unit_citation,
+    write_matrix_csv,
+    write_time_limits_csv,
+)
 from readmit.ui import charts, render
 from readmit.ui.article_actions import action_row
 from readmit.ui.render import plural
 from readmit.ui.sidebar import empty_index_notice
 from readmit.ui.state import ensure_choice, ensure_default, memo, show_flash
-from readmit.workbench import (
-    PURPOSE_LABELS,
-    TIME_LIMIT_PURPOSES,
-    ClauseScope,
-    SlotArticle,
-    Workbench,
-    clause_articles,
-    clause_matrix,
-    clause_type,
-    clause_types,
-    default_instrument_types,
-    guidance_for_clause_type,
-    hit_from_unit,
-    index_generation,
-    period_text,
-    time_limit_extremes,
-    time_limit_rows,
-    unit_citation,
-    write_matrix_csv,
-    write_time_limits_csv,
-)
 
 SLOT_KEYS = [slot.key for slot in clause_types()]
 SLOT_TITLES = {slot.key: slot.title for slot in clause_types()}
@@ -79,8 +74,8 @@ TIME_LIMIT_COLUMNS = {
 }
 
 
-def _scope(wb: Workbench) -> ClauseScope:
-    documents = wb.kb.documents()
+def _scope(wb: Readmit) -> ClauseScope:
+    documents = wb.documents()
     ensure_default("clauses_types", lambda: list(default_instrument_types(documents)))
     languages_col, types_col, all_col = st.columns([1.2, 2, 1.4], vertical_alignment="bottom")
     languages = languages_col.multiselect(
@@ -107,8 +102,8 @@ def _scope(wb: Workbench) -> ClauseScope:
     )
 
 
-def _matrix(wb: Workbench, scope: ClauseScope, generation: int) -> None:
-    matrix = memo("matrix", (scope, generation), lambda: clause_matrix(wb, scope))
+def _matrix(wb: Readmit, scope: ClauseScope, generation: int) -> None:
+    matrix = memo("matrix", (scope, generation), lambda: wb.clause_matrix(scope=scope))
     if not matrix.documents:
         st.info("No document matches these filters.")
         return
@@ -180,7 +175,7 @@ def _limits_html(article: SlotArticle) -> str:
     )
 
 
-def _slot_article(wb: Workbench, article: SlotArticle) -> None:
+def _slot_article(wb: Readmit, article: SlotArticle) -> None:
     document, unit = article.document, article.unit
     badges = [render.badge(document.language.upper())]
     pages = render.pages_label(unit.page_start, unit.page_end)
@@ -208,14 +203,16 @@ def _slot_article(wb: Workbench, article: SlotArticle) -> None:
         )
 
 
-def _slot_view(wb: Workbench, scope: ClauseScope, generation: int) -> None:
+def _slot_view(wb: Readmit, scope: ClauseScope, generation: int) -> None:
     ensure_choice("slot_select", SLOT_KEYS, DEFAULT_SLOT)
     slot = st.selectbox(
         "Clause type", SLOT_KEYS, format_func=SLOT_TITLES.__getitem__, key="slot_select"
     )
     st.caption(clause_type(slot).description)
     guidance_panel(wb, slot, generation, key="slot_guidance")
-    groups = memo(f"slot:{slot}", (scope, generation), lambda: clause_articles(wb, slot, scope))
+    groups = memo(
+        f"slot:{slot}", (scope, generation), lambda: wb.clause_articles(slot, scope=scope)
+    )
     if not groups:
         st.info("No agreement within these filters has an article of this type.")
         return
@@ -231,10 +228,10 @@ def _slot_view(wb: Workbench, scope: ClauseScope, generation: int) -> None:
             _slot_article(wb, article)
 
 
-def guidance_panel(wb: Workbench, slot: str, generation: int, *, key: str) -> None:
+def guidance_panel(wb: Readmit, slot: str, generation: int, *, key: str) -> None:
     """What the policy guides and regulations say about a clause type, each section cited
     (an expander; also shown beside a draft's article on the Draft page)."""
-    sections = memo(f"guidance:{slot}", (generation,), lambda: guidance_for_clause_type(wb, slot))
+    sections = memo(f"guidance:{slot}", (generation,), lambda: wb.guidance_for_clause_type(slot))
     label = f"What the guidance says ({plural(len(sections), 'section')})"
     with st.expander(label, expanded=False, key=key):
         if not sections:
@@ -247,8 +244,8 @@ def guidance_panel(wb: Workbench, slot: str, generation: int, *, key: str) -> No
             st.html(render.passage(section.text[:600] + ("…" if len(section.text) > 600 else "")))
 
 
-def _time_limits(wb: Workbench, scope: ClauseScope, generation: int) -> None:
-    rows = memo("time_limits", (scope, generation), lambda: time_limit_rows(wb, scope))
+def _time_limits(wb: Readmit, scope: ClauseScope, generation: int) -> None:
+    rows = memo("time_limits", (scope, generation), lambda: wb.time_limits(scope=scope))
     if not rows:
         st.info("No time limit found in the documents within these filters.")
         return
@@ -304,7 +301,7 @@ def _time_limits(wb: Workbench, scope: ClauseScope, generation: int) -> None:
     )
 
 
-def page(wb: Workbench) -> None:
+def page(wb: Readmit) -> None:
     st.header("Clause intelligence")
     st.caption(
         "Which agreement has which clause, in which article — and the time limits they set. "
@@ -312,11 +309,11 @@ def page(wb: Workbench) -> None:
         "check the article before relying on a cell."
     )
     show_flash()
-    if not wb.kb.documents():
+    if not wb.documents():
         empty_index_notice(wb, hint="Add documents or re-index the corpus on the Maintain page.")
         return
     scope = _scope(wb)
-    generation = index_generation(wb)
+    generation = wb.index_generation()
     matrix_tab, slot_tab, limits_tab = st.tabs(
         ["Precedent matrix", "By clause type", "Time limits"]
     )

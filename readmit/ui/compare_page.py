@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from index.types import DocumentRecord, UnitRecord
-from readmit.drafting.diff import similarity, word_diff
+from readmit.facade import DocumentRecord, Readmit, UnitRecord, similarity, unit_citation, word_diff
 from readmit.ui import render
 from readmit.ui.state import Pin, clear_pins, ensure_choice, go_to, pins, show_flash, toggle_pin
-from readmit.workbench import Workbench, unit_citation
 
 COLUMNS_PER_ROW = 3
 
@@ -21,13 +19,13 @@ def _label(document: DocumentRecord, unit: UnitRecord) -> str:
     return f"{unit_citation(unit)} — {document.title} [{document.language.upper()}]"
 
 
-def page(wb: Workbench) -> None:
+def page(wb: Readmit) -> None:
     st.header("Compare clauses")
     show_flash()
     pinned: list[tuple[Pin, DocumentRecord, UnitRecord]] = []
     for pin in pins():
-        document = wb.kb.document(pin.doc_id)
-        unit = wb.kb.article(pin.doc_id, pin.eid)
+        document = wb.document(pin.doc_id)
+        unit = wb.article(pin.doc_id, pin.eid)
         if document is not None and unit is not None:
             pinned.append((pin, document, unit))
     if len(pinned) < 2:

@@ -27,10 +27,21 @@ from typing import Any
 
 import streamlit as st
 
-from readmit.drafting import Draft, DraftClause, DraftError, DraftStoreError
-from readmit.drafting.diff import word_diff
-from readmit.drafting.model import article_numbering, ordered_clauses
-from readmit.drafting.skeleton import SECTIONS
+from readmit.facade import (
+    DEFAULT_DRAFT_TITLE,
+    SECTIONS,
+    AccessDeniedError,
+    Draft,
+    DraftClause,
+    DraftError,
+    DraftStoreError,
+    ExportOptions,
+    GuidanceSection,
+    Readmit,
+    article_numbering,
+    ordered_clauses,
+    word_diff,
+)
 from readmit.ui import gap_check, render
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES, plural
 from readmit.ui.state import (
@@ -42,19 +53,6 @@ from readmit.ui.state import (
     show_flash,
     sync,
     value,
-)
-from readmit.workbench import (
-    DEFAULT_DRAFT_TITLE,
-    AccessDeniedError,
-    ExportOptions,
-    GuidanceSection,
-    Workbench,
-    attach_guidance,
-    clause_guidance,
-    detach_guidance,
-    export_options,
-    may_share,
-    share_draft,
 )
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -69,9 +67,9 @@ def export_file_stem(title: str) -> str:
     return stem[:80] or "draft"
 
 
-def docx_bytes(wb: Workbench, draft_id: str, options: ExportOptions | None = None) -> bytes:
+def docx_bytes(wb: Readmit, draft_id: str, options: ExportOptions | None = None) -> bytes:
     buffer = BytesIO()
-    wb.drafting.export_docx(draft_id, buffer, options=options)
+    wb.export_docx(draft_id, buffer, options=options)
     return buffer.getvalue()
 
 
@@ -80,7 +78,7 @@ def docx_bytes(wb: Workbench, draft_id: str, options: ExportOptions | None = Non
 SHOWN_REVISION_KEY = "draft_shown_revision"
 
 
-def _export_options(wb: Workbench, draft: Draft) -> ExportOptions:
+def _export_options(wb: Readmit, draft: Draft) -> ExportOptions:
     """The export choices under the export buttons (the same for Word and Markdown)."""
     with st.expander("Export options"):
         left, middle, right = st.columns(3)
@@ -94,8 +92,8 @@ def _export_options(wb: Workbench, draft: Draft) -> ExportOptions:
             key="export_other_language",
         )
         author = right.text_input("Author (document properties)", key="export_author")
-    return export_options(
-        wb.kb, draft, placeholders=placeholders, author=author, other_language=other
+    return wb.export_options(
+        draft.draft_id, placeholders=placeholders, author=author, other_language=other
     )
 
 
@@ -114,11 +112,11 @@ def _select_draft() -> None:
     set_current_draft(value("draft_select"))
 
 
-def _create(wb: Workbench) -> None:
+def _create(wb: Readmit) -> None:
     title = str(value("new_draft_title") or "").strip() or DEFAULT_DRAFT_TITLE
 
     def create() -> None:
-        draft = wb.drafting.create(title)
+        draft = wb.create_draft(title)
         set_current_draft(draft.draft_id)
         put("new_draft_title", "")
         flash("success", f"Created “{render.md_escape(draft.title)}”.")
@@ -126,33 +124,33 @@ def _create(wb: Workbench) -> None:
     _guarded(create)
 
 
-def _rename(wb: Workbench, draft_id: str) -> None:
+def _rename(wb: Readmit, draft_id: str) -> None:
     title = str(value("draft_title"))
     shown = value(SHOWN_REVISION_KEY)
-    _guarded(lambda: wb.drafting.rename(draft_id, title, based_on=shown))
+    _guarded(lambda: wb.rename_draft(draft_id, title, based_on=shown))
 
 
-def _set_parties(wb: Workbench, draft_id: str) -> None:
+def _set_parties(wb: Readmit, draft_id: str) -> None:
     names = tuple(n.strip() for n in str(value("draft_parties")).split(","))
-    _guarded(lambda: wb.drafting.set_party_names(draft_id, names))
+    _guarded(lambda: wb.set_party_names(draft_id, names))
 
 
-def _duplicate(wb: Workbench, draft: Draft) -> None:
+def _duplicate(wb: Readmit, draft: Draft) -> None:
     def duplicate() -> None:
-        copy = wb.drafting.duplicate(draft.draft_id, f"{draft.title} (copy)")
+        copy = wb.duplicate_draft(draft.draft_id, f"{draft.title} (copy)")
         set_current_draft(copy.draft_id)
         flash("success", f"Created the copy “{render.md_escape(copy.title)}”.")
 
     _guarded(duplicate)
 
 
-def _delete(wb: Workbench, draft: Draft) -> None:
+def _delete(wb: Readmit, draft: Draft) -> None:
     if not value("draft_delete_confirm"):
         flash("warning", "Tick “Confirm deletion” first.")
         return
 
     def delete() -> None:
-        wb.drafting.delete(draft.draft_id)
+        wb.delete_draft(draft.draft_id)
         set_current_draft(None)
         put("draft_delete_confirm", False)
         flash("info", f"Deleted “{render.md_escape(draft.title)}”.")
@@ -160,14 +158,14 @@ def _delete(wb: Workbench, draft: Draft) -> None:
     _guarded(delete)
 
 
-def _add_own(wb: Workbench, draft_id: str) -> None:
+def _add_own(wb: Readmit, draft_id: str) -> None:
     text = str(value("own_text") or "")
     if not text.strip():
         flash("warning", "Type the clause text first.")
         return
 
     def add() -> None:
-        wb.drafting.add_text(
+        wb.add_text(
             draft_id,
             section=value("own_section") or SECTION_KEYS[1],
             text=text,
@@ -182,44 +180,43 @@ def _add_own(wb: Workbench, draft_id: str) -> None:
 # ---- clause-level callbacks ---------------------------------------------------------------
 
 
-def _clause_action(wb: Workbench, draft_id: str, clause_id: str, action: str) -> None:
-    drafting = wb.drafting
+def _clause_action(wb: Readmit, draft_id: str, clause_id: str, action: str) -> None:
     shown = value(SHOWN_REVISION_KEY)
     operations: dict[str, Callable[[], object]] = {
         # Typed text was typed over the version shown: refused if someone saved since.
-        "text": lambda: drafting.update_text(
+        "text": lambda: wb.update_text(
             draft_id, clause_id, str(value(clause_key("text", clause_id))), based_on=shown
         ),
-        "heading": lambda: drafting.set_heading(
+        "heading": lambda: wb.set_heading(
             draft_id, clause_id, str(value(clause_key("heading", clause_id))), based_on=shown
         ),
-        "note": lambda: drafting.set_note(
+        "note": lambda: wb.set_note(
             draft_id, clause_id, str(value(clause_key("note", clause_id))), based_on=shown
         ),
-        "up": lambda: drafting.move(draft_id, clause_id, -1),
-        "down": lambda: drafting.move(draft_id, clause_id, 1),
-        "section": lambda: drafting.move_to_section(
+        "up": lambda: wb.move_clause(draft_id, clause_id, -1),
+        "down": lambda: wb.move_clause(draft_id, clause_id, 1),
+        "section": lambda: wb.move_to_section(
             draft_id, clause_id, str(value(clause_key("section", clause_id)))
         ),
-        "neutralise": lambda: drafting.neutralise_clause(draft_id, clause_id),
-        "revert": lambda: drafting.revert(draft_id, clause_id),
-        "remove": lambda: drafting.remove(draft_id, clause_id),
+        "neutralise": lambda: wb.neutralise_clause(draft_id, clause_id),
+        "revert": lambda: wb.revert_clause(draft_id, clause_id),
+        "remove": lambda: wb.remove_clause(draft_id, clause_id),
     }
     _guarded(operations[action])
 
 
-def _attach(wb: Workbench, draft_id: str, clause_id: str, section: GuidanceSection) -> None:
-    _guarded(lambda: attach_guidance(wb, draft_id, clause_id, section))
+def _attach(wb: Readmit, draft_id: str, clause_id: str, section: GuidanceSection) -> None:
+    _guarded(lambda: wb.attach_guidance(draft_id, clause_id, section))
 
 
-def _detach(wb: Workbench, draft_id: str, clause_id: str, doc_id: str, eid: str) -> None:
-    _guarded(lambda: detach_guidance(wb, draft_id, clause_id, doc_id, eid))
+def _detach(wb: Readmit, draft_id: str, clause_id: str, doc_id: str, eid: str) -> None:
+    _guarded(lambda: wb.detach_guidance(draft_id, clause_id, doc_id, eid))
 
 
 # ---- rendering ----------------------------------------------------------------------------
 
 
-def _guidance(wb: Workbench, draft_id: str, clause: DraftClause) -> None:
+def _guidance(wb: Readmit, draft_id: str, clause: DraftClause) -> None:
     """Beside the article: the guide sections for its clause types, which can be attached as
     cited guidance notes (exported as drafting notes, never as treaty text)."""
     cid = clause.clause_id
@@ -234,7 +231,7 @@ def _guidance(wb: Workbench, draft_id: str, clause: DraftClause) -> None:
             on_click=_detach,
             args=(wb, draft_id, cid, note.doc_id, note.eid),
         )
-    sections = clause_guidance(wb, clause)
+    sections = wb.clause_guidance(clause)
     attached = {(note.doc_id, note.eid) for note in clause.guidance}
     label = f"What the guidance says about this article ({plural(len(sections), 'section')})"
     with st.expander(label, expanded=False, key=clause_key("guidance", cid)):
@@ -275,7 +272,7 @@ def _provenance_html(clause: DraftClause) -> str:
 
 
 def _clause(
-    wb: Workbench,
+    wb: Readmit,
     draft: Draft,
     clause: DraftClause,
     number: int | None,
@@ -359,7 +356,7 @@ def _clause(
         )
 
 
-def _draft_controls(wb: Workbench, draft: Draft) -> None:
+def _draft_controls(wb: Readmit, draft: Draft) -> None:
     sync("draft_title", draft.title)
     sync("draft_parties", ", ".join(draft.party_names))
     title_col, parties_col = st.columns([3, 2])
@@ -386,7 +383,7 @@ def _draft_controls(wb: Workbench, draft: Draft) -> None:
     )
     cols[1].download_button(
         "Export Markdown",
-        data=wb.drafting.export_markdown(draft.draft_id, options=options),
+        data=wb.export_markdown(draft.draft_id, options=options),
         file_name=f"{stem}.md",
         mime="text/markdown",
         key="export_md",
@@ -403,10 +400,9 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
-def _share(wb: Workbench, draft_id: str) -> None:
+def _share(wb: Readmit, draft_id: str) -> None:
     def share() -> None:
-        share_draft(
-            wb,
+        wb.share_draft(
             draft_id,
             users=_names(str(value("share_users") or "")),
             groups=_names(str(value("share_groups") or "")),
@@ -416,12 +412,12 @@ def _share(wb: Workbench, draft_id: str) -> None:
     _guarded(share)
 
 
-def _sharing(wb: Workbench, draft: Draft) -> None:
+def _sharing(wb: Readmit, draft: Draft) -> None:
     """Who owns the draft and who else may open it; the owner (or a maintainer) changes it."""
     owner = draft.owner or "nobody (open to everyone)"
     shared = ", ".join([*draft.shared_users, *(f"group {g}" for g in draft.shared_groups)])
     with st.expander(f"Sharing — owner: {owner}; shared with: {shared or 'nobody'}"):
-        if not may_share(wb, draft):
+        if not wb.may_share(draft.draft_id):
             st.caption("Only the owner or a maintainer changes who may open this draft.")
             return
         sync("share_users", ", ".join(draft.shared_users))
@@ -445,7 +441,7 @@ def _outline(draft: Draft) -> str:
     return f'<table class="rdm-meta">{rows}</table>'
 
 
-def _own_clause(wb: Workbench, draft: Draft) -> None:
+def _own_clause(wb: Readmit, draft: Draft) -> None:
     with st.expander("Write a clause of your own"):
         left, right = st.columns([2, 3])
         left.selectbox(
@@ -456,8 +452,8 @@ def _own_clause(wb: Workbench, draft: Draft) -> None:
         st.button("Add clause", key="own_add", on_click=_add_own, args=(wb, draft.draft_id))
 
 
-def _pick_draft(wb: Workbench) -> Draft | None:
-    listing = wb.drafting.list_drafts()
+def _pick_draft(wb: Readmit) -> Draft | None:
+    listing = wb.list_drafts()
     for error in listing.errors:
         st.warning(f"A draft file could not be read: {render.md_escape(str(error))}")
     ids = [summary.draft_id for summary in listing]
@@ -482,23 +478,23 @@ def _pick_draft(wb: Workbench) -> Draft | None:
     new_col.text_input("New draft", key="new_draft_title", placeholder=DEFAULT_DRAFT_TITLE)
     create_col.button("Create", key="draft_create", on_click=_create, args=(wb,), width="stretch")
     try:
-        return wb.drafting.get(current)
+        return wb.get_draft(current)
     except DraftStoreError as error:
         st.error(f"This draft cannot be opened: {render.md_escape(str(error))}")
         return None
 
 
-def _restore(wb: Workbench, draft_id: str) -> None:
+def _restore(wb: Readmit, draft_id: str) -> None:
     revision = value("draft_history_pick")
     if isinstance(revision, int):
-        _guarded(lambda: wb.drafting.restore(draft_id, revision))
+        _guarded(lambda: wb.restore_draft(draft_id, revision))
 
 
-def _history(wb: Workbench, draft: Draft) -> None:
+def _history(wb: Readmit, draft: Draft) -> None:
     """Who saved what when; any earlier version can be restored or downloaded."""
     with st.expander("History"):
         try:
-            entries = wb.drafting.history(draft.draft_id)
+            entries = wb.draft_history(draft.draft_id)
         except DraftStoreError as error:
             st.warning(render.md_escape(str(error)))
             return
@@ -529,7 +525,7 @@ def _history(wb: Workbench, draft: Draft) -> None:
         if isinstance(pick, int):
             right.download_button(
                 "Markdown",
-                data=wb.drafting.export_markdown(draft.draft_id, revision=pick),
+                data=wb.export_markdown(draft.draft_id, revision=pick),
                 file_name=f"{export_file_stem(draft.title)}-v{pick}.md",
                 mime="text/markdown",
                 key="draft_history_export",
@@ -537,7 +533,7 @@ def _history(wb: Workbench, draft: Draft) -> None:
             )
 
 
-def page(wb: Workbench) -> None:
+def page(wb: Readmit) -> None:
     st.header("Draft the model agreement")
     show_flash()
     draft = _pick_draft(wb)

@@ -11,7 +11,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from readmit.drafting import Draft, DraftError, DraftStoreError
+from readmit.facade import (
+    AccessDeniedError,
+    Draft,
+    DraftError,
+    DraftStoreError,
+    Gap,
+    Precedent,
+    Readmit,
+    DocumentNotFoundError,
+    cite_eid_short,
+    section_for_slot,
+)
 from readmit.ui import render
 from readmit.ui.render import SECTION_TITLES
 from readmit.ui.state import (
@@ -21,18 +32,6 @@ from readmit.ui.state import (
     request_gap_check,
     set_current_draft,
 )
-from readmit.workbench import (
-    AccessDeniedError,
-    Gap,
-    Precedent,
-    SourceMissingError,
-    Workbench,
-    add_unit_to_draft,
-    cite_eid_short,
-    draft_gaps,
-    index_generation,
-    section_for_slot,
-)
 
 EXCERPT_CHARS = 900
 
@@ -41,25 +40,25 @@ def gap_add_key(slot: str, position: int) -> str:
     return f"gap_add__{slot}__{position}"
 
 
-def _gaps(wb: Workbench, draft: Draft) -> list[Gap]:
+def _gaps(wb: Readmit, draft: Draft) -> list[Gap]:
     """Once per draft version and index state (the check reads many articles)."""
-    key = (draft.draft_id, draft.updated_at, len(draft.clauses), index_generation(wb))
+    key = (draft.draft_id, draft.updated_at, len(draft.clauses), wb.index_generation())
 
     def check() -> list[Gap]:
         with st.spinner("Comparing the draft with the precedents…"):
-            return draft_gaps(wb, draft)
+            return wb.draft_gaps(draft.draft_id)
 
     return memo("gap_check", key, check)
 
 
-def _add(wb: Workbench, draft_id: str, gap: Gap, precedent: Precedent) -> None:
+def _add(wb: Readmit, draft_id: str, gap: Gap, precedent: Precedent) -> None:
     doc_id, eid = precedent.sources[0]  # the article whose text is the shown wording
     section = section_for_slot(gap.slot)
     try:
-        draft, clause = add_unit_to_draft(
-            wb, draft_id=draft_id, doc_id=doc_id, eid=eid, section=section
+        draft, clause = wb.add_unit_to_draft(
+            draft_id=draft_id, doc_id=doc_id, eid=eid, section=section
         )
-    except (SourceMissingError, DraftError, DraftStoreError, AccessDeniedError) as error:
+    except (DocumentNotFoundError, DraftError, DraftStoreError, AccessDeniedError) as error:
         flash("error", render.md_escape(str(error)))
         return
     set_current_draft(draft.draft_id)
@@ -90,7 +89,7 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rstrip() + " …"
 
 
-def section(wb: Workbench, draft: Draft) -> None:
+def section(wb: Readmit, draft: Draft) -> None:
     """Render the gap check for `draft` (results once the button was pressed)."""
     st.subheader("Gap check", divider="gray")
     st.caption(

@@ -13,21 +13,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from readmit.service import IngestReport, ProgressCallback
-from readmit.ui import render
-from readmit.ui.state import last_run, set_last_run, show_flash
-from readmit.workbench import (
+from readmit.facade import (
     MAX_UPLOAD_BYTES,
     UPLOAD_SUFFIXES,
     IndexLayerError,
+    IngestReport,
+    ProgressCallback,
+    Readmit,
     UploadedFile,
-    Workbench,
-    audit_entries,
-    index_uploads,
-    ingest,
-    plan_ingest,
-    save_uploads,
 )
+from readmit.ui import render
+from readmit.ui.state import last_run, set_last_run, show_flash
 
 AUDIT_ROWS = 200
 
@@ -47,18 +43,18 @@ def _progress(label: str, count: int) -> ProgressCallback:
     return on_file
 
 
-def _run_ingest(wb: Workbench, paths: Sequence[Path], label: str) -> IngestReport | None:
-    files = plan_ingest(wb, paths)
+def _run_ingest(wb: Readmit, paths: Sequence[Path], label: str) -> IngestReport | None:
+    files = wb.plan_ingest(paths)
     try:
-        return ingest(wb, paths, on_file=_progress(label, len(files)))
+        return wb.ingest(paths, on_file=_progress(label, len(files)))
     except IndexLayerError as error:  # e.g. another ingest holds the index
         st.error(str(error))
         return None
 
 
-def _index_uploads(wb: Workbench, saved: Sequence[Path]) -> IngestReport | None:
+def _index_uploads(wb: Readmit, saved: Sequence[Path]) -> IngestReport | None:
     try:
-        return index_uploads(wb, saved, on_file=_progress("Indexing uploads", len(saved)))
+        return wb.index_uploads(saved, on_file=_progress("Indexing uploads", len(saved)))
     except IndexLayerError as error:
         st.error(f"{error} — the uploads were not added.")
         return None
@@ -93,8 +89,8 @@ def _show_report(report: IngestReport, rejected: Sequence[tuple[str, str]]) -> N
         )
 
 
-def _status(wb: Workbench) -> None:
-    status = wb.kb.status()
+def _status(wb: Readmit) -> None:
+    status = wb.status()
     cols = st.columns(4)
     cols[0].metric("Documents", status.documents)
     cols[1].metric("Articles and other units", status.units)
@@ -104,9 +100,9 @@ def _status(wb: Workbench) -> None:
         ("Embedding model", status.model or "—"),
         ("Dimension", str(status.dimension) if status.dimension else "—"),
         ("Last indexed", (status.indexed_at or "never").replace("T", " ")),
-        ("Index", wb.kb.location),
-        ("Drafts", wb.drafting.store.location),
-        ("Corpus folder", str(wb.corpus_dir)),
+        ("Index", wb.index_location()),
+        ("Drafts", wb.drafts_location()),
+        ("Corpus folder", str(wb.corpus_dir())),
     ]
     st.html(render.meta_table(facts))
     if status.failures:
@@ -116,7 +112,7 @@ def _status(wb: Workbench) -> None:
             hide_index=True,
             width="stretch",
         )
-    documents = wb.kb.documents()
+    documents = wb.documents()
     if documents:
         st.subheader("Indexed documents", divider="gray")
         st.dataframe(
@@ -140,7 +136,7 @@ def _status(wb: Workbench) -> None:
         )
 
 
-def page(wb: Workbench) -> None:
+def page(wb: Readmit) -> None:
     st.header("Maintain the corpus")
     show_flash()
     upload_col, reindex_col = st.columns([3, 2], gap="large")
@@ -160,7 +156,7 @@ def page(wb: Workbench) -> None:
         )
         if st.button("Save and index", key="upload_ingest", type="primary", disabled=not uploads):
             files = [UploadedFile(name=f.name, data=f.getvalue()) for f in uploads or []]
-            outcome = save_uploads(wb, files)
+            outcome = wb.save_uploads(files)
             report = _index_uploads(wb, outcome.saved) if outcome.saved else IngestReport()
             if report is not None:
                 set_last_run((report, outcome.rejected))
@@ -172,7 +168,7 @@ def page(wb: Workbench) -> None:
             "again, and documents whose file is gone are removed."
         )
         if st.button("Re-index corpus", key="reindex"):
-            reindexed = _run_ingest(wb, [wb.corpus_dir], "Re-indexing")
+            reindexed = _run_ingest(wb, [wb.corpus_dir()], "Re-indexing")
             if reindexed is not None:
                 set_last_run((reindexed, ()))
                 st.rerun()
@@ -185,10 +181,10 @@ def page(wb: Workbench) -> None:
     _audit(wb)
 
 
-def _audit(wb: Workbench) -> None:
+def _audit(wb: Readmit) -> None:
     """The newest changes (drafts, uploads, removals, re-indexes, users) with who made them."""
     st.subheader("Audit log", divider="gray")
-    entries = audit_entries(wb, limit=AUDIT_ROWS)
+    entries = wb.audit_entries(limit=AUDIT_ROWS)
     if not entries:
         st.caption("No changes recorded yet.")
         return

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from index.types import DocumentRecord, UnitRecord
+from readmit.facade import (
+    ArticleInContext,
+    DocumentRecord,
+    Readmit,
+    UnitRecord,
+    copy_citation,
+    document_label,
+    hit_from_unit,
+    suggested_section,
+    unit_citation,
+)
 from readmit.ui import render
 from readmit.ui.article_actions import add_to_draft
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES
@@ -24,17 +34,6 @@ from readmit.ui.state import (
     show_flash,
     toggle_pin,
     value,
-)
-from readmit.workbench import (
-    ArticleInContext,
-    Workbench,
-    article_in_context,
-    copy_citation,
-    document_label,
-    document_units,
-    hit_from_unit,
-    suggested_section,
-    unit_citation,
 )
 
 
@@ -63,7 +62,7 @@ def _set_unit(eid: str) -> None:
     put(READ_UNIT_KEY, eid)
 
 
-def _add(wb: Workbench, view: ArticleInContext) -> None:
+def _add(wb: Readmit, view: ArticleInContext) -> None:
     section = value("read_section") or suggested_section(
         heading=view.unit.heading, part=view.unit.part
     )
@@ -75,11 +74,11 @@ def _add(wb: Workbench, view: ArticleInContext) -> None:
     )
 
 
-def _selectors(wb: Workbench, documents: list[DocumentRecord]) -> tuple[str, list[UnitRecord]]:
+def _selectors(wb: Readmit, documents: list[DocumentRecord]) -> tuple[str, list[UnitRecord]]:
     labels = {d.doc_id: document_label(d) for d in documents}
     doc_ids = sorted(labels, key=labels.__getitem__)
     ensure_choice(READ_DOC_KEY, labels, doc_ids[0])
-    units = document_units(wb, value(READ_DOC_KEY))
+    units = wb.units(value(READ_DOC_KEY))
     eids = [unit.eid for unit in units]
     if eids:
         ensure_choice(READ_UNIT_KEY, eids, eids[0])
@@ -135,10 +134,10 @@ def _implementation_links(view: ArticleInContext) -> None:
             )
 
 
-def page(wb: Workbench) -> None:
+def page(wb: Readmit) -> None:
     st.header("Read in context")
     show_flash()
-    documents = wb.kb.documents()
+    documents = wb.documents()
     if not documents:
         empty_index_notice(wb, hint="Add documents on the Maintain page.")
         return
@@ -146,7 +145,7 @@ def page(wb: Workbench) -> None:
     if not units:
         st.warning("This document has no structural units in the index.")
         return
-    view = article_in_context(wb.kb, doc_id, value(READ_UNIT_KEY))
+    view = wb.article_in_context(doc_id, value(READ_UNIT_KEY))
     if view is None:
         st.warning("This article is no longer in the index.")
         return

@@ -12,10 +12,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-from index.types import UnitRecord
-from readmit.drafting.diff import DiffSegment
-from readmit.drafting.skeleton import SECTIONS
-from readmit.workbench import word_stem
+from readmit.facade import SECTIONS, DiffSegment, UnitRecord, word_stem
 
 # The skeleton sections of a draft, in order, and their titles (every page that offers them).
 SECTION_KEYS = [section.key for section in SECTIONS]

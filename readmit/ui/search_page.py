@@ -17,19 +17,19 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from index.types import DocumentRecord, Hit, SearchFilters
+from readmit.facade import (
+    DocumentRecord,
+    FilterOptions,
+    Hit,
+    Readmit,
+    SearchFilters,
+    build_filters,
+    filter_options,
+)
 from readmit.ui import render
 from readmit.ui.article_actions import action_row
 from readmit.ui.sidebar import empty_index_notice
 from readmit.ui.state import memo, show_flash
-from readmit.workbench import (
-    FilterOptions,
-    Workbench,
-    build_filters,
-    filter_options,
-    index_generation,
-    search_grouped,
-)
 
 RESULT_COUNTS = (10, 20, 30)
 
@@ -112,13 +112,13 @@ def _filters(options: FilterOptions) -> SearchFilters:
     )
 
 
-def _search(wb: Workbench, query: str, k: int, filters: SearchFilters) -> SearchOutcome:
+def _search(wb: Readmit, query: str, k: int, filters: SearchFilters) -> SearchOutcome:
     """Search once per (query, filters, k, index state); reruns for button clicks reuse it."""
 
     def run() -> SearchOutcome:
         started = time.perf_counter()
         with st.spinner("Searching…"):
-            grouped = search_grouped(wb.kb, query, k=k, filters=filters)
+            grouped = wb.search_grouped(query, k=k, filters=filters)
         return SearchOutcome(
             hits=grouped.precedents,
             good_match=grouped.good_match,
@@ -126,7 +126,7 @@ def _search(wb: Workbench, query: str, k: int, filters: SearchFilters) -> Search
             guidance=grouped.guidance,
         )
 
-    return memo("search", (query, k, filters, index_generation(wb)), run)
+    return memo("search", (query, k, filters, wb.index_generation()), run)
 
 
 def _document_line(document: DocumentRecord | None, hit: Hit) -> str:
@@ -139,7 +139,7 @@ def _document_line(document: DocumentRecord | None, hit: Hit) -> str:
 
 
 def _card(
-    wb: Workbench, hit: Hit, document: DocumentRecord | None, query: str, *, key: str = "hit"
+    wb: Readmit, hit: Hit, document: DocumentRecord | None, query: str, *, key: str = "hit"
 ) -> None:
     citation, body = render.citation_and_body(hit.text, has_citation_line=hit.has_citation_line)
     badges = [render.badge(hit.kind), render.badge(hit.language.upper())]
@@ -162,7 +162,7 @@ def _card(
         action_row(wb, hit, citation=citation or hit.path, compact=key == "guide")
 
 
-def page(wb: Workbench) -> None:
+def page(wb: Readmit) -> None:
     st.header("Search the precedents and the guidance")
     st.caption(
         "Ask in plain language, in English, Dutch, French or German. Each result is one article, "
@@ -171,7 +171,7 @@ def page(wb: Workbench) -> None:
         "rules say) is ranked on its own."
     )
     show_flash()
-    documents = wb.kb.documents()
+    documents = wb.documents()
     if not documents:
         empty_index_notice(wb, hint="Add documents or re-index the corpus on the Maintain page.")
         return

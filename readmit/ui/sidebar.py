@@ -6,11 +6,10 @@ import time
 
 import streamlit as st
 
-from readmit.drafting import DraftStoreError
+from readmit.facade import DraftStoreError, Readmit, UserStore
 from readmit.ui import render
 from readmit.ui.signin import signed_in_as
 from readmit.ui.state import MAX_PINS, PAGE_KEY, PAGES, current_draft_id, pins
-from readmit.workbench import UserStore, Workbench, background_ingest
 
 # How often the sidebar looks at a background ingest's progress (seconds).
 PROGRESS_REFRESH_SECONDS = 3.0
@@ -18,7 +17,7 @@ _WATCHING_INGEST = "_watching_ingest"
 _DOCUMENTS_SEEN = "_documents_seen"
 
 
-def sidebar(wb: Workbench, users: UserStore) -> str:
+def sidebar(wb: Readmit, users: UserStore) -> str:
     """Render the sidebar and return the page to show."""
     with st.sidebar:
         st.html(
@@ -32,7 +31,7 @@ def sidebar(wb: Workbench, users: UserStore) -> str:
         title = "none yet"
         if draft_id:
             try:
-                title = wb.drafting.get(draft_id).title
+                title = wb.get_draft(draft_id).title
             except DraftStoreError:
                 title = "none (the draft could not be opened)"
         st.html(
@@ -40,7 +39,7 @@ def sidebar(wb: Workbench, users: UserStore) -> str:
                 [("Current draft", title), ("Pinned", f"{len(pins())} of {MAX_PINS}")]
             )
         )
-        if background_ingest(wb) is None:
+        if wb.background_ingest() is None:
             index_status(wb)
         else:
             st.session_state[_WATCHING_INGEST] = True
@@ -48,10 +47,10 @@ def sidebar(wb: Workbench, users: UserStore) -> str:
     return str(page)
 
 
-def index_status(wb: Workbench) -> None:
+def index_status(wb: Readmit) -> None:
     """The document count, and how far a background ingest (`make run`) got."""
-    progress = background_ingest(wb)
-    st.html(render.meta_table([("Index", render.plural(len(wb.kb.documents()), "document"))]))
+    progress = wb.background_ingest()
+    st.html(render.meta_table([("Index", render.plural(len(wb.documents()), "document"))]))
     if progress is None:
         return
     minutes, seconds = divmod(int(time.time() - progress.started_at), 60)
@@ -67,22 +66,22 @@ def index_status(wb: Workbench) -> None:
 
 
 @st.fragment(run_every=PROGRESS_REFRESH_SECONDS)
-def live_index_status(wb: Workbench) -> None:
+def live_index_status(wb: Readmit) -> None:
     """`index_status`, redrawn every few seconds while an ingest runs; when it ends the whole
     page reruns once, so what it shows comes from the complete index."""
-    documents = len(wb.kb.documents())
+    documents = len(wb.documents())
     had_none = st.session_state.get(_DOCUMENTS_SEEN, documents) == 0
     st.session_state[_DOCUMENTS_SEEN] = documents
-    finished = background_ingest(wb) is None and st.session_state.pop(_WATCHING_INGEST, False)
+    finished = wb.background_ingest() is None and st.session_state.pop(_WATCHING_INGEST, False)
     if finished or (had_none and documents):  # the page said "empty": show the first documents
         st.rerun(scope="app")
     index_status(wb)
 
 
-def empty_index_notice(wb: Workbench, *, hint: str) -> None:
+def empty_index_notice(wb: Readmit, *, hint: str) -> None:
     """What a page says when the index has no documents: wait for the background ingest if
     one runs, else `hint` (how to add documents)."""
-    if background_ingest(wb) is not None:
+    if wb.background_ingest() is not None:
         st.info(
             "The corpus is being indexed (progress in the sidebar); the first documents appear "
             "here as soon as they are indexed."

@@ -10,8 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from readmit.ui import render
-from readmit.workbench import (
+from readmit.facade import (
     LOCAL_MAINTAINER,
     Principal,
     SignInMode,
@@ -20,6 +19,7 @@ from readmit.workbench import (
     check_bind_address,
     sign_in_mode,
 )
+from readmit.ui import render
 
 SIGNED_IN_KEY = "signed_in_user"  # the user name a password sign-in established
 _FAILED_KEY = "signin_failed"
