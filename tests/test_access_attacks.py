@@ -24,6 +24,17 @@ from typing import Any
 import pytest
 import streamlit as st
 from click.testing import CliRunner
+from readmit.workbench import (
+    UploadedFile,
+    Workbench,
+    add_unit_to_draft,
+    audit_entries,
+    for_principal,
+    index_uploads,
+    ingest,
+    remove_document,
+    save_uploads,
+)
 from streamlit.testing.v1 import AppTest
 
 from index.types import SearchFilters
@@ -39,17 +50,6 @@ from readmit.cli import main
 from readmit.drafting import DraftingService, DraftNotFoundError, DraftStore
 from readmit.drafting.model import ClauseNotFoundError
 from readmit.service import KnowledgeBase
-from readmit.workbench import (
-    UploadedFile,
-    Workbench,
-    add_unit_to_draft,
-    audit_entries,
-    for_principal,
-    index_uploads,
-    ingest,
-    remove_document,
-    save_uploads,
-)
 from tests.harness.corpus import REPO, copy_documents
 
 pytestmark = pytest.mark.slow

@@ -19,17 +19,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from readmit.drafting import DraftStore
+from readmit.facade import MAX_UPLOAD_BYTES, UploadedFile, UploadRejectedError
 from readmit.service import KnowledgeBase
 from readmit.ui import draft_page
 from readmit.uploads import sanitise_upload_name
-from readmit.workbench import (
-    MAX_UPLOAD_BYTES,
-    UploadedFile,
-    UploadRejectedError,
-    add_unit_to_draft,
-    open_workbench,
-    save_uploads,
-)
 from tests.harness.app_index import (
     APP,
     BOSNIA,
@@ -41,6 +34,7 @@ from tests.harness.app_index import (
     run_ok,
     start,
 )
+from tests.harness.facade import local_readmit
 
 
 def card_citations(at: AppTest) -> list[str]:
@@ -258,7 +252,7 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
         "export_md",
         "draft_history_export",
     }
-    wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
+    wb = local_readmit(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
     document = docx.Document(BytesIO(draft_page.docx_bytes(wb, draft_id)))
     texts = [p.text for p in document.paragraphs]
     assert "Model readmission agreement" in texts[0]
@@ -267,7 +261,7 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
     assert any("Check against EU model." in t for t in texts)
     provenance_cells = [cell.text for row in document.tables[0].rows for cell in row.cells]
     assert "Article 7 (art_7)" in provenance_cells
-    markdown = wb.drafting.export_markdown(draft_id)
+    markdown = wb.export_markdown(draft_id)
     assert "## Article 1 – Time limits" in markdown
 
     # Export options: placeholders, author and a bilingual Word file beside the Dutch version.
@@ -276,8 +270,8 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
     at.selectbox(key="export_other_language").set_value("nl")
     at.text_input(key="export_author").set_value("J. Jansen")
     run_ok(at)
-    options = draft_page.export_options(
-        wb.kb, store.load(draft_id), placeholders=True, author="J. Jansen", other_language="nl"
+    options = wb.export_options(
+        draft_id, placeholders=True, author="J. Jansen", other_language="nl"
     )
     bilingual = docx.Document(BytesIO(draft_page.docx_bytes(wb, draft_id, options)))
     assert bilingual.core_properties.author == "J. Jansen"
@@ -317,20 +311,20 @@ def test_draft_management_and_reordering(app_env: dict[str, Path]) -> None:
     at.button(key="draft_create").click()
     run_ok(at)
     draft_id = at.query_params["draft"]
-    wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
-    first, _ = wb.drafting.add_text(draft_id, section="transit", text="First.", heading="A")
-    second, _ = wb.drafting.add_text(draft_id, section="transit", text="Second.", heading="B")
+    wb = local_readmit(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
+    first, _ = wb.add_text(draft_id, section="transit", text="First.", heading="A")
+    second, _ = wb.add_text(draft_id, section="transit", text="Second.", heading="B")
     run_ok(at)
     ids = [c.clause_id for c in second.clauses]
     at.button(key=f"clause_down__{ids[0]}").click()
     run_ok(at)
-    assert [c.clause_id for c in wb.drafting.get(draft_id).clauses] == [ids[1], ids[0]]
+    assert [c.clause_id for c in wb.get_draft(draft_id).clauses] == [ids[1], ids[0]]
     at.selectbox(key=f"clause_section__{ids[0]}").set_value("costs")
     run_ok(at)
-    assert wb.drafting.get(draft_id).clause(ids[0]).section == "costs"
+    assert wb.get_draft(draft_id).clause(ids[0]).section == "costs"
     at.button(key=f"clause_remove__{ids[1]}").click()
     run_ok(at)
-    assert [c.clause_id for c in wb.drafting.get(draft_id).clauses] == [ids[0]]
+    assert [c.clause_id for c in wb.get_draft(draft_id).clauses] == [ids[0]]
 
     # A refresh (a new session with the URL's query parameters) reopens the same draft.
     fresh = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -343,11 +337,11 @@ def test_draft_management_and_reordering(app_env: dict[str, Path]) -> None:
     at.button(key="draft_duplicate").click()
     run_ok(at)
     copy_id = at.query_params["draft"]
-    assert copy_id != draft_id and wb.drafting.get(copy_id).title == "Regional model (copy)"
+    assert copy_id != draft_id and wb.get_draft(copy_id).title == "Regional model (copy)"
     at.checkbox(key="draft_delete_confirm").check()
     at.button(key="draft_delete").click()
     run_ok(at)
-    assert [s.draft_id for s in wb.drafting.list_drafts()] == [draft_id]
+    assert [s.draft_id for s in wb.list_drafts()] == [draft_id]
 
 
 # ---- Maintain ----------------------------------------------------------------------------
@@ -408,11 +402,10 @@ def test_upload_a_text_file_indexes_it(
 
 
 def test_upload_handling_rejects_bad_files(app_env: dict[str, Path], tmp_path: Path) -> None:
-    wb = open_workbench(
+    wb = local_readmit(
         index_dir=app_env["index"], drafts_dir=app_env["drafts"], corpus_dir=tmp_path / "in"
     )
-    outcome = save_uploads(
-        wb,
+    outcome = wb.save_uploads(
         [
             UploadedFile("..\\..\\evil/../ok-file.md", b"# text"),
             UploadedFile(".hidden.txt", b"x"),
@@ -457,9 +450,9 @@ def test_protocol_article_links_to_the_agreement_article_it_implements(
     assert at.button(key="read_link__protocol__art_3").label.startswith("Protocol, Article 3")
 
     # In a draft, the protocol article's text starts with its own wording, not the reference.
-    wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
-    draft, clause = add_unit_to_draft(
-        wb, draft_id=None, doc_id=KAZ_EN, eid="protocol__art_3", section="time-limits"
+    wb = local_readmit(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
+    draft, clause = wb.add_unit_to_draft(
+        draft_id=None, doc_id=KAZ_EN, eid="protocol__art_3", section="time-limits"
     )
     assert clause.text.startswith("1. A response to a request for readmission")
     assert "(Article 7, paragraph 3 of the Agreement" not in clause.text

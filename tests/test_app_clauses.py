@@ -16,13 +16,12 @@ from streamlit.testing.v1 import AppTest
 
 from ingest.citations import cite_eid_short
 from ingest.taxonomy import OTHER, get_slot, slot_keys
-from readmit.clauses.gaps import gap_check, section_for_slot
+from readmit.clauses.gaps import section_for_slot
 from readmit.clauses.scope import ClauseScope
 from readmit.clauses.time_limits import approximate_days, time_limit_extremes
 from readmit.drafting import DraftStore
 from readmit.drafting.skeleton import section_keys
 from readmit.service import KnowledgeBase
-from readmit.workbench import add_unit_to_draft, open_workbench
 from tests.harness.app_index import (
     APP,
     BOSNIA,
@@ -34,6 +33,7 @@ from tests.harness.app_index import (
     run_ok,
     start,
 )
+from tests.harness.facade import local_readmit
 
 REPLY_SLOT = get_slot("time-limit-reply").title  # "Time limit for replying to a request"
 
@@ -174,8 +174,8 @@ def test_time_limit_table_extremes_and_purpose_filter(app_env: dict[str, Path]) 
 
 
 def test_gap_check_lists_missing_slots_and_adds_a_precedent(app_env: dict[str, Path]) -> None:
-    wb = open_workbench(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
-    draft, _ = add_unit_to_draft(wb, draft_id=None, doc_id=KAZ_EN, eid="art_12", section="costs")
+    wb = local_readmit(index_dir=app_env["index"], drafts_dir=app_env["drafts"])
+    draft, _ = wb.add_unit_to_draft(draft_id=None, doc_id=KAZ_EN, eid="art_12", section="costs")
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["page"] = "Draft"
     at.query_params["draft"] = draft.draft_id
@@ -187,7 +187,7 @@ def test_gap_check_lists_missing_slots_and_adds_a_precedent(app_env: dict[str, P
     assert any(label.startswith("Time limit for replying to a request") for label in labels)
     assert any(label.startswith("Readmission in error") for label in labels)
     assert not any(label.startswith("Costs") for label in labels)  # the draft has it
-    expected = {gap.slot for gap in gap_check(wb.kb, draft)}
+    expected = {gap.slot for gap in wb.draft_gaps(draft.draft_id)}
     shown = {key.split("__")[1] for key in (b.key or "" for b in at.button) if "gap_add__" in key}
     assert shown == expected
     sources = " ".join(b for b in html_bodies(at) if "Wording of" in b)
@@ -196,7 +196,7 @@ def test_gap_check_lists_missing_slots_and_adds_a_precedent(app_env: dict[str, P
     # (wordings mainly about the clause type rank before the draft's language, so an on-topic
     # Dutch wording may come before an English one that only touches on it:
     # readmit.clauses.gaps.common_wordings).
-    for gap in gap_check(wb.kb, draft):
+    for gap in wb.draft_gaps(draft.draft_id):
         languages = [p.language for p in gap.precedents]
         assert "en" not in languages or languages[0] == "en", (gap.slot, languages)
     assert f"Also in NL: {KAZ_NL} Art. 9" in sources
@@ -204,7 +204,7 @@ def test_gap_check_lists_missing_slots_and_adds_a_precedent(app_env: dict[str, P
     at.button(key="gap_add__readmission-in-error__0").click()
     run_ok(at)
     assert any("Added “Readmission in error”" in s.value for s in at.success)
-    updated = wb.drafting.get(draft.draft_id)
+    updated = wb.get_draft(draft.draft_id)
     added = updated.clauses[-1]
     article = KnowledgeBase(app_env["index"]).article(KAZ_EN, "art_9")
     assert article is not None and added.text == article.text

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from readmit.cli import main
 from readmit.drafting import DraftStore
+from readmit.facade import hit_from_unit
 from readmit.service import KnowledgeBase
-from readmit.workbench import hit_from_unit
 from tests.harness.corpus import copy_documents
 from tests.harness.models import hashing_index
 

@@ -12,26 +12,25 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from readmit.clauses.gap_precision import gap_precision, load_gap_labels
-from readmit.clauses.gaps import gap_check
 from readmit.cli import main
-from readmit.workbench import add_unit_to_draft, open_workbench
+from readmit.service import KnowledgeBase
+from tests.harness.facade import local_readmit
 
 LABELS = Path(__file__).resolve().parent / "eval" / "gaps.jsonl"
 PRECISION_FLOOR = 0.93
 
 
 def test_gap_suggestions_are_of_the_missing_clause_type(corpus_index: Path, tmp_path: Path) -> None:
-    wb = open_workbench(index_dir=corpus_index, drafts_dir=tmp_path / "drafts")
-    empty = wb.drafting.create("Empty draft")
-    english, _ = add_unit_to_draft(
-        wb,
-        draft_id=wb.drafting.create("English draft").draft_id,
+    wb = local_readmit(index_dir=corpus_index, drafts_dir=tmp_path / "drafts")
+    empty = wb.create_draft("Empty draft")
+    english, _ = wb.add_unit_to_draft(
+        draft_id=wb.create_draft("English draft").draft_id,
         doc_id="benelux-kazakhstan-readmission-agreement-2015-en",
         eid="art_2",
         section="own-nationals",
     )
     labels = load_gap_labels(LABELS)
-    score = gap_precision(wb.kb, [empty, english], labels, k=3)
+    score = gap_precision(KnowledgeBase(corpus_index), [empty, english], labels, k=3)
     assert len(score.suggestions) >= 90
     assert score.precision >= PRECISION_FLOOR, (score.precision, score.wrong(labels))
 
@@ -41,8 +40,8 @@ def test_the_cli_gap_check_suggests_transit_articles_for_transit(
 ) -> None:
     """The first "Transit" suggestion used to be an article on escorts' powers."""
     drafts = tmp_path / "drafts"
-    wb = open_workbench(index_dir=corpus_index, drafts_dir=drafts)
-    draft = wb.drafting.create("Model agreement")
+    wb = local_readmit(index_dir=corpus_index, drafts_dir=drafts)
+    draft = wb.create_draft("Model agreement")
     result = CliRunner().invoke(
         main,
         ["--index", str(corpus_index), "gaps", draft.draft_id, "--drafts", str(drafts), "--json"],
@@ -57,15 +56,14 @@ def test_the_cli_gap_check_suggests_transit_articles_for_transit(
 def test_an_english_draft_gets_english_wordings_first(corpus_index: Path, tmp_path: Path) -> None:
     """On-topic wordings come first, then those in the draft's language: for an English draft
     most gaps open with an English wording (most precedents are Dutch)."""
-    wb = open_workbench(index_dir=corpus_index, drafts_dir=tmp_path / "drafts")
-    english, _ = add_unit_to_draft(
-        wb,
-        draft_id=wb.drafting.create("English draft").draft_id,
+    wb = local_readmit(index_dir=corpus_index, drafts_dir=tmp_path / "drafts")
+    english, _ = wb.add_unit_to_draft(
+        draft_id=wb.create_draft("English draft").draft_id,
         doc_id="benelux-kazakhstan-readmission-agreement-2015-en",
         eid="art_2",
         section="own-nationals",
     )
-    gaps = gap_check(wb.kb, english)
+    gaps = wb.draft_gaps(english.draft_id)
     firsts = [gap.precedents[0].language for gap in gaps if gap.precedents]
     assert len(firsts) >= 15
     assert firsts.count("en") >= 0.8 * len(firsts), firsts

@@ -18,9 +18,10 @@ from index.embedders import HashingEmbedder
 from index.types import SearchFilters
 from readmit.clauses import precedent_matrix, time_limit_table
 from readmit.cli import main
+from readmit.facade import LOCAL_MAINTAINER, Services, open_readmit
 from readmit.guidance import guidance_by_slot, section_neighbours, table_of_contents
 from readmit.service import KnowledgeBase
-from readmit.workbench import search_grouped
+from readmit.settings import load_settings
 from tests.harness.corpus import copy_documents
 
 A3 = "vc2000-a3-departure-and-removal-2015-nl"
@@ -131,10 +132,12 @@ def test_kind_filter_applies_inside_retrieval(corpus_index: Path) -> None:
     hits = kb.search("costs of removal", k=10, filters=SearchFilters(kinds=("regulation",)))
     assert len(hits) == 10
     assert {h.kind for h in hits} == {"regulation"}
-    grouped = search_grouped(kb, "costs of removal", k=5, guidance_k=3)
+    settings = load_settings(index_dir=corpus_index)
+    app = open_readmit(settings, LOCAL_MAINTAINER, services=Services(settings, kb=kb))
+    grouped = app.search_grouped("costs of removal", k=5, guidance_k=3)
     assert len(grouped.precedents) == 5 and len(grouped.guidance) == 3
-    only_guides = search_grouped(
-        kb, "costs of removal", k=5, filters=SearchFilters(kinds=("policy guide",))
+    only_guides = app.search_grouped(
+        "costs of removal", k=5, filters=SearchFilters(kinds=("policy guide",))
     )
     assert only_guides.precedents == () and {h.kind for h in only_guides.guidance} == {
         "policy guide"

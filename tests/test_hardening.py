@@ -34,8 +34,8 @@ from ingest.slot_patterns import keyword_evidence
 from ingest.types import Line
 from readmit import service
 from readmit.cli import main
+from readmit.facade import UploadRejectedError, save_upload
 from readmit.service import KnowledgeBase
-from readmit.workbench import UploadRejectedError, save_upload
 from tests.harness.models import hashing_index
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """Server mode end to end: several processes on one PostgreSQL database.
 
-- Two long-lived workbench processes (what two app processes hold: one `Workbench` each) on one
+- Two long-lived facade processes (what two app processes hold: one `Readmit` each) on one
   database: a document ingested through one is found by a search through the other; a draft
   edited in one is seen, and edited further, in the other; a stale edit is refused.
 - Reader processes searching while a writer re-indexes every document: no errors, no answer
@@ -24,11 +24,11 @@ DOCS = ["benelux-kazakhstan-readmission-agreement-2015-en", "un-refugee-protocol
 
 
 def workbench_process(location: str, conn: multiprocessing.connection.Connection) -> None:
-    """Answers commands over a pipe with one Workbench, as an app process would hold it."""
-    from readmit.drafting.store import DraftStoreError
-    from readmit.workbench import open_workbench
+    """Answers commands over a pipe with one Readmit, as an app process would hold it."""
+    from readmit.facade import DraftStoreError
+    from tests.harness.facade import local_readmit
 
-    wb = open_workbench(index_dir=location, drafts_dir=location)
+    wb = local_readmit(index_dir=location, drafts_dir=location)
     while True:
         command, *args = conn.recv()
         try:
@@ -36,24 +36,24 @@ def workbench_process(location: str, conn: multiprocessing.connection.Connection
                 conn.send(None)
                 return
             if command == "ingest":
-                report = wb.kb.ingest([Path(args[0])])
+                report = wb.ingest([Path(args[0])])
                 conn.send((len(report.indexed), list(report.failed)))
             elif command == "search":
-                conn.send([(h.doc_id, h.eid) for h in wb.kb.search(args[0], k=5)])
+                conn.send([(h.doc_id, h.eid) for h in wb.search(args[0], k=5).hits])
             elif command == "documents":
-                conn.send([d.doc_id for d in wb.kb.documents()])
+                conn.send([d.doc_id for d in wb.documents()])
             elif command == "create":
-                conn.send(wb.drafting.create(args[0]).draft_id)
+                conn.send(wb.create_draft(args[0]).draft_id)
             elif command == "add_text":
-                wb.drafting.add_text(args[0], section="costs", text=args[1])
+                wb.add_text(args[0], section="costs", text=args[1])
                 conn.send(None)
             elif command == "get":
-                draft = wb.drafting.get(args[0])
+                draft = wb.get_draft(args[0])
                 conn.send((draft.revision, [c.text for c in draft.clauses]))
             elif command == "rename":
-                conn.send(wb.drafting.rename(args[0], args[1], based_on=args[2]).revision)
+                conn.send(wb.rename_draft(args[0], args[1], based_on=args[2]).revision)
             elif command == "drafts":
-                conn.send([s.draft_id for s in wb.drafting.list_drafts()])
+                conn.send([s.draft_id for s in wb.list_drafts()])
         except DraftStoreError as error:
             conn.send(("refused", str(error)))
 
