@@ -8,13 +8,14 @@ the group "negotiators"), indexed with the real MiniLM model, and four accounts:
 - dirk: drafter in "negotiators" (owns the drafts),
 - mia: maintainer.
 
-Rita tries the service directly, every CLI command and every page and URL parameter of the
-app; nothing of the restricted document or of the unshared draft may appear: no doc id, no title,
-no text, no counts that include it.
+Rita tries the application facade directly, every CLI command and every page and URL
+parameter of the app; nothing of the restricted document or of the unshared draft may appear:
+no doc id, no title, no text, no counts that include it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections.abc import Iterator
@@ -24,32 +25,16 @@ from typing import Any
 import pytest
 import streamlit as st
 from click.testing import CliRunner
-from readmit.workbench import (
-    UploadedFile,
-    Workbench,
-    add_unit_to_draft,
-    audit_entries,
-    for_principal,
-    index_uploads,
-    ingest,
-    remove_document,
-    save_uploads,
-)
 from streamlit.testing.v1 import AppTest
 
 from index.types import SearchFilters
 from readmit.access import AccessDeniedError, AuditLog, Principal, Role, UserStore
-from readmit.clauses import (
-    accepted_documents,
-    gap_check,
-    precedent_matrix,
-    slot_articles,
-    time_limit_table,
-)
 from readmit.cli import main
-from readmit.drafting import DraftingService, DraftNotFoundError, DraftStore
+from readmit.drafting import DraftNotFoundError, DraftStore
 from readmit.drafting.model import ClauseNotFoundError
+from readmit.facade import Readmit, Services, UploadedFile, open_readmit
 from readmit.service import KnowledgeBase
+from readmit.settings import load_settings
 from tests.harness.corpus import REPO, copy_documents
 
 pytestmark = pytest.mark.slow
@@ -93,15 +78,18 @@ class Setup:
         self.shared_draft_id = ""
         self.secret_clause_id = ""
         self.public_clause_id = ""
+        self.services: Services | None = None
 
-    def workbench(self, principal: Principal) -> Workbench:
-        full = Workbench(
-            kb=self.kb,
-            drafting=DraftingService(DraftStore(self.drafts)),
-            corpus_dir=self.corpus,
-            audit=AuditLog(self.audit_file),
-        )
-        return for_principal(full, principal)
+    def workbench(self, principal: Principal) -> Readmit:
+        """The application facade as `principal` sees it (one set of services for all)."""
+        if self.services is None:
+            settings = dataclasses.replace(
+                load_settings(index_dir=self.index, drafts_dir=self.drafts, corpus_dir=self.corpus),
+                users_file=self.users_file,
+                audit_file=self.audit_file,
+            )
+            self.services = Services(settings, kb=self.kb)
+        return open_readmit(self.services.settings, principal, services=self.services)
 
 
 @pytest.fixture(scope="module")
@@ -116,41 +104,48 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Setup:
     for principal in (RITA, SARA, DIRK, MIA):
         users.add(principal.name, role=principal.role, groups=principal.groups, password=PASSWORD)
     dirk = built.workbench(DIRK)
-    secret = dirk.drafting.create(SECRET_DRAFT_TITLE)
+    secret = dirk.create_draft(SECRET_DRAFT_TITLE)
     built.secret_draft_id = secret.draft_id
-    shared = dirk.drafting.create("Shared model agreement")
+    shared = dirk.create_draft("Shared model agreement")
     built.shared_draft_id = shared.draft_id
-    _, secret_clause = add_unit_to_draft(
-        dirk, draft_id=shared.draft_id, doc_id=SECRET_ID, eid="art_3", section="time-limits"
+    _, secret_clause = dirk.add_unit_to_draft(
+        draft_id=shared.draft_id, doc_id=SECRET_ID, eid="art_3", section="time-limits"
     )
-    _, public_clause = add_unit_to_draft(
-        dirk, draft_id=shared.draft_id, doc_id=PUBLIC_IDS[0], eid="art_3", section="time-limits"
+    _, public_clause = dirk.add_unit_to_draft(
+        draft_id=shared.draft_id, doc_id=PUBLIC_IDS[0], eid="art_3", section="time-limits"
     )
     built.secret_clause_id = secret_clause.clause_id
     built.public_clause_id = public_clause.clause_id
-    dirk.drafting.share(shared.draft_id, users=(), groups=("secretariat",))
+    dirk.share_draft(shared.draft_id, users=(), groups=("secretariat",))
     return built
 
 
-# ---- the service, called directly --------------------------------------------------------------
+# ---- the application facade, called directly ---------------------------------------------------
 
 
 QUERY = "time limit for replying to a readmission application"
 
 
 def test_search_filters_inside_retrieval_so_top_10_are_visible(setup: Setup) -> None:
-    negotiator = setup.workbench(DIRK).kb.search(QUERY + " Zembla", k=10)
+    negotiator = setup.workbench(DIRK).search(QUERY + " Zembla", k=10).hits
     assert negotiator[0].doc_id == SECRET_ID  # the restricted text answers best
-    hits = setup.workbench(RITA).kb.search(QUERY + " Zembla", k=10)
+    hits = setup.workbench(RITA).search(QUERY + " Zembla", k=10).hits
     assert len(hits) == 10
     assert all(hit.doc_id in PUBLIC_IDS for hit in hits)
     assert [hit.rank for hit in hits] == list(range(1, 11))
     for filters in (SearchFilters(doc_ids=(SECRET_ID,)), SearchFilters(parties=("Zembla",))):
-        assert setup.workbench(RITA).kb.search(QUERY, k=10, filters=filters) == []
+        assert setup.workbench(RITA).search(QUERY, k=10, filters=filters).hits == ()
 
 
 def test_reader_reads_nothing_of_the_restricted_document(setup: Setup) -> None:
-    kb = setup.workbench(RITA).kb
+    rita = setup.workbench(RITA)
+    assert rita.document(SECRET_ID) is None
+    assert rita.article(SECRET_ID, "art_3") is None
+    assert rita.article_in_context(SECRET_ID, "art_3") is None
+    assert rita.units(SECRET_ID) == [] and rita.structure(SECRET_ID) is None
+    assert rita.similar(SECRET_ID, "art_3") == []
+    # Below the door, the index as rita's view reads it.
+    kb = setup.kb.viewed_by(RITA.visible_groups)
     assert kb.document(SECRET_ID) is None
     assert kb.article(SECRET_ID, "art_3") is None
     assert kb.neighbours(SECRET_ID, "art_3") == (None, None)
@@ -171,59 +166,74 @@ def test_reader_reads_nothing_of_the_restricted_document(setup: Setup) -> None:
 
 def test_clause_intelligence_leaves_the_restricted_document_out(setup: Setup) -> None:
     rita, dirk = setup.workbench(RITA), setup.workbench(DIRK)
-    assert any(row["doc_id"] == SECRET_ID for row in time_limit_table(dirk.kb))
+    assert any(row["doc_id"] == SECRET_ID for row in dirk.time_limits())
     outputs = [
-        precedent_matrix(rita.kb, all_documents=True).rows(),
-        time_limit_table(rita.kb, all_documents=True),
-        slot_articles(rita.kb, "time-limit-reply"),
-        accepted_documents(rita.kb),
-        gap_check(rita.kb, rita.drafting.get(setup.shared_draft_id)),
+        rita.clause_matrix(all_documents=True).rows(),
+        rita.time_limits(all_documents=True),
+        rita.clause_articles("time-limit-reply"),
+        rita.accepted_documents(),
+        rita.draft_gaps(setup.shared_draft_id),
+        rita.guidance_by_slot(),
     ]
     assert_no_leak(repr(outputs))
 
 
 def test_drafts_are_private_unless_shared(setup: Setup) -> None:
     for principal in (RITA, SARA, Principal(name="nora", role=Role.DRAFTER)):
-        drafting = setup.workbench(principal).drafting
+        app = setup.workbench(principal)
         with pytest.raises(DraftNotFoundError) as hidden:
-            drafting.get(setup.secret_draft_id)
+            app.get_draft(setup.secret_draft_id)
         with pytest.raises(DraftNotFoundError) as missing:
-            drafting.get("0" * 32)
+            app.get_draft("0" * 32)
         # The same words for a hidden draft as for one that does not exist.
         assert str(hidden.value).replace(setup.secret_draft_id, "ID") == str(missing.value).replace(
             "0" * 32, "ID"
         )
-        assert setup.secret_draft_id not in [s.draft_id for s in drafting.list_drafts()]
-        assert not drafting.exists(setup.secret_draft_id)
+        assert setup.secret_draft_id not in [s.draft_id for s in app.list_drafts()]
+        assert not app.draft_exists(setup.secret_draft_id)
+        # Its saved versions too: history, an earlier version, an export of one.
+        secret = setup.secret_draft_id
         with pytest.raises(DraftNotFoundError):
-            drafting.export_markdown(setup.secret_draft_id)
-    assert setup.workbench(DIRK).drafting.get(setup.secret_draft_id).title == SECRET_DRAFT_TITLE
-    assert setup.workbench(MIA).drafting.get(setup.secret_draft_id).title == SECRET_DRAFT_TITLE
+            app.export_markdown(secret)
+        with pytest.raises(DraftNotFoundError):
+            app.export_markdown(secret, revision=1)
+        with pytest.raises(DraftNotFoundError):
+            app.draft_history(secret)
+        with pytest.raises(DraftNotFoundError):
+            app.draft_version(secret, 1)
+        with pytest.raises(DraftNotFoundError):
+            app.draft_gaps(secret)
+    assert setup.workbench(DIRK).get_draft(setup.secret_draft_id).title == SECRET_DRAFT_TITLE
+    assert setup.workbench(MIA).get_draft(setup.secret_draft_id).title == SECRET_DRAFT_TITLE
+    assert setup.workbench(DIRK).draft_history(setup.secret_draft_id)
 
 
 def test_a_clause_from_a_restricted_source_is_shown_only_to_its_readers(setup: Setup) -> None:
-    dirk_view = setup.workbench(DIRK).drafting.get(setup.shared_draft_id)
+    dirk_view = setup.workbench(DIRK).get_draft(setup.shared_draft_id)
     assert {c.clause_id for c in dirk_view.clauses} == {
         setup.secret_clause_id,
         setup.public_clause_id,
     }
-    rita = setup.workbench(RITA).drafting
-    view = rita.get(setup.shared_draft_id)
+    rita = setup.workbench(RITA)
+    view = rita.get_draft(setup.shared_draft_id)
     assert [c.clause_id for c in view.clauses] == [setup.public_clause_id]
     listed = {s.draft_id: s.clause_count for s in rita.list_drafts()}
     assert listed[setup.shared_draft_id] == 1
     assert_no_leak(rita.export_markdown(setup.shared_draft_id))
-    assert "11 calendar days" in setup.workbench(DIRK).drafting.export_markdown(
-        setup.shared_draft_id
-    )
+    # Every saved version is narrowed the same way (the one with the restricted clause too).
+    for entry in rita.draft_history(setup.shared_draft_id):
+        version = rita.draft_version(setup.shared_draft_id, entry.revision)
+        assert setup.secret_clause_id not in [c.clause_id for c in version.clauses]
+        assert_no_leak(rita.export_markdown(setup.shared_draft_id, revision=entry.revision))
+    assert "11 calendar days" in setup.workbench(DIRK).export_markdown(setup.shared_draft_id)
 
 
 def test_shared_drafter_edits_without_touching_hidden_clauses(setup: Setup) -> None:
-    sara = setup.workbench(SARA).drafting
+    sara = setup.workbench(SARA)
     with pytest.raises(ClauseNotFoundError):
         sara.update_text(setup.shared_draft_id, setup.secret_clause_id, "overwritten")
     with pytest.raises(ClauseNotFoundError):
-        sara.remove(setup.shared_draft_id, setup.secret_clause_id)
+        sara.remove_clause(setup.shared_draft_id, setup.secret_clause_id)
     sara.set_note(setup.shared_draft_id, setup.public_clause_id, "checked by sara")
     stored = DraftStore(setup.drafts).load(setup.shared_draft_id)
     assert {c.clause_id for c in stored.clauses} == {
@@ -231,10 +241,12 @@ def test_shared_drafter_edits_without_touching_hidden_clauses(setup: Setup) -> N
         setup.public_clause_id,
     }
     with pytest.raises(AccessDeniedError, match="only its owner"):
-        sara.delete(setup.shared_draft_id)
-    copy = sara.duplicate(setup.shared_draft_id, "Sara's variant")
+        sara.delete_draft(setup.shared_draft_id)
+    with pytest.raises(AccessDeniedError, match="only its owner"):
+        sara.share_draft(setup.shared_draft_id, users=("sara",), groups=())
+    copy = sara.duplicate_draft(setup.shared_draft_id, "Sara's variant")
     assert [c.text for c in copy.clauses] == [
-        c.text for c in sara.get(setup.shared_draft_id).clauses
+        c.text for c in sara.get_draft(setup.shared_draft_id).clauses
     ]
     assert DraftStore(setup.drafts).load(copy.draft_id).owner == "sara"
     entries = AuditLog(setup.audit_file).entries(user="sara")
@@ -244,12 +256,11 @@ def test_shared_drafter_edits_without_touching_hidden_clauses(setup: Setup) -> N
 def test_each_role_is_refused_what_it_may_not_do(setup: Setup) -> None:
     rita = setup.workbench(RITA)
     with pytest.raises(AccessDeniedError, match="rita \\(reader\\) may not create and edit"):
-        rita.drafting.create("Mine")
+        rita.create_draft("Mine")
     with pytest.raises(AccessDeniedError, match="may not create and edit drafts"):
-        rita.drafting.set_note(setup.shared_draft_id, setup.public_clause_id, "reader note")
+        rita.set_note(setup.shared_draft_id, setup.public_clause_id, "reader note")
     with pytest.raises(AccessDeniedError):
-        add_unit_to_draft(
-            rita,
+        rita.add_unit_to_draft(
             draft_id=setup.shared_draft_id,
             doc_id=PUBLIC_IDS[0],
             eid="art_1",
@@ -258,23 +269,25 @@ def test_each_role_is_refused_what_it_may_not_do(setup: Setup) -> None:
     for principal in (RITA, SARA):
         wb = setup.workbench(principal)
         with pytest.raises(AccessDeniedError, match="may not upload documents"):
-            save_uploads(wb, [UploadedFile(name="new.txt", data=b"Article 1\nText.")])
+            wb.save_uploads([UploadedFile(name="new.txt", data=b"Article 1\nText.")])
         with pytest.raises(AccessDeniedError, match="may not upload documents"):
-            index_uploads(wb, [setup.corpus / f"{PUBLIC_IDS[0]}.txt"])
+            wb.index_uploads([setup.corpus / f"{PUBLIC_IDS[0]}.txt"])
         with pytest.raises(AccessDeniedError, match="may not re-index the corpus"):
-            ingest(wb, [setup.corpus])
+            wb.ingest([setup.corpus])
         with pytest.raises(AccessDeniedError, match="may not remove documents"):
-            remove_document(wb, PUBLIC_IDS[0])
+            wb.remove_document(PUBLIC_IDS[0])
         with pytest.raises(AccessDeniedError, match="may not read the audit log"):
-            audit_entries(wb)
-        with pytest.raises(PermissionError):
-            wb.kb.ingest([setup.corpus])  # the viewer's KnowledgeBase cannot write either
+            wb.audit_entries()
+        with pytest.raises(AccessDeniedError, match="may not copy"):
+            wb.copy_drafts(setup.drafts, setup.base / "copied-drafts")
+        with pytest.raises(PermissionError):  # the viewer's KnowledgeBase cannot write either
+            setup.kb.viewed_by(principal.visible_groups).ingest([setup.corpus])
     assert not (setup.corpus / "new.txt").exists()
     assert setup.kb.document(PUBLIC_IDS[0]) is not None
     mia = setup.workbench(MIA)
-    report = ingest(mia, [setup.corpus])
+    report = mia.ingest([setup.corpus])
     assert len(report.unchanged) == 3
-    assert audit_entries(mia, limit=1)[0].action == "index.reindex"
+    assert mia.audit_entries(limit=1)[0].action == "index.reindex"
 
 
 # ---- the CLI -----------------------------------------------------------------------------------
@@ -564,8 +577,8 @@ def test_oidc_user_without_an_account_sees_nothing(oidc_users: Path, user: dict[
 
 
 def test_owner_shares_a_draft_on_the_draft_page(app_env: Setup) -> None:
-    draft = app_env.workbench(DIRK).drafting.create("Shared through the page")
-    assert not app_env.workbench(RITA).drafting.exists(draft.draft_id)
+    draft = app_env.workbench(DIRK).create_draft("Shared through the page")
+    assert not app_env.workbench(RITA).draft_exists(draft.draft_id)
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["page"] = "Draft"
     at.query_params["draft"] = draft.draft_id
@@ -577,7 +590,7 @@ def test_owner_shares_a_draft_on_the_draft_page(app_env: Setup) -> None:
     assert not at.exception, [e.value for e in at.exception]
     stored = DraftStore(app_env.drafts).load(draft.draft_id)
     assert (stored.shared_users, stored.shared_groups) == (("rita",), ("legal", "secretariat"))
-    assert app_env.workbench(RITA).drafting.get(draft.draft_id).title == "Shared through the page"
+    assert app_env.workbench(RITA).get_draft(draft.draft_id).title == "Shared through the page"
     reader = AppTest.from_file(APP, default_timeout=120)
     reader.query_params["page"] = "Draft"
     reader.query_params["draft"] = draft.draft_id

@@ -28,7 +28,9 @@ def server_draft(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert KnowledgeBase(pg_url, model=HashingEmbedder()).ingest([corpus]).ok
     app = local_readmit(index_dir=pg_url, drafts_dir=pg_url)
     draft = app.create_draft("Server model agreement")
-    app.add_unit_to_draft(draft_id=draft.draft_id, doc_id=KAZAKHSTAN, eid="art_7", section="time-limits")
+    app.add_unit_to_draft(
+        draft_id=draft.draft_id, doc_id=KAZAKHSTAN, eid="art_7", section="time-limits"
+    )
     monkeypatch.setenv(INDEX_ENV, pg_url)
     monkeypatch.delenv(DRAFTS_ENV, raising=False)
     monkeypatch.chdir(tmp_path)  # a stray local folder named after the URL would land here
