@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from readmit.clauses.gap_precision import gap_precision, load_gap_labels  # noqa: E402
-from readmit.workbench import add_unit_to_draft, open_workbench  # noqa: E402
+from readmit.facade import LOCAL_MAINTAINER, Services, open_readmit  # noqa: E402
+from readmit.settings import load_settings  # noqa: E402
 
 LABELS = REPO / "tests" / "eval" / "gaps.jsonl"
 ENGLISH_SOURCE = ("benelux-kazakhstan-readmission-agreement-2015-en", "art_2")
@@ -30,17 +31,17 @@ def main() -> None:
     parser.add_argument("-k", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as drafts:
-        wb = open_workbench(index_dir=args.index, drafts_dir=Path(drafts))
-        empty = wb.drafting.create("Empty draft")
-        english, _ = add_unit_to_draft(
-            wb,
-            draft_id=wb.drafting.create("English draft").draft_id,
+        services = Services(load_settings(index_dir=args.index, drafts_dir=Path(drafts)))
+        app = open_readmit(services.settings, LOCAL_MAINTAINER, services=services)
+        empty = app.create_draft("Empty draft")
+        english, _ = app.add_unit_to_draft(
+            draft_id=app.create_draft("English draft").draft_id,
             doc_id=ENGLISH_SOURCE[0],
             eid=ENGLISH_SOURCE[1],
             section="own-nationals",
         )
         labels = load_gap_labels(LABELS)
-        score = gap_precision(wb.kb, [empty, english], labels, k=args.k)
+        score = gap_precision(services.kb, [empty, english], labels, k=args.k)
     print(
         f"precision@{score.k}: {score.precision:.3f} "
         f"({score.relevant}/{len(score.suggestions)} suggestions)"

@@ -1,7 +1,9 @@
 """Who may do what: signed-in principals, roles, the users store and the audit log.
 
-Roles and visibility are enforced in the service/workbench layer (`readmit.workbench`), so a
-page or command that forgets a check still cannot reach what its user may not see or do.
+Roles, drafts and documents are checked at one place, the door of the application facade
+(`readmit.facade.door`): every public use case declares what it needs and is refused before it
+runs. Below it, retrieval and draft views are narrowed to the principal (`index.visibility`,
+`readmit.access.drafts`), so the top 10 results are 10 the user may see.
 """
 
 from readmit.access.audit import AuditEntry, AuditLog

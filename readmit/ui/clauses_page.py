@@ -1,5 +1,5 @@
 """Clauses page: the clause types ("slots") of the precedents, three views of `readmit.clauses`
-(through `readmit.workbench`).
+(through `readmit.facade`).
 
 - the precedent matrix (agreements × clause types, the articles in each cell, "?" = uncertain);
 - one clause type across the agreements, each article with its time limits and the card

@@ -1,6 +1,6 @@
 """Draft page: the model agreement being assembled, clause by clause, in skeleton order.
 
-Every change goes through the `DraftingService`, which writes the draft file atomically, so a
+Every change goes through the application facade, which saves the draft atomically, so a
 refresh or a restart loses nothing. Widget keys:
 
 - drafts: ``draft_select``, ``new_draft_title``, ``draft_create``, ``draft_title`` (rename),
