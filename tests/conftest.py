@@ -12,9 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
-from tests.harness.app_index import build_small_index
 from tests.harness.corpus import CORPUS
 
 # Fixtures that load a real embedding model or index the whole corpus: a test using one of them
@@ -70,6 +68,8 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def small_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(corpus folder, index folder) of the small app corpus (tests.harness.app_index)."""
+    from tests.harness.app_index import build_small_index  # imports Streamlit's AppTest
+
     return build_small_index(tmp_path_factory.getbasetemp() / "readmit-app")
 
 
@@ -78,6 +78,8 @@ def app_env(
     small_index: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[dict[str, Path]]:
     """The environment the app reads; drafts and uploads go to this test's own folders."""
+    import streamlit as st  # only the app's tests need it (this file is loaded by every test)
+
     corpus, index = small_index
     env = {"index": index, "drafts": tmp_path / "drafts", "corpus": corpus}
     monkeypatch.setenv("READMIT_INDEX", str(index))
