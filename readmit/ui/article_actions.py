@@ -14,11 +14,11 @@ import streamlit as st
 from readmit.facade import (
     AccessDeniedError,
     Action,
+    DocumentNotFoundError,
     DraftError,
     DraftStoreError,
     Hit,
     Readmit,
-    DocumentNotFoundError,
     copy_citation,
     suggested_section,
 )

@@ -13,13 +13,13 @@ import streamlit as st
 
 from readmit.facade import (
     AccessDeniedError,
+    DocumentNotFoundError,
     Draft,
     DraftError,
     DraftStoreError,
     Gap,
     Precedent,
     Readmit,
-    DocumentNotFoundError,
     cite_eid_short,
     section_for_slot,
 )
