@@ -86,6 +86,10 @@ def time_limits_command(
             write_time_limits_csv(rows, handle)
         err.print(f"wrote {len(rows)} time limits to {markup(csv_path)}", highlight=False)
         return
+    print_time_limits(rows)
+
+
+def print_time_limits(rows: list[dict[str, str]]) -> None:
     print_table(
         ("document", "kind", "article", "limit", "purpose", "text"),
         [

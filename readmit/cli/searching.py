@@ -19,7 +19,15 @@ from readmit.cli.output import (
     say,
 )
 from readmit.cli.root import readmit
-from readmit.facade import DOCUMENT_KINDS, PARTS, Readmit, SearchFilters, UnknownSlotError, get_slot
+from readmit.facade import (
+    DOCUMENT_KINDS,
+    PARTS,
+    EvalSummary,
+    Readmit,
+    SearchFilters,
+    UnknownSlotError,
+    get_slot,
+)
 
 
 @click.command()
@@ -244,20 +252,27 @@ def eval_command(
     """Search quality on a graded query set: nDCG, precision, recall, MRR, cross-language share."""
     summary = readmit(ctx).evaluate(queries_file, k=k, split=split)
     if as_json:
-        per_query = [
-            {
-                "id": s.query_id,
-                "query": s.text,
-                "ndcg": round(s.ndcg, 4),
-                "precision": round(s.precision, 4),
-                "recall": round(s.recall, 4),
-                "rr": round(s.reciprocal_rank, 4),
-                "other_language_share": round(s.other_language_share, 4),
-            }
-            for s in summary.per_query
-        ]
-        click.echo(json_line(summary.to_json() | {"per_query": per_query}))
-        return
+        click.echo(json_line(summary.to_json() | {"per_query": per_query_json(summary)}))
+    else:
+        print_evaluation(summary, k=k, title=f"{queries_file.name}: {summary.queries} queries")
+
+
+def per_query_json(summary: EvalSummary) -> list[dict[str, object]]:
+    return [
+        {
+            "id": s.query_id,
+            "query": s.text,
+            "ndcg": round(s.ndcg, 4),
+            "precision": round(s.precision, 4),
+            "recall": round(s.recall, 4),
+            "rr": round(s.reciprocal_rank, 4),
+            "other_language_share": round(s.other_language_share, 4),
+        }
+        for s in summary.per_query
+    ]
+
+
+def print_evaluation(summary: EvalSummary, *, k: int, title: str) -> None:
     print_table(
         ("id", "query", f"nDCG@{k}", f"P@{k}", f"R@{k}", "RR", "other lang"),
         [
@@ -272,7 +287,7 @@ def eval_command(
             )
             for s in summary.per_query
         ],
-        title=f"{queries_file.name}: {summary.queries} queries, k={k}",
+        title=f"{title}, k={k}",
     )
     click.echo(
         f"overall: nDCG@{k} {summary.ndcg:.4f}  precision@{k} {summary.precision:.4f}  "

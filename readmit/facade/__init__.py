@@ -44,6 +44,7 @@ from readmit.drafting.model import (
 )
 from readmit.drafting.skeleton import SECTIONS
 from readmit.drafting.store import DraftStoreError
+from readmit.evaluation.search import EvalSummary
 from readmit.facade.chart_data import (
     CELL_STATES,
     clause_type,
@@ -117,6 +118,7 @@ __all__ = [
     "DraftCopyReport",
     "DraftError",
     "DraftStoreError",
+    "EvalSummary",
     "ExportOptions",
     "FilterOptions",
     "Gap",
