@@ -14,14 +14,9 @@ class Readmit(Maintenance):
 
     Each public method declares what it needs (`readmit.facade.door`) and the door checks the
     principal before it runs; what it returns is already narrowed to the principal's documents,
-    drafts and clauses. Open one with `open_readmit`.
+    drafts and clauses. Open one with `open_readmit`; a Readmit cannot turn into another
+    principal's (the app opens one per signed-in user over shared `Services`).
     """
-
-    @door(None)
-    def as_principal(self, principal: Principal) -> Readmit:
-        """The same services as another principal sees them (the app: one per signed-in user;
-        nothing is loaded again)."""
-        return Readmit(self._services, principal)
 
     @property
     @door(None)
