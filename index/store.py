@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from index.binding import ensure_index_id
 from index.errors import IndexFullError, IndexOpenError
 from index.types import DocumentRecord, Hit, SearchFilters, SlotAssignment, UnitRecord
 from ingest.types import (
@@ -281,6 +282,7 @@ def generation(conn: sqlite3.Connection) -> int:
 
 
 def bump_generation(conn: sqlite3.Connection) -> int:
+    ensure_index_id(conn)  # every write is bound to this database (index.binding)
     new = generation(conn) + 1
     set_state(conn, "generation", str(new))
     return new

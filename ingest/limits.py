@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 # About 1,000 pages of dense treaty text; the largest corpus document has about 200,000.
 DEFAULT_MAX_CHARS = 2_000_000
+# A file bigger than this is refused before it is read (the largest corpus PDF is about 5 MB).
+DEFAULT_MAX_BYTES = 200_000_000
 # OCR reads 3-5 s per page; 300 scanned pages (extract's max_ocr_pages) fit in about 25 min.
 DEFAULT_MAX_SECONDS = 1800.0
 

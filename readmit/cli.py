@@ -43,6 +43,7 @@ from readmit.settings import (
     USER_ENV,
     Settings,
     as_location,
+    describe_location,
     load_settings,
 )
 from readmit.workbench import Workbench, for_principal
@@ -204,7 +205,7 @@ def ingest(
     or changed files are embedded."""
     wb = _workbench(ctx)
     wb.authorise(Action.REINDEX)
-    targets = list(paths) or [_settings(ctx).corpus_dir]
+    targets = list(paths) or _settings(ctx).document_folders
     files, _ = wb.kb.plan(targets)
     # The app shows this while `make run` indexes in the background (readmit.ingest_progress).
     tracker = ProgressWriter(_settings(ctx).ingest_progress_file, total=len(files))
@@ -527,6 +528,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
             "clause slots: stale (the taxonomy changed since they were computed); "
             "`readmit ingest` recomputes them without re-embedding"
         )
+    elif report.documents and report.taxonomy_sha256 is None:
+        click.echo("clause slots: not computed yet (an ingest computes them at its end)")
     else:
         click.echo("clause slots: up to date with the taxonomy")
     click.echo(f"failed files: {len(report.failures)}")
@@ -854,7 +857,8 @@ def drafts_command(ctx: click.Context, drafts_dir: str | None, as_json: bool) ->
     """The saved drafts with their ids (what `export`, `gaps` and the app's ?draft= take)."""
     from readmit.drafting.store import open_draft_store
 
-    listing = open_draft_store(_settings(ctx, drafts_dir=drafts_dir).drafts_dir).list()
+    location = _settings(ctx, drafts_dir=drafts_dir).drafts_dir
+    listing = open_draft_store(location).list()
     if as_json:
         payload = [
             {
@@ -877,6 +881,9 @@ def drafts_command(ctx: click.Context, drafts_dir: str | None, as_json: bool) ->
         )
     for error in listing.errors:
         err.print(f"unreadable: {error}", highlight=False, markup=False)
+    if not listing.drafts and not listing.errors:
+        # A relative default found nothing from another working directory: say where we looked.
+        err.print(f"no drafts in {describe_location(location)}", highlight=False, markup=False)
 
 
 @main.command("export")

@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from readmit.inert_text import without_display_tricks
+
 
 def is_terminal(stream: TextIO | None = None) -> bool:
     stream = stream or sys.stdout
@@ -28,7 +30,8 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def inert(value: str) -> str:
-    return _CONTROL_CHARS.sub("", value)
+    """No control characters (newlines neither), and no bidi or invisible characters."""
+    return _CONTROL_CHARS.sub("", without_display_tricks(value))
 
 
 def tsv_cell(value: str) -> str:

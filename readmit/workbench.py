@@ -81,7 +81,13 @@ from readmit.guidance import (
 )
 from readmit.ingest_progress import IngestProgress, running_ingest
 from readmit.service import INGEST_BATCH_CHUNKS, IngestReport, KnowledgeBase, ProgressCallback
-from readmit.settings import INGEST_PROGRESS_FILE, Settings, load_settings
+from readmit.settings import (
+    UPLOADS_FOLDER,
+    Settings,
+    ingest_progress_path,
+    load_settings,
+)
+from readmit.settings import document_folders as _document_folders
 from readmit.uploads import (
     MAX_UPLOAD_BYTES,
     UPLOAD_SUFFIXES,
@@ -153,6 +159,11 @@ class Workbench:
     def rejected_dir(self) -> Path:
         return self.rejected_uploads_dir or self.kb.local_state_dir / "rejected-uploads"
 
+    @property
+    def uploads_dir(self) -> Path:
+        """Uploaded documents: the user's data beside the rejected ones, never the corpus."""
+        return self.rejected_dir.parent / UPLOADS_FOLDER
+
     def authorise(self, action: Action) -> None:
         """Raise AccessDeniedError unless this workbench's principal may take `action`."""
         authorise(self.principal, action)
@@ -185,7 +196,7 @@ def background_ingest(wb: Workbench) -> IngestProgress | None:
     """The progress of a `readmit ingest` running now beside this workbench's index (`make run`
     starts one in the background), else None. Its file sits beside the rejected uploads, where
     `Settings.ingest_progress_file` puts it."""
-    return running_ingest(wb.rejected_dir.parent / INGEST_PROGRESS_FILE)
+    return running_ingest(ingest_progress_path(wb.kb.index_dir, wb.rejected_dir.parent))
 
 
 def for_principal(wb: Workbench, principal: Principal) -> Workbench:
@@ -740,10 +751,15 @@ def draft_gaps(wb: Workbench, draft: Draft) -> list[Gap]:
 def save_uploads(
     wb: Workbench, files: Sequence[UploadedFile], *, max_bytes: int = MAX_UPLOAD_BYTES
 ) -> UploadOutcome:
-    """Save each acceptable upload into the corpus folder; refuse the others with a reason.
-    Maintainers only."""
+    """Save each acceptable upload into the uploads folder (never the tracked corpus); refuse
+    the others with a reason. Maintainers only."""
     wb.authorise(Action.UPLOAD)
-    return _save_uploads(wb.corpus_dir, files, max_bytes=max_bytes)
+    return _save_uploads(wb.uploads_dir, files, max_bytes=max_bytes, corpus_dir=wb.corpus_dir)
+
+
+def document_folders(wb: Workbench) -> list[Path]:
+    """What a full re-index reads: the corpus and the uploaded documents."""
+    return _document_folders(wb.corpus_dir, wb.uploads_dir)
 
 
 def index_uploads(

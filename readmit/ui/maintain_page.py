@@ -23,6 +23,7 @@ from readmit.workbench import (
     UploadedFile,
     Workbench,
     audit_entries,
+    document_folders,
     index_uploads,
     ingest,
     plan_ingest,
@@ -107,6 +108,7 @@ def _status(wb: Workbench) -> None:
         ("Index", wb.kb.location),
         ("Drafts", wb.drafting.store.location),
         ("Corpus folder", str(wb.corpus_dir)),
+        ("Uploads folder", str(wb.uploads_dir)),
     ]
     st.html(render.meta_table(facts))
     if status.failures:
@@ -155,8 +157,8 @@ def page(wb: Workbench) -> None:
         )
         st.caption(
             f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB per file. The document id is the "
-            "file name without its extension; a metadata sidecar can be added to the corpus "
-            "folder as `<id>.meta.json`."
+            "file name without its extension. Uploads are kept with your data "
+            f"({wb.uploads_dir}), not in the corpus folder, and indexed with it."
         )
         if st.button("Save and index", key="upload_ingest", type="primary", disabled=not uploads):
             files = [UploadedFile(name=f.name, data=f.getvalue()) for f in uploads or []]
@@ -168,11 +170,11 @@ def page(wb: Workbench) -> None:
     with reindex_col:
         st.subheader("Re-index the corpus", divider="gray")
         st.caption(
-            "Reads every document in the corpus folder; only new or changed files are embedded "
-            "again, and documents whose file is gone are removed."
+            "Reads every document in the corpus and uploads folders; only new or changed files "
+            "are embedded again, and documents whose file is gone are removed."
         )
         if st.button("Re-index corpus", key="reindex"):
-            reindexed = _run_ingest(wb, [wb.corpus_dir], "Re-indexing")
+            reindexed = _run_ingest(wb, document_folders(wb), "Re-indexing")
             if reindexed is not None:
                 set_last_run((reindexed, ()))
                 st.rerun()

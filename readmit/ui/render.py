@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from index.types import UnitRecord
 from readmit.drafting.diff import DiffSegment
 from readmit.drafting.skeleton import SECTIONS
+from readmit.inert_text import inert_text
 from readmit.workbench import word_stem
 
 # The skeleton sections of a draft, in order, and their titles (every page that offers them).
@@ -38,7 +39,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def escape(text: object) -> str:
     """Escape anything for HTML (quotes too, so it is also safe inside attributes)."""
-    return html.escape(str(text), quote=True)
+    return html.escape(inert_text(str(text)), quote=True)
 
 
 def query_terms(query: str) -> list[str]:
