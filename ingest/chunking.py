@@ -210,8 +210,9 @@ def _unit_pieces(
     pieces: list[_Piece] = []
     # A unit built without paragraphs (by hand, or a parser that found none) is one paragraph.
     paragraphs = unit.paragraphs or (
-        Paragraph(eid=unit.eid, number=None, text=text, page_start=unit.page_start,
-                  page_end=unit.page_end),
+        Paragraph(
+            eid=unit.eid, number=None, text=text, page_start=unit.page_start, page_end=unit.page_end
+        ),
     )
     for paragraph in paragraphs:
         paragraph_text = strip_placeholders(paragraph.text)

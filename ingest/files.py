@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 import stat
 import unicodedata
 from pathlib import Path
-from typing import BinaryIO
 
 # The longest file name most file systems (ext4, XFS, APFS, NTFS) accept, in bytes.
 MAX_NAME_BYTES = 255
@@ -36,7 +36,7 @@ class NotRegularFileError(OSError):
         super().__init__(errno.EINVAL, NOT_REGULAR, str(path))
 
 
-def open_regular(path: Path | str) -> BinaryIO:
+def open_regular(path: Path | str) -> io.BufferedReader:
     """`path` opened for binary reading if it is a regular file, else NotRegularFileError.
 
     O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer; the flag

@@ -33,6 +33,11 @@ class IngestLimits:
 
     max_seconds: float = DEFAULT_MAX_SECONDS
     max_chars: int = DEFAULT_MAX_CHARS
+    # PDFs are read in a worker process that is stopped `hard_grace_seconds` after
+    # `max_seconds` if it has not answered (ingest.pdf_process); False reads them in this
+    # process, where only the cooperative checks between pages apply.
+    pdf_in_child: bool = True
+    hard_grace_seconds: float = 30.0
 
 
 @dataclass

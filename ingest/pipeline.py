@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ingest.chunking import chunk_document
 from ingest.coverage import check_coverage
-from ingest.extract import ExtractionError, extract_lines
+from ingest.extract import PDF_SUFFIX, ExtractionError, extract_lines
 from ingest.files import (
     NOT_REGULAR,
     FileTooLargeError,
@@ -37,6 +37,7 @@ from ingest.metadata import (
     sidecar_password,
     sidecar_path,
 )
+from ingest.pdf_process import extract_in_child
 from ingest.structure import parse_structure
 from ingest.types import DocumentMeta, Line, ParsedDocument, Unit
 
@@ -189,12 +190,21 @@ def parse_document(
     budget = Budget(limits or IngestLimits())
     try:
         meta = load_meta(path)
-        extracted = extract_lines(
-            path,
-            password=password or sidecar_password(path),
-            language=meta.language,
-            budget=budget,
-        )
+        if path.suffix.lower() == PDF_SUFFIX and budget.limits.pdf_in_child:
+            # A pypdf call that never returns is stopped with its process (ingest.pdf_process).
+            extracted = extract_in_child(
+                path,
+                password=password or sidecar_password(path),
+                language=meta.language,
+                limits=budget.limits,
+            )
+        else:
+            extracted = extract_lines(
+                path,
+                password=password or sidecar_password(path),
+                language=meta.language,
+                budget=budget,
+            )
         if not has_sidecar(path):
             meta = replace(meta, title=title_line(extracted.lines) or meta.title)
         meta, notes = _with_language(meta, extracted.lines)

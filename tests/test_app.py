@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
@@ -392,7 +393,9 @@ def test_upload_a_text_file_indexes_it(
         run_ok(at)
         at.button(key="upload_ingest").click()
         run_ok(at)
-        assert (corpus / "new_agreement_.txt").read_bytes() == text
+        # The user's data beside the index, never the (tracked) corpus folder.
+        assert (tmp_path / "uploads" / "new_agreement_.txt").read_bytes() == text
+        assert not corpus.exists() or not any(corpus.iterdir())
         assert any("Indexed 1" in s.value for s in at.success)
         # no sidecar: the maintainer is told the language was detected from the text
         infos = [i.value.replace("\\", "") for i in at.info]  # Markdown-escaped in the app
@@ -408,9 +411,13 @@ def test_upload_a_text_file_indexes_it(
 
 
 def test_upload_handling_rejects_bad_files(app_env: dict[str, Path], tmp_path: Path) -> None:
-    wb = open_workbench(
-        index_dir=app_env["index"], drafts_dir=app_env["drafts"], corpus_dir=tmp_path / "in"
+    wb = replace(
+        open_workbench(
+            index_dir=app_env["index"], drafts_dir=app_env["drafts"], corpus_dir=tmp_path / "c"
+        ),
+        rejected_uploads_dir=tmp_path / "rejected-uploads",  # uploads: tmp_path / "uploads"
     )
+    assert wb.uploads_dir == tmp_path / "uploads"
     outcome = save_uploads(
         wb,
         [
@@ -424,14 +431,14 @@ def test_upload_handling_rejects_bad_files(app_env: dict[str, Path], tmp_path: P
         max_bytes=10,
     )
     assert [p.name for p in outcome.saved] == ["ok-file.md"]
-    assert (tmp_path / "in" / "ok-file.md").read_bytes() == b"# text"
+    assert (tmp_path / "uploads" / "ok-file.md").read_bytes() == b"# text"
     reasons = dict(outcome.rejected)
     assert "hidden" in reasons[".hidden.txt"]
     assert "unsupported type .sh" in reasons["script.sh"]
     assert "reserved" in reasons["README.md"]
     assert "empty" in reasons["empty.txt"]
     assert "over the" in reasons["big.pdf"]
-    assert sorted(p.name for p in (tmp_path / "in").iterdir()) == ["ok-file.md"]
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["ok-file.md"]
     assert sanitise_upload_name("C:\\Users\\x\\Verdrag (NL) ü.pdf") == "Verdrag_NL_.pdf"
     with pytest.raises(UploadRejectedError):
         sanitise_upload_name("..")

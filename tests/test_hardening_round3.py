@@ -26,7 +26,8 @@ from index.embedders import HashingEmbedder
 from index.errors import IndexOpenError
 from index.manifest import read_manifest
 from ingest.chunking import chunk_document
-from ingest.pipeline import content_hash, parse_document
+from ingest.limits import IngestLimits
+from ingest.pipeline import parse_document
 from ingest.types import DocumentMeta, ParsedDocument, Unit
 from readmit.cli import main
 from readmit.drafting.store import DraftStore
@@ -294,12 +295,6 @@ def test_a_huge_file_is_refused_by_size_before_it_is_read(tmp_path: Path) -> Non
     assert peak < 50_000_000, f"{peak} bytes allocated: the file was read"
 
 
-def test_content_hash_reads_in_blocks(tmp_path: Path) -> None:
-    path = write_treaty(tmp_path, "a-en.txt")
-    assert content_hash(path) == content_hash(path)
-    assert content_hash(path) != content_hash(write_treaty(tmp_path / "b", "a-en.txt", "x"))
-
-
 # ---------------------------------------------------------------- FIFOs and odd file types
 
 
@@ -457,6 +452,7 @@ def test_a_combining_mark_stays_with_its_letter_when_a_word_is_cut() -> None:
     )
     for chunk in chunk_document(doc, max_tokens=64):
         body = chunk.text.split("\n", 1)[1]
+        assert len(chunk.text) <= 64 * 8
         assert body.startswith("e") and not body.endswith("e")
 
 
@@ -518,3 +514,42 @@ def test_uploads_go_to_the_users_data_and_are_indexed_with_the_corpus(tmp_path: 
     # An upload cannot shadow a shipped document: one id, one file.
     clash = save_uploads(wb, [UploadedFile("shipped-en.txt", TREATY.encode())])
     assert clash.saved == () and "corpus already holds" in clash.rejected[0][1]
+
+
+# ---------------------------------------------------------------- a PDF reader that never returns
+
+
+def test_a_pdf_reader_that_never_returns_is_stopped_and_the_ingest_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-file limit is checked between pages; one pypdf call that never returns is only
+    stopped by ending the process it runs in. The hanging reader is patched in here too: the
+    in-process path would block on it until `finishes` gives up."""
+    import importlib
+
+    from ingest import extract
+    from tests.harness.hanging_pdf import hang_the_pdf_reader, read_for_an_hour
+
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    (folder / "a-hangs-en.pdf").write_bytes(b"%PDF-1.4\n% read by a reader that hangs\n%%EOF\n")
+    write_treaty(folder, "b-good-en.txt")
+    monkeypatch.setattr(extract, "_extract_pdf", read_for_an_hour)
+    pdf_process = importlib.import_module("ingest.pdf_process")
+    pdf_process.configure_worker(initializer=hang_the_pdf_reader)
+    try:
+        kb = KnowledgeBase(
+            tmp_path / "index",
+            model=HashingEmbedder(),
+            limits=IngestLimits(max_seconds=1.0, hard_grace_seconds=2.0),
+        )
+        report = finishes(lambda: kb.ingest([folder]), seconds=120)
+    finally:
+        pdf_process.configure_worker(initializer=None)
+    assert [Path(p).name for p in report.indexed] == ["b-good-en.txt"]
+    [(path, reason)] = report.failed
+    assert path.endswith("a-hangs-en.pdf")
+    assert reason == (
+        "over the per-file time limit (the PDF reader did not return within 3 s and was "
+        "stopped; max_seconds=1)"
+    )
