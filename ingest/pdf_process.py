@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from multiprocessing.pool import Pool
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from ingest.extract import ExtractedText, ExtractionError, extract_lines
 from ingest.limits import Budget, IngestLimits, LimitExceededError
+from ingest.ocr import OCR_ENV
 
 _LOCK = threading.Lock()
 _POOL: Pool | None = None
@@ -49,7 +51,8 @@ def extract_in_child(
     deadline = limits.max_seconds + limits.hard_grace_seconds
     with _LOCK:  # one file at a time per worker (an app serves sessions in threads)
         pool = _pool()
-        pending = pool.apply_async(_extract, (str(path), password, language, limits))
+        ocr = os.environ.get(OCR_ENV)  # may have changed since the worker started
+        pending = pool.apply_async(_extract, (str(path), password, language, limits, ocr))
         try:
             outcome = pending.get(timeout=deadline)
         except multiprocessing.TimeoutError:
@@ -67,10 +70,14 @@ def extract_in_child(
 
 
 def _extract(
-    path: str, password: str | None, language: str | None, limits: IngestLimits
+    path: str, password: str | None, language: str | None, limits: IngestLimits, ocr: str | None
 ) -> ExtractedText | tuple[str, str]:
     """Runs in the worker: the extracted text, or ("limit" | "extraction", reason) (our
     exceptions take two arguments and would not unpickle)."""
+    if ocr is None:
+        os.environ.pop(OCR_ENV, None)
+    else:
+        os.environ[OCR_ENV] = ocr
     try:
         return extract_lines(
             Path(path), password=password, language=language, budget=Budget(limits)
