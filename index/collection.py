@@ -109,6 +109,7 @@ class Collection:
 
     def writer_lock(self) -> AbstractContextManager[None]:
         """One writer per folder at a time, across processes (an flock; see index.lock)."""
+        self._store.require_writable()
         return writer_lock(self.path)
 
     def __enter__(self) -> Collection:
@@ -191,6 +192,9 @@ class Collection:
         """Across processes: writers of vectors.faiss + manifest.json take it exclusively, readers
         of the pair shared, so that nobody pairs an old manifest with a new cache file."""
         lock_path = self.path / LOCK_FILE
+        if self._store.read_only:
+            yield  # nobody writes the cache of an index no one can write (index.read_only)
+            return
         try:
             opened = open(lock_path, "a+b")  # noqa: SIM115 (closed by the with below)
         except IsADirectoryError:
@@ -273,6 +277,8 @@ class Collection:
     def _persist(self) -> None:
         """Write vectors.faiss then manifest.json for the loaded generation, if still current."""
         assert self._vectors is not None
+        if self._store.read_only:
+            return  # searched from memory; whoever may write the index saves its cache
         with self._file_lock():
             _remove_orphaned_temp_files(self.path)
             on_disk = read_manifest(self.path)

@@ -553,3 +553,29 @@ def test_a_pdf_reader_that_never_returns_is_stopped_and_the_ingest_goes_on(
         "over the per-file time limit (the PDF reader did not return within 3 s and was "
         "stopped; max_seconds=1)"
     )
+
+
+# ---------------------------------------------------------------- a read-only index
+
+
+def test_a_read_only_index_can_be_searched(tmp_path: Path) -> None:
+    """The tests run as root, for whom file modes do not deny writes: the index is made
+    immutable (`chattr +i`, which binds root too) as a read-only mount or another user's
+    folder would be."""
+    import subprocess
+
+    index = tmp_path / "index"
+    kb = KnowledgeBase(index, model=HashingEmbedder())
+    kb.ingest([write_treaty(tmp_path / "c", "alpha-en.txt")])
+    expected = [h.chunk_id for h in kb.search("nationals", k=3)]
+    kb.collection.close()
+    locked = subprocess.run(["chattr", "-R", "+i", str(index)], capture_output=True, text=True)
+    if locked.returncode != 0:
+        pytest.skip(f"cannot make a read-only index here: chattr: {locked.stderr.strip()}")
+    try:
+        reader = KnowledgeBase(index, model=HashingEmbedder())
+        assert [h.chunk_id for h in reader.search("nationals", k=3)] == expected
+        with pytest.raises(IndexOpenError, match="read-only for this user: searching works"):
+            reader.ingest([write_treaty(tmp_path / "c2", "beta-en.txt")])
+    finally:
+        subprocess.run(["chattr", "-R", "-i", str(index)], check=True)
