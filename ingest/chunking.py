@@ -61,7 +61,8 @@ TOKENS_PER_WORD = 1.3
 # A hard bound on a chunk's length in characters, whatever the script: text with no
 # whitespace (Chinese, Japanese, Thai, a base64 blob) is one "word" to the token estimate, so
 # without it a 1.9 MB line became one chunk. About 4-6 characters make a token in European
-# languages, so real prose never reaches the bound; it only cuts what has no word boundary.
+# languages: prose stays under the bound (no corpus chunk reaches it); a chunk over it is split
+# at sentences and words first, and only a "word" that alone is too long is cut by characters.
 MAX_CHARS_PER_TOKEN = 8
 # A "sentence" of at most this many words is a stray number or label, not a sentence.
 MAX_FRAGMENT_WORDS = 2
