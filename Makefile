@@ -57,16 +57,16 @@ office:
 # indexed so far). Stopping the app stops that ingest; the next `make run` resumes where it was.
 run: install
 	@mkdir -p .readmit; \
-	$(BIN)/readmit ingest corpus > .readmit/ingest.log 2>&1 & ingest=$$!; \
+	$(BIN)/readmit ingest > .readmit/ingest.log 2>&1 & ingest=$$!; \
 	trap 'kill $$ingest 2>/dev/null' EXIT INT TERM; \
-	echo "Indexing corpus/ in the background (log: .readmit/ingest.log)."; \
+	echo "Indexing corpus/ and your uploads in the background (log: .readmit/ingest.log)."; \
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
 # Server mode: the app over a PostgreSQL index and shared drafts. Index the corpus into it first
 # (incremental, like `make run`); several `make serve PORT=...` processes share one database.
 serve: install postgres
 	@url="$${READMIT_INDEX:-$$(bash scripts/postgres.sh start)}"; \
-	READMIT_INDEX="$$url" $(BIN)/readmit ingest corpus || echo "Some files failed to index; see 'readmit status'."; \
+	READMIT_INDEX="$$url" $(BIN)/readmit ingest || echo "Some files failed to index; see 'readmit status'."; \
 	READMIT_INDEX="$$url" $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 lint:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,8 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from index import store
+from index.binding import foreign, read_index_id
 from index.embedders import EMBEDDERS, Embedder, embedder_key
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError, VectorCacheError
+from index.lexical import LEXICAL_FOLDER_PREFIX, saved_folder_problems
 from index.lock import writer_lock
 from index.manifest import (
     MANIFEST_FILE,
@@ -98,8 +101,15 @@ class Collection:
     def location(self) -> str:
         return str(self.path)
 
+    def index_id(self) -> str | None:
+        """The random id this database got when first written (index.binding): derived files
+        record it, so that another index's files are never taken for this one's."""
+        with self._store.read() as conn:
+            return read_index_id(conn)
+
     def writer_lock(self) -> AbstractContextManager[None]:
         """One writer per folder at a time, across processes (an flock; see index.lock)."""
+        self._store.require_writable()
         return writer_lock(self.path)
 
     def __enter__(self) -> Collection:
@@ -181,7 +191,17 @@ class Collection:
     def _file_lock(self, *, shared: bool = False) -> Iterator[None]:
         """Across processes: writers of vectors.faiss + manifest.json take it exclusively, readers
         of the pair shared, so that nobody pairs an old manifest with a new cache file."""
-        with open(self.path / LOCK_FILE, "a+b") as handle:
+        lock_path = self.path / LOCK_FILE
+        if self._store.read_only:
+            yield  # nobody writes the cache of an index no one can write (index.read_only)
+            return
+        try:
+            opened = open(lock_path, "a+b")  # noqa: SIM115 (closed by the with below)
+        except IsADirectoryError:
+            raise IndexOpenError(
+                f"{lock_path} is not a regular file (a folder): remove it, readmit recreates it"
+            ) from None
+        with opened as handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
             try:
                 yield
@@ -219,6 +239,7 @@ class Collection:
         with self._store.read() as conn:
             current = store.generation(conn)
             model = store.get_state(conn, "model")
+            index_id = read_index_id(conn)
         if manifest is None:
             exists = (self.path / MANIFEST_FILE).exists()
             return f"{MANIFEST_FILE} is unreadable" if exists else "no manifest"
@@ -226,6 +247,9 @@ class Collection:
             return f"cache is generation {manifest.generation}, database is {current}"
         if manifest.model != model or manifest.dimension != dimension:
             return f"cache was built for {manifest.model}"
+        alien = foreign(f"{VECTORS_FILE} with its {MANIFEST_FILE}", manifest.index_id, index_id)
+        if alien is not None:
+            return alien
         try:
             loaded = VectorIndex.load(
                 self.path / VECTORS_FILE,
@@ -253,6 +277,8 @@ class Collection:
     def _persist(self) -> None:
         """Write vectors.faiss then manifest.json for the loaded generation, if still current."""
         assert self._vectors is not None
+        if self._store.read_only:
+            return  # searched from memory; whoever may write the index saves its cache
         with self._file_lock():
             _remove_orphaned_temp_files(self.path)
             on_disk = read_manifest(self.path)
@@ -265,7 +291,9 @@ class Collection:
                 documents, units, chunks = store.counts(conn)
                 indexed_at = store.get_state(conn, "indexed_at")
                 model = store.get_state(conn, "model")
+                index_id = read_index_id(conn)
             manifest = Manifest(
+                index_id=index_id,
                 model=model,
                 dimension=self.embedder.dimension,
                 generation=generation,
@@ -586,7 +614,10 @@ class Collection:
                 failures=store.failures(conn),
                 taxonomy_sha256=taxonomy_sha256,
                 glossary_sha256=store.get_state(conn, GLOSSARY_STATE),
-                slots_stale=documents > 0 and taxonomy_sha256 != taxonomy_fingerprint(),
+                # None: not computed yet (a first ingest computes them at its end), not stale.
+                slots_stale=documents > 0
+                and taxonomy_sha256 is not None
+                and taxonomy_sha256 != taxonomy_fingerprint(),
             )
 
     def verify(self) -> list[str]:
@@ -601,6 +632,7 @@ class Collection:
                 for row in conn.execute("PRAGMA quick_check").fetchall()
                 if row[0] != "ok"
             ]
+            index_id = read_index_id(conn)
             bad = store.bad_vector_blobs(conn, dimension)
             problems += [f"chunk {cid} has a vector of the wrong size" for cid in bad]
             ids, matrix = store.all_vectors(conn, dimension) if not bad else (None, None)
@@ -609,9 +641,18 @@ class Collection:
             off = int(np.sum(np.abs(norms - 1.0) > 1e-3))
             if off:
                 problems.append(f"{off} stored vectors are not unit length")
+        if ids is not None:
+            bm25 = self.path / f"{LEXICAL_FOLDER_PREFIX}{current}"
+            if os.path.lexists(bm25):  # saved by the ingest (or the first search) of `current`
+                problems += saved_folder_problems(
+                    bm25, generation=current, index_id=index_id, chunk_ids=ids
+                )
         manifest = read_manifest(self.path)
         if manifest is None:
             return [*problems, "manifest.json is missing or unreadable"]
+        alien = foreign(f"{VECTORS_FILE} with its {MANIFEST_FILE}", manifest.index_id, index_id)
+        if alien is not None:
+            problems.append(alien)
         expected = {
             "generation": current,
             "documents": documents,

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -32,9 +33,13 @@ import Stemmer
 from bm25s import stopwords as bm25_stopwords
 from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
 
+from index.binding import chunk_ids_sha256, foreign
 from index.durable import file_sha256, fsync_path
 from index.errors import IndexLayerError
+from ingest.files import read_regular_bytes
 
+# A saved index lives in `bm25.g<generation>/` beside the database (index.search).
+LEXICAL_FOLDER_PREFIX = "bm25.g"
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _STEMMER_NAMES = {"en": "english", "nl": "dutch", "fr": "french", "de": "german"}
 _STOPWORDS = {
@@ -207,7 +212,7 @@ class LexicalIndex:
 
     # ---- persistence ---------------------------------------------------------------------
 
-    def save(self, folder: Path, *, generation: int) -> bool:
+    def save(self, folder: Path, *, generation: int, index_id: str | None = None) -> bool:
         """Write the index to `folder` (created atomically by renaming a temp folder).
 
         Returns False when `folder` already exists (another process saved the same generation).
@@ -226,6 +231,8 @@ class LexicalIndex:
             manifest = {
                 "format_version": _FORMAT_VERSION,
                 "generation": generation,
+                "index_id": index_id,  # index.binding: the database it was built from
+                "chunk_ids_sha256": chunk_ids_sha256(self._ids),
                 "chunks": len(self._ids),
                 "bm25s": bm25s.__version__,
                 "sha256": files,
@@ -246,28 +253,30 @@ class LexicalIndex:
             raise
 
     @classmethod
-    def load(cls, folder: Path, *, generation: int) -> LexicalIndex:
-        """Memory-map a saved index built for `generation`; LexicalCacheError if it is not one."""
+    def load(cls, folder: Path, *, generation: int, index_id: str | None = None) -> LexicalIndex:
+        """Memory-map a saved index built for `generation` of the database `index_id`;
+        LexicalCacheError if it is not one."""
         folder = Path(folder)
-        try:
-            manifest = json.loads((folder / LEXICAL_MANIFEST).read_text(encoding="utf-8"))
-            expected = dict(manifest["sha256"])
-            saved_generation = int(manifest["generation"])
-            version = int(manifest["format_version"])
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise LexicalCacheError(
-                f"{folder}: no readable {LEXICAL_MANIFEST} ({error})"
-            ) from error
+        manifest = read_lexical_manifest(folder)
+        expected = dict(manifest["sha256"])
+        saved_generation = int(manifest["generation"])
+        version = int(manifest["format_version"])
         if version != _FORMAT_VERSION or saved_generation != generation:
             raise LexicalCacheError(
                 f"{folder}: built for generation {saved_generation}, index is at {generation}"
             )
+        alien = foreign(f"{folder}", manifest.get("index_id"), index_id)
+        if alien is not None:
+            raise LexicalCacheError(alien)
         present = {p.name for p in folder.iterdir() if p.is_file()} - {LEXICAL_MANIFEST}
         if present != set(expected):
             raise LexicalCacheError(f"{folder}: files differ from {LEXICAL_MANIFEST}")
         for name, checksum in expected.items():
-            if file_sha256(folder / name) != checksum:
-                raise LexicalCacheError(f"{folder / name}: checksum does not match")
+            try:
+                if file_sha256(folder / name) != checksum:
+                    raise LexicalCacheError(f"{folder / name}: checksum does not match")
+            except OSError as error:  # a FIFO or a file that vanished
+                raise LexicalCacheError(f"{folder / name}: {error.strerror or error}") from error
         try:
             ids = np.load(folder / _IDS_FILE, allow_pickle=False)
             bm25 = (
@@ -282,6 +291,42 @@ class LexicalIndex:
         if len(ids) and int(bm25.scores["num_docs"]) != len(ids):
             raise LexicalCacheError(f"{folder}: BM25 holds another number of chunks than ids")
         return cls._from_parts(ids, bm25)
+
+
+def read_lexical_manifest(folder: Path) -> dict[str, Any]:
+    """The saved folder's `lexical.json`, or LexicalCacheError (a FIFO in its place too)."""
+    try:
+        manifest = json.loads(read_regular_bytes(folder / LEXICAL_MANIFEST, max_bytes=1 << 24))
+        dict(manifest["sha256"])
+        int(manifest["generation"])
+        int(manifest["format_version"])
+    except (OSError, ValueError, KeyError, TypeError, OverflowError, RecursionError) as error:
+        reason = error.strerror if isinstance(error, OSError) else error
+        raise LexicalCacheError(f"{folder}: no readable {LEXICAL_MANIFEST} ({reason})") from error
+    if not isinstance(manifest, dict):
+        raise LexicalCacheError(f"{folder}: no readable {LEXICAL_MANIFEST}")
+    return manifest
+
+
+def saved_folder_problems(
+    folder: Path, *, generation: int, index_id: str | None, chunk_ids: np.ndarray
+) -> list[str]:
+    """What is wrong with the BM25 folder saved for this generation (for `verify()`): not
+    readable, another generation, another index, other chunks than the database's."""
+    try:
+        manifest = read_lexical_manifest(folder)
+    except LexicalCacheError as error:
+        return [str(error)]
+    problems = []
+    if int(manifest["generation"]) != generation:
+        problems.append(f"{folder}: built for generation {manifest['generation']}")
+    alien = foreign(str(folder), manifest.get("index_id"), index_id)
+    if alien is not None:
+        problems.append(alien)
+    recorded = manifest.get("chunk_ids_sha256")
+    if recorded is not None and recorded != chunk_ids_sha256(chunk_ids):
+        problems.append(f"{folder}: covers other chunks than the database holds")
+    return problems
 
 
 def _index_token_ids(bm25: bm25s.BM25, token_ids: np.ndarray, lengths: np.ndarray) -> None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from index.durable import fsync_path
+from ingest.files import read_regular_bytes
 
 MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
@@ -34,6 +35,8 @@ class Manifest:
     format_version: int = FORMAT_VERSION
     # The FAISS layout of vectors.faiss and its parameters (index.vectors.IndexLayout).
     vector_index: dict[str, object] = field(default_factory=dict)
+    # The database this cache was built from (index.binding); None for older manifests.
+    index_id: str | None = None
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -83,7 +86,8 @@ def write_manifest(folder: Path, manifest: Manifest) -> None:
 def read_manifest(folder: Path) -> Manifest | None:
     """The folder's manifest, or None when it is missing or unreadable (then it is rewritten)."""
     try:
-        raw = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+        # A FIFO in its place must not block the reader (ingest.files.open_regular).
+        raw = json.loads(read_regular_bytes(folder / MANIFEST_FILE, max_bytes=1 << 20))
         versions = raw.get("versions") or {}
         return Manifest(
             model=raw.get("model"),
@@ -97,6 +101,7 @@ def read_manifest(folder: Path) -> Manifest | None:
             versions={str(k): str(v) for k, v in versions.items()},
             format_version=int(raw.get("format_version", FORMAT_VERSION)),
             vector_index=dict(raw.get("vector_index") or {}),
+            index_id=None if raw.get("index_id") is None else str(raw["index_id"]),
         )
     except (
         OSError,

@@ -710,7 +710,10 @@ class PgCollection:
                 failures=tuple((str(p), str(r)) for p, r in failures),
                 taxonomy_sha256=taxonomy_sha256,
                 glossary_sha256=self._get_state(conn, GLOSSARY_STATE),
-                slots_stale=documents > 0 and taxonomy_sha256 != taxonomy_fingerprint(),
+                # None: not computed yet (a first ingest computes them at its end), not stale.
+                slots_stale=documents > 0
+                and taxonomy_sha256 is not None
+                and taxonomy_sha256 != taxonomy_fingerprint(),
             )
 
     def verify(self) -> list[str]:

@@ -23,9 +23,10 @@ import numpy as np
 
 from index.backend import CollectionBackend as Collection
 from index.collection import Collection as EmbeddedCollection
+from index.durable import remove_path, remove_stale
 from index.expansion import expanded_vector, wording_vectors
 from index.glossary import Concept, load_glossary, wordings
-from index.lexical import LexicalCacheError, LexicalIndex
+from index.lexical import LEXICAL_FOLDER_PREFIX, LexicalCacheError, LexicalIndex
 from index.signals import (
     CorpusSignals,
     clause_type_ranking,
@@ -37,7 +38,7 @@ from ingest.chunking import strip_placeholders
 
 log = logging.getLogger(__name__)
 
-LEXICAL_PREFIX = "bm25.g"
+LEXICAL_PREFIX = LEXICAL_FOLDER_PREFIX
 # Stages of one search, in order, as reported in `StageTimes` (scripts/bench.py prints them).
 STAGES = ("query embedding", "dense", "clause types", "bm25", "fusion", "hit assembly")
 StageTimes = dict[str, float]  # stage -> milliseconds, summed over the search
@@ -155,14 +156,20 @@ class HybridSearcher:
             return None
         return self.collection.path / f"{LEXICAL_PREFIX}{generation}"
 
+    def _index_id(self) -> str | None:
+        """The id a saved BM25 folder must carry to be this index's (index.binding)."""
+        if isinstance(self.collection, EmbeddedCollection):
+            return self.collection.index_id()
+        return None
+
     def _load_or_build_lexical(self, generation: int) -> LexicalIndex:
         folder = self._lexical_folder(generation)
         if folder is not None and folder.exists():
             try:
-                return LexicalIndex.load(folder, generation=generation)
+                return LexicalIndex.load(folder, generation=generation, index_id=self._index_id())
             except LexicalCacheError as error:
                 log.warning("BM25 index refused: %s; rebuilding it", error)
-                shutil.rmtree(folder, ignore_errors=True)
+                remove_path(folder)
         languages = {d.doc_id: d.language for d in self.collection.list_documents()}
         ids, texts, langs = [], [], []
         for chunk_id, doc_id, text in self.collection.iter_chunks():
@@ -177,7 +184,7 @@ class HybridSearcher:
 
     def _save_lexical(self, built: LexicalIndex, folder: Path, generation: int) -> None:
         try:
-            built.save(folder, generation=generation)
+            built.save(folder, generation=generation, index_id=self._index_id())
         except OSError as error:  # a read-only or full disk: search still works from memory
             log.warning("cannot save the BM25 index: %s", error)
             return
@@ -185,10 +192,10 @@ class HybridSearcher:
             number = old.name.removeprefix(LEXICAL_PREFIX)
             if number.isdigit() and int(number) < generation:
                 shutil.rmtree(old, ignore_errors=True)  # open memory maps stay valid
-        cutoff = time.time() - 3600  # temp folders of a killed writer, surely not in use
-        for leftover in folder.parent.glob(f".{LEXICAL_PREFIX}*.tmp"):
-            if leftover.stat().st_mtime < cutoff:
-                shutil.rmtree(leftover, ignore_errors=True)
+        # Temp folders of a killed writer, surely not in use after an hour; another process's
+        # may vanish between the listing and the look at it (index.durable.remove_stale).
+        cutoff = time.time() - 3600
+        remove_stale(folder.parent.glob(f".{LEXICAL_PREFIX}*.tmp"), older_than=cutoff)
 
     def search(
         self,

@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from index.binding import ensure_index_id
 from index.errors import IndexFullError, IndexOpenError
+from index.read_only import cannot_write, connect_read_only
 from index.types import DocumentRecord, Hit, SearchFilters, SlotAssignment, UnitRecord
 from ingest.types import (
     Chunk,
@@ -114,11 +116,14 @@ _HIT_COLUMNS = """
 """
 
 
-def _connect(db_path: Path) -> sqlite3.Connection:
+def _connect(db_path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN ourselves, so a transaction spans exactly what we say.
-    conn = sqlite3.connect(
-        db_path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
+    if read_only:
+        conn = connect_read_only(db_path, timeout=_BUSY_TIMEOUT_MS / 1000)
+    else:
+        conn = sqlite3.connect(
+            db_path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
     conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
     # NORMAL is still atomic in WAL mode; only the last commit may be lost on power failure.
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -131,6 +136,11 @@ class MetadataStore:
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
         self._write_lock = threading.Lock()
+        # An index this process cannot change is opened for searching only (index.read_only).
+        self.read_only = db_path.exists() and cannot_write(db_path)
+        if self.read_only:
+            self._open_read_only()
+            return
         try:
             self._writer = _connect(db_path)
             self._writer.execute("PRAGMA journal_mode = WAL")
@@ -161,6 +171,29 @@ class MetadataStore:
             self._writer.close()
             raise
 
+    def _open_read_only(self) -> None:
+        try:
+            self._writer = _connect(self.db_path, read_only=True)
+            version = _schema_version(self._writer)
+            if version != SCHEMA_VERSION:
+                raise IndexOpenError(
+                    f"{self.db_path}: index schema version {version}, this readmit reads "
+                    f"{SCHEMA_VERSION}; the index is read-only, so it cannot be upgraded here"
+                )
+            _check_tables(self.db_path, self._writer)
+        except sqlite3.DatabaseError as error:
+            raise IndexOpenError(
+                f"{self.db_path}: not a readmit index database ({error})"
+            ) from error
+
+    def require_writable(self) -> None:
+        """IndexOpenError with a clear message when this index is read-only for us."""
+        if self.read_only:
+            raise IndexOpenError(
+                f"{self.db_path} is read-only for this user: searching works, changing the "
+                "index needs write access to its folder"
+            )
+
     def close(self) -> None:
         with self._write_lock:
             self._writer.close()
@@ -168,6 +201,7 @@ class MetadataStore:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One IMMEDIATE transaction (the write lock is taken up front, so no upgrade deadlock)."""
+        self.require_writable()
         with self._write_lock:
             conn = self._writer
             try:
@@ -192,7 +226,7 @@ class MetadataStore:
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A read transaction on its own connection: one consistent snapshot, never blocked."""
-        conn = _connect(self.db_path)
+        conn = _connect(self.db_path, read_only=self.read_only)
         try:
             conn.execute("PRAGMA query_only = 1")
             conn.execute("BEGIN")
@@ -281,6 +315,7 @@ def generation(conn: sqlite3.Connection) -> int:
 
 
 def bump_generation(conn: sqlite3.Connection) -> int:
+    ensure_index_id(conn)  # every write is bound to this database (index.binding)
     new = generation(conn) + 1
     set_state(conn, "generation", str(new))
     return new

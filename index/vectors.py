@@ -29,6 +29,7 @@ import numpy as np
 
 from index.durable import file_sha256, fsync_path
 from index.errors import VectorCacheError
+from ingest.files import open_regular
 
 VECTORS_FILE = "vectors.faiss"
 _FAISS: Any = faiss  # parts of the SWIG module its stubs do not declare
@@ -291,7 +292,8 @@ class VectorIndex:
     ) -> VectorIndex:
         """Load a cache file whose checksum matches, else raise VectorCacheError."""
         try:
-            with open(path, "rb") as handle:
+            # Regular files only: a FIFO in its place would block open() for ever.
+            with open_regular(path) as handle:
                 digest = hashlib.sha256()
                 for block in iter(lambda: handle.read(1 << 22), b""):
                     digest.update(block)
@@ -305,7 +307,7 @@ class VectorIndex:
                 except RuntimeError as error:
                     raise VectorCacheError(f"{path}: not a FAISS index ({error})") from error
         except OSError as error:
-            raise VectorCacheError(f"{path}: cannot read ({error.strerror})") from error
+            raise VectorCacheError(f"{path}: cannot read ({error.strerror or error})") from error
         if not isinstance(index, faiss.IndexIDMap2 | faiss.IndexIVFFlat) or index.d != dimension:
             raise VectorCacheError(f"{path}: not a flat or IVF index of dimension {dimension}")
         if index.metric_type != faiss.METRIC_INNER_PRODUCT:

@@ -32,13 +32,14 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from ingest.citations import cite_unit, has_invented_name
-from ingest.types import Chunk, ParsedDocument, Unit
+from ingest.types import Chunk, Paragraph, ParsedDocument, Unit
 
 __all__ = [
     "DEFAULT_MAX_TOKENS",
@@ -57,6 +58,12 @@ DEFAULT_MAX_TOKENS = 256
 # Words per token is about 0.75 for English and a little less for Dutch/German compounds;
 # 1.3 tokens per word is a cheap, slightly pessimistic stand-in for a real tokenizer.
 TOKENS_PER_WORD = 1.3
+# A hard bound on a chunk's length in characters, whatever the script: text with no
+# whitespace (Chinese, Japanese, Thai, a base64 blob) is one "word" to the token estimate, so
+# without it a 1.9 MB line became one chunk. About 4-6 characters make a token in European
+# languages: prose stays under the bound (no corpus chunk reaches it); a chunk over it is split
+# at sentences and words first, and only a "word" that alone is too long is cut by characters.
+MAX_CHARS_PER_TOKEN = 8
 # A "sentence" of at most this many words is a stray number or label, not a sentence.
 MAX_FRAGMENT_WORDS = 2
 SPACY_LANGUAGES = ("en", "nl", "fr", "de", "it", "es", "pt", "da", "sv", "pl", "ru")
@@ -198,11 +205,17 @@ def _unit_pieces(
     text = strip_placeholders(unit.text)
     if not text:
         return []  # only placeholders: nothing a search could match
-    if counter(_chunk_text(header, text)) <= max_tokens:
-        return [_Piece(text, unit.page_start, unit.page_end)]
     fits = _fitter(header, max_tokens, counter)
+    if fits(text):
+        return [_Piece(text, unit.page_start, unit.page_end)]
     pieces: list[_Piece] = []
-    for paragraph in unit.paragraphs:
+    # A unit built without paragraphs (by hand, or a parser that found none) is one paragraph.
+    paragraphs = unit.paragraphs or (
+        Paragraph(
+            eid=unit.eid, number=None, text=text, page_start=unit.page_start, page_end=unit.page_end
+        ),
+    )
+    for paragraph in paragraphs:
         paragraph_text = strip_placeholders(paragraph.text)
         if not paragraph_text:
             continue
@@ -215,8 +228,12 @@ def _unit_pieces(
 
 
 def _fitter(header: str, max_tokens: int, counter: Callable[[str], int]) -> Callable[[str], bool]:
+    max_chars = max_tokens * MAX_CHARS_PER_TOKEN
+
     def fits(body: str) -> bool:
-        return counter(_chunk_text(header, body)) <= max_tokens
+        text = _chunk_text(header, body)
+        # The length first: counting tokens of a megabyte is what the bound avoids.
+        return len(text) <= max_chars and counter(text) <= max_tokens
 
     return fits
 
@@ -268,22 +285,62 @@ def _split_long(text: str, fits: Callable[[str], bool], language: str) -> list[t
         if fits(sentence):
             out.append((sentence, joiner))
             continue
-        for index, part in enumerate(_split_words(sentence, fits)):
-            out.append((part, joiner if index == 0 else " "))
+        for index, (part, part_joiner) in enumerate(_split_words(sentence, fits)):
+            out.append((part, joiner if index == 0 else part_joiner))
     return out
 
 
-def _split_words(sentence: str, fits: Callable[[str], bool]) -> list[str]:
-    out: list[str] = []
+def _split_words(sentence: str, fits: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """(piece, joiner) pairs: words packed while they fit; a word that alone does not fit
+    (no whitespace in it) cut by characters, its pieces joined with nothing."""
+    out: list[tuple[str, str]] = []
     words: list[str] = []
     for word in sentence.split():
+        if not fits(word):
+            if words:
+                out.append((" ".join(words), " "))
+                words = []
+            pieces = split_characters(word, fits)
+            out += [(piece, " " if index == 0 else "") for index, piece in enumerate(pieces)]
+            continue
         if words and not fits(" ".join([*words, word])):
-            out.append(" ".join(words))
+            out.append((" ".join(words), " "))
             words = []
         words.append(word)
     if words:
-        out.append(" ".join(words))
+        out.append((" ".join(words), " "))
     return out
+
+
+def split_characters(word: str, fits: Callable[[str], bool]) -> list[str]:
+    """`word` cut into pieces that fit, never between a letter and its combining marks (a
+    grapheme's accents, a variation selector or joiner stay with the character before)."""
+    pieces: list[str] = []
+    start = 0
+    while start < len(word):
+        size = min(len(word) - start, _MAX_CHARACTER_PIECE)
+        while size > 1 and not fits(word[start : start + size]):
+            size = size * 3 // 4
+        end = start + max(size, 1)
+        while start + 1 < end < len(word) and _continues_grapheme(word[end]):
+            end -= 1
+        pieces.append(word[start:end])
+        start = end
+    return pieces
+
+
+# Where cutting a word starts looking (then shrinks to what fits): a 2 MB "word" is never
+# copied whole for every piece.
+_MAX_CHARACTER_PIECE = 4096
+
+
+def _continues_grapheme(character: str) -> bool:
+    return (
+        unicodedata.combining(character) > 0
+        or unicodedata.category(character) in ("Mn", "Mc", "Me")
+        or character in "\u200c\u200d"
+        or "\ufe00" <= character <= "\ufe0f"
+    )
 
 
 # --------------------------------------------------------------------------- sentences

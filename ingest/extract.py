@@ -18,7 +18,14 @@ from typing import Any
 
 from pypdf import PasswordType, PdfReader
 
-from ingest.limits import Budget
+from ingest.files import (
+    NOT_REGULAR,
+    FileTooLargeError,
+    NotRegularFileError,
+    open_regular,
+    read_regular_bytes,
+)
+from ingest.limits import DEFAULT_MAX_BYTES, Budget
 from ingest.ocr import OcrEngine, OcrError, find_ocr, unavailable_reason
 from ingest.types import Line
 
@@ -54,7 +61,7 @@ def extract_lines(
     *,
     password: str | None = None,
     max_pages: int = 2000,
-    max_bytes: int = 200_000_000,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     language: str | None = None,
     max_ocr_pages: int = 300,
     budget: Budget | None = None,
@@ -85,7 +92,13 @@ def extract_lines(
             max_ocr_pages=max_ocr_pages,
             budget=budget or Budget(),
         )
-    text = _decode_text(path, path.read_bytes())
+    try:
+        data = read_regular_bytes(path, max_bytes=max_bytes)
+    except NotRegularFileError as error:
+        raise ExtractionError(path, NOT_REGULAR) from error
+    except FileTooLargeError as error:
+        raise ExtractionError(path, str(error)) from error
+    text = _decode_text(path, data)
     if budget is not None:
         budget.check_chars(len(text))
     if suffix == ".md":
@@ -216,7 +229,7 @@ def _extract_pdf(
     max_ocr_pages: int,
     budget: Budget,
 ) -> ExtractedText:
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         head = handle.read(1024)
         handle.seek(max(0, path.stat().st_size - 2048))
         tail = handle.read()

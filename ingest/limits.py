@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 # About 1,000 pages of dense treaty text; the largest corpus document has about 200,000.
 DEFAULT_MAX_CHARS = 2_000_000
+# A file bigger than this is refused before it is read (the largest corpus PDF is about 5 MB).
+DEFAULT_MAX_BYTES = 200_000_000
 # OCR reads 3-5 s per page; 300 scanned pages (extract's max_ocr_pages) fit in about 25 min.
 DEFAULT_MAX_SECONDS = 1800.0
 
@@ -31,6 +33,11 @@ class IngestLimits:
 
     max_seconds: float = DEFAULT_MAX_SECONDS
     max_chars: int = DEFAULT_MAX_CHARS
+    # PDFs are read in a worker process that is stopped `hard_grace_seconds` after
+    # `max_seconds` if it has not answered (ingest.pdf_process); False reads them in this
+    # process, where only the cooperative checks between pages apply.
+    pdf_in_child: bool = True
+    hard_grace_seconds: float = 30.0
 
 
 @dataclass

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
+from ingest.files import (
+    NOT_REGULAR,
+    FileTooLargeError,
+    NotRegularFileError,
+    document_id,
+    name_too_long,
+    read_regular_bytes,
+)
 from ingest.types import DOCUMENT_KINDS, INSTRUMENT_TYPES, DocumentMeta, document_kind
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -44,8 +54,16 @@ class MetadataError(ValueError):
         self.reason = reason
 
 
-def sidecar_path(document_path: Path) -> Path:
-    return document_path.with_name(document_path.stem + SIDECAR_SUFFIX)
+def sidecar_path(document_path: Path) -> Path | None:
+    """Where the document's sidecar would be; None when that name is too long for a file
+    system (a document name of 246-255 bytes): then it has none."""
+    path = document_path.with_name(document_path.stem + SIDECAR_SUFFIX)
+    return None if name_too_long(path) else path
+
+
+def has_sidecar(document_path: Path) -> bool:
+    path = sidecar_path(document_path)
+    return path is not None and os.path.lexists(path)
 
 
 def guess_language(stem: str) -> str:
@@ -61,13 +79,14 @@ def load_meta(path: Path, *, fallback_title: str | None = None) -> DocumentMeta:
     from a `-xx` stem suffix ("und" when there is none).
     """
     meta_path = sidecar_path(path)
-    if not meta_path.exists():
+    doc_id = document_id(path)
+    if meta_path is None or not os.path.lexists(meta_path):
         return DocumentMeta(
-            doc_id=path.stem,
-            title=(fallback_title or "").strip() or path.stem,
-            language=guess_language(path.stem),
+            doc_id=doc_id,
+            title=(fallback_title or "").strip() or doc_id,
+            language=guess_language(doc_id),
         )
-    return _meta_from_sidecar(meta_path, _read_sidecar(meta_path), stem=path.stem)
+    return _meta_from_sidecar(meta_path, _read_sidecar(meta_path), stem=doc_id)
 
 
 def sidecar_password(path: Path) -> str | None:
@@ -76,7 +95,7 @@ def sidecar_password(path: Path) -> str | None:
     Kept out of DocumentMeta on purpose so that it never travels into indexes or results.
     """
     meta_path = sidecar_path(path)
-    if not meta_path.exists():
+    if meta_path is None or not os.path.lexists(meta_path):
         return None
     password = _read_sidecar(meta_path).get("password")
     if password is not None and not isinstance(password, str):
@@ -85,13 +104,17 @@ def sidecar_password(path: Path) -> str | None:
 
 
 def _read_sidecar(meta_path: Path) -> dict[str, Any]:
-    size = meta_path.stat().st_size
-    if size > MAX_SIDECAR_BYTES:
-        raise MetadataError(
-            meta_path, f"{size} bytes exceeds MAX_SIDECAR_BYTES={MAX_SIDECAR_BYTES}"
-        )
     try:
-        raw = json.loads(meta_path.read_text(encoding="utf-8"))
+        data = read_regular_bytes(meta_path, max_bytes=MAX_SIDECAR_BYTES)
+    except FileTooLargeError as error:
+        raise MetadataError(
+            meta_path, f"{error.size} bytes exceeds MAX_SIDECAR_BYTES={MAX_SIDECAR_BYTES}"
+        ) from error
+    except NotRegularFileError as error:
+        raise MetadataError(meta_path, NOT_REGULAR) from error
+    try:
+        # utf-8-sig: Windows editors (Notepad) start UTF-8 files with a byte order mark.
+        raw = json.loads(data.decode("utf-8-sig"))
     except RecursionError as error:
         raise MetadataError(meta_path, "JSON nested too deeply") from error
     except UnicodeDecodeError as error:
@@ -126,6 +149,8 @@ def _check_string_lengths(meta_path: Path, raw: dict[str, Any]) -> None:
 
 def _meta_from_sidecar(meta_path: Path, raw: dict[str, Any], *, stem: str) -> DocumentMeta:
     doc_id = raw.get("doc_id", stem)
+    if isinstance(doc_id, str):
+        doc_id = unicodedata.normalize("NFC", doc_id)
     if doc_id != stem:
         raise MetadataError(meta_path, f"doc_id {doc_id!r} does not match the file stem {stem!r}")
     title = raw.get("title")

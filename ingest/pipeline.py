@@ -16,10 +16,28 @@ from pathlib import Path
 
 from ingest.chunking import chunk_document
 from ingest.coverage import check_coverage
-from ingest.extract import ExtractionError, extract_lines
+from ingest.extract import PDF_SUFFIX, ExtractionError, extract_lines
+from ingest.files import (
+    NOT_REGULAR,
+    FileTooLargeError,
+    NotRegularFileError,
+    document_id,
+    hash_regular_file,
+    is_regular_file,
+    name_problem,
+    printable_path,
+)
 from ingest.language import UNDETERMINED, detect_language
-from ingest.limits import Budget, IngestLimits, LimitExceededError
-from ingest.metadata import MetadataError, load_meta, sidecar_password
+from ingest.limits import DEFAULT_MAX_BYTES, Budget, IngestLimits, LimitExceededError
+from ingest.metadata import (
+    MAX_SIDECAR_TEXT,
+    MetadataError,
+    has_sidecar,
+    load_meta,
+    sidecar_password,
+    sidecar_path,
+)
+from ingest.pdf_process import extract_in_child
 from ingest.structure import parse_structure
 from ingest.types import DocumentMeta, Line, ParsedDocument, Unit
 
@@ -28,7 +46,9 @@ SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", ".md"})
 NON_DOCUMENT_NAMES = frozenset({"readme.md", "sources.md", "license", "license.md", "license.txt"})
 # Bumped whenever extraction, parsing or chunking changes what a document produces, so that an
 # unchanged file is still re-indexed after such a change.
-PIPELINE_VERSION = "3"  # 2: guide sections, chapter units, heading paths; 3: no invented name line
+# 2: guide sections, chapter units, heading paths; 3: no invented name line; 4: NFC document
+# ids, a document without a sidecar titled by its first line
+PIPELINE_VERSION = "4"
 
 __all__ = [
     "IngestError",
@@ -36,6 +56,7 @@ __all__ = [
     "chunk_document",
     "content_hash",
     "discover",
+    "document_id",
     "parse_document",
 ]
 
@@ -44,9 +65,14 @@ class IngestError(Exception):
     """A file that could not be ingested, with the reason a maintainer can act on."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = str(path)
+        # A name that is not UTF-8 is shown escaped: SQLite, JSON and terminals refuse it raw.
+        shown = printable_path(path)
+        super().__init__(f"{shown}: {reason}")
+        self.path = shown
         self.reason = reason
+        # Whether the path names something on disk (a file refused), not a typo: only those
+        # go into the index's failure list.
+        self.on_disk = os.path.lexists(path)
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
@@ -69,6 +95,10 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
                 if hidden or not _is_document_in_folder(child):
                     continue
+                bad_name = name_problem(child)
+                if bad_name is not None:
+                    problems.append(IngestError(child, bad_name))
+                    continue
                 if child.is_symlink() and not child.resolve().is_relative_to(root):
                     problems.append(
                         IngestError(
@@ -77,8 +107,14 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[IngestError]]:
                     )
                     continue
                 found.append(child)
-        elif path.is_file():
-            found.append(path)
+        elif is_regular_file(path):
+            bad_name = name_problem(path)
+            if bad_name is not None:
+                problems.append(IngestError(path, bad_name))
+            else:
+                found.append(path)
+        elif path.exists():  # a FIFO would block the first read for ever
+            problems.append(IngestError(path, NOT_REGULAR))
         else:
             problems.append(IngestError(path, "no such file or folder"))
     return _refuse_same_stem(found, problems)
@@ -89,22 +125,22 @@ def _refuse_same_stem(
 ) -> tuple[list[Path], list[IngestError]]:
     by_stem: dict[str, list[Path]] = {}
     for path in found:
-        by_stem.setdefault(path.stem, []).append(path)
+        by_stem.setdefault(document_id(path), []).append(path)
     accepted: list[Path] = []
     for path in found:
-        same = [other for other in by_stem[path.stem] if other != path]
+        same = [other for other in by_stem[document_id(path)] if other != path]
         if not same:
             accepted.append(path)
         elif all(os.path.samefile(other, path) for other in same):
-            if by_stem[path.stem][0] == path:  # named twice (a folder and its file)
+            if by_stem[document_id(path)][0] == path:  # named twice (a folder and its file)
                 accepted.append(path)
         else:
             others = ", ".join(str(other) for other in same)
             problems.append(
                 IngestError(
                     path,
-                    f"same document id {path.stem!r} as {others}: keep one file per document "
-                    "id (rename or remove the others); none of them is indexed until then",
+                    f"same document id {document_id(path)!r} as {others}: keep one file per "
+                    "document id (rename or remove the others); none of them is indexed until then",
                 )
             )
     return accepted, problems
@@ -112,19 +148,29 @@ def _refuse_same_stem(
 
 def _is_document_in_folder(path: Path) -> bool:
     return (
-        path.is_file()
+        is_regular_file(path)
         and path.suffix.lower() in SUPPORTED_SUFFIXES
         and path.name.lower() not in NON_DOCUMENT_NAMES
     )
 
 
-def content_hash(path: Path) -> str:
-    """Hash of the file, its metadata sidecar and the pipeline version."""
+def content_hash(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Hash of the file, its metadata sidecar and the pipeline version.
+
+    The size is checked on the open file before a byte is read, and the file is hashed in
+    blocks: a 3 GB file costs neither 3 GB of memory nor the time to read it before it is
+    refused. IngestError for a file over `max_bytes` or not a regular file.
+    """
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
-    digest.update(path.read_bytes())
-    sidecar = path.with_name(path.stem + ".meta.json")
-    if sidecar.is_file():
-        digest.update(sidecar.read_bytes())
+    try:
+        hash_regular_file(digest, path, max_bytes=max_bytes)
+        sidecar = sidecar_path(path)
+        if sidecar is not None and is_regular_file(sidecar):
+            hash_regular_file(digest, sidecar, max_bytes=max_bytes)
+    except FileTooLargeError as error:
+        raise IngestError(path, str(error)) from error
+    except NotRegularFileError as error:
+        raise IngestError(path, NOT_REGULAR) from error
     return digest.hexdigest()
 
 
@@ -144,12 +190,23 @@ def parse_document(
     budget = Budget(limits or IngestLimits())
     try:
         meta = load_meta(path)
-        extracted = extract_lines(
-            path,
-            password=password or sidecar_password(path),
-            language=meta.language,
-            budget=budget,
-        )
+        if path.suffix.lower() == PDF_SUFFIX and budget.limits.pdf_in_child:
+            # A pypdf call that never returns is stopped with its process (ingest.pdf_process).
+            extracted = extract_in_child(
+                path,
+                password=password or sidecar_password(path),
+                language=meta.language,
+                limits=budget.limits,
+            )
+        else:
+            extracted = extract_lines(
+                path,
+                password=password or sidecar_password(path),
+                language=meta.language,
+                budget=budget,
+            )
+        if not has_sidecar(path):
+            meta = replace(meta, title=title_line(extracted.lines) or meta.title)
         meta, notes = _with_language(meta, extracted.lines)
         units = parse_structure(extracted.lines, language=meta.language)
         budget.check_time("parsing the structure")
@@ -177,6 +234,16 @@ def parse_document(
         running_lines_removed=extracted.running_lines_removed,
         notes=tuple(note for note in notes if note),
     )
+
+
+def title_line(lines: Sequence[Line]) -> str:
+    """The first line with letters: how a document without a sidecar is titled (an upload's
+    title is its heading, not its file name)."""
+    for line in lines[:50]:
+        text = " ".join(line.text.split())
+        if any(ch.isalpha() for ch in text):
+            return text[:MAX_SIDECAR_TEXT]
+    return ""
 
 
 def _with_language(meta: DocumentMeta, lines: Sequence[Line]) -> tuple[DocumentMeta, list[str]]:

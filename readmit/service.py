@@ -26,6 +26,7 @@ from ingest.pipeline import (
     chunk_document,
     content_hash,
     discover,
+    document_id,
     parse_document,
 )
 
@@ -255,14 +256,14 @@ class KnowledgeBase:
         files, problems = discover(paths)
         tally = _Tally(failed=[(p.path, p.reason) for p in problems])
         for problem in problems:  # files that are there but refused (same id, outside links)
-            if os.path.lexists(problem.path):
+            if problem.on_disk:
                 self.collection.record_failure(problem.path, problem.reason)
         known = self.collection.document_hashes()
         sources = self.collection.document_sources()
         seen: set[str] = set()
         batch = _Batch()
         for path in files:
-            doc_id = path.stem
+            doc_id = document_id(path)
             conflict = _other_source(path, sources.get(doc_id))
             if conflict is not None:
                 self._fail(tally, str(path), conflict)
@@ -287,7 +288,7 @@ class KnowledgeBase:
         # Clause slots of re-indexed documents, and of any document still without slots (an
         # index built before slots existed), are recomputed, and every document's when the
         # taxonomy changed since they were computed; removed documents lost theirs with their units.
-        refresh_slots_after_ingest(self.collection, [Path(p).stem for p in tally.indexed])
+        refresh_slots_after_ingest(self.collection, [document_id(Path(p)) for p in tally.indexed])
         if self.collection.cache_write_error is not None:
             tally.warnings.append(
                 f"indexed; the search cache could not be written "

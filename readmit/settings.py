@@ -6,8 +6,10 @@ Environment: `READMIT_INDEX` (a folder, default `.readmit/index` under the worki
 or a `postgresql://` URL: server mode), `READMIT_DRAFTS` (a folder or URL; default
 `.readmit/drafts`, or in server mode the index's database, where drafts are shared),
 `READMIT_CORPUS` (default `corpus/`), `READMIT_MODEL` (default: the model the index was built
-with, `e5` for a new index). Rejected uploads go to `rejected-uploads/` beside the index folder
-(in server mode: under `.readmit/`),
+with, `e5` for a new index). Documents uploaded in the app are the user's data, never written
+into the (tracked) corpus folder: they go to `uploads/` beside the index folder (in server mode:
+under `.readmit/`) and are indexed together with the corpus. Rejected uploads go to
+`rejected-uploads/` beside them,
 `READMIT_USERS` (the accounts of a group deployment, default `.readmit/users.json`),
 `READMIT_AUDIT` (the audit log, default `.readmit/audit.jsonl`). `READMIT_USER` is the CLI's
 `--user`.
@@ -19,6 +21,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_MODEL = "e5"
 MODEL_ENV = "READMIT_MODEL"
@@ -30,6 +33,7 @@ AUDIT_ENV = "READMIT_AUDIT"
 USER_ENV = "READMIT_USER"
 STATE_FOLDER = ".readmit"
 REJECTED_UPLOADS_FOLDER = "rejected-uploads"
+UPLOADS_FOLDER = "uploads"
 INGEST_PROGRESS_FILE = "ingest-progress.json"
 
 
@@ -50,6 +54,19 @@ def is_server(location: Location) -> bool:
     return isinstance(location, str) and location.startswith(SERVER_SCHEMES)
 
 
+def describe_location(location: Location) -> str:
+    """A folder as an absolute path, a server URL without its password: what to tell a user
+    who found nothing there (a relative default depends on the working directory)."""
+    if isinstance(location, Path):
+        return str(location.absolute())
+    parts = urlsplit(location)
+    if parts.password is None:
+        return location
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 @dataclass(frozen=True)
 class Settings:
     """The folders and model one CLI run or one app process works with."""
@@ -64,9 +81,31 @@ class Settings:
 
     @property
     def ingest_progress_file(self) -> Path:
-        """Where a running `readmit ingest` says how far it got (readmit.ingest_progress),
-        beside the rejected uploads: next to the index folder, or under `.readmit/`."""
-        return self.rejected_uploads_dir.parent / INGEST_PROGRESS_FILE
+        """Where a running `readmit ingest` says how far it got (readmit.ingest_progress)."""
+        return ingest_progress_path(self.index_dir, self.rejected_uploads_dir.parent)
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Documents uploaded in the app (the user's data, beside the rejected uploads)."""
+        return self.rejected_uploads_dir.parent / UPLOADS_FOLDER
+
+    @property
+    def document_folders(self) -> list[Path]:
+        """What `readmit ingest` and a re-index read by default: the corpus and the uploads."""
+        return document_folders(self.corpus_dir, self.uploads_dir)
+
+
+def ingest_progress_path(index: Location, local_state: Path) -> Path:
+    """Inside a folder index (each index has its own, even when two share a parent folder);
+    for a server index, under the local state folder."""
+    if isinstance(index, Path):
+        return index / INGEST_PROGRESS_FILE
+    return local_state / INGEST_PROGRESS_FILE
+
+
+def document_folders(corpus_dir: Path, uploads_dir: Path) -> list[Path]:
+    """The corpus, and the uploads folder once something was uploaded."""
+    return [corpus_dir, *([uploads_dir] if uploads_dir.is_dir() else [])]
 
 
 def load_settings(

@@ -1,9 +1,14 @@
-"""Uploads of new documents into the corpus folder: safe names, size limits, and indexing that
-takes a failed upload out again (restoring the file it replaced), so nothing is half-indexed.
+"""Uploads of new documents into the user's uploads folder: safe names, size limits, and
+indexing that takes a failed upload out again (restoring the file it replaced), so nothing is
+half-indexed.
+
+Uploads are the user's data (`Settings.uploads_dir`, under `.readmit/` by default), indexed
+together with the corpus; they are never written into the tracked `corpus/` of the checkout.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from collections.abc import Sequence
@@ -19,6 +24,9 @@ UPLOAD_SUFFIXES = (".pdf", ".txt", ".md")
 # name would be saved but never indexed.
 _RESERVED_NAMES = frozenset({"readme.md", "sources.md", "license", "license.md", "license.txt"})
 _SAFE_NAME = re.compile(r"[A-Za-z0-9._-]+")
+# Room for the hidden work names `.NAME.part` / `.NAME.previous` within a file system's 255
+# bytes (sanitised names are ASCII: one byte per character).
+MAX_UPLOAD_NAME = 200
 
 
 @dataclass(frozen=True)
@@ -67,13 +75,26 @@ def sanitise_upload_name(name: str) -> str:
         raise UploadRejectedError(name, "the file name has no usable characters")
     if cleaned.lower() in _RESERVED_NAMES:
         raise UploadRejectedError(name, "this name is reserved for attribution files")
+    if len(cleaned) > MAX_UPLOAD_NAME:
+        raise UploadRejectedError(
+            name,
+            f"the file name is too long ({len(cleaned)} characters; at most "
+            f"{MAX_UPLOAD_NAME}): rename it",
+        )
     return cleaned
 
 
 def save_upload(
-    corpus_dir: Path, name: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES
+    corpus_dir: Path,
+    name: str,
+    data: bytes,
+    *,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    shipped_dir: Path | None = None,
 ) -> Path:
-    """Write an uploaded document into the corpus folder (replacing a file of the same name)."""
+    """Write an uploaded document into `corpus_dir` (the uploads folder; replacing a file of
+    the same name). `shipped_dir`, the corpus indexed with it, may not hold a document of the
+    same id: one id, one file."""
     safe = sanitise_upload_name(name)
     if len(data) > max_bytes:
         raise UploadRejectedError(
@@ -83,6 +104,13 @@ def save_upload(
         raise UploadRejectedError(name, "the file is empty")
     corpus_dir.mkdir(parents=True, exist_ok=True)
     target = corpus_dir / safe
+    shipped = None if shipped_dir is None else _same_document_id(shipped_dir, target)
+    if shipped is not None:
+        raise UploadRejectedError(
+            name,
+            f"the corpus already holds {shipped.name} with the same document id "
+            f"{target.stem!r}: upload it under another name",
+        )
     clash = _same_document_id(corpus_dir, target)
     if clash is not None:
         raise UploadRejectedError(
@@ -104,7 +132,9 @@ def save_upload(
 def _same_document_id(corpus_dir: Path, target: Path) -> Path | None:
     """Another document file in the corpus whose stem (document id) is `target`'s: two files
     for one id would take turns being the indexed one, so an upload may not add a second."""
-    for other in sorted(corpus_dir.rglob(f"{target.stem}.*")):
+    if not corpus_dir.is_dir():
+        return None
+    for other in sorted(corpus_dir.rglob(f"{glob.escape(target.stem)}.*")):
         hidden = any(part.startswith(".") for part in other.relative_to(corpus_dir).parts)
         if (
             not hidden
@@ -161,14 +191,27 @@ def _roll_back_upload(path: Path, rejected_dir: Path) -> None:
 
 
 def save_uploads(
-    corpus_dir: Path, files: Sequence[UploadedFile], *, max_bytes: int = MAX_UPLOAD_BYTES
+    uploads_dir: Path,
+    files: Sequence[UploadedFile],
+    *,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    corpus_dir: Path | None = None,
 ) -> UploadOutcome:
-    """Save each acceptable upload into the corpus folder; refuse the others with a reason."""
+    """Save each acceptable upload into the uploads folder; refuse the others with a reason
+    (also one whose document id the corpus in `corpus_dir` already holds)."""
     saved: list[Path] = []
     rejected: list[tuple[str, str]] = []
     for file in files:
         try:
-            saved.append(save_upload(corpus_dir, file.name, file.data, max_bytes=max_bytes))
+            saved.append(
+                save_upload(
+                    uploads_dir,
+                    file.name,
+                    file.data,
+                    max_bytes=max_bytes,
+                    shipped_dir=corpus_dir,
+                )
+            )
         except UploadRejectedError as error:
             rejected.append((file.name, error.reason))
         except OSError as error:

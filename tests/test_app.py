@@ -386,7 +386,9 @@ def test_upload_a_text_file_indexes_it(
         run_ok(at)
         at.button(key="upload_ingest").click()
         run_ok(at)
-        assert (corpus / "new_agreement_.txt").read_bytes() == text
+        # The user's data beside the index, never the (tracked) corpus folder.
+        assert (tmp_path / "uploads" / "new_agreement_.txt").read_bytes() == text
+        assert not corpus.exists() or not any(corpus.iterdir())
         assert any("Indexed 1" in s.value for s in at.success)
         # no sidecar: the maintainer is told the language was detected from the text
         infos = [i.value.replace("\\", "") for i in at.info]  # Markdown-escaped in the app
@@ -403,8 +405,9 @@ def test_upload_a_text_file_indexes_it(
 
 def test_upload_handling_rejects_bad_files(app_env: dict[str, Path], tmp_path: Path) -> None:
     wb = local_readmit(
-        index_dir=app_env["index"], drafts_dir=app_env["drafts"], corpus_dir=tmp_path / "in"
+        index_dir=tmp_path / "index", drafts_dir=app_env["drafts"], corpus_dir=tmp_path / "c"
     )
+    assert wb.uploads_dir() == tmp_path / "uploads"
     outcome = wb.save_uploads(
         [
             UploadedFile("..\\..\\evil/../ok-file.md", b"# text"),
@@ -417,14 +420,14 @@ def test_upload_handling_rejects_bad_files(app_env: dict[str, Path], tmp_path: P
         max_bytes=10,
     )
     assert [p.name for p in outcome.saved] == ["ok-file.md"]
-    assert (tmp_path / "in" / "ok-file.md").read_bytes() == b"# text"
+    assert (tmp_path / "uploads" / "ok-file.md").read_bytes() == b"# text"
     reasons = dict(outcome.rejected)
     assert "hidden" in reasons[".hidden.txt"]
     assert "unsupported type .sh" in reasons["script.sh"]
     assert "reserved" in reasons["README.md"]
     assert "empty" in reasons["empty.txt"]
     assert "over the" in reasons["big.pdf"]
-    assert sorted(p.name for p in (tmp_path / "in").iterdir()) == ["ok-file.md"]
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["ok-file.md"]
     assert sanitise_upload_name("C:\\Users\\x\\Verdrag (NL) ü.pdf") == "Verdrag_NL_.pdf"
     with pytest.raises(UploadRejectedError):
         sanitise_upload_name("..")

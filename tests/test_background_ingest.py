@@ -1,5 +1,5 @@
 """`make run` starts the app at once and indexes in a separate `readmit ingest`: the ingest
-writes its progress beside the index (readmit.ingest_progress), the app's sidebar shows it and
+writes its progress into the index folder (readmit.ingest_progress), the app's sidebar shows it and
 searches what is indexed so far."""
 
 from __future__ import annotations
@@ -13,7 +13,12 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from readmit.cli import main
-from readmit.ingest_progress import ProgressWriter, read_progress, running_ingest
+from readmit.ingest_progress import (
+    ProgressWriter,
+    process_started,
+    read_progress,
+    running_ingest,
+)
 from readmit.settings import INGEST_PROGRESS_FILE
 from tests.harness.app_index import QUERY, run_ok, start
 from tests.harness.corpus import copy_documents
@@ -25,16 +30,16 @@ DOCUMENTS = [
 ]
 
 
-def test_the_cli_ingest_writes_its_progress_beside_the_index(tmp_path: Path) -> None:
+def test_the_cli_ingest_writes_its_progress_in_the_index(tmp_path: Path) -> None:
     corpus = copy_documents(tmp_path / "corpus", DOCUMENTS)
     index = hashing_index(tmp_path / "index")
     result = CliRunner().invoke(main, ["--index", str(index), "ingest", str(corpus)])
     assert result.exit_code == 0, result.output
-    progress = read_progress(tmp_path / INGEST_PROGRESS_FILE)
+    progress = read_progress(index / INGEST_PROGRESS_FILE)
     assert progress is not None
     assert (progress.done, progress.total, progress.finished) == (2, 2, True)
     assert progress.current.endswith(": indexed")
-    assert running_ingest(tmp_path / INGEST_PROGRESS_FILE) is None  # finished: not shown
+    assert running_ingest(index / INGEST_PROGRESS_FILE) is None  # finished: not shown
 
 
 def test_a_killed_ingest_is_not_shown_as_running(tmp_path: Path) -> None:
@@ -73,6 +78,7 @@ def test_a_second_ingest_leaves_the_running_ones_progress_alone(tmp_path: Path) 
             json.dumps(
                 {
                     "pid": sleeper.pid,
+                    "pid_started": process_started(sleeper.pid),
                     "started_at": 1.0,
                     "updated_at": 2.0,
                     "done": 3,
@@ -93,7 +99,7 @@ def test_a_second_ingest_leaves_the_running_ones_progress_alone(tmp_path: Path) 
 
 
 def test_the_app_shows_the_progress_and_searches_meanwhile(app_env: dict[str, Path]) -> None:
-    progress_file = app_env["index"].parent / INGEST_PROGRESS_FILE
+    progress_file = app_env["index"] / INGEST_PROGRESS_FILE
     writer = ProgressWriter(progress_file, total=52)  # this process plays the running ingest
     try:
         writer.file_done("benelux-kazakhstan-readmission-agreement-2015-en.txt: indexed")

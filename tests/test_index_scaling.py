@@ -149,7 +149,10 @@ def test_a_tampered_bm25_folder_is_rebuilt_and_search_is_unchanged(tmp_path: Pat
         folder = tmp_path / "index" / f"{LEXICAL_PREFIX}{collection.generation()}"
         (folder / "vocab.index.json").write_text("{}")
         assert HybridSearcher(collection).search("readmission request", k=3) == expected
-        LexicalIndex.load(folder, generation=collection.generation())  # rewritten, valid
+        # rewritten, valid, and bound to this index's database
+        LexicalIndex.load(
+            folder, generation=collection.generation(), index_id=collection.index_id()
+        )
 
 
 def test_a_change_saves_a_new_bm25_and_drops_the_old(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from ingest.metadata import MetadataError, load_meta, sidecar_password
 from ingest.types import DOCUMENT_KINDS, INSTRUMENT_TYPES
+from tests.harness.corpus import shipped_stems
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -23,10 +24,13 @@ CORPUS_DOCS = {"SOURCES.md", "README.md"}
 
 
 def corpus_documents() -> list[Path]:
+    """The shipped documents (a file a user added to the folder is not counted)."""
     return sorted(
         path
         for path in CORPUS.iterdir()
-        if path.suffix in (".txt", ".pdf", ".md") and path.name not in CORPUS_DOCS
+        if path.suffix in (".txt", ".pdf", ".md")
+        and path.name not in CORPUS_DOCS
+        and path.stem in shipped_stems()
     )
 
 

@@ -18,7 +18,8 @@ from readmit.facade import ExportOptions, Gap
 @click.pass_context
 def drafts_command(ctx: click.Context, drafts_dir: str | None, as_json: bool) -> None:
     """The saved drafts with their ids (what `export`, `gaps` and the app's ?draft= take)."""
-    listing = readmit(ctx, drafts_dir=drafts_dir).list_drafts()
+    app = readmit(ctx, drafts_dir=drafts_dir)
+    listing = app.list_drafts()
     if as_json:
         payload = [
             {
@@ -41,6 +42,9 @@ def drafts_command(ctx: click.Context, drafts_dir: str | None, as_json: bool) ->
         )
     for error in listing.errors:
         say(f"unreadable: {error}")
+    if not listing.drafts and not listing.errors:
+        # A relative default found nothing from another working directory: say where we looked.
+        say(f"no drafts in {app.drafts_location()}")
 
 
 @click.command("export")

@@ -38,7 +38,7 @@ def ingest(
     """Index documents (default: the corpus folder, env READMIT_CORPUS, else corpus/). Only new
     or changed files are embedded."""
     app = readmit(ctx)
-    targets = list(paths) or [settings_of(ctx).corpus_dir]
+    targets = list(paths) or settings_of(ctx).document_folders
     files = app.plan_ingest(targets)
     # The app shows this while `make run` indexes in the background (readmit.ingest_progress).
     tracker = ProgressWriter(settings_of(ctx).ingest_progress_file, total=len(files))
@@ -140,6 +140,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
             "clause slots: stale (the taxonomy changed since they were computed); "
             "`readmit ingest` recomputes them without re-embedding"
         )
+    elif report.documents and report.taxonomy_sha256 is None:
+        click.echo("clause slots: not computed yet (an ingest computes them at its end)")
     else:
         click.echo("clause slots: up to date with the taxonomy")
     click.echo(f"failed files: {len(report.failures)}")

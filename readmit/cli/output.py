@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from readmit.facade import Hit
+from readmit.facade import Hit, inert_text
 
 # Progress and messages go to stderr so that `--json` output on stdout stays one clean object.
 err = Console(stderr=True, soft_wrap=True)
@@ -39,7 +39,8 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def inert(value: str) -> str:
-    return _CONTROL_CHARS.sub("", value)
+    """No control characters (newlines neither), and no bidi or invisible characters."""
+    return _CONTROL_CHARS.sub("", inert_text(value))
 
 
 def tsv_cell(value: str) -> str:

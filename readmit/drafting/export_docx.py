@@ -23,7 +23,11 @@ XML cannot hold (control characters from PDF extraction) are dropped.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -52,6 +56,7 @@ from readmit.drafting.export_text import (
 )
 from readmit.drafting.model import Draft
 from readmit.drafting.paragraphs import source_document_label, split_paragraphs
+from readmit.inert_text import without_display_tricks
 
 PROVENANCE_HEADING = "Provenance"
 PROVENANCE_COLUMNS = (
@@ -76,7 +81,7 @@ _POINT = re.compile(r"^\s*(?:\(?[a-z]{1,4}\)|[−\-–•])\s")
 
 
 def _plain(text: str) -> str:
-    return _XML_INVALID.sub("", text)
+    return _XML_INVALID.sub("", without_display_tricks(text))
 
 
 # ---- numbering -------------------------------------------------------------------------------
@@ -384,4 +389,23 @@ def export_docx(
     if isinstance(target, BytesIO):
         document.save(target)
     else:
-        document.save(str(target))
+        replace_atomically(Path(target), document.save)
+
+
+def replace_atomically(target: Path, write: Callable[[str], object]) -> None:
+    """`write(name)` into a temporary file beside `target`, then rename it over `target`, as
+    the index writes its files: a signal or crash mid-write leaves the earlier export whole
+    (a half-written .docx is an unreadable ZIP), never a torn one."""
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write(temporary)
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        # mkstemp makes the file private (0600); an export is an ordinary document.
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

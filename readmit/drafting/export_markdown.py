@@ -14,6 +14,7 @@ from readmit.drafting.export_text import (
 )
 from readmit.drafting.model import Draft
 from readmit.drafting.paragraphs import article_label, source_document_label, split_paragraphs
+from readmit.inert_text import inert_text
 
 # Source text is data, not markup: escape what Markdown would interpret.
 # "[Party A]" stays readable: brackets only become a link when followed by "(", "[" or ":".
@@ -84,7 +85,9 @@ def export_markdown(draft: Draft, *, options: ExportOptions | None = None) -> st
         ]
     if footnotes:
         lines += [*footnotes, ""]
-    return "\n".join(lines)
+    # Nothing from a document may drive a terminal that shows the file (`cat`): no ESC, OSC,
+    # BEL or NUL, no bidi overrides or invisible characters.
+    return inert_text("\n".join(lines))
 
 
 def _other_language(article: ExportArticle, language: str) -> list[str]:

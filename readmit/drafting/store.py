@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from ingest.files import NOT_REGULAR, NotRegularFileError, read_regular_bytes
 from readmit.drafting import model
 from readmit.drafting.model import Draft, DraftClause, GuidanceNote, Provenance
 from readmit.drafting.skeleton import UnknownSectionError, get_section
@@ -380,7 +381,7 @@ class DraftStore:
         for line in lines:
             try:
                 row = json.loads(line)
-            except (json.JSONDecodeError, RecursionError):
+            except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
                 continue  # a torn last line (crash mid-append) loses only that entry
             if isinstance(row, dict) and isinstance(row.get("revision"), int):
                 rows.append(row)
@@ -434,9 +435,12 @@ class DraftStore:
 
     def _read(self, path: Path) -> Draft:
         try:
-            raw = path.read_text(encoding="utf-8")
+            # A FIFO named like a draft would block a plain open() for ever.
+            raw = read_regular_bytes(path).decode("utf-8")
         except FileNotFoundError:
             raise DraftNotFoundError(path, "no such draft") from None
+        except NotRegularFileError:
+            raise DraftStoreError(path, f"unreadable: {NOT_REGULAR}") from None
         except (OSError, UnicodeDecodeError) as error:
             raise DraftStoreError(path, f"unreadable: {error}") from error
         try:
@@ -445,6 +449,8 @@ class DraftStore:
             raise DraftStoreError(path, f"corrupt JSON: {error}") from error
         except RecursionError:
             raise DraftStoreError(path, "corrupt JSON: nested too deeply to read") from None
+        except ValueError as error:  # an integer of more than 4,300 digits
+            raise DraftStoreError(path, f"corrupt JSON: {error}") from error
         try:
             draft = draft_from_json(data)
         except ValueError as error:

@@ -75,6 +75,7 @@ from readmit.facade.results import (
     unit_citation,
 )
 from readmit.guidance import GuidanceSection, TocEntry
+from readmit.inert_text import inert_text
 from readmit.ingest_progress import IngestProgress, ProgressWriter
 from readmit.service import INGEST_BATCH_CHUNKS, IngestReport, ProgressCallback, RulesFileError
 from readmit.uploads import (
@@ -186,6 +187,7 @@ __all__ = [
     "undeclared",
     "unit_citation",
     "word_diff",
+    "inert_text",
     "word_stem",
     "write_accepted_documents_csv",
     "write_matrix_csv",

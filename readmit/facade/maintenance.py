@@ -41,8 +41,18 @@ class Maintenance(Drafting):
 
     @door(Action.REINDEX)
     def corpus_dir(self) -> Path:
-        """The corpus folder: what a re-index reads and where uploads are saved."""
+        """The corpus folder (tracked files; uploads never go there)."""
         return self._services.settings.corpus_dir
+
+    @door(Action.REINDEX)
+    def uploads_dir(self) -> Path:
+        """Where uploaded documents are saved: the user's data, indexed with the corpus."""
+        return self._services.settings.uploads_dir
+
+    @door(Action.REINDEX)
+    def document_folders(self) -> list[Path]:
+        """What a full re-index reads: the corpus and the uploaded documents."""
+        return self._services.settings.document_folders
 
     @door(Action.REINDEX)
     def plan_ingest(self, paths: Sequence[Path]) -> list[Path]:
@@ -75,8 +85,12 @@ class Maintenance(Drafting):
     def save_uploads(
         self, files: Sequence[UploadedFile], *, max_bytes: int = MAX_UPLOAD_BYTES
     ) -> UploadOutcome:
-        """Save each acceptable upload into the corpus folder; refuse the others with a reason."""
-        return save_uploaded_files(self._services.settings.corpus_dir, files, max_bytes=max_bytes)
+        """Save each acceptable upload into the uploads folder (never the tracked corpus);
+        refuse the others with a reason."""
+        settings = self._services.settings
+        return save_uploaded_files(
+            settings.uploads_dir, files, max_bytes=max_bytes, corpus_dir=settings.corpus_dir
+        )
 
     @door(Action.UPLOAD, writes=True)
     def index_uploads(

@@ -103,6 +103,7 @@ def _status(wb: Readmit) -> None:
         ("Index", wb.index_location()),
         ("Drafts", wb.drafts_location()),
         ("Corpus folder", str(wb.corpus_dir())),
+        ("Uploads folder", str(wb.uploads_dir())),
     ]
     st.html(render.meta_table(facts))
     if status.failures:
@@ -151,8 +152,8 @@ def page(wb: Readmit) -> None:
         )
         st.caption(
             f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB per file. The document id is the "
-            "file name without its extension; a metadata sidecar can be added to the corpus "
-            "folder as `<id>.meta.json`."
+            "file name without its extension. Uploads are kept with your data "
+            f"({wb.uploads_dir}), not in the corpus folder, and indexed with it."
         )
         if st.button("Save and index", key="upload_ingest", type="primary", disabled=not uploads):
             files = [UploadedFile(name=f.name, data=f.getvalue()) for f in uploads or []]
@@ -164,11 +165,11 @@ def page(wb: Readmit) -> None:
     with reindex_col:
         st.subheader("Re-index the corpus", divider="gray")
         st.caption(
-            "Reads every document in the corpus folder; only new or changed files are embedded "
-            "again, and documents whose file is gone are removed."
+            "Reads every document in the corpus and uploads folders; only new or changed files "
+            "are embedded again, and documents whose file is gone are removed."
         )
         if st.button("Re-index corpus", key="reindex"):
-            reindexed = _run_ingest(wb, [wb.corpus_dir()], "Re-indexing")
+            reindexed = _run_ingest(wb, wb.document_folders(), "Re-indexing")
             if reindexed is not None:
                 set_last_run((reindexed, ()))
                 st.rerun()

@@ -12,7 +12,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-from readmit.facade import SECTIONS, DiffSegment, UnitRecord, word_stem
+from readmit.facade import SECTIONS, DiffSegment, UnitRecord, inert_text, word_stem
 
 # The skeleton sections of a draft, in order, and their titles (every page that offers them).
 SECTION_KEYS = [section.key for section in SECTIONS]
@@ -35,7 +35,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def escape(text: object) -> str:
     """Escape anything for HTML (quotes too, so it is also safe inside attributes)."""
-    return html.escape(str(text), quote=True)
+    return html.escape(inert_text(str(text)), quote=True)
 
 
 def query_terms(query: str) -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from functools import cache
 from pathlib import Path
 
 from ingest.types import Line
@@ -32,9 +34,19 @@ def copy_documents(target: Path, doc_ids: list[str]) -> Path:
     return target
 
 
+@cache
+def shipped_stems() -> frozenset[str]:
+    """The documents the checkout ships (listed in corpus/manifest*.json): what tests count on,
+    never a file a user added to the folder."""
+    entries = []
+    for name in ("manifest.json", "manifest-additions.json"):
+        entries += json.loads((CORPUS / name).read_text(encoding="utf-8"))
+    return frozenset(Path(entry["file"]).stem for entry in entries)
+
+
 def corpus_stems() -> list[str]:
     stems = {p.stem for p in CORPUS.glob("*.txt")} | {p.stem for p in CORPUS.glob("*.pdf")}
-    return sorted(stems)
+    return sorted(stems & shipped_stems())
 
 
 def load_lines(stem: str) -> tuple[Line, ...]:
