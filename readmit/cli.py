@@ -1272,3 +1272,6 @@ def audit_command(
             click.echo(_json_line(dataclasses.asdict(entry)))
         else:
             _echo(entry.describe())  # targets and details may come from file names
+
+
+import readmit.cli_review  # noqa: E402, F401  (registers `readmit review` and `readmit redline`)

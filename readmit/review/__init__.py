@@ -1,0 +1,44 @@
+"""Review a counterpart's proposal against a model draft or an indexed agreement.
+
+`review_proposal` reads the proposal (any accepted file type), aligns its articles with the
+target's (`align`), reports every number that differs placed in the precedent range
+(`numbers`, `precedents`), the clause types the proposal lacks and the articles it adds with
+their nearest precedents. `report` renders the result as JSON and Markdown, `memo_docx` as a
+Word memo, `redline` as a Word file with tracked changes (python-docx only in those two).
+"""
+
+from readmit.review.model import (
+    AlignedArticle,
+    ExtraArticle,
+    MissingClause,
+    NumberDeviation,
+    PrecedentRange,
+    Review,
+    ReviewError,
+    ReviewUnit,
+    TimeLimitComparison,
+)
+from readmit.review.service import (
+    NO_STRUCTURE_NOTE,
+    ReviewTarget,
+    read_proposal,
+    review_proposal,
+    target_units,
+)
+
+__all__ = [
+    "NO_STRUCTURE_NOTE",
+    "AlignedArticle",
+    "ExtraArticle",
+    "MissingClause",
+    "NumberDeviation",
+    "PrecedentRange",
+    "Review",
+    "ReviewError",
+    "ReviewTarget",
+    "ReviewUnit",
+    "TimeLimitComparison",
+    "read_proposal",
+    "review_proposal",
+    "target_units",
+]

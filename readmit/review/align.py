@@ -1,0 +1,108 @@
+"""Which target article(s) each proposal article corresponds to: clause type and wording.
+
+Every (proposal, target) pair gets a score from the word-level similarity of the texts (how
+much of the shorter text the longer one contains counts too, so a proposal article that merges
+two of ours still matches both), the share of clause types they have in common, and whether
+their headings agree. Pairs are taken best first; a target article is used once, a proposal
+article at most twice (two of ours merged into one of theirs). Article numbers are ignored:
+the other side renumbers freely.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from readmit.review.model import ReviewUnit
+
+# A pair is aligned from this score on; a second target article for the same proposal article
+# needs a clause type in common and at least SECOND_MATCH.
+MIN_MATCH = 0.35
+SECOND_MATCH = 0.45
+MAX_TARGETS = 2
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """proposal eid → the aligned target units (in target order) with the best pair score."""
+
+    pairs: dict[str, tuple[tuple[ReviewUnit, ...], float]]
+    unmatched_targets: tuple[ReviewUnit, ...]
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def text_score(proposal: Sequence[str], target: Sequence[str]) -> float:
+    """Similarity of two word sequences: difflib's ratio, or the share of the shorter text
+    found in the longer one (a little discounted), whichever is higher."""
+    if not proposal or not target:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, proposal, target, autojunk=False)
+    if matcher.real_quick_ratio() < 0.1:
+        return 0.0
+    matched = sum(block.size for block in matcher.get_matching_blocks())
+    ratio = 2 * matched / (len(proposal) + len(target))
+    contained = matched / min(len(proposal), len(target))
+    return max(ratio, 0.85 * contained if min(len(proposal), len(target)) >= 12 else 0.0)
+
+
+def pair_score(proposal: ReviewUnit, target: ReviewUnit) -> float:
+    """0..1 (a little more with agreeing headings): how surely two articles are the same
+    provision."""
+    if (proposal.kind == "preamble") != (target.kind == "preamble"):
+        return 0.0
+    wording = text_score(words(proposal.text), words(target.text))
+    ours, theirs = set(proposal.clause_types), set(target.clause_types)
+    types = len(ours & theirs) / len(ours | theirs) if ours | theirs else 0.0
+    heading = 0.0
+    if proposal.heading and target.heading:
+        heading = text_score(words(proposal.heading), words(target.heading))
+    return 0.6 * wording + 0.3 * types + 0.1 * heading + (0.15 if wording > 0.8 else 0.0)
+
+
+def align(proposal: Sequence[ReviewUnit], target: Sequence[ReviewUnit]) -> Alignment:
+    scored = [
+        (pair_score(p, t), i, j) for i, p in enumerate(proposal) for j, t in enumerate(target)
+    ]
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    chosen: dict[int, list[tuple[int, float]]] = {}
+    used: set[int] = set()
+    for score, i, j in scored:
+        if score < MIN_MATCH:
+            break
+        if j in used:
+            continue
+        taken = chosen.get(i, [])
+        if len(taken) >= MAX_TARGETS:
+            continue
+        if taken:
+            first = target[taken[0][0]]
+            shared = set(proposal[i].clause_types) & set(target[j].clause_types)
+            if (
+                score < SECOND_MATCH
+                or not shared
+                or set(first.clause_types) == set(target[j].clause_types)
+                and not _adjacent(taken[0][0], j)
+            ):
+                continue
+        chosen.setdefault(i, []).append((j, score))
+        used.add(j)
+    pairs = {
+        proposal[i].eid: (
+            tuple(target[j] for j, _ in sorted(matches)),
+            max(score for _, score in matches),
+        )
+        for i, matches in chosen.items()
+    }
+    unmatched = tuple(unit for j, unit in enumerate(target) if j not in used)
+    return Alignment(pairs=pairs, unmatched_targets=unmatched)
+
+
+def _adjacent(a: int, b: int) -> bool:
+    return abs(a - b) == 1
