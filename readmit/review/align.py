@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from readmit.review.model import ReviewUnit
 
 # A pair is aligned from this score on; a second target article for the same proposal article
-# needs a clause type in common and at least SECOND_MATCH.
+# needs at least SECOND_MATCH and a clause type in common or CONTAINED of its wording.
 MIN_MATCH = 0.35
 SECOND_MATCH = 0.45
+CONTAINED = 0.6
 MAX_TARGETS = 2
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -36,6 +37,11 @@ class Alignment:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry meaning (longer than four letters, no figures)."""
+    return [word for word in words(text) if len(word) > 4 and not word.isdigit()]
 
 
 def text_score(proposal: Sequence[str], target: Sequence[str]) -> float:
@@ -81,16 +87,8 @@ def align(proposal: Sequence[ReviewUnit], target: Sequence[ReviewUnit]) -> Align
         taken = chosen.get(i, [])
         if len(taken) >= MAX_TARGETS:
             continue
-        if taken:
-            first = target[taken[0][0]]
-            shared = set(proposal[i].clause_types) & set(target[j].clause_types)
-            if (
-                score < SECOND_MATCH
-                or not shared
-                or set(first.clause_types) == set(target[j].clause_types)
-                and not _adjacent(taken[0][0], j)
-            ):
-                continue
+        if taken and not _second_match(proposal[i], target[taken[0][0]], target[j], score):
+            continue
         chosen.setdefault(i, []).append((j, score))
         used.add(j)
     pairs = {
@@ -104,5 +102,13 @@ def align(proposal: Sequence[ReviewUnit], target: Sequence[ReviewUnit]) -> Align
     return Alignment(pairs=pairs, unmatched_targets=unmatched)
 
 
-def _adjacent(a: int, b: int) -> bool:
-    return abs(a - b) == 1
+def _second_match(
+    proposal: ReviewUnit, first: ReviewUnit, second: ReviewUnit, score: float
+) -> bool:
+    """Whether `proposal`, already aligned with `first`, also takes in `second` (two of ours
+    merged into one of theirs): a good score, and a clause type in common or most of the
+    second article's words found in the proposal article."""
+    if score < SECOND_MATCH or second.eid == first.eid:
+        return False
+    shared = set(proposal.clause_types) & set(second.clause_types)
+    return bool(shared) or text_score(words(proposal.text), words(second.text)) >= CONTAINED

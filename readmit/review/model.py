@@ -62,6 +62,17 @@ class TimeLimitComparison:
     precedents: PrecedentRange | None
     sentence: str = ""  # the proposal's sentence (or the target's when the proposal has none)
 
+    def short(self, against_name: str = "the model") -> str:
+        """ "reply to a request: 60 calendar days (the model: 21 calendar days); 0 of 48
+        precedents longer" (for a summary table)."""
+        text = (
+            f"{self.purpose_label}: {self.proposal or 'none'} "
+            f"({against_name}: {self.against or 'none'})"
+        )
+        if self.precedents is not None and self.precedents.count:
+            text += f"; {self.precedents.longer} of {self.precedents.count} precedents longer"
+        return text
+
     def describe(self, against_name: str = "the model") -> str:
         """ "reply to a request within 60 calendar days: the model says 21 calendar days; of
         48 reply limits in the precedents, 3 are longer" """

@@ -44,13 +44,18 @@ class Block:
 
 def unit_paragraphs(units: Sequence[ReviewUnit]) -> list[str]:
     """The paragraphs a reader sees of units: label line, heading line, then each text line."""
-    paragraphs: list[str] = []
+    return [text for text, _title in _titled_paragraphs(units)]
+
+
+def _titled_paragraphs(units: Sequence[ReviewUnit]) -> list[tuple[str, bool]]:
+    """unit_paragraphs with whether each is a label or heading line (shown bold)."""
+    paragraphs: list[tuple[str, bool]] = []
     for unit in units:
         if unit.kind != "preamble" and unit.eid != "text":
-            paragraphs.append(unit.label)
+            paragraphs.append((unit.label, True))
         if unit.heading:
-            paragraphs.append(unit.heading)
-        paragraphs += [line.strip() for line in unit.text.split("\n") if line.strip()]
+            paragraphs.append((unit.heading, True))
+        paragraphs += [(line.strip(), False) for line in unit.text.split("\n") if line.strip()]
     return paragraphs
 
 
@@ -126,16 +131,23 @@ class _Revisions:
         self._next_id += 1
         return element
 
-    def _run(self, text: str, *, deleted: bool) -> BaseOxmlElement:
+    def _run(self, text: str, *, deleted: bool, bold: bool = False) -> BaseOxmlElement:
         run = OxmlElement("w:r")
+        if bold:
+            properties = OxmlElement("w:rPr")
+            properties.append(OxmlElement("w:b"))
+            run.append(properties)
         text_element = OxmlElement("w:delText" if deleted else "w:t")
         text_element.set(qn("xml:space"), "preserve")
         text_element.text = _XML_INVALID.sub("", text)
         run.append(text_element)
         return run
 
-    def paragraph(self, segments: Sequence[DiffSegment], *, mark: str | None = None) -> None:
-        """A paragraph of segments; `mark` "ins"/"del" tracks the paragraph mark itself."""
+    def paragraph(
+        self, segments: Sequence[DiffSegment], *, mark: str | None = None, bold: bool = False
+    ) -> None:
+        """A paragraph of segments; `mark` "ins"/"del" tracks the paragraph mark itself;
+        `bold` for an article's label and heading lines."""
         paragraph = self.document.add_paragraph()._p
         if mark is not None:
             properties = paragraph.get_or_add_pPr()
@@ -146,10 +158,10 @@ class _Revisions:
             if not segment.text:
                 continue
             if segment.kind == "equal":
-                paragraph.append(self._run(segment.text, deleted=False))
+                paragraph.append(self._run(segment.text, deleted=False, bold=bold))
             else:
                 wrapper = self._mark("w:del" if segment.kind == "delete" else "w:ins")
-                wrapper.append(self._run(segment.text, deleted=segment.kind == "delete"))
+                wrapper.append(self._run(segment.text, deleted=segment.kind == "delete", bold=bold))
                 paragraph.append(wrapper)
 
 
@@ -184,18 +196,24 @@ def build_redline(review: Review, *, author: str, date: datetime | None = None) 
     )[:255]
     for block in blocks(review):
         if block.kind == "deleted":
-            for text in unit_paragraphs(block.against):
-                revisions.paragraph((DiffSegment("delete", text),), mark="del")
+            for text, title in _titled_paragraphs(block.against):
+                revisions.paragraph((DiffSegment("delete", text),), mark="del", bold=title)
         elif block.kind == "inserted":
             assert block.proposal is not None
-            for text in unit_paragraphs((block.proposal,)):
-                revisions.paragraph((DiffSegment("insert", text),), mark="ins")
+            for text, title in _titled_paragraphs((block.proposal,)):
+                revisions.paragraph((DiffSegment("insert", text),), mark="ins", bold=title)
         else:
             assert block.proposal is not None
-            before = unit_paragraphs(block.against)
-            after = unit_paragraphs((block.proposal,))
-            for segments, mark in _pair_paragraphs(before, after):
-                revisions.paragraph(segments, mark=mark)
+            before = _titled_paragraphs(block.against)
+            after = _titled_paragraphs((block.proposal,))
+            titles = {text for text, title in before + after if title}
+            for segments, mark in _pair_paragraphs(
+                [text for text, _ in before], [text for text, _ in after]
+            ):
+                shown = "".join(s.text for s in segments if s.kind != "delete") or "".join(
+                    s.text for s in segments
+                )
+                revisions.paragraph(segments, mark=mark, bold=shown in titles)
     # A last, unchanged, empty paragraph: a deleted paragraph mark merges into the next
     # paragraph, and there must be one.
     document.add_paragraph()

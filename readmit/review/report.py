@@ -141,10 +141,10 @@ def summary_rows(review: Review) -> list[dict[str, str]]:
         for limit in article.deviations:
             rows.append(
                 {
-                    "finding": "number differs",
+                    "finding": "period differs",
                     "proposal": article.proposal.label,
                     "against": cited,
-                    "what": limit.describe(name),
+                    "what": limit.short(name),
                 }
             )
         for number in article.numbers:

@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING, Literal
 
 from index.slots import CERTAIN_THRESHOLD, classify_units, slot_matrix
 from index.types import SlotAssignment, UnitRecord
+from ingest.citations import cite_eid
 from ingest.pipeline import IngestError, parse_document
 from ingest.taxonomy import OTHER, get_slot
-from ingest.types import GUIDANCE_KINDS, ParsedDocument
+from ingest.types import ParsedDocument
 from readmit.clauses.time_limits import time_limits
 from readmit.drafting.diff import similarity, word_diff
 from readmit.drafting.model import Draft, article_numbering
 from readmit.drafting.store import DraftStoreError
-from readmit.review.align import align, text_score, words
+from readmit.review.align import align, content_words, text_score, words
 from readmit.review.model import (
     AlignedArticle,
     ExtraArticle,
@@ -45,7 +46,7 @@ NO_STRUCTURE_NOTE = "no article structure found: the proposal is reviewed as one
 _PROVISION_KINDS = ("preamble", "article", "annex", "final", "declaration")
 NEAREST_PRECEDENTS = 3
 _SEARCH_WORDS = 40
-_TYPELESS_MIN_SIMILARITY = 0.25
+_TYPELESS_MIN_SIMILARITY = 0.3
 _PROPOSAL_ID = "proposal"
 
 
@@ -212,49 +213,61 @@ def _precedents(kb: KnowledgeBase, against_doc_id: str | None) -> PrecedentPerio
 def nearest_precedents(
     kb: KnowledgeBase, unit: ReviewUnit, *, exclude: str | None, k: int = NEAREST_PRECEDENTS
 ) -> tuple[NearestPrecedent, ...]:
-    """Articles of other agreements with the same clause type (or, for an article of no known
-    type, a similar wording), best search rank first, one per agreement."""
-    query = " ".join(
-        part for part in (unit.heading, " ".join(unit.text.split()[:_SEARCH_WORDS])) if part
-    )
-    hits = kb.search(query, k=k * 6)
-    wanted = set(unit.clause_types)
-    slots_of: dict[str, dict[str, set[str]]] = {}
+    """The articles of other agreements closest in wording to `unit` among those with one of
+    its clause types (the classifier's index answers "has any agreement accepted this?"); for
+    an article of no known type, the search hits with a similar wording. One per agreement."""
+    documents = {d.doc_id: d for d in kb.documents() if not d.is_guidance and d.doc_id != exclude}
+    candidates: list[tuple[float, UnitRecord]] = []
+    ours = words(unit.text)
+    if unit.clause_types:
+        seen: set[tuple[str, str]] = set()
+        for slot in unit.clause_types:
+            for assignment in kb.collection.slot_assignments(slot=slot):
+                key = (assignment.doc_id, assignment.eid)
+                if (
+                    assignment.doc_id not in documents
+                    or assignment.confidence < CERTAIN_THRESHOLD
+                    or key in seen
+                ):
+                    continue
+                seen.add(key)
+                record = kb.article(*key)
+                if record is not None:
+                    candidates.append((text_score(ours, words(record.text)), record))
+    else:
+        query = " ".join(
+            part for part in (unit.heading, " ".join(unit.text.split()[:_SEARCH_WORDS])) if part
+        )
+        for hit in kb.search(query, k=k * 6):
+            record = kb.article(hit.doc_id, hit.eid) if hit.doc_id in documents else None
+            if record is not None:
+                # Content words only: "the Parties shall" is in every article.
+                score = text_score(content_words(unit.text), content_words(record.text))
+                if score >= _TYPELESS_MIN_SIMILARITY:
+                    candidates.append((score, record))
+    candidates.sort(key=lambda item: (-item[0], item[1].doc_id, item[1].order))
     found: list[NearestPrecedent] = []
-    seen: set[str] = set()
-    for hit in hits:
-        if hit.kind in GUIDANCE_KINDS or hit.doc_id == exclude or hit.doc_id in seen:
+    taken: set[str] = set()
+    for score, record in candidates:
+        if record.doc_id in taken:
             continue
-        if wanted:
-            if hit.doc_id not in slots_of:
-                slots_of[hit.doc_id] = _certain_slots(kb, hit.doc_id)
-            if not slots_of[hit.doc_id].get(hit.eid, set()) & wanted:
-                continue
-        elif text_score(words(unit.text), words(hit.text)) < _TYPELESS_MIN_SIMILARITY:
-            continue
-        seen.add(hit.doc_id)
-        label = f"Article {hit.article}" if hit.article else hit.eid
+        taken.add(record.doc_id)
+        document = documents[record.doc_id]
         found.append(
             NearestPrecedent(
-                doc_id=hit.doc_id,
-                eid=hit.eid,
-                title=hit.title,
-                citation=f"{label} — {hit.heading}" if hit.heading else label,
-                language=hit.language,
-                score=round(hit.score, 4),
+                doc_id=record.doc_id,
+                eid=record.eid,
+                title=document.title,
+                citation=f"{cite_eid(record.eid)} — {record.heading}"
+                if record.heading
+                else cite_eid(record.eid),
+                language=document.language,
+                score=round(score, 4),
             )
         )
         if len(found) == k:
             break
     return tuple(found)
-
-
-def _certain_slots(kb: KnowledgeBase, doc_id: str) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for assignment in kb.collection.slot_assignments(doc_id=doc_id):
-        if assignment.confidence >= CERTAIN_THRESHOLD and assignment.slot != OTHER:
-            found.setdefault(assignment.eid, set()).add(assignment.slot)
-    return found
 
 
 def review_proposal(

@@ -3,6 +3,7 @@ as the Word-compatible reader that converts them."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -88,3 +89,19 @@ def text_as_docx(text: str, path: Path) -> Path:
                 document.add_paragraph(line.strip())
     document.save(str(path))
     return path
+
+
+def tracked_change_texts(path: Path, action: str, profile: Path) -> dict[str, object]:
+    """LibreOffice's paragraphs of `path` after accepting ("accept") or rejecting ("reject")
+    every tracked change, through its UNO API (Debian's python3-uno, run by /usr/bin/python3),
+    with the number of changes it saw and their authors."""
+    script = Path(__file__).with_name("lo_tracked_changes.py")
+    result = subprocess.run(
+        ["/usr/bin/python3", str(script), str(path), action, str(profile / action)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    payload: dict[str, object] = json.loads(result.stdout)
+    return payload
