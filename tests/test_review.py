@@ -26,6 +26,7 @@ from tests.harness.word_files import (
     MODEL_TEXT,
     PROPOSAL_TEXT,
     convert_with_libreoffice,
+    model_draft,
     text_as_docx,
     tracked_change_texts,
 )
@@ -120,31 +121,11 @@ def test_review_json_of_a_python_docx_proposal(index: str, proposal_docx: Path) 
 def test_review_against_a_draft(index: str, tmp_path: Path) -> None:
     """TARGET may be a draft: our model's articles added to a draft by hand."""
     drafts = tmp_path / "drafts"
-    service = DraftingService(DraftStore(drafts))
-    draft = service.create("Arcadia model")
-    sections = {
-        "Definitions": "definitions",
-        "Readmission of own nationals": "own-nationals",
-        "Readmission of third-country nationals and stateless persons": "third-country-nationals",
-        "Readmission application": "readmission-application",
-        "Time limits": "time-limits",
-        "Travel documents": "transfer",
-        "Costs": "costs",
-        "Data protection": "data-protection",
-        "Entry into force and termination": "final-provisions",
-    }
-    parsed = KnowledgeBase(Path(index)).units(MODEL)
-    for unit in parsed:
-        if unit.kind == "article":
-            assert unit.heading is not None
-            service.add_text(
-                draft.draft_id, section=sections[unit.heading], text=unit.text,
-                heading=unit.heading,
-            )  # fmt: skip
+    draft_id = model_draft(drafts)
     payload = review_json(
-        index, DATA / "proposal-borduria-en.txt", draft.draft_id, "--drafts", str(drafts)
+        index, DATA / "proposal-borduria-en.txt", draft_id, "--drafts", str(drafts)
     )
-    assert payload["against"] == {"kind": "draft", "id": draft.draft_id, "title": "Arcadia model"}
+    assert payload["against"] == {"kind": "draft", "id": draft_id, "title": "Arcadia model"}
     articles = {a["proposal_eid"]: a for a in payload["articles"]}  # type: ignore[attr-defined]
     reply = next(t for t in articles["art_5"]["time_limits"] if t["purpose"] == "reply")
     assert (reply["proposal"], reply["against"]) == ("60 calendar days", "21 calendar days")

@@ -18,6 +18,7 @@ from readmit.review.model import (
     ReviewUnit,
     TimeLimitComparison,
 )
+from readmit.review.report import review_json, review_markdown, summary_rows
 from readmit.review.service import (
     NO_STRUCTURE_NOTE,
     ReviewTarget,
@@ -25,9 +26,16 @@ from readmit.review.service import (
     review_proposal,
     target_units,
 )
+from readmit.review.uploaded import (
+    PROPOSAL_SUFFIXES,
+    memo_bytes,
+    redline_bytes,
+    review_upload,
+)
 
 __all__ = [
     "NO_STRUCTURE_NOTE",
+    "PROPOSAL_SUFFIXES",
     "AlignedArticle",
     "ExtraArticle",
     "MissingClause",
@@ -38,7 +46,13 @@ __all__ = [
     "ReviewTarget",
     "ReviewUnit",
     "TimeLimitComparison",
+    "memo_bytes",
     "read_proposal",
+    "redline_bytes",
+    "review_json",
+    "review_markdown",
     "review_proposal",
+    "review_upload",
+    "summary_rows",
     "target_units",
 ]

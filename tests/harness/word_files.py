@@ -105,3 +105,37 @@ def tracked_change_texts(path: Path, action: str, profile: Path) -> dict[str, ob
     )
     payload: dict[str, object] = json.loads(result.stdout)
     return payload
+
+
+# The skeleton section each article of our model goes into, by its heading.
+MODEL_SECTIONS = {
+    "Definitions": "definitions",
+    "Readmission of own nationals": "own-nationals",
+    "Readmission of third-country nationals and stateless persons": "third-country-nationals",
+    "Readmission application": "readmission-application",
+    "Time limits": "time-limits",
+    "Travel documents": "transfer",
+    "Costs": "costs",
+    "Data protection": "data-protection",
+    "Entry into force and termination": "final-provisions",
+}
+
+
+def model_draft(drafts: Path, title: str = "Arcadia model") -> str:
+    """A saved draft holding our model's articles (drafted text, no source); its id."""
+    from ingest.structure import parse_structure
+    from ingest.types import Line
+    from readmit.drafting import DraftingService, DraftStore
+
+    service = DraftingService(DraftStore(drafts))
+    draft = service.create(title)
+    lines = [Line(text=line) for line in MODEL_TEXT.splitlines()]
+    for unit in parse_structure(lines, language="en"):
+        if unit.kind == "article" and unit.heading is not None:
+            service.add_text(
+                draft.draft_id,
+                section=MODEL_SECTIONS[unit.heading],
+                text=unit.text,
+                heading=unit.heading,
+            )
+    return draft.draft_id
