@@ -27,7 +27,7 @@ def test_review_page_reviews_an_upload_privately(app_env: dict[str, Path]) -> No
     run_ok(at)
     at.button(key="review_run").click()
     run_ok(at)
-    table = at.dataframe(key="review_summary").value
+    table = at.dataframe[0].value
     findings = list(table["finding"])
     assert "period differs" in findings and "missing" in findings and "added" in findings
     reply = table[table["finding"] == "period differs"]["what"].iloc[0]

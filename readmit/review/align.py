@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ MIN_MATCH = 0.35
 SECOND_MATCH = 0.45
 CONTAINED = 0.6
 MAX_TARGETS = 2
+# Pairs compared word by word, per article on either side (the best by the bag of words).
+CANDIDATES = 4
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -58,12 +61,20 @@ def text_score(proposal: Sequence[str], target: Sequence[str]) -> float:
     return max(ratio, 0.85 * contained if min(len(proposal), len(target)) >= 12 else 0.0)
 
 
-def pair_score(proposal: ReviewUnit, target: ReviewUnit) -> float:
+def pair_score(
+    proposal: ReviewUnit,
+    target: ReviewUnit,
+    proposal_words: Sequence[str] | None = None,
+    target_words: Sequence[str] | None = None,
+) -> float:
     """0..1 (a little more with agreeing headings): how surely two articles are the same
-    provision."""
+    provision. The texts' words may be given when already split."""
     if (proposal.kind == "preamble") != (target.kind == "preamble"):
         return 0.0
-    wording = text_score(words(proposal.text), words(target.text))
+    wording = text_score(
+        proposal_words if proposal_words is not None else words(proposal.text),
+        target_words if target_words is not None else words(target.text),
+    )
     ours, theirs = set(proposal.clause_types), set(target.clause_types)
     types = len(ours & theirs) / len(ours | theirs) if ours | theirs else 0.0
     heading = 0.0
@@ -72,9 +83,43 @@ def pair_score(proposal: ReviewUnit, target: ReviewUnit) -> float:
     return 0.6 * wording + 0.3 * types + 0.1 * heading + (0.15 if wording > 0.8 else 0.0)
 
 
+def bag_score(proposal: Counter[str], target: Counter[str]) -> float:
+    """An upper bound of `text_score` from the words alone (their order ignored): cheap, so
+    that the exact score is computed only for the likely pairs."""
+    if not proposal or not target:
+        return 0.0
+    matched = sum((proposal & target).values())
+    sizes = proposal.total(), target.total()
+    ratio = 2 * matched / (sizes[0] + sizes[1])
+    contained = matched / min(sizes)
+    return max(ratio, 0.85 * contained if min(sizes) >= 12 else 0.0)
+
+
 def align(proposal: Sequence[ReviewUnit], target: Sequence[ReviewUnit]) -> Alignment:
+    proposal_words = [words(unit.text) for unit in proposal]
+    target_words = [words(unit.text) for unit in target]
+    proposal_bags = [Counter(w) for w in proposal_words]
+    target_bags = [Counter(w) for w in target_words]
+    # The exact (ordered) comparison only for each article's CANDIDATES best pairs by bag.
+    bags = {
+        (i, j): bag_score(proposal_bags[i], target_bags[j])
+        for i in range(len(proposal))
+        for j in range(len(target))
+    }
+    likely: set[tuple[int, int]] = set()
+    for i in range(len(proposal)):
+        ranked = sorted(range(len(target)), key=lambda j: -bags[(i, j)])
+        likely.update((i, j) for j in ranked[:CANDIDATES])
+    for j in range(len(target)):
+        ranked = sorted(range(len(proposal)), key=lambda i: -bags[(i, j)])
+        likely.update((i, j) for i in ranked[:CANDIDATES])
     scored = [
-        (pair_score(p, t), i, j) for i, p in enumerate(proposal) for j, t in enumerate(target)
+        (
+            pair_score(proposal[i], target[j], proposal_words[i], target_words[j]),
+            i,
+            j,
+        )
+        for i, j in sorted(likely)
     ]
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
     chosen: dict[int, list[tuple[int, float]]] = {}

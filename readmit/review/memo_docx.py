@@ -50,6 +50,7 @@ def _write_summary(document: DocxDocument, review: Review) -> None:
             cell.text = xml_safe(" ".join(row[key].split()))
     table.autofit = False
     for column, width in zip(table.columns, SUMMARY_WIDTHS_CM, strict=True):
+        column.width = Cm(width)  # the grid LibreOffice lays out by
         for cell in column.cells:
             cell.width = Cm(width)
 

@@ -5,6 +5,7 @@ The proposal is the user's private material: it is parsed from its file and neve
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from index.types import SlotAssignment, UnitRecord
 from ingest.citations import cite_eid
 from ingest.pipeline import IngestError, parse_document
 from ingest.taxonomy import OTHER, get_slot
+from ingest.time_limits import TimeLimit
 from ingest.types import ParsedDocument
 from readmit.clauses.time_limits import time_limits
 from readmit.drafting.diff import similarity, word_diff
@@ -200,14 +202,27 @@ def _draft_language(draft: Draft) -> str:
     return max(set(languages), key=languages.count) if languages else "en"
 
 
+# The precedents' periods per index state: extracting them reads every article of the index,
+# and the index changes rarely (its generation says when). One entry per index location and
+# viewer's groups (a viewer's ranges come from the documents that viewer may see).
+_PERIODS_CACHE: dict[tuple[str, tuple[str, ...] | None], tuple[int, list[TimeLimit]]] = {}
+_PERIODS_LOCK = threading.Lock()
+
+
 def _precedents(kb: KnowledgeBase, against_doc_id: str | None) -> PrecedentPeriods:
     """The periods of every agreement but the target (guidance documents are rules, not
     precedents)."""
-    return precedent_periods(
-        limit
-        for document, _unit, limit in time_limits(kb)
-        if not document.is_guidance and document.doc_id != against_doc_id
-    )
+    generation = kb.generation()
+    key = (kb.location, kb.visible_groups)
+    with _PERIODS_LOCK:
+        cached = _PERIODS_CACHE.get(key)
+    if cached is None or cached[0] != generation:
+        limits = [limit for document, _unit, limit in time_limits(kb) if not document.is_guidance]
+        with _PERIODS_LOCK:
+            _PERIODS_CACHE[key] = (generation, limits)
+    else:
+        limits = cached[1]
+    return precedent_periods(limit for limit in limits if limit.doc_id != against_doc_id)
 
 
 def nearest_precedents(

@@ -7,8 +7,8 @@ kept in the session.
 
 Widget keys: ``review_upload`` (file uploader), ``review_against_kind`` (radio: a draft or a
 document), ``review_draft`` / ``review_document`` (the target), ``review_run`` (button),
-``review_open__<doc_id>__<eid>`` (open a precedent on the Read page), ``review_memo``,
-``review_redline``, ``review_json`` (downloads).
+``review_open__<doc_id>__<eid>__<n>`` (open a precedent on the Read page), ``review_memo``,
+``review_redline``, ``review_json`` (downloads). The summary is the page's only dataframe.
 """
 
 from __future__ import annotations
@@ -142,10 +142,11 @@ def _show(review: Review, memo: bytes, redline: bytes) -> None:
         )
     )
     if rows:
-        st.dataframe(rows, hide_index=True, use_container_width=True, key="review_summary")
+        st.dataframe(rows, hide_index=True, width="stretch")
     else:
         st.success("No deviations found.")
     st.subheader("Articles side by side", divider="gray")
+    added = {extra.proposal.eid for extra in review.extra}
     for index, article in enumerate(review.articles):
         if article.against and not article.changed:
             continue
@@ -153,7 +154,7 @@ def _show(review: Review, memo: bytes, redline: bytes) -> None:
         if article.against:
             title += " ↔ " + ", ".join(unit.citation for unit in article.against)
         else:
-            title += " (added)"
+            title += " (added)" if article.proposal.eid in added else " (no counterpart)"
         with st.expander(title, expanded=bool(article.deviations)):
             if article.deviations:
                 _bullets([limit.describe(against_name(review)) for limit in article.deviations])
