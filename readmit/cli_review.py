@@ -121,3 +121,29 @@ def redline_command(
         return
     write_redline(review, output, author=author)
     err.print(f"Wrote the redline to {_markup(output)}", highlight=False)
+
+
+@main.command("redline-draft")
+@click.argument("draft_id")
+@click.option("-o", "output", required=True, type=click.Path(path_type=Path), help="The .docx.")
+@click.option("--author", default="Readmit", show_default=True, help="Author of the changes.")
+@_DRAFTS_OPTION
+@click.pass_context
+def redline_draft_command(
+    ctx: click.Context, draft_id: str, output: Path, author: str, drafts_dir: str | None
+) -> None:
+    """Write DRAFT_ID against the precedents it was built from as Word tracked changes: each
+    edited clause shows the drafter's edits, a clause drafted without a source is inserted."""
+    from readmit.drafting.store import DraftStoreError
+    from readmit.review import draft_redline_bytes
+
+    wb = _workbench(ctx, drafts_dir=drafts_dir)
+    try:
+        draft = wb.drafting.get(draft_id)
+    except DraftStoreError as error:
+        _fail(error)
+        return
+    partial = output.with_name(f".{output.name}.partial")
+    partial.write_bytes(draft_redline_bytes(draft, author=author))
+    partial.replace(output)
+    err.print(f"Wrote the draft's redline to {_markup(output)}", highlight=False)

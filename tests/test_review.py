@@ -300,3 +300,36 @@ def test_libreoffice_proposal_memo_and_redline(index: str, tmp_path: Path) -> No
 
     assert shown(accepted) == paragraphs(PROPOSAL_TEXT)
     assert shown(rejected) == paragraphs(MODEL_TEXT)
+
+
+def test_draft_redline_against_its_sources(index: str, tmp_path: Path) -> None:
+    """`readmit redline-draft`: an edited clause shows the edit as tracked changes against its
+    source article; a clause drafted without a source is an insertion."""
+    from readmit.workbench import hit_from_unit
+
+    kb = KnowledgeBase(Path(index))
+    document = kb.document(PRECEDENTS[0])
+    source = kb.article(PRECEDENTS[0], "art_7")
+    assert document is not None and source is not None
+    drafts = tmp_path / "drafts"
+    service = DraftingService(DraftStore(drafts))
+    draft = service.create("Built from precedents")
+    _, clause = service.add_hit(
+        draft.draft_id, section="time-limits", hit=hit_from_unit(document, source)
+    )
+    edited = source.text.replace("21 calendar days", "30 calendar days", 1)
+    assert edited != source.text
+    service.update_text(draft.draft_id, clause.clause_id, edited)
+    service.add_text(draft.draft_id, section="costs", text="Costs are shared.", heading="Costs")
+    out = tmp_path / "draft-redline.docx"
+    result = run("--index", index, "redline-draft", draft.draft_id, "--drafts", str(drafts),
+                 "-o", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    accepted, rejected, authors = _tracked_texts(out)
+    lines = [line.strip() for line in edited.split("\n") if line.strip()]
+    originals = [line.strip() for line in source.text.split("\n") if line.strip()]
+    assert accepted[2 : 2 + len(lines)] == lines
+    assert accepted[-3:] == ["Article 2", "Costs", "Costs are shared."]
+    assert rejected[2 : 2 + len(originals)] == originals
+    assert "Costs are shared." not in rejected
+    assert authors == {"Readmit"}

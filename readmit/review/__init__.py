@@ -28,6 +28,7 @@ from readmit.review.service import (
 )
 from readmit.review.uploaded import (
     PROPOSAL_SUFFIXES,
+    draft_redline_bytes,
     memo_bytes,
     redline_bytes,
     review_upload,
@@ -46,6 +47,7 @@ __all__ = [
     "ReviewTarget",
     "ReviewUnit",
     "TimeLimitComparison",
+    "draft_redline_bytes",
     "memo_bytes",
     "read_proposal",
     "redline_bytes",

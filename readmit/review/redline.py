@@ -28,6 +28,7 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
 from readmit.drafting.diff import DiffSegment, word_diff
+from readmit.drafting.model import Draft, article_numbering
 from readmit.review.model import Review, ReviewUnit
 
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -238,3 +239,35 @@ def accepted_text(review: Review) -> list[str]:
 def rejected_text(review: Review) -> list[str]:
     """The paragraphs rejecting every change gives (the target's)."""
     return unit_paragraphs(review.against_units)
+
+
+def build_draft_redline(draft: Draft, *, author: str, date: datetime | None = None) -> DocxDocument:
+    """A draft against the precedents it was built from: each clause taken from an agreement
+    is its source wording with the drafter's edits as tracked changes (accepting all gives the
+    draft, rejecting all the source wordings); a clause drafted without a source is an
+    insertion. Article labels and headings are the draft's own."""
+    document = Document()
+    stamp = (date or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    revisions = _Revisions(document, author=author, date=stamp)
+    properties = document.core_properties
+    properties.title = _XML_INVALID.sub("", f"Redline: {draft.title}")[:255]
+    properties.author = author[:255]
+    properties.subject = "Draft against its sources"
+    for number, clause in article_numbering(draft):
+        titles = [text for text in (f"Article {number}" if number else "", clause.heading) if text]
+        sourced = clause.provenance is not None
+        for text in titles:
+            if sourced:
+                revisions.paragraph((DiffSegment("equal", text),), bold=True)
+            else:
+                revisions.paragraph((DiffSegment("insert", text),), mark="ins", bold=True)
+        after = [line.strip() for line in clause.text.split("\n") if line.strip()]
+        if not sourced:
+            for text in after:
+                revisions.paragraph((DiffSegment("insert", text),), mark="ins")
+            continue
+        before = [line.strip() for line in clause.original_text.split("\n") if line.strip()]
+        for segments, mark in _pair_paragraphs(before, after):
+            revisions.paragraph(segments, mark=mark)
+    document.add_paragraph()
+    return document

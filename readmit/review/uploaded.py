@@ -15,6 +15,7 @@ from readmit.review.service import ReviewTarget, review_proposal
 
 if TYPE_CHECKING:
     from readmit.drafting import DraftingService
+    from readmit.drafting.model import Draft
     from readmit.service import KnowledgeBase
 
 PROPOSAL_SUFFIXES = tuple(sorted(SUPPORTED_SUFFIXES))
@@ -49,6 +50,15 @@ def memo_bytes(review: Review) -> bytes:
 
     buffer = BytesIO()
     build_memo(review).save(buffer)
+    return buffer.getvalue()
+
+
+def draft_redline_bytes(draft: Draft, *, author: str = "Readmit") -> bytes:
+    """The draft against its sources as Word tracked changes (`redline.build_draft_redline`)."""
+    from readmit.review.redline import build_draft_redline
+
+    buffer = BytesIO()
+    build_draft_redline(draft, author=author).save(buffer)
     return buffer.getvalue()
 
 
