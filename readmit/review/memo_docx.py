@@ -20,7 +20,7 @@ from readmit.review.model import AlignedArticle, NearestPrecedent, Review
 from readmit.review.report import NO_PRECEDENT, against_name, summary_rows
 
 SUMMARY_COLUMNS = ("Finding", "Proposal", "Against", "What")
-SUMMARY_WIDTHS_CM = (2.6, 2.0, 2.0, 9.9)  # 16.5 cm: the text width of A4 and Letter
+SUMMARY_WIDTHS_CM = (2.5, 2.3, 2.3, 9.4)  # 16.5 cm: the text width of A4 and Letter
 _DELETED = RGBColor(0xB0, 0x1C, 0x1C)
 _INSERTED = RGBColor(0x1C, 0x4E, 0xB0)
 
