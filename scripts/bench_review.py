@@ -12,6 +12,7 @@ test: numbers only (goal: under 10 s for a review on a quiet machine).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import tempfile
@@ -91,6 +92,7 @@ def main() -> None:
             drafting.add_text(draft.draft_id, section="own-nationals", text=text, heading=heading)
         proposal = Path(folder) / "proposal-en.txt"
         proposal.write_text(proposal_text(articles), encoding="utf-8")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(
             f"index {args.index}: {len(kb.documents())} documents, model {kb.embedder.name}; "
             f"proposal {len(articles)} articles (one dropped, one added) against a draft of "
@@ -99,11 +101,16 @@ def main() -> None:
         timings = []
         review = None
         for round_number in range(1, args.rounds + 1):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             review = review_proposal(kb, drafting, proposal, ReviewTarget("draft", draft.draft_id))
             elapsed = time.perf_counter() - started
             timings.append(elapsed)
-            print(f"round {round_number}: review {elapsed:6.2f} s")
+            # CPU time of this process (all its threads): what the review costs, whatever else
+            # the machine is doing; wall time is what the user waits.
+            print(
+                f"round {round_number}: review {elapsed:6.2f} s wall, "
+                f"{time.process_time() - cpu:6.2f} s CPU"
+            )
         assert review is not None
         started = time.perf_counter()
         build_memo(review)

@@ -47,6 +47,7 @@ NO_STRUCTURE_NOTE = "no article structure found: the proposal is reviewed as one
 # Units that are provisions (chapters and sections of a guide only when there is nothing else).
 _PROVISION_KINDS = ("preamble", "article", "annex", "final", "declaration")
 NEAREST_PRECEDENTS = 3
+CLASSIFY_WORDS = 48  # of an article's text embedded to classify it (after its heading)
 _SEARCH_WORDS = 40
 _TYPELESS_MIN_SIMILARITY = 0.3
 _PROPOSAL_ID = "proposal"
@@ -118,7 +119,12 @@ def classify(
     if not units:
         return ()
     embedder = kb.embedder
-    vectors = embedder.encode_documents([f"{unit.citation}\n{unit.text}" for unit in units])
+    # The heading and opening words say what an article is about; the embedding only confirms
+    # keyword evidence (index.slots), and embedding whole articles of a proposal and a draft
+    # would take most of a review's time.
+    vectors = embedder.encode_documents(
+        [f"{unit.citation}\n{' '.join(unit.text.split()[:CLASSIFY_WORDS])}" for unit in units]
+    )
     slots = slot_matrix(embedder, cache_dir=getattr(kb.collection, "path", None))
     assignments = classify_units(
         _PROPOSAL_ID,
