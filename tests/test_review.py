@@ -333,3 +333,45 @@ def test_draft_redline_against_its_sources(index: str, tmp_path: Path) -> None:
     assert rejected[2 : 2 + len(originals)] == originals
     assert "Costs are shared." not in rejected
     assert authors == {"Readmit"}
+
+
+def test_redline_of_moved_and_merged_articles_keeps_both_texts(tmp_path: Path) -> None:
+    """Articles the proposal moved, or merged from non-consecutive ones of ours, are deleted
+    where they stood and inserted where they stand: both sides still read in their own order."""
+    from readmit.review.model import AlignedArticle, Review, ReviewUnit
+    from readmit.review.redline import write_redline
+
+    def unit(eid: str, text: str) -> ReviewUnit:
+        return ReviewUnit(eid, f"Article {eid[-1]}", None, text)
+
+    ours = [unit(f"art_{n}", f"Our article {n} text.") for n in range(1, 5)]
+    theirs = [
+        unit("art_1", "Their article 3 text."),  # our 3, moved to the front
+        unit("art_2", "Our article 1 text, changed."),
+        unit("art_3", "Our articles 2 and 4 text."),  # merges our 2 and 4 (not consecutive)
+    ]
+
+    def aligned(proposal: ReviewUnit, *against: ReviewUnit) -> AlignedArticle:
+        return AlignedArticle(proposal, tuple(against), 0.5, (), (), ())
+
+    review = Review(
+        proposal_name="p.txt",
+        proposal_language="en",
+        against_kind="draft",
+        against_id="x",
+        against_title="x",
+        articles=(
+            aligned(theirs[0], ours[2]),
+            aligned(theirs[1], ours[0]),
+            aligned(theirs[2], ours[1], ours[3]),
+        ),
+        missing=(),
+        extra=(),
+        unmatched_against=(),
+        against_units=tuple(ours),
+    )
+    out = tmp_path / "moved.docx"
+    write_redline(review, out)
+    accepted, rejected, _ = _tracked_texts(out)
+    assert accepted == accepted_text(review)
+    assert rejected == rejected_text(review)

@@ -64,10 +64,14 @@ def blocks(review: Review) -> list[Block]:
     """The redline's steps (see the module docstring). Pairs whose target articles keep their
     relative order (the longest such chain) are shown in place; the others as moved."""
     order = {unit.eid: index for index, unit in enumerate(review.against_units)}
+    # A pair can stay in place only if its target articles are consecutive: otherwise the
+    # target articles between them would come out of order when the changes are rejected.
     pairs = [
         (index, article)
         for index, article in enumerate(review.articles)
-        if article.against and all(unit.eid in order for unit in article.against)
+        if article.against
+        and all(unit.eid in order for unit in article.against)
+        and _consecutive([order[unit.eid] for unit in article.against])
     ]
     in_place = set(_longest_chain([(i, order[a.against[0].eid]) for i, a in pairs]))
     anchored = {i for i, _ in pairs if i in in_place}
@@ -97,6 +101,11 @@ def blocks(review: Review) -> list[Block]:
             result.append(Block("inserted", (), article.proposal))
     delete_targets_until(len(targets))
     return result
+
+
+def _consecutive(positions: list[int]) -> bool:
+    ordered = sorted(positions)
+    return all(b == a + 1 for a, b in zip(ordered, ordered[1:], strict=False))
 
 
 def _longest_chain(items: list[tuple[int, int]]) -> list[int]:
