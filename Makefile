@@ -48,9 +48,11 @@ ocr:
 	@{ command -v tesseract && command -v pdftoppm && tesseract --list-langs 2>/dev/null | grep -qx nld; } >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; }
 
 # Debian's LibreOffice Writer (no GUI): the export tests convert the Word file to PDF with it,
-# as a Word-compatible reader other than python-docx.
+# as a Word-compatible reader other than python-docx; the Word-input tests save .docx with it;
+# the redline test accepts and rejects tracked changes through its UNO API (python3-uno).
+OFFICE_PACKAGES := libreoffice-writer-nogui python3-uno
 office:
-	@command -v soffice >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; }
+	@{ command -v soffice && /usr/bin/python3 -c "import uno"; } >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OFFICE_PACKAGES) >/dev/null; }
 
 # The app starts at once; the corpus is indexed meanwhile by a separate `readmit ingest` (one line
 # per file in .readmit/ingest.log; the app's sidebar shows its progress and searches what is

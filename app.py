@@ -23,6 +23,7 @@ from readmit.ui import (
     maintain_page,
     read_page,
     render,
+    review_page,
     search_page,
 )
 from readmit.ui.errors import show_safely
@@ -36,6 +37,7 @@ PAGE_FUNCTIONS: dict[str, Callable[[Readmit], None]] = {
     "Compare": compare_page.page,
     "Clauses": clauses_page.page,
     "Draft": draft_page.page,
+    "Review": review_page.page,
     "Maintain": maintain_page.page,
 }
 

@@ -1,4 +1,4 @@
-"""Text lines out of corpus files (.txt, .md, .pdf), with the page each line came from.
+"""Text lines out of corpus files (.txt, .md, .pdf, .docx), with the page each line came from.
 
 PDF text is cleaned so that it reads like the plain-text corpus files: running headers and
 page-number footers are dropped, words hyphenated at line ends are rejoined and the wrapped
@@ -28,6 +28,7 @@ from ingest.files import (
 from ingest.limits import DEFAULT_MAX_BYTES, Budget
 from ingest.ocr import OcrEngine, OcrError, find_ocr, unavailable_reason
 from ingest.types import Line
+from ingest.word import DOCX_SUFFIX, DocxError, read_docx_lines
 
 TEXT_SUFFIXES = {".txt", ".md"}
 PDF_SUFFIX = ".pdf"
@@ -73,7 +74,7 @@ def extract_lines(
     and text size are checked page by page (LimitExceededError past a limit).
     """
     suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES and suffix != PDF_SUFFIX:
+    if suffix not in TEXT_SUFFIXES and suffix not in (PDF_SUFFIX, DOCX_SUFFIX):
         raise ExtractionError(path, f"unsupported file type {suffix or '(no extension)'}")
     try:
         size = path.stat().st_size
@@ -98,6 +99,11 @@ def extract_lines(
         raise ExtractionError(path, NOT_REGULAR) from error
     except FileTooLargeError as error:
         raise ExtractionError(path, str(error)) from error
+    if suffix == DOCX_SUFFIX:  # checked as a regular file of bounded size above
+        try:
+            return ExtractedText(lines=read_docx_lines(path, budget=budget), page_count=None)
+        except DocxError as error:
+            raise ExtractionError(path, error.reason) from error
     text = _decode_text(path, data)
     if budget is not None:
         budget.check_chars(len(text))
@@ -162,7 +168,10 @@ def _decode_text(path: Path, data: bytes) -> str:
 
 # Magic numbers of what arrives by e-mail instead of a document.
 _MAGIC = (
-    (b"PK\x03\x04", "a ZIP archive or Office file (.docx/.odt): export it as PDF"),
+    (
+        b"PK\x03\x04",
+        "a ZIP archive or Office file (.docx/.odt): name a Word file .docx, or export it as PDF",
+    ),
     (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.xls): export it as PDF"),
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),

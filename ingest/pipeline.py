@@ -41,7 +41,7 @@ from ingest.pdf_process import extract_in_child
 from ingest.structure import parse_structure
 from ingest.types import DocumentMeta, Line, ParsedDocument, Unit
 
-SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", ".md"})
+SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".docx"})
 # Attribution and licence files that sit beside the documents in a corpus folder.
 NON_DOCUMENT_NAMES = frozenset({"readme.md", "sources.md", "license", "license.md", "license.txt"})
 # Bumped whenever extraction, parsing or chunking changes what a document produces, so that an

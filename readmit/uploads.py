@@ -18,7 +18,7 @@ from pathlib import Path
 from readmit.service import IngestReport, KnowledgeBase, ProgressCallback
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-UPLOAD_SUFFIXES = (".pdf", ".txt", ".md")
+UPLOAD_SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 
 # Names the ingest layer skips inside a folder (attribution files), so an upload under such a
 # name would be saved but never indexed.

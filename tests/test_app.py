@@ -245,11 +245,13 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
     run_ok(at)
     assert at.text_area(key=text_key).value == article.text
 
-    # Export: both download buttons are there; the Word file opens and carries the clause.
-    # (and the History panel's download of an earlier version)
+    # Export: the download buttons are there; the Word file opens and carries the clause.
+    # (the Word file with tracked changes against the sources, and the History panel's
+    # download of an earlier version)
     assert {b.key for b in at.get("download_button")} == {
         "export_docx",
         "export_md",
+        "export_redline",
         "draft_history_export",
     }
     wb = local_readmit(index_dir=app_env["index"], drafts_dir=app_env["drafts"])

@@ -116,7 +116,7 @@ def test_bad_files_are_reported_and_the_rest_is_indexed(tmp_path: Path, small_co
     assert "3 indexed" in result.stderr and "3 failed" in result.stderr
     assert re.search(r"broken\.pdf: .+", result.stderr)
     assert re.search(r"empty\.txt: .+", result.stderr)
-    assert "unsupported file type" in result.stderr
+    assert "minutes.docx: corrupt Word file" in result.stderr
     status = json.loads(run("--index", index, "status", "--json").stdout)
     assert status["documents"] == 3
     assert {Path(f["file"]).name for f in status["failures"]} == {

@@ -281,9 +281,16 @@ def test_text_file_renamed_pdf(tmp_path: Path) -> None:
 
 
 def test_unsupported_extension(tmp_path: Path) -> None:
+    path = tmp_path / "agreement.odt"
+    path.write_bytes(b"PK\x03\x04 not really an odt")
+    with pytest.raises(ExtractionError, match=r"unsupported file type \.odt"):
+        extract_lines(path)
+
+
+def test_docx_that_is_no_word_file(tmp_path: Path) -> None:
     path = tmp_path / "agreement.docx"
     path.write_bytes(b"PK\x03\x04 not really a docx")
-    with pytest.raises(ExtractionError, match=r"unsupported file type \.docx"):
+    with pytest.raises(ExtractionError, match=r"corrupt Word file"):
         extract_lines(path)
 
 

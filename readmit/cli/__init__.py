@@ -6,10 +6,10 @@ Command groups are registered here, in one place: a new topic module adds its co
 `TOPICS` (or one `main.add_command(...)` line below).
 """
 
-from readmit.cli import accounts, clauses, copies, drafts, indexing, searching
+from readmit.cli import accounts, clauses, copies, drafts, indexing, review, searching
 from readmit.cli.root import main
 
-TOPICS = (indexing, searching, clauses, drafts, accounts, copies)
+TOPICS = (indexing, searching, clauses, drafts, review, accounts, copies)
 
 for topic in TOPICS:
     for command in topic.COMMANDS:

@@ -10,10 +10,12 @@ from readmit.cli.output import err, markup
 from readmit.facade import (
     LOCAL_MAINTAINER,
     AccessDeniedError,
+    DocumentNotFoundError,
     DraftStoreError,
     IndexLayerError,
     Principal,
     Readmit,
+    ReviewError,
     RulesFileError,
     Services,
     UserStoreError,
@@ -52,6 +54,8 @@ class ReadmitGroup(click.Group):
             AccessDeniedError,
             UserStoreError,
             DraftStoreError,
+            DocumentNotFoundError,
+            ReviewError,
         ) as error:
             err.print(f"error: {markup(error)}", highlight=False)
             ctx.exit(2)

@@ -77,6 +77,21 @@ from readmit.facade.results import (
 from readmit.guidance import GuidanceSection, TocEntry
 from readmit.inert_text import inert_text
 from readmit.ingest_progress import IngestProgress, ProgressWriter
+from readmit.review import (
+    PROPOSAL_SUFFIXES,
+    Review,
+    ReviewError,
+    ReviewTarget,
+    memo_bytes,
+    redline_bytes,
+    review_json,
+    review_markdown,
+    summary_rows,
+)
+from readmit.review.memo_docx import write_memo
+from readmit.review.model import NearestPrecedent
+from readmit.review.redline import write_redline
+from readmit.review.report import NO_PRECEDENT, against_name
 from readmit.service import INGEST_BATCH_CHUNKS, IngestReport, ProgressCallback, RulesFileError
 from readmit.uploads import (
     MAX_UPLOAD_BYTES,
@@ -90,6 +105,20 @@ from readmit.uploads import (
 TIME_LIMIT_PURPOSES = PURPOSES
 
 __all__ = [
+    "NO_PRECEDENT",
+    "PROPOSAL_SUFFIXES",
+    "NearestPrecedent",
+    "Review",
+    "ReviewError",
+    "ReviewTarget",
+    "against_name",
+    "memo_bytes",
+    "redline_bytes",
+    "review_json",
+    "review_markdown",
+    "summary_rows",
+    "write_memo",
+    "write_redline",
     "CELL_STATES",
     "DEFAULT_DRAFT_TITLE",
     "DEFAULT_SECTION",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from readmit.access import Principal
 from readmit.facade.core import Services, open_services
 from readmit.facade.door import door
-from readmit.facade.maintenance import Maintenance
+from readmit.facade.reviewing import Reviewing
 from readmit.settings import Settings
 
 
-class Readmit(Maintenance):
+class Readmit(Reviewing):
     """Everything the CLI and the app do, as one principal may do it.
 
     Each public method declares what it needs (`readmit.facade.door`) and the door checks the

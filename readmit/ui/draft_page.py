@@ -6,7 +6,8 @@ refresh or a restart loses nothing. Widget keys:
 - drafts: ``draft_select``, ``new_draft_title``, ``draft_create``, ``draft_title`` (rename),
   ``draft_parties`` (comma-separated party order for placeholders), ``draft_duplicate``,
   ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``,
-  ``export_placeholders``, ``export_other_language``, ``export_author``;
+  ``export_placeholders``, ``export_other_language``, ``export_author``, ``export_redline``
+  (Word with tracked changes against the sources);
   sharing: ``share_users``, ``share_groups`` (comma-separated), ``share_save``
 - per clause (``<id>`` is the clause id): ``clause_heading__<id>``, ``clause_text__<id>``,
   ``clause_guidance__<id>`` (expander of guide sections),
@@ -389,6 +390,15 @@ def _draft_controls(wb: Readmit, draft: Draft) -> None:
         key="export_md",
         on_click="ignore",
         width="stretch",
+    )
+    st.download_button(
+        "Word with tracked changes against the sources",
+        data=wb.draft_redline(draft.draft_id),
+        file_name=f"{stem}-redline.docx",
+        mime=DOCX_MIME,
+        key="export_redline",
+        on_click="ignore",
+        help="Each clause taken from an agreement with your edits as tracked changes.",
     )
     cols[2].button("Duplicate", key="draft_duplicate", on_click=_duplicate, args=(wb, draft))
     cols[3].checkbox("Confirm deletion", key="draft_delete_confirm")

@@ -1,6 +1,6 @@
 """Maintain page: the state of the index, uploads of new documents, re-indexing.
 
-Widget keys: ``upload_files`` (file uploader: PDF, TXT, MD), ``upload_ingest`` (save the
+Widget keys: ``upload_files`` (file uploader: PDF, DOCX, TXT, MD), ``upload_ingest`` (save the
 uploads into the corpus folder and index them), ``reindex`` (index the corpus folder again:
 only new or changed files are embedded), ``audit_log`` (the newest audit entries). The page is
 for maintainers only (app.py refuses it to other roles; the workbench refuses their actions).
@@ -144,7 +144,8 @@ def page(wb: Readmit) -> None:
     with upload_col:
         st.subheader("Add or replace documents", divider="gray")
         uploads = st.file_uploader(
-            "PDF, TXT or Markdown files (a file with the same name replaces the old one)",
+            "PDF, Word (.docx), TXT or Markdown files "
+            "(a file with the same name replaces the old one)",
             type=[suffix.lstrip(".") for suffix in UPLOAD_SUFFIXES],
             accept_multiple_files=True,
             key="upload_files",

@@ -2,7 +2,7 @@
 
 Widget keys (stable; tests and the browser test drive the app by them):
 
-- sidebar: ``page`` (radio: Search, Read, Compare, Clauses, Draft, Maintain)
+- sidebar: ``page`` (radio: Search, Read, Compare, Clauses, Draft, Review, Maintain)
 - query parameters kept in the URL so a refresh restores the view: ``page``, ``draft``,
   ``doc`` and ``eid`` (the article open on the Read page)
 
@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 
 import streamlit as st
 
-PAGES = ("Search", "Read", "Compare", "Clauses", "Draft", "Maintain")
+PAGES = ("Search", "Read", "Compare", "Clauses", "Draft", "Review", "Maintain")
 PAGE_KEY = "page"
 DRAFT_KEY = "draft_id"
 PINS_KEY = "pins"
