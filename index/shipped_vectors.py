@@ -145,6 +145,7 @@ def write_shipped(
     try:
         with os.fdopen(handle, "wb") as out:
             np.savez_compressed(out, keys=keys, vectors=rows)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; it is a file to commit and share
         os.replace(temporary, archive)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
