@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from index.errors import UnknownEmbedderError
+from index.shipped_vectors import ShippedVectors
 
 
 def l2_normalise(vectors: np.ndarray) -> np.ndarray:
@@ -51,9 +52,24 @@ class Embedder(ABC):
     dimension: int
     max_tokens: int
 
+    # Vectors shipped with a corpus (index/shipped_vectors.py): texts they cover are not embedded.
+    shipped: ShippedVectors | None = None
+
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         """Embed passages to be indexed: (n, dimension) float32, unit length."""
-        return self._checked(texts, is_query=False)
+        if self.shipped is None or isinstance(texts, str):
+            return self._checked(texts, is_query=False)
+        items = list(texts)
+        found = self.shipped.lookup(items)
+        missing = [row for row, vector in enumerate(found) if vector is None]
+        fresh = self._checked([items[row] for row in missing], is_query=False)
+        vectors = np.zeros((len(items), self.dimension), dtype=np.float32)
+        for row, vector in enumerate(found):
+            if vector is not None:
+                vectors[row] = vector
+        if missing:
+            vectors[missing] = fresh
+        return vectors
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed search queries: (n, dimension) float32, unit length."""

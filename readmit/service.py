@@ -13,10 +13,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.backend import CollectionBackend, open_collection, recorded_model_at
-from index.embedders import Embedder, make_embedder
+from index.embedders import Embedder, embedder_key, make_embedder
 from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
 from index.lock import IndexBusyError
 from index.search import HybridSearcher, SearchConfig, SearchOutcome
+from index.shipped_vectors import shipped_in
 from index.slots import CERTAIN_THRESHOLD, refresh_slots_after_ingest
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
 from index.visibility import VisibleCollection, scope_filters
@@ -211,6 +212,13 @@ class KnowledgeBase:
             return filters
         return scope_filters(filters, self.visible_groups)
 
+    def _use_shipped_vectors(self, paths: Sequence[Path]) -> None:
+        """Reuse the vectors a folder ships for its chunks (`readmit ship-vectors`)."""
+        embedder = self.embedder
+        embedder.shipped = shipped_in(
+            paths, model_key=embedder_key(embedder.name), model_name=embedder.name
+        )
+
     def plan(self, paths: Sequence[Path]) -> tuple[list[Path], list[IngestError]]:
         """The files an ingest of `paths` would look at (for progress bars)."""
         return discover(paths)
@@ -254,6 +262,7 @@ class KnowledgeBase:
         batch_chunks: int,
     ) -> IngestReport:
         files, problems = discover(paths)
+        self._use_shipped_vectors(paths)
         tally = _Tally(failed=[(p.path, p.reason) for p in problems])
         for problem in problems:  # files that are there but refused (same id, outside links)
             if problem.on_disk:
