@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.backend import CollectionBackend as Collection
 from index.embedders import Embedder
-from index.glossary import glossary_fingerprint
-from index.store import SLOT_FILTER_MIN_CONFIDENCE
+from index.retrieval.glossary import glossary_fingerprint
+from index.storage.collection import Collection
+from index.storage.rows import SLOT_FILTER_MIN_CONFIDENCE
 from index.types import SlotAssignment, UnitRecord
 from index.vector_file import load_vectors, save_vectors
 from ingest.slot_patterns import KeywordEvidence, keyword_evidence

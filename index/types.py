@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -22,6 +23,7 @@ __all__ = [
     "DOCUMENT_KINDS",
     "ChunkText",
     "DocumentRecord",
+    "EmbedProgress",
     "Hit",
     "IndexStatus",
     "SearchFilters",
@@ -29,6 +31,10 @@ __all__ = [
     "StoredDocument",
     "UnitRecord",
 ]
+
+
+# Called while a write embeds chunks: (chunks embedded so far, total).
+EmbedProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

@@ -1093,9 +1093,9 @@ def copy_command(source: str, target: str) -> None:
     TARGET ends up with exactly SOURCE's documents; counts and per-document checksums of texts
     and vectors are verified afterwards (exit 1 if anything differs).
     """
-    from index.backend import location_label, recorded_model_at
     from index.copy import copy_index
     from index.embedders import make_embedder
+    from index.storage import location_label, recorded_model_at
 
     model = recorded_model_at(as_location(source))
     if model is None:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import IndexLayerError
-from index.lexical import word_stem as word_stem  # the UI highlights by it
-from index.relevance import floor_for
+from index.retrieval.lexical import word_stem as word_stem  # the UI highlights by it
+from index.retrieval.relevance import floor_for
 from index.types import DOCUMENT_KINDS, DocumentRecord, Hit, SearchFilters, UnitRecord
 from ingest.citations import (
     ImplementsReference,
@@ -311,8 +311,8 @@ class SearchResults:
 def search_articles(
     kb: KnowledgeBase, query: str, *, k: int, filters: SearchFilters | None = None
 ) -> SearchResults:
-    """Search with the relevance floor (`index.relevance`): nonsense and questions about other
-    subjects come back with `good_match=False` (the app says "no good match")."""
+    """Search with the relevance floor (`index.retrieval.relevance`): nonsense and questions
+    about other subjects come back with `good_match=False` (the app says "no good match")."""
     outcome = kb.search_with_evidence(query, k=k, filters=filters)
     floor = floor_for(kb.embedder.name)
     return SearchResults(hits=tuple(outcome.hits), good_match=floor.is_good_match(outcome))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from index.search import HybridSearcher, SearchConfig
+from index.retrieval.hybrid import HybridSearcher, SearchConfig
 from readmit.evaluation.search import SearchFunction, evaluate, load_queries, summarise
 from readmit.service import KnowledgeBase
 

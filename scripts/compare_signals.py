@@ -15,7 +15,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from index.search import STAGES, HybridSearcher, SearchConfig, StageTimes
+from index.retrieval.hybrid import STAGES, HybridSearcher, SearchConfig, StageTimes
 from readmit.evaluation.search import (
     EvalQuery,
     EvalSummary,

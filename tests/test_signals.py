@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from index.expansion import expanded_vector
-from index.signals import CorpusSignals, clause_type_ranking, propagate_versions
+from index.retrieval.expansion import expanded_vector
+from index.retrieval.signals import CorpusSignals, clause_type_ranking, propagate_versions
 from index.types import Hit
 from ingest.chunking import stable_chunk_id
 

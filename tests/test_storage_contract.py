@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.backend import CollectionBackend, open_collection
 from index.copy import copy_index, document_checksum
 from index.embedders import Embedder, HashingEmbedder
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
 from index.lock import IndexBusyError
+from index.storage import Collection, open_collection
 from index.types import SearchFilters, SlotAssignment
 from tests.harness.documents import (
     filter_corpus,
@@ -30,7 +30,7 @@ from tests.harness.documents import (
 )
 from tests.harness.models import shared_embedder
 
-Opener = Callable[[Embedder], CollectionBackend]
+Opener = Callable[[Embedder], Collection]
 BACKENDS = ["embedded", "postgres"]
 
 
@@ -45,9 +45,9 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
 @pytest.fixture
 def opener(location: str | Path) -> Iterator[Opener]:
     """Opens the location (again) with a given embedder; closes everything at the end."""
-    opened: list[CollectionBackend] = []
+    opened: list[Collection] = []
 
-    def open_with(embedder: Embedder) -> CollectionBackend:
+    def open_with(embedder: Embedder) -> Collection:
         collection = open_collection(location, embedder=embedder)
         opened.append(collection)
         return collection
@@ -58,16 +58,16 @@ def opener(location: str | Path) -> Iterator[Opener]:
 
 
 @pytest.fixture
-def hashed(opener: Opener) -> CollectionBackend:
+def hashed(opener: Opener) -> Collection:
     return opener(HashingEmbedder(dimension=64))
 
 
-def test_both_backends_keep_the_contract(hashed: CollectionBackend) -> None:
-    assert isinstance(hashed, CollectionBackend)
+def test_both_backends_keep_the_contract(hashed: Collection) -> None:
+    assert isinstance(hashed, Collection)
     assert hashed.location
 
 
-def test_upsert_round_trips_documents_units_and_chunks(hashed: CollectionBackend) -> None:
+def test_upsert_round_trips_documents_units_and_chunks(hashed: Collection) -> None:
     start = hashed.generation()
     doc = make_document("kz-en", kazakhstan_articles()[:6])
     chunks = make_chunks(doc)
@@ -89,7 +89,7 @@ def test_upsert_round_trips_documents_units_and_chunks(hashed: CollectionBackend
 
 
 def test_upsert_replaces_the_whole_document_and_remove_deletes_it(
-    hashed: CollectionBackend,
+    hashed: Collection,
 ) -> None:
     upsert(hashed, make_document("kz-en", kazakhstan_articles()[:6]))
     upsert(hashed, make_document("kz-en", kazakhstan_articles()[:2]))
@@ -103,7 +103,7 @@ def test_upsert_replaces_the_whole_document_and_remove_deletes_it(
     assert hashed.search("return", k=5) == []
 
 
-def test_a_failed_batch_writes_nothing(hashed: CollectionBackend) -> None:
+def test_a_failed_batch_writes_nothing(hashed: Collection) -> None:
     upsert(hashed, return_document("a"))
     before = hashed.generation()
     clash = return_document("b")
@@ -129,7 +129,7 @@ def test_a_failed_batch_writes_nothing(hashed: CollectionBackend) -> None:
     ],
 )
 def test_filters_apply_inside_the_vector_search(
-    hashed: CollectionBackend, filters: SearchFilters, expected_docs: set[str]
+    hashed: Collection, filters: SearchFilters, expected_docs: set[str]
 ) -> None:
     filter_corpus(hashed)  # type: ignore[arg-type]
     hits = hashed.search("registre return request", k=50, filters=filters)
@@ -140,7 +140,7 @@ def test_filters_apply_inside_the_vector_search(
         assert hashed.search("return request", k=1, filters=filters)[0].doc_id in expected_docs
 
 
-def test_slots_round_trip_and_filter(hashed: CollectionBackend) -> None:
+def test_slots_round_trip_and_filter(hashed: Collection) -> None:
     upsert(hashed, return_document("a"))
     upsert(hashed, return_document("b"))
     hashed.replace_slots("a", [SlotAssignment("a", "art_2", "request", 0.9, "heading")])
@@ -155,7 +155,7 @@ def test_slots_round_trip_and_filter(hashed: CollectionBackend) -> None:
 
 
 def test_search_vectors_ranks_by_inner_product_and_hits_keep_order(
-    hashed: CollectionBackend,
+    hashed: Collection,
 ) -> None:
     upsert(hashed, return_document("a"))
     vector = hashed.embedder.encode_queries(["return request in writing"])[0]
@@ -182,7 +182,7 @@ def test_an_empty_index_may_switch_model(opener: Opener) -> None:
     assert switched.search("return request", k=1)[0].doc_id == "a"
 
 
-def test_one_writer_at_a_time(hashed: CollectionBackend, opener: Opener) -> None:
+def test_one_writer_at_a_time(hashed: Collection, opener: Opener) -> None:
     other = opener(HashingEmbedder(dimension=64))
     busy = pytest.raises(IndexBusyError, match="another ingest is running")
     with hashed.writer_lock(), busy, other.writer_lock():
@@ -191,7 +191,7 @@ def test_one_writer_at_a_time(hashed: CollectionBackend, opener: Opener) -> None
         pass
 
 
-def test_failures_are_recorded_and_cleared(hashed: CollectionBackend) -> None:
+def test_failures_are_recorded_and_cleared(hashed: Collection) -> None:
     hashed.record_failure("corpus/x.pdf", "encrypted")
     hashed.record_failure("corpus/x.pdf", "still encrypted")
     assert hashed.status().failures == (("corpus/x.pdf", "still encrypted"),)
@@ -199,7 +199,7 @@ def test_failures_are_recorded_and_cleared(hashed: CollectionBackend) -> None:
     assert hashed.status().failures == ()
 
 
-def test_readers_see_old_or_new_document_never_a_mix(hashed: CollectionBackend) -> None:
+def test_readers_see_old_or_new_document_never_a_mix(hashed: Collection) -> None:
     """A writer keeps replacing a document's version; a reader's hits never mix versions."""
     articles = [(str(n), "Return", f"Version 0 text of article {n}.") for n in range(1, 9)]
     upsert(hashed, make_document("v", articles))
@@ -283,7 +283,7 @@ def test_an_unreachable_server_is_a_clear_error() -> None:
     assert "secret" not in str(info.value)
 
 
-def test_restricted_documents_are_cut_inside_the_search(hashed: CollectionBackend) -> None:
+def test_restricted_documents_are_cut_inside_the_search(hashed: Collection) -> None:
     """Visibility (readmit.access): a viewer's groups filter inside retrieval on both backends."""
     upsert(hashed, return_document("public"))
     plain = make_document("secret", RETURN_ARTICLES_RESTRICTED)

@@ -21,17 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
-from index.backend import CollectionBackend as Collection
-from index.collection import Collection as EmbeddedCollection
-from index.expansion import expanded_vector, wording_vectors
-from index.glossary import Concept, load_glossary, wordings
-from index.lexical import LexicalCacheError, LexicalIndex
-from index.signals import (
+from index.retrieval.expansion import expanded_vector, wording_vectors
+from index.retrieval.glossary import Concept, load_glossary, wordings
+from index.retrieval.lexical import LexicalCacheError, LexicalIndex
+from index.retrieval.signals import (
     CorpusSignals,
     clause_type_ranking,
     nearest_clause_types,
     propagate_versions,
 )
+from index.storage.collection import Collection
 from index.types import Hit, SearchFilters
 from ingest.chunking import strip_placeholders
 
@@ -81,7 +80,8 @@ class SearchConfig:
     # >0: that weight times the share of the dense top n that are units of those clause types.
     clause_type_confirm: int = 10
     # The expanded dense query's vector derived from the question's vector and the glossary
-    # wordings' (index.expansion: one embedding per search) with this weight; None: embedded.
+    # wordings' (index.retrieval.expansion: one embedding per search) with this weight;
+    # None: embedded.
     derived_expansion_weight: float | None = None
 
     def describe(self) -> str:
@@ -149,11 +149,10 @@ class HybridSearcher:
 
     def _lexical_folder(self, generation: int) -> Path | None:
         """Where BM25 over every chunk is saved: beside a folder index. A searcher over a
-        restricted view (index.visibility) or a server index keeps its own in memory (a server
-        index is shared by machines that do not share a folder)."""
-        if not isinstance(self.collection, EmbeddedCollection):
-            return None
-        return self.collection.path / f"{LEXICAL_PREFIX}{generation}"
+        restricted view (index.storage.visibility) or a server index keeps its own in memory
+        (a server index is shared by machines that do not share a folder)."""
+        folder = self.collection.cache_folder
+        return None if folder is None else folder / f"{LEXICAL_PREFIX}{generation}"
 
     def _load_or_build_lexical(self, generation: int) -> LexicalIndex:
         folder = self._lexical_folder(generation)
@@ -327,11 +326,11 @@ class HybridSearcher:
 
     def _derived_expansion(self, query_vector: np.ndarray, terms: list[str]) -> np.ndarray | None:
         """The expanded question's vector derived from the question's and the wordings' (no
-        second embedding; index.expansion)."""
+        second embedding; index.retrieval.expansion)."""
         weight = self.config.derived_expansion_weight
         if weight is None:
             return None
-        cache_dir = getattr(self.collection, "path", None)
+        cache_dir = self.collection.cache_folder
         vectors = wording_vectors(self.collection.embedder, cache_dir=cache_dir)
         return expanded_vector(query_vector, terms, vectors, weight=weight)
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.backend import CollectionBackend as Collection
 from index.slots import ASSIGN_THRESHOLD, slot_matrix
+from index.storage.collection import Collection
 from ingest.chunking import stable_chunk_id
 from ingest.taxonomy import OTHER, SLOTS
 

@@ -1,199 +1,162 @@
-"""The storage contract behind `Collection`, and the choice of backend by the index location.
+"""The storage contract: the primitives a backend keeps, below everything derived from them.
 
-Everything above the index layer (service, clause intelligence, eval, export, app, CLI) talks to
-a `CollectionBackend`. Two implementations keep it (one module each, behind this small
-contract, the way txtai keeps its ANN backends):
+A backend stores documents, units, chunks with their vectors, clause slots, failed files and a
+small key/value state, and ranks vectors with filters applied inside the search. Everything
+else — embedding, validation, search over the ranking, row → hit, parsed documents, status —
+is written once over these primitives in `index.storage.collection.Collection`.
 
-- `index.collection.Collection`: embedded, one folder: SQLite (source of truth) + FAISS cache.
-- `index.pg_collection.PgCollection`: PostgreSQL with pgvector, for a shared server.
+Two backends keep it, one module each:
+- `index.storage.sqlite.SqliteStorage`: one folder, SQLite (source of truth) + FAISS cache;
+- `index.storage.postgres.PgStorage`: PostgreSQL with pgvector, for a shared server.
 
-The location picks the backend: a folder path, or a `postgresql://` URL.
+Guarantees every backend keeps (tests/test_storage_contract.py checks them on both):
+- `write_documents` replaces whole documents in one transaction: readers see the old or the
+  new version of a document, never a mix; the state's `generation` grows with every commit;
+- filters are applied inside `rank_vectors`, before the top k is cut;
+- `writer_lock()` admits one writer at a time (IndexBusyError for the second), across
+  processes (embedded) or machines (server).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 import numpy as np
 
-from index.embedders import Embedder
+from index.embedders import EMBEDDERS, Embedder, embedder_key
+from index.errors import ModelMismatchError
 from index.types import (
     ChunkText,
     DocumentRecord,
     Hit,
-    IndexStatus,
     SearchFilters,
     SlotAssignment,
     StoredDocument,
     UnitRecord,
 )
-from ingest.types import Chunk, ParsedDocument
+from ingest.types import Chunk
 
-SERVER_SCHEMES = ("postgresql://", "postgres://")
+# `state` keys: sha256 of the rule files the stored slots / the last ingest followed.
+TAXONOMY_STATE = "taxonomy_sha256"
+GLOSSARY_STATE = "glossary_sha256"
 
 
-ProgressCallback = Callable[[int, int], None]  # (chunks embedded so far, total)
-
-
-@runtime_checkable
-class CollectionBackend(Protocol):
-    """What a searchable collection of embedded documents offers (see module docstring).
-
-    Guarantees every implementation keeps (tests/test_storage_contract.py checks them):
-    - a write replaces whole documents in one transaction: readers see the old or the new
-      version of a document, never a mix, and `generation()` grows with every commit;
-    - filters are applied inside the vector search, before the top k is cut;
-    - an index built with one model refuses another model with ModelMismatchError;
-    - `writer_lock()` admits one writer at a time (IndexBusyError for the second), across
-      processes (embedded) or machines (server).
-    """
-
-    embedder: Embedder
-    # Why the last write of a derived cache failed (None: fine; the server backend has none).
-    cache_write_error: str | None
+class StorageBackend(Protocol):
+    """The primitives of one index store (see module docstring)."""
 
     @property
-    def location(self) -> str: ...
+    def location(self) -> str:
+        """Where the index is, for people (no password)."""
+        ...
+
+    @property
+    def cache_folder(self) -> Path | None:
+        """A folder for caches derived from this index (BM25, wording vectors); None: keep
+        them in memory (a server index, a viewer's view)."""
+        ...
+
+    @property
+    def cache_write_error(self) -> str | None:
+        """Why the last write of a derived cache failed (None: fine, or no cache)."""
+        ...
 
     def close(self) -> None: ...
 
-    def __enter__(self) -> CollectionBackend: ...
-
-    def __exit__(self, *exc: object) -> None: ...
+    def open_for(self, embedder: Embedder) -> tuple[str | None, int | None]:
+        """Record `embedder` as the index's model if it has none (or no chunks), make the
+        vector search ready for it, and return the (model, dimension) the index now has."""
+        ...
 
     def writer_lock(self) -> AbstractContextManager[None]: ...
 
-    # writes
-    def upsert_document(
-        self, doc: ParsedDocument, chunks: Sequence[Chunk], *, batch_size: int = 64
-    ) -> int: ...
+    def write_documents(self, items: Sequence[StoredDocument]) -> None:
+        """Replace these documents (with their units, chunks and vectors) in ONE transaction."""
+        ...
 
-    def upsert_documents(
-        self,
-        items: Iterable[tuple[ParsedDocument, Sequence[Chunk]]],
-        *,
-        batch_size: int = 64,
-        progress: ProgressCallback | None = None,
-    ) -> int: ...
+    def delete_document(self, doc_id: str) -> bool: ...
 
-    def upsert_stored(self, items: Sequence[StoredDocument]) -> int: ...
-
-    def remove_document(self, doc_id: str) -> bool: ...
-
-    def record_failure(self, path: str, reason: str) -> None: ...
-
-    def clear_failures(self, paths: Iterable[str]) -> int: ...
-
-    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None: ...
-
-    # search
-    def search(
-        self, query: str, *, k: int = 10, filters: SearchFilters | None = None
-    ) -> list[Hit]: ...
-
-    def search_vectors(
-        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
-    ) -> list[Hit]: ...
+    def set_source_path(self, doc_id: str, source_path: str) -> None:
+        """Where an unchanged document's file is now (no new generation)."""
+        ...
 
     def rank_vectors(
-        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
-    ) -> tuple[list[int], list[float]]: ...
+        self, query: np.ndarray, *, k: int, filters: SearchFilters | None
+    ) -> tuple[list[int], list[float]]:
+        """The k best chunk ids by inner product, filters applied first; equal scores by id."""
+        ...
 
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]: ...
 
-    def hits_for_chunks(
-        self, chunk_ids: Sequence[int], *, scores: Sequence[float] | None = None
-    ) -> list[Hit]: ...
+    def hits_by_id(self, chunk_ids: Sequence[int]) -> dict[int, Hit]:
+        """Unranked hits for the chunk ids that exist, read in one snapshot."""
+        ...
 
-    # reads
-    def generation(self) -> int: ...
+    def documents(self, doc_id: str | None = None) -> list[DocumentRecord]:
+        """Every document by id, or the one `doc_id` names."""
+        ...
 
-    def document_hashes(self) -> dict[str, str]: ...
+    def units(self, doc_id: str, eid: str | None = None) -> list[UnitRecord]:
+        """A document's units in reading order, or the one `eid` names."""
+        ...
 
-    def document_sources(self) -> dict[str, str]: ...
+    def chunk_texts(self) -> list[ChunkText]:
+        """(chunk_id, doc_id, text) of every chunk, by document and position."""
+        ...
 
-    def set_source_path(self, doc_id: str, source_path: str) -> None: ...
+    def chunk_vectors(self, doc_ids: Sequence[str]) -> list[tuple[Chunk, np.ndarray | None]]:
+        """These documents' chunks with their stored vectors (None: damaged), in reading order."""
+        ...
 
-    def recorded_taxonomy(self) -> str | None: ...
+    def state(self) -> dict[str, str]: ...
 
-    def record_rules(self, *, taxonomy_sha256: str, glossary_sha256: str) -> None: ...
+    def set_state(self, values: Mapping[str, str]) -> None: ...
 
-    def list_documents(self) -> list[DocumentRecord]: ...
+    def failures(self) -> tuple[tuple[str, str], ...]:
+        """(path, reason) of the files an ingest could not index."""
+        ...
 
-    def get_document(self, doc_id: str) -> DocumentRecord | None: ...
+    def set_failures(self, *, record: Mapping[str, str], clear: Sequence[str]) -> int:
+        """Record failed files (path → reason) and forget others; returns how many were cleared."""
+        ...
 
-    def get_unit(self, doc_id: str, eid: str) -> UnitRecord | None: ...
+    def slots(self, *, doc_id: str | None, slot: str | None) -> list[SlotAssignment]: ...
 
-    def list_units(self, doc_id: str) -> list[UnitRecord]: ...
+    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None: ...
 
-    def chunk_texts(self) -> list[ChunkText]: ...
-
-    def iter_chunks(self) -> Iterator[ChunkText]: ...
-
-    def status(self) -> IndexStatus: ...
-
-    def verify(self) -> list[str]: ...
-
-    def stored_document(self, doc_id: str) -> StoredDocument | None: ...
-
-    def unit_vectors(self, doc_id: str) -> dict[str, np.ndarray]: ...
-
-    def slot_assignments(
-        self, *, doc_id: str | None = None, slot: str | None = None
-    ) -> list[SlotAssignment]: ...
-
-    def slot_documents(self) -> set[str]: ...
+    def problems(self, embedder: Embedder) -> list[str]:
+        """Integrity problems of the stored data and its caches (empty: fine); repairs nothing."""
+        ...
 
 
-def is_server_location(location: str | Path) -> bool:
-    """A `postgresql://` URL (server mode) rather than an index folder."""
-    return isinstance(location, str) and location.startswith(SERVER_SCHEMES)
-
-
-def location_label(location: str | Path) -> str:
-    """The location for messages, without a password."""
-    if not is_server_location(location):
-        return str(location)
-    from index.pg_collection import redact_url
-
-    return redact_url(str(location))
-
-
-def open_collection(location: str | Path, *, embedder: Embedder) -> CollectionBackend:
-    """The collection at `location`: an index folder (embedded) or a PostgreSQL URL (server)."""
-    if is_server_location(location):
-        from index.pg_collection import PgCollection  # psycopg only loads in server mode
-
-        return PgCollection(str(location), embedder=embedder)
-    from index.collection import Collection
-
-    return Collection(Path(location), embedder=embedder)
-
-
-def recorded_model_at(location: str | Path) -> str | None:
-    """The model an existing index was built with, or None for a new or empty one."""
-    if is_server_location(location):
-        from index.pg_collection import recorded_model as pg_recorded_model
-
-        return pg_recorded_model(str(location))
-    from index.collection import recorded_model
-
-    return recorded_model(Path(location))
-
-
-def unit_vectors_from_chunks(
-    eids: Sequence[str], chunks: Iterable[tuple[str, np.ndarray]]
-) -> dict[str, np.ndarray]:
-    """eid → the normalised mean of its chunks' vectors (a chunk "art_7__para_2" is art_7's)."""
-    by_length = sorted(eids, key=len, reverse=True)
-    sums: dict[str, np.ndarray] = {}
-    for chunk_eid, vector in chunks:
-        owner = next(
-            (e for e in by_length if chunk_eid == e or chunk_eid.startswith(e + "__")), None
+def model_mismatch(
+    location: str, recorded: str | None, dimension: int | None, embedder: Embedder
+) -> ModelMismatchError | None:
+    """Why `embedder` may not search an index built with `recorded` (None: it may)."""
+    wanted = embedder.name
+    if recorded is not None and recorded != wanted:
+        return ModelMismatchError(
+            f"index at {location} was built with {recorded}; you asked for {wanted} "
+            f"— re-index, or {_model_hint(recorded)}"
         )
-        if owner is not None:
-            sums[owner] = sums.get(owner, 0) + vector
-    return {eid: total / (np.linalg.norm(total) or 1.0) for eid, total in sums.items()}
+    if dimension is not None and dimension != embedder.dimension:
+        return ModelMismatchError(
+            f"index at {location} holds {dimension}-d vectors; {wanted} makes "
+            f"{embedder.dimension}-d vectors — re-index"
+        )
+    return None
+
+
+def _model_hint(recorded: str) -> str:
+    """How to open the index with its own model: `--model KEY` for a model users can choose,
+    else (an index built by a test) leaving --model out."""
+    key = embedder_key(recorded)
+    if key in {cls.key for cls in EMBEDDERS}:
+        return f"use --model {key}"
+    return "leave out --model to use the index's own model"
+
+
+def int_or_none(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None

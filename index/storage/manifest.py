@@ -32,7 +32,7 @@ class Manifest:
     indexed_at: str | None
     versions: dict[str, str] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
-    # The FAISS layout of vectors.faiss and its parameters (index.vectors.IndexLayout).
+    # The FAISS layout of vectors.faiss and its parameters (index.storage.vectors.IndexLayout).
     vector_index: dict[str, object] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:

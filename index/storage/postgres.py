@@ -1,4 +1,4 @@
-"""`PgCollection`: the server-mode index in PostgreSQL with pgvector (see index.backend).
+"""`PgStorage`: the server-mode index in PostgreSQL with pgvector (see index.storage.base).
 
 - Every write (one ingest batch, one removal) is one transaction under a transaction-level
   advisory lock, so readers, who read in REPEATABLE READ snapshots, see a document's old or new
@@ -13,64 +13,59 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 import psycopg
 from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool
 
-from index import pg_schema, store
-from index.collection import GLOSSARY_STATE, TAXONOMY_STATE
-from index.embedders import Embedder, embedder_key
-from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
+from index.embedders import Embedder
+from index.errors import IndexOpenError, IndexWriteError
+from index.locations import redact_url
 from index.lock import IndexBusyError
-from index.manifest import runtime_versions, utc_now
-from index.store import SLOT_FILTER_MIN_CONFIDENCE, UNIT_SELECT, unit_record
+from index.storage import pg_schema
+from index.storage.base import int_or_none, model_mismatch
+from index.storage.manifest import runtime_versions, utc_now
+from index.storage.rows import (
+    CHUNK_INSERT_COLUMNS,
+    CHUNK_SELECT,
+    DOCUMENT_COLUMNS,
+    DOCUMENT_SELECT,
+    HIT_SELECT,
+    SLOT_FILTER_MIN_CONFIDENCE,
+    UNIT_COLUMNS,
+    UNIT_SELECT,
+    as_vector,
+    chunk_record,
+    chunk_rows,
+    document_record,
+    document_row,
+    hit_record,
+    insert_sql,
+    unit_record,
+    unit_rows,
+)
 from index.types import (
     ChunkText,
     DocumentRecord,
     Hit,
-    IndexStatus,
     SearchFilters,
     SlotAssignment,
     StoredDocument,
     UnitRecord,
 )
-from ingest.taxonomy import taxonomy_fingerprint
-from ingest.types import Chunk, ParsedDocument, document_kind, instrument_types_of_kinds
+from ingest.types import Chunk, instrument_types_of_kinds
 
 # Candidates the HNSW graph search keeps (pgvector's default is 40); the iterative scan goes
 # on past it when filters drop rows.
 EF_SEARCH = 200
-_HIT_COLUMNS = """
-    c.chunk_id, c.doc_id, d.title, c.part, c.article, c.heading, c.eid,
-    c.page_start, c.page_end, d.language, c.text, d.instrument_type
-"""
-_DOCUMENT_COLUMNS = """
-    d.doc_id, d.title, d.language, d.instrument_type, d.parties, d.year, d.date_signed,
-    d.place_signed, d.official_reference, d.source_url, d.licence, d.original_title,
-    d.source_path, d.content_hash, d.page_count, d.has_pages, d.indexed_at,
-    (SELECT count(*) FROM units u WHERE u.doc_id = d.doc_id),
-    (SELECT count(*) FROM chunks c WHERE c.doc_id = d.doc_id),
-    d.visibility
-"""
 
 
-def redact_url(url: str) -> str:
-    """The URL without its password, for messages and the app."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
-def _connect_error(url: str, error: Exception) -> IndexOpenError:
+def connect_error(url: str, error: Exception) -> IndexOpenError:
     return IndexOpenError(f"cannot open the index at {redact_url(url)}: {error}".strip())
 
 
@@ -84,80 +79,109 @@ def recorded_model(url: str) -> str | None:
             row = conn.execute("SELECT value FROM state WHERE key = 'model'").fetchone()
             return None if row is None else str(row[0])
     except psycopg.Error as error:
-        raise _connect_error(url, error) from error
+        raise connect_error(url, error) from error
 
 
-class PgCollection:
-    """A searchable set of parsed documents in one PostgreSQL database (see module docstring)."""
+def open_pool(url: str, *, name: str, max_size: int, vectors: bool) -> ConnectionPool:
+    """A pool of autocommit connections (the index's and the drafts' share this set-up)."""
+    pool = ConnectionPool(
+        url,
+        min_size=1,
+        max_size=max_size,
+        kwargs={"autocommit": True},
+        configure=register_vector if vectors else None,
+        open=False,
+        name=name,
+    )
+    try:
+        pool.open(wait=True, timeout=30)
+    except psycopg.Error as error:
+        raise connect_error(url, error) from error
+    return pool
 
-    def __init__(self, url: str, *, embedder: Embedder) -> None:
+
+@contextmanager
+def schema_transaction(url: str, lock: int) -> Iterator[psycopg.Connection[Any]]:
+    """A connection in one transaction holding the schema advisory lock `lock`."""
+    with (
+        psycopg.connect(url, autocommit=True, connect_timeout=10) as conn,
+        conn.transaction(),
+    ):
+        conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (pg_schema.LOCK_NAMESPACE, lock))
+        yield conn
+
+
+class PgStorage:
+    """One PostgreSQL database's index tables (see module docstring)."""
+
+    def __init__(self, url: str) -> None:
         self.url = url
-        self.embedder = embedder
-        self.cache_write_error: str | None = None  # no derived cache on the server
-        self._create_schema()
-        self._pool = ConnectionPool(
-            url,
-            min_size=1,
-            max_size=8,
-            kwargs={"autocommit": True},
-            configure=register_vector,
-            open=False,
-            name="readmit-index",
-        )
-        try:
-            self._pool.open(wait=True, timeout=30)
-        except psycopg.Error as error:
-            raise _connect_error(url, error) from error
-        self._claim_model()
+        self._pool: ConnectionPool | None = None
+        self._embedder: Embedder | None = None  # set by open_for
 
     def __repr__(self) -> str:
-        return f"PgCollection({redact_url(self.url)!r}, embedder={self.embedder!r})"
-
-    def __enter__(self) -> PgCollection:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        return f"PgStorage({redact_url(self.url)!r})"
 
     @property
     def location(self) -> str:
         return redact_url(self.url)
 
+    @property
+    def cache_folder(self) -> Path | None:
+        return None  # machines sharing the database share no folder
+
+    @property
+    def cache_write_error(self) -> str | None:
+        return None  # no derived cache on the server
+
     def close(self) -> None:
-        self._pool.close()
+        if self._pool is not None:
+            self._pool.close()
 
     # ---- schema and model ----------------------------------------------------------------------
 
-    def _create_schema(self) -> None:
+    def open_for(self, embedder: Embedder) -> tuple[str | None, int | None]:
+        """Create the tables if needed, connect, and record `embedder` in a new index (or one
+        without chunks, whose vector column then changes dimension)."""
+        self._create_schema(embedder.dimension)
+        self._pool = open_pool(self.url, name="readmit-index", max_size=8, vectors=True)
+        with self._write() as conn:
+            recorded = _get_state(conn, "model")
+            dimension = int_or_none(_get_state(conn, "dimension"))
+            same = (recorded, dimension) == (embedder.name, embedder.dimension)
+            if recorded is None or (not same and _count_chunks(conn) == 0):
+                if not same:
+                    _resize_vectors(conn, embedder.dimension)
+                _set_state(conn, "model", embedder.name)
+                _set_state(conn, "dimension", str(embedder.dimension))
+                _bump_generation(conn)
+                recorded, dimension = embedder.name, embedder.dimension
+        self._embedder = embedder
+        return recorded, dimension
+
+    def _create_schema(self, dimension: int) -> None:
         """Create the tables (once, under a lock), or refuse a schema of another version."""
         try:
-            with (
-                psycopg.connect(self.url, autocommit=True, connect_timeout=10) as conn,
-                conn.transaction(),
-            ):
-                conn.execute(
-                    "SELECT pg_advisory_xact_lock(%s, %s)",
-                    (pg_schema.LOCK_NAMESPACE, pg_schema.SCHEMA_LOCK),
-                )
+            with schema_transaction(self.url, pg_schema.SCHEMA_LOCK) as conn:
                 has_vector = conn.execute(
                     "SELECT 1 FROM pg_extension WHERE extname = 'vector'"
                 ).fetchone()
                 if not has_vector:
                     conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-                version = self._schema_version(conn)
+                version = _schema_version(conn)
                 if version not in (None, pg_schema.PG_SCHEMA_VERSION):
                     raise IndexOpenError(
                         f"{redact_url(self.url)}: index schema version {version}, this "
                         f"readmit reads {pg_schema.PG_SCHEMA_VERSION} — copy the index into "
                         "a new database with a matching readmit"
                     )
-                if version is None or not self._schema_complete(conn):
-                    script = pg_schema.TABLES.format(dimension=self.embedder.dimension)
+                if version is None or not _schema_complete(conn):
+                    script = pg_schema.TABLES.format(dimension=dimension)
                     for statement in pg_schema.statements(script):
                         conn.execute(statement)
                 if version is None:
-                    self._set_state(conn, "schema_version", pg_schema.PG_SCHEMA_VERSION)
-                    self._set_state(conn, "generation", "0")
+                    _set_state(conn, "schema_version", pg_schema.PG_SCHEMA_VERSION)
+                    _set_state(conn, "generation", "0")
         except psycopg.errors.InsufficientPrivilege as error:
             raise IndexOpenError(
                 f"{redact_url(self.url)}: the pgvector extension is not installed in this "
@@ -165,103 +189,29 @@ class PgCollection:
                 "CREATE EXTENSION vector as the database owner"
             ) from error
         except psycopg.Error as error:
-            raise _connect_error(self.url, error) from error
-
-    @staticmethod
-    def _schema_complete(conn: psycopg.Connection[Any]) -> bool:
-        """Every table, index and added column is there (so opening needs no DDL and no lock)."""
-        relations = [*pg_schema.EXPECTED_TABLES, *pg_schema.EXPECTED_INDEXES]
-        missing = conn.execute(pg_schema.MISSING_OBJECTS, {"relations": relations}).fetchone()
-        tables = [table for table, _ in pg_schema.ADDED_COLUMNS]
-        columns = [column for _, column in pg_schema.ADDED_COLUMNS]
-        absent = conn.execute(
-            pg_schema.MISSING_COLUMNS, {"tables": tables, "columns": columns}
-        ).fetchone()
-        return bool(missing and absent and missing[0] == 0 and absent[0] == 0)
-
-    @staticmethod
-    def _schema_version(conn: psycopg.Connection[Any]) -> str | None:
-        row = conn.execute("SELECT to_regclass('state') IS NOT NULL").fetchone()
-        if not row or not row[0]:
-            return None
-        found = conn.execute("SELECT value FROM state WHERE key = 'schema_version'").fetchone()
-        return None if found is None else str(found[0])
-
-    @staticmethod
-    def _get_state(conn: psycopg.Connection[Any], key: str) -> str | None:
-        row = conn.execute("SELECT value FROM state WHERE key = %s", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    @staticmethod
-    def _set_state(conn: psycopg.Connection[Any], key: str, value: str) -> None:
-        conn.execute(
-            "INSERT INTO state (key, value) VALUES (%s, %s) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
-    def _generation(self, conn: psycopg.Connection[Any]) -> int:
-        value = self._get_state(conn, "generation") or "0"
-        if not value.isdigit():
-            raise IndexOpenError(f"{self.location}: generation {value!r} is not a number")
-        return int(value)
-
-    def _bump_generation(self, conn: psycopg.Connection[Any]) -> int:
-        new = self._generation(conn) + 1
-        self._set_state(conn, "generation", str(new))
-        return new
-
-    def _mismatch(self, recorded: str | None, dimension: str | None) -> ModelMismatchError | None:
-        wanted = self.embedder.name
-        if recorded is not None and recorded != wanted:
-            return ModelMismatchError(
-                f"index at {self.location} was built with {recorded}; you asked for {wanted} "
-                f"— re-index or use --model {embedder_key(recorded)}"
-            )
-        if dimension is not None and dimension != str(self.embedder.dimension):
-            return ModelMismatchError(
-                f"index at {self.location} holds {dimension}-d vectors; {wanted} makes "
-                f"{self.embedder.dimension}-d vectors — re-index"
-            )
-        return None
-
-    def _claim_model(self) -> None:
-        """Record our model in a new index; refuse an index built with another model.
-
-        An index without chunks may switch model (its vector column changes dimension)."""
-        with self._write() as conn:
-            recorded = self._get_state(conn, "model")
-            dimension = self._get_state(conn, "dimension")
-            error = self._mismatch(recorded, dimension)
-            if error is None and recorded is not None:
-                return
-            if error is not None:
-                row = conn.execute("SELECT count(*) FROM chunks").fetchone()
-                if row and row[0]:
-                    raise error
-                conn.execute("DROP INDEX IF EXISTS chunks_vector_hnsw")
-                conn.execute(
-                    "ALTER TABLE chunks ALTER COLUMN vector TYPE "  # dimension is an int
-                    f"vector({int(self.embedder.dimension)})"
-                )
-                conn.execute(
-                    "CREATE INDEX chunks_vector_hnsw ON chunks USING hnsw (vector vector_ip_ops)"
-                )
-            self._set_state(conn, "model", self.embedder.name)
-            self._set_state(conn, "dimension", str(self.embedder.dimension))
-            self._bump_generation(conn)
+            raise connect_error(self.url, error) from error
 
     def _check_model(self, conn: psycopg.Connection[Any]) -> None:
-        error = self._mismatch(self._get_state(conn, "model"), self._get_state(conn, "dimension"))
+        assert self._embedder is not None, "open_for() first"
+        error = model_mismatch(
+            self.location,
+            _get_state(conn, "model"),
+            int_or_none(_get_state(conn, "dimension")),
+            self._embedder,
+        )
         if error is not None:
             raise error
 
     # ---- transactions ----------------------------------------------------------------------
 
+    def _connection(self) -> Any:
+        assert self._pool is not None, "open_for() first"
+        return self._pool.connection()
+
     @contextmanager
     def _read(self) -> Iterator[psycopg.Connection[Any]]:
         """A read-only REPEATABLE READ transaction: one consistent snapshot for all its queries."""
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
                 yield conn
@@ -271,7 +221,7 @@ class PgCollection:
     @contextmanager
     def _write(self) -> Iterator[psycopg.Connection[Any]]:
         """A write transaction; the advisory lock orders writers (no lost generation bumps)."""
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             conn.execute("BEGIN")
             try:
                 conn.execute(
@@ -304,95 +254,12 @@ class PgCollection:
 
     # ---- writes ----------------------------------------------------------------------------
 
-    def upsert_document(
-        self, doc: ParsedDocument, chunks: Sequence[Chunk], *, batch_size: int = 64
-    ) -> int:
-        """Embed `chunks` and replace everything stored for `doc.doc_id` in one transaction."""
-        return self.upsert_documents([(doc, chunks)], batch_size=batch_size)
-
-    def upsert_documents(
-        self,
-        items: Iterable[tuple[ParsedDocument, Sequence[Chunk]]],
-        *,
-        batch_size: int = 64,
-        progress: Any = None,
-    ) -> int:
-        """Embed in batches across documents, then write them all in ONE transaction."""
-        from index.collection import _validate
-
-        pending = [(doc, list(chunks)) for doc, chunks in items]
-        if not pending:
-            return 0
-        _validate(pending)
-        with self._read() as conn:
-            self._check_model(conn)
-        all_chunks = [c for _, chunks in pending for c in chunks]
-        # A chunk whose text is already stored for its document keeps its vector (as the
-        # embedded index: a corrected article re-embeds only its own chunks).
-        reused = self._reusable_vectors(all_chunks)
-        fresh = [c for c in all_chunks if (c.doc_id, c.text) not in reused]
-        texts = [c.text for c in fresh]
-        parts = [np.zeros((0, self.embedder.dimension), dtype=np.float32)]
-        for start in range(0, len(texts), max(batch_size, 1)):
-            parts.append(self.embedder.encode_documents(texts[start : start + batch_size]))
-            if progress is not None:
-                progress(min(start + batch_size, len(texts)), len(texts))
-        embedded = np.vstack(parts)
-        by_text = dict(reused)
-        by_text.update({(c.doc_id, c.text): embedded[i] for i, c in enumerate(fresh)})
-        vectors = np.vstack(
-            [np.zeros((0, self.embedder.dimension), dtype=np.float32)]
-            + [by_text[(c.doc_id, c.text)].reshape(1, -1) for c in all_chunks]
-        ).astype(np.float32, copy=False)
-        stamp = utc_now()
-        self._write_embedded(pending, vectors, [stamp] * len(pending))
-        return len(fresh)
-
-    def _reusable_vectors(self, chunks: Sequence[Chunk]) -> dict[tuple[str, str], np.ndarray]:
-        """Stored vectors of these documents by (doc_id, text): the same text embeds the same."""
-        doc_ids = sorted({chunk.doc_id for chunk in chunks})
-        if not doc_ids:
-            return {}
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT doc_id, text, vector FROM chunks WHERE doc_id = ANY(%s)", (doc_ids,)
-            ).fetchall()
-        dimension = self.embedder.dimension
-        found: dict[tuple[str, str], np.ndarray] = {}
-        for doc_id, text, vector in rows:
-            array = _as_array(vector)
-            if array.shape == (dimension,):
-                found[(doc_id, text)] = array
-        return found
-
-    def upsert_stored(self, items: Sequence[StoredDocument]) -> int:
-        """Write documents with the vectors they already have (from another index)."""
-        from index.collection import _validate
-
-        pending = [(item.document, list(item.chunks)) for item in items]
-        if not pending:
-            return 0
-        _validate(pending)
-        dimension = self.embedder.dimension
-        vectors = np.vstack(
-            [np.zeros((0, dimension), dtype=np.float32)]
-            + [np.asarray(item.vectors, dtype=np.float32).reshape(-1, dimension) for item in items]
-        )
-        self._write_embedded(pending, vectors, [item.indexed_at for item in items])
-        return len(vectors)
-
-    def _write_embedded(
-        self,
-        pending: list[tuple[ParsedDocument, list[Chunk]]],
-        vectors: np.ndarray,
-        stamps: list[str],
-    ) -> None:
-        all_ids = [c.chunk_id for _, chunks in pending for c in chunks]
+    def write_documents(self, items: Sequence[StoredDocument]) -> None:
+        all_ids = [c.chunk_id for item in items for c in item.chunks]
         try:
             with self._write() as conn:
                 self._check_model(conn)
-                doc_ids = [doc.doc_id for doc, _ in pending]
-                self._delete_documents(conn, doc_ids)
+                _delete_documents(conn, [item.document.doc_id for item in items])
                 owner = conn.execute(
                     "SELECT chunk_id, doc_id FROM chunks WHERE chunk_id = ANY(%s) LIMIT 1",
                     (all_ids,),
@@ -402,99 +269,68 @@ class PgCollection:
                         f"chunk id {owner[0]} is already used by document {owner[1]}; "
                         "chunk ids must be unique across documents"
                     )
-                offset = 0
-                for (doc, chunks), stamp in zip(pending, stamps, strict=True):
-                    self._insert_document(conn, doc, stamp)
-                    self._insert_chunks(conn, chunks, vectors[offset : offset + len(chunks)])
-                    offset += len(chunks)
-                self._bump_generation(conn)
-                self._set_state(conn, "indexed_at", max(stamps))
+                for item in items:
+                    conn.execute(
+                        insert_sql("documents", DOCUMENT_COLUMNS, "%s"),
+                        document_row(item.document, indexed_at=item.indexed_at),
+                    )
+                    matrix = np.ascontiguousarray(item.vectors, dtype=np.float32)
+                    with conn.cursor() as cur:
+                        cur.executemany(
+                            insert_sql("units", UNIT_COLUMNS, "%s"), unit_rows(item.document)
+                        )
+                        cur.executemany(
+                            insert_sql("chunks", CHUNK_INSERT_COLUMNS, "%s"),
+                            chunk_rows(item.chunks, list(matrix)),
+                        )
+                _bump_generation(conn)
+                _set_state(conn, "indexed_at", max(item.indexed_at for item in items))
                 self._record_facts(conn)
         except psycopg.errors.IntegrityError as error:
-            names = ", ".join(doc.doc_id for doc, _ in pending)
+            names = ", ".join(item.document.doc_id for item in items)
             raise IndexWriteError(f"cannot store {names}: {error}") from error
 
     def _record_facts(self, conn: psycopg.Connection[Any]) -> None:
         """The facts the embedded index keeps in manifest.json (counts, library versions)."""
-        documents, units, chunks = self._counts(conn)
-        self._set_state(conn, "documents", str(documents))
-        self._set_state(conn, "units", str(units))
-        self._set_state(conn, "chunks", str(chunks))
-        versions = runtime_versions() | self.embedder.library_versions()
-        self._set_state(conn, "versions", json.dumps(versions, sort_keys=True))
+        assert self._embedder is not None
+        for name, value in zip(("documents", "units", "chunks"), _counts(conn), strict=True):
+            _set_state(conn, name, str(value))
+        versions = runtime_versions() | self._embedder.library_versions()
+        _set_state(conn, "versions", json.dumps(versions, sort_keys=True))
 
-    @staticmethod
-    def _delete_documents(conn: psycopg.Connection[Any], doc_ids: list[str]) -> None:
-        conn.execute("DELETE FROM chunks WHERE doc_id = ANY(%s)", (doc_ids,))
-        conn.execute("DELETE FROM slots WHERE doc_id = ANY(%s)", (doc_ids,))
-        conn.execute("DELETE FROM units WHERE doc_id = ANY(%s)", (doc_ids,))
-        conn.execute("DELETE FROM documents WHERE doc_id = ANY(%s)", (doc_ids,))
-
-    @staticmethod
-    def _insert_document(conn: psycopg.Connection[Any], doc: ParsedDocument, stamp: str) -> None:
-        conn.execute(
-            store.insert_sql("documents", store.DOCUMENT_COLUMNS, "%s"),
-            store.document_row(doc, indexed_at=stamp),
-        )
-        with conn.cursor() as cur:
-            cur.executemany(
-                store.insert_sql("units", store.UNIT_COLUMNS, "%s"), store.unit_rows(doc)
-            )
-
-    @staticmethod
-    def _insert_chunks(
-        conn: psycopg.Connection[Any], chunks: Sequence[Chunk], vectors: np.ndarray
-    ) -> None:
-        matrix = np.ascontiguousarray(vectors, dtype=np.float32)
-        with conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO chunks (chunk_id, doc_id, eid, part, article, heading, text, seq, "
-                "ord, page_start, page_end, vector) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [
-                    (
-                        c.chunk_id,
-                        c.doc_id,
-                        c.eid,
-                        c.part,
-                        c.article,
-                        c.heading,
-                        c.text,
-                        c.seq,
-                        i,
-                        c.page_start,
-                        c.page_end,
-                        matrix[i],
-                    )
-                    for i, c in enumerate(chunks)
-                ],
-            )
-
-    def remove_document(self, doc_id: str) -> bool:
+    def delete_document(self, doc_id: str) -> bool:
         with self._write() as conn:
             found = conn.execute("SELECT 1 FROM documents WHERE doc_id = %s", (doc_id,))
             if found.fetchone() is None:
                 return False
-            self._delete_documents(conn, [doc_id])
-            self._bump_generation(conn)
-            self._set_state(conn, "indexed_at", utc_now())
+            _delete_documents(conn, [doc_id])
+            _bump_generation(conn)
+            _set_state(conn, "indexed_at", utc_now())
             self._record_facts(conn)
         return True
 
-    def record_failure(self, path: str, reason: str) -> None:
+    def set_source_path(self, doc_id: str, source_path: str) -> None:
         with self._write() as conn:
             conn.execute(
-                "INSERT INTO failures (path, reason, at) VALUES (%s, %s, %s) "
-                "ON CONFLICT (path) DO UPDATE SET reason = excluded.reason, at = excluded.at",
-                (path, reason, utc_now()),
+                "UPDATE documents SET source_path = %s WHERE doc_id = %s", (source_path, doc_id)
             )
 
-    def clear_failures(self, paths: Iterable[str]) -> int:
-        wanted = list(paths)
-        if not wanted:
-            return 0
+    def set_state(self, values: Mapping[str, str]) -> None:
         with self._write() as conn:
-            cursor = conn.execute("DELETE FROM failures WHERE path = ANY(%s)", (wanted,))
+            for key, value in values.items():
+                _set_state(conn, key, value)
+
+    def set_failures(self, *, record: Mapping[str, str], clear: Sequence[str]) -> int:
+        with self._write() as conn:
+            for path, reason in record.items():
+                conn.execute(
+                    "INSERT INTO failures (path, reason, at) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (path) DO UPDATE SET reason = excluded.reason, at = excluded.at",
+                    (path, reason, utc_now()),
+                )
+            if not clear:
+                return 0
+            cursor = conn.execute("DELETE FROM failures WHERE path = ANY(%s)", (list(clear),))
             return max(cursor.rowcount, 0)
 
     def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
@@ -511,50 +347,26 @@ class PgCollection:
                 "(SELECT 1 FROM units u WHERE u.doc_id = s.doc_id AND u.eid = s.eid)"
             )
 
-    # ---- search ----------------------------------------------------------------------------
+    # ---- reads -----------------------------------------------------------------------------
 
-    def search(self, query: str, *, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
-        """Dense search: the k chunks whose vectors best match the query, filters applied first."""
-        if not query.strip():
-            raise ValueError("search query is empty")
-        vector = self.embedder.encode_queries([query])[0]
-        return self.search_vectors(vector, k=k, filters=filters)
-
-    def search_vectors(
-        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
-    ) -> list[Hit]:
+    def rank_vectors(
+        self, query: np.ndarray, *, k: int, filters: SearchFilters | None
+    ) -> tuple[list[int], list[float]]:
         """One SQL query: filters in its WHERE clause, ranked by inner product (HNSW)."""
-        query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
-        if query.shape[0] != self.embedder.dimension:
-            raise ValueError(
-                f"query vector has {query.shape[0]} values, index has {self.embedder.dimension}"
-            )
-        if k < 1:
-            raise ValueError(f"k must be at least 1, got {k}")
         where, params = filter_sql(filters or SearchFilters())
         with self._read() as conn:
             self._check_model(conn)
             conn.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, min(k * 2, 1000))}")
             conn.execute("SET LOCAL hnsw.iterative_scan = strict_order")
             rows = conn.execute(
-                f"SELECT {_HIT_COLUMNS}, -(c.vector <#> %s) AS score "
+                "SELECT c.chunk_id, -(c.vector <#> %s) AS score "
                 f"FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE {where} "
                 "ORDER BY c.vector <#> %s LIMIT %s",
                 [query, *params, query, k],
             ).fetchall()
         # Equal scores are ordered by chunk id, as in the embedded backend.
-        rows.sort(key=lambda row: (-float(row[12]), int(row[0])))
-        return [
-            replace(_hit(row), rank=rank, score=float(row[12]))
-            for rank, row in enumerate(rows, start=1)
-        ]
-
-    def rank_vectors(
-        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
-    ) -> tuple[list[int], list[float]]:
-        """(chunk ids, scores) `search_vectors` would return, best first."""
-        hits = self.search_vectors(query_vector, k=k, filters=filters)
-        return [hit.chunk_id for hit in hits], [hit.score for hit in hits]
+        rows.sort(key=lambda row: (-float(row[1]), int(row[0])))
+        return [int(row[0]) for row in rows], [float(row[1]) for row in rows]
 
     def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:
         where, params = filter_sql(filters)
@@ -566,19 +378,110 @@ class PgCollection:
             ).fetchall()
         return {int(row[0]) for row in rows}
 
-    def hits_for_chunks(
-        self, chunk_ids: Sequence[int], *, scores: Sequence[float] | None = None
-    ) -> list[Hit]:
-        """Hits for these chunk ids in the given order, ranked 1..n; vanished ids are skipped."""
-        wanted = [int(i) for i in chunk_ids]
+    def hits_by_id(self, chunk_ids: Sequence[int]) -> dict[int, Hit]:
         with self._read() as conn:
             rows = conn.execute(
-                f"SELECT {_HIT_COLUMNS} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+                f"SELECT {HIT_SELECT} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
                 "WHERE c.chunk_id = ANY(%s)",
-                (wanted,),
+                ([int(i) for i in chunk_ids],),
             ).fetchall()
-        found = {int(row[0]): _hit(row) for row in rows}
-        return store.ordered_hits(found, wanted, scores)
+        return {int(row[0]): hit_record(row) for row in rows}
+
+    def documents(self, doc_id: str | None = None) -> list[DocumentRecord]:
+        where, params = ("WHERE d.doc_id = %s", [doc_id]) if doc_id is not None else ("", [])
+        with self._read() as conn:
+            rows = conn.execute(
+                f'SELECT {DOCUMENT_SELECT} FROM documents d {where} ORDER BY d.doc_id COLLATE "C"',
+                params,
+            ).fetchall()
+        return [document_record(row) for row in rows]
+
+    def units(self, doc_id: str, eid: str | None = None) -> list[UnitRecord]:
+        where, params = ("AND eid = %s", [doc_id, eid]) if eid is not None else ("", [doc_id])
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {UNIT_SELECT} FROM units WHERE doc_id = %s {where} "
+                'ORDER BY ord, eid COLLATE "C"',
+                params,
+            ).fetchall()
+        return [unit_record(row) for row in rows]
+
+    def chunk_texts(self) -> list[ChunkText]:
+        with self._read() as conn:
+            rows = conn.execute(
+                'SELECT chunk_id, doc_id, text FROM chunks ORDER BY doc_id COLLATE "C", ord'
+            ).fetchall()
+        return [ChunkText(int(a), str(b), str(c)) for a, b, c in rows]
+
+    def chunk_vectors(self, doc_ids: Sequence[str]) -> list[tuple[Chunk, np.ndarray | None]]:
+        assert self._embedder is not None
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {CHUNK_SELECT} FROM chunks WHERE doc_id = ANY(%s) "
+                'ORDER BY doc_id COLLATE "C", ord',
+                (list(doc_ids),),
+            ).fetchall()
+        dimension = self._embedder.dimension
+        return [(chunk_record(row), as_vector(row[10], dimension)) for row in rows]
+
+    def state(self) -> dict[str, str]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT key, value FROM state").fetchall()
+        return {str(k): str(v) for k, v in rows}
+
+    def failures(self) -> tuple[tuple[str, str], ...]:
+        with self._read() as conn:
+            rows = conn.execute('SELECT path, reason FROM failures ORDER BY path COLLATE "C"')
+            return tuple((str(p), str(r)) for p, r in rows.fetchall())
+
+    def slots(self, *, doc_id: str | None, slot: str | None) -> list[SlotAssignment]:
+        clauses, params = ["TRUE"], []
+        if doc_id is not None:
+            clauses.append("s.doc_id = %s")
+            params.append(doc_id)
+        if slot is not None:
+            clauses.append("s.slot = %s")
+            params.append(slot)
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT s.doc_id, s.eid, s.slot, s.confidence, s.method FROM slots s "
+                "JOIN units u ON u.doc_id = s.doc_id AND u.eid = s.eid "
+                f"WHERE {' AND '.join(clauses)} "
+                'ORDER BY s.doc_id COLLATE "C", u.ord, s.slot COLLATE "C"',
+                params,
+            ).fetchall()
+        return [SlotAssignment(str(a), str(b), str(c), float(d), str(e)) for a, b, c, d, e in rows]
+
+    def problems(self, embedder: Embedder) -> list[str]:
+        problems: list[str] = []
+        with self._read() as conn:
+            counts = dict(zip(("documents", "units", "chunks"), _counts(conn), strict=True))
+            for name, value in counts.items():
+                recorded = _get_state(conn, name)
+                if recorded is not None and recorded != str(value):
+                    problems.append(f"state {name} is {recorded}, the tables hold {value}")
+            for chunk_id, doc_id in conn.execute(
+                "SELECT chunk_id, doc_id FROM chunks c WHERE NOT EXISTS "
+                "(SELECT 1 FROM documents d WHERE d.doc_id = c.doc_id)"
+            ).fetchall():
+                problems.append(f"chunk {chunk_id} belongs to missing document {doc_id}")
+            for chunk_id, doc_id, eid in conn.execute(
+                "SELECT chunk_id, doc_id, eid FROM chunks c WHERE NOT EXISTS "
+                "(SELECT 1 FROM units u WHERE u.doc_id = c.doc_id AND (u.eid = c.eid "
+                " OR left(c.eid, length(u.eid) + 2) = u.eid || '__'))"
+            ).fetchall():
+                problems.append(f"chunk {chunk_id} of {doc_id} points to missing unit {eid}")
+            off = conn.execute(
+                "SELECT count(*) FROM chunks WHERE abs(vector_norm(vector) - 1.0) > 1e-3"
+            ).fetchone()
+            if off and off[0]:
+                problems.append(f"{off[0]} stored vectors are not unit length")
+            hnsw = conn.execute("SELECT to_regclass('chunks_vector_hnsw') IS NOT NULL").fetchone()
+            if not hnsw or not hnsw[0]:
+                problems.append("the HNSW index chunks_vector_hnsw is missing")
+            if _get_state(conn, "model") != embedder.name:
+                problems.append(f"state model is {_get_state(conn, 'model')!r}")
+        return problems
 
     def fulltext_search(
         self, words: Sequence[str], *, k: int, allowed: set[int] | None = None
@@ -613,227 +516,79 @@ class PgCollection:
 
     # ---- reads -----------------------------------------------------------------------------
 
-    def generation(self) -> int:
-        with self._read() as conn:
-            return self._generation(conn)
 
-    def document_hashes(self) -> dict[str, str]:
-        with self._read() as conn:
-            rows = conn.execute("SELECT doc_id, content_hash FROM documents").fetchall()
-        return {str(a): str(b) for a, b in rows}
+def _get_state(conn: psycopg.Connection[Any], key: str) -> str | None:
+    row = conn.execute("SELECT value FROM state WHERE key = %s", (key,)).fetchone()
+    return None if row is None else str(row[0])
 
-    def document_sources(self) -> dict[str, str]:
-        with self._read() as conn:
-            rows = conn.execute("SELECT doc_id, source_path FROM documents").fetchall()
-        return {str(a): str(b) for a, b in rows}
 
-    def set_source_path(self, doc_id: str, source_path: str) -> None:
-        """Where an unchanged document's file is now (no new generation: nothing searchable
-        changes)."""
-        with self._write() as conn:
-            conn.execute(
-                "UPDATE documents SET source_path = %s WHERE doc_id = %s", (source_path, doc_id)
-            )
+def _set_state(conn: psycopg.Connection[Any], key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO state (key, value) VALUES (%s, %s) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
 
-    def recorded_taxonomy(self) -> str | None:
-        with self._read() as conn:
-            return self._get_state(conn, TAXONOMY_STATE)
 
-    def record_rules(self, *, taxonomy_sha256: str, glossary_sha256: str) -> None:
-        with self._write() as conn:
-            self._set_state(conn, TAXONOMY_STATE, taxonomy_sha256)
-            self._set_state(conn, GLOSSARY_STATE, glossary_sha256)
+def _bump_generation(conn: psycopg.Connection[Any]) -> int:
+    value = _get_state(conn, "generation") or "0"
+    if not value.isdigit():
+        raise IndexOpenError(f"the index's generation {value!r} is not a number")
+    _set_state(conn, "generation", str(int(value) + 1))
+    return int(value) + 1
 
-    def list_documents(self) -> list[DocumentRecord]:
-        with self._read() as conn:
-            rows = conn.execute(
-                f'SELECT {_DOCUMENT_COLUMNS} FROM documents d ORDER BY d.doc_id COLLATE "C"'
-            ).fetchall()
-        return [_document(row) for row in rows]
 
-    def get_document(self, doc_id: str) -> DocumentRecord | None:
-        with self._read() as conn:
-            row = conn.execute(
-                f"SELECT {_DOCUMENT_COLUMNS} FROM documents d WHERE d.doc_id = %s", (doc_id,)
-            ).fetchone()
-        return None if row is None else _document(row)
+def _schema_complete(conn: psycopg.Connection[Any]) -> bool:
+    """Every table, index and added column is there (so opening needs no DDL and no lock)."""
+    relations = [*pg_schema.EXPECTED_TABLES, *pg_schema.EXPECTED_INDEXES]
+    missing = conn.execute(pg_schema.MISSING_OBJECTS, {"relations": relations}).fetchone()
+    tables = [table for table, _ in pg_schema.ADDED_COLUMNS]
+    columns = [column for _, column in pg_schema.ADDED_COLUMNS]
+    absent = conn.execute(
+        pg_schema.MISSING_COLUMNS, {"tables": tables, "columns": columns}
+    ).fetchone()
+    return bool(missing and absent and missing[0] == 0 and absent[0] == 0)
 
-    def get_unit(self, doc_id: str, eid: str) -> UnitRecord | None:
-        with self._read() as conn:
-            row = conn.execute(
-                f"SELECT {UNIT_SELECT} FROM units WHERE doc_id = %s AND eid = %s", (doc_id, eid)
-            ).fetchone()
-        return None if row is None else unit_record(row)
 
-    def list_units(self, doc_id: str) -> list[UnitRecord]:
-        with self._read() as conn:
-            rows = conn.execute(
-                f'SELECT {UNIT_SELECT} FROM units WHERE doc_id = %s ORDER BY ord, eid COLLATE "C"',
-                (doc_id,),
-            ).fetchall()
-        return [unit_record(row) for row in rows]
+def _schema_version(conn: psycopg.Connection[Any]) -> str | None:
+    row = conn.execute("SELECT to_regclass('state') IS NOT NULL").fetchone()
+    if not row or not row[0]:
+        return None
+    found = conn.execute("SELECT value FROM state WHERE key = 'schema_version'").fetchone()
+    return None if found is None else str(found[0])
 
-    def chunk_texts(self) -> list[ChunkText]:
-        with self._read() as conn:
-            rows = conn.execute(
-                'SELECT chunk_id, doc_id, text FROM chunks ORDER BY doc_id COLLATE "C", ord'
-            ).fetchall()
-        return [ChunkText(int(a), str(b), str(c)) for a, b, c in rows]
 
-    def iter_chunks(self) -> Iterator[ChunkText]:
-        yield from self.chunk_texts()
+def _counts(conn: psycopg.Connection[Any]) -> tuple[int, int, int]:
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM units), "
+        "(SELECT count(*) FROM chunks)"
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2])
 
-    @staticmethod
-    def _counts(conn: psycopg.Connection[Any]) -> tuple[int, int, int]:
-        row = conn.execute(
-            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM units), "
-            "(SELECT count(*) FROM chunks)"
-        ).fetchone()
-        assert row is not None
-        return int(row[0]), int(row[1]), int(row[2])
 
-    def status(self) -> IndexStatus:
-        with self._read() as conn:
-            documents, units, chunks = self._counts(conn)
-            dimension = self._get_state(conn, "dimension")
-            failures = conn.execute(
-                'SELECT path, reason FROM failures ORDER BY path COLLATE "C"'
-            ).fetchall()
-            taxonomy_sha256 = self._get_state(conn, TAXONOMY_STATE)
-            return IndexStatus(
-                documents=documents,
-                units=units,
-                chunks=chunks,
-                model=self._get_state(conn, "model"),
-                dimension=int(dimension) if dimension and dimension.isdigit() else None,
-                indexed_at=self._get_state(conn, "indexed_at"),
-                failures=tuple((str(p), str(r)) for p, r in failures),
-                taxonomy_sha256=taxonomy_sha256,
-                glossary_sha256=self._get_state(conn, GLOSSARY_STATE),
-                slots_stale=documents > 0 and taxonomy_sha256 != taxonomy_fingerprint(),
-            )
+def _count_chunks(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute("SELECT count(*) FROM chunks").fetchone()
+    return int(row[0]) if row else 0
 
-    def verify(self) -> list[str]:
-        """Integrity check without repairing anything; returns the problems (empty = OK)."""
-        problems: list[str] = []
-        with self._read() as conn:
-            counts = dict(zip(("documents", "units", "chunks"), self._counts(conn), strict=True))
-            for name, value in counts.items():
-                recorded = self._get_state(conn, name)
-                if recorded is not None and recorded != str(value):
-                    problems.append(f"state {name} is {recorded}, the tables hold {value}")
-            for chunk_id, doc_id in conn.execute(
-                "SELECT chunk_id, doc_id FROM chunks c WHERE NOT EXISTS "
-                "(SELECT 1 FROM documents d WHERE d.doc_id = c.doc_id)"
-            ).fetchall():
-                problems.append(f"chunk {chunk_id} belongs to missing document {doc_id}")
-            for chunk_id, doc_id, eid in conn.execute(
-                "SELECT chunk_id, doc_id, eid FROM chunks c WHERE NOT EXISTS "
-                "(SELECT 1 FROM units u WHERE u.doc_id = c.doc_id AND (u.eid = c.eid "
-                " OR left(c.eid, length(u.eid) + 2) = u.eid || '__'))"
-            ).fetchall():
-                problems.append(f"chunk {chunk_id} of {doc_id} points to missing unit {eid}")
-            off = conn.execute(
-                "SELECT count(*) FROM chunks WHERE abs(vector_norm(vector) - 1.0) > 1e-3"
-            ).fetchone()
-            if off and off[0]:
-                problems.append(f"{off[0]} stored vectors are not unit length")
-            hnsw = conn.execute("SELECT to_regclass('chunks_vector_hnsw') IS NOT NULL").fetchone()
-            if not hnsw or not hnsw[0]:
-                problems.append("the HNSW index chunks_vector_hnsw is missing")
-            if self._get_state(conn, "model") != self.embedder.name:
-                problems.append(f"state model is {self._get_state(conn, 'model')!r}")
-        return problems
 
-    def stored_document(self, doc_id: str) -> StoredDocument | None:
-        from index.collection import parsed_document
+def _resize_vectors(conn: psycopg.Connection[Any], dimension: int) -> None:
+    """An index without chunks switches model: its vector column changes dimension."""
+    conn.execute("DROP INDEX IF EXISTS chunks_vector_hnsw")
+    conn.execute(f"ALTER TABLE chunks ALTER COLUMN vector TYPE vector({int(dimension)})")
+    conn.execute("CREATE INDEX chunks_vector_hnsw ON chunks USING hnsw (vector vector_ip_ops)")
 
-        with self._read() as conn:
-            row = conn.execute(
-                f"SELECT {_DOCUMENT_COLUMNS} FROM documents d WHERE d.doc_id = %s", (doc_id,)
-            ).fetchone()
-            if row is None:
-                return None
-            record = _document(row)
-            units = [
-                unit_record(r)
-                for r in conn.execute(
-                    f"SELECT {UNIT_SELECT} FROM units WHERE doc_id = %s "
-                    'ORDER BY ord, eid COLLATE "C"',
-                    (doc_id,),
-                ).fetchall()
-            ]
-            rows = conn.execute(
-                "SELECT chunk_id, doc_id, eid, part, article, heading, text, seq, page_start, "
-                "page_end, vector FROM chunks WHERE doc_id = %s ORDER BY ord",
-                (doc_id,),
-            ).fetchall()
-        chunks = tuple(
-            Chunk(
-                chunk_id=int(r[0]),
-                doc_id=r[1],
-                eid=r[2],
-                part=r[3],
-                article=r[4],
-                heading=r[5],
-                text=r[6],
-                seq=int(r[7]),
-                page_start=r[8],
-                page_end=r[9],
-            )
-            for r in rows
-        )
-        matrix = np.array([_as_array(r[10]) for r in rows], dtype=np.float32)
-        return StoredDocument(
-            document=parsed_document(record, units),
-            chunks=chunks,
-            vectors=matrix.reshape(len(rows), self.embedder.dimension),
-            indexed_at=record.indexed_at,
-        )
 
-    def unit_vectors(self, doc_id: str) -> dict[str, np.ndarray]:
-        from index.backend import unit_vectors_from_chunks
-
-        with self._read() as conn:
-            eids = [
-                str(r[0])
-                for r in conn.execute(
-                    "SELECT eid FROM units WHERE doc_id = %s", (doc_id,)
-                ).fetchall()
-            ]
-            rows = conn.execute(
-                "SELECT eid, vector FROM chunks WHERE doc_id = %s ORDER BY ord", (doc_id,)
-            ).fetchall()
-        return unit_vectors_from_chunks(eids, ((str(eid), _as_array(v)) for eid, v in rows))
-
-    def slot_assignments(
-        self, *, doc_id: str | None = None, slot: str | None = None
-    ) -> list[SlotAssignment]:
-        clauses, params = ["TRUE"], []
-        if doc_id is not None:
-            clauses.append("s.doc_id = %s")
-            params.append(doc_id)
-        if slot is not None:
-            clauses.append("s.slot = %s")
-            params.append(slot)
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT s.doc_id, s.eid, s.slot, s.confidence, s.method FROM slots s "
-                "JOIN units u ON u.doc_id = s.doc_id AND u.eid = s.eid "
-                f"WHERE {' AND '.join(clauses)} "
-                'ORDER BY s.doc_id COLLATE "C", u.ord, s.slot COLLATE "C"',
-                params,
-            ).fetchall()
-        return [SlotAssignment(str(a), str(b), str(c), float(d), str(e)) for a, b, c, d, e in rows]
-
-    def slot_documents(self) -> set[str]:
-        with self._read() as conn:
-            rows = conn.execute("SELECT DISTINCT doc_id FROM slots").fetchall()
-        return {str(r[0]) for r in rows}
+def _delete_documents(conn: psycopg.Connection[Any], doc_ids: list[str]) -> None:
+    conn.execute("DELETE FROM chunks WHERE doc_id = ANY(%s)", (doc_ids,))
+    conn.execute("DELETE FROM slots WHERE doc_id = ANY(%s)", (doc_ids,))
+    conn.execute("DELETE FROM units WHERE doc_id = ANY(%s)", (doc_ids,))
+    conn.execute("DELETE FROM documents WHERE doc_id = ANY(%s)", (doc_ids,))
 
 
 def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
-    """The WHERE clause over `chunks c JOIN documents d` (semantics as index.store.filter_sql)."""
+    """The WHERE clause over `chunks c JOIN documents d` (semantics as the SQLite one,
+    index.storage.sqlite_tables.filter_sql)."""
     clauses: list[str] = []
     params: list[object] = []
 
@@ -850,7 +605,7 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
         any_of("c.part", filters.parts, fold=True)
     if filters.instrument_types:
         any_of("d.instrument_type", filters.instrument_types, fold=True)
-    if filters.kinds:  # a kind is a set of instrument types (as index.store.filter_sql)
+    if filters.kinds:  # a kind is a set of instrument types (as the SQLite one)
         any_of("d.instrument_type", instrument_types_of_kinds(filters.kinds) or ("",), fold=True)
     if filters.parties:
         clauses.append(
@@ -864,7 +619,7 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
         clauses.append("d.year <= %s")
         params.append(filters.year_to)
     if filters.visible_groups is not None:
-        # Public, or restricted to one of the viewer's groups (as index.store.visibility_sql).
+        # Public, or restricted to one of the viewer's groups (as the SQLite one).
         clauses.append("(d.visibility = '[]'::jsonb OR d.visibility ?| %s::text[])")
         params.append(list(filters.visible_groups))
     if filters.slots:
@@ -876,39 +631,3 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
         params.append(list(filters.slots))
         params.append(SLOT_FILTER_MIN_CONFIDENCE)
     return (" AND ".join(clauses) or "TRUE"), params
-
-
-def _as_array(value: Any) -> np.ndarray:
-    """A vector column's value (pgvector's Vector, or a list) as float32."""
-    if hasattr(value, "to_numpy"):
-        value = value.to_numpy()
-    return np.asarray(value, dtype=np.float32)
-
-
-def _hit(row: Sequence[Any]) -> Hit:
-    return Hit(
-        rank=0,
-        score=0.0,
-        chunk_id=int(row[0]),
-        doc_id=row[1],
-        title=row[2],
-        part=row[3],
-        article=row[4],
-        heading=row[5],
-        eid=row[6],
-        page_start=row[7],
-        page_end=row[8],
-        language=row[9],
-        text=row[10],
-        kind=document_kind(row[11]),
-    )
-
-
-def _document(row: Sequence[Any]) -> DocumentRecord:
-    values = list(row)
-    values[4] = tuple(values[4])  # parties: jsonb array → tuple
-    values[15] = bool(values[15])
-    values[17] = int(values[17])
-    values[18] = int(values[18])
-    values[19] = tuple(values[19] or ())  # visibility: jsonb array → tuple
-    return DocumentRecord(*values)

@@ -1,32 +1,36 @@
-"""Document visibility: a read-only view of a `Collection` that shows one viewer what they may see.
+"""Document visibility: a read-only view of an index that shows one viewer what they may see.
 
-A document is public (`visibility == ()`) or restricted to named groups. Search applies the
-viewer's groups inside retrieval (`SearchFilters.visible_groups`, a WHERE clause in the store),
-so the top k are k visible results; every other read (documents, units, slots, chunk texts,
-hits by id, status counts) is filtered here, so that code written against a `Collection` —
-clause matrix, time limits, gap check, more like this — cannot see past it. The view has no
-write methods at all.
+A document is public (`visibility == ()`) or restricted to named groups. `VisibleStorage` wraps
+a backend and delegates to it: search applies the viewer's groups inside retrieval
+(`SearchFilters.visible_groups`, a WHERE clause in the store), so the top k are k visible
+results; every other read (documents, units, slots, chunk texts, hits by id) is filtered here,
+so that code written against a `Collection` — clause matrix, time limits, gap check, more like
+this — cannot see past it. Every write is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
+from pathlib import Path
 from typing import NoReturn
 
 import numpy as np
 
-from index.backend import CollectionBackend
-from index.collection import Collection
+from index.embedders import Embedder
+from index.storage.base import StorageBackend, int_or_none
+from index.storage.collection import Collection
 from index.types import (
     ChunkText,
     DocumentRecord,
     Hit,
-    IndexStatus,
     SearchFilters,
     SlotAssignment,
+    StoredDocument,
     UnitRecord,
 )
+from ingest.types import Chunk
 
 
 def is_visible(visibility: Sequence[str], groups: Sequence[str] | None) -> bool:
@@ -44,135 +48,116 @@ def scope_filters(filters: SearchFilters | None, groups: tuple[str, ...] | None)
     return replace(base, visible_groups=groups)
 
 
-class VisibleCollection(Collection):
-    """What a viewer who belongs to `groups` may read of `collection`.
+def visible_collection(collection: Collection, *, groups: Sequence[str]) -> Collection:
+    """What a viewer who belongs to `groups` may read of `collection`: the same model over a
+    `VisibleStorage` of its backend (one FAISS cache serves every viewer)."""
+    return Collection(
+        VisibleStorage(collection.storage, groups=groups), embedder=collection.embedder
+    )
 
-    A `Collection` to its callers (the service, clause intelligence) but holding no storage of
-    its own: it does not run `Collection.__init__`, every read goes through the base collection
-    (so one FAISS cache serves every viewer) and every write is refused.
-    """
 
-    def __init__(self, collection: CollectionBackend, *, groups: tuple[str, ...]) -> None:
-        # Deliberately no super().__init__(): the base collection owns the storage.
-        self._base = collection
+class VisibleStorage:
+    """A backend's documents as a viewer in `groups` may read them; writes are refused."""
+
+    def __init__(self, base: StorageBackend, *, groups: Sequence[str]) -> None:
+        self._base = base
         self.groups = tuple(sorted(groups))
-        self.embedder = collection.embedder
-        self.cache_write_error = None
+
+    def __repr__(self) -> str:
+        return f"VisibleStorage({self._base!r}, groups={self.groups!r})"
 
     @property
     def location(self) -> str:
         return self._base.location
 
-    def __repr__(self) -> str:
-        return f"VisibleCollection({self._base!r}, groups={self.groups!r})"
+    @property
+    def cache_folder(self) -> Path | None:
+        return None  # derived caches of a view hold only what its viewer may see: in memory
+
+    @property
+    def cache_write_error(self) -> str | None:
+        return None
 
     def close(self) -> None:
-        """The base collection is shared; its owner closes it."""
+        """The base backend is shared; its owner closes it."""
+
+    def open_for(self, embedder: Embedder) -> tuple[str | None, int | None]:
+        state = self._base.state()  # the owner opened the base; a view writes nothing
+        return state.get("model"), int_or_none(state.get("dimension"))
 
     # ---- writes: never through a viewer's view ---------------------------------------------
 
-    def _refuse(self, *_: object, **__: object) -> NoReturn:
+    def _refuse(self) -> NoReturn:
         raise PermissionError("a viewer's view of the index is read-only")
 
-    upsert_document = _refuse
-    upsert_documents = _refuse
-    remove_document = _refuse
-    record_failure = _refuse
-    clear_failures = _refuse
-    replace_slots = _refuse
-    verify = _refuse
-    upsert_stored = _refuse
-    writer_lock = _refuse
-    set_source_path = _refuse
-    record_rules = _refuse
+    def writer_lock(self) -> AbstractContextManager[None]:
+        self._refuse()
 
-    def may_see(self, doc_id: str) -> bool:
-        document = self._base.get_document(doc_id)
-        return document is not None and is_visible(document.visibility, self.groups)
+    def write_documents(self, items: Sequence[StoredDocument]) -> None:
+        self._refuse()
+
+    def delete_document(self, doc_id: str) -> bool:
+        self._refuse()
+
+    def set_source_path(self, doc_id: str, source_path: str) -> None:
+        self._refuse()
+
+    def set_state(self, values: Mapping[str, str]) -> None:
+        self._refuse()
+
+    def set_failures(self, *, record: Mapping[str, str], clear: Sequence[str]) -> int:
+        self._refuse()
+
+    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
+        self._refuse()
+
+    def problems(self, embedder: Embedder) -> list[str]:
+        self._refuse()
+
+    # ---- reads, filtered -------------------------------------------------------------------
 
     def _visible_ids(self) -> set[str]:
-        return {d.doc_id for d in self.list_documents()}
+        return {d.doc_id for d in self.documents()}
 
-    def _scoped(self, filters: SearchFilters | None) -> SearchFilters:
-        return scope_filters(filters, self.groups)
+    def _may_see(self, doc_id: str) -> bool:
+        return bool(self.documents(doc_id))
 
-    # ---- the Collection read interface ---------------------------------------------------------
+    def rank_vectors(
+        self, query: np.ndarray, *, k: int, filters: SearchFilters | None
+    ) -> tuple[list[int], list[float]]:
+        return self._base.rank_vectors(query, k=k, filters=scope_filters(filters, self.groups))
 
-    def generation(self) -> int:
-        return self._base.generation()
+    def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:
+        return self._base.allowed_chunk_ids(scope_filters(filters, self.groups))
 
-    def list_documents(self) -> list[DocumentRecord]:
-        return [d for d in self._base.list_documents() if is_visible(d.visibility, self.groups)]
-
-    def get_document(self, doc_id: str) -> DocumentRecord | None:
-        document = self._base.get_document(doc_id)
-        if document is None or not is_visible(document.visibility, self.groups):
-            return None
-        return document
-
-    def document_hashes(self) -> dict[str, str]:
+    def hits_by_id(self, chunk_ids: Sequence[int]) -> dict[int, Hit]:
         visible = self._visible_ids()
-        return {k: v for k, v in self._base.document_hashes().items() if k in visible}
+        found = self._base.hits_by_id(chunk_ids)
+        return {cid: hit for cid, hit in found.items() if hit.doc_id in visible}
 
-    def get_unit(self, doc_id: str, eid: str) -> UnitRecord | None:
-        return self._base.get_unit(doc_id, eid) if self.may_see(doc_id) else None
+    def documents(self, doc_id: str | None = None) -> list[DocumentRecord]:
+        found = self._base.documents(doc_id)
+        return [d for d in found if is_visible(d.visibility, self.groups)]
 
-    def list_units(self, doc_id: str) -> list[UnitRecord]:
-        return self._base.list_units(doc_id) if self.may_see(doc_id) else []
+    def units(self, doc_id: str, eid: str | None = None) -> list[UnitRecord]:
+        return self._base.units(doc_id, eid) if self._may_see(doc_id) else []
 
     def chunk_texts(self) -> list[ChunkText]:
         visible = self._visible_ids()
         return [c for c in self._base.chunk_texts() if c.doc_id in visible]
 
-    def iter_chunks(self) -> Iterator[ChunkText]:
-        yield from self.chunk_texts()
-
-    def search(self, query: str, *, k: int = 10, filters: SearchFilters | None = None) -> list[Hit]:
-        return self._base.search(query, k=k, filters=self._scoped(filters))
-
-    def search_vectors(
-        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
-    ) -> list[Hit]:
-        return self._base.search_vectors(query_vector, k=k, filters=self._scoped(filters))
-
-    def rank_vectors(
-        self, query_vector: np.ndarray, *, k: int = 10, filters: SearchFilters | None = None
-    ) -> tuple[list[int], list[float]]:
-        return self._base.rank_vectors(query_vector, k=k, filters=self._scoped(filters))
-
-    def allowed_chunk_ids(self, filters: SearchFilters) -> set[int]:
-        return self._base.allowed_chunk_ids(self._scoped(filters))
-
-    def hits_for_chunks(
-        self, chunk_ids: Sequence[int], *, scores: Sequence[float] | None = None
-    ) -> list[Hit]:
+    def chunk_vectors(self, doc_ids: Sequence[str]) -> list[tuple[Chunk, np.ndarray | None]]:
         visible = self._visible_ids()
-        hits = self._base.hits_for_chunks(chunk_ids, scores=scores)
-        kept = [h for h in hits if h.doc_id in visible]
-        return [replace(h, rank=rank) for rank, h in enumerate(kept, start=1)]
+        return self._base.chunk_vectors([d for d in doc_ids if d in visible])
 
-    def status(self) -> IndexStatus:
-        """Counts of the visible documents only; failed files (whose names may be those of
-        restricted documents) are a maintainer's business and are not shown."""
-        full = self._base.status()
-        documents = self.list_documents()
-        return replace(
-            full,
-            documents=len(documents),
-            units=sum(d.unit_count for d in documents),
-            chunks=sum(d.chunk_count for d in documents),
-            failures=(),
-        )
+    def state(self) -> dict[str, str]:
+        return self._base.state()
 
-    def slot_assignments(
-        self, *, doc_id: str | None = None, slot: str | None = None
-    ) -> list[SlotAssignment]:
+    def failures(self) -> tuple[tuple[str, str], ...]:
+        """Failed files (whose names may be those of restricted documents) are a maintainer's
+        business and are not shown."""
+        return ()
+
+    def slots(self, *, doc_id: str | None, slot: str | None) -> list[SlotAssignment]:
         visible = self._visible_ids()
-        found = self._base.slot_assignments(doc_id=doc_id, slot=slot)
-        return [a for a in found if a.doc_id in visible]
-
-    def slot_documents(self) -> set[str]:
-        return self._base.slot_documents() & self._visible_ids()
-
-    def unit_vectors(self, doc_id: str) -> dict[str, np.ndarray]:
-        return self._base.unit_vectors(doc_id) if self.may_see(doc_id) else {}
+        return [a for a in self._base.slots(doc_id=doc_id, slot=slot) if a.doc_id in visible]
