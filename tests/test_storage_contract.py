@@ -1,5 +1,6 @@
 """One contract, two backends: every test here runs on the embedded index (SQLite + FAISS) and on
-PostgreSQL + pgvector (a real server started by scripts/postgres.sh; see conftest.pg_server).
+PostgreSQL + pgvector (a real server started by scripts/postgres.sh; see conftest.pg_server);
+the record stores drafts live in (index.records) likewise on a folder and on PostgreSQL.
 
 Logic tests use the fast hashing embedder; the ranking test and the copy test use real models.
 """
@@ -18,7 +19,8 @@ from index.copy import copy_index, document_checksum
 from index.embedders import Embedder, HashingEmbedder
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
 from index.lock import IndexBusyError
-from index.storage import Collection, open_collection
+from index.records import RecordError, RecordStore, StaleRecordError, open_record_store
+from index.storage import Collection, StorageBackend, open_collection
 from index.types import SearchFilters, SlotAssignment
 from tests.harness.documents import (
     filter_corpus,
@@ -63,7 +65,7 @@ def hashed(opener: Opener) -> Collection:
 
 
 def test_both_backends_keep_the_contract(hashed: Collection) -> None:
-    assert isinstance(hashed, Collection)
+    assert isinstance(hashed.storage, StorageBackend)
     assert hashed.location
 
 
@@ -307,3 +309,98 @@ def test_restricted_documents_are_cut_inside_the_search(hashed: Collection) -> N
 RETURN_ARTICLES_RESTRICTED = [
     ("1", "Return request", "A return request shall be made in writing to the requested Party."),
 ]
+
+
+# ---- revisioned records (drafts) -------------------------------------------------------------
+
+
+@pytest.fixture(params=["folder", "postgres"])
+def records(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecordStore]:
+    """A fresh, empty record store of each backend."""
+    location = (
+        tmp_path / "drafts" if request.param == "folder" else request.getfixturevalue("pg_url")
+    )
+    store = open_record_store(location)
+    yield store
+    store.close()
+
+
+def test_records_round_trip_with_a_new_revision_per_commit(records: RecordStore) -> None:
+    assert records.get("a") is None
+    assert (
+        records.commit("a", {"title": "one"}, based_on=None, author="ann", operation="create") == 1
+    )
+    assert records.commit("a", {"title": "two"}, based_on=1, author="bob", operation="save") == 2
+    stored = records.get("a")
+    assert stored is not None
+    assert (stored.key, stored.revision, stored.data["title"]) == ("a", 2, "two")
+    assert stored.data["revision"] == 2  # the stored object carries its revision
+    listed, unreadable = records.all()
+    assert [(r.key, r.revision) for r in listed] == [("a", 2)] and unreadable == []
+
+
+def test_a_stale_commit_or_delete_is_refused_and_changes_nothing(records: RecordStore) -> None:
+    records.commit("a", {"title": "one"}, based_on=None, author="ann", operation="create")
+    records.commit("a", {"title": "two"}, based_on=1, author="bob", operation="save")
+    with pytest.raises(StaleRecordError) as refused:
+        records.commit("a", {"title": "late"}, based_on=1, author="ann", operation="save")
+    assert (refused.value.based_on, refused.value.stored) == (1, 2)
+    with pytest.raises(StaleRecordError):
+        records.delete("a", based_on=1, author="ann")
+    stored = records.get("a")
+    assert stored is not None and stored.data["title"] == "two"
+
+
+def test_history_keeps_every_version_and_outlives_a_deletion(records: RecordStore) -> None:
+    records.commit("a", {"title": "one"}, based_on=None, author="ann", operation="create")
+    records.commit("a", {"title": "two"}, based_on=1, author="bob", operation="rename")
+    assert records.delete("a", based_on=2, author="cy") is True
+    assert records.get("a") is None
+    assert records.delete("a", based_on=None, author="cy") is False
+    history = records.history("a")
+    assert [(v.revision, v.author, v.operation) for v in history] == [
+        (3, "cy", "delete"),
+        (2, "bob", "rename"),
+        (1, "ann", "create"),
+    ]
+    assert history[0].data is None and history[1].data["title"] == "two"
+    assert records.history("never") == []
+
+
+def test_concurrent_commits_are_serialised_none_lost(records: RecordStore) -> None:
+    records.commit("a", {"n": 0}, based_on=None, author="ann", operation="create")
+    saved: list[int] = []
+
+    def editor() -> None:
+        for _ in range(10):
+            while True:
+                current = records.get("a")
+                assert current is not None
+                try:
+                    data = {"n": current.data["n"] + 1}
+                    records.commit("a", data, based_on=current.revision, author="x", operation="+1")
+                    saved.append(1)
+                    break
+                except StaleRecordError:
+                    continue
+
+    threads = [threading.Thread(target=editor) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    final = records.get("a")
+    assert final is not None and final.data["n"] == 20 == len(saved)
+    assert final.revision == 21
+
+
+def test_an_unreadable_folder_record_is_reported_not_fatal(tmp_path: Path) -> None:
+    store = open_record_store(tmp_path)
+    store.commit("good", {"title": "ok"}, based_on=None, author="ann", operation="create")
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    listed, unreadable = store.all()
+    assert [r.key for r in listed] == ["good"]
+    assert [Path(e.where).name for e in unreadable] == ["bad.json"]
+    with pytest.raises(RecordError, match="corrupt JSON"):
+        store.get("bad")
+    assert store.delete("bad", based_on=None, author="ann")  # still removable

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -44,6 +44,7 @@ TAXONOMY_STATE = "taxonomy_sha256"
 GLOSSARY_STATE = "glossary_sha256"
 
 
+@runtime_checkable
 class StorageBackend(Protocol):
     """The primitives of one index store (see module docstring)."""
 
