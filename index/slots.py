@@ -199,7 +199,7 @@ def classify_document(
         return []
     units = collection.list_units(doc_id)
     # The on-disk cache of slot vectors lives in an index folder; a server index has none.
-    cache_dir = getattr(collection, "path", None)
+    cache_dir = collection.cache_folder
     slots = slot_matrix(collection.embedder, cache_dir=cache_dir) if use_embeddings else None
     vectors = collection.unit_vectors(doc_id) if use_embeddings else {}
     return classify_units(

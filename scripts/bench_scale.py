@@ -169,7 +169,7 @@ def measure(index: Path, queries: list[str], *, peers: bool) -> dict[str, Any]:
     import faiss
 
     from index.retrieval.hybrid import StageTimes
-    from index.storage import sqlite_tables as store
+    from index.storage.sqlite import SqliteStorage
     from readmit.service import KnowledgeBase
 
     started = time.perf_counter()
@@ -199,6 +199,8 @@ def measure(index: Path, queries: list[str], *, peers: bool) -> dict[str, Any]:
         t0 = time.perf_counter()
         lexical.search(query, k=100)
         bm25_single.append((time.perf_counter() - t0) * 1000)
+    storage = kb.collection.storage
+    assert isinstance(storage, SqliteStorage)  # synthetic collections are index folders
     result: dict[str, Any] = {
         "first_answer_in_process_s": first_answer,
         "rss_mb": rss_after_open,
@@ -207,16 +209,13 @@ def measure(index: Path, queries: list[str], *, peers: bool) -> dict[str, Any]:
         "stages_ms": stages,
         "dense_ms": dense_single,
         "bm25_ms": bm25_single,
-        "layout": kb.collection.storage._vectors.layout.to_json()
-        if kb.collection.storage._vectors
-        else {},
+        "layout": storage.vector_layout(),
     }
     if not peers:
         return result
     # Peers on the same data: exact flat FAISS (also the ground truth for recall) and bm25s.
-    with kb.collection.storage._store.read() as conn:
-        ids, matrix = store.all_vectors(conn, kb.embedder.dimension)
-        texts = [str(r[0]) for r in conn.execute("SELECT text FROM chunks ORDER BY chunk_id")]
+    ids, matrix = storage.all_vectors()
+    texts = [c.text for c in sorted(kb.collection.chunk_texts(), key=lambda c: c.chunk_id)]
     flat = faiss.IndexFlatIP(matrix.shape[1])
     flat.add(matrix)
     del matrix

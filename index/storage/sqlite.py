@@ -115,6 +115,15 @@ class SqliteStorage:
         assert self._embedder is not None, "open_for() first"
         return self._embedder.dimension
 
+    def vector_layout(self) -> dict[str, object]:
+        """The FAISS layout in use (flat or IVF, its cells), for benchmarks."""
+        return self._refresh().layout.to_json()
+
+    def all_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk ids, vectors) of every chunk, by chunk id (for benchmarks' exact baselines)."""
+        with self._store.read() as conn:
+            return tables.all_vectors(conn, self._dimension)
+
     # ---- integrity -------------------------------------------------------------------------
 
     def _check_database(self) -> None:
