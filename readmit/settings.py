@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.locations import is_server_location
+
 DEFAULT_MODEL = "e5"
 MODEL_ENV = "READMIT_MODEL"
 INDEX_ENV = "READMIT_INDEX"
@@ -33,21 +35,19 @@ REJECTED_UPLOADS_FOLDER = "rejected-uploads"
 INGEST_PROGRESS_FILE = "ingest-progress.json"
 
 
-SERVER_SCHEMES = ("postgresql://", "postgres://")
-
 # An index or drafts location: a folder, or the URL of a PostgreSQL database (a str).
 Location = Path | str
 
 
 def as_location(value: str | Path) -> Location:
     """A location as given: a `postgresql://` URL stays a string, anything else is a folder."""
-    if isinstance(value, str) and value.startswith(SERVER_SCHEMES):
+    if is_server_location(value):
         return value
     return Path(value)
 
 
 def is_server(location: Location) -> bool:
-    return isinstance(location, str) and location.startswith(SERVER_SCHEMES)
+    return is_server_location(location)
 
 
 @dataclass(frozen=True)
