@@ -1,4 +1,4 @@
-"""Unit tests of the corpus-side search signals' logic (index/signals.py); their effect on
+"""Unit tests of the corpus-side search signals' logic (index/retrieval/signals.py); their effect on
 quality is measured on the real corpus by tests/test_search_quality.py."""
 
 from __future__ import annotations

@@ -36,9 +36,9 @@ from index.storage.rows import (
     DOCUMENT_COLUMNS,
     DOCUMENT_SELECT,
     HIT_SELECT,
-    SLOT_FILTER_MIN_CONFIDENCE,
     UNIT_COLUMNS,
     UNIT_SELECT,
+    Dialect,
     as_vector,
     chunk_record,
     chunk_rows,
@@ -49,6 +49,7 @@ from index.storage.rows import (
     unit_record,
     unit_rows,
 )
+from index.storage.rows import filter_sql as shared_filter_sql
 from index.types import (
     ChunkText,
     DocumentRecord,
@@ -58,7 +59,7 @@ from index.types import (
     StoredDocument,
     UnitRecord,
 )
-from ingest.types import Chunk, instrument_types_of_kinds
+from ingest.types import Chunk
 
 # Candidates the HNSW graph search keeps (pgvector's default is 40); the iterative scan goes
 # on past it when filters drop rows.
@@ -586,48 +587,13 @@ def _delete_documents(conn: psycopg.Connection[Any], doc_ids: list[str]) -> None
     conn.execute("DELETE FROM documents WHERE doc_id = ANY(%s)", (doc_ids,))
 
 
+POSTGRES = Dialect(
+    mark="%s",
+    in_list=lambda expr, values: (f"{expr} = ANY(%s)", [list(values)]),
+    json_elements=lambda column, alias: (f"jsonb_array_elements_text({column}) {alias}", alias),
+    empty_json_array="'[]'::jsonb",
+)
+
+
 def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
-    """The WHERE clause over `chunks c JOIN documents d` (semantics as the SQLite one,
-    index.storage.sqlite_tables.filter_sql)."""
-    clauses: list[str] = []
-    params: list[object] = []
-
-    def any_of(column: str, values: Sequence[str], *, fold: bool) -> None:
-        expr = f"lower({column})" if fold else column
-        clauses.append(f"{expr} = ANY(%s)")
-        params.append([v.lower() if fold else v for v in values])
-
-    if filters.doc_ids:
-        any_of("d.doc_id", filters.doc_ids, fold=False)
-    if filters.languages:
-        any_of("d.language", filters.languages, fold=True)
-    if filters.parts:
-        any_of("c.part", filters.parts, fold=True)
-    if filters.instrument_types:
-        any_of("d.instrument_type", filters.instrument_types, fold=True)
-    if filters.kinds:  # a kind is a set of instrument types (as the SQLite one)
-        any_of("d.instrument_type", instrument_types_of_kinds(filters.kinds) or ("",), fold=True)
-    if filters.parties:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(d.parties) p WHERE lower(p) = ANY(%s))"
-        )
-        params.append([p.lower() for p in filters.parties])
-    if filters.year_from is not None:
-        clauses.append("d.year >= %s")
-        params.append(filters.year_from)
-    if filters.year_to is not None:
-        clauses.append("d.year <= %s")
-        params.append(filters.year_to)
-    if filters.visible_groups is not None:
-        # Public, or restricted to one of the viewer's groups (as the SQLite one).
-        clauses.append("(d.visibility = '[]'::jsonb OR d.visibility ?| %s::text[])")
-        params.append(list(filters.visible_groups))
-    if filters.slots:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM slots s WHERE s.doc_id = c.doc_id "
-            "AND (c.eid = s.eid OR left(c.eid, length(s.eid) + 2) = s.eid || '__') "
-            "AND s.slot = ANY(%s) AND s.confidence >= %s)"
-        )
-        params.append(list(filters.slots))
-        params.append(SLOT_FILTER_MIN_CONFIDENCE)
-    return (" AND ".join(clauses) or "TRUE"), params
+    return shared_filter_sql(filters, POSTGRES)

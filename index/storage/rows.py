@@ -7,14 +7,21 @@ jsonb), select the same columns in the same order and map them to the same recor
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from index.types import DocumentRecord, Hit, UnitRecord
-from ingest.types import Chunk, Paragraph, ParsedDocument, Point, document_kind
+from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
+from ingest.types import (
+    Chunk,
+    Paragraph,
+    ParsedDocument,
+    Point,
+    document_kind,
+    instrument_types_of_kinds,
+)
 
 # Search's slot filter only trusts assignments at least this confident (see index.slots).
 SLOT_FILTER_MIN_CONFIDENCE = 0.5
@@ -288,3 +295,77 @@ def as_vector(value: Any, dimension: int) -> np.ndarray | None:
         value = value.to_numpy()
     array = np.asarray(value, dtype=np.float32).reshape(-1)
     return array if array.shape == (dimension,) else None
+
+
+# ---- filters -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one database spells what `filter_sql` needs."""
+
+    mark: str  # the driver's placeholder
+    # "expr IN (?, ?)" with one parameter per value, or "expr = ANY(%s)" with the list as one
+    in_list: Callable[[str, Sequence[object]], tuple[str, list[object]]]
+    # FROM-item over a JSON array column, and the expression of one element's text
+    json_elements: Callable[[str, str], tuple[str, str]]
+    empty_json_array: str
+
+
+def filter_sql(filters: SearchFilters, dialect: Dialect) -> tuple[str, list[object]]:
+    """A WHERE clause over `chunks c JOIN documents d` for the filters (documented semantics).
+
+    Every listed field must match (AND across fields, OR within a field); languages, parties and
+    instrument types compare case-insensitively; a document without a year fails year bounds.
+    """
+    clauses: list[str] = []
+    params: list[object] = []
+
+    def add(sql: str, values: Sequence[object]) -> None:
+        clauses.append(sql)
+        params.extend(values)
+
+    def any_of(column: str, values: Sequence[str], *, fold: bool) -> None:
+        expr = f"lower({column})" if fold else column
+        add(*dialect.in_list(expr, [v.lower() if fold else v for v in values]))
+
+    def json_contains(column: str, values: Sequence[str], *, fold: bool) -> str:
+        source, element = dialect.json_elements(column, "j")
+        condition, values_params = dialect.in_list(f"lower({element})" if fold else element, values)
+        params.extend(values_params)
+        return f"EXISTS (SELECT 1 FROM {source} WHERE {condition})"
+
+    if filters.doc_ids:
+        any_of("d.doc_id", filters.doc_ids, fold=False)
+    if filters.languages:
+        any_of("d.language", filters.languages, fold=True)
+    if filters.parts:
+        any_of("c.part", filters.parts, fold=True)
+    if filters.instrument_types:
+        any_of("d.instrument_type", filters.instrument_types, fold=True)
+    if filters.kinds:  # a kind is a set of instrument types
+        any_of("d.instrument_type", instrument_types_of_kinds(filters.kinds) or ("",), fold=True)
+    if filters.parties:
+        parties = [p.lower() for p in filters.parties]
+        clauses.append(json_contains("d.parties", parties, fold=True))
+    if filters.year_from is not None:
+        add(f"d.year >= {dialect.mark}", [filters.year_from])
+    if filters.year_to is not None:
+        add(f"d.year <= {dialect.mark}", [filters.year_to])
+    if filters.visible_groups is not None:  # public, or restricted to one of the groups
+        public = f"d.visibility = {dialect.empty_json_array}"
+        if filters.visible_groups:
+            member = json_contains("d.visibility", filters.visible_groups, fold=False)
+            clauses.append(f"({public} OR {member})")
+        else:
+            clauses.append(public)
+    if filters.slots:
+        # A chunk cites its unit ("art_7") or a part of it ("art_7__para_2").
+        slots, slot_params = dialect.in_list("s.slot", filters.slots)
+        add(
+            "EXISTS (SELECT 1 FROM slots s WHERE s.doc_id = c.doc_id "
+            "AND (c.eid = s.eid OR substr(c.eid, 1, length(s.eid) + 2) = s.eid || '__') "
+            f"AND {slots} AND s.confidence >= {dialect.mark})",
+            [*slot_params, SLOT_FILTER_MIN_CONFIDENCE],
+        )
+    return (" AND ".join(clauses) or "TRUE"), params

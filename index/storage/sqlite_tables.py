@@ -22,9 +22,9 @@ from index.storage.rows import (
     DOCUMENT_COLUMNS,
     DOCUMENT_SELECT,
     HIT_SELECT,
-    SLOT_FILTER_MIN_CONFIDENCE,
     UNIT_COLUMNS,
     UNIT_SELECT,
+    Dialect,
     chunk_record,
     chunk_rows,
     document_record,
@@ -34,8 +34,9 @@ from index.storage.rows import (
     unit_record,
     unit_rows,
 )
+from index.storage.rows import filter_sql as shared_filter_sql
 from index.types import DocumentRecord, Hit, SearchFilters, SlotAssignment, UnitRecord
-from ingest.types import Chunk, ParsedDocument, instrument_types_of_kinds
+from ingest.types import Chunk, ParsedDocument
 
 DB_FILE = "meta.sqlite"
 SCHEMA_VERSION = "1"
@@ -385,69 +386,20 @@ def bad_vector_blobs(conn: sqlite3.Connection, dimension: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def _in_list(expr: str, values: Sequence[object]) -> tuple[str, list[object]]:
+    return f"{expr} IN ({','.join('?' * len(values))})", list(values)
+
+
+SQLITE = Dialect(
+    mark="?",
+    in_list=_in_list,
+    json_elements=lambda column, alias: (f"json_each({column}) {alias}", f"{alias}.value"),
+    empty_json_array="'[]'",
+)
+
+
 def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
-    """A WHERE clause over `chunks c JOIN documents d` for the filters (documented semantics).
-
-    Every listed field must match (AND across fields, OR within a field); languages, parties and
-    instrument types compare case-insensitively; a document without a year fails year bounds.
-    """
-    clauses: list[str] = []
-    params: list[object] = []
-
-    def any_of(column: str, values: Sequence[str], *, fold: bool) -> None:
-        marks = ",".join("?" * len(values))
-        expr = f"lower({column})" if fold else column
-        clauses.append(f"{expr} IN ({marks})")
-        params.extend(v.lower() if fold else v for v in values)
-
-    if filters.doc_ids:
-        any_of("d.doc_id", filters.doc_ids, fold=False)
-    if filters.languages:
-        any_of("d.language", filters.languages, fold=True)
-    if filters.parts:
-        any_of("c.part", filters.parts, fold=True)
-    if filters.instrument_types:
-        any_of("d.instrument_type", filters.instrument_types, fold=True)
-    if filters.kinds:
-        any_of("d.instrument_type", instrument_types_of_kinds(filters.kinds) or ("",), fold=True)
-    if filters.parties:
-        marks = ",".join("?" * len(filters.parties))
-        clauses.append(
-            f"EXISTS (SELECT 1 FROM json_each(d.parties) p WHERE lower(p.value) IN ({marks}))"
-        )
-        params.extend(p.lower() for p in filters.parties)
-    if filters.year_from is not None:
-        clauses.append("d.year >= ?")
-        params.append(filters.year_from)
-    if filters.year_to is not None:
-        clauses.append("d.year <= ?")
-        params.append(filters.year_to)
-    if filters.visible_groups is not None:
-        clause, values = visibility_sql(filters.visible_groups)
-        clauses.append(clause)
-        params.extend(values)
-    if filters.slots:
-        # A chunk cites its unit ("art_7") or a part of it ("art_7__para_2").
-        marks = ",".join("?" * len(filters.slots))
-        clauses.append(
-            "EXISTS (SELECT 1 FROM slots s WHERE s.doc_id = c.doc_id "
-            "AND (c.eid = s.eid OR substr(c.eid, 1, length(s.eid) + 2) = s.eid || '__') "
-            f"AND s.slot IN ({marks}) AND s.confidence >= ?)"
-        )
-        params.extend(filters.slots)
-        params.append(SLOT_FILTER_MIN_CONFIDENCE)
-    return (" AND ".join(clauses) or "1"), params
-
-
-def visibility_sql(groups: Sequence[str], *, alias: str = "d") -> tuple[str, list[object]]:
-    """A condition over `documents {alias}`: public, or restricted to one of `groups`."""
-    marks = ",".join("?" * len(groups))
-    member = (
-        f" OR EXISTS (SELECT 1 FROM json_each({alias}.visibility) g WHERE g.value IN ({marks}))"
-        if groups
-        else ""
-    )
-    return f"({alias}.visibility = '[]'{member})", list(groups)
+    return shared_filter_sql(filters, SQLITE)
 
 
 def allowed_chunk_ids(conn: sqlite3.Connection, filters: SearchFilters) -> np.ndarray:
