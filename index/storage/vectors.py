@@ -345,7 +345,7 @@ def _calibrate_nprobe(
     nprobe = 1
     while True:
         index.nprobe = nprobe
-        _, found = index.retrieval.hybrid(queries, 10)
+        _, found = index.search(queries, 10)
         recall = recall_at_k(found, truth)
         if recall >= TARGET_RECALL or nprobe >= index.nlist:
             return nprobe, recall
