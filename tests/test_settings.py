@@ -58,7 +58,7 @@ def test_cli_and_app_read_the_same_folders(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("READMIT_DRAFTS", str(tmp_path / "dr"))
     monkeypatch.setenv("READMIT_CORPUS", str(tmp_path / "co"))
     wb = open_workbench()
-    assert (wb.kb.index_dir, wb.drafting.store.directory, wb.corpus_dir) == (
+    assert (wb.kb.index_dir, Path(wb.drafting.store.location), wb.corpus_dir) == (
         tmp_path / "ix",
         tmp_path / "dr",
         tmp_path / "co",
