@@ -16,25 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import IndexFullError, IndexOpenError
-from index.storage.rows import (
-    CHUNK_INSERT_COLUMNS,
-    CHUNK_SELECT,
-    DOCUMENT_COLUMNS,
-    DOCUMENT_SELECT,
-    HIT_SELECT,
-    UNIT_COLUMNS,
-    UNIT_SELECT,
-    Dialect,
-    chunk_record,
-    chunk_rows,
-    document_record,
-    document_row,
-    hit_record,
-    insert_sql,
-    unit_record,
-    unit_rows,
-)
-from index.storage.rows import filter_sql as shared_filter_sql
+from index.storage import rows as shared
 from index.types import DocumentRecord, Hit, SearchFilters, SlotAssignment, UnitRecord
 from ingest.types import Chunk, ParsedDocument
 
@@ -327,15 +309,19 @@ def chunk_owners(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> dict[int
 
 def insert_document(conn: sqlite3.Connection, doc: ParsedDocument, *, indexed_at: str) -> None:
     conn.execute(
-        insert_sql("documents", DOCUMENT_COLUMNS, "?"), document_row(doc, indexed_at=indexed_at)
+        shared.insert_sql("documents", shared.DOCUMENT_COLUMNS, "?"),
+        shared.document_row(doc, indexed_at=indexed_at),
     )
-    conn.executemany(insert_sql("units", UNIT_COLUMNS, "?"), unit_rows(doc))
+    conn.executemany(shared.insert_sql("units", shared.UNIT_COLUMNS, "?"), shared.unit_rows(doc))
 
 
 def insert_chunks(conn: sqlite3.Connection, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
     matrix = np.ascontiguousarray(vectors, dtype="<f4")
     blobs = [row.tobytes() for row in matrix]
-    conn.executemany(insert_sql("chunks", CHUNK_INSERT_COLUMNS, "?"), chunk_rows(chunks, blobs))
+    conn.executemany(
+        shared.insert_sql("chunks", shared.CHUNK_INSERT_COLUMNS, "?"),
+        shared.chunk_rows(chunks, blobs),
+    )
 
 
 def record_failure(conn: sqlite3.Connection, path: str, reason: str, at: str) -> None:
@@ -390,7 +376,7 @@ def _in_list(expr: str, values: Sequence[object]) -> tuple[str, list[object]]:
     return f"{expr} IN ({','.join('?' * len(values))})", list(values)
 
 
-SQLITE = Dialect(
+SQLITE = shared.Dialect(
     mark="?",
     in_list=_in_list,
     json_elements=lambda column, alias: (f"json_each({column}) {alias}", f"{alias}.value"),
@@ -399,7 +385,7 @@ SQLITE = Dialect(
 
 
 def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
-    return shared_filter_sql(filters, SQLITE)
+    return shared.filter_sql(filters, SQLITE)
 
 
 def allowed_chunk_ids(conn: sqlite3.Connection, filters: SearchFilters) -> np.ndarray:
@@ -418,12 +404,12 @@ def hits_by_id(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> dict[int, 
         batch = [int(i) for i in chunk_ids[start : start + 500]]
         marks = ",".join("?" * len(batch))
         rows = conn.execute(
-            f"SELECT {HIT_SELECT} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+            f"SELECT {shared.HIT_SELECT} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
             f"WHERE c.chunk_id IN ({marks})",
             batch,
         )
         for row in rows:
-            hits[int(row[0])] = hit_record(row)
+            hits[int(row[0])] = shared.hit_record(row)
     return hits
 
 
@@ -431,9 +417,9 @@ def documents(conn: sqlite3.Connection, doc_id: str | None) -> list[DocumentReco
     """Every document by id, or the one `doc_id` names (none if it is not indexed)."""
     where, params = ("WHERE d.doc_id = ?", [doc_id]) if doc_id is not None else ("", [])
     rows = conn.execute(
-        f"SELECT {DOCUMENT_SELECT} FROM documents d {where} ORDER BY d.doc_id", params
+        f"SELECT {shared.DOCUMENT_SELECT} FROM documents d {where} ORDER BY d.doc_id", params
     )
-    return [document_record(row) for row in rows]
+    return [shared.document_record(row) for row in rows]
 
 
 def set_source_path(conn: sqlite3.Connection, doc_id: str, source_path: str) -> None:
@@ -447,9 +433,9 @@ def units(conn: sqlite3.Connection, doc_id: str, eid: str | None) -> list[UnitRe
     """A document's units in reading order, or the one `eid` names."""
     where, params = ("AND eid = ?", [doc_id, eid]) if eid is not None else ("", [doc_id])
     rows = conn.execute(
-        f"SELECT {UNIT_SELECT} FROM units WHERE doc_id = ? {where} ORDER BY ord, eid", params
+        f"SELECT {shared.UNIT_SELECT} FROM units WHERE doc_id = ? {where} ORDER BY ord, eid", params
     )
-    return [unit_record(row) for row in rows]
+    return [shared.unit_record(row) for row in rows]
 
 
 def failures(conn: sqlite3.Connection) -> tuple[tuple[str, str], ...]:
@@ -530,8 +516,9 @@ def document_chunks(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[tu
         batch = list(doc_ids[start : start + 500])
         marks = ",".join("?" * len(batch))
         rows = conn.execute(
-            f"SELECT {CHUNK_SELECT} FROM chunks WHERE doc_id IN ({marks}) ORDER BY doc_id, ord",
+            f"SELECT {shared.CHUNK_SELECT} FROM chunks WHERE doc_id IN ({marks}) "
+            "ORDER BY doc_id, ord",
             batch,
         )
-        found.extend((chunk_record(row), row[10]) for row in rows)
+        found.extend((shared.chunk_record(row), row[10]) for row in rows)
     return found
