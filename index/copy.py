@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.backend import CollectionBackend, open_collection
 from index.embedders import Embedder
+from index.storage import Collection, open_collection
 from index.types import StoredDocument
 
 # Documents per write transaction: large enough to be quick, small enough to keep one
@@ -72,9 +72,7 @@ def copy_index(
         return _copy(src, dst, progress)
 
 
-def _copy(
-    src: CollectionBackend, dst: CollectionBackend, progress: CopyProgress | None
-) -> CopyReport:
+def _copy(src: Collection, dst: Collection, progress: CopyProgress | None) -> CopyReport:
     records = src.list_documents()
     wanted = {record.doc_id for record in records}
     removed = tuple(sorted(set(dst.document_hashes()) - wanted))
@@ -106,9 +104,7 @@ def _copy(
     )
 
 
-def _compare(
-    src: CollectionBackend, dst: CollectionBackend, checksums: dict[str, str]
-) -> list[str]:
+def _compare(src: Collection, dst: Collection, checksums: dict[str, str]) -> list[str]:
     problems: list[str] = []
     a, b = src.status(), dst.status()
     for name in ("documents", "units", "chunks"):

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.backend import CollectionBackend as Collection
 from index.embedders import Embedder
-from index.glossary import glossary_fingerprint
-from index.store import SLOT_FILTER_MIN_CONFIDENCE
+from index.retrieval.glossary import glossary_fingerprint
+from index.storage.collection import Collection
+from index.storage.rows import SLOT_FILTER_MIN_CONFIDENCE
 from index.types import SlotAssignment, UnitRecord
 from index.vector_file import load_vectors, save_vectors
 from ingest.slot_patterns import KeywordEvidence, keyword_evidence
@@ -199,7 +199,7 @@ def classify_document(
         return []
     units = collection.list_units(doc_id)
     # The on-disk cache of slot vectors lives in an index folder; a server index has none.
-    cache_dir = getattr(collection, "path", None)
+    cache_dir = collection.cache_folder
     slots = slot_matrix(collection.embedder, cache_dir=cache_dir) if use_embeddings else None
     vectors = collection.unit_vectors(doc_id) if use_embeddings else {}
     return classify_units(

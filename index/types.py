@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -22,6 +23,7 @@ __all__ = [
     "DOCUMENT_KINDS",
     "ChunkText",
     "DocumentRecord",
+    "EmbedProgress",
     "Hit",
     "IndexStatus",
     "SearchFilters",
@@ -29,6 +31,10 @@ __all__ = [
     "StoredDocument",
     "UnitRecord",
 ]
+
+
+# Called while a write embeds chunks: (chunks embedded so far, total).
+EmbedProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -124,8 +130,8 @@ class IndexStatus:
     dimension: int | None
     indexed_at: str | None
     failures: tuple[tuple[str, str], ...]  # (file, reason)
-    # sha256 of the rule files (ingest/taxonomy.toml, index/glossary_terms.json) recorded at the
-    # last ingest; the stored clause slots follow that taxonomy.
+    # sha256 of the rule files (ingest/taxonomy.toml, index/retrieval/glossary_terms.json)
+    # recorded at the last ingest; the stored clause slots follow that taxonomy.
     taxonomy_sha256: str | None = None
     glossary_sha256: str | None = None
     # The taxonomy on disk differs from the one the stored slots were computed with: the next

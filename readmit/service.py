@@ -12,15 +12,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index.backend import CollectionBackend, open_collection, recorded_model_at
 from index.embedders import Embedder, embedder_key, make_embedder
 from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
 from index.lock import IndexBusyError
-from index.search import HybridSearcher, SearchConfig, SearchOutcome
+from index.retrieval.hybrid import HybridSearcher, SearchConfig, SearchOutcome
 from index.shipped_vectors import shipped_in
 from index.slots import CERTAIN_THRESHOLD, refresh_slots_after_ingest
+from index.storage import (
+    Collection,
+    open_collection,
+    recorded_model_at,
+    scope_filters,
+    visible_collection,
+)
 from index.types import DocumentRecord, Hit, IndexStatus, SearchFilters, UnitRecord
-from index.visibility import VisibleCollection, scope_filters
 from ingest.pipeline import (
     IngestError,
     IngestLimits,
@@ -154,7 +159,7 @@ class KnowledgeBase:
             model = recorded_model_at(self.index_dir) or DEFAULT_MODEL
         self._embedder = model if not isinstance(model, str) else None
         self._model_name = model if isinstance(model, str) else model.name
-        self._collection: CollectionBackend | None = None
+        self._collection: Collection | None = None
         self._searcher: HybridSearcher | None = None
         self.search_config = search_config or SearchConfig()
         # A viewer's KnowledgeBase (`viewed_by`) shares its owner's model, index and searcher.
@@ -186,10 +191,10 @@ class KnowledgeBase:
         return self._embedder
 
     @property
-    def collection(self) -> CollectionBackend:
+    def collection(self) -> Collection:
         """The index, as this KnowledgeBase's viewer may read it."""
         if self._owner is not None:
-            return VisibleCollection(self._owner.collection, groups=self.visible_groups or ())
+            return visible_collection(self._owner.collection, groups=self.visible_groups or ())
         if self._collection is None:
             self._collection = open_collection(self.index_dir, embedder=self.embedder)
         return self._collection
@@ -435,7 +440,7 @@ class KnowledgeBase:
     def search_with_evidence(
         self, query: str, *, k: int = 10, filters: SearchFilters | None = None
     ) -> SearchOutcome:
-        """`search` with the evidence the relevance floor judges (`index.relevance`)."""
+        """`search` with the evidence the relevance floor judges (`index.retrieval.relevance`)."""
         if not query.strip():
             return SearchOutcome(hits=[], best_similarity=None, known_word_share=None)
         return self.searcher.search_with_evidence(query, k=k, filters=self._scoped(filters))

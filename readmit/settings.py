@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from index.locations import is_server_location
+
 DEFAULT_MODEL = "e5"
 MODEL_ENV = "READMIT_MODEL"
 INDEX_ENV = "READMIT_INDEX"
@@ -37,21 +39,19 @@ UPLOADS_FOLDER = "uploads"
 INGEST_PROGRESS_FILE = "ingest-progress.json"
 
 
-SERVER_SCHEMES = ("postgresql://", "postgres://")
-
 # An index or drafts location: a folder, or the URL of a PostgreSQL database (a str).
 Location = Path | str
 
 
 def as_location(value: str | Path) -> Location:
     """A location as given: a `postgresql://` URL stays a string, anything else is a folder."""
-    if isinstance(value, str) and value.startswith(SERVER_SCHEMES):
+    if is_server_location(value):
         return value
     return Path(value)
 
 
 def is_server(location: Location) -> bool:
-    return isinstance(location, str) and location.startswith(SERVER_SCHEMES)
+    return is_server_location(location)
 
 
 def describe_location(location: Location) -> str:

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_scale import build_synthetic, disk_size, percentile  # noqa: E402
 
-from index.search import STAGES  # noqa: E402  (one list of stages for the search and its report)
+from index.retrieval.hybrid import STAGES  # noqa: E402  (one list of stages for the search and its report)
 
 BATCH_SIZE = 64  # Collection.upsert_documents' default, used for the embedding floor too
 
@@ -410,9 +410,9 @@ def bench_threshold(
     """Flat scan vs IVF at growing sizes on synthetic vectors (no SQLite): why EXACT_BELOW."""
     import faiss
 
-    from index import store
-    from index.store import MetadataStore
-    from index.vectors import EXACT_BELOW, VectorIndex
+    from index.storage import sqlite_tables as store
+    from index.storage.sqlite_tables import MetadataStore
+    from index.storage.vectors import EXACT_BELOW, VectorIndex
 
     meta = MetadataStore(source / store.DB_FILE)
     with meta.read() as conn:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import psycopg
 
-from index.backend import recorded_model_at
 from index.copy import copy_index
 from index.embedders import make_embedder
+from index.storage import recorded_model_at
 from readmit.evaluation.search import load_queries
 from readmit.service import KnowledgeBase
 

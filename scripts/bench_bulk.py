@@ -53,7 +53,7 @@ def ingest_once(
 ) -> dict[str, Any]:
     """Ingest `folder` into a new index at `index`; time it and count commits and cache writes."""
     from index.embedders import HashingEmbedder, make_embedder
-    from index.vectors import VectorIndex
+    from index.storage.vectors import VectorIndex
     from readmit.service import KnowledgeBase
 
     embedder = HashingEmbedder() if model == "hashing" else make_embedder(model)

@@ -22,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from index.collection import Collection  # noqa: E402
 from index.embedders import HashingEmbedder, make_embedder  # noqa: E402
+from index.storage import open_collection  # noqa: E402
 from index.types import SearchFilters  # noqa: E402
 from ingest.types import Chunk, DocumentMeta, ParsedDocument, Unit  # noqa: E402
 
@@ -80,7 +80,7 @@ def bench_search(vector_count: int) -> None:
     for doc_id, text in pieces:
         by_doc.setdefault(doc_id, []).append(text)
     with tempfile.TemporaryDirectory() as folder:
-        collection = Collection(Path(folder), embedder=HashingEmbedder(dimension=384))
+        collection = open_collection(Path(folder), embedder=HashingEmbedder(dimension=384))
         items = []
         for n, (doc_id, texts) in enumerate(sorted(by_doc.items())):
             units = tuple(
@@ -124,12 +124,12 @@ def bench_search(vector_count: int) -> None:
             f"{time.perf_counter() - started:.1f}s"
         )
         started = time.perf_counter()
-        Collection(Path(folder), embedder=HashingEmbedder(dimension=384)).close()
+        open_collection(Path(folder), embedder=HashingEmbedder(dimension=384)).close()
         reopen_ms = (time.perf_counter() - started) * 1000
         print(f"reopen (checksum + load vectors.faiss): {reopen_ms:.0f} ms")
         (Path(folder) / "vectors.faiss").unlink()
         started = time.perf_counter()
-        Collection(Path(folder), embedder=HashingEmbedder(dimension=384)).close()
+        open_collection(Path(folder), embedder=HashingEmbedder(dimension=384)).close()
         print(
             f"reopen after deleting vectors.faiss (rebuild from SQLite): "
             f"{(time.perf_counter() - started) * 1000:.0f} ms"

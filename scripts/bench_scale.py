@@ -35,10 +35,10 @@ SWAP_SHARE = 0.03
 
 def build_synthetic(source: Path, target: Path, *, chunks: int, seed: int = 7) -> dict[str, float]:
     """Write a synthetic index of `chunks` chunks into `target`; return build timings (s)."""
-    from index import store
-    from index.collection import Collection
     from index.embedders import make_embedder
-    from index.search import HybridSearcher
+    from index.retrieval.hybrid import HybridSearcher
+    from index.storage import open_collection
+    from index.storage import sqlite_tables as store
 
     rng = np.random.default_rng(seed)
     src = sqlite3.connect(f"file:{source / store.DB_FILE}?mode=ro", uri=True)
@@ -119,7 +119,7 @@ def build_synthetic(source: Path, target: Path, *, chunks: int, seed: int = 7) -
     conn.close()
     written = time.perf_counter()
     embedder = make_embedder(str(model))
-    with Collection(target, embedder=embedder) as collection:  # builds + saves vectors.faiss
+    with open_collection(target, embedder=embedder) as collection:  # builds + saves vectors.faiss
         vectors_built = time.perf_counter()
         HybridSearcher(collection).lexical_index()  # builds + saves BM25
         lexical_built = time.perf_counter()
@@ -168,8 +168,8 @@ def measure(index: Path, queries: list[str], *, peers: bool) -> dict[str, Any]:
     """In a fresh process: open, search every query, compare with exact search and the peers."""
     import faiss
 
-    from index import store
-    from index.search import StageTimes
+    from index.retrieval.hybrid import StageTimes
+    from index.storage.sqlite import SqliteStorage
     from readmit.service import KnowledgeBase
 
     started = time.perf_counter()
@@ -199,6 +199,8 @@ def measure(index: Path, queries: list[str], *, peers: bool) -> dict[str, Any]:
         t0 = time.perf_counter()
         lexical.search(query, k=100)
         bm25_single.append((time.perf_counter() - t0) * 1000)
+    storage = kb.collection.storage
+    assert isinstance(storage, SqliteStorage)  # synthetic collections are index folders
     result: dict[str, Any] = {
         "first_answer_in_process_s": first_answer,
         "rss_mb": rss_after_open,
@@ -207,14 +209,13 @@ def measure(index: Path, queries: list[str], *, peers: bool) -> dict[str, Any]:
         "stages_ms": stages,
         "dense_ms": dense_single,
         "bm25_ms": bm25_single,
-        "layout": kb.collection._vectors.layout.to_json() if kb.collection._vectors else {},
+        "layout": storage.vector_layout(),
     }
     if not peers:
         return result
     # Peers on the same data: exact flat FAISS (also the ground truth for recall) and bm25s.
-    with kb.collection._store.read() as conn:
-        ids, matrix = store.all_vectors(conn, kb.embedder.dimension)
-        texts = [str(r[0]) for r in conn.execute("SELECT text FROM chunks ORDER BY chunk_id")]
+    ids, matrix = storage.all_vectors()
+    texts = [c.text for c in sorted(kb.collection.chunk_texts(), key=lambda c: c.chunk_id)]
     flat = faiss.IndexFlatIP(matrix.shape[1])
     flat.add(matrix)
     del matrix

@@ -15,9 +15,9 @@ import statistics
 from collections.abc import Sequence
 from pathlib import Path
 
-from index.lexical import LexicalHit, tokenize_query
-from index.pg_collection import PgCollection
-from index.search import HybridSearcher
+from index.retrieval.hybrid import HybridSearcher
+from index.retrieval.lexical import LexicalHit, tokenize_query
+from index.storage.postgres import PgStorage
 from index.types import Hit
 from readmit.evaluation.search import evaluate, load_queries
 from readmit.service import KnowledgeBase
@@ -27,8 +27,8 @@ from readmit.settings import as_location
 class FullTextRetriever:
     """Stands in for the BM25 index: the same interface, answered by PostgreSQL FTS."""
 
-    def __init__(self, collection: PgCollection, *, stemmed: bool) -> None:
-        self.collection = collection
+    def __init__(self, storage: PgStorage, *, stemmed: bool) -> None:
+        self.storage = storage
         self.stemmed = stemmed
 
     def search(
@@ -41,14 +41,14 @@ class FullTextRetriever:
     ) -> list[LexicalHit]:
         text = " ".join([query, *extra_terms])
         words = text.split() if not self.stemmed else tokenize_query(text)
-        found = self.collection.fulltext_search(words, k=k, allowed=allowed)
+        found = self.storage.fulltext_search(words, k=k, allowed=allowed)
         return [LexicalHit(chunk_id=chunk_id, score=score) for chunk_id, score in found]
 
 
 class FullTextSearcher(HybridSearcher):
     def lexical_index(self) -> FullTextRetriever:  # type: ignore[override]
-        assert isinstance(self.collection, PgCollection)
-        return FullTextRetriever(self.collection, stemmed=False)
+        assert isinstance(self.collection.storage, PgStorage)
+        return FullTextRetriever(self.collection.storage, stemmed=False)
 
 
 def articles(hits: list[Hit]) -> set[tuple[str, str]]:

@@ -10,32 +10,33 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from index.search import HybridSearcher, SearchConfig
+from index.retrieval.hybrid import HybridSearcher
 from readmit.evaluation.search import SearchFunction, evaluate, load_queries, summarise
+from readmit.evaluation.search_variants import SearchVariant, variant
 from readmit.service import KnowledgeBase
 
-VARIANTS: dict[str, SearchConfig] = {
-    "BM25": SearchConfig(dense=False, expand_query=False),
-    "BM25 + glossary": SearchConfig(dense=False),
-    "dense": SearchConfig(lexical=False, dense_expanded=False),
-    "dense + glossary-expanded dense": SearchConfig(lexical=False, dense_expansion_languages=None),
-    "dense + BM25 (RRF k=60)": SearchConfig(expand_query=False, dense_expanded=False, rrf_k=60),
-    "dense + BM25 + glossary (RRF k=60)": SearchConfig(dense_expanded=False, rrf_k=60),
-    "dense + expanded dense + BM25 + glossary (RRF k=60)": SearchConfig(
+VARIANTS: dict[str, SearchVariant] = {
+    "BM25": variant(dense=False, expand_query=False),
+    "BM25 + glossary": variant(dense=False),
+    "dense": variant(lexical=False, dense_expanded=False),
+    "dense + glossary-expanded dense": variant(lexical=False, dense_expansion_languages=None),
+    "dense + BM25 (RRF k=60)": variant(expand_query=False, dense_expanded=False, rrf_k=60),
+    "dense + BM25 + glossary (RRF k=60)": variant(dense_expanded=False, rrf_k=60),
+    "dense + expanded dense + BM25 + glossary (RRF k=60)": variant(
         rrf_k=60, dense_expansion_languages=None
     ),
-    "dense per language + BM25 + glossary (RRF k=60)": SearchConfig(
+    "dense per language + BM25 + glossary (RRF k=60)": variant(
         balance_languages=True, dense_expanded=False, rrf_k=60
     ),
-    "dense + expanded dense + BM25 + glossary (RRF k=20)": SearchConfig(
+    "dense + expanded dense + BM25 + glossary (RRF k=20)": variant(
         rrf_k=20, dense_expansion_languages=None
     ),
-    "dense + expanded dense (all languages) + BM25 + glossary (RRF k=10)": SearchConfig(
+    "dense + expanded dense (all languages) + BM25 + glossary (RRF k=10)": variant(
         dense_expansion_languages=None
     ),
-    "default: dense + expanded dense (Dutch wordings) + BM25 + glossary (RRF k=10)": SearchConfig(),
-    "default, but BM25 weight 1.5": SearchConfig(lexical_weight=1.5),
-    "default, but chunks not grouped per article": SearchConfig(per_article=False),
+    "default: dense + expanded dense (Dutch wordings) + BM25 + glossary (RRF k=10)": variant(),
+    "default, but BM25 weight 1.5": variant(lexical_weight=1.5),
+    "default, but chunks not grouped per article": variant(per_article=False),
 }
 
 
@@ -64,12 +65,13 @@ def main() -> None:
     for spec in args.index:
         name, _, directory = spec.partition("=")
         kb = KnowledgeBase(Path(directory))
-        for label, config in VARIANTS.items():
+        for label, chosen in VARIANTS.items():
+            config = chosen.config
             if args.variant and label not in args.variant:
                 continue
             if not config.dense and bm25_done:
                 continue  # lexical results do not depend on the embedding model
-            searcher = HybridSearcher(kb.collection, config=config)
+            searcher = chosen.searcher(kb.collection)
             whole_run = evaluate(splits["all"], searcher_function(searcher), k=args.k)
             results = {"all": whole_run}
             for split in ("dev", "heldout"):

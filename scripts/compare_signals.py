@@ -12,10 +12,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from index.search import STAGES, HybridSearcher, SearchConfig, StageTimes
+from index.retrieval.hybrid import STAGES, HybridSearcher, StageTimes
 from readmit.evaluation.search import (
     EvalQuery,
     EvalSummary,
@@ -23,32 +22,31 @@ from readmit.evaluation.search import (
     evaluate,
     load_queries,
 )
+from readmit.evaluation.search_variants import SearchVariant
 from readmit.service import KnowledgeBase
 
 EVAL = Path(__file__).resolve().parent.parent / "tests" / "eval"
-DEFAULT = SearchConfig()
+DEFAULT = SearchVariant()
 # "before": main's default before this change (two query embeddings, no signals).
-BEFORE = replace(
-    DEFAULT,
+BEFORE = DEFAULT.but(
     dense_as_typed=True,
     version_share=0.0,
     version_additive=True,
     clause_type_slots=0,
     clause_type_confirm=0,
 )
-VARIANTS: dict[str, SearchConfig] = {
+VARIANTS: dict[str, SearchVariant] = {
     "before: dense + NL-expanded dense + BM25+glossary": BEFORE,
-    "+ version propagation (share 0.5, added)": replace(BEFORE, version_share=0.5),
-    "+ clause-type ranking (1 type)": replace(BEFORE, clause_type_slots=1),
-    "+ both (i15 default)": replace(BEFORE, version_share=0.5, clause_type_slots=1),
-    "+ version propagation (share 0.5, floor)": replace(
-        BEFORE, version_share=0.5, version_additive=False
+    "+ version propagation (share 0.5, added)": BEFORE.but(version_share=0.5),
+    "+ clause-type ranking (1 type)": BEFORE.but(clause_type_slots=1),
+    "+ both (i15 default)": BEFORE.but(version_share=0.5, clause_type_slots=1),
+    "+ version propagation (share 0.5, floor)": BEFORE.but(
+        version_share=0.5, version_additive=False
     ),
-    "+ clause-type ranking confirmed by dense top 10": replace(
-        BEFORE, clause_type_slots=1, clause_type_confirm=10
+    "+ clause-type ranking confirmed by dense top 10": BEFORE.but(
+        clause_type_slots=1, clause_type_confirm=10
     ),
-    "+ both, floor + confirmed": replace(
-        BEFORE,
+    "+ both, floor + confirmed": BEFORE.but(
         version_share=0.5,
         version_additive=False,
         clause_type_slots=1,
@@ -57,39 +55,39 @@ VARIANTS: dict[str, SearchConfig] = {
 }
 SIGNALS = VARIANTS["+ both, floor + confirmed"]
 VARIANTS |= {
-    "floor + confirmed, floor share 1.0": replace(SIGNALS, version_share=1.0),
-    "floor + confirmed, 2 clause types": replace(SIGNALS, clause_type_slots=2),
-    "floor + confirmed, clause weight 2": replace(SIGNALS, clause_type_weight=2.0),
-    "signals, one embedding: no expanded dense": replace(SIGNALS, dense_expanded=False),
-    "signals, one embedding: expanded question only": replace(SIGNALS, dense_as_typed=False),
-    "signals, one embedding: derived expansion (weight 0.5)": replace(
-        SIGNALS, derived_expansion_weight=0.5
+    "floor + confirmed, floor share 1.0": SIGNALS.but(version_share=1.0),
+    "floor + confirmed, 2 clause types": SIGNALS.but(clause_type_slots=2),
+    "floor + confirmed, clause weight 2": SIGNALS.but(clause_type_weight=2.0),
+    "signals, one embedding: no expanded dense": SIGNALS.but(dense_expanded=False),
+    "signals, one embedding: expanded question only": SIGNALS.but(dense_as_typed=False),
+    "signals, one embedding: derived expansion (weight 0.5)": SIGNALS.but(
+        derived_expansion_weight=0.5
     ),
-    "signals, one embedding: derived expansion (weight 1.0)": replace(
-        SIGNALS, derived_expansion_weight=1.0
+    "signals, one embedding: derived expansion (weight 1.0)": SIGNALS.but(
+        derived_expansion_weight=1.0
     ),
-    "signals, one embedding: derived expansion (weight 0.25)": replace(
-        SIGNALS, derived_expansion_weight=0.25
+    "signals, one embedding: derived expansion (weight 0.25)": SIGNALS.but(
+        derived_expansion_weight=0.25
     ),
 }
-ONE = replace(SIGNALS, dense_as_typed=False)
+ONE = SIGNALS.but(dense_as_typed=False)
 VARIANTS |= {
-    "expanded question only, no signals": replace(BEFORE, dense_as_typed=False),
-    "expanded only + version propagation (floor)": replace(
-        BEFORE, dense_as_typed=False, version_share=0.5, version_additive=False
+    "expanded question only, no signals": BEFORE.but(dense_as_typed=False),
+    "expanded only + version propagation (floor)": BEFORE.but(
+        dense_as_typed=False, version_share=0.5, version_additive=False
     ),
-    "expanded only + confirmed clause types": replace(
-        BEFORE, dense_as_typed=False, clause_type_slots=1, clause_type_confirm=10
+    "expanded only + confirmed clause types": BEFORE.but(
+        dense_as_typed=False, clause_type_slots=1, clause_type_confirm=10
     ),
-    "expanded only + signals, floor share 1.0": replace(ONE, version_share=1.0),
-    "expanded only + signals, added share 0.5": replace(ONE, version_additive=True),
-    "expanded only + signals, unconfirmed clause types": replace(ONE, clause_type_confirm=0),
-    "expanded only + signals, all-language wordings": replace(ONE, dense_expansion_languages=None),
-    "signals, one embedding: derived expansion (weight 2.0)": replace(
-        SIGNALS, derived_expansion_weight=2.0
+    "expanded only + signals, floor share 1.0": ONE.but(version_share=1.0),
+    "expanded only + signals, added share 0.5": ONE.but(version_additive=True),
+    "expanded only + signals, unconfirmed clause types": ONE.but(clause_type_confirm=0),
+    "expanded only + signals, all-language wordings": ONE.but(dense_expansion_languages=None),
+    "signals, one embedding: derived expansion (weight 2.0)": SIGNALS.but(
+        derived_expansion_weight=2.0
     ),
-    "expanded only + signals, 1 wording per concept": replace(ONE, dense_terms_per_language=1),
-    "expanded only + signals, 2 wordings per concept": replace(ONE, dense_terms_per_language=2),
+    "expanded only + signals, 1 wording per concept": ONE.but(dense_terms_per_language=1),
+    "expanded only + signals, 2 wordings per concept": ONE.but(dense_terms_per_language=2),
     "default": DEFAULT,
 }
 
@@ -133,7 +131,7 @@ def main() -> None:
     for label, config in VARIANTS.items():
         if args.variant and label not in args.variant:
             continue
-        searcher = HybridSearcher(kb.collection, config=config)
+        searcher = config.searcher(kb.collection)
         searcher.search("warm-up", k=10)
         for name, queries in sets.items():
             summary = evaluate(queries, searcher_function(searcher), k=10)
@@ -164,8 +162,8 @@ def latency(kb: KnowledgeBase, *, rounds: int = 2) -> None:
         if t.strip() and not t.startswith("#")
     ]
     searchers = {
-        "before (2 embeddings)": HybridSearcher(kb.collection, config=BEFORE),
-        "default (1 embedding)": HybridSearcher(kb.collection, config=DEFAULT),
+        "before (2 embeddings)": BEFORE.searcher(kb.collection),
+        "default (1 embedding)": DEFAULT.searcher(kb.collection),
     }
     runs: dict[str, dict[str, list[float]]] = {
         name: {stage: [] for stage in ("end to end", *STAGES)} for name in searchers

@@ -4,7 +4,7 @@ In-domain: every query of tests/eval/queries.jsonl (each has relevant articles, 
 match" on one of them is a *false alarm*). Out-of-domain: tests/eval/no_match_queries.jsonl
 (nonsense strings and questions about other subjects, in en/nl/fr/de; a result shown as a good
 match for one of them is a *miss*). Prints each query's signals, the rates of the floor of the
-index's model (index.relevance.floor_for) per split, and a grid of alternatives on dev.
+index's model (index.retrieval.relevance.floor_for) per split, and a grid of alternatives on dev.
 
     .venv/bin/python scripts/relevance_floor.py [--index DIR]
 """
@@ -16,8 +16,8 @@ import itertools
 import json
 from pathlib import Path
 
-from index.relevance import RelevanceFloor, floor_for
-from index.search import SearchOutcome
+from index.retrieval.hybrid import SearchOutcome
+from index.retrieval.relevance import RelevanceFloor, floor_for
 from readmit.service import KnowledgeBase
 from readmit.settings import load_settings
 

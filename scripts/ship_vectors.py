@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index.backend import recorded_model_at
 from index.embedders import Embedder, embedder_key, make_embedder
 from index.shipped_vectors import ShippedVectors, load_shipped, text_key, write_shipped
+from index.storage import recorded_model_at
 from ingest.pipeline import PIPELINE_VERSION, chunk_document, discover, parse_document
 from readmit.settings import DEFAULT_MODEL
 

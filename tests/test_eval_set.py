@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 PDF_SOURCES = REPO / "tests" / "data" / "pdf-sources"
 QUERIES = REPO / "tests" / "eval" / "queries.jsonl"
-GLOSSARY = REPO / "index" / "glossary_terms.json"
+GLOSSARY = REPO / "index" / "retrieval" / "glossary_terms.json"
 
 MIN_QUERIES = 48
 MIN_HELDOUT = 14

@@ -24,9 +24,9 @@ import streamlit as st
 from click.testing import CliRunner, Result
 from streamlit.testing.v1 import AppTest
 
-from index import vectors
 from index.embedders import HashingEmbedder
 from index.errors import IndexFullError, IndexLayerError, IndexOpenError
+from index.storage import vectors
 from ingest import structure
 from ingest.chunking import split_sentences, text_segments
 from ingest.limits import IngestLimits
@@ -475,7 +475,7 @@ def test_a_full_database_gives_a_clear_error_and_keeps_the_index(tmp_path: Path)
     write_treaty(folder, "a-en")
     kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder())
     kb.ingest([folder])
-    writer = kb.collection._store._writer
+    writer = kb.collection.storage._store._writer
     pages = writer.execute("PRAGMA page_count").fetchone()[0]
     writer.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk is full"
     write_treaty(tmp_path / "more", "b-en", "4. More text. " * 2000)

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from index.embedders import HashingEmbedder
 from index.errors import IndexOpenError
-from index.manifest import read_manifest
+from index.storage.manifest import read_manifest
 from ingest.chunking import chunk_document
 from ingest.limits import IngestLimits
 from ingest.pipeline import parse_document
@@ -473,12 +473,12 @@ def test_a_document_without_a_sidecar_is_titled_by_its_title_line(tmp_path: Path
 
 
 def test_status_during_the_first_ingest_does_not_call_slots_stale(tmp_path: Path) -> None:
-    from index.collection import Collection
+    from index.storage import open_collection
 
     index = hashing_index(tmp_path / "index")
     path = write_treaty(tmp_path / "c", "alpha-en.txt")
     doc = parse_document(path)
-    collection = Collection(index, embedder=HashingEmbedder())
+    collection = open_collection(index, embedder=HashingEmbedder())
     collection.upsert_documents([(doc, tuple(chunk_document(doc)))])  # first commit, no slots yet
     assert not collection.status().slots_stale
     result = CliRunner().invoke(main, ["--index", str(index), "status"])

@@ -14,15 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import index.lexical
-import index.vectors
-from index.collection import Collection
+import index.retrieval.lexical
+import index.storage.vectors
 from index.embedders import HashingEmbedder
 from index.errors import VectorCacheError
-from index.lexical import LexicalCacheError, LexicalIndex
-from index.manifest import read_manifest
-from index.search import LEXICAL_PREFIX, STAGES, HybridSearcher
-from index.vectors import VECTORS_FILE, VectorIndex, choose_layout, recall_at_k
+from index.retrieval.hybrid import LEXICAL_PREFIX, STAGES, HybridSearcher
+from index.retrieval.lexical import LexicalCacheError, LexicalIndex
+from index.storage import Collection, open_collection
+from index.storage.manifest import read_manifest
+from index.storage.vectors import VECTORS_FILE, VectorIndex, choose_layout, recall_at_k
 from tests.harness.documents import make_chunks, make_document
 
 TEXTS = [
@@ -65,7 +65,7 @@ def test_bm25_built_from_token_ids_scores_exactly_like_bm25s_own_build() -> None
     as bm25s.index's lists of strings): same vocabulary, same scores, same rankings."""
     import bm25s
 
-    from index.lexical import tokenize
+    from index.retrieval.lexical import tokenize
 
     corpus = Path(__file__).resolve().parent.parent / "corpus"
     texts: list[str] = []
@@ -117,7 +117,7 @@ def test_empty_collection_bm25_round_trips(tmp_path: Path) -> None:
 
 
 def _collection(path: Path) -> Collection:
-    collection = Collection(path, embedder=HashingEmbedder(dimension=64))
+    collection = open_collection(path, embedder=HashingEmbedder(dimension=64))
     for number, text in enumerate(TEXTS):
         doc = make_document(f"doc-{number}", [("1", "Heading", text), ("2", "Other", text[::-1])])
         collection.upsert_document(doc, make_chunks(doc))
@@ -136,8 +136,10 @@ def test_a_new_process_loads_bm25_instead_of_tokenising(
         raise AssertionError("BM25 was rebuilt instead of loaded")
 
     with monkeypatch.context() as patch:
-        patch.setattr(index.lexical, "tokenize", no_tokenising)
-        with Collection(tmp_path / "index", embedder=HashingEmbedder(dimension=64)) as reopened:
+        patch.setattr(index.retrieval.lexical, "tokenize", no_tokenising)
+        with open_collection(
+            tmp_path / "index", embedder=HashingEmbedder(dimension=64)
+        ) as reopened:
             searcher = HybridSearcher(reopened)
             patch.undo()  # queries are tokenised, of course: only the corpus must not be
             assert searcher.search("transport costs border", k=3) == expected
@@ -235,10 +237,10 @@ def test_ivf_updates_filters_and_round_trips(tmp_path: Path) -> None:
 def test_collection_switches_to_ivf_when_it_grows_and_records_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.vectors, "EXACT_BELOW", 200)
+    monkeypatch.setattr(index.storage.vectors, "EXACT_BELOW", 200)
     embedder = HashingEmbedder(dimension=64)
     path = tmp_path / "index"
-    with Collection(path, embedder=embedder) as collection:
+    with open_collection(path, embedder=embedder) as collection:
         for number in range(30):  # 30 documents × 8 chunks: crosses 200 on the way
             articles = [
                 (str(a), f"Heading {a}", f"{TEXTS[(number + a) % 5]} Article {a} of {number}.")
@@ -251,7 +253,7 @@ def test_collection_switches_to_ivf_when_it_grows_and_records_it(
         assert layout.vector_index["built_for"] >= 200
         expected = collection.search("readmission request fourteen days", k=5)
         assert collection.verify() == []
-    with Collection(path, embedder=embedder) as reopened:  # loads the IVF file, no rebuild
+    with open_collection(path, embedder=embedder) as reopened:  # loads the IVF file, no rebuild
         assert reopened.search("readmission request fourteen days", k=5) == expected
         assert json.loads((path / "manifest.json").read_text())["vector_index"]["kind"] == "ivf"
         for number in range(25):
@@ -266,7 +268,7 @@ def test_collection_switches_to_ivf_when_it_grows_and_records_it(
 
 def test_reingesting_a_corrected_document_embeds_only_its_changed_chunks(tmp_path: Path) -> None:
     articles = [(str(n), f"Heading {n}", f"{text} Article {n}.") for n, text in enumerate(TEXTS)]
-    with Collection(tmp_path / "index", embedder=HashingEmbedder(dimension=64)) as collection:
+    with open_collection(tmp_path / "index", embedder=HashingEmbedder(dimension=64)) as collection:
         doc = make_document("treaty", articles)
         assert collection.upsert_document(doc, make_chunks(doc)) == len(TEXTS)
         corrected = list(articles)

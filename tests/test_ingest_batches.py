@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import store
 from index.embedders import HashingEmbedder
 from index.errors import IndexWriteError
-from index.vectors import VectorIndex
+from index.storage import sqlite_tables as store
+from index.storage.vectors import VectorIndex
 from readmit.service import KnowledgeBase
 
 CLAUSE = (

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from index.collection import Collection
 from index.embedders import HashingEmbedder
 from index.errors import IndexOpenError
+from index.storage import Collection, open_storage
 from readmit.cli import main
 from readmit.service import KnowledgeBase
 from tests.harness.corpus import copy_documents
@@ -39,7 +39,7 @@ def index_dir(tmp_path: Path) -> Path:
 
 
 def open_collection(index: Path) -> Collection:
-    return Collection(index, embedder=HashingEmbedder())
+    return Collection(open_storage(index), embedder=HashingEmbedder())
 
 
 def test_tampered_vector_cache_is_refused_and_rebuilt(
@@ -51,7 +51,7 @@ def test_tampered_vector_cache_is_refused_and_rebuilt(
         data[len(data) // 2] ^= 0xFF
         cache.write_bytes(bytes(data))
         assert any("checksum does not match the manifest" in p for p in open_before.verify())
-    with caplog.at_level(logging.WARNING, logger="index.collection"):
+    with caplog.at_level(logging.WARNING, logger="index.storage.sqlite"):
         collection = open_collection(index_dir)
     assert re.search(
         r"index cache refused: .*vectors\.faiss: checksum does not match the manifest; "
@@ -67,7 +67,7 @@ def test_unreadable_manifest_is_refused_and_rewritten(
     index_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     (index_dir / "manifest.json").write_text('{"generation": "seven"', encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="index.collection"):
+    with caplog.at_level(logging.WARNING, logger="index.storage.sqlite"):
         collection = open_collection(index_dir)
     assert "index cache refused: manifest.json is unreadable" in caplog.text
     with collection:
@@ -97,7 +97,7 @@ def test_a_pickle_planted_as_the_cache_is_never_unpickled(
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest["vectors_sha256"] = hashlib.sha256(payload).hexdigest()
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="index.collection"):
+    with caplog.at_level(logging.WARNING, logger="index.storage.sqlite"):
         collection = open_collection(index_dir)
     assert "not a FAISS index" in caplog.text
     assert not marker.exists()

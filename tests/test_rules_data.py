@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from index.embedders import HashingEmbedder
-from index.glossary import GLOSSARY_FILE, glossary_fingerprint, load_glossary
+from index.retrieval.glossary import GLOSSARY_FILE, glossary_fingerprint, load_glossary
 from ingest.rules_file import RulesFileError
 from ingest.taxonomy import (
     OTHER,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from index.search import HybridSearcher, SearchConfig
+from index.retrieval.hybrid import HybridSearcher, SearchConfig
 from readmit.evaluation.search import evaluate, load_queries
 from readmit.service import KnowledgeBase
 

@@ -79,8 +79,8 @@ class Worker:
 @pytest.fixture
 def two_processes(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Worker, Worker]]:
     monkeypatch.setenv("READMIT_MODEL", "minilm")  # a real model; small, so the test is quick
-    from index.backend import open_collection
     from index.embedders import make_embedder
+    from index.storage import open_collection
 
     open_collection(pg_url, embedder=make_embedder("minilm")).close()  # records the model
     first, second = Worker(pg_url), Worker(pg_url)

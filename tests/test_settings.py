@@ -58,9 +58,10 @@ def test_cli_and_app_read_the_same_folders(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("READMIT_DRAFTS", str(tmp_path / "dr"))
     monkeypatch.setenv("READMIT_CORPUS", str(tmp_path / "co"))
     services = open_services(load_settings())
-    assert (services.kb.index_dir, services.drafts.location, services.settings.corpus_dir) == (
+    drafts = Path(services.drafts.location)
+    assert (services.kb.index_dir, drafts, services.settings.corpus_dir) == (
         tmp_path / "ix",
-        str(tmp_path / "dr"),
+        tmp_path / "dr",
         tmp_path / "co",
     )
     assert services.rejected_dir == tmp_path / "rejected-uploads"

@@ -1,4 +1,4 @@
-"""Unit tests of the corpus-side search signals' logic (index/signals.py); their effect on
+"""Unit tests of the corpus-side search signals' logic (index/retrieval/signals.py); their effect on
 quality is measured on the real corpus by tests/test_search_quality.py."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from index.expansion import expanded_vector
-from index.signals import CorpusSignals, clause_type_ranking, propagate_versions
+from index.retrieval.expansion import expanded_vector
+from index.retrieval.signals import CorpusSignals, clause_type_ranking, propagate_versions
 from index.types import Hit
 from ingest.chunking import stable_chunk_id
 

@@ -1,5 +1,6 @@
 """One contract, two backends: every test here runs on the embedded index (SQLite + FAISS) and on
-PostgreSQL + pgvector (a real server started by scripts/postgres.sh; see conftest.pg_server).
+PostgreSQL + pgvector (a real server started by scripts/postgres.sh; see conftest.pg_server);
+the record stores drafts live in (index.records) likewise on a folder and on PostgreSQL.
 
 Logic tests use the fast hashing embedder; the ranking test and the copy test use real models.
 """
@@ -14,11 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.backend import CollectionBackend, open_collection
 from index.copy import copy_index, document_checksum
 from index.embedders import Embedder, HashingEmbedder
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
 from index.lock import IndexBusyError
+from index.records import RecordError, RecordStore, StaleRecordError, open_record_store
+from index.storage import Collection, StorageBackend, open_collection
 from index.types import SearchFilters, SlotAssignment
 from tests.harness.documents import (
     filter_corpus,
@@ -30,7 +32,7 @@ from tests.harness.documents import (
 )
 from tests.harness.models import shared_embedder
 
-Opener = Callable[[Embedder], CollectionBackend]
+Opener = Callable[[Embedder], Collection]
 BACKENDS = ["embedded", "postgres"]
 
 
@@ -45,9 +47,9 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
 @pytest.fixture
 def opener(location: str | Path) -> Iterator[Opener]:
     """Opens the location (again) with a given embedder; closes everything at the end."""
-    opened: list[CollectionBackend] = []
+    opened: list[Collection] = []
 
-    def open_with(embedder: Embedder) -> CollectionBackend:
+    def open_with(embedder: Embedder) -> Collection:
         collection = open_collection(location, embedder=embedder)
         opened.append(collection)
         return collection
@@ -58,16 +60,16 @@ def opener(location: str | Path) -> Iterator[Opener]:
 
 
 @pytest.fixture
-def hashed(opener: Opener) -> CollectionBackend:
+def hashed(opener: Opener) -> Collection:
     return opener(HashingEmbedder(dimension=64))
 
 
-def test_both_backends_keep_the_contract(hashed: CollectionBackend) -> None:
-    assert isinstance(hashed, CollectionBackend)
+def test_both_backends_keep_the_contract(hashed: Collection) -> None:
+    assert isinstance(hashed.storage, StorageBackend)
     assert hashed.location
 
 
-def test_upsert_round_trips_documents_units_and_chunks(hashed: CollectionBackend) -> None:
+def test_upsert_round_trips_documents_units_and_chunks(hashed: Collection) -> None:
     start = hashed.generation()
     doc = make_document("kz-en", kazakhstan_articles()[:6])
     chunks = make_chunks(doc)
@@ -89,7 +91,7 @@ def test_upsert_round_trips_documents_units_and_chunks(hashed: CollectionBackend
 
 
 def test_upsert_replaces_the_whole_document_and_remove_deletes_it(
-    hashed: CollectionBackend,
+    hashed: Collection,
 ) -> None:
     upsert(hashed, make_document("kz-en", kazakhstan_articles()[:6]))
     upsert(hashed, make_document("kz-en", kazakhstan_articles()[:2]))
@@ -103,7 +105,7 @@ def test_upsert_replaces_the_whole_document_and_remove_deletes_it(
     assert hashed.search("return", k=5) == []
 
 
-def test_a_failed_batch_writes_nothing(hashed: CollectionBackend) -> None:
+def test_a_failed_batch_writes_nothing(hashed: Collection) -> None:
     upsert(hashed, return_document("a"))
     before = hashed.generation()
     clash = return_document("b")
@@ -129,7 +131,7 @@ def test_a_failed_batch_writes_nothing(hashed: CollectionBackend) -> None:
     ],
 )
 def test_filters_apply_inside_the_vector_search(
-    hashed: CollectionBackend, filters: SearchFilters, expected_docs: set[str]
+    hashed: Collection, filters: SearchFilters, expected_docs: set[str]
 ) -> None:
     filter_corpus(hashed)  # type: ignore[arg-type]
     hits = hashed.search("registre return request", k=50, filters=filters)
@@ -140,7 +142,7 @@ def test_filters_apply_inside_the_vector_search(
         assert hashed.search("return request", k=1, filters=filters)[0].doc_id in expected_docs
 
 
-def test_slots_round_trip_and_filter(hashed: CollectionBackend) -> None:
+def test_slots_round_trip_and_filter(hashed: Collection) -> None:
     upsert(hashed, return_document("a"))
     upsert(hashed, return_document("b"))
     hashed.replace_slots("a", [SlotAssignment("a", "art_2", "request", 0.9, "heading")])
@@ -155,7 +157,7 @@ def test_slots_round_trip_and_filter(hashed: CollectionBackend) -> None:
 
 
 def test_search_vectors_ranks_by_inner_product_and_hits_keep_order(
-    hashed: CollectionBackend,
+    hashed: Collection,
 ) -> None:
     upsert(hashed, return_document("a"))
     vector = hashed.embedder.encode_queries(["return request in writing"])[0]
@@ -182,7 +184,7 @@ def test_an_empty_index_may_switch_model(opener: Opener) -> None:
     assert switched.search("return request", k=1)[0].doc_id == "a"
 
 
-def test_one_writer_at_a_time(hashed: CollectionBackend, opener: Opener) -> None:
+def test_one_writer_at_a_time(hashed: Collection, opener: Opener) -> None:
     other = opener(HashingEmbedder(dimension=64))
     busy = pytest.raises(IndexBusyError, match="another ingest is running")
     with hashed.writer_lock(), busy, other.writer_lock():
@@ -191,7 +193,7 @@ def test_one_writer_at_a_time(hashed: CollectionBackend, opener: Opener) -> None
         pass
 
 
-def test_failures_are_recorded_and_cleared(hashed: CollectionBackend) -> None:
+def test_failures_are_recorded_and_cleared(hashed: Collection) -> None:
     hashed.record_failure("corpus/x.pdf", "encrypted")
     hashed.record_failure("corpus/x.pdf", "still encrypted")
     assert hashed.status().failures == (("corpus/x.pdf", "still encrypted"),)
@@ -199,7 +201,7 @@ def test_failures_are_recorded_and_cleared(hashed: CollectionBackend) -> None:
     assert hashed.status().failures == ()
 
 
-def test_readers_see_old_or_new_document_never_a_mix(hashed: CollectionBackend) -> None:
+def test_readers_see_old_or_new_document_never_a_mix(hashed: Collection) -> None:
     """A writer keeps replacing a document's version; a reader's hits never mix versions."""
     articles = [(str(n), "Return", f"Version 0 text of article {n}.") for n in range(1, 9)]
     upsert(hashed, make_document("v", articles))
@@ -283,7 +285,7 @@ def test_an_unreachable_server_is_a_clear_error() -> None:
     assert "secret" not in str(info.value)
 
 
-def test_restricted_documents_are_cut_inside_the_search(hashed: CollectionBackend) -> None:
+def test_restricted_documents_are_cut_inside_the_search(hashed: Collection) -> None:
     """Visibility (readmit.access): a viewer's groups filter inside retrieval on both backends."""
     upsert(hashed, return_document("public"))
     plain = make_document("secret", RETURN_ARTICLES_RESTRICTED)
@@ -307,3 +309,98 @@ def test_restricted_documents_are_cut_inside_the_search(hashed: CollectionBacken
 RETURN_ARTICLES_RESTRICTED = [
     ("1", "Return request", "A return request shall be made in writing to the requested Party."),
 ]
+
+
+# ---- revisioned records (drafts) -------------------------------------------------------------
+
+
+@pytest.fixture(params=["folder", "postgres"])
+def records(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecordStore]:
+    """A fresh, empty record store of each backend."""
+    location = (
+        tmp_path / "drafts" if request.param == "folder" else request.getfixturevalue("pg_url")
+    )
+    store = open_record_store(location)
+    yield store
+    store.close()
+
+
+def test_records_round_trip_with_a_new_revision_per_commit(records: RecordStore) -> None:
+    assert records.get("a") is None
+    assert (
+        records.commit("a", {"title": "one"}, based_on=None, author="ann", operation="create") == 1
+    )
+    assert records.commit("a", {"title": "two"}, based_on=1, author="bob", operation="save") == 2
+    stored = records.get("a")
+    assert stored is not None
+    assert (stored.key, stored.revision, stored.data["title"]) == ("a", 2, "two")
+    assert stored.data["revision"] == 2  # the stored object carries its revision
+    listed, unreadable = records.all()
+    assert [(r.key, r.revision) for r in listed] == [("a", 2)] and unreadable == []
+
+
+def test_a_stale_commit_or_delete_is_refused_and_changes_nothing(records: RecordStore) -> None:
+    records.commit("a", {"title": "one"}, based_on=None, author="ann", operation="create")
+    records.commit("a", {"title": "two"}, based_on=1, author="bob", operation="save")
+    with pytest.raises(StaleRecordError) as refused:
+        records.commit("a", {"title": "late"}, based_on=1, author="ann", operation="save")
+    assert (refused.value.based_on, refused.value.stored) == (1, 2)
+    with pytest.raises(StaleRecordError):
+        records.delete("a", based_on=1, author="ann")
+    stored = records.get("a")
+    assert stored is not None and stored.data["title"] == "two"
+
+
+def test_history_keeps_every_version_and_outlives_a_deletion(records: RecordStore) -> None:
+    records.commit("a", {"title": "one"}, based_on=None, author="ann", operation="create")
+    records.commit("a", {"title": "two"}, based_on=1, author="bob", operation="rename")
+    assert records.delete("a", based_on=2, author="cy") is True
+    assert records.get("a") is None
+    assert records.delete("a", based_on=None, author="cy") is False
+    history = records.history("a")
+    assert [(v.revision, v.author, v.operation) for v in history] == [
+        (3, "cy", "delete"),
+        (2, "bob", "rename"),
+        (1, "ann", "create"),
+    ]
+    assert history[0].data is None and history[1].data["title"] == "two"
+    assert records.history("never") == []
+
+
+def test_concurrent_commits_are_serialised_none_lost(records: RecordStore) -> None:
+    records.commit("a", {"n": 0}, based_on=None, author="ann", operation="create")
+    saved: list[int] = []
+
+    def editor() -> None:
+        for _ in range(10):
+            while True:
+                current = records.get("a")
+                assert current is not None
+                try:
+                    data = {"n": current.data["n"] + 1}
+                    records.commit("a", data, based_on=current.revision, author="x", operation="+1")
+                    saved.append(1)
+                    break
+                except StaleRecordError:
+                    continue
+
+    threads = [threading.Thread(target=editor) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    final = records.get("a")
+    assert final is not None and final.data["n"] == 20 == len(saved)
+    assert final.revision == 21
+
+
+def test_an_unreadable_folder_record_is_reported_not_fatal(tmp_path: Path) -> None:
+    store = open_record_store(tmp_path)
+    store.commit("good", {"title": "ok"}, based_on=None, author="ann", operation="create")
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    listed, unreadable = store.all()
+    assert [r.key for r in listed] == ["good"]
+    assert [Path(e.where).name for e in unreadable] == ["bad.json"]
+    with pytest.raises(RecordError, match="corrupt JSON"):
+        store.get("bad")
+    assert store.delete("bad", based_on=None, author="ann")  # still removable

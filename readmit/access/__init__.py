@@ -2,7 +2,7 @@
 
 Roles, drafts and documents are checked at one place, the door of the application facade
 (`readmit.facade.door`): every public use case declares what it needs and is refused before it
-runs. Below it, retrieval and draft views are narrowed to the principal (`index.visibility`,
+runs. Below it, retrieval and draft views are narrowed to the principal (`index.storage.visibility`,
 `readmit.access.drafts`), so the top 10 results are 10 the user may see.
 """
 

@@ -1,41 +1,37 @@
-"""Drafts on disk: one JSON file per draft, replaced atomically on every change.
+"""Drafts as revisioned records: in a folder (one JSON file each) or in PostgreSQL (server mode).
 
-A save writes `<id>.json` through a temporary file in the same directory, fsyncs it and
-renames it over the old file (`os.replace`), so a crash or a serialisation error leaves the
-previous version intact; there is never a half-written draft file.
-
-Every save is a read-modify-write under the draft's lock file (`.history/<id>.lock`, an flock): the
-stored revision is compared with the revision the change was based on, and a stale save is
-refused with `StaleDraftError` (nothing is merged, nothing is dropped: the caller reloads and
-applies the change again). Each save is also appended to `.history/<id>.jsonl` (who, when, what
-operation, the saved draft), so any earlier version can be restored or exported.
+`DraftStore` maps drafts onto a record store of index.records (the JSON schema is here; how
+records are kept, atomically and with history, is there). Every save is a compare-and-set on
+the revision the change was based on: a stale save is refused with `StaleDraftError` (nothing is
+merged, nothing is dropped: the caller reloads and applies the change again), and every save is
+kept in the draft's history (who, when, which operation), so any earlier version can be
+restored or exported. Several people (Streamlit sessions, app processes, machines) may edit the
+same drafts.
 """
 
 from __future__ import annotations
 
 import builtins
-import contextlib
-import fcntl
 import getpass
-import json
 import os
-import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from ingest.files import NOT_REGULAR, NotRegularFileError, read_regular_bytes
+from index.records import (
+    KEY_PATTERN,
+    RecordError,
+    RecordVersion,
+    StaleRecordError,
+    StoredRecord,
+    open_record_store,
+)
 from readmit.drafting import model
 from readmit.drafting.model import Draft, DraftClause, GuidanceNote, Provenance
 from readmit.drafting.skeleton import UnknownSectionError, get_section
 
 FORMAT_VERSION = 1
-HISTORY_DIR = ".history"  # per draft: <id>.jsonl (saved versions) and <id>.lock
-
-# Letters, digits, "_" and "-" only: no separators, no dots, hence no path traversal.
-_DRAFT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 class DraftStoreError(Exception):
@@ -120,7 +116,7 @@ class DraftListing:
 
 
 def validate_draft_id(draft_id: str) -> str:
-    if not isinstance(draft_id, str) or not _DRAFT_ID.fullmatch(draft_id):
+    if not isinstance(draft_id, str) or not KEY_PATTERN.fullmatch(draft_id):
         raise InvalidDraftIdError(
             repr(draft_id), "invalid draft id (letters, digits, '_' and '-' only, at most 64)"
         )
@@ -272,217 +268,88 @@ def draft_from_json(data: Any) -> Draft:
 
 
 class DraftStore:
-    """A directory of draft files `<draft_id>.json`."""
+    """Drafts kept as records at `location`: a folder, or a `postgresql://` URL."""
 
-    def __init__(self, directory: Path | str) -> None:
-        self.directory = Path(directory)
+    def __init__(self, location: Path | str) -> None:
+        self._records = open_record_store(location)
 
     @property
     def location(self) -> str:
-        return str(self.directory)
+        return self._records.location
+
+    def close(self) -> None:
+        self._records.close()
 
     def where(self, draft_id: str) -> str:
         """The draft's place, for messages."""
-        return str(self.path_for(draft_id))
+        return self._records.where(validate_draft_id(draft_id))
 
-    def path_for(self, draft_id: str) -> Path:
-        return self.directory / f"{validate_draft_id(draft_id)}.json"
+    def _draft(self, record: StoredRecord, *, revision: int) -> Draft:
+        where = self._records.where(record.key)
+        try:
+            draft = draft_from_json(record.data)
+        except (ValueError, RecursionError) as error:
+            raise DraftStoreError(where, f"invalid draft: {error}") from error
+        if draft.draft_id != record.key:
+            raise DraftStoreError(where, f"stored under another id than {draft.draft_id!r}")
+        return replace(draft, revision=revision)
 
-    def save(self, draft: Draft, *, operation: str = "save") -> Path:
-        """Save `draft` (version-checked, see `commit`); returns its file."""
-        self.commit(draft, operation=operation)
-        return self.path_for(draft.draft_id)
+    def load(self, draft_id: str) -> Draft:
+        try:
+            record = self._records.get(validate_draft_id(draft_id))
+        except RecordError as error:
+            raise DraftStoreError(error.where, error.reason) from error
+        if record is None:
+            raise DraftNotFoundError(self.where(draft_id), "no such draft")
+        return self._draft(record, revision=record.revision)
 
-    @contextlib.contextmanager
-    def _locked(self, draft_id: str) -> Iterator[None]:
-        """The draft's lock across threads and processes (an flock per open file)."""
-        lock_path = self.directory / HISTORY_DIR / f"{validate_draft_id(draft_id)}.lock"
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(lock_path, "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    def exists(self, draft_id: str) -> bool:
+        try:
+            return self._records.get(validate_draft_id(draft_id)) is not None
+        except RecordError:
+            return True  # there, though unreadable
+
+    def list(self) -> DraftListing:
+        records, unreadable = self._records.all()
+        drafts: list[DraftSummary] = []
+        errors = [DraftStoreError(error.where, error.reason) for error in unreadable]
+        for record in records:
             try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-    def _stored_revision(self, path: Path) -> int | None:
-        """The revision on disk (0 for a file written before revisions; None if no file)."""
-        if not path.exists():
-            return None
-        return self._read(path).revision
+                draft = self._draft(record, revision=record.revision)
+            except DraftStoreError as error:
+                errors.append(error)
+                continue
+            drafts.append(
+                DraftSummary(draft.draft_id, draft.title, draft.updated_at, len(draft.clauses))
+            )
+        drafts.sort(key=lambda s: s.updated_at, reverse=True)
+        return DraftListing(tuple(drafts), tuple(errors))
 
     def commit(self, draft: Draft, *, operation: str = "save", author: str | None = None) -> Draft:
-        """Atomic read-modify-write: store `draft` as the next revision and return it.
+        """Store `draft` as the next revision and return it.
 
         `draft.revision` is the revision the change was based on; if the stored draft has moved
         on since (or was deleted), StaleDraftError is raised and nothing is written. A draft
         never read from a store (revision None) is written as is (creation, import).
         """
-        path = self.path_for(draft.draft_id)
-        with self._locked(draft.draft_id):
-            stored = self._stored_revision(path)
-            if draft.revision is not None and stored != draft.revision:
-                raise StaleDraftError(draft.draft_id, draft.revision, stored)
-            saved = replace(draft, revision=(stored or 0) + 1)
-            self._write_file(path, saved)
-            self._append_history(saved, operation=operation, author=author)
-        return saved
-
-    def _write_file(self, path: Path, draft: Draft) -> None:
-        descriptor, tmp_name = tempfile.mkstemp(
-            dir=self.directory, prefix=f".{draft.draft_id}.", suffix=".tmp"
-        )
-        tmp_path = Path(tmp_name)
+        draft_id = validate_draft_id(draft.draft_id)
         try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump(draft_to_json(draft), handle, ensure_ascii=False, indent=2)
-                handle.write("\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp_path, path)
-        except (OSError, TypeError, ValueError) as error:
-            with contextlib.suppress(FileNotFoundError):
-                tmp_path.unlink()
-            raise DraftStoreError(path, f"could not save draft: {error}") from error
-        self._fsync_directory()
-
-    def _history_path(self, draft_id: str) -> Path:
-        return self.directory / HISTORY_DIR / f"{validate_draft_id(draft_id)}.jsonl"
-
-    def _append_history(
-        self, draft: Draft, *, operation: str, author: str | None, deleted: bool = False
-    ) -> None:
-        """One line per saved version; a failure here never undoes the save itself."""
-        entry = {
-            "revision": draft.revision,
-            "at": model.now_iso(),
-            "author": author or current_author(),
-            "operation": operation,
-            "deleted": deleted,
-            "draft": None if deleted else draft_to_json(draft),
-        }
-        history = self._history_path(draft.draft_id)
-        try:
-            history.parent.mkdir(parents=True, exist_ok=True)
-            with open(history, "a", encoding="utf-8") as handle:
-                handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        except OSError:
-            pass
-
-    def _history_rows(self, draft_id: str) -> list[dict[str, Any]]:
-        path = self._history_path(draft_id)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            return []
-        except (OSError, UnicodeDecodeError) as error:
-            raise DraftStoreError(path, f"unreadable history: {error}") from error
-        rows = []
-        for line in lines:
-            try:
-                row = json.loads(line)
-            except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
-                continue  # a torn last line (crash mid-append) loses only that entry
-            if isinstance(row, dict) and isinstance(row.get("revision"), int):
-                rows.append(row)
-        return rows
-
-    def history(self, draft_id: str) -> builtins.list[DraftHistoryEntry]:
-        """Saved versions of a draft, newest first."""
-        entries = []
-        for row in self._history_rows(draft_id):
-            data = row.get("draft") or {}
-            entries.append(
-                DraftHistoryEntry(
-                    draft_id=draft_id,
-                    revision=int(row["revision"]),
-                    at=str(row.get("at", "")),
-                    author=str(row.get("author", "")),
-                    operation=str(row.get("operation", "")),
-                    title=str(data.get("title", "")) if isinstance(data, dict) else "",
-                    clause_count=len(data.get("clauses", [])) if isinstance(data, dict) else 0,
-                    deleted=bool(row.get("deleted")),
-                )
+            revision = self._records.commit(
+                draft_id,
+                draft_to_json(draft),
+                based_on=draft.revision,
+                author=author or current_author(),
+                operation=operation,
             )
-        return sorted(entries, key=lambda e: e.revision, reverse=True)
+        except StaleRecordError as error:
+            raise StaleDraftError(draft_id, error.based_on, error.stored) from None
+        except RecordError as error:
+            raise DraftStoreError(error.where, error.reason) from error
+        return replace(draft, revision=revision)
 
-    def load_revision(self, draft_id: str, revision: int) -> Draft:
-        """An earlier saved version of a draft (as it was; its revision is that version's)."""
-        for row in self._history_rows(draft_id):
-            if row["revision"] == revision and row.get("draft"):
-                try:
-                    return draft_from_json(row["draft"])
-                except ValueError as error:
-                    raise DraftStoreError(
-                        self._history_path(draft_id), f"version {revision}: {error}"
-                    ) from error
-        raise DraftNotFoundError(
-            self._history_path(draft_id), f"draft {draft_id} has no version {revision}"
-        )
-
-    def _fsync_directory(self) -> None:
-        # Makes the rename itself durable; not possible on every platform, hence best effort.
-        try:
-            fd = os.open(self.directory, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-
-    def _read(self, path: Path) -> Draft:
-        try:
-            # A FIFO named like a draft would block a plain open() for ever.
-            raw = read_regular_bytes(path).decode("utf-8")
-        except FileNotFoundError:
-            raise DraftNotFoundError(path, "no such draft") from None
-        except NotRegularFileError:
-            raise DraftStoreError(path, f"unreadable: {NOT_REGULAR}") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise DraftStoreError(path, f"unreadable: {error}") from error
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise DraftStoreError(path, f"corrupt JSON: {error}") from error
-        except RecursionError:
-            raise DraftStoreError(path, "corrupt JSON: nested too deeply to read") from None
-        except ValueError as error:  # an integer of more than 4,300 digits
-            raise DraftStoreError(path, f"corrupt JSON: {error}") from error
-        try:
-            draft = draft_from_json(data)
-        except ValueError as error:
-            raise DraftStoreError(path, f"invalid draft: {error}") from error
-        if f"{draft.draft_id}.json" != path.name:
-            raise DraftStoreError(path, f"file name does not match draft_id {draft.draft_id!r}")
-        # A file from before revisions counts as revision 0, so its next save is checked too.
-        return replace(draft, revision=draft.revision or 0)
-
-    def load(self, draft_id: str) -> Draft:
-        return self._read(self.path_for(draft_id))
-
-    def exists(self, draft_id: str) -> bool:
-        return self.path_for(draft_id).is_file()
-
-    def list(self) -> DraftListing:
-        drafts: list[DraftSummary] = []
-        errors: list[DraftStoreError] = []
-        if self.directory.is_dir():
-            for path in sorted(self.directory.glob("*.json")):
-                if path.name.startswith(".") or not _DRAFT_ID.fullmatch(path.stem):
-                    continue
-                try:
-                    draft = self._read(path)
-                except DraftStoreError as error:
-                    errors.append(error)
-                    continue
-                drafts.append(
-                    DraftSummary(draft.draft_id, draft.title, draft.updated_at, len(draft.clauses))
-                )
-        drafts.sort(key=lambda s: s.updated_at, reverse=True)
-        return DraftListing(tuple(drafts), tuple(errors))
+    def save(self, draft: Draft, *, operation: str = "save") -> Draft:
+        """Save `draft` (version-checked, see `commit`)."""
+        return self.commit(draft, operation=operation)
 
     def create(
         self, title: str, *, party_names: tuple[str, ...] = (), owner: str | None = None
@@ -496,67 +363,54 @@ class DraftStore:
 
     def delete(self, draft_id: str, *, revision: int | None = None) -> None:
         """Delete a draft (its history stays); with `revision`, only if still at that version."""
-        path = self.path_for(draft_id)
-        with self._locked(draft_id):
-            if not path.exists():
-                raise DraftNotFoundError(path, "no such draft")
-            try:
-                last: Draft | None = self._read(path)
-            except DraftNotFoundError:
-                raise
-            except DraftStoreError:
-                last = None  # an unreadable draft can still be deleted
-            stored = None if last is None else (last.revision or 0)
-            if revision is not None and stored != revision:
-                raise StaleDraftError(draft_id, revision, stored)
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                raise DraftNotFoundError(path, "no such draft") from None
-            if last is not None:
-                self._append_history(
-                    replace(last, revision=(stored or 0) + 1),
-                    operation="delete",
-                    author=None,
-                    deleted=True,
+        try:
+            found = self._records.delete(
+                validate_draft_id(draft_id), based_on=revision, author=current_author()
+            )
+        except StaleRecordError as error:
+            raise StaleDraftError(draft_id, error.based_on, error.stored) from None
+        if not found:
+            raise DraftNotFoundError(self.where(draft_id), "no such draft")
+
+    def _versions(self, draft_id: str) -> builtins.list[RecordVersion]:
+        try:
+            return self._records.history(validate_draft_id(draft_id))
+        except RecordError as error:
+            raise DraftStoreError(error.where, error.reason) from error
+
+    def history(self, draft_id: str) -> builtins.list[DraftHistoryEntry]:
+        """Saved versions of a draft, newest first."""
+        entries = []
+        for version in self._versions(draft_id):
+            data = version.data if isinstance(version.data, dict) else {}
+            clauses = data.get("clauses")
+            entries.append(
+                DraftHistoryEntry(
+                    draft_id=draft_id,
+                    revision=version.revision,
+                    at=version.at,
+                    author=version.author,
+                    operation=version.operation,
+                    title=str(data.get("title", "")),
+                    clause_count=len(clauses) if isinstance(clauses, list) else 0,
+                    deleted=version.data is None,
                 )
+            )
+        return entries
+
+    def load_revision(self, draft_id: str, revision: int) -> Draft:
+        """An earlier saved version of a draft (as it was; its revision is that version's)."""
+        for version in self._versions(draft_id):
+            if version.revision == revision and version.data is not None:
+                record = StoredRecord(draft_id, revision, version.data)
+                return self._draft(record, revision=revision)
+        raise DraftNotFoundError(self.where(draft_id), f"no version {revision} of this draft")
 
 
-class DraftRepository(Protocol):
-    """What the drafting service needs from a store of drafts (folder or server)."""
-
-    @property
-    def location(self) -> str: ...
-
-    def load(self, draft_id: str) -> Draft: ...
-
-    def exists(self, draft_id: str) -> bool: ...
-
-    def list(self) -> DraftListing: ...
-
-    def commit(
-        self, draft: Draft, *, operation: str = "save", author: str | None = None
-    ) -> Draft: ...
-
-    def where(self, draft_id: str) -> str: ...
-
-    def create(
-        self, title: str, *, party_names: tuple[str, ...] = (), owner: str | None = None
-    ) -> Draft: ...
-
-    def duplicate(self, draft_id: str, title: str, *, owner: str | None = None) -> Draft: ...
-
-    def delete(self, draft_id: str, *, revision: int | None = None) -> None: ...
-
-    def history(self, draft_id: str) -> builtins.list[DraftHistoryEntry]: ...
-
-    def load_revision(self, draft_id: str, revision: int) -> Draft: ...
+# What the drafting service needs from a store of drafts (folder or server): one class keeps both.
+DraftRepository = DraftStore
 
 
 def open_draft_store(location: str | Path) -> DraftRepository:
     """Drafts in a folder, or in the PostgreSQL database of a `postgresql://` URL."""
-    if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
-        from readmit.drafting.server_store import ServerDraftStore  # psycopg: server mode only
-
-        return ServerDraftStore(location)
-    return DraftStore(Path(location))
+    return DraftStore(location)

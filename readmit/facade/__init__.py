@@ -8,7 +8,7 @@ data types and pure helpers (`lint-imports` keeps them from importing the layers
 """
 
 from index.errors import IndexLayerError
-from index.lexical import word_stem
+from index.retrieval.lexical import word_stem
 from index.types import DOCUMENT_KINDS, DocumentRecord, Hit, SearchFilters, UnitRecord
 from ingest.citations import cite_eid_short, cite_unit
 from ingest.taxonomy import SLOTS, UnknownSlotError, get_slot

@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from index.backend import location_label, recorded_model_at
 from index.copy import CopyReport, copy_index
 from index.embedders import make_embedder
+from index.storage import location_label, recorded_model_at
 from readmit.access import Action, AuditEntry
 from readmit.access.users import UserAccount, parse_role, validate_groups, validate_user_name
 from readmit.drafting.store import DraftStoreError, StaleDraftError, open_draft_store

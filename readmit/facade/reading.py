@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from index.relevance import floor_for
+from index.retrieval.relevance import floor_for
 from index.types import (
     DOCUMENT_KINDS,
     DocumentRecord,
@@ -117,8 +117,8 @@ class Reading(Core):
     def search(
         self, query: str, *, k: int = 10, filters: SearchFilters | None = None
     ) -> SearchResults:
-        """Search with the relevance floor (`index.relevance`): nonsense and questions about
-        other subjects come back with `good_match=False` (the app says "no good match")."""
+        """Search with the relevance floor (`index.retrieval.relevance`): nonsense and
+        questions about other subjects come back with `good_match=False` (the app says "no good match")."""
         outcome = self._kb.search_with_evidence(query, k=k, filters=filters)
         floor = floor_for(self._kb.embedder.name)
         return SearchResults(hits=tuple(outcome.hits), good_match=floor.is_good_match(outcome))

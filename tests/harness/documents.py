@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from index.backend import CollectionBackend
+from index.storage import Collection
 from ingest.types import Chunk, DocumentMeta, ParsedDocument, Unit
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -141,11 +141,11 @@ def return_document(doc_id: str, **kwargs: object) -> ParsedDocument:
     return make_document(doc_id, RETURN_ARTICLES, **kwargs)  # type: ignore[arg-type]
 
 
-def upsert(collection: CollectionBackend, doc: ParsedDocument) -> int:
+def upsert(collection: Collection, doc: ParsedDocument) -> int:
     return collection.upsert_document(doc, make_chunks(doc))
 
 
-def filter_corpus(collection: CollectionBackend) -> None:
+def filter_corpus(collection: Collection) -> None:
     """Ten English agreements about return requests, and one odd French document."""
     for i in range(10):
         upsert(collection, return_document(f"en-{i}", year=2000 + i))

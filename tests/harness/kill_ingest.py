@@ -35,8 +35,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.collection import Collection
 from index.embedders import HashingEmbedder, make_embedder
+from index.storage import open_collection
 from readmit.service import KnowledgeBase
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,7 +94,7 @@ def write_versions(work: Path, doc_ids: list[str]) -> tuple[Path, Path]:
 
 
 def snapshot(index_dir: Path) -> Snapshot:
-    with Collection(index_dir, embedder=make_embedder(MODEL)) as collection:
+    with open_collection(index_dir, embedder=make_embedder(MODEL)) as collection:
         hashes = collection.document_hashes()
         texts: dict[str, list[str]] = {doc_id: [] for doc_id in hashes}
         for chunk in collection.chunk_texts():
@@ -147,7 +147,7 @@ def wait_for_commits(
 def check(index_dir: Path, before: Snapshot, after: Snapshot, trial: Trial) -> None:
     """Open the index after a kill; record every way it differs from old-or-new per document."""
     try:
-        with Collection(index_dir, embedder=make_embedder(MODEL)) as collection:
+        with open_collection(index_dir, embedder=make_embedder(MODEL)) as collection:
             trial.problems += collection.verify()
         now = snapshot(index_dir)
     except Exception as error:  # the harness reports; it must not stop at the first bad run

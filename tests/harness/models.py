@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from index.collection import Collection
 from index.embedders import Embedder, HashingEmbedder, make_embedder
+from index.storage import open_collection
 
 
 def hashing_index(index_dir: Path, *, dimension: int = 256) -> Path:
@@ -15,7 +15,7 @@ def hashing_index(index_dir: Path, *, dimension: int = 256) -> Path:
     The CLI and `KnowledgeBase(model=None)` open an index with the model it records, so CLI
     tests run on the fast fake by creating their index with this first.
     """
-    Collection(index_dir, embedder=HashingEmbedder(dimension=dimension)).close()
+    open_collection(index_dir, embedder=HashingEmbedder(dimension=dimension)).close()
     return index_dir
 
 

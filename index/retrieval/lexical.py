@@ -158,7 +158,7 @@ class LexicalIndex:
         """The share of the query's content words that occur (stemmed) in some chunk.
 
         0.0 for nonsense ("zzzz qqq") and for questions about things the corpus never mentions;
-        one signal of the relevance floor (`index.relevance`).
+        one signal of the relevance floor (`index.retrieval.relevance`).
         """
         words = [
             w

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from index.embedders import Embedder
-from index.glossary import load_glossary, wordings
+from index.retrieval.glossary import load_glossary, wordings
 from index.vector_file import load_vectors, save_vectors
 
 GLOSSARY_VECTORS_FILE = "glossary-vectors.npz"

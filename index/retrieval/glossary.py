@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from index.lexical import tokenize_query
+from index.retrieval.lexical import tokenize_query
 from ingest.rules_file import RulesFileError, fingerprint, read_rules_file, string_tuple
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary_terms.json")

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.backend import CollectionBackend as Collection
 from index.slots import ASSIGN_THRESHOLD, slot_matrix
+from index.storage.collection import Collection
 from ingest.chunking import stable_chunk_id
 from ingest.taxonomy import OTHER, SLOTS
 
@@ -87,7 +87,7 @@ def nearest_clause_types(
 ) -> list[str]:
     """The keys of the `slots` clause types whose vectors the query is nearest to."""
     # The slot vectors are cached on disk in an index folder (index.slots); a server has none.
-    cache_dir = getattr(collection, "path", None)
+    cache_dir = collection.cache_folder
     slot_vectors = slot_matrix(collection.embedder, cache_dir=cache_dir)
     similarities = slot_vectors @ np.asarray(query_vector, dtype=np.float32)
     return [SLOTS[i].key for i in np.argsort(-similarities)[:slots]]

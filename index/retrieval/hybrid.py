@@ -21,18 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
-from index.backend import CollectionBackend as Collection
-from index.collection import Collection as EmbeddedCollection
 from index.durable import remove_path, remove_stale
-from index.expansion import expanded_vector, wording_vectors
-from index.glossary import Concept, load_glossary, wordings
-from index.lexical import LEXICAL_FOLDER_PREFIX, LexicalCacheError, LexicalIndex
-from index.signals import (
+from index.retrieval.glossary import Concept, load_glossary, wordings
+from index.retrieval.lexical import LEXICAL_FOLDER_PREFIX, LexicalCacheError, LexicalIndex
+from index.retrieval.signals import (
     CorpusSignals,
     clause_type_ranking,
     nearest_clause_types,
     propagate_versions,
 )
+from index.storage.collection import Collection
 from index.types import Hit, SearchFilters
 from ingest.chunking import strip_placeholders
 
@@ -46,7 +44,12 @@ StageTimes = dict[str, float]  # stage -> milliseconds, summed over the search
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """How a query is answered; `readmit eval` compares variants of this."""
+    """How the product answers a query; `readmit eval` compares variants of this.
+
+    Variants the product does not use (per-language dense search, a second embedding of the
+    question as typed, derived expansion vectors, ...) live with the evaluation code
+    (readmit/evaluation/search_variants.py), which overrides the hooks of `HybridSearcher`.
+    """
 
     dense: bool = True
     lexical: bool = True
@@ -56,34 +59,21 @@ class SearchConfig:
     rrf_k: int = 10  # chosen on the dev split (docs/search-quality.md)
     candidates: int = 100  # per retriever, before fusion
     per_article: bool = True  # aggregate chunks to their article
-    # Dense search run once per document language and fused, so that an English question also
-    # brings up the best Dutch, French and German articles instead of only English ones.
-    balance_languages: bool = False
     # The dense query is the question plus its glossary wordings in the other languages, which
     # pulls the embedding towards Dutch/French/German phrasing of the same concepts.
     dense_expanded: bool = True
     # Dutch only: seven in ten documents are Dutch; the French and German wordings lengthen the
     # query (E5 cost grows with it) without a gain on the dev split (docs/search-quality.md).
     dense_expansion_languages: tuple[str, ...] | None = ("nl",)
-    dense_terms_per_language: int | None = None  # None: every wording (best on dev; 1 is faster)
-    # With an expansion, also embed the question as typed and fuse both rankings. Off: one
-    # embedding per search, and the expanded question alone ranks better (docs/search-quality.md).
-    dense_as_typed: bool = False
     # Measured options (docs/search-quality.md), chosen on the dev split:
-    # a ranked article lifts its counterparts in the other language versions by this share of
-    # its score (0: off);
+    # a ranked article lifts its counterparts in the other language versions to at least this
+    # share of its score (0: off);
     version_share: float = 0.5
-    # True: the share is added to a counterpart's own score; False: a counterpart gets at least
-    # the share (an article found in both versions is not lifted above one that has no twin).
-    version_additive: bool = False
     # one more ranking: the units of the query's nearest clause types (0: off).
     clause_type_slots: int = 1
     clause_type_weight: float = 1.0
     # >0: that weight times the share of the dense top n that are units of those clause types.
     clause_type_confirm: int = 10
-    # The expanded dense query's vector derived from the question's vector and the glossary
-    # wordings' (index.expansion: one embedding per search) with this weight; None: embedded.
-    derived_expansion_weight: float | None = None
 
     def describe(self) -> str:
         parts = []
@@ -150,17 +140,14 @@ class HybridSearcher:
 
     def _lexical_folder(self, generation: int) -> Path | None:
         """Where BM25 over every chunk is saved: beside a folder index. A searcher over a
-        restricted view (index.visibility) or a server index keeps its own in memory (a server
-        index is shared by machines that do not share a folder)."""
-        if not isinstance(self.collection, EmbeddedCollection):
-            return None
-        return self.collection.path / f"{LEXICAL_PREFIX}{generation}"
+        restricted view (index.storage.visibility) or a server index keeps its own in memory
+        (a server index is shared by machines that do not share a folder)."""
+        folder = self.collection.cache_folder
+        return None if folder is None else folder / f"{LEXICAL_PREFIX}{generation}"
 
     def _index_id(self) -> str | None:
         """The id a saved BM25 folder must carry to be this index's (index.binding)."""
-        if isinstance(self.collection, EmbeddedCollection):
-            return self.collection.index_id()
-        return None
+        return self.collection.index_id()
 
     def _load_or_build_lexical(self, generation: int) -> LexicalIndex:
         folder = self._lexical_folder(generation)
@@ -219,59 +206,30 @@ class HybridSearcher:
         given, receives milliseconds per stage (STAGES)."""
         config = self.config
         stage = _StageClock(timings)
-        best_similarity: float | None = None
         pool = max(config.candidates, k * 5)
-        rankings: list[tuple[float, list[int]]] = []
-        wants_glossary = config.expand_query or (config.dense and config.dense_expanded)
-        # Expansion adds other languages' wordings: only those the corpus holds, and none on a
-        # one-language corpus, where a treaty glossary's synonyms only add noise.
         languages = self.corpus_languages()
-        if len(languages) < 2:
-            wants_glossary = False
-        concepts = load_glossary().matching(query) if wants_glossary else ()
+        concepts = self._concepts(query, languages)
+        rankings: list[tuple[float, list[int]]] = []
+        best_similarity: float | None = None
+        vectors: list[np.ndarray] = []
         if config.dense:
-            texts = [query]
-            dense_terms = wordings(
-                concepts,
-                per_language=config.dense_terms_per_language,
-                languages=tuple(
-                    lang
-                    for lang in (config.dense_expansion_languages or languages)
-                    if lang in languages
-                ),
-            )
-            derive = config.derived_expansion_weight is not None
-            if config.dense_expanded and dense_terms and not derive:
-                expanded = f"{query} ({'; '.join(dense_terms)})"
-                texts = [query, expanded] if config.dense_as_typed else [expanded]
             with stage("query embedding"):
-                vectors = list(self.collection.embedder.encode_queries(texts))
-                if config.dense_expanded and dense_terms and derive:
-                    derived = self._derived_expansion(vectors[0], dense_terms)
-                    if derived is not None:
-                        vectors.append(derived)
+                vectors = self._query_vectors(query, concepts, languages)
             with stage("dense"):
-                for number, vector in enumerate(vectors):
-                    for weight, scoped in self._dense_scopes(filters):
-                        ranked, scores = self.collection.rank_vectors(
-                            vector, k=pool, filters=scoped
-                        )
-                        if number == 0 and scores:  # the dense query, not a derived one
-                            best_similarity = max(best_similarity or scores[0], scores[0])
-                        rankings.append((weight, ranked))
+                best_similarity = self._dense_rankings(vectors, pool, filters, into=rankings)
         with stage("clause types"):
-            if config.dense and config.clause_type_slots > 0 and rankings:
+            if vectors and config.clause_type_slots > 0 and rankings:
                 weight, typed = self._clause_type_ranking(
                     vectors[0], rankings[0][1], filters=filters
                 )
                 if typed:
                     rankings.append((weight, typed))
         with stage("bm25"):
-            lexical_ranking = self._lexical_ranking(
-                query, concepts, languages=languages, pool=pool, filters=filters
-            )
-        if lexical_ranking is not None:
-            rankings.append((config.lexical_weight, lexical_ranking))
+            if config.lexical:
+                lexical = self._lexical_ranking(
+                    query, concepts, languages=languages, pool=pool, filters=filters
+                )
+                rankings.append((config.lexical_weight, lexical))
         with stage("fusion"):
             fused = _reciprocal_rank_fusion(rankings, rrf_k=config.rrf_k)
             ordered = sorted(fused, key=lambda cid: -fused[cid])
@@ -282,6 +240,57 @@ class HybridSearcher:
             hits=results, best_similarity=best_similarity, known_word_share=known_share
         )
 
+    def _concepts(self, query: str, languages: tuple[str, ...]) -> tuple[Concept, ...]:
+        """The glossary concepts the query names. Expansion adds other languages' wordings:
+        only those the corpus holds, and none on a one-language corpus, where a treaty
+        glossary's synonyms only add noise."""
+        config = self.config
+        wanted = config.expand_query or (config.dense and config.dense_expanded)
+        if not wanted or len(languages) < 2:
+            return ()
+        return load_glossary().matching(query)
+
+    def _dense_terms(self, concepts: tuple[Concept, ...], languages: tuple[str, ...]) -> list[str]:
+        """The wordings the dense query is expanded with."""
+        if not self.config.dense_expanded:
+            return []
+        chosen = self.config.dense_expansion_languages or languages
+        return wordings(concepts, languages=tuple(lang for lang in chosen if lang in languages))
+
+    def _query_vectors(
+        self, query: str, concepts: tuple[Concept, ...], languages: tuple[str, ...]
+    ) -> list[np.ndarray]:
+        """The dense query vectors; the first is the one the relevance floor judges. One
+        embedding: the question followed by its glossary wordings."""
+        terms = self._dense_terms(concepts, languages)
+        text = f"{query} ({'; '.join(terms)})" if terms else query
+        return list(self.collection.embedder.encode_queries([text]))
+
+    def _dense_scopes(
+        self, filters: SearchFilters | None
+    ) -> list[tuple[float, SearchFilters | None]]:
+        """The filtered searches the dense retriever runs, with their fusion weights."""
+        return [(self.config.dense_weight, filters)]
+
+    def _dense_rankings(
+        self,
+        vectors: list[np.ndarray],
+        pool: int,
+        filters: SearchFilters | None,
+        *,
+        into: list[tuple[float, list[int]]],
+    ) -> float | None:
+        """Append each vector's ranking in each scope to `into`; returns the best similarity of
+        the first vector (None: nothing allowed)."""
+        best: float | None = None
+        for number, vector in enumerate(vectors):
+            for weight, scoped in self._dense_scopes(filters):
+                ranked, scores = self.collection.rank_vectors(vector, k=pool, filters=scoped)
+                if number == 0 and scores:  # the dense query, not a derived one
+                    best = max(best or scores[0], scores[0])
+                into.append((weight, ranked))
+        return best
+
     def _lexical_ranking(
         self,
         query: str,
@@ -290,20 +299,17 @@ class HybridSearcher:
         languages: tuple[str, ...],
         pool: int,
         filters: SearchFilters | None,
-    ) -> list[int] | None:
-        config = self.config
-        if config.lexical:
-            allowed = (
-                None
-                if filters is None or filters.is_empty
-                else self.collection.allowed_chunk_ids(filters)
-            )
-            expansions = wordings(concepts, languages=languages) if config.expand_query else []
-            lexical = self.lexical_index().search(
-                query, k=pool, allowed=allowed, extra_terms=expansions
-            )
-            return [h.chunk_id for h in lexical]
-        return None
+    ) -> list[int]:
+        allowed = (
+            None
+            if filters is None or filters.is_empty
+            else self.collection.allowed_chunk_ids(filters)
+        )
+        expansions = wordings(concepts, languages=languages) if self.config.expand_query else []
+        lexical = self.lexical_index().search(
+            query, k=pool, allowed=allowed, extra_terms=expansions
+        )
+        return [h.chunk_id for h in lexical]
 
     def _clause_type_ranking(
         self, query_vector: np.ndarray, dense_ranking: list[int], *, filters: SearchFilters | None
@@ -332,16 +338,6 @@ class HybridSearcher:
             weight *= sum(cid in typed for cid in top) / (len(top) or 1)
         return weight, ranking
 
-    def _derived_expansion(self, query_vector: np.ndarray, terms: list[str]) -> np.ndarray | None:
-        """The expanded question's vector derived from the question's and the wordings' (no
-        second embedding; index.expansion)."""
-        weight = self.config.derived_expansion_weight
-        if weight is None:
-            return None
-        cache_dir = getattr(self.collection, "path", None)
-        vectors = wording_vectors(self.collection.embedder, cache_dir=cache_dir)
-        return expanded_vector(query_vector, terms, vectors, weight=weight)
-
     def _assemble(
         self,
         ordered: list[int],
@@ -358,13 +354,7 @@ class HybridSearcher:
         signals = self.signals() if self.config.version_share > 0 else None
         if signals is not None and signals.versions:
             units = {cid: (h.doc_id, h.eid) for cid, h in known.items()}
-            lifted = propagate_versions(
-                fused,
-                units,
-                signals,
-                share=self.config.version_share,
-                additive=self.config.version_additive,
-            )
+            lifted = self._lift_versions(fused, units, signals)
             added = self._allowed([cid for cid in lifted if cid not in fused], filters)
             known.update({h.chunk_id: h for h in self.collection.hits_for_chunks(added)})
             fused = {cid: lifted[cid] for cid in [*fused, *added]}
@@ -391,20 +381,15 @@ class HybridSearcher:
         allowed = self.collection.allowed_chunk_ids(filters)
         return [cid for cid in chunk_ids if cid in allowed]
 
-    def _dense_scopes(
-        self, filters: SearchFilters | None
-    ) -> list[tuple[float, SearchFilters | None]]:
-        """The filtered searches the dense retriever runs, with their fusion weights."""
-        if not self.config.balance_languages:
-            return [(self.config.dense_weight, filters)]
-        base = filters or SearchFilters()
-        languages = sorted({d.language for d in self.collection.list_documents()})
-        if base.languages:
-            languages = [lang for lang in languages if lang in base.languages]
-        return [
-            (self.config.dense_weight, replace(base, languages=(language,)))
-            for language in languages
-        ]
+    def _lift_versions(
+        self, fused: dict[int, float], units: dict[int, tuple[str, str]], signals: CorpusSignals
+    ) -> dict[int, float]:
+        """A ranked article lifts its other language versions to at least `version_share` of
+        its score (a floor: an article found in both versions is not lifted above one that has
+        no twin)."""
+        return propagate_versions(
+            fused, units, signals, share=self.config.version_share, additive=False
+        )
 
 
 def _only_placeholders(chunk_text: str) -> bool:

@@ -1,46 +1,30 @@
-"""Versioned JSON records with history in PostgreSQL (server-mode drafts live here).
+"""Revisioned records in PostgreSQL (server-mode drafts live here; see index.records.base).
 
-The index layer owns the database driver; `readmit.drafting.server_store` gives these records
-their meaning. Each record has a revision; `commit` writes revision n+1 only if the stored
-revision is still the one the change was based on (a compare-and-set in one UPDATE), and every
-commit adds a history row (who, when, operation, the saved JSON) in the same transaction.
+The compare-and-set is one transaction holding the record's row lock, and every commit adds a
+history row (who, when, operation, the saved JSON) in the same transaction. History outlives a
+deletion, so a re-created record continues its numbering.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool
 
-from index import pg_schema
-from index.errors import IndexLayerError, IndexOpenError
-from index.pg_collection import redact_url
-
-
-class StaleRecordError(IndexLayerError):
-    """The record's stored revision is not the one the change was based on."""
-
-    def __init__(self, key: str, based_on: int | None, stored: int | None) -> None:
-        super().__init__(f"{key}: based on revision {based_on}, stored is {stored}")
-        self.key = key
-        self.based_on = based_on
-        self.stored = stored
-
-
-@dataclass(frozen=True)
-class RecordVersion:
-    key: str
-    revision: int
-    at: str
-    author: str
-    operation: str
-    data: Any  # None for a deletion
+from index.errors import IndexOpenError
+from index.locations import redact_url
+from index.records.base import (
+    RecordError,
+    RecordVersion,
+    StaleRecordError,
+    StoredRecord,
+    with_revision,
+)
+from index.storage import pg_schema
+from index.storage.postgres import open_pool, schema_transaction
 
 
 class PgRecordStore:
@@ -49,31 +33,22 @@ class PgRecordStore:
     def __init__(self, url: str) -> None:
         self.url = url
         try:
-            with (
-                psycopg.connect(url, autocommit=True, connect_timeout=10) as conn,
-                conn.transaction(),
-            ):
-                conn.execute(
-                    "SELECT pg_advisory_xact_lock(%s, %s)",
-                    (pg_schema.LOCK_NAMESPACE, pg_schema.DRAFTS_LOCK),
-                )
+            with schema_transaction(url, pg_schema.DRAFTS_LOCK) as conn:
                 for statement in pg_schema.statements(pg_schema.DRAFT_TABLES):
                     conn.execute(statement)
         except psycopg.Error as error:
             raise IndexOpenError(f"cannot open drafts at {redact_url(url)}: {error}") from error
-        self._pool = ConnectionPool(
-            url,
-            min_size=1,
-            max_size=4,
-            kwargs={"autocommit": True},
-            open=False,
-            name="readmit-drafts",
-        )
-        self._pool.open(wait=True, timeout=30)
+        self._pool = open_pool(url, name="readmit-drafts", max_size=4, vectors=False)
+
+    def __repr__(self) -> str:
+        return f"PgRecordStore({redact_url(self.url)!r})"
 
     @property
     def location(self) -> str:
         return redact_url(self.url)
+
+    def where(self, key: str) -> str:
+        return f"{self.location} draft {key}"
 
     def close(self) -> None:
         self._pool.close()
@@ -83,19 +58,19 @@ class PgRecordStore:
         with self._pool.connection() as conn, conn.transaction():
             yield conn
 
-    def get(self, key: str) -> tuple[int, Any] | None:
+    def get(self, key: str) -> StoredRecord | None:
         with self._pool.connection() as conn:
             row = conn.execute(
                 "SELECT revision, data FROM drafts WHERE draft_id = %s", (key,)
             ).fetchone()
-        return None if row is None else (int(row[0]), row[1])
+        return None if row is None else StoredRecord(key, int(row[0]), row[1])
 
-    def all(self) -> list[tuple[str, int, Any]]:
+    def all(self) -> tuple[list[StoredRecord], list[RecordError]]:
         with self._pool.connection() as conn:
             rows = conn.execute(
                 'SELECT draft_id, revision, data FROM drafts ORDER BY draft_id COLLATE "C"'
             ).fetchall()
-        return [(str(k), int(r), d) for k, r, d in rows]
+        return [StoredRecord(str(k), int(r), d) for k, r, d in rows], []
 
     def _next_revision(self, conn: psycopg.Connection[Any], key: str) -> int:
         # History outlives a deletion, so a re-created record continues its numbering.
@@ -128,12 +103,12 @@ class PgRecordStore:
                 "INSERT INTO drafts (draft_id, revision, data, updated_at) "
                 "VALUES (%s, %s, %s, now()) ON CONFLICT (draft_id) DO UPDATE "
                 "SET revision = excluded.revision, data = excluded.data, updated_at = now()",
-                (key, revision, Jsonb(_with_revision(data, revision))),
+                (key, revision, Jsonb(with_revision(data, revision))),
             )
             conn.execute(
                 "INSERT INTO draft_history (draft_id, revision, at, author, operation, data) "
                 "VALUES (%s, %s, now(), %s, %s, %s)",
-                (key, revision, author, operation, Jsonb(_with_revision(data, revision))),
+                (key, revision, author, operation, Jsonb(with_revision(data, revision))),
             )
         return revision
 
@@ -166,9 +141,3 @@ class PgRecordStore:
         return [
             RecordVersion(key, int(r), at.isoformat(), str(a), str(o), d) for r, at, a, o, d in rows
         ]
-
-
-def _with_revision(data: Any, revision: int) -> Any:
-    if isinstance(data, dict):
-        return {**data, "revision": revision}
-    return json.loads(json.dumps(data))

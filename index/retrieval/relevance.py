@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.search import SearchOutcome
+from index.retrieval.hybrid import SearchOutcome
 
 
 @dataclass(frozen=True)

@@ -7,29 +7,20 @@ a crash leaves either the old or the new version, never half of each. WAL mode l
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from index.binding import ensure_index_id
 from index.errors import IndexFullError, IndexOpenError
 from index.read_only import cannot_write, connect_read_only
+from index.storage import rows as shared
 from index.types import DocumentRecord, Hit, SearchFilters, SlotAssignment, UnitRecord
-from ingest.types import (
-    Chunk,
-    Paragraph,
-    ParsedDocument,
-    Point,
-    document_kind,
-    instrument_types_of_kinds,
-)
+from ingest.types import Chunk, ParsedDocument
 
 DB_FILE = "meta.sqlite"
 SCHEMA_VERSION = "1"
@@ -106,14 +97,7 @@ CREATE TABLE IF NOT EXISTS slots (
 CREATE INDEX IF NOT EXISTS slots_by_slot ON slots (slot, confidence);
 """
 
-# Search's slot filter only trusts assignments at least this confident (see index.slots).
-SLOT_FILTER_MIN_CONFIDENCE = 0.5
-
 _BUSY_TIMEOUT_MS = 30_000
-_HIT_COLUMNS = """
-    c.chunk_id, c.doc_id, d.title, c.part, c.article, c.heading, c.eid,
-    c.page_start, c.page_end, d.language, c.text, d.instrument_type
-"""
 
 
 def _connect(db_path: Path, *, read_only: bool = False) -> sqlite3.Connection:
@@ -358,141 +342,20 @@ def chunk_owners(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> dict[int
     return owners
 
 
-def _paragraphs_json(paragraphs: Sequence[Paragraph]) -> str:
-    return json.dumps([asdict(p) for p in paragraphs], ensure_ascii=False)
-
-
-def _paragraphs_from_json(stored: str | list[Any] | None) -> tuple[Paragraph, ...]:
-    """Paragraphs from their JSON: text (SQLite) or already decoded (PostgreSQL's jsonb)."""
-    decoded = json.loads(stored or "[]") if isinstance(stored, str) or stored is None else stored
-    paragraphs = []
-    for raw in decoded:
-        raw = dict(raw)
-        points = tuple(Point(**point) for point in raw.pop("points", []))
-        paragraphs.append(Paragraph(**raw, points=points))
-    return tuple(paragraphs)
-
-
-# The rows both backends write for a document and its units (index.pg_collection uses them too).
-DOCUMENT_COLUMNS = (
-    "doc_id",
-    "title",
-    "language",
-    "instrument_type",
-    "parties",
-    "year",
-    "date_signed",
-    "place_signed",
-    "official_reference",
-    "source_url",
-    "licence",
-    "original_title",
-    "source_path",
-    "content_hash",
-    "page_count",
-    "has_pages",
-    "indexed_at",
-    "visibility",
-)
-UNIT_COLUMNS = (
-    "doc_id",
-    "eid",
-    "kind",
-    "part",
-    "number",
-    "heading",
-    "text",
-    "ord",
-    "page_start",
-    "page_end",
-    "instrument",
-    "paragraphs",
-    "parent",
-)
-
-
-def insert_sql(table: str, columns: Sequence[str], placeholder: str) -> str:
-    """An INSERT of `columns` with the driver's placeholder ("?" for sqlite3, "%s" for psycopg)."""
-    marks = ", ".join([placeholder] * len(columns))
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-
-
-def document_row(doc: ParsedDocument, *, indexed_at: str) -> tuple[object, ...]:
-    """The values of DOCUMENT_COLUMNS for `doc`."""
-    meta = doc.meta
-    return (
-        meta.doc_id,
-        meta.title,
-        meta.language,
-        meta.instrument_type,
-        json.dumps(list(meta.parties), ensure_ascii=False),
-        meta.year,
-        meta.date_signed,
-        meta.place_signed,
-        meta.official_reference,
-        meta.source_url,
-        meta.licence,
-        meta.original_title,
-        doc.source_path,
-        doc.content_hash,
-        doc.page_count,
-        doc.has_pages,
-        indexed_at,
-        json.dumps(list(meta.visibility), ensure_ascii=False),
-    )
-
-
-def unit_rows(doc: ParsedDocument) -> list[tuple[object, ...]]:
-    """The values of UNIT_COLUMNS for each unit of `doc`, in reading order."""
-    return [
-        (
-            doc.meta.doc_id,
-            u.eid,
-            u.kind,
-            u.part,
-            u.number,
-            u.heading,
-            u.text,
-            u.order,
-            u.page_start,
-            u.page_end,
-            u.instrument,
-            _paragraphs_json(u.paragraphs),
-            u.parent,
-        )
-        for u in doc.units
-    ]
-
-
 def insert_document(conn: sqlite3.Connection, doc: ParsedDocument, *, indexed_at: str) -> None:
     conn.execute(
-        insert_sql("documents", DOCUMENT_COLUMNS, "?"), document_row(doc, indexed_at=indexed_at)
+        shared.insert_sql("documents", shared.DOCUMENT_COLUMNS, "?"),
+        shared.document_row(doc, indexed_at=indexed_at),
     )
-    conn.executemany(insert_sql("units", UNIT_COLUMNS, "?"), unit_rows(doc))
+    conn.executemany(shared.insert_sql("units", shared.UNIT_COLUMNS, "?"), shared.unit_rows(doc))
 
 
 def insert_chunks(conn: sqlite3.Connection, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
     matrix = np.ascontiguousarray(vectors, dtype="<f4")
+    blobs = [row.tobytes() for row in matrix]
     conn.executemany(
-        "INSERT INTO chunks (chunk_id, doc_id, eid, part, article, heading, text, seq, ord, "
-        "page_start, page_end, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                c.chunk_id,
-                c.doc_id,
-                c.eid,
-                c.part,
-                c.article,
-                c.heading,
-                c.text,
-                c.seq,
-                i,
-                c.page_start,
-                c.page_end,
-                matrix[i].tobytes(),
-            )
-            for i, c in enumerate(chunks)
-        ],
+        shared.insert_sql("chunks", shared.CHUNK_INSERT_COLUMNS, "?"),
+        shared.chunk_rows(chunks, blobs),
     )
 
 
@@ -544,69 +407,20 @@ def bad_vector_blobs(conn: sqlite3.Connection, dimension: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def _in_list(expr: str, values: Sequence[object]) -> tuple[str, list[object]]:
+    return f"{expr} IN ({','.join('?' * len(values))})", list(values)
+
+
+SQLITE = shared.Dialect(
+    mark="?",
+    in_list=_in_list,
+    json_elements=lambda column, alias: (f"json_each({column}) {alias}", f"{alias}.value"),
+    empty_json_array="'[]'",
+)
+
+
 def filter_sql(filters: SearchFilters) -> tuple[str, list[object]]:
-    """A WHERE clause over `chunks c JOIN documents d` for the filters (documented semantics).
-
-    Every listed field must match (AND across fields, OR within a field); languages, parties and
-    instrument types compare case-insensitively; a document without a year fails year bounds.
-    """
-    clauses: list[str] = []
-    params: list[object] = []
-
-    def any_of(column: str, values: Sequence[str], *, fold: bool) -> None:
-        marks = ",".join("?" * len(values))
-        expr = f"lower({column})" if fold else column
-        clauses.append(f"{expr} IN ({marks})")
-        params.extend(v.lower() if fold else v for v in values)
-
-    if filters.doc_ids:
-        any_of("d.doc_id", filters.doc_ids, fold=False)
-    if filters.languages:
-        any_of("d.language", filters.languages, fold=True)
-    if filters.parts:
-        any_of("c.part", filters.parts, fold=True)
-    if filters.instrument_types:
-        any_of("d.instrument_type", filters.instrument_types, fold=True)
-    if filters.kinds:
-        any_of("d.instrument_type", instrument_types_of_kinds(filters.kinds) or ("",), fold=True)
-    if filters.parties:
-        marks = ",".join("?" * len(filters.parties))
-        clauses.append(
-            f"EXISTS (SELECT 1 FROM json_each(d.parties) p WHERE lower(p.value) IN ({marks}))"
-        )
-        params.extend(p.lower() for p in filters.parties)
-    if filters.year_from is not None:
-        clauses.append("d.year >= ?")
-        params.append(filters.year_from)
-    if filters.year_to is not None:
-        clauses.append("d.year <= ?")
-        params.append(filters.year_to)
-    if filters.visible_groups is not None:
-        clause, values = visibility_sql(filters.visible_groups)
-        clauses.append(clause)
-        params.extend(values)
-    if filters.slots:
-        # A chunk cites its unit ("art_7") or a part of it ("art_7__para_2").
-        marks = ",".join("?" * len(filters.slots))
-        clauses.append(
-            "EXISTS (SELECT 1 FROM slots s WHERE s.doc_id = c.doc_id "
-            "AND (c.eid = s.eid OR substr(c.eid, 1, length(s.eid) + 2) = s.eid || '__') "
-            f"AND s.slot IN ({marks}) AND s.confidence >= ?)"
-        )
-        params.extend(filters.slots)
-        params.append(SLOT_FILTER_MIN_CONFIDENCE)
-    return (" AND ".join(clauses) or "1"), params
-
-
-def visibility_sql(groups: Sequence[str], *, alias: str = "d") -> tuple[str, list[object]]:
-    """A condition over `documents {alias}`: public, or restricted to one of `groups`."""
-    marks = ",".join("?" * len(groups))
-    member = (
-        f" OR EXISTS (SELECT 1 FROM json_each({alias}.visibility) g WHERE g.value IN ({marks}))"
-        if groups
-        else ""
-    )
-    return f"({alias}.visibility = '[]'{member})", list(groups)
+    return shared.filter_sql(filters, SQLITE)
 
 
 def allowed_chunk_ids(conn: sqlite3.Connection, filters: SearchFilters) -> np.ndarray:
@@ -618,22 +432,6 @@ def allowed_chunk_ids(conn: sqlite3.Connection, filters: SearchFilters) -> np.nd
     return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
 
-def ordered_hits(
-    found: Mapping[int, Hit], chunk_ids: Sequence[int], scores: Sequence[float] | None
-) -> list[Hit]:
-    """`found` in the order of `chunk_ids`, ranked 1..n; ids a writer deleted meanwhile are
-    skipped. Without `scores` every score is 0.0 (the caller scores them, e.g. by rank fusion).
-    Both backends assemble their hits here."""
-    hits: list[Hit] = []
-    for position, chunk_id in enumerate(chunk_ids):
-        hit = found.get(int(chunk_id))
-        if hit is None:
-            continue
-        score = float(scores[position]) if scores is not None else 0.0
-        hits.append(replace(hit, rank=len(hits) + 1, score=score))
-    return hits
-
-
 def hits_by_id(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> dict[int, Hit]:
     """Hit objects (rank 0, score 0.0: the caller ranks them) for the chunk ids that exist."""
     hits: dict[int, Hit] = {}
@@ -641,72 +439,22 @@ def hits_by_id(conn: sqlite3.Connection, chunk_ids: Sequence[int]) -> dict[int, 
         batch = [int(i) for i in chunk_ids[start : start + 500]]
         marks = ",".join("?" * len(batch))
         rows = conn.execute(
-            f"SELECT {_HIT_COLUMNS} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
+            f"SELECT {shared.HIT_SELECT} FROM chunks c JOIN documents d ON d.doc_id = c.doc_id "
             f"WHERE c.chunk_id IN ({marks})",
             batch,
         )
         for row in rows:
-            hits[int(row[0])] = Hit(
-                rank=0,
-                score=0.0,
-                chunk_id=int(row[0]),
-                doc_id=row[1],
-                title=row[2],
-                part=row[3],
-                article=row[4],
-                heading=row[5],
-                eid=row[6],
-                page_start=row[7],
-                page_end=row[8],
-                language=row[9],
-                text=row[10],
-                kind=document_kind(row[11]),
-            )
+            hits[int(row[0])] = shared.hit_record(row)
     return hits
 
 
-def iter_chunk_texts(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str]]:
-    yield from conn.execute("SELECT chunk_id, doc_id, text FROM chunks ORDER BY doc_id, ord")
-
-
-_DOCUMENT_COLUMNS = """
-    d.doc_id, d.title, d.language, d.instrument_type, d.parties, d.year, d.date_signed,
-    d.place_signed, d.official_reference, d.source_url, d.licence, d.original_title,
-    d.source_path, d.content_hash, d.page_count, d.has_pages, d.indexed_at,
-    (SELECT count(*) FROM units u WHERE u.doc_id = d.doc_id),
-    (SELECT count(*) FROM chunks c WHERE c.doc_id = d.doc_id),
-    d.visibility
-"""
-
-
-def _document(row: tuple[Any, ...]) -> DocumentRecord:
-    values = list(row)
-    values[4] = tuple(json.loads(values[4]))  # parties
-    values[15] = bool(values[15])  # has_pages
-    values[19] = tuple(json.loads(values[19] or "[]"))  # visibility
-    return DocumentRecord(*values)
-
-
-def list_documents(conn: sqlite3.Connection) -> list[DocumentRecord]:
-    rows = conn.execute(f"SELECT {_DOCUMENT_COLUMNS} FROM documents d ORDER BY d.doc_id")
-    return [_document(row) for row in rows]
-
-
-def get_document(conn: sqlite3.Connection, doc_id: str) -> DocumentRecord | None:
-    row = conn.execute(
-        f"SELECT {_DOCUMENT_COLUMNS} FROM documents d WHERE d.doc_id = ?", (doc_id,)
-    ).fetchone()
-    return None if row is None else _document(row)
-
-
-def document_hashes(conn: sqlite3.Connection) -> dict[str, str]:
-    return {
-        str(r[0]): str(r[1]) for r in conn.execute("SELECT doc_id, content_hash FROM documents")
-    }
-
-
-def document_sources(conn: sqlite3.Connection) -> dict[str, str]:
-    return {str(r[0]): str(r[1]) for r in conn.execute("SELECT doc_id, source_path FROM documents")}
+def documents(conn: sqlite3.Connection, doc_id: str | None) -> list[DocumentRecord]:
+    """Every document by id, or the one `doc_id` names (none if it is not indexed)."""
+    where, params = ("WHERE d.doc_id = ?", [doc_id]) if doc_id is not None else ("", [])
+    rows = conn.execute(
+        f"SELECT {shared.DOCUMENT_SELECT} FROM documents d {where} ORDER BY d.doc_id", params
+    )
+    return [shared.document_record(row) for row in rows]
 
 
 def set_source_path(conn: sqlite3.Connection, doc_id: str, source_path: str) -> None:
@@ -716,46 +464,13 @@ def set_source_path(conn: sqlite3.Connection, doc_id: str, source_path: str) -> 
     )
 
 
-UNIT_SELECT = """
-    doc_id, eid, kind, part, number, heading, text, ord, page_start, page_end, instrument,
-    paragraphs, parent
-"""
-
-
-def unit_record(row: Sequence[Any]) -> UnitRecord:
-    """A unit from a row of UNIT_SELECT (both backends select them in this order)."""
-    doc_id, eid, kind, part, number, heading, text, order, page_start, page_end, instrument = row[
-        :11
-    ]
-    return UnitRecord(
-        doc_id=doc_id,
-        eid=eid,
-        kind=kind,
-        part=part,
-        number=number,
-        heading=heading,
-        text=text,
-        order=order,
-        page_start=page_start,
-        page_end=page_end,
-        instrument=instrument,
-        paragraphs=_paragraphs_from_json(row[11]),
-        parent=row[12],
-    )
-
-
-def get_unit(conn: sqlite3.Connection, doc_id: str, eid: str) -> UnitRecord | None:
-    row = conn.execute(
-        f"SELECT {UNIT_SELECT} FROM units WHERE doc_id = ? AND eid = ?", (doc_id, eid)
-    ).fetchone()
-    return None if row is None else unit_record(row)
-
-
-def list_units(conn: sqlite3.Connection, doc_id: str) -> list[UnitRecord]:
+def units(conn: sqlite3.Connection, doc_id: str, eid: str | None) -> list[UnitRecord]:
+    """A document's units in reading order, or the one `eid` names."""
+    where, params = ("AND eid = ?", [doc_id, eid]) if eid is not None else ("", [doc_id])
     rows = conn.execute(
-        f"SELECT {UNIT_SELECT} FROM units WHERE doc_id = ? ORDER BY ord, eid", (doc_id,)
+        f"SELECT {shared.UNIT_SELECT} FROM units WHERE doc_id = ? {where} ORDER BY ord, eid", params
     )
-    return [unit_record(row) for row in rows]
+    return [shared.unit_record(row) for row in rows]
 
 
 def failures(conn: sqlite3.Connection) -> tuple[tuple[str, str], ...]:
@@ -829,57 +544,16 @@ def slot_documents(conn: sqlite3.Connection) -> set[str]:
     return {str(r[0]) for r in conn.execute("SELECT DISTINCT doc_id FROM slots")}
 
 
-def unit_chunk_vectors(
-    conn: sqlite3.Connection, doc_id: str, dimension: int
-) -> list[tuple[str, np.ndarray]]:
-    """(chunk eid, vector) of a document's chunks in reading order."""
-    rows = conn.execute(
-        "SELECT chunk_id, eid, vector FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,)
-    ).fetchall()
-    return [(str(eid), _vector(chunk_id, blob, dimension)) for chunk_id, eid, blob in rows]
-
-
-def document_chunks(
-    conn: sqlite3.Connection, doc_id: str, dimension: int
-) -> list[tuple[Chunk, np.ndarray]]:
-    """A document's chunks with their stored vectors, in reading order (for `readmit copy`)."""
-    rows = conn.execute(
-        "SELECT chunk_id, doc_id, eid, part, article, heading, text, seq, page_start, page_end, "
-        "vector FROM chunks WHERE doc_id = ? ORDER BY ord",
-        (doc_id,),
-    ).fetchall()
-    return [
-        (
-            Chunk(
-                chunk_id=int(row[0]),
-                doc_id=row[1],
-                eid=row[2],
-                part=row[3],
-                article=row[4],
-                heading=row[5],
-                text=row[6],
-                seq=int(row[7]),
-                page_start=row[8],
-                page_end=row[9],
-            ),
-            np.frombuffer(row[10], dtype="<f4", count=dimension),
-        )
-        for row in rows
-    ]
-
-
-def stored_vectors_by_text(
-    conn: sqlite3.Connection, doc_ids: Sequence[str], dimension: int
-) -> dict[tuple[str, str], np.ndarray]:
-    """(doc_id, chunk text) -> stored vector for these documents' chunks (to reuse on re-ingest:
-    a vector depends only on its text and the model)."""
-    found: dict[tuple[str, str], np.ndarray] = {}
+def document_chunks(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[tuple[Chunk, object]]:
+    """These documents' chunks with their stored vector blobs, by document and reading order."""
+    found: list[tuple[Chunk, object]] = []
     for start in range(0, len(doc_ids), 500):
         batch = list(doc_ids[start : start + 500])
         marks = ",".join("?" * len(batch))
-        for doc_id, text, blob in conn.execute(
-            f"SELECT doc_id, text, vector FROM chunks WHERE doc_id IN ({marks})", batch
-        ):
-            if isinstance(blob, bytes) and len(blob) == dimension * 4:
-                found[(str(doc_id), str(text))] = np.frombuffer(blob, dtype="<f4").copy()
+        rows = conn.execute(
+            f"SELECT {shared.CHUNK_SELECT} FROM chunks WHERE doc_id IN ({marks}) "
+            "ORDER BY doc_id, ord",
+            batch,
+        )
+        found.extend((shared.chunk_record(row), row[10]) for row in rows)
     return found

@@ -33,7 +33,7 @@ class Manifest:
     indexed_at: str | None
     versions: dict[str, str] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
-    # The FAISS layout of vectors.faiss and its parameters (index.vectors.IndexLayout).
+    # The FAISS layout of vectors.faiss and its parameters (index.storage.vectors.IndexLayout).
     vector_index: dict[str, object] = field(default_factory=dict)
     # The database this cache was built from (index.binding); None for older manifests.
     index_id: str | None = None

@@ -1,0 +1,132 @@
+"""Retrieval variants the product does not use, for `readmit eval` and the comparison scripts.
+
+The product's search is `index.retrieval.hybrid.HybridSearcher` with a `SearchConfig`. The
+variants measured on the way there (docs/search-quality.md records the figures) stay runnable
+here, as overrides of the searcher's hooks, so that the product's search has no branches for
+them:
+
+- `balance_languages`: dense search run once per document language and fused;
+- `dense_as_typed`: also embed the question as typed and fuse both rankings (two embeddings);
+- `derived_expansion_weight`: the expanded query's vector derived from the question's and the
+  pre-embedded glossary wordings' (index.retrieval.expansion) instead of a second embedding;
+- `dense_terms_per_language`: only the first n wordings of each language in the dense query;
+- `version_additive`: a language version's lift added to its own score instead of a floor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+
+from index.retrieval.expansion import expanded_vector, wording_vectors
+from index.retrieval.glossary import Concept, wordings
+from index.retrieval.hybrid import HybridSearcher, SearchConfig
+from index.retrieval.signals import CorpusSignals, propagate_versions
+from index.storage import Collection
+from index.types import SearchFilters
+
+
+@dataclass(frozen=True)
+class Experiments:
+    """The variants' options; the defaults are the product's behaviour."""
+
+    balance_languages: bool = False
+    dense_as_typed: bool = False
+    derived_expansion_weight: float | None = None
+    dense_terms_per_language: int | None = None  # None: every wording
+    version_additive: bool = False
+
+
+_CONFIG_FIELDS = {f.name for f in fields(SearchConfig)}
+_EXPERIMENT_FIELDS = {f.name for f in fields(Experiments)}
+
+
+@dataclass(frozen=True)
+class SearchVariant:
+    """A product configuration plus experiments: what one row of a comparison searches with."""
+
+    config: SearchConfig = field(default_factory=SearchConfig)
+    experiments: Experiments = field(default_factory=Experiments)
+
+    def but(self, **options: Any) -> SearchVariant:
+        """This variant with some options changed (SearchConfig's or Experiments' fields)."""
+        unknown = set(options) - _CONFIG_FIELDS - _EXPERIMENT_FIELDS
+        if unknown:
+            raise TypeError(f"unknown search options: {', '.join(sorted(unknown))}")
+        config = {k: v for k, v in options.items() if k in _CONFIG_FIELDS}
+        experiments = {k: v for k, v in options.items() if k in _EXPERIMENT_FIELDS}
+        return SearchVariant(
+            replace(self.config, **config), replace(self.experiments, **experiments)
+        )
+
+    def searcher(self, collection: Collection) -> HybridSearcher:
+        if self.experiments == Experiments():
+            return HybridSearcher(collection, config=self.config)
+        return ExperimentalSearcher(collection, config=self.config, experiments=self.experiments)
+
+
+def variant(**options: Any) -> SearchVariant:
+    """The product's default with these options changed."""
+    return SearchVariant().but(**options)
+
+
+class ExperimentalSearcher(HybridSearcher):
+    """`HybridSearcher` with the hooks the experiments change overridden."""
+
+    def __init__(
+        self, collection: Collection, *, config: SearchConfig, experiments: Experiments
+    ) -> None:
+        super().__init__(collection, config=config)
+        self.experiments = experiments
+
+    def _dense_terms(self, concepts: tuple[Concept, ...], languages: tuple[str, ...]) -> list[str]:
+        if not self.config.dense_expanded:
+            return []
+        chosen = self.config.dense_expansion_languages or languages
+        return wordings(
+            concepts,
+            per_language=self.experiments.dense_terms_per_language,
+            languages=tuple(lang for lang in chosen if lang in languages),
+        )
+
+    def _query_vectors(
+        self, query: str, concepts: tuple[Concept, ...], languages: tuple[str, ...]
+    ) -> list[np.ndarray]:
+        terms = self._dense_terms(concepts, languages)
+        weight = self.experiments.derived_expansion_weight
+        if not terms:
+            return list(self.collection.embedder.encode_queries([query]))
+        if weight is not None:  # the question embedded once; its expansion derived
+            vectors = list(self.collection.embedder.encode_queries([query]))
+            cache = self.collection.cache_folder
+            known = wording_vectors(self.collection.embedder, cache_dir=cache)
+            derived = expanded_vector(vectors[0], terms, known, weight=weight)
+            return vectors if derived is None else [*vectors, derived]
+        expanded = f"{query} ({'; '.join(terms)})"
+        texts = [query, expanded] if self.experiments.dense_as_typed else [expanded]
+        return list(self.collection.embedder.encode_queries(texts))
+
+    def _dense_scopes(
+        self, filters: SearchFilters | None
+    ) -> list[tuple[float, SearchFilters | None]]:
+        if not self.experiments.balance_languages:
+            return super()._dense_scopes(filters)
+        base = filters or SearchFilters()
+        languages = sorted({d.language for d in self.collection.list_documents()})
+        if base.languages:
+            languages = [lang for lang in languages if lang in base.languages]
+        weight = self.config.dense_weight
+        return [(weight, replace(base, languages=(language,))) for language in languages]
+
+    def _lift_versions(
+        self, fused: dict[int, float], units: dict[int, tuple[str, str]], signals: CorpusSignals
+    ) -> dict[int, float]:
+        return propagate_versions(
+            fused,
+            units,
+            signals,
+            share=self.config.version_share,
+            additive=self.experiments.version_additive,
+        )
