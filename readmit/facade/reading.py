@@ -118,7 +118,8 @@ class Reading(Core):
         self, query: str, *, k: int = 10, filters: SearchFilters | None = None
     ) -> SearchResults:
         """Search with the relevance floor (`index.retrieval.relevance`): nonsense and
-        questions about other subjects come back with `good_match=False` (the app says "no good match")."""
+        questions about other subjects come back with `good_match=False` (the app says "no
+        good match")."""
         outcome = self._kb.search_with_evidence(query, k=k, filters=filters)
         floor = floor_for(self._kb.embedder.name)
         return SearchResults(hits=tuple(outcome.hits), good_match=floor.is_good_match(outcome))
