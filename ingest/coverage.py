@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.structure import ANNEX_LINE
+from ingest.structure_asia import classify_asian, split_article_lines
 from ingest.types import Line, Unit
 
 __all__ = ["Coverage", "check_coverage"]
@@ -43,6 +44,9 @@ def _norm(text: str) -> str:
 def _is_label_line(text: str, unit: Unit) -> bool:
     if not unit.number:
         return False
+    asian = classify_asian(text)
+    if asian is not None and asian.kind == "article" and asian.number == unit.number:
+        return True  # "第十四条", "มาตรา ๔๒": the number is printed in native numerals
     number = r"\s?".join(re.escape(part) for part in unit.number.split())
     if unit.number == "1":
         number = r"(?:1|premier|PREMIER|1er)"
@@ -65,7 +69,8 @@ def check_coverage(lines: Sequence[Line], units: Sequence[Unit]) -> Coverage:
     unnumbered_annex = any(unit.kind == "annex" and not unit.number for unit in units)
     missing: list[Line] = []
     total = 0
-    for line in lines:
+    # "第一条 body…" is read as a heading line and a body line (ingest.structure_asia).
+    for line in split_article_lines(lines):
         text = _norm(line.text)
         if not text:
             continue

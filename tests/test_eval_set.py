@@ -23,7 +23,7 @@ GLOSSARY = REPO / "index" / "glossary_terms.json"
 MIN_QUERIES = 48
 MIN_HELDOUT = 14
 GRADES = {1, 2, 3}
-# The region's languages of the "asia" set: Indonesian, Thai, Vietnamese, Chinese (queries and texts).
+# The "asia" set adds Indonesian, Thai, Vietnamese and Chinese (queries and texts).
 LANGUAGES = {"en", "nl", "fr", "de", "id", "th", "vi", "zh"}
 REQUIRED_FIELDS = {"id", "query", "language", "split", "topic", "relevant"}
 
@@ -36,7 +36,10 @@ ARTICLE_HEADING = re.compile(
 )
 # Article headings of the texts in the region's languages: "Điều 5." (Vietnamese), "มาตรา ๕" (Thai,
 # Thai digits), "第五条" at the start of a line (Chinese numerals); checked independently of ingest.
-ASIAN_ARTICLE_HEADING = re.compile(r"^\s*(?:Điều (?P<vi>\d+)\.|มาตรา (?P<th>[๐-๙0-9]+)\s*$|第(?P<zh>[〇零一二三四五六七八九十百]+)条)")
+ASIAN_ARTICLE_HEADING = re.compile(
+    r"^\s*(?:Điều (?P<vi>\d+)\.|มาตรา (?P<th>[๐-๙0-9]+)\s*$"
+    r"|第(?P<zh>[〇零一二三四五六七八九十百]+)条)"
+)
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
