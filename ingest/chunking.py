@@ -39,6 +39,7 @@ from typing import Any
 
 from ingest.citations import cite_unit, has_invented_name
 from ingest.types import Chunk, ParsedDocument, Unit
+from ingest.words import has_unspaced, segment_words
 
 __all__ = [
     "DEFAULT_MAX_TOKENS",
@@ -82,8 +83,12 @@ MAX_SPACY_CHARS = 100_000
 
 
 def approximate_tokens(text: str) -> int:
-    """Cheap token estimate: words × 1.3, rounded up."""
-    return math.ceil(len(text.split()) * TOKENS_PER_WORD)
+    """Cheap token estimate: words × 1.3, rounded up; a run of a script written without
+    spaces (Chinese, Thai, Khmer …) counts its ICU words, so its chunks stay bounded too."""
+    if not has_unspaced(text):
+        return math.ceil(len(text.split()) * TOKENS_PER_WORD)
+    words = sum(len(segment_words(w)) if has_unspaced(w) else 1 for w in text.split())
+    return math.ceil(words * TOKENS_PER_WORD)
 
 
 def stable_chunk_id(doc_id: str, eid: str, seq: int) -> int:
@@ -268,21 +273,48 @@ def _split_long(text: str, fits: Callable[[str], bool], language: str) -> list[t
         if fits(sentence):
             out.append((sentence, joiner))
             continue
-        for index, part in enumerate(_split_words(sentence, fits)):
-            out.append((part, joiner if index == 0 else " "))
+        for index, (part, glue) in enumerate(_split_words(sentence, fits)):
+            out.append((part, joiner if index == 0 else glue))
     return out
 
 
-def _split_words(sentence: str, fits: Callable[[str], bool]) -> list[str]:
-    out: list[str] = []
-    words: list[str] = []
+def _split_words(sentence: str, fits: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """(piece, joiner) pairs of an over-long sentence, cut between words; a run of a script
+    without spaces is cut between its ICU words and its pieces join without a space."""
+    out: list[tuple[str, str]] = []
+    current = ""
+    glue_of_current = " "
+    for word, glue in _words_with_glue(sentence):
+        candidate = current + glue + word if current else word
+        if current and not fits(candidate):
+            out.append((current, glue_of_current))
+            current, glue_of_current = word, glue
+            continue
+        current = candidate
+    if current:
+        out.append((current, glue_of_current))
+    return out
+
+
+def _words_with_glue(sentence: str) -> list[tuple[str, str]]:
+    """The sentence's words, each with the text that joins it to the previous one (a space,
+    or nothing inside a run of Chinese, Thai, Khmer … that ICU cut into words)."""
+    out: list[tuple[str, str]] = []
     for word in sentence.split():
-        if words and not fits(" ".join([*words, word])):
-            out.append(" ".join(words))
-            words = []
-        words.append(word)
-    if words:
-        out.append(" ".join(words))
+        if not has_unspaced(word):
+            out.append((word, " "))
+            continue
+        start = 0
+        for piece in segment_words(word):
+            end = word.find(piece, start) + len(piece)
+            out.append((word[start:end], " " if start == 0 else ""))
+            start = end
+        if start < len(word):
+            if start == 0:
+                out.append((word, " "))
+            else:
+                last, glue = out[-1]
+                out[-1] = (last + word[start:], glue)
     return out
 
 

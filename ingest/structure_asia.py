@@ -176,13 +176,13 @@ def classify_asian(text: str) -> AsianHeading | None:
             return None  # split_article_lines cuts these before classification
         return AsianHeading("article", number, number, inline=match.groupdict().get("inline"))
     for pattern, rank_name in CONTAINER_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            raw = match.group("num")
+        container = pattern.match(text)
+        if container:
+            raw = container.group("num")
             if rank_name == "section" and raw.isalpha() and raw.lower() not in INDONESIAN_ORDINALS:
                 continue  # "Bagian ini …" is a sentence, not "Bagian Kedua"
-            inline = match.group("inline")
-            label = text[: match.start("inline")].strip() if inline else text
+            inline = container.group("inline")
+            label = text[: container.start("inline")].strip() if inline else text
             value = _number(raw).lower()
             return AsianHeading("chapter", label, value, CONTAINER_RANK[rank_name], inline)
     return None

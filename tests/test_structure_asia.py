@@ -100,7 +100,8 @@ def test_indonesian_bab_bagian_pasal_and_ayat() -> None:
         "BAB II\nMASUK DAN KELUAR\n\nBagian Kesatu\nUmum\n\nPasal 2\n"
         "(1) Setiap orang wajib memiliki Dokumen Perjalanan.\n"
         "(2) Orang Asing wajib memiliki Visa.\n\n"
-        "Bagian Kedua\nPemeriksaan\n\nPasal 3\nPemeriksaan dilakukan dalam waktu 30 (tiga puluh) hari.\n"
+        "Bagian Kedua\nPemeriksaan\n\nPasal 3\n"
+        "Pemeriksaan dilakukan dalam waktu 30 (tiga puluh) hari.\n"
     )
     units = parse_structure(lines_of(text), language="id")
     by_eid = {u.eid: u for u in units}
