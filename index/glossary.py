@@ -16,6 +16,7 @@ from pathlib import Path
 
 from index.lexical import tokenize_query
 from ingest.rules_file import RulesFileError, fingerprint, read_rules_file, string_tuple
+from ingest.words import has_unspaced
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary_terms.json")
 
@@ -74,7 +75,13 @@ def _mentions(query_stems: set[str], term: str) -> bool:
 @lru_cache(maxsize=4096)
 def _term_word_stems(term: str) -> tuple[frozenset[str], ...]:
     """For each meaningful word of the term, its stems in every language."""
-    per_word = (frozenset(tokenize_query(word)) for word in term.split())
+    per_word: list[frozenset[str]] = []
+    for word in term.split():
+        if has_unspaced(word):
+            # "无国籍人": every bigram of the wording must be in the query, not any one of them
+            per_word.extend(frozenset({token}) for token in tokenize_query(word))
+        else:
+            per_word.append(frozenset(tokenize_query(word)))
     return tuple(stems for stems in per_word if stems)
 
 
