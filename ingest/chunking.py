@@ -39,7 +39,7 @@ from typing import Any
 
 from ingest.citations import cite_unit, has_invented_name
 from ingest.types import Chunk, ParsedDocument, Unit
-from ingest.words import has_unspaced, segment_words
+from ingest.words import UNSPACED, has_unspaced, segment_words
 
 __all__ = [
     "DEFAULT_MAX_TOKENS",
@@ -58,6 +58,8 @@ DEFAULT_MAX_TOKENS = 256
 # Words per token is about 0.75 for English and a little less for Dutch/German compounds;
 # 1.3 tokens per word is a cheap, slightly pessimistic stand-in for a real tokenizer.
 TOKENS_PER_WORD = 1.3
+UNSPACED_TOKENS_PER_LETTER = 0.5
+CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # A "sentence" of at most this many words is a stray number or label, not a sentence.
 MAX_FRAGMENT_WORDS = 2
 SPACY_LANGUAGES = ("en", "nl", "fr", "de", "it", "es", "pt", "da", "sv", "pl", "ru")
@@ -83,12 +85,16 @@ MAX_SPACY_CHARS = 100_000
 
 
 def approximate_tokens(text: str) -> int:
-    """Cheap token estimate: words × 1.3, rounded up; a run of a script written without
-    spaces (Chinese, Thai, Khmer …) counts its ICU words, so its chunks stay bounded too."""
+    """Cheap token estimate: words × 1.3, rounded up. In a script written without spaces a
+    "word" between spaces is a whole clause, so its characters are counted instead: an
+    ideograph or kana as one token, a Thai, Lao, Khmer or Burmese letter as half of one (their
+    words are two to five letters long); both err on the high side, so chunks stay bounded."""
     if not has_unspaced(text):
         return math.ceil(len(text.split()) * TOKENS_PER_WORD)
-    words = sum(len(segment_words(w)) if has_unspaced(w) else 1 for w in text.split())
-    return math.ceil(words * TOKENS_PER_WORD)
+    spaced = sum(1 for word in text.split() if not has_unspaced(word))
+    ideographs = len(CJK_CHAR.findall(text))
+    letters = len(UNSPACED.findall(text)) - ideographs
+    return math.ceil(spaced * TOKENS_PER_WORD + ideographs + letters * UNSPACED_TOKENS_PER_LETTER)
 
 
 def stable_chunk_id(doc_id: str, eid: str, seq: int) -> int:

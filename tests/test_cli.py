@@ -201,7 +201,7 @@ def test_search_filters_apply_inside_retrieval(search_index: Path) -> None:
 def test_status_reports_the_real_index(corpus_index: Path) -> None:
     result = run("--index", str(corpus_index), "status")
     assert result.exit_code == 0
-    assert re.search(r"documents:\s+52", result.stdout)
+    assert re.search(r"documents:\s+58", result.stdout)
     assert "failed files: 0" in result.stdout
 
 
