@@ -286,19 +286,31 @@ def _split_long(text: str, fits: Callable[[str], bool], language: str) -> list[t
 
 def _split_words(sentence: str, fits: Callable[[str], bool]) -> list[tuple[str, str]]:
     """(piece, joiner) pairs of an over-long sentence, cut between words; a run of a script
-    without spaces is cut between its ICU words and its pieces join without a space."""
+    without spaces is cut between its ICU words and its pieces join without a space.
+
+    Each piece takes the most words that fit, found by galloping then halving (a few `fits`
+    calls per piece, not one per word: a clause of Chinese can be a hundred thousand words)."""
+    words = _words_with_glue(sentence)
+
+    def joined(start: int, stop: int) -> str:
+        return words[start][0] + "".join(glue + word for word, glue in words[start + 1 : stop])
+
     out: list[tuple[str, str]] = []
-    current = ""
-    glue_of_current = " "
-    for word, glue in _words_with_glue(sentence):
-        candidate = current + glue + word if current else word
-        if current and not fits(candidate):
-            out.append((current, glue_of_current))
-            current, glue_of_current = word, glue
-            continue
-        current = candidate
-    if current:
-        out.append((current, glue_of_current))
+    start = 0
+    while start < len(words):
+        good, step = start + 1, 1  # one word always goes in, even when it alone is too long
+        while good + step <= len(words) and fits(joined(start, good + step)):
+            good += step
+            step *= 2
+        bad = min(good + step, len(words) + 1)
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            if fits(joined(start, middle)):
+                good = middle
+            else:
+                bad = middle
+        out.append((joined(start, good), words[start][1]))
+        start = good
     return out
 
 

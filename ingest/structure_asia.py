@@ -64,6 +64,13 @@ ARTICLE_PATTERNS = (
     re.compile(rf"^មាត្រា\s*(?P<num>{NATIVE_NUMBER})(?:\s*[.:៖]?\s*(?P<body>\S.*))?$"),
 )
 
+# Every heading above starts with one of these words: one cheap test keeps other lines out.
+_STARTS = re.compile(
+    r"^(?:Pasal|PASAL|Seksy|SEKSY|Sek\.|Điều|ĐIỀU|มาตรา|ข้อ|第|មាត្រា|BAB|Bab|BAGIAN|Bagian|"
+    r"BAHAGIAN|Bahagian|CHƯƠNG|Chương|MỤC|Mục|หมวด|ลักษณะ|ส่วนที่|ជំពូក|ផ្នែក|ARTIKULO|Artikulo|"
+    r"KABANATA|Kabanata)"
+)
+
 CONTAINER_RANK = {"part": 0, "chapter": 2, "section": 3}
 # (pattern, rank name); the label is the matched heading, `num` its number, `inline` a title.
 CONTAINER_PATTERNS = (
@@ -169,6 +176,8 @@ def _article(text: str) -> tuple[re.Match[str], str] | None:
 
 def classify_asian(text: str) -> AsianHeading | None:
     """The article or container heading this line is, in one of the region's languages."""
+    if not _STARTS.match(text):
+        return None
     found = _article(text)
     if found is not None:
         match, number = found
