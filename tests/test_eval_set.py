@@ -78,9 +78,11 @@ SECOND_INSTRUMENT = re.compile(
 
 
 def _load_queries() -> list[dict]:
+    # queries.jsonl, and asia.jsonl: the questions in and about the region's languages
     return [
         json.loads(line)
-        for line in QUERIES.read_text(encoding="utf-8").splitlines()
+        for path in (QUERIES, QUERIES.with_name("asia.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
 
