@@ -13,7 +13,7 @@ PORT   ?= 8501
 # refuses that unless sign-in is configured: docs/deployment.md).
 HOST   ?= 127.0.0.1
 
-.PHONY: run test test-fast smoke-wheel install install-test browser ocr office lint postgres serve \
+.PHONY: run test test-fast smoke-wheel install install-test browser ocr office icu lint postgres serve \
 	bench bench-smoke
 
 $(BIN)/python:
@@ -21,7 +21,11 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # torch first: the pinned 2.13.0 is a local CPU build here; otherwise pip pulls a multi-GB CUDA build.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# PyICU (word breaks of Chinese, Thai, Khmer …) builds against Debian's ICU: libicu-dev, pkg-config.
+icu:
+	@{ dpkg -s libicu-dev pkg-config >/dev/null 2>&1; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config >/dev/null; }
+
+$(VENV)/.installed: pyproject.toml | icu $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e .
 	touch $@

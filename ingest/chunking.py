@@ -40,6 +40,7 @@ from typing import Any
 
 from ingest.citations import cite_unit, has_invented_name
 from ingest.types import Chunk, Paragraph, ParsedDocument, Unit
+from ingest.words import UNSPACED, has_unspaced, segment_words
 
 __all__ = [
     "DEFAULT_MAX_TOKENS",
@@ -64,6 +65,8 @@ TOKENS_PER_WORD = 1.3
 # languages: prose stays under the bound (no corpus chunk reaches it); a chunk over it is split
 # at sentences and words first, and only a "word" that alone is too long is cut by characters.
 MAX_CHARS_PER_TOKEN = 8
+UNSPACED_TOKENS_PER_LETTER = 0.5
+CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # A "sentence" of at most this many words is a stray number or label, not a sentence.
 MAX_FRAGMENT_WORDS = 2
 SPACY_LANGUAGES = ("en", "nl", "fr", "de", "it", "es", "pt", "da", "sv", "pl", "ru")
@@ -89,8 +92,16 @@ MAX_SPACY_CHARS = 100_000
 
 
 def approximate_tokens(text: str) -> int:
-    """Cheap token estimate: words × 1.3, rounded up."""
-    return math.ceil(len(text.split()) * TOKENS_PER_WORD)
+    """Cheap token estimate: words × 1.3, rounded up. In a script written without spaces a
+    "word" between spaces is a whole clause, so its characters are counted instead: an
+    ideograph or kana as one token, a Thai, Lao, Khmer or Burmese letter as half of one (their
+    words are two to five letters long); both err on the high side, so chunks stay bounded."""
+    if not has_unspaced(text):
+        return math.ceil(len(text.split()) * TOKENS_PER_WORD)
+    spaced = sum(1 for word in text.split() if not has_unspaced(word))
+    ideographs = len(CJK_CHAR.findall(text))
+    letters = len(UNSPACED.findall(text)) - ideographs
+    return math.ceil(spaced * TOKENS_PER_WORD + ideographs + letters * UNSPACED_TOKENS_PER_LETTER)
 
 
 def stable_chunk_id(doc_id: str, eid: str, seq: int) -> int:
@@ -285,30 +296,66 @@ def _split_long(text: str, fits: Callable[[str], bool], language: str) -> list[t
         if fits(sentence):
             out.append((sentence, joiner))
             continue
-        for index, (part, part_joiner) in enumerate(_split_words(sentence, fits)):
-            out.append((part, joiner if index == 0 else part_joiner))
+        for index, (part, glue) in enumerate(_split_words(sentence, fits)):
+            out.append((part, joiner if index == 0 else glue))
     return out
 
 
 def _split_words(sentence: str, fits: Callable[[str], bool]) -> list[tuple[str, str]]:
-    """(piece, joiner) pairs: words packed while they fit; a word that alone does not fit
-    (no whitespace in it) cut by characters, its pieces joined with nothing."""
+    """(piece, joiner) pairs of an over-long sentence, cut between words; a run of a script
+    without spaces is cut between its ICU words and its pieces join without a space.
+
+    Each piece takes the most words that fit, found by galloping then halving (a few `fits`
+    calls per piece, not one per word: a clause of Chinese can be a hundred thousand words)."""
+    words = _words_with_glue(sentence)
+
+    def joined(start: int, stop: int) -> str:
+        return words[start][0] + "".join(glue + word for word, glue in words[start + 1 : stop])
+
     out: list[tuple[str, str]] = []
-    words: list[str] = []
+    start = 0
+    while start < len(words):
+        good, step = start + 1, 1  # one word always goes in, even when it alone is too long
+        while good + step <= len(words) and fits(joined(start, good + step)):
+            good += step
+            step *= 2
+        bad = min(good + step, len(words) + 1)
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            if fits(joined(start, middle)):
+                good = middle
+            else:
+                bad = middle
+        piece = joined(start, good)
+        if good == start + 1 and not fits(piece):
+            # One "word" alone too long (a base64 blob, a run ICU could not cut): by characters.
+            cuts = split_characters(piece, fits)
+            out += [(cut, words[start][1] if n == 0 else "") for n, cut in enumerate(cuts)]
+        else:
+            out.append((piece, words[start][1]))
+        start = good
+    return out
+
+
+def _words_with_glue(sentence: str) -> list[tuple[str, str]]:
+    """The sentence's words, each with the text that joins it to the previous one (a space,
+    or nothing inside a run of Chinese, Thai, Khmer … that ICU cut into words)."""
+    out: list[tuple[str, str]] = []
     for word in sentence.split():
-        if not fits(word):
-            if words:
-                out.append((" ".join(words), " "))
-                words = []
-            pieces = split_characters(word, fits)
-            out += [(piece, " " if index == 0 else "") for index, piece in enumerate(pieces)]
+        if not has_unspaced(word):
+            out.append((word, " "))
             continue
-        if words and not fits(" ".join([*words, word])):
-            out.append((" ".join(words), " "))
-            words = []
-        words.append(word)
-    if words:
-        out.append((" ".join(words), " "))
+        start = 0
+        for piece in segment_words(word):
+            end = word.find(piece, start) + len(piece)
+            out.append((word[start:end], " " if start == 0 else ""))
+            start = end
+        if start < len(word):
+            if start == 0:
+                out.append((word, " "))
+            else:
+                last, glue = out[-1]
+                out[-1] = (last + word[start:], glue)
     return out
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.structure import ANNEX_LINE
+from ingest.structure_asia import classify_asian, split_article_lines
 from ingest.types import Line, Unit
 
 __all__ = ["Coverage", "check_coverage"]
@@ -62,15 +63,22 @@ def check_coverage(lines: Sequence[Line], units: Sequence[Unit]) -> Coverage:
         if unit.heading:
             texts.add(_norm(unit.heading))
     numbered = [unit for unit in units if unit.number]
+    article_numbers = {unit.number for unit in numbered if unit.kind == "article"}
     unnumbered_annex = any(unit.kind == "annex" and not unit.number for unit in units)
     missing: list[Line] = []
     total = 0
-    for line in lines:
+    # "第一条 body…" is read as a heading line and a body line (ingest.structure_asia).
+    for line in split_article_lines(lines):
         text = _norm(line.text)
         if not text:
             continue
         total += 1
-        if text in texts or any(_is_label_line(text, unit) for unit in numbered):
+        if text in texts:
+            continue
+        asian = classify_asian(text)
+        if asian is not None and asian.kind == "article" and asian.number in article_numbers:
+            continue  # "第十四条", "มาตรา ๔๒": the label of an article, in native numerals
+        if any(_is_label_line(text, unit) for unit in numbered):
             continue
         bare_annex = ANNEX_LINE.match(text)
         if unnumbered_annex and bare_annex and not bare_annex.group("num"):

@@ -47,7 +47,8 @@ NON_DOCUMENT_NAMES = frozenset({"readme.md", "sources.md", "license", "license.m
 # Bumped whenever extraction, parsing or chunking changes what a document produces, so that an
 # unchanged file is still re-indexed after such a change.
 # 2: guide sections, chapter units, heading paths; 3: no invented name line; 4: NFC document
-# ids, a document without a sidecar titled by its first line
+# ids, a document without a sidecar titled by its first line, structure and words of the
+# region's languages (Pasal, Điều, มาตรา, 第…条; ICU words)
 PIPELINE_VERSION = "4"
 
 __all__ = [

@@ -93,6 +93,7 @@ from dataclasses import dataclass, field
 
 from ingest.citations import instrument_prefix
 from ingest.sections import parse_sections
+from ingest.structure_asia import ascii_digits, classify_asian, split_article_lines
 from ingest.types import Line, Paragraph, Point, Unit
 
 __all__ = ["MAX_HEADING_CHARS", "document_title", "parse_structure"]
@@ -195,6 +196,7 @@ def parse_structure(lines: Sequence[Line], *, language: str) -> tuple[Unit, ...]
     quoting an English form).
     """
     del language  # all patterns are multilingual; kept in the signature for callers
+    lines = split_article_lines(lines)
     tokens = [_classify(line.text.strip()) for line in lines]
     guide = parse_sections(
         lines,
@@ -215,6 +217,8 @@ class _Token:
     kind: str
     number: str | None = None
     inline: str | None = None
+    value: str | None = None  # a container's normalised number for its eId ("第二章" → "2")
+    rank: int | None = None  # a container's rank when its word is not in CONTAINER_RANKS
 
 
 def _classify(text: str) -> _Token:
@@ -225,6 +229,11 @@ def _classify(text: str) -> _Token:
         if article:
             inline = article.group("inline") or article.group("bare")
             return _Token("article", _clean_number(article.group("num")), inline)
+        asian = classify_asian(text)
+        if asian is not None:
+            if asian.kind == "article":
+                return _Token("article", asian.number, asian.inline)
+            return _Token("chapter", asian.number, asian.inline, asian.value, asian.rank)
         annex = ANNEX_LINE.match(text)
         if annex:
             number = annex.group("num")
@@ -284,13 +293,16 @@ def _roman_to_int(roman: str) -> int:
 
 
 def _eid_token(number: str) -> str:
-    return re.sub(r"\s+", "", number).lower()
+    return ascii_digits(re.sub(r"\s+", "", number).lower())
 
 
-def _heading_like(text: str, *, max_chars: int = MAX_HEADING_CHARS) -> bool:
+def _heading_like(text: str, *, max_chars: int = MAX_HEADING_CHARS, caseless: bool = False) -> bool:
     if not text or len(text) > max_chars:
         return False
-    if not text[0].isupper():
+    # Thai, Khmer and Chinese have no capitals: a chapter's title line there is taken as it is.
+    first = text[0]
+    uncased = first.isalpha() and not first.isupper() and not first.islower()
+    if not first.isupper() and not (caseless and uncased):
         return False
     if text[-1] in ".;:,":
         return False
@@ -406,11 +418,14 @@ class _Parser:
 
     # -- transitions -----------------------------------------------------------------
 
-    def _start_container(self, rank: int, label: str | None, line: Line) -> None:
+    def _start_container(
+        self, rank: int, label: str | None, line: Line, value: str | None = None
+    ) -> None:
         while self.containers and self.containers[-1][0] >= rank:
             self.containers.pop()
         parent = self.containers[-1][1] if self.containers else None
-        own = CONTAINER_EID[rank] + "_" + _eid_token(label.split()[-1] if label else "")
+        number = value if value is not None else (label.split()[-1] if label else "")
+        own = CONTAINER_EID[rank] + "_" + _eid_token(number)
         base = f"{parent.base_eid}__{own}" if parent is not None else self._prefix() + own
         kind = "section" if rank == 3 else "chapter"
         part = "protocol" if self._instrument() == "protocol" else "agreement"
@@ -422,7 +437,8 @@ class _Parser:
 
     def _start_chapter(self, token: _Token, line: Line) -> None:
         word = (token.number or "").split()[0].lower()
-        self._start_container(CONTAINER_RANKS.get(word, CHAPTER_RANK), token.number, line)
+        rank = token.rank if token.rank is not None else CONTAINER_RANKS.get(word, CHAPTER_RANK)
+        self._start_container(rank, token.number, line, token.value)
         if token.inline:
             self.current.heading = token.inline.strip()
         else:
@@ -504,7 +520,7 @@ class _Parser:
                     continue
             if self.skip_chapter_title:
                 self.skip_chapter_title = False
-                if token.kind == "text" and _heading_like(text):
+                if token.kind == "text" and _heading_like(text, caseless=True):
                     self.current.heading = text
                     self.current.add_page(line)
                     continue

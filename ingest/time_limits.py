@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.time_limits_asia import find_asian_time_limits
+
 PURPOSES = (
     "reply",  # reply to a readmission or transit request
     "transfer",  # transfer (handover) after acceptance, or its extension
@@ -376,4 +378,7 @@ def extract_time_limits(
                 eid=eid,
             )
         )
-    return found
+    # Indonesian/Malay, Vietnamese, Thai and Chinese wordings (ingest.time_limits_asia).
+    for limit in find_asian_time_limits(text):
+        found.append(TimeLimit(**vars(limit), language=language, doc_id=doc_id, eid=eid))
+    return sorted(found, key=lambda limit: limit.start)

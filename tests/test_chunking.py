@@ -21,6 +21,7 @@ from ingest.chunking import (
 from ingest.citations import has_invented_name
 from ingest.structure import parse_structure
 from ingest.types import Chunk, DocumentMeta, Line, ParsedDocument
+from ingest.words import has_unspaced
 from tests.harness.corpus import CORPUS, corpus_stems, load_lines
 
 KAZAKHSTAN_EN = "benelux-kazakhstan-readmission-agreement-2015-en"
@@ -45,6 +46,10 @@ def parsed(stem: str) -> ParsedDocument:
 
 
 def words(text: str) -> list[str]:
+    """Whitespace words; text in a script without spaces (Chinese, Thai …) is cut between ICU
+    words without a space, so there the characters in order are what must survive."""
+    if has_unspaced(text):
+        return list("".join(text.split()))
     return text.split()
 
 

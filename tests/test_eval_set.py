@@ -23,7 +23,8 @@ GLOSSARY = REPO / "index" / "retrieval" / "glossary_terms.json"
 MIN_QUERIES = 48
 MIN_HELDOUT = 14
 GRADES = {1, 2, 3}
-LANGUAGES = {"en", "nl", "fr", "de"}
+# The "asia" set adds Indonesian, Thai, Vietnamese and Chinese (queries and texts).
+LANGUAGES = {"en", "nl", "fr", "de", "id", "th", "vi", "zh"}
 REQUIRED_FIELDS = {"id", "query", "language", "split", "topic", "relevant"}
 
 EID_PATTERN = re.compile(
@@ -33,6 +34,36 @@ EID_PATTERN = re.compile(
 ARTICLE_HEADING = re.compile(
     r"^\s*(?:Artikel|Article|Art\.)\s+(?P<num>[0-9]+(?:\.[0-9]+)?\s?[A-Za-z]?|[IVXLC]+)\s*$"
 )
+# Article headings of the texts in the region's languages: "Điều 5." (Vietnamese), "มาตรา ๕" (Thai,
+# Thai digits), "第五条" at the start of a line (Chinese numerals); checked independently of ingest.
+ASIAN_ARTICLE_HEADING = re.compile(
+    r"^\s*(?:Điều (?P<vi>\d+)\.|มาตรา (?P<th>[๐-๙0-9]+)\s*$"
+    r"|第(?P<zh>[〇零一二三四五六七八九十百]+)条)"
+)
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+
+
+def _chinese_number(text: str) -> int:
+    total, digit = 0, 0
+    for char in text:
+        if char in CHINESE_DIGITS:
+            digit = CHINESE_DIGITS[char]
+        else:
+            total += (digit or 1) * (100 if char == "百" else 10)
+            digit = 0
+    return total + digit
+
+
+def _asian_article_number(line: str) -> str | None:
+    match = ASIAN_ARTICLE_HEADING.match(line)
+    if match is None:
+        return None
+    if match.group("zh"):
+        return str(_chinese_number(match.group("zh")))
+    return (match.group("vi") or match.group("th") or "").translate(THAI_DIGITS)
+
+
 ANNEX_HEADING = re.compile(
     r"^\s*(?:Bijlage|Annex|ANNEX|Aanhangsel|Anlage|Annexe)\s+(?P<num>[0-9]+\s?[A-Za-z]?|[IVX]+)\s*$"
 )
@@ -47,9 +78,11 @@ SECOND_INSTRUMENT = re.compile(
 
 
 def _load_queries() -> list[dict]:
+    # queries.jsonl, and asia.jsonl: the questions in and about the region's languages
     return [
         json.loads(line)
-        for line in QUERIES.read_text(encoding="utf-8").splitlines()
+        for path in (QUERIES, QUERIES.with_name("asia.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
 
@@ -86,7 +119,8 @@ def _eid_exists(lines: list[str], eid: str) -> bool:
     headings = [
         i
         for i, line in enumerate(lines)
-        if (m := ARTICLE_HEADING.match(line)) and _normalise(m.group("num")) == wanted
+        if ((m := ARTICLE_HEADING.match(line)) and _normalise(m.group("num")) == wanted)
+        or _asian_article_number(line) == wanted
     ]
     if not match.group("prefix"):
         return bool(headings)
@@ -147,6 +181,12 @@ def test_eid_check_rejects_wrong_articles() -> None:
     poland = _document_text("schengen-states-poland-readmission-1991-nl").splitlines()
     assert _eid_exists(poland, "art_3")
     assert not _eid_exists(poland, "protocol__art_1")
+    chinese = _document_text("china-passport-law-2006-zh").splitlines()
+    assert _eid_exists(chinese, "art_26") and not _eid_exists(chinese, "art_27")
+    thai = _document_text("thailand-communicable-disease-act-2015-th").splitlines()
+    assert _eid_exists(thai, "art_42") and not _eid_exists(thai, "art_61")
+    vietnamese = _document_text("vietnam-nationality-law-2008-vi").splitlines()
+    assert _eid_exists(vietnamese, "art_31") and not _eid_exists(vietnamese, "art_41")
     guide = _document_text("vc2000-a3-departure-and-removal-2015-nl").splitlines()
     assert _eid_exists(guide, "sec_7.1.5")
     assert not _eid_exists(guide, "sec_7.1.6")

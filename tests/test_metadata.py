@@ -17,6 +17,8 @@ CORPUS = REPO / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
 # Policy guides, regulations and four further agreements, added later with their own manifest.
 ADDITIONS = json.loads((CORPUS / "manifest-additions.json").read_text(encoding="utf-8"))
+# Laws in Chinese, Thai and Vietnamese, added with the region's languages.
+ASIA = json.loads((CORPUS / "manifest-asia.json").read_text(encoding="utf-8"))
 
 
 # Documentation that lives beside the documents, not a document itself.
@@ -36,8 +38,8 @@ def corpus_documents() -> list[Path]:
 
 def test_every_corpus_document_has_a_sidecar_that_loads() -> None:
     documents = corpus_documents()
-    assert len(documents) == len(MANIFEST) + len(ADDITIONS) == 52
-    listed = {Path(entry["file"]).stem for entry in MANIFEST + ADDITIONS}
+    assert len(documents) == len(MANIFEST) + len(ADDITIONS) + len(ASIA) == 58
+    listed = {Path(entry["file"]).stem for entry in MANIFEST + ADDITIONS + ASIA}
     assert {path.stem for path in documents} == listed
     for path in documents:
         assert (CORPUS / f"{path.stem}.meta.json").exists(), path
@@ -56,8 +58,8 @@ def test_every_corpus_document_has_a_sidecar_that_loads() -> None:
 def test_counts_by_language_and_instrument_type() -> None:
     metas = [load_meta(path) for path in corpus_documents()]
     languages = Counter(meta.language for meta in metas)
-    assert languages == Counter(entry["language"] for entry in MANIFEST + ADDITIONS)
-    assert languages == {"nl": 39, "en": 11, "fr": 1, "de": 1}
+    assert languages == Counter(entry["language"] for entry in MANIFEST + ADDITIONS + ASIA)
+    assert languages == {"nl": 39, "en": 11, "fr": 1, "de": 1, "zh": 3, "th": 1, "vi": 2}
     assert Counter(meta.instrument_type for meta in metas) == {
         "bilateral agreement": 22,
         "implementing protocol": 11,
@@ -65,14 +67,14 @@ def test_counts_by_language_and_instrument_type() -> None:
         "protocol": 3,
         "constitution": 1,
         "policy guide": 3,
-        "regulation": 3,
+        "regulation": 9,
     }
     assert Counter(meta.kind for meta in metas) == {
         "agreement": 22,
         "implementing protocol": 11,
         "convention": 13,
         "policy guide": 3,
-        "regulation": 3,
+        "regulation": 9,
     }
 
 

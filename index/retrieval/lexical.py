@@ -37,18 +37,30 @@ from index.binding import chunk_ids_sha256, foreign
 from index.durable import file_sha256, fsync_path
 from index.errors import IndexLayerError
 from ingest.files import read_regular_bytes
+from ingest.words import CJK, UNSPACED_RUN, cjk_bigrams, has_unspaced, segment_words
 
 # A saved index lives in `bm25.g<generation>/` beside the database (index.search).
 LEXICAL_FOLDER_PREFIX = "bm25.g"
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
-_STEMMER_NAMES = {"en": "english", "nl": "dutch", "fr": "french", "de": "german"}
+# A run of a script without spaces, whole (its vowel signs and tone marks are not \w).
+_WORD_OR_UNSPACED = re.compile(rf"{UNSPACED_RUN}|{_WORD.pattern}")
+# Snowball has Indonesian (also right for Malay's shared affixes); Thai, Vietnamese and Chinese
+# have no stemmer and are indexed as their words.
+_STEMMER_NAMES = {
+    "en": "english",
+    "nl": "dutch",
+    "fr": "french",
+    "de": "german",
+    "id": "indonesian",
+    "ms": "indonesian",
+}
 _STOPWORDS = {
     "en": bm25_stopwords.STOPWORDS_EN,
     "nl": bm25_stopwords.STOPWORDS_DUTCH,
     "fr": bm25_stopwords.STOPWORDS_FRENCH,
     "de": bm25_stopwords.STOPWORDS_GERMAN,
 }
-QUERY_LANGUAGES = tuple(_STEMMER_NAMES)
+QUERY_LANGUAGES = ("en", "nl", "fr", "de", "id")
 
 
 @lru_cache(maxsize=8)
@@ -65,6 +77,8 @@ def _stopwords(language: str) -> frozenset[str]:
 @lru_cache(maxsize=200_000)
 def _fold(word: str) -> str:
     """Lower-case and strip accents so that "réadmission" and "readmission" meet."""
+    if has_unspaced(word):
+        return word  # Thai/Khmer vowel signs and tone marks are letters of the word
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -73,9 +87,33 @@ def tokenize(text: str, *, language: str) -> list[str]:
     """Words of `text`, stop words dropped, stemmed in `language` (accent-folded)."""
     stop = _stopwords(language)
     stemmer = _stemmer(language)
-    words = [_fold(w) for w in _WORD.findall(text)]
+    words = [_fold(w) for w in _words(text)]
     words = [w for w in words if w not in stop]
     return stemmer.stemWords(words) if stemmer else words
+
+
+def _words(text: str) -> list[str]:
+    """Letter runs of `text`; a run of ideographs becomes overlapping bigrams (Lucene's CJK
+    bigram filter), a run of Thai, Lao, Khmer or Burmese its ICU dictionary words."""
+    if not has_unspaced(text):
+        return _WORD.findall(text)
+    words: list[str] = []
+    for match in _WORD_OR_UNSPACED.finditer(text):
+        run = match.group()
+        if not has_unspaced(run):
+            words.append(run)
+            continue
+        position = 0
+        for ideographs in CJK.finditer(run):
+            words.extend(_long(segment_words(run[position : ideographs.start()])))
+            words.extend(cjk_bigrams(ideographs.group()))
+            position = ideographs.end()
+        words.extend(_long(segment_words(run[position:])))
+    return words
+
+
+def _long(words: list[str]) -> list[str]:
+    return [w for w in words if len(w) >= 2 and not w.isdigit()]
 
 
 @lru_cache(maxsize=65536)
@@ -93,7 +131,7 @@ def tokenize_query(text: str) -> list[str]:
     # A word that is a stop word in any language ("of", "de", "die") carries no meaning here.
     words = [
         w
-        for w in _WORD.findall(text)
+        for w in _WORD_OR_UNSPACED.findall(text)
         if not any(_fold(w) in _stopwords(lang) for lang in QUERY_LANGUAGES)
     ]
     kept = " ".join(words)
@@ -117,7 +155,7 @@ class LexicalCacheError(IndexLayerError):
 
 LEXICAL_MANIFEST = "lexical.json"
 _IDS_FILE = "chunk_ids.npy"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2  # 2: words of unspaced scripts (ICU, CJK bigrams), Indonesian stems
 
 
 class LexicalIndex:
@@ -162,7 +200,7 @@ class LexicalIndex:
         """
         words = [
             w
-            for w in _WORD.findall(query)
+            for w in _words(query)
             if not any(_fold(w) in _stopwords(lang) for lang in QUERY_LANGUAGES)
         ]
         if not words:
