@@ -50,7 +50,9 @@ from readmit.clauses.matrix import (
     PrecedentMatrix,
     SlotArticle,
     SlotGroup,
+    confident_clause_types,
     precedent_matrix,
+    short_document_name,
     slot_articles,
     write_matrix_csv,
 )
@@ -64,8 +66,17 @@ from readmit.clauses.time_limits import (
     write_time_limits_csv,
 )
 from readmit.drafting import DraftingService
+from readmit.drafting.checks import DraftWarning as DraftWarning
+from readmit.drafting.checks import draft_warnings as draft_warnings
 from readmit.drafting.export_text import ExportOptions, SourceWording
-from readmit.drafting.model import Draft, DraftClause, GuidanceNote, Provenance
+from readmit.drafting.model import (
+    Draft,
+    DraftClause,
+    GuidanceNote,
+    Provenance,
+    article_numbering,
+)
+from readmit.drafting.paragraphs import article_label
 from readmit.drafting.skeleton import suggest_section
 from readmit.drafting.store import open_draft_store
 from readmit.guidance import (
@@ -132,7 +143,6 @@ __all__ = [
     "write_time_limits_csv",
 ]
 
-DEFAULT_SECTION = "own-nationals"
 DEFAULT_DRAFT_TITLE = "Model readmission agreement"
 TIME_LIMIT_PURPOSES = PURPOSES
 
@@ -539,9 +549,25 @@ def hit_from_unit(document: DocumentRecord, unit: UnitRecord) -> Hit:
 # ---- drafting -----------------------------------------------------------------------------
 
 
-def suggested_section(*, heading: str | None, part: str | None) -> str:
-    """The skeleton section a source article most likely belongs to (the drafter may change it)."""
-    return suggest_section(heading=heading, part=part) or DEFAULT_SECTION
+def suggested_section(
+    wb: Workbench, *, doc_id: str, eid: str, heading: str | None, part: str | None
+) -> str | None:
+    """The skeleton section a source article most likely belongs to, from its confident clause
+    types, else its heading; None when unsure: the drafter is asked (never a default)."""
+    return suggest_section(
+        heading=heading, part=part, clause_types=confident_clause_types(wb.kb, doc_id, eid)
+    )
+
+
+def draft_articles(wb: Workbench, draft_id: str) -> dict[str, str]:
+    """clause id → "Article 3 – Time limits" for the current draft's clauses, in draft order
+    (where a guidance note may be attached)."""
+    if not wb.drafting.exists(draft_id):
+        return {}
+    return {
+        clause.clause_id: article_label(number, clause.heading)
+        for number, clause in article_numbering(wb.drafting.get(draft_id))
+    }
 
 
 def ensure_draft(drafting: DraftingService, draft_id: str | None) -> Draft:
@@ -561,7 +587,10 @@ def add_article_to_draft(
         raise SourceMissingError(hit.doc_id, hit.eid)
     draft = ensure_draft(wb.drafting, draft_id)
     unit = wb.kb.article(hit.doc_id, hit.eid)
-    source = dataclasses.replace(hit, text=clause_text(unit)) if unit is not None else hit
+    # The document's own kind: guidance never becomes treaty text (drafting.model refuses it).
+    source = dataclasses.replace(hit, kind=document.kind)
+    if unit is not None:
+        source = dataclasses.replace(source, text=clause_text(unit))
     return wb.drafting.add_hit(
         draft.draft_id,
         section=section,
@@ -594,6 +623,12 @@ def source_wordings(kb: KnowledgeBase, draft: Draft, *, language: str) -> dict[s
                 )
                 break
     return found
+
+
+def export_author(wb: Workbench) -> str:
+    """Who a document exported from the app is by: the signed-in user (empty for the local user
+    of a setup without sign-in, who types a name)."""
+    return "" if wb.principal == LOCAL_MAINTAINER else wb.principal.name
 
 
 def export_options(
@@ -694,6 +729,7 @@ def matrix_heat_rows(matrix: PrecedentMatrix) -> list[dict[str, object]]:
             rows.append(
                 {
                     "document": document.doc_id,
+                    "name": short_document_name(document),
                     "agreement": document.title,
                     "year": document.year if document.year is not None else 0,
                     "language": document.language.upper(),

@@ -317,8 +317,15 @@ def test_heat_map_and_time_limit_chart_show_the_table_data(app_env: dict[str, Pa
     assert kazakhstan_reply["state"] == "present" and "art_7" in kazakhstan_reply["articles"]
     assert {c["state"] for c in heat_cells} <= {"present", "uncertain", "absent"}
     heat_spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    # Rows are readable names, not document ids; the map is as wide as the page and its
+    # slanted column titles are not cut (no label limit on rows, room on the right).
+    assert heat_spec["encoding"]["y"]["field"] == "name"
+    assert kazakhstan_reply["name"] == "Benelux Kazakhstan Readmission Agreement 2015 (EN)"
+    assert heat_spec["width"] == "container" and heat_spec["padding"]["right"] >= 150
+    names = {c["document"]: c["name"] for c in heat_cells}
+    assert len(set(names.values())) == len(names)  # one name per document
     order = heat_spec["encoding"]["y"]["sort"]
-    assert order.index(BOSNIA) < order.index(KAZ_EN)  # by year signed: 2013 before 2015
+    assert order.index(names[BOSNIA]) < order.index(names[KAZ_EN])  # by year: 2013 before 2015
 
     # With no purpose chosen the chart shows the reply periods: the table's reply rows.
     assert len(reply_points) == len(limits[limits["purpose"] == "reply"])

@@ -96,3 +96,40 @@ def test_guidance_beside_precedents_toc_and_guidance_note(env: dict[str, Path]) 
     assert len(clause.guidance) == 1
     assert clause.guidance[0].doc_id == GUIDE and "A3" in clause.guidance[0].citation
     assert clause.text == clause.original_text  # the treaty text is untouched
+
+
+def test_guidance_is_attached_to_a_draft_article_never_added_as_one(env: dict[str, Path]) -> None:
+    """A guidance card offers "Attach as guidance" to an article of the current draft, never
+    "Add to draft"; the Read page does the same for a guide section."""
+    at = run_ok(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    at.text_input(key="query").set_value("kosten van de terugkeer")
+    run_ok(at)
+    assert not [b for b in at.button if str(b.key or "").startswith(f"add__{GUIDE}__")]
+    attach = [b for b in at.button if str(b.key or "").startswith(f"attach__{GUIDE}__")]
+    assert attach, "no attach control on the guidance cards"
+    assert attach[0].disabled  # no draft yet: nothing to attach to
+
+    agreement_adds = [b for b in at.button if str(b.key or "").startswith(f"add__{KAZ_NL}__")]
+    section_key = agreement_adds[0].key.replace("add__", "section__", 1)
+    at.selectbox(key=section_key).set_value("costs")
+    at.button(key=agreement_adds[0].key).click()
+    run_ok(at)
+    draft_id = str(at.query_params.get("draft"))
+    clause = DraftStore(env["drafts"]).load(draft_id).clauses[0]
+
+    attach_key = next(b.key for b in at.button if str(b.key or "").startswith(f"attach__{GUIDE}__"))
+    eid = attach_key.split("__")[-1]
+    at.selectbox(key=f"attach_to__{GUIDE}__{eid}").set_value(clause.clause_id)
+    at.button(key=attach_key).click()
+    run_ok(at)
+    draft = DraftStore(env["drafts"]).load(draft_id)
+    assert len(draft.clauses) == 1  # no guidance became a draft article
+    assert [(n.doc_id, n.eid) for n in draft.clauses[0].guidance] == [(GUIDE, eid)]
+    assert draft.clauses[0].text == clause.text
+
+    at.radio(key="page").set_value("Read")
+    run_ok(at)
+    at.selectbox(key="read_doc").set_value(GUIDE)
+    run_ok(at)
+    assert not [b for b in at.button if b.key == "read_add"]
+    assert [b for b in at.button if b.key == "read_attach"]

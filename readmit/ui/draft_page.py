@@ -35,6 +35,7 @@ from readmit.ui import gap_check, render
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES, plural
 from readmit.ui.state import (
     current_draft_id,
+    ensure_default,
     flash,
     go_to,
     put,
@@ -52,6 +53,8 @@ from readmit.workbench import (
     attach_guidance,
     clause_guidance,
     detach_guidance,
+    draft_warnings,
+    export_author,
     export_options,
     may_share,
     share_draft,
@@ -93,6 +96,7 @@ def _export_options(wb: Workbench, draft: Draft) -> ExportOptions:
             format_func=lambda code: code.upper() if code else "— (one language)",
             key="export_other_language",
         )
+        ensure_default("export_author", lambda: export_author(wb))
         author = right.text_input("Author (document properties)", key="export_author")
     return export_options(
         wb.kb, draft, placeholders=placeholders, author=author, other_language=other
@@ -282,6 +286,7 @@ def _clause(
     *,
     first: bool,
     last: bool,
+    warnings: tuple[str, ...] = (),
 ) -> None:
     cid = clause.clause_id
     did = draft.draft_id
@@ -308,6 +313,8 @@ def _clause(
             **on_change("heading"),
         )
         st.html(_provenance_html(clause))
+        for warning in warnings:  # a reference outside the draft or to a renumbered article
+            st.warning(render.md_escape(warning), icon="⚠️")
         st.text_area(
             "Clause text",
             key=clause_key("text", cid),
@@ -563,6 +570,14 @@ def page(wb: Workbench) -> None:
     if not draft.clauses:
         st.info("This draft has no clauses yet. Search the precedents and use “Add to draft”.")
         st.button("Go to Search", key="draft_to_search", on_click=go_to, args=("Search",))
+    checks = draft_warnings(draft)
+    for check in checks:
+        if check.clause_id is None:  # the whole draft, e.g. articles in different languages
+            st.warning(render.md_escape(check.message), icon="⚠️")
+    by_clause: dict[str, tuple[str, ...]] = {}
+    for check in checks:
+        if check.clause_id is not None:
+            by_clause[check.clause_id] = (*by_clause.get(check.clause_id, ()), check.message)
     numbers = {clause.clause_id: number for number, clause in article_numbering(draft)}
     ordered = ordered_clauses(draft)
     for section in SECTIONS:
@@ -578,6 +593,7 @@ def page(wb: Workbench) -> None:
                 numbers[clause.clause_id],
                 first=position == 0,
                 last=position == len(in_section) - 1,
+                warnings=by_clause.get(clause.clause_id, ()),
             )
     _own_clause(wb, draft)
     gap_check.section(wb, draft)
