@@ -13,8 +13,8 @@ item's article, and its translation, were never looked at while tuning.
 Time limits are drawn from the corpus files as `readmit ingest` parses them (the same units the
 index stores, every document: `readmit time-limits --all`), clause types from the index's stored
 assignments (`readmit matrix`: the precedents). Writes `time_limits_draw.jsonl` (one extracted
-time limit per line: document, article, the quoted phrase and which occurrence of it in the
-article) and `matrix_draw.jsonl` (sampled assignments of a clause type to an article, and
+time limit per line: document, article, the quoted phrase, which occurrence of it and where it
+starts in the article) and `matrix_draw.jsonl` (sampled assignments of a clause type to an article, and
 sampled empty cells), without labels: the labels are added by reading each article.
 """
 
@@ -113,6 +113,7 @@ def draw_time_limits(
                         "kind": source.kind,
                         "text": limit.text,
                         "occurrence": occurrence,
+                        "start": limit.start,
                         "split": split[source.doc_id],
                     }
                 )

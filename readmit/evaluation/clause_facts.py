@@ -36,10 +36,10 @@ def load_labels(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def find_extraction(found: Sequence[TimeLimit], text: str, occurrence: int) -> TimeLimit | None:
-    """The `occurrence`-th extracted limit whose quoted phrase is `text` (case-insensitive)."""
-    same = [limit for limit in found if limit.text.lower() == text.lower()]
-    return same[occurrence] if occurrence < len(same) else None
+def find_extraction(found: Sequence[TimeLimit], start: int) -> TimeLimit | None:
+    """The extracted limit whose span holds character `start` of the article (where the
+    labelled phrase began when it was drawn)."""
+    return next((limit for limit in found if limit.start <= start < limit.end), None)
 
 
 @dataclass
@@ -77,7 +77,7 @@ def score_time_limit_sample(
         key = (label["doc_id"], label["eid"])
         if key not in cache:
             cache[key] = extract_time_limits(unit_text(*key), language=label["language"])
-        limit = find_extraction(cache[key], label["text"], label["occurrence"])
+        limit = find_extraction(cache[key], label["start"])
         for language in (ALL, label["language"]):
             s = scores[language]
             if label["period"]:
