@@ -83,6 +83,9 @@ from readmit.guidance import (
     GuidanceSection as GuidanceSection,  # the Draft page shows them
 )
 from readmit.guidance import (
+    section_from_hit as section_from_hit,  # a guidance card attached as a note
+)
+from readmit.guidance import (
     TocEntry,
     guidance_by_slot,
     guidance_for_slot,

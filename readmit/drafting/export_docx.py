@@ -393,11 +393,13 @@ def _write_provenance_table(document: DocxDocument, articles: list[ExportArticle
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.paragraphs[0].add_run(_plain(value)).font.size = Pt(9)
-    rows = list(table.rows)
-    for position, row in enumerate(rows):
+    table_rows = list(table.rows)
+    for position, table_row in enumerate(table_rows):
         # Every row but the last is kept with the next: a page never ends on a header alone
         # and never starts with one orphan row (Word breaks a longer table where it must).
-        _table_row_properties(row, header=position == 0, keep_with_next=position < len(rows) - 1)
+        _table_row_properties(
+            table_row, header=position == 0, keep_with_next=position < len(table_rows) - 1
+        )
     # Fixed widths on the columns and on every cell: Word reads the cells, LibreOffice the grid.
     table.autofit = False
     for column, width in zip(table.columns, PROVENANCE_WIDTHS_CM, strict=True):
