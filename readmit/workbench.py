@@ -83,15 +83,15 @@ from readmit.guidance import (
     GuidanceSection as GuidanceSection,  # the Draft page shows them
 )
 from readmit.guidance import (
-    section_from_hit as section_from_hit,  # a guidance card attached as a note
-)
-from readmit.guidance import (
     TocEntry,
     guidance_by_slot,
     guidance_for_slot,
     heading_path,
     section_neighbours,
     table_of_contents,
+)
+from readmit.guidance import (
+    section_from_hit as section_from_hit,  # a guidance card attached as a note
 )
 from readmit.ingest_progress import IngestProgress, running_ingest
 from readmit.service import INGEST_BATCH_CHUNKS, IngestReport, KnowledgeBase, ProgressCallback
