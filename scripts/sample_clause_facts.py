@@ -32,6 +32,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from index.slots import classify_document  # noqa: E402
 from ingest.pipeline import parse_document  # noqa: E402
 from ingest.taxonomy import OTHER, slot_keys  # noqa: E402
 from ingest.time_limits import extract_time_limits  # noqa: E402
@@ -126,8 +127,13 @@ def draw_matrix(
     documents = {d.doc_id: d for d in kb.documents() if is_precedent(d)}
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     filled: set[tuple[str, str]] = set()
-    for a in kb.collection.slot_assignments():
-        if a.doc_id not in documents or a.slot == OTHER:
+    # The assignments `readmit ingest` stores (index.slots.refresh_slots), computed from the
+    # stored unit vectors: the same whether or not the ingest has written its slots table yet.
+    drawn_from = [
+        a for doc_id in sorted(documents) for a in classify_document(kb.collection, doc_id)
+    ]
+    for a in drawn_from:
+        if a.slot == OTHER:
             continue
         filled.add((a.doc_id, a.slot))
         by_doc[a.doc_id].append(
