@@ -16,6 +16,7 @@ without any assignment gets "other" (method "fallback"). Preambles and signature
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -122,20 +123,41 @@ def embedding_ranks(similarities: np.ndarray) -> dict[str, int]:
     return {SLOTS[int(i)].key: rank for rank, i in enumerate(order)}
 
 
-def heading_head(heading: str | None, evidence: Mapping[str, KeywordEvidence]) -> str | None:
-    """Of the slots the heading names, the one named first: "Verplichtingen van de begeleiders
-    tijdens de overname of doorgeleiding" is about escorts, not transit."""
+_COORDINATED = re.compile(r"^\W*(?:(?:and|en|et|und|or|ou|oder|&)\W+)?$", re.I)
+
+
+def heading_heads(heading: str | None, evidence: Mapping[str, KeywordEvidence]) -> set[str]:
+    """The clause types a heading is about: the one it names first, and those coordinated with
+    it ("Suspension and termination", "Inwerkingtreding, duur en opzegging"), not those in a
+    complement ("Verplichtingen van de begeleiders tijdens de overname of doorgeleiding" is
+    about escorts, not transit)."""
     if not heading:
-        return None
+        return set()
     lowered = heading.lower()
-    first: tuple[int, str] | None = None
+    places: list[tuple[int, int, str]] = []
     for slot, found in evidence.items():
+        spans = []
         for term in found.heading_terms:
-            stem = term.lower().replace("*", "").split()[0] if term.strip("*") else ""
-            at = lowered.find(stem) if stem else -1
-            if at >= 0 and (first is None or at < first[0]):
-                first = (at, slot)
-    return first[1] if first is not None else None
+            words = term.lower().replace("*", "").split()
+            at = lowered.find(words[0]) if words else -1
+            if at >= 0:
+                end = lowered.find(words[-1], at)
+                spans.append((at, (end if end >= 0 else at) + len(words[-1])))
+        if spans:
+            start, end = min(spans)
+            rest = re.match(r"\w*", lowered[end:])  # to the end of a compound's word
+            end += rest.end() if rest is not None else 0
+            places.append((start, end, slot))
+    places.sort()
+    heads: set[str] = set()
+    previous_end = -1
+    for start, end, slot in places:
+        if not heads or _COORDINATED.match(lowered[previous_end:start]):
+            heads.add(slot)
+            previous_end = max(previous_end, end)
+        else:
+            break
+    return heads
 
 
 def focused_evidence(
@@ -144,15 +166,15 @@ def focused_evidence(
     time_limit_slots: frozenset[str],
 ) -> dict[str, KeywordEvidence]:
     """The keyword evidence that may decide a clause type on its own:
-    - a heading names one clause type, the first it names ("Begeleiders bij doorgeleiding" is
-      escorts); the others it mentions count as body words;
+    - a heading names the clause types of its head noun phrase (`heading_heads`): the others it
+      mentions count as body words;
     - a time-limit clause type needs a time limit of that purpose in the article: a heading
       such as "Indiening van het verzoek" without a period is the request, not its deadline.
     """
-    head = heading_head(heading, evidence)
+    heads = heading_heads(heading, evidence)
     focused: dict[str, KeywordEvidence] = {}
     for slot, found in evidence.items():
-        keep_heading = slot == head and (
+        keep_heading = slot in heads and (
             slot not in TIME_LIMIT_SLOTS.values() or slot in time_limit_slots
         )
         if found.heading_terms and not keep_heading:
@@ -230,7 +252,7 @@ def classify_units(
             for limit in extract_time_limits(unit.text, language=language)
             if limit.purpose in TIME_LIMIT_SLOTS
         )
-        if heading_head(unit.heading, evidence) == "transit":
+        if heading_heads(unit.heading, evidence) == {"transit"}:
             # a reply or request within days in a transit procedure is the transit's
             limits -= {TIME_LIMIT_SLOTS["reply"], TIME_LIMIT_SLOTS["request"]}
         assignments.extend(score_unit(doc_id, unit, evidence, similarities, limits))
