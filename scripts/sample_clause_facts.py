@@ -14,8 +14,8 @@ Time limits are drawn from the corpus files as `readmit ingest` parses them (the
 index stores, every document: `readmit time-limits --all`), clause types from the index's stored
 assignments (`readmit matrix`: the precedents). Writes `time_limits_draw.jsonl` (one extracted
 time limit per line: document, article, the quoted phrase, which occurrence of it and where it
-starts in the article) and `matrix_draw.jsonl` (sampled assignments of a clause type to an article, and
-sampled empty cells), without labels: the labels are added by reading each article.
+starts in the article) and `matrix_draw.jsonl` (sampled assignments of a clause type to an
+article, and sampled empty cells), without labels: the labels are added by reading each article.
 """
 
 from __future__ import annotations
