@@ -133,3 +133,51 @@ def test_guidance_is_attached_to_a_draft_article_never_added_as_one(env: dict[st
     run_ok(at)
     assert not [b for b in at.button if b.key == "read_add"]
     assert [b for b in at.button if b.key == "read_attach"]
+
+
+def test_draft_page_flags_references_outside_the_draft_and_mixed_languages(
+    env: dict[str, Path],
+) -> None:
+    """A Dutch article citing "artikel 7, lid (6), van deze Overeenkomst" in a draft without
+    that article, beside an English one: both points are flagged on the Draft page."""
+    from index.types import Hit
+    from readmit.drafting import model
+
+    def source(language: str, text: str, number: int) -> Hit:
+        return Hit(
+            rank=1,
+            score=0.9,
+            chunk_id=number,
+            doc_id=KAZ_NL
+            if language == "nl"
+            else "benelux-kazakhstan-readmission-agreement-2015-en",
+            title="Overeenkomst Benelux–Kazachstan",
+            part="agreement",
+            article=str(number),
+            heading="Terugname",
+            eid=f"art_{number}",
+            page_start=None,
+            page_end=None,
+            language=language,
+            text=text,
+        )
+
+    store = DraftStore(env["drafts"])
+    draft = store.create("Model")
+    draft = model.add_clause(
+        draft,
+        section="own-nationals",
+        hit=source("nl", "Conform artikel 7, lid (6), van deze Overeenkomst verstrekt ...", 2),
+    )
+    draft = model.add_clause(
+        draft, section="costs", hit=source("en", "All costs shall be borne by ...", 12)
+    )
+    store.save(draft)
+    at = run_ok(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    at.radio(key="page").set_value("Draft")
+    run_ok(at)
+    # the messages are Markdown with document text escaped ("\\(6\\)"); read them as shown
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "mixes languages" in warnings
+    assert "artikel 7, lid (6), van deze Overeenkomst" in warnings
+    assert "source article 7 is not in the draft" in warnings
