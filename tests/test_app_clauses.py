@@ -148,9 +148,10 @@ def test_time_limit_table_extremes_and_purpose_filter(app_env: dict[str, Path]) 
     reply = kazakhstan_art_7[kazakhstan_art_7["purpose"] == "reply"]
     # Article 7(2): "... reply ... within 21 calendar days", and 7(4) refers back to that
     # period ("after the 21 calendar days period has elapsed"), as tests/labels/time_limits.jsonl.
-    assert list(zip(reply["number"], reply["unit"], reply["text"], strict=True)) == [
-        (21, "calendar days", "21 calendar days")
-    ] * 2
+    assert (
+        list(zip(reply["number"], reply["unit"], reply["text"], strict=True))
+        == [(21, "calendar days", "21 calendar days")] * 2
+    )
     assert "21 kalenderdagen" in set(limits[limits["doc_id"] == KAZ_NL]["text"])
     lines = extremes_lines(at)
     assert f"reply to a request: always 21 calendar days ({KAZ_EN}, Art. 7)" in lines
