@@ -24,6 +24,7 @@ index so that slot assignments computed with older rules are known to be stale.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -71,12 +72,18 @@ def taxonomy_file() -> Path:
     return Path(configured) if configured else TAXONOMY_FILE
 
 
+# Bumped when the way clause types are decided from the taxonomy changes (index/slots.py), so
+# that indexes built before say their slots are stale and the next ingest recomputes them from
+# the stored vectors. 2: a heading names its head clause types, body words need the nearest
+# embedding, "?" from the evidence.
+SLOT_RULES_VERSION = "2"
+
+
 def taxonomy_fingerprint(*, loaded: bool = False) -> str:
-    """sha256 of the taxonomy file in effect, as it is on disk now, or (`loaded`) as it was
-    when this process loaded it: the rules the slots it computes really follow."""
-    if loaded:
-        return _load(taxonomy_file())[1]
-    return fingerprint([taxonomy_file()])
+    """sha256 of the taxonomy file in effect (as it is on disk now, or, `loaded`, as it was when
+    this process loaded it) and of `SLOT_RULES_VERSION`: the rules the slots really follow."""
+    file_sha = _load(taxonomy_file())[1] if loaded else fingerprint([taxonomy_file()])
+    return hashlib.sha256(f"{file_sha}\x1f{SLOT_RULES_VERSION}".encode()).hexdigest()
 
 
 def load_taxonomy(path: Path) -> tuple[Slot, ...]:

@@ -238,111 +238,368 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-# Ordered rules: (purpose, where, pattern). `before`/`after` look at a few words on that side of
-# the number, `window` at the clause around it, `sentence` at the whole sentence; the first rule
-# that matches wins. The order encodes precedence: a transit deadline mentions "request" and
-# "reply" too, an advance notice of a transfer mentions "transfer".
-_RULES: tuple[tuple[str, str, str], ...] = (
+# ---- what the number is: a period, or an age, a condition on a past stay, a definition ----
+
+_YEARS_OLD = re.compile(
+    r"(?:ouder|jonger|older|younger|plus âgé|moins âgé|älter|jünger) dan\s*$|"
+    r"(?:ouder|jonger|older|younger|älter|jünger)(?: than| als)?\s*$|"
+    r"(?:beneden|onder|beneath|below|under|unter|moins de|plus de|boven|over) "
+    r"(?:de |the |la |l'|den )?"
+    r"(?:leeftijd van |age of |âge de |alter von )?\s*$",
+    re.I,
+)
+# A length of a person's past stay, absence, overstay or sentence that is a condition, not a
+# period the agreement sets: "tenminste twee weken ... verbleven", "gedurende de voorafgaande
+# twaalf maanden ... hebben verbleven", "met meer dan drie dagen heeft overschreden".
+_STAY_WORDS = (
+    r"verbleven|verblijven|verblijf gehouden|gestayed|stayed|resided|séjourné|aufgehalten|"
+    r"verlaten|afwezig|absences?|leaves|overschreden|exceeded|straf|sentence|peine"
+)
+_CONDITION_BEFORE = re.compile(
+    r"(?:ten ?minste|minimaal|minstens|at least|au moins|mindestens|gedurende (?:de )?"
+    r"(?:voorafgaande|voorgaande)|during the preceding|for not more than|met meer dan|"
+    r"gedurende een periode van ten ?minste|moins de|minder dan|less than|weniger als|sinds|"
+    r"since|depuis|seit)\s*$",
+    re.I,
+)
+_CONDITION_NEAR = re.compile(rf"\b(?:{_STAY_WORDS})", re.I)
+# "een maand geldt als 30 dagen", "a month shall be deemed to be 30 days": a definition.
+_DEFINES = (
+    r"(?:geldt|gelden|wordt gerekend|wordt beschouwd|shall be deemed|is deemed|shall be "
+    r"considered|shall mean|means|gilt|est compté|compte)"
+)
+_UNIT_NAME = r"(?:dag|maand|week|jaar|day|month|week|year|jour|mois|an|tag|monat|woche|jahr)\w*"
+_DEFINITION = re.compile(
+    rf"(?:{_DEFINES}\s+(?:(?:een|a|one|un|une|ein|eine)\s+{_UNIT_NAME}\s+)?"
+    r"(?:als|as|to be|pour|comme)?\s*$)",
+    re.I,
+)
+# "een maand geldt als 30 dagen": the unit being defined is not a period either.
+_DEFINED = re.compile(rf"^\s*{_DEFINES}\s+(?:als|as|to be|pour|comme)?\s*\w+\s+{_UNIT_NAME}", re.I)
+
+
+def _is_condition_or_age(text: str, start: int, end: int, unit: str) -> bool:
+    """True when the number at text[start:end] is an age, a definition of a unit, or a length
+    of a person's past stay/absence/overstay/sentence used as a condition."""
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 130]
+    if re.match(
+        r"\s*(?:of langer|or longer|ou plus|oder länger)\s+(?:duren|duurt|last|dauern)", after, re.I
+    ):
+        return True
+    if unit == "years" and (
+        _YEARS_OLD.search(before) or re.match(r"\W*(?:oud|old|alt|of age|d'âge)\b", after, re.I)
+    ):
+        return True
+    if _DEFINITION.search(before) or _DEFINED.match(after):
+        return True
+    if _CONDITION_BEFORE.search(before) and not re.match(
+        r"\s*(?:vóór|voor de indiening|before|avant|vor)\b", after, re.I
+    ):  # "minder dan zes maanden vóór de indiening": a window for the request
+        clause_after = re.split(r"[;:]|,\s+(?:en|of|and|or|et|und)\b", after, maxsplit=1)[0]
+        clause_before = re.split(r"[;:]|\d+\.\s", before)[-1]
+        if _CONDITION_NEAR.search(clause_after) or _CONDITION_NEAR.search(clause_before):
+            return True
+    return False
+
+
+# ---- what the period governs ----------------------------------------------------------------
+
+# Where the clause that holds the number ends: a semicolon, or a comma before a new clause.
+_CLAUSE_BREAK = re.compile(
+    r";|:\s|\s[–-]\s|,\s+(?=(?:en|of|maar|doch|indien|wanneer|als|zodra|tenzij|terwijl|and|or|"
+    r"but|if|when|where|unless|provided|et|ou|mais|si|lorsque|und|oder|aber|wenn|sofern)\b"
+    # "onverwijld, doch uiterlijk binnen ...": the same clause goes on
+    r"(?!\s+(?:\w+\s+)?(?:uiterlijk|in ieder geval|in elk geval|in any (?:case|event)|"
+    r"at the latest|no later|not later|au plus tard|spätestens)))",
+    re.I,
+)
+# The comma-delimited part of a clause ("Si la remise n'a pu avoir lieu dans ce délai de deux
+# semaines, l'obligation ... subsiste"), read first; "artikel 10, lid 4, van" is not a break.
+_SEGMENT_BREAK = re.compile(r",\s+(?!(?:lid|leden|paragraphs?|alinéas?|Absatz|paragraaf)\b)", re.I)
+# A period defined elsewhere ("binnen de in artikel 9 genoemde termijn van één maand", "within
+# the one-month period referred to in Article 7"): what it governs is the verb on its left.
+_REFERENCE_TO_PERIOD = re.compile(
+    r"genoemde|bedoelde|vermelde|vastgestelde|referred to in|laid down in|visé|prévu|"
+    r"vorgesehen|genannt",
+    re.I,
+)
+# The agreement's own duration: "geldt voor de duur van een jaar", "une durée de validité de".
+_DURATION = re.compile(
+    r"(?:durée(?: de validité)?|geldt voor de duur|duration|gesloten voor|concluded for|"
+    r"remain in force for|geltungsdauer|gilt für)\W+(?:[\w'-]+\W+){0,3}$",
+    re.I,
+)
+# The event a period runs from ("na ontvangst van het verzoek", "after the positive answer",
+# "following the date of delivery of the invoice"): it says when the period starts, not what
+# must happen within it, so its words do not decide the purpose (only `_ANCHOR_RULES` read it).
+_ANCHOR = re.compile(
+    r"\b(?:na|nadat|vanaf|sedert|sinds|te rekenen (?:van|vanaf)|volgende op|die volgen op|"
+    r"after|following|from|as from|since|à compter (?:de|du)|après|suivant|à partir de|"
+    r"nach|ab|seit|vom)\b(?:\s+[\w'’()-]+){1,7}",
+    re.I,
+)
+_ANCHOR_STOP = re.compile(
+    r"\s(?:door|per|via|bij|aan|is|zijn|wordt|worden|werd|by|to|par|durch)\s", re.I
+)
+# A period that refers back to one set elsewhere: "nadat de termijn van 28 kalenderdagen is
+# verstreken": its purpose is that of the earlier mention in the same unit.
+_REFERS_BACK = re.compile(
+    r"(?:(?:na|nadat)\s+(?:de|het)\s+(?:termijn|periode)\s+van|after the (?:time limit|period) "
+    r"of|after the|après (?:le|l'expiration du) délai de)\s*$",
+    re.I,
+)
+_ELAPSED = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:is verstreken|zijn verstreken|verstreken|has elapsed|have elapsed|"
+    r"elapsed|has expired|expired|expiré|abgelaufen)",
+    re.I,
+)
+
+# Ordered rules over the clause that holds the number, its anchor removed: (purpose, pattern).
+# The first that matches wins; the order encodes precedence (a transit request mentions
+# "request" and "reply", a cost clause may list "transit" among what is reimbursed).
+_CLAUSE_RULES: tuple[tuple[str, str], ...] = (
     (
-        "other",
-        "window",
-        r"after the conclusion|na de sluiting|na het sluiten|exchange lists|"
-        r"wisselen .{0,40}lijst|ondervra|interview|entretien|befrag|beitritt",
-    ),
-    (
-        "other",
-        "before",
-        r"verblijf van (?:ten ?minste|minimaal)|séjourné (?:au moins|moins de)|"
-        r"stayed (?:for )?at least|verbleven|aufenthalt von|sinds|depuis|since",
+        "costs",
+        r"\bcosts?\b|kosten|frais|invoice|factuur|rechnung|vergoed|reimburs|rembours|"
+        r"erstatt|bankoverschrijving|bankgiro|bank transfer",
     ),
     (
         "termination",
-        "sentence",
-        r"opzeg|dénonc|kündig|terminat|denounc|tacite reconduction|"
-        r"stilzwijgend|durée de validité de|geldt voor de duur|cesser les effets",
+        r"opzeg|opgezegd|dénon|denoun|denunc|kündig|terminat|beëindig|mettre fin|cesser|"
+        r"tacite reconduction|stilzwijgend|geldt voor de duur|durée de validité de|"
+        r"conclu pour une durée|gesloten voor",
     ),
     (
-        "validity",
-        "before",
-        r"geldigheidsduur|geldigheidstermijn|validity|valid for|gültigkeitsdauer|"
-        r"validité|d'au moins|de tenminste|van ten ?minste|for at least|périmés depuis|expired|"
-        r"verlopen|sedert meer dan",
+        "entry-into-force",
+        r"in kraft tr|tritt\b.{0,160}in kraft|treedt\b.{0,60}in werking|in werking treedt|"
+        r"(?:entre|entrera|entrée|"
+        r"entreront) en vigueur|enter(?:s)? into force|shall enter into force",
     ),
-    ("validity", "after", r"^\W*(?:\w+\W+){0,3}(?:verlopen|périmés|expired|ago\b)"),
-    ("transit", "window", r"transit|doorgeleid|doorreis|durchreise|durchbeförder"),
     (
-        "costs",
-        "window",
-        r"\bcosts?\b|kosten|frais|invoice|factuur|rechnung|vergoed|reimburs|"
-        r"erstattung",
+        "other",
+        r"ondervra|\bhoren\b|interview|entretien|befrag|audition|delegatie|delegation|"
+        r"lijst|lists?\b|contactgegevens|contact details|comité|committee|amendment|wijziging|"
+        r"arbitra|bewaring|detention|inreisverbod|entry ban|vertrektermijn|uitstel van vertrek|"
+        r"term of office|designation|informatie|information|nachfragen|rapportage|"
+        r"inform one another|elkaar .{0,40}(?:in kennis|mede|op de hoogte)|exchange",
     ),
-    ("entry-into-force", "sentence", r"in kraft|in werking|en vigueur|into force"),
+    ("transit", r"transit|doorgeleid|doorreis|durchreise|durchbeförder"),
     (
         "readmission-in-error",
-        "window",
-        r"examination|onderzoek|vérification|in error|"
-        r"ten onrechte|réadmettra",
-    ),
-    (
-        "request",
-        "after",
-        r"^\W*(?:\w+\W+){0,3}(?:vóór|voor|before|avant)\s+(?:de|the|la)?\s*"
-        r"(?:indiening|submission|demande)",
+        r"in error|ten onrechte|onterecht|erreur|irrtümlich|later .{0,80}(?:blijkt|vastgesteld|"
+        r"established)|(?:blijkt|geconstateerd|established|vérification)|réadmettra",
     ),
     (
         "notification",
-        "after",
-        r"^\W*(?:\w+\W+){0,3}(?:vóór|voor|voordat|voordien|before|ahead|"
-        r"prior|avant)\b",
-    ),
-    (
-        "travel-document",
-        "window",
-        r"travel document|reisdocument|laissez-passer|"
-        r"document de voyage|reisedokument|reisepapier",
-    ),
-    (
-        "reply",
-        "window",
-        r"repl|answer|respon|antwoord|beantwoord|réponse|répond|beantwort|"
-        r"uitsluitsel",
+        r"(?:in kennis|kennis (?:te )?(?:geven|gegeven|stellen)|inkennisstelling|inform|notif|"
+        r"mitteil|unterricht|avis)",
     ),
     (
         "request",
-        "window",
-        r"submit|ingediend|indienen|indiening|introduite|présentée|gestellt|"
-        r"gevraagd|knowledge|kennis heeft|kennis hebben|vaststelling|ascertained",
+        r"request (?:is|must be|shall be) made|make the request|verzoek .{0,40}(?:ingediend|"
+        r"gedaan) worden",
+    ),
+    (
+        "travel-document",
+        r"travel document|reisdocument|laissez-passer|document de voyage|reisedokument|"
+        r"reisepapier|inreisvisum|entry visa|visum",
+    ),
+    (
+        "reply",
+        r"repl|answer|respon|antwoord|beantwoord|réponse|répond|beantwort|uitsluitsel|"
+        r"verklaring van overname|instemming|reageer|reageren",
+    ),
+    (
+        "request",
+        r"submit|ingediend|indienen|indiening|introduite|présentée|gestellt|gevraagd|verzoekt|"
+        r"request (?:must|shall) be made|made within|kennis heeft|kennis hebben|knowledge",
     ),
     (
         "transfer",
-        "window",
-        r"transfer|overgedragen|overdracht|overdragen|draagt|overgenomen|"
-        r"overname|neemt\b|remise|remis|überstell|übergeben|readmit|overgave|\bover\.?$",
+        r"transfer|overgedragen|overdracht|overdragen|draagt|overgenomen|overname|\bneemt\b|"
+        r"\bnemen\b|terugnemen|overgegeven|overgave|overneming|remise|remis|überstell|übergeben|"
+        r"übernimm|take(?:s)? (?:back|charge)|readmit|\bover\.?$|\bterug\.?$",
     ),
+    ("data", r"gegevens|personal data|données|daten"),
 )
-_RULE_RES = tuple((purpose, where, re.compile(rule, re.I)) for purpose, where, rule in _RULES)
+_CLAUSE_RULE_RES = tuple((purpose, re.compile(rule, re.I)) for purpose, rule in _CLAUSE_RULES)
+# Read in the anchor only: "na overlegging van een factuur" → costs; "na de inwerkingtreding"
+# with nothing else to go on → other (lists, delegations, contacts exchanged after it).
+_ANCHOR_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("costs", re.compile(r"factuur|invoice|facture|rechnung", re.I)),
+)
+# Advance notice: "drie werkdagen vóór de overdracht", "at least three working days before".
+_BEFORE_EVENT = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:vóór|voordat|voorafgaand|voorafgaande|before|ahead|prior|avant|"
+    r"vor|tevoren|van tevoren|in advance|à l'avance|im voraus|voor (?:de|het) (?:geplande|"
+    r"voorgenomen|datum|dag|overdracht|overgave|teruggeleiding|doorgeleiding|verwijdering|"
+    r"terugkeer|indiening|verstrijken|aankomst))\b",
+    re.I,
+)
+# A document's validity or time since expiry, named next to the number: "een geldigheidsduur
+# van zes maanden", "valid for at least six months", "niet langer dan tien jaar verlopen".
+_VALIDITY_BEFORE = re.compile(
+    r"(?:geldigheidsduur|geldigheidstermijn|validity|valid for|gültigkeitsdauer|validité|"
+    r"d'au moins|de tenminste|van ten ?minste|for at least|périmés depuis|expired|verlopen|"
+    r"sedert meer dan|niet ouder dan|not older than)\W+(?:[\w'-]+\W+){0,5}$",
+    re.I,
+)
+_VALIDITY_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:verlopen|verstreken|périmés|expired|abgelaufen|ago\b|"
+    r"the validity|de geldigheid|la validité|die gültigkeit)",
+    re.I,
+)
+# Dutch puts the verb last: "binnen één maand over te dragen", "binnen een maand terug of over".
+_RIGHT_AFTER: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "transfer",
+        re.compile(
+            r"^\W*(?:\w+\W+){0,2}?(?:over te dragen|over te nemen|overgedragen|overgenomen|"
+            r"terug of over|terug- of over|over\W*$|over\.|terug\.)",
+            re.I,
+        ),
+    ),
+    ("reply", re.compile(r"^\W*(?:\w+\W+){0,2}?(?:beantwoord|te beantwoorden)", re.I)),
+)
+# The person is taken back because the conditions were not met after all.
+_IN_ERROR = re.compile(
+    r"in error|ten onrechte|onterecht|par erreur|irrtümlich|later .{0,80}(?:blijkt|vastgesteld|"
+    r"established|found)|vérification complémentaire|hebben geconstateerd|should it emerge|"
+    r"emerges? from|did not fulfil|niet voldeed|niet voldeden|ne remplissai",
+    re.I,
+)
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the clause of `sentence` that holds sentence[start:end]."""
+    left, right = 0, len(sentence)
+    for found in _CLAUSE_BREAK.finditer(sentence):
+        if found.end() <= start:
+            left = found.end()
+        elif found.start() >= end:
+            right = found.start()
+            break
+    return left, right
+
+
+def _split_anchor(clause: str, start: int, end: int) -> tuple[str, str]:
+    """(the clause with the event the period runs from blanked out, that event's words): the
+    anchor starts within a few characters after the number ("binnen vijf dagen na ...")."""
+    near = _ANCHOR.search(clause[end : end + 25])
+    found = _ANCHOR.match(clause, end + near.start()) if near is not None else None
+    if found is None:
+        return clause, ""
+    a_start, a_end = found.start(), found.end()
+    stop = _ANCHOR_STOP.search(clause, a_start, a_end)
+    if stop is not None:
+        a_end = stop.start()
+    anchor = clause[a_start:a_end]
+    return clause[:a_start] + " " * len(anchor) + clause[a_end:], anchor
+
+
+# Noun phrases that name the person, not the act: "de terug te nemen persoon", "the person to
+# be readmitted"; their verbs are not what the period governs.
+_PERSON_PHRASE = re.compile(
+    r"\b(?:terug|over|terug- of over|terug of over)\s+te\s+(?:nemen|dragen)\s+(?:persoon|personen|"
+    r"onderdaan|onderdanen|vreemdeling)|persons? to be (?:readmitted|transferred|taken back)|"
+    r"persoon (?:wiens|van wie de) (?:terug- of )?overname",
+    re.I,
+)
+
+
+def _nearest_left_cue(text: str) -> str | None:
+    """The purpose whose clause cue ends nearest to the end of `text` (the verb a referenced
+    period qualifies: "niet kan overdragen binnen de ... genoemde termijn van")."""
+    best, best_end = None, -1
+    for purpose, rule in _CLAUSE_RULE_RES:
+        for found in rule.finditer(text):
+            if found.end() > best_end:
+                best, best_end = purpose, found.end()
+    return best
 
 
 def classify_purpose(sentence: str, position: int, length: int = 0) -> str:
-    """What the time limit at `sentence[position:position + length]` is for (see _RULES);
-    falls back to the purpose whose cue word lies nearest, else "other"."""
+    """What the time limit at `sentence[position:position + length]` is for: read from the
+    clause that holds it (what must happen within the period), not from the event it runs from
+    nor from the other clauses of the sentence; the whole sentence decides only when its own
+    clause names nothing."""
     end = position + length
-    places = {
-        "before": sentence[max(0, position - 45) : position],
-        "after": sentence[end : end + 40],
-        "window": sentence[max(0, position - 150) : end + 80],
-        "sentence": sentence,
-    }
-    for purpose, where, rule in _RULE_RES:
-        if rule.search(places[where]):
+    left, right = _clause(sentence, position, end)
+    clause = sentence[left:right]
+    before, after = sentence[max(0, position - 60) : position], sentence[end : end + 40]
+    if _DURATION.search(before):
+        return "termination"
+    if _VALIDITY_BEFORE.search(before) or _VALIDITY_AFTER.search(after):
+        return "validity"
+    if _IN_ERROR.search(sentence) and re.search(
+        r"terug\b|terugnemen|terugneemt|over\b|take back|readmit|réadmet|reprend|zurück",
+        clause,
+        re.I,
+    ):
+        return "readmission-in-error"
+    for purpose, rule in _RIGHT_AFTER:
+        if rule.search(after):
             return purpose
-    best, best_distance = "other", len(sentence) + 1
-    for purpose, cue in _CUE_RES.items():
-        for found in cue.finditer(sentence):
-            distance = min(abs(found.start() - position), abs(found.end() - position))
-            if distance < best_distance:
-                best, best_distance = purpose, distance
-    return best
+    if _CLAUSE_RULE_RES[1][1].search(clause):  # notice of termination: "een maand voor ..."
+        return "termination"
+    if _BEFORE_EVENT.search(after):
+        if _TRANSIT.search(clause):
+            return "transit"
+        if re.search(r"indiening|submission|demande", after, re.I):
+            return "request"
+        return "notification"
+    if _REFERENCE_TO_PERIOD.search(sentence[max(left, position - 80) : end + 30]):
+        cue = _nearest_left_cue(sentence[left:position])
+        if cue is not None:
+            return cue
+    # the comma-delimited part first, then the whole clause, each without its anchor
+    s_left, s_right = _segment(clause, position - left, end - left)
+    for start_at, part in ((left + s_left, clause[s_left:s_right]), (left, clause)):
+        governed, anchor = _split_anchor(part, position - start_at, end - start_at)
+        governed = _PERSON_PHRASE.sub(lambda m: " " * len(m.group(0)), governed)
+        for purpose, rule in _CLAUSE_RULE_RES:
+            if rule.search(governed):
+                return purpose
+    governed, anchor = _split_anchor(clause, position - left, end - left)
+    for purpose, rule in _ANCHOR_RULES:
+        if rule.search(anchor):
+            return purpose
+    if re.search(r"in werking|into force|vigueur|in kraft", anchor, re.I):
+        return "other"  # something done within a period after entry into force
+    for purpose, rule in _CLAUSE_RULE_RES:
+        if rule.search(sentence):
+            return purpose
+    return "other"
+
+
+def _segment(clause: str, start: int, end: int) -> tuple[int, int]:
+    left, right = 0, len(clause)
+    for found in _SEGMENT_BREAK.finditer(clause):
+        if found.end() <= start:
+            left = found.end()
+        elif found.start() >= end:
+            right = found.start()
+            break
+    return left, right
+
+
+_TRANSIT = re.compile(r"transit|doorgeleid|doorreis|durchreise|durchbeförder", re.I)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n|(?<=[.;:])\s+(?=\(?\d+\)?\.?\s|[a-z]\)\s)")
+
+
+def _paragraph(text: str, position: int) -> str:
+    """The paragraph around `position`: between line breaks or numbered points ("2. ...")."""
+    left, right = 0, len(text)
+    for found in _PARAGRAPH_BREAK.finditer(text):
+        if found.end() <= position:
+            left = found.end()
+        elif found.start() > position:
+            right = found.start()
+            break
+    return text[left:right]
 
 
 def extract_time_limits(
@@ -360,15 +617,24 @@ def extract_time_limits(
             continue
         left, right = _sentence_bounds(text, match.start(), match.end())
         window = text[max(left, match.start() - 40) : min(right, match.end() + 15)]
-        if _AGE.search(window):
+        unit = _unit(match)
+        if _AGE.search(window) or _is_condition_or_age(text, match.start(), match.end(), unit):
             continue
         sentence = text[left:right].strip()
         offset = match.start() - left - (len(text[left:right]) - len(text[left:right].lstrip()))
+        purpose = classify_purpose(sentence, offset, len(match.group(0)))
+        if purpose in ("reply", "request") and _TRANSIT.search(_paragraph(text, match.start())):
+            purpose = "transit"  # "De aangezochte Partij antwoordt ..." after a transit request
+        tail = sentence[offset + len(match.group(0)) : offset + len(match.group(0)) + 40]
+        if _REFERS_BACK.search(sentence[max(0, offset - 40) : offset]) and _ELAPSED.search(tail):
+            # "nadat de termijn van 28 kalenderdagen is verstreken": the period set earlier
+            earlier = [t for t in found if (t.number, t.unit) == (number, unit)]
+            purpose = earlier[0].purpose if earlier else purpose
         found.append(
             TimeLimit(
                 number=number,
-                unit=_unit(match),
-                purpose=classify_purpose(sentence, offset, len(match.group(0))),
+                unit=unit,
+                purpose=purpose,
                 text=match.group(0),
                 start=match.start(),
                 end=match.end(),

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.slots import ASSIGN_THRESHOLD
-from index.types import DocumentRecord, UnitRecord
+from index.types import DocumentRecord, Hit, UnitRecord
 from ingest.taxonomy import OTHER
 from readmit.service import KnowledgeBase
 
@@ -169,3 +169,18 @@ def guidance_by_slot(
 def guidance_for_slot(kb: KnowledgeBase, slot: str) -> list[GuidanceSection]:
     """What the guidance says about one clause type: its guide sections, best first."""
     return guidance_by_slot(kb).get(slot, [])
+
+
+def section_from_hit(hit: Hit) -> GuidanceSection:
+    """A guidance search result as a guide section to attach to a draft article (no clause
+    type: it was found by a question, not by the classifier)."""
+    return GuidanceSection(
+        doc_id=hit.doc_id,
+        title=hit.title,
+        kind=hit.kind,
+        eid=hit.eid,
+        path=hit.path,
+        text=hit.text,
+        slot="",
+        confidence=0.0,
+    )

@@ -21,9 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import index.lexical  # noqa: E402
-from index.retrieval.lexical import tokenize  # noqa: E402
 
 import ingest.chunking  # noqa: E402
+from index.retrieval.lexical import tokenize  # noqa: E402
 from ingest.chunking import approximate_tokens, chunk_document  # noqa: E402
 from ingest.pipeline import parse_document  # noqa: E402
 from ingest.structure import parse_structure  # noqa: E402

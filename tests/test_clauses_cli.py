@@ -119,3 +119,27 @@ def test_gaps_lists_missing_slots_with_sources(index: str, tmp_path: Path) -> No
         assert {s["doc_id"] for s in precedent["sources"]} <= set(DOCS)
     missing = run("--index", index, "gaps", "nosuchdraft", "--drafts", str(tmp_path / "drafts"))
     assert missing.exit_code == 2
+
+
+def test_conventions_only_with_all(tmp_path: Path) -> None:
+    """The Dublin convention's "beneden de 18 jaar" and its periods are not in the time-limit
+    table or the matrix unless conventions are included (--all)."""
+    dublin = "dublin-convention-1990-nl"
+    corpus = copy_documents(tmp_path / "corpus", [DOCS[0], DOCS[3], dublin])
+    path = str(hashing_index(tmp_path / "index"))
+    assert run("--index", path, "ingest", str(corpus)).exit_code == 0
+
+    def doc_ids(*args: str) -> set[str]:
+        target = tmp_path / "out.csv"
+        result = run("--index", path, *args, "--csv", str(target))
+        assert result.exit_code == 0, result.output
+        with target.open(encoding="utf-8") as handle:
+            return {row["doc_id"] for row in csv.DictReader(handle)}
+
+    # The Schengen States–Poland agreement is a readmission precedent; Dublin is a convention.
+    assert doc_ids("time-limits") == {DOCS[0], DOCS[3]}
+    assert doc_ids("matrix") == {DOCS[0], DOCS[3]}
+    assert dublin in doc_ids("time-limits", "--all")
+    assert dublin in doc_ids("matrix", "--all")
+    ages = run("--index", path, "time-limits", "--all", "--purpose", "reply")
+    assert "18 years" not in ages.output  # an age is not a period

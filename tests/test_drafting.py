@@ -114,6 +114,25 @@ def test_suggest_section_from_real_headings() -> None:
     assert suggest_section(heading=None) is None
 
 
+def test_suggest_section_from_clause_types_or_ask() -> None:
+    """The clause type decides; a heading that only says "readmission" does not (the drafter is
+    asked rather than led to "Readmission of own nationals")."""
+    assert suggest_section(heading="Overnameprocedure", clause_types=("costs",)) == "costs"
+    assert suggest_section(heading=None, clause_types=("time-limit-reply",)) == "time-limits"
+    assert suggest_section(heading=None, clause_types=("escort", "transit")) == "transfer"
+    assert suggest_section(heading="Overnameprocedure") is None
+    assert suggest_section(heading="6.2 Terugname en overname") is None
+    assert suggest_section(heading="Vertrektermijn") == "time-limits"
+
+
+def test_guidance_never_becomes_a_draft_article() -> None:
+    guide = dataclasses.replace(
+        make_hit(KAZ_EN, 7, title="Aliens Regulation 2000", language="nl"), kind="regulation"
+    )
+    with pytest.raises(model.GuidanceIsNotTreatyTextError, match="guidance note"):
+        model.add_clause(model.new_draft("Draft"), section="time-limits", hit=guide)
+
+
 # --- model --------------------------------------------------------------------------------
 
 

@@ -153,6 +153,7 @@ def test_docx_export_reopened(tmp_path: Path) -> None:
         "# | Procedure regarding transit of third-country nationals and stateless persons",
         "# | Costs",
         "Provenance",
+        "Points to check before circulating",
     ]
     assert not any(style_name(p).startswith("Heading 2") for p in paragraphs)
     texts = [p.text for p in paragraphs]
@@ -367,6 +368,7 @@ def test_markdown_export() -> None:
         "persons[^5]",
         "Article 5 – Costs[^6]",
         "Provenance",
+        "Points to check before circulating",
     ]
     assert "Have agreed as follows:[^1]" in markdown
     assert "[^4]: Source: Article 7 (art\\_7), Agreement between" in markdown
@@ -380,3 +382,70 @@ def test_markdown_export() -> None:
     moldova_row = "| 4–5 | Trb. 2013, 212 https://repository.overheid.nl/example | verbatim |"
     assert moldova_row in provenance
     assert "Article 7 (art\\_7)" in provenance
+
+
+KOSOVO = "benelux-kosovo-readmission-2011-nl"
+
+
+def kosovo_article(number: int) -> Hit:
+    text = (CORPUS / f"{KOSOVO}.txt").read_text(encoding="utf-8")
+    pieces = re.split(r"^Artikel (\d+)\n", text, flags=re.MULTILINE)
+    index = pieces.index(str(number))
+    heading, _, body = pieces[index + 1].partition("\n")
+    return dataclasses.replace(
+        hit(KAZ, KAZ_TITLE, 2),
+        doc_id=KOSOVO,
+        title="Overeenkomst Benelux–Kosovo",
+        article=str(number),
+        eid=f"art_{number}",
+        heading=heading.strip(),
+        text=body.strip(),
+        language="nl",
+    )
+
+
+def test_points_to_check_in_the_app_and_both_exports(tmp_path: Path) -> None:
+    """A Kosovo article citing "artikel 7, lid (6), van deze Overeenkomst" in a draft without
+    Kosovo's Article 7 is flagged, and so is an English draft with a Dutch article; a reference
+    the draft renumbers is flagged too. The same points close both exports."""
+    from readmit.drafting.checks import draft_warnings
+
+    draft = build_draft()
+    draft = model.add_clause(draft, section="own-nationals", hit=kosovo_article(2))
+    assert "artikel 7, lid (6), van deze Overeenkomst" in draft.clauses[-1].text
+    messages = [w.message for w in draft_warnings(draft)]
+    assert messages[0].startswith("The draft mixes languages: most articles are EN, but NL:")
+    kosovo_number = dict((c.clause_id, n) for n, c in model.article_numbering(draft))[
+        draft.clauses[-1].clause_id
+    ]
+    assert (
+        f"Article {kosovo_number} cites “artikel 7, lid (6), van deze Overeenkomst”: source "
+        "article 7 is not in the draft" in messages
+    )
+    # Kazakhstan Art. 2 cites its Art. 7 (drafted as Article 4) and Art. 5 (not drafted).
+    assert any("source article 7 is draft Article 4 (renumbered" in m for m in messages)
+    assert any("cites “Article 5 of the present Agreement”" in m for m in messages)
+
+    markdown = export_markdown(draft)
+    checks = markdown.split("## Points to check before circulating", 1)[1]
+    assert "artikel 7, lid (6), van deze Overeenkomst" in checks and "mixes languages" in checks
+    document = build_document(draft)
+    headings = heading_texts(document)
+    assert headings[-1] == "Points to check before circulating"
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "source article 7 is not in the draft" in body.split(headings[-1], 1)[1]
+
+    one_language = build_draft()
+    assert not any("mixes languages" in w.message for w in draft_warnings(one_language))
+
+
+def test_provenance_table_repeats_its_header_and_keeps_rows_together() -> None:
+    document = build_document(build_draft())
+    table = document.tables[-1]
+    rows = table.rows
+    assert rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in rows)
+    keep = [
+        all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs) for r in rows
+    ]
+    assert keep == [True] * (len(rows) - 1) + [False]  # the last row never stands alone

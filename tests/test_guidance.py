@@ -149,7 +149,8 @@ def test_guides_are_not_precedents_but_their_time_limits_are_listed(corpus_index
     kb = KnowledgeBase(corpus_index)
     matrix = precedent_matrix(kb)
     assert not any(d.is_guidance for d in matrix.documents)
-    rows = time_limit_table(kb)
+    assert not any(r["kind"] in ("policy guide", "regulation") for r in time_limit_table(kb))
+    rows = time_limit_table(kb, all_documents=True)  # "Include conventions" / --all
     guidance_rows = [r for r in rows if r["kind"] in ("policy guide", "regulation")]
     assert any(r["doc_id"] == VV and r["number"] == "90" for r in guidance_rows)
     assert any(r["kind"] == "agreement" for r in rows)

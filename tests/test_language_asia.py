@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from index.retrieval.glossary import load_glossary
 
+from index.retrieval.glossary import load_glossary
 from ingest.language import UNDETERMINED, detect_language
 from ingest.metadata import guess_language
 

@@ -29,7 +29,11 @@ from tests.harness.corpus import copy_documents
 LABELS = load_slot_labels(Path(__file__).parent / "labels" / "slots.jsonl")
 LABELLED_DOCS = sorted({doc for doc, _ in LABELS})
 # Recorded in docs/clause-intelligence.md (keywords + hashing-embedder ranks, all 231 labels).
-RECORDED_MACRO_F1_HASHING = 0.679
+# Since body words need the nearest embedding and a heading names only its head clause types,
+# precision rose and recall fell (macro-F1 0.679 before): the random held-out sample
+# (tests/labels/matrix_sample.jsonl) showed body words alone right 22 times in 100.
+RECORDED_MACRO_F1_HASHING = 0.633
+RECORDED_MICRO_P_HASHING = 0.719
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +91,11 @@ def test_macro_f1_floor_against_hand_labels(labelled_index: KnowledgeBase) -> No
     predicted = predict_labelled(labelled_index, LABELLED_DOCS)
     scores = score_slots(LABELS, predicted)
     value = macro_f1(scores)
-    print(f"macro-F1 (keywords + hashing ranks) = {value:.3f}")
+    made = sum(s.predicted for s in scores)
+    micro_p = sum(s.true_positives for s in scores) / made if made else 0.0
+    print(f"macro-F1 (keywords + hashing ranks) = {value:.3f}, micro P = {micro_p:.3f}")
     assert value >= RECORDED_MACRO_F1_HASHING - 0.03
+    assert micro_p >= RECORDED_MICRO_P_HASHING - 0.03
 
 
 def test_refresh_replaces_and_removal_drops_slots(tmp_path: Path) -> None:

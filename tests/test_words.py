@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from index.retrieval.lexical import tokenize, tokenize_query
-
 from ingest.chunking import approximate_tokens, chunk_document
 from ingest.structure import parse_structure
 from ingest.types import DocumentMeta, Line, ParsedDocument

@@ -22,6 +22,20 @@ if TYPE_CHECKING:
     from readmit.service import KnowledgeBase
 
 
+_LOWER_WORDS = frozenset({"and", "of", "on", "the", "for", "in", "to"})
+
+
+def short_document_name(document: DocumentRecord) -> str:
+    """A short readable name for a row label: "Benelux Kazakhstan Readmission Agreement 2015
+    (EN)", from the document id (titles are too long for a chart's axis)."""
+    words = document.doc_id.split("-")
+    language = document.language.lower()
+    if language and len(words) > 1 and words[-1].lower() == language:
+        words = words[:-1]
+    name = " ".join(w if w in _LOWER_WORDS else w[:1].upper() + w[1:] for w in words if w)
+    return f"{name} ({language.upper()})" if language else name
+
+
 @dataclass(frozen=True)
 class MatrixCell:
     """The articles of one document that fill one slot (empty: no such clause)."""
@@ -170,3 +184,14 @@ def slot_articles(
         )
         for key, items in sorted(groups.items(), key=lambda kv: titles[kv[0]])
     ]
+
+
+def confident_clause_types(kb: KnowledgeBase, doc_id: str, eid: str) -> tuple[str, ...]:
+    """The clause types an article has without a "?" (best first; "other" left out): what a
+    draft section may be suggested from."""
+    found = [
+        a
+        for a in kb.collection.slot_assignments(doc_id=doc_id)
+        if a.eid == eid and a.slot != OTHER and not is_flagged_uncertain(a)
+    ]
+    return tuple(a.slot for a in sorted(found, key=lambda a: -a.confidence))

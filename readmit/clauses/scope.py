@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,15 +13,27 @@ from index.types import DocumentRecord, SlotAssignment
 if TYPE_CHECKING:
     from readmit.service import KnowledgeBase
 
-# Documents that are readmission instruments (rows of the precedent matrix); the UN/CoE
-# conventions and the IOM constitution are context, not precedents.
+# Documents that are readmission instruments (rows of the precedent matrix); conventions (the
+# UN and Council of Europe conventions, the Dublin and Prüm conventions, the 1960 Benelux
+# convention) and the IOM constitution are context, shown only with "Include conventions"/--all.
 PRECEDENT_TYPES = ("bilateral agreement", "implementing protocol", "multilateral convention")
 _NOT_PRECEDENT_PREFIXES = ("un-", "coe-", "iom-")
+# A multilateral instrument that calls itself an agreement (the Schengen States–Poland
+# readmission agreement, the 2000 agreement on the transit of Yugoslav nationals) is a
+# readmission precedent although its instrument type is "multilateral convention".
+_AGREEMENT_TITLE = re.compile(r"^\s*Agreement\b", re.I)
+
+
+def is_convention(document: DocumentRecord) -> bool:
+    """A convention, constitution or multilateral protocol: context, not a precedent."""
+    if document.doc_id.startswith(_NOT_PRECEDENT_PREFIXES):
+        return True
+    return document.kind == "convention" and not _AGREEMENT_TITLE.match(document.title)
 
 
 def is_precedent(document: DocumentRecord) -> bool:
     # Guides and regulations say what the rules are, not what states agreed: never precedents.
-    return not document.is_guidance and not document.doc_id.startswith(_NOT_PRECEDENT_PREFIXES)
+    return not document.is_guidance and not is_convention(document)
 
 
 def is_flagged_uncertain(assignment: SlotAssignment) -> bool:
@@ -42,7 +55,12 @@ class ClauseScope:
         return (
             (self.all_documents or is_precedent(document))
             and (not self.languages or document.language in self.languages)
-            and (not self.instrument_types or document.instrument_type in self.instrument_types)
+            and (
+                not self.instrument_types
+                or document.instrument_type in self.instrument_types
+                # "Include conventions" adds the context documents whatever the type filter
+                or (self.all_documents and not is_precedent(document))
+            )
         )
 
 

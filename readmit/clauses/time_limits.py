@@ -40,18 +40,12 @@ TIME_LIMIT_COLUMNS = (
 def time_limits(
     kb: KnowledgeBase, *, all_documents: bool = False, scope: ClauseScope | None = None
 ) -> list[tuple[DocumentRecord, UnitRecord, TimeLimit]]:
-    """Every time limit in every article of every (precedent) document, in reading order,
-    followed by those of the guidance documents (policy guides, regulations; marked by their
-    kind), which speak to the same periods from the rules' side."""
+    """Every time limit in every article of every document in scope, in reading order: the
+    precedents, and with `all_documents` (the CLI's --all, the app's "Include conventions")
+    also the conventions and the guidance documents (policy guides, regulations; marked by
+    their kind), which speak to the same periods from the rules' side."""
     found = []
     documents = scoped_documents(kb, all_documents, scope)
-    chosen = {d.doc_id for d in documents}
-    languages = scope.languages if scope is not None else ()
-    documents += [
-        d
-        for d in kb.documents()
-        if d.is_guidance and d.doc_id not in chosen and (not languages or d.language in languages)
-    ]
     for document in documents:
         for unit in kb.collection.list_units(document.doc_id):
             for limit in extract_time_limits(

@@ -43,9 +43,10 @@ from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
-from docx.table import _Cell
+from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 
+from readmit.drafting.checks import draft_warnings
 from readmit.drafting.export_text import (
     ExportArticle,
     ExportOptions,
@@ -59,6 +60,7 @@ from readmit.drafting.paragraphs import source_document_label, split_paragraphs
 from readmit.inert_text import without_display_tricks
 
 PROVENANCE_HEADING = "Provenance"
+CHECKS_HEADING = "Points to check before circulating"
 PROVENANCE_COLUMNS = (
     "Article",
     "Source document",
@@ -305,7 +307,30 @@ def build_document(draft: Draft, options: ExportOptions | None = None) -> DocxDo
 
     if articles:
         _write_provenance_table(document, articles)
+    _write_points_to_check(document, draft)
     return document
+
+
+def _write_points_to_check(document: DocxDocument, draft: Draft) -> None:
+    """Cross-references outside the draft, mixed languages: drafting notes after the text."""
+    warnings = draft_warnings(draft)
+    if not warnings:
+        return
+    document.add_heading(CHECKS_HEADING, level=1)
+    for warning in warnings:
+        document.add_paragraph(style="List Bullet").add_run(_plain(warning.message)).italic = True
+
+
+def _table_row_properties(row: _Row, *, header: bool, keep_with_next: bool) -> None:
+    """A row never splits across pages; the header row repeats on every page; `keep_with_next`
+    ties the row to the next one, so the last row is never alone on a page."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = keep_with_next
 
 
 def _write_note(document: DocxDocument, article: ExportArticle) -> None:
@@ -373,6 +398,13 @@ def _write_provenance_table(document: DocxDocument, articles: list[ExportArticle
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.paragraphs[0].add_run(_plain(value)).font.size = Pt(9)
+    table_rows = list(table.rows)
+    for position, table_row in enumerate(table_rows):
+        # Every row but the last is kept with the next: a page never ends on a header alone
+        # and never starts with one orphan row (Word breaks a longer table where it must).
+        _table_row_properties(
+            table_row, header=position == 0, keep_with_next=position < len(table_rows) - 1
+        )
     # Fixed widths on the columns and on every cell: Word reads the cells, LibreOffice the grid.
     table.autofit = False
     for column, width in zip(table.columns, PROVENANCE_WIDTHS_CM, strict=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from readmit.drafting.checks import draft_warnings
 from readmit.drafting.export_text import (
     ExportArticle,
     ExportOptions,
@@ -83,6 +84,10 @@ def export_markdown(draft: Draft, *, options: ExportOptions | None = None) -> st
             *rows,
             "",
         ]
+    warnings = draft_warnings(draft)
+    if warnings:
+        lines += ["## Points to check before circulating", ""]
+        lines += [f"- *{escape_markdown(w.message)}*" for w in warnings] + [""]
     if footnotes:
         lines += [*footnotes, ""]
     # Nothing from a document may drive a terminal that shows the file (`cat`): no ESC, OSC,

@@ -14,6 +14,7 @@ from typing import Literal
 
 from index.types import Hit
 from ingest.citations import cite_eid, with_instrument
+from ingest.types import is_guidance_kind
 from readmit.drafting.skeleton import PREAMBLE_KEY, get_section, section_index
 
 ClauseStatus = Literal["verbatim", "edited", "drafted"]
@@ -21,6 +22,17 @@ ClauseStatus = Literal["verbatim", "edited", "drafted"]
 
 class DraftError(ValueError):
     """An operation that cannot be applied to a draft (unknown clause, bad argument)."""
+
+
+class GuidanceIsNotTreatyTextError(DraftError):
+    """A guide section or regulation article offered as a draft article: guidance is attached
+    to a draft article as a cited note, never copied into the treaty text."""
+
+    def __init__(self, title: str, eid: str) -> None:
+        super().__init__(
+            f"{title} ({eid}) is guidance, not treaty text: attach it to a draft article as a "
+            "guidance note instead"
+        )
 
 
 class ClauseNotFoundError(DraftError):
@@ -217,6 +229,9 @@ def add_clause(
     get_section(section)
     if (hit is None) == (text is None):
         raise DraftError("add_clause needs exactly one of hit= or text=")
+    if hit is not None and is_guidance_kind(hit.kind):
+        # Guides and regulations say what the rules require; states never agreed their words.
+        raise GuidanceIsNotTreatyTextError(hit.title, hit.eid)
     if hit is not None:
         clause = DraftClause(
             clause_id=new_id(),

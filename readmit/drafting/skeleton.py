@@ -192,20 +192,63 @@ _SUGGESTION_RULES: tuple[tuple[str, str], ...] = (
         r"slotbepaling",
         "final-provisions",
     ),
-    (r"readmission|overname|terugname|réadmission|rückübernahme|übernahme", "own-nationals"),
 )
+# No generic "readmission → own nationals" rule: a heading such as "Overnameprocedure" says only
+# that the article is about readmission; the drafter is asked instead of being led astray.
 _COMPILED_RULES = tuple(
     (re.compile(pattern, re.IGNORECASE), key) for pattern, key in _SUGGESTION_RULES
 )
 
 
-def suggest_section(*, heading: str | None, part: str | None = None) -> str | None:
-    """A likely skeleton section for a source article, from its heading; None if unsure.
+# Clause type (ingest/taxonomy.toml) → skeleton section.
+SECTION_OF_CLAUSE_TYPE: dict[str, str] = {
+    "definitions": "definitions",
+    "own-nationals": "own-nationals",
+    "third-country-nationals": "third-country-nationals",
+    "exceptions": "third-country-nationals",
+    "family-members": "own-nationals",
+    "readmission-application": "readmission-application",
+    "proof-of-nationality": "evidence",
+    "evidence-third-country": "evidence",
+    "consular-interview": "evidence",
+    "time-limit-request": "time-limits",
+    "time-limit-reply": "time-limits",
+    "time-limit-transfer": "time-limits",
+    "transfer-modalities": "transfer",
+    "escort": "transfer",
+    "travel-documents": "transfer",
+    "accelerated-procedure": "readmission-application",
+    "competent-authorities": "implementing-protocols",
+    "language": "implementing-protocols",
+    "readmission-in-error": "readmission-in-error",
+    "transit": "transit",
+    "costs": "costs",
+    "data-protection": "data-protection",
+    "non-affection": "non-affection",
+    "implementing-protocol": "implementing-protocols",
+    "joint-committee": "joint-committee",
+    "disputes": "disputes",
+    "entry-into-force": "final-provisions",
+    "suspension": "final-provisions",
+    "termination": "final-provisions",
+    "territorial-application": "final-provisions",
+}
 
-    A suggestion only (the drafter chooses); preamble units always map to the preamble section.
+
+def suggest_section(
+    *, heading: str | None, part: str | None = None, clause_types: tuple[str, ...] = ()
+) -> str | None:
+    """A likely skeleton section for a source article; None if unsure (the drafter is asked).
+
+    From the article's confident clause types (best first) when it has any, else from its
+    heading. A suggestion only (the drafter chooses); preamble units always map to the
+    preamble section.
     """
     if part == "preamble":
         return PREAMBLE_KEY
+    for clause_type in clause_types:
+        if clause_type in SECTION_OF_CLAUSE_TYPE:
+            return SECTION_OF_CLAUSE_TYPE[clause_type]
     if not heading:
         return None
     for pattern, key in _COMPILED_RULES:

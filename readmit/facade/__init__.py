@@ -33,6 +33,7 @@ from readmit.clauses.time_limits import (
     time_limit_extremes,
     write_time_limits_csv,
 )
+from readmit.drafting.checks import DraftWarning, draft_warnings
 from readmit.drafting.diff import DiffSegment, similarity, word_diff
 from readmit.drafting.export_text import ExportOptions
 from readmit.drafting.model import (
@@ -58,7 +59,6 @@ from readmit.facade.maintenance import DraftCopyReport, NoIndexError
 from readmit.facade.readmit_app import Readmit, open_readmit
 from readmit.facade.results import (
     DEFAULT_DRAFT_TITLE,
-    DEFAULT_SECTION,
     GUIDANCE_RESULTS,
     PARTS,
     ArticleInContext,
@@ -71,10 +71,9 @@ from readmit.facade.results import (
     document_label,
     filter_options,
     hit_from_unit,
-    suggested_section,
     unit_citation,
 )
-from readmit.guidance import GuidanceSection, TocEntry
+from readmit.guidance import GuidanceSection, TocEntry, section_from_hit
 from readmit.inert_text import inert_text
 from readmit.ingest_progress import IngestProgress, ProgressWriter
 from readmit.review import (
@@ -105,6 +104,9 @@ from readmit.uploads import (
 TIME_LIMIT_PURPOSES = PURPOSES
 
 __all__ = [
+    "DraftWarning",
+    "draft_warnings",
+    "section_from_hit",
     "NO_PRECEDENT",
     "PROPOSAL_SUFFIXES",
     "NearestPrecedent",
@@ -121,7 +123,6 @@ __all__ = [
     "write_redline",
     "CELL_STATES",
     "DEFAULT_DRAFT_TITLE",
-    "DEFAULT_SECTION",
     "DOCUMENT_KINDS",
     "GUIDANCE_KINDS",
     "GUIDANCE_RESULTS",
@@ -210,7 +211,6 @@ __all__ = [
     "section_for_slot",
     "sign_in_mode",
     "similarity",
-    "suggested_section",
     "time_limit_extremes",
     "time_limit_points",
     "undeclared",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ingest.taxonomy import OTHER, SLOTS, Slot, get_slot
-from readmit.clauses.matrix import PrecedentMatrix
+from readmit.clauses.matrix import PrecedentMatrix, short_document_name
 from readmit.clauses.time_limits import PURPOSE_LABELS, approximate_days, period_text
 
 
@@ -37,6 +37,7 @@ def matrix_heat_rows(matrix: PrecedentMatrix) -> list[dict[str, object]]:
             rows.append(
                 {
                     "document": document.doc_id,
+                    "name": short_document_name(document),
                     "agreement": document.title,
                     "year": document.year if document.year is not None else 0,
                     "language": document.language.upper(),

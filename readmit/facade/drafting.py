@@ -8,10 +8,13 @@ from io import BytesIO
 from pathlib import Path
 
 from index.types import Hit, UnitRecord
-from readmit.access import Action
+from readmit.access import LOCAL_MAINTAINER, Action
+from readmit.clauses.matrix import confident_clause_types
 from readmit.drafting.export_text import ExportOptions, SourceWording
-from readmit.drafting.model import Draft, DraftClause, GuidanceNote
+from readmit.drafting.model import Draft, DraftClause, GuidanceNote, article_numbering
+from readmit.drafting.paragraphs import article_label
 from readmit.drafting.placeholders import PlaceholderStyle
+from readmit.drafting.skeleton import suggest_section
 from readmit.drafting.store import DraftHistoryEntry, DraftListing
 from readmit.facade.clause_views import ClauseViews
 from readmit.facade.door import door
@@ -157,6 +160,33 @@ class Drafting(ClauseViews):
     def detach_guidance(self, draft_id: str, clause_id: str, doc_id: str, eid: str) -> Draft:
         return self._drafting.remove_guidance_note(draft_id, clause_id, doc_id, eid)
 
+    @door(Action.SEARCH, documents=("doc_id",))
+    def suggested_section(
+        self, *, doc_id: str, eid: str, heading: str | None, part: str | None
+    ) -> str | None:
+        """The skeleton section a source article most likely belongs to, from its confident
+        clause types, else its heading; None when unsure: the drafter is asked (no default)."""
+        return suggest_section(
+            heading=heading,
+            part=part,
+            clause_types=confident_clause_types(self._kb, doc_id, eid),
+        )
+
+    @door(Action.SEARCH, drafts=("draft_id",))
+    def draft_articles(self, draft_id: str) -> dict[str, str]:
+        """clause id → "Article 3 – Time limits" for the draft's clauses, in draft order (where
+        a guidance note may be attached)."""
+        return {
+            clause.clause_id: article_label(number, clause.heading)
+            for number, clause in article_numbering(self._drafting.get(draft_id))
+        }
+
+    @door(None)
+    def export_author(self) -> str:
+        """Who a document exported from the app is by: the signed-in user (empty for the local
+        user of a setup without sign-in, who types a name)."""
+        return "" if self._principal == LOCAL_MAINTAINER else self._principal.name
+
     # A draft id the principal may not open (or none) means a new draft: not declared as a
     # draft argument, because these two never reveal or change another's draft.
     @door(Action.DRAFT, writes=True, documents=("hit",))
@@ -173,7 +203,10 @@ class Drafting(ClauseViews):
         else:
             draft = self._drafting.create(DEFAULT_DRAFT_TITLE)
         unit = self._kb.article(hit.doc_id, hit.eid)
-        source = dataclasses.replace(hit, text=clause_text(unit)) if unit is not None else hit
+        # The document's own kind: guidance never becomes treaty text (drafting.model refuses it).
+        source = dataclasses.replace(hit, kind=document.kind)
+        if unit is not None:
+            source = dataclasses.replace(source, text=clause_text(unit))
         return self._drafting.add_hit(
             draft.draft_id,
             section=section,

@@ -16,11 +16,9 @@ from ingest.citations import (
 )
 from ingest.taxonomy import OTHER, SLOTS
 from ingest.types import GUIDANCE_KINDS
-from readmit.drafting.skeleton import suggest_section
 from readmit.facade.door import DocumentNotFoundError
 from readmit.guidance import TocEntry
 
-DEFAULT_SECTION = "own-nationals"
 DEFAULT_DRAFT_TITLE = "Model readmission agreement"
 
 
@@ -200,11 +198,6 @@ def hit_from_unit(document: DocumentRecord, unit: UnitRecord) -> Hit:
 
 
 # ---- drafting -----------------------------------------------------------------------------
-
-
-def suggested_section(*, heading: str | None, part: str | None) -> str:
-    """The skeleton section a source article most likely belongs to (the drafter may change it)."""
-    return suggest_section(heading=heading, part=part) or DEFAULT_SECTION
 
 
 class SourceMissingError(DocumentNotFoundError):

@@ -3,11 +3,17 @@ Read page, pin it for comparison, choose a skeleton section and add it to the cu
 
 Widget keys of `action_row` (``<prefix>`` is empty on the Search page and ``slot_`` on the
 Clauses page): ``<prefix>open__<doc_id>__<eid>``, ``<prefix>pin__<doc_id>__<eid>``,
-``<prefix>section__<doc_id>__<eid>`` (defaults to the suggested section) and
-``<prefix>add__<doc_id>__<eid>``.
+``<prefix>section__<doc_id>__<eid>`` (the section suggested from the article's clause types,
+else empty: the drafter chooses) and ``<prefix>add__<doc_id>__<eid>``. A guidance section (policy
+guide, regulation) is never added as a draft article: its row has
+``<prefix>attach_to__<doc_id>__<eid>`` (an article of the current draft) and
+``<prefix>attach__<doc_id>__<eid>`` (attach it there as a cited guidance note).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -20,7 +26,7 @@ from readmit.facade import (
     Hit,
     Readmit,
     copy_citation,
-    suggested_section,
+    section_from_hit,
 )
 from readmit.ui import render
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES
@@ -58,8 +64,57 @@ def add_to_draft(wb: Readmit, hit: Hit, *, section: str, citation: str) -> None:
 
 
 def _add_with_chosen_section(wb: Readmit, hit: Hit, section_key: str, citation: str) -> None:
-    section = value(section_key) or suggested_section(heading=hit.heading, part=hit.part)
-    add_to_draft(wb, hit, section=section, citation=citation)
+    section = value(section_key)
+    if not section:
+        flash("warning", "Choose the draft section first.")
+        return
+    add_to_draft(wb, hit, section=str(section), citation=citation)
+
+
+def _attach_as_guidance(wb: Readmit, hit: Hit, article_key: str, citation: str) -> None:
+    draft_id, clause_id = current_draft_id(), value(article_key)
+    if not draft_id or not clause_id:
+        flash("warning", "Choose the draft article this guidance speaks to first.")
+        return
+    try:
+        draft = wb.attach_guidance(draft_id, str(clause_id), section_from_hit(hit))
+    except (AccessDeniedError, DraftError, DraftStoreError) as error:
+        flash("error", render.md_escape(str(error)))
+        return
+    flash(
+        "success",
+        f"Attached {render.md_escape(citation)} as a guidance note in "
+        f"“{render.md_escape(draft.title)}” (a drafting note, not treaty text).",
+    )
+
+
+def guidance_controls(
+    wb: Readmit, hit: Hit, key: Callable[[str], str], citation: str, columns: Sequence[Any]
+) -> None:
+    """Guidance is never treaty text: attach it to an article of the current draft."""
+    article_col, attach_col = columns
+    draft_id = current_draft_id()
+    articles = wb.draft_articles(draft_id) if draft_id else {}
+    article_col.selectbox(
+        "Draft article",
+        list(articles),
+        index=None,
+        format_func=articles.__getitem__,
+        key=key("attach_to"),
+        label_visibility="collapsed",
+        placeholder="Attach to draft article…" if articles else "No draft article yet",
+        disabled=not articles,
+    )
+    attach_col.button(
+        "Attach as guidance",
+        key=key("attach"),
+        on_click=_attach_as_guidance,
+        args=(wb, hit, key("attach_to"), citation),
+        width="stretch",
+        disabled=not articles or not wb.may(Action.DRAFT),
+        help="Guidance is cited beside a draft article as a drafting note, never added as "
+        "treaty text",
+    )
 
 
 def action_row(
@@ -75,7 +130,6 @@ def action_row(
     def key(action: str) -> str:
         return action_key(action, hit.doc_id, hit.eid, prefix=prefix)
 
-    suggestion = suggested_section(heading=hit.heading, part=hit.part)
     if compact:
         open_col, pin_col, cite_col = st.columns(3, vertical_alignment="bottom")
         section_col, add_col = st.columns([1.6, 1], vertical_alignment="bottom")
@@ -105,13 +159,20 @@ def action_row(
             language=None,
             wrap_lines=True,
         )
+    if hit.is_guidance:
+        guidance_controls(wb, hit, key, citation, (section_col, add_col))
+        return
+    suggestion = wb.suggested_section(
+        doc_id=hit.doc_id, eid=hit.eid, heading=hit.heading, part=hit.part
+    )
     section_col.selectbox(
         "Draft section",
         SECTION_KEYS,
-        index=SECTION_KEYS.index(suggestion),
+        index=SECTION_KEYS.index(suggestion) if suggestion else None,
         format_func=SECTION_TITLES.__getitem__,
         key=key("section"),
         label_visibility="collapsed",
+        placeholder="Choose a draft section…",
     )
     add_col.button(
         "Add to draft",

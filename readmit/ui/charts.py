@@ -31,13 +31,15 @@ def _data(values: Sequence[dict[str, object]]) -> alt.Data:
 
 
 def matrix_heat_map(matrix: PrecedentMatrix, *, order: MatrixOrder = "year") -> alt.Chart:
-    """Agreements (rows) × clause types (columns), coloured by presence and certainty."""
+    """Agreements (rows, by readable name) × clause types (columns), coloured by presence and
+    certainty; as wide as the page (`width="container"`), the slanted column titles inside it."""
     rows = matrix_heat_rows(matrix)
     slot_titles = [clause_type(slot).title for slot in matrix.slots]
     documents = sorted(
         matrix.documents,
         key=(lambda d: (d.year or 0, d.doc_id)) if order == "year" else (lambda d: d.doc_id),
     )
+    names = {str(row["document"]): str(row["name"]) for row in rows}
     chart: alt.Chart = (
         alt.Chart(_data(rows))
         .mark_rect(stroke="white", strokeWidth=1)
@@ -46,13 +48,20 @@ def matrix_heat_map(matrix: PrecedentMatrix, *, order: MatrixOrder = "year") -> 
                 "clause type:N",
                 sort=slot_titles,
                 title=None,
-                axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=230, labelOverlap=False),
+                axis=alt.Axis(
+                    orient="top",
+                    labelAngle=-40,
+                    labelAlign="left",
+                    labelLimit=260,
+                    labelOverlap=False,
+                    labelFontSize=11,
+                ),
             ),
             y=alt.Y(
-                "document:N",
-                sort=[d.doc_id for d in documents],
+                "name:N",
+                sort=[names.get(d.doc_id, d.doc_id) for d in documents],
                 title=None,
-                axis=alt.Axis(labelLimit=360, labelOverlap=False),
+                axis=alt.Axis(labelLimit=0, labelOverlap=False, labelFontSize=11),
             ),
             color=alt.Color(
                 "state:N",
@@ -61,6 +70,7 @@ def matrix_heat_map(matrix: PrecedentMatrix, *, order: MatrixOrder = "year") -> 
             ),
             tooltip=[
                 alt.Tooltip("agreement:N"),
+                alt.Tooltip("document:N", title="Document id"),
                 alt.Tooltip("year:Q"),
                 alt.Tooltip("language:N"),
                 alt.Tooltip("clause type:N"),
@@ -68,10 +78,13 @@ def matrix_heat_map(matrix: PrecedentMatrix, *, order: MatrixOrder = "year") -> 
                 alt.Tooltip("state:N"),
             ],
         )
-        # Room on the right for the last column labels, drawn at -45° beyond the last column.
+        # The column titles slant up and to the right from their column: the right padding
+        # keeps the last ones (about 200 px wide at -40°) inside the picture.
         .properties(
-            height=max(22 * len(documents), 120),
-            padding={"left": 5, "top": 5, "right": 150, "bottom": 5},
+            width="container",
+            height=max(24 * len(documents), 120),
+            padding={"left": 5, "top": 10, "right": 200, "bottom": 5},
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
         )
     )
     return chart

@@ -53,7 +53,7 @@ SLOT_ACTION_PREFIX = "slot_"
 _UNCERTAIN_LEGEND = (
     "Each cell lists the articles that fill the clause type (Art. = article of the agreement, "
     "Prot. = of its protocol); empty: no such clause found. “?” marks an uncertain assignment: "
-    "low confidence, or a clause type the classifier recognises poorly (measured F1 < 0.5). "
+    "no heading naming the clause type, or a heading the article's words do not confirm. "
     "Scroll sideways for all 30 clause types."
 )
 # With no purpose chosen, the chart shows the period negotiators compare first.

@@ -40,6 +40,7 @@ from readmit.facade import (
     GuidanceSection,
     Readmit,
     article_numbering,
+    draft_warnings,
     ordered_clauses,
     word_diff,
 )
@@ -47,6 +48,7 @@ from readmit.ui import gap_check, render
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES, plural
 from readmit.ui.state import (
     current_draft_id,
+    ensure_default,
     flash,
     go_to,
     put,
@@ -92,6 +94,7 @@ def _export_options(wb: Readmit, draft: Draft) -> ExportOptions:
             format_func=lambda code: code.upper() if code else "— (one language)",
             key="export_other_language",
         )
+        ensure_default("export_author", wb.export_author)
         author = right.text_input("Author (document properties)", key="export_author")
     return wb.export_options(
         draft.draft_id, placeholders=placeholders, author=author, other_language=other
@@ -280,6 +283,7 @@ def _clause(
     *,
     first: bool,
     last: bool,
+    warnings: tuple[str, ...] = (),
 ) -> None:
     cid = clause.clause_id
     did = draft.draft_id
@@ -306,6 +310,8 @@ def _clause(
             **on_change("heading"),
         )
         st.html(_provenance_html(clause))
+        for warning in warnings:  # a reference outside the draft or to a renumbered article
+            st.warning(render.md_escape(warning), icon="⚠️")
         st.text_area(
             "Clause text",
             key=clause_key("text", cid),
@@ -569,6 +575,14 @@ def page(wb: Readmit) -> None:
     if not draft.clauses:
         st.info("This draft has no clauses yet. Search the precedents and use “Add to draft”.")
         st.button("Go to Search", key="draft_to_search", on_click=go_to, args=("Search",))
+    checks = draft_warnings(draft)
+    for check in checks:
+        if check.clause_id is None:  # the whole draft, e.g. articles in different languages
+            st.warning(render.md_escape(check.message), icon="⚠️")
+    by_clause: dict[str, tuple[str, ...]] = {}
+    for check in checks:
+        if check.clause_id is not None:
+            by_clause[check.clause_id] = (*by_clause.get(check.clause_id, ()), check.message)
     numbers = {clause.clause_id: number for number, clause in article_numbering(draft)}
     ordered = ordered_clauses(draft)
     for section in SECTIONS:
@@ -584,6 +598,7 @@ def page(wb: Readmit) -> None:
                 numbers[clause.clause_id],
                 first=position == 0,
                 last=position == len(in_section) - 1,
+                warnings=by_clause.get(clause.clause_id, ()),
             )
     _own_clause(wb, draft)
     gap_check.section(wb, draft)

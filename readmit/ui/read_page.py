@@ -7,6 +7,8 @@ Widget keys: ``read_doc`` (agreement), ``read_unit`` (article), ``read_prev``, `
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from readmit.facade import (
@@ -17,17 +19,17 @@ from readmit.facade import (
     copy_citation,
     document_label,
     hit_from_unit,
-    suggested_section,
     unit_citation,
 )
 from readmit.ui import render
-from readmit.ui.article_actions import add_to_draft
+from readmit.ui.article_actions import add_to_draft, guidance_controls
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES
 from readmit.ui.sidebar import empty_index_notice
 from readmit.ui.state import (
     READ_DOC_KEY,
     READ_UNIT_KEY,
     ensure_choice,
+    flash,
     is_pinned,
     put,
     section_set_for,
@@ -62,14 +64,41 @@ def _set_unit(eid: str) -> None:
     put(READ_UNIT_KEY, eid)
 
 
-def _add(wb: Readmit, view: ArticleInContext) -> None:
-    section = value("read_section") or suggested_section(
-        heading=view.unit.heading, part=view.unit.part
+def _section_and_add(wb: Readmit, view: ArticleInContext, section_col: Any, add_col: Any) -> None:
+    doc_id = view.document.doc_id
+    suggestion = wb.suggested_section(
+        doc_id=doc_id, eid=view.unit.eid, heading=view.unit.heading, part=view.unit.part
     )
+    if not section_set_for((doc_id, view.unit.eid)):
+        # A new article: preselect its suggested section again (none: the drafter chooses).
+        put("read_section", suggestion)
+    section_col.selectbox(
+        "Draft section",
+        SECTION_KEYS,
+        format_func=SECTION_TITLES.__getitem__,
+        key="read_section",
+        label_visibility="collapsed",
+        placeholder="Choose a draft section…",
+    )
+    add_col.button(
+        "Add to draft",
+        key="read_add",
+        type="primary",
+        on_click=_add,
+        args=(wb, view),
+        width="stretch",
+    )
+
+
+def _add(wb: Readmit, view: ArticleInContext) -> None:
+    section = value("read_section")
+    if not section:
+        flash("warning", "Choose the draft section first.")
+        return
     add_to_draft(
         wb,
         hit_from_unit(view.document, view.unit),
-        section=section,
+        section=str(section),
         citation=unit_citation(view.unit),
     )
 
@@ -176,25 +205,16 @@ def page(wb: Readmit) -> None:
         args=(doc_id, view.unit.eid),
         width="stretch",
     )
-    suggestion = suggested_section(heading=view.unit.heading, part=view.unit.part)
-    if not section_set_for((doc_id, view.unit.eid)):
-        # A new article: preselect its suggested section again.
-        put("read_section", suggestion)
-    section_col.selectbox(
-        "Draft section",
-        SECTION_KEYS,
-        format_func=SECTION_TITLES.__getitem__,
-        key="read_section",
-        label_visibility="collapsed",
-    )
-    add_col.button(
-        "Add to draft",
-        key="read_add",
-        type="primary",
-        on_click=_add,
-        args=(wb, view),
-        width="stretch",
-    )
+    if view.document.is_guidance:  # guidance is cited beside a draft article, never copied
+        guidance_controls(
+            wb,
+            hit_from_unit(view.document, view.unit),
+            lambda action: f"read_{action}",
+            unit_citation(view.unit),
+            (section_col, add_col),
+        )
+    else:
+        _section_and_add(wb, view, section_col, add_col)
 
     if view.toc:
         _section_tree(view)
