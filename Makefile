@@ -78,7 +78,7 @@ serve: install postgres
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy ingest index readmit app.py
+	$(BIN)/mypy ingest index readmit app.py scripts
 	$(BIN)/lint-imports
 
 test: install-test lint

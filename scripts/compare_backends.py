@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from index.retrieval.hybrid import HybridSearcher
@@ -66,14 +66,20 @@ def main() -> None:
     server = KnowledgeBase(as_location(args.server))
     fts = FullTextSearcher(server.collection, config=server.search_config)
     results: dict[str, dict[str, list[Hit]]] = {"embedded": {}, "server": {}, "server-fts": {}}
-    searches = {
+    searches: dict[str, Callable[[str, int], list[Hit]]] = {
         "embedded": lambda q, n: embedded.search(q, k=n),
         "server": lambda q, n: server.search(q, k=n),
         "server-fts": lambda q, n: fts.search(q, k=n),
     }
     for name, search in searches.items():
 
-        def recording(query: str, n: int, *, name: str = name, search=search) -> list[Hit]:
+        def recording(
+            query: str,
+            n: int,
+            *,
+            name: str = name,
+            search: Callable[[str, int], list[Hit]] = search,
+        ) -> list[Hit]:
             hits = search(query, n)
             results[name][query] = hits
             return hits

@@ -195,7 +195,7 @@ def flowables_for(text: str, styles: dict[str, ParagraphStyle]) -> list[Flowable
 def numbered_canvas_class(header: str, fonts: Fonts) -> type[Canvas]:
     """A canvas that draws the running header and "Page N of M" once M is known."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._page_states: list[dict[str, Any]] = []
