@@ -80,6 +80,7 @@ lint:
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy ingest index readmit app.py scripts
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/cli_reference.py --check
 
 test: install-test lint
 	$(BIN)/pytest -q -rs

@@ -100,7 +100,7 @@ class Hit:
         return is_guidance_kind(self.kind)
 
     def to_json(self) -> dict[str, object]:
-        """The search JSON contract's hit object (see README)."""
+        """The search JSON contract's hit object (see docs/usage.md)."""
         return {
             "rank": self.rank,
             "score": round(self.score, 6),

@@ -218,7 +218,7 @@ class KnowledgeBase:
         return scope_filters(filters, self.visible_groups)
 
     def _use_shipped_vectors(self, paths: Sequence[Path]) -> None:
-        """Reuse the vectors a folder ships for its chunks (`readmit ship-vectors`)."""
+        """Reuse the vectors a folder ships for its chunks (`python scripts/ship_vectors.py`)."""
         embedder = self.embedder
         embedder.shipped = shipped_in(
             paths, model_key=embedder_key(embedder.name), model_name=embedder.name

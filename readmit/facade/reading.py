@@ -134,7 +134,7 @@ class Reading(Core):
         filters: SearchFilters | None = None,
     ) -> GroupedResults:
         """Precedents and guidance for one question, each ranked on its own and filtered inside
-        retrieval, so that neither group crowds the other out (docs: README "Search")."""
+        retrieval, so that neither group crowds the other out (docs/usage.md, "Search")."""
         base = filters or SearchFilters()
         wanted = set(base.kinds) if base.kinds else set(DOCUMENT_KINDS)
 
