@@ -188,3 +188,39 @@ def slot_text_variants(slot: Slot) -> tuple[str, ...]:
         f"{slot.title}. {slot.description}",
         *(slot.wording[lang] for lang in LANGUAGES if lang in slot.wording),
     )
+
+
+# Clause type → the section of the model-agreement skeleton (readmit.drafting.skeleton) its
+# articles go into: one table for the gap check and for suggesting a draft section.
+SECTION_OF_CLAUSE_TYPE: dict[str, str] = {
+    "definitions": "definitions",
+    "own-nationals": "own-nationals",
+    "third-country-nationals": "third-country-nationals",
+    "exceptions": "third-country-nationals",
+    "family-members": "own-nationals",
+    "readmission-application": "readmission-application",
+    "proof-of-nationality": "evidence",
+    "evidence-third-country": "evidence",
+    "consular-interview": "evidence",
+    "time-limit-request": "time-limits",
+    "time-limit-reply": "time-limits",
+    "time-limit-transfer": "time-limits",
+    "transfer-modalities": "transfer",
+    "escort": "transfer",
+    "travel-documents": "transfer",
+    "accelerated-procedure": "readmission-application",
+    "competent-authorities": "implementing-protocols",
+    "language": "implementing-protocols",
+    "readmission-in-error": "readmission-in-error",
+    "transit": "transit",
+    "costs": "costs",
+    "data-protection": "data-protection",
+    "non-affection": "non-affection",
+    "implementing-protocol": "implementing-protocols",
+    "joint-committee": "joint-committee",
+    "disputes": "disputes",
+    "entry-into-force": "final-provisions",
+    "suspension": "final-provisions",
+    "termination": "final-provisions",
+    "territorial-application": "final-provisions",
+}

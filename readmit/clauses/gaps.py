@@ -12,52 +12,19 @@ from typing import TYPE_CHECKING
 from index.slots import CERTAIN_THRESHOLD
 from index.types import DocumentRecord, SlotAssignment, UnitRecord
 from ingest.slot_patterns import keyword_evidence
-from ingest.taxonomy import OTHER, SLOTS, get_slot
+from ingest.taxonomy import OTHER, SECTION_OF_CLAUSE_TYPE, SLOTS, get_slot
 from readmit.clauses.scope import agreement_key, is_flagged_uncertain, is_precedent
 
 if TYPE_CHECKING:
     from readmit.drafting.model import Draft, DraftClause
     from readmit.service import KnowledgeBase
 
-# The skeleton section (readmit.drafting.skeleton) a precedent for each slot goes into.
-SLOT_SECTIONS: dict[str, str] = {
-    "definitions": "definitions",
-    "own-nationals": "own-nationals",
-    "third-country-nationals": "third-country-nationals",
-    "exceptions": "third-country-nationals",
-    "family-members": "own-nationals",
-    "readmission-application": "readmission-application",
-    "proof-of-nationality": "evidence",
-    "evidence-third-country": "evidence",
-    "consular-interview": "evidence",
-    "time-limit-request": "time-limits",
-    "time-limit-reply": "time-limits",
-    "time-limit-transfer": "time-limits",
-    "transfer-modalities": "transfer",
-    "travel-documents": "transfer",
-    "readmission-in-error": "readmission-in-error",
-    "transit": "transit",
-    "escort": "transfer",
-    "accelerated-procedure": "readmission-application",
-    "costs": "costs",
-    "data-protection": "data-protection",
-    "non-affection": "non-affection",
-    "implementing-protocol": "implementing-protocols",
-    "competent-authorities": "implementing-protocols",
-    "language": "implementing-protocols",
-    "joint-committee": "joint-committee",
-    "disputes": "disputes",
-    "entry-into-force": "final-provisions",
-    "suspension": "final-provisions",
-    "termination": "final-provisions",
-    "territorial-application": "final-provisions",
-}
 FALLBACK_SECTION = "own-nationals"
 
 
 def section_for_slot(slot: str) -> str:
     """The skeleton section where a clause of this slot belongs."""
-    return SLOT_SECTIONS.get(slot, FALLBACK_SECTION)
+    return SECTION_OF_CLAUSE_TYPE.get(slot, FALLBACK_SECTION)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.taxonomy import SECTION_OF_CLAUSE_TYPE
+
 
 @dataclass(frozen=True)
 class Section:
@@ -198,41 +200,6 @@ _SUGGESTION_RULES: tuple[tuple[str, str], ...] = (
 _COMPILED_RULES = tuple(
     (re.compile(pattern, re.IGNORECASE), key) for pattern, key in _SUGGESTION_RULES
 )
-
-
-# Clause type (ingest/taxonomy.toml) → skeleton section.
-SECTION_OF_CLAUSE_TYPE: dict[str, str] = {
-    "definitions": "definitions",
-    "own-nationals": "own-nationals",
-    "third-country-nationals": "third-country-nationals",
-    "exceptions": "third-country-nationals",
-    "family-members": "own-nationals",
-    "readmission-application": "readmission-application",
-    "proof-of-nationality": "evidence",
-    "evidence-third-country": "evidence",
-    "consular-interview": "evidence",
-    "time-limit-request": "time-limits",
-    "time-limit-reply": "time-limits",
-    "time-limit-transfer": "time-limits",
-    "transfer-modalities": "transfer",
-    "escort": "transfer",
-    "travel-documents": "transfer",
-    "accelerated-procedure": "readmission-application",
-    "competent-authorities": "implementing-protocols",
-    "language": "implementing-protocols",
-    "readmission-in-error": "readmission-in-error",
-    "transit": "transit",
-    "costs": "costs",
-    "data-protection": "data-protection",
-    "non-affection": "non-affection",
-    "implementing-protocol": "implementing-protocols",
-    "joint-committee": "joint-committee",
-    "disputes": "disputes",
-    "entry-into-force": "final-provisions",
-    "suspension": "final-provisions",
-    "termination": "final-provisions",
-    "territorial-application": "final-provisions",
-}
 
 
 def suggest_section(
