@@ -81,7 +81,7 @@ def redline_command(
     accepting all changes gives the proposal, rejecting all gives the target."""
     app = readmit(ctx, drafts_dir=drafts_dir)
     review = app.review(proposal, app.review_target(against))
-    write_redline(review, output, author=author or app.principal.name or "Readmit")
+    write_redline(review, output, author=author or app.export_author() or "Readmit")
     echo(f"wrote {output}")
 
 

@@ -47,6 +47,6 @@ class Reviewing(Maintenance):
     @door(Action.EXPORT, drafts=("draft_id",))
     def draft_redline(self, draft_id: str) -> bytes:
         """The draft against the precedents it was built from as Word tracked changes, by the
-        signed-in person."""
+        signed-in person ("Readmit" for the local user of a setup without sign-in)."""
         draft = self._drafting.get(draft_id)
-        return draft_redline_bytes(draft, author=self._principal.name or "Readmit")
+        return draft_redline_bytes(draft, author=self.export_author() or "Readmit")

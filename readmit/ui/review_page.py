@@ -65,7 +65,7 @@ def page(wb: Readmit) -> None:
         st.session_state[RESULT_KEY] = {
             "review": review,
             "memo": memo_bytes(review),
-            "redline": redline_bytes(review, author=wb.principal.name or "Readmit"),
+            "redline": redline_bytes(review, author=wb.export_author() or "Readmit"),
         }
     result = st.session_state.get(RESULT_KEY)
     if result:
