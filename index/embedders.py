@@ -54,6 +54,7 @@ class Embedder(ABC):
 
     # Vectors shipped with a corpus (index/shipped_vectors.py): texts they cover are not embedded.
     shipped: ShippedVectors | None = None
+    shipped_reused: int = 0  # how many document vectors came from `shipped` (for reports)
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         """Embed passages to be indexed: (n, dimension) float32, unit length."""
@@ -62,6 +63,7 @@ class Embedder(ABC):
         items = list(texts)
         found = self.shipped.lookup(items)
         missing = [row for row, vector in enumerate(found) if vector is None]
+        self.shipped_reused += len(items) - len(missing)
         fresh = self._checked([items[row] for row in missing], is_query=False)
         vectors = np.zeros((len(items), self.dimension), dtype=np.float32)
         for row, vector in enumerate(found):

@@ -80,6 +80,7 @@ class IngestReport:
     removed: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()  # (file, reason)
     chunks_embedded: int = 0
+    chunks_shipped: int = 0  # vectors taken from the corpus's shipped vectors, not embedded
     structures: tuple[DocumentStructure, ...] = ()  # one per indexed document
     # (file, note): how an indexed file was read, e.g. "language detected from the text: nl",
     # "warning: no articles recognised; …"
@@ -120,6 +121,7 @@ class _Tally:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     chunks_embedded: int = 0
+    chunks_shipped: int = 0
     structures: list[DocumentStructure] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -131,6 +133,7 @@ class _Tally:
             removed=tuple(self.removed),
             failed=tuple(self.failed),
             chunks_embedded=self.chunks_embedded,
+            chunks_shipped=self.chunks_shipped,
             structures=tuple(self.structures),
             notes=tuple(self.notes),
             warnings=tuple(self.warnings),
@@ -355,6 +358,7 @@ class KnowledgeBase:
         by one, so that only the document at fault fails and the others are indexed.
         """
         if batch.parsed:
+            reused_before = self.embedder.shipped_reused
             try:
                 embedded = self.collection.upsert_documents(
                     [(item.doc, item.chunks) for item in batch.parsed]
@@ -378,7 +382,9 @@ class KnowledgeBase:
                 if batch.unchanged:
                     self.collection.clear_failures([str(p) for p in batch.unchanged])
                 return
-            tally.chunks_embedded += embedded
+            reused = self.embedder.shipped_reused - reused_before
+            tally.chunks_embedded += embedded - reused
+            tally.chunks_shipped += reused
             for item in batch.parsed:
                 doc = item.doc
                 tally.structures.append(

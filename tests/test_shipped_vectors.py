@@ -73,6 +73,7 @@ def test_ingest_embeds_only_what_is_not_shipped(tmp_path: Path) -> None:
     report = KnowledgeBase(tmp_path / "shipped", model=second).ingest([corpus])
     assert report.ok
     assert second.embedded == first.embedded[:1]
+    assert (report.chunks_embedded, report.chunks_shipped) == (1, len(first.embedded) - 1)
     plain = KnowledgeBase(tmp_path / "plain", model=HashingEmbedder(dimension=64))
     reused = KnowledgeBase(tmp_path / "shipped", model=HashingEmbedder(dimension=64))
     query = "binnen welke termijn wordt het verzoek beantwoord"

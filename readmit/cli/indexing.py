@@ -94,7 +94,8 @@ def print_ingest_summary(report: IngestReport) -> None:
     err.print(
         f"{len(report.indexed)} indexed, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed, {len(report.failed)} failed; "
-        f"{report.chunks_embedded} chunks embedded."
+        f"{report.chunks_embedded} chunks embedded"
+        + (f", {report.chunks_shipped} from the shipped vectors." if report.chunks_shipped else ".")
     )
     for doc_id in report.removed:
         err.print(f"removed: {markup(doc_id)}", highlight=False)
