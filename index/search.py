@@ -33,6 +33,7 @@ from index.signals import (
     propagate_versions,
 )
 from index.types import Hit, SearchFilters
+from index.visibility import is_visible
 from ingest.chunking import strip_placeholders
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ class HybridSearcher:
         self._lock = threading.Lock()
         self._languages: tuple[int, tuple[str, ...]] | None = None
         self._signals: tuple[int, CorpusSignals] | None = None
+        self._hidden: dict[tuple[str, ...], tuple[int, frozenset[int]]] = {}
 
     def lexical_index(self) -> LexicalIndex:
         """BM25 over the current chunks: the saved one for this generation, else built (and saved
@@ -146,6 +148,30 @@ class HybridSearcher:
             if self._signals is None or self._signals[0] != generation:
                 self._signals = (generation, CorpusSignals.load(self.collection))
             return self._signals[1]
+
+    def _hidden_chunks(self, filters: SearchFilters | None) -> frozenset[int]:
+        """The chunks of documents a viewer with `filters.visible_groups` may not see (cached
+        per generation and groups): the vocabulary signal must not count their words."""
+        groups = None if filters is None else filters.visible_groups
+        if groups is None:
+            return frozenset()
+        key = tuple(sorted(groups))
+        generation = self.collection.generation()
+        with self._lock:
+            cached = self._hidden.get(key)
+            if cached is not None and cached[0] == generation:
+                return cached[1]
+        hidden_docs = tuple(
+            d.doc_id for d in self.collection.list_documents() if not is_visible(d.visibility, key)
+        )
+        hidden = (
+            frozenset(self.collection.allowed_chunk_ids(SearchFilters(doc_ids=hidden_docs)))
+            if hidden_docs
+            else frozenset()
+        )
+        with self._lock:
+            self._hidden[key] = (generation, hidden)
+        return hidden
 
     def _lexical_folder(self, generation: int) -> Path | None:
         """Where BM25 over every chunk is saved: beside a folder index. A searcher over a
@@ -270,7 +296,11 @@ class HybridSearcher:
             ordered = sorted(fused, key=lambda cid: -fused[cid])
         with stage("hit assembly"):
             results = self._assemble(ordered, fused, k=k, filters=filters)
-        known_share = self.lexical_index().known_word_share(query) if config.lexical else None
+        known_share = (
+            self.lexical_index().known_word_share(query, hidden=self._hidden_chunks(filters))
+            if config.lexical
+            else None
+        )
         return SearchOutcome(
             hits=results, best_similarity=best_similarity, known_word_share=known_share
         )
