@@ -68,6 +68,9 @@ class PgRecordStore:
             kwargs={"autocommit": True},
             open=False,
             name="readmit-drafts",
+            # A connection that died while idle in the pool (the server restarted) is replaced
+            # before it is handed out, so the first call after an outage does not fail on it.
+            check=ConnectionPool.check_connection,
         )
         self._pool.open(wait=True, timeout=30)
 

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "postgres.sh"
-
-
-def run(folder: Path, command: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"READMIT_PG_DIR": str(folder)}
-    return subprocess.run(
-        ["bash", str(SCRIPT), command], capture_output=True, text=True, env=env, check=False
-    )
+from tests.harness.pg_cluster import own_cluster
+from tests.harness.pg_cluster import run_script as run
 
 
 @pytest.fixture
 def cluster_folder() -> Iterator[Path]:
-    # Under /tmp (not pytest's deep tmp folder): the postgres user must reach it as root runs it.
-    folder = Path(f"/tmp/readmit-script-test-{os.getpid()}")
-    first = run(folder, "start")
-    if first.returncode != 0:
-        reason = f"scripts/postgres.sh start failed: {first.stderr.strip() or first.stdout}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(f"{reason} (run `scripts/postgres.sh install` as root)")
-    try:
+    with own_cluster("script-test") as folder:
         yield folder
-    finally:
-        run(folder, "destroy")
 
 
 def test_stop_keeps_the_data_and_the_url_and_destroy_deletes(cluster_folder: Path) -> None:
