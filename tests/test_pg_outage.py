@@ -4,8 +4,6 @@ a connection that died while idle."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from index.embedders import HashingEmbedder
 from index.pg_collection import PgCollection
 from index.pg_records import PgRecordStore
