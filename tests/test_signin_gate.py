@@ -87,9 +87,9 @@ def test_accounts_and_clients_are_throttled_apart() -> None:
 # ---- the gate with local files -----------------------------------------------------------------
 
 
-def local_gate(tmp_path: Path, clock: FakeClock, *, users_env: bool = False) -> AccessGate:
+def local_gate(tmp_path: Path, clock: FakeClock, *, required: bool = False) -> AccessGate:
     settings = load_settings(index_dir=tmp_path / "index", environ={}, cwd=tmp_path)
-    environ = {"READMIT_USERS": str(settings.users_file)} if users_env else {}
+    environ = {"READMIT_SIGN_IN": "required"} if required else {}
     return open_gate(settings, environ=environ, clock=clock)
 
 
@@ -177,8 +177,8 @@ def test_a_group_deployment_never_falls_back_to_no_sign_in(tmp_path: Path) -> No
     mode = local.mode(oidc_configured=False)
     assert mode is SignInMode.NONE
     local.check_start(address="127.0.0.1", mode=mode)
-    # READMIT_USERS given but the file is missing (behind a reverse proxy on loopback): refused.
-    group = local_gate(tmp_path, FakeClock(), users_env=True)
+    # A group deployment whose users file is missing (behind a reverse proxy on loopback).
+    group = local_gate(tmp_path, FakeClock(), required=True)
     with pytest.raises(SignInRequiredError, match="group deployment"):
         group.check_start(address="127.0.0.1", mode=group.mode(oidc_configured=False))
     group.accounts.add("mia", role=Role.MAINTAINER, password=PASSWORD)
@@ -189,9 +189,11 @@ def test_a_group_deployment_never_falls_back_to_no_sign_in(tmp_path: Path) -> No
 # ---- server mode: accounts, audit, counters and sessions in PostgreSQL -------------------------
 
 
-def server_gate(tmp_path: Path, url: str, clock: FakeClock) -> AccessGate:
+def server_gate(
+    tmp_path: Path, url: str, clock: FakeClock, environ: dict[str, str] | None = None
+) -> AccessGate:
     settings = load_settings(index_dir=url, environ={}, cwd=tmp_path)
-    return open_gate(settings, environ={}, clock=clock)
+    return open_gate(settings, environ=environ or {}, clock=clock)
 
 
 def test_server_mode_keeps_accounts_audit_and_sessions_in_the_database(
@@ -201,9 +203,13 @@ def test_server_mode_keeps_accounts_audit_and_sessions_in_the_database(
     first = server_gate(tmp_path / "one", pg_url, clock)  # two app processes, two folders
     second = server_gate(tmp_path / "two", pg_url, clock)
     try:
-        # No accounts yet: a server deployment refuses to start, even on loopback.
+        # No accounts yet: a server deployment refuses to start, even on loopback, unless
+        # told explicitly that one person uses it alone.
         with pytest.raises(SignInRequiredError):
             first.check_start(address="127.0.0.1", mode=first.mode(oidc_configured=False))
+        alone = server_gate(tmp_path / "alone", pg_url, clock, {"READMIT_SIGN_IN": "optional"})
+        alone.check_start(address="127.0.0.1", mode=alone.mode(oidc_configured=False))
+        alone.accounts.tables.close()  # type: ignore[attr-defined]
         first.accounts.add("Mia@Org.eu", role=Role.MAINTAINER, password=PASSWORD)
         assert second.mode(oidc_configured=False) is SignInMode.PASSWORD
         second.check_start(address="127.0.0.1", mode=SignInMode.PASSWORD)

@@ -2,12 +2,16 @@
 
 Embedded (a folder index): the users file (`READMIT_USERS`, default `.readmit/users.json`), the
 audit file (`READMIT_AUDIT`), a 0600 `session-secret` and `revoked-sessions.jsonl` beside the
-users file, failure counts in the process (one machine, normally one app process). Setting
-`READMIT_USERS` explicitly marks a group deployment: its file going missing then refuses
-start-up instead of meaning "no sign-in".
+users file, failure counts in the process (one machine, normally one app process).
 
 Server mode (a `postgresql://` index): all of it in the index's database (`index.pg_accounts`),
-shared by every process; always a group deployment.
+shared by every process.
+
+`READMIT_SIGN_IN=required` makes a deployment a group deployment: with no account (a missing
+users file, an empty accounts table) and no identity provider it refuses to start instead of
+falling back to the local single-user mode. It is the default in server mode;
+`READMIT_SIGN_IN=optional` (the embedded default) allows the single-user mode on loopback, e.g.
+for one person using a local PostgreSQL.
 
 `READMIT_SESSION_HOURS` (default 12): how long a sign-in lasts across reloads and tabs.
 """
@@ -31,9 +35,11 @@ from readmit.access.session_token import (
 )
 from readmit.access.throttle import Clock, MemoryFailures, SignInThrottle
 from readmit.access.users import AccountStore, UserStore
-from readmit.settings import USERS_ENV, Settings, is_server
+from readmit.settings import Settings, is_server
 
 SESSION_HOURS_ENV = "READMIT_SESSION_HOURS"
+SIGN_IN_ENV = "READMIT_SIGN_IN"
+SIGN_IN_CHOICES = ("required", "optional")
 SESSION_SECRET_NAME = "session"
 
 
@@ -48,6 +54,15 @@ def session_lifetime(environ: Mapping[str, str]) -> float:
     if not 0 < hours <= 24 * 30:
         raise ValueError(f"{SESSION_HOURS_ENV} must be between 0 and 720 hours")
     return hours * 3600.0
+
+
+def sign_in_required(environ: Mapping[str, str], *, server: bool) -> bool:
+    configured = environ.get(SIGN_IN_ENV, "").strip().lower()
+    if not configured:
+        return server
+    if configured not in SIGN_IN_CHOICES:
+        raise ValueError(f"{SIGN_IN_ENV}={configured!r}: expected one of {SIGN_IN_CHOICES}")
+    return configured == "required"
 
 
 def open_accounts(settings: Settings, *, environ: Mapping[str, str] | None = None) -> AccountStore:
@@ -68,13 +83,14 @@ def open_gate(
 ) -> AccessGate:
     env = os.environ if environ is None else environ
     lifetime = session_lifetime(env)
+    required = sign_in_required(env, server=is_server(settings.index_dir))
     if is_server(settings.index_dir):
         from index.pg_accounts import PgAccountTables
         from readmit.access.server import ServerAccountStore, ServerAuditLog
 
         tables = PgAccountTables(str(settings.index_dir))
         return AccessGate(
-            accounts=ServerAccountStore(tables),
+            accounts=ServerAccountStore(tables, required=required),
             audit=ServerAuditLog(tables),
             throttle=SignInThrottle(tables, clock=clock),
             tokens=SessionTokens(
@@ -88,7 +104,7 @@ def open_gate(
         )
     state = settings.users_file.parent
     return AccessGate(
-        accounts=UserStore(settings.users_file, required=bool(env.get(USERS_ENV))),
+        accounts=UserStore(settings.users_file, required=required),
         audit=AuditLog(settings.audit_file),
         throttle=SignInThrottle(_local_failures(settings), clock=clock),
         tokens=SessionTokens(

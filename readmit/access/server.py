@@ -1,8 +1,9 @@
 """Accounts and the audit log of a server-mode (group) deployment, in the index's database.
 
 Every app process and every machine of the deployment shares them (`index.pg_accounts` holds
-the tables). There is no file to go missing: a deployment whose database has no account refuses
-to start rather than fall back to the local single-user mode (`required = True`).
+the tables). There is no file to go missing, and a deployment whose database has no account
+refuses to start rather than fall back to the local single-user mode (unless
+`READMIT_SIGN_IN=optional`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from readmit.access.users import AccountStore
 
 
 class ServerAccountStore(AccountStore):
-    required = True
-
-    def __init__(self, tables: PgAccountTables) -> None:
+    def __init__(self, tables: PgAccountTables, *, required: bool = True) -> None:
         self.tables = tables
+        self.required = required
 
     @property
     def location(self) -> str:

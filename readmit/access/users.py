@@ -182,8 +182,8 @@ class AccountStore:
 class UserStore(AccountStore):
     """`users.json`: {"users": {name: {"role", "groups", "password_hash"}}}, written atomically.
 
-    `required=True` when the file was configured explicitly (`READMIT_USERS`): then a missing
-    file refuses start-up instead of meaning "no sign-in".
+    `required=True` in a group deployment (`READMIT_SIGN_IN=required`): then a missing file
+    refuses start-up instead of meaning "no sign-in".
     """
 
     def __init__(self, path: Path, *, required: bool = False) -> None:
