@@ -8,6 +8,7 @@ to `$READMIT_CORPUS` (default `corpus/`), `$READMIT_MODEL` overrides the index's
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,7 +28,15 @@ from readmit.ui.errors import show_safely
 from readmit.ui.sidebar import sidebar
 from readmit.ui.signin import signed_in
 from readmit.ui.state import init_state, sync_query_params
-from readmit.workbench import Action, UserStore, Workbench, for_principal, open_workbench, warm_up
+from readmit.workbench import (
+    AccessGate,
+    Action,
+    Workbench,
+    for_principal,
+    open_gate,
+    open_workbench,
+    warm_up,
+)
 
 PAGE_FUNCTIONS: dict[str, Callable[[Workbench], None]] = {
     "Search": search_page.page,
@@ -53,6 +62,13 @@ def workbench(index_dir: str, drafts_dir: str, corpus_dir: str, model: str) -> W
     return wb
 
 
+@st.cache_resource
+def access_gate(index_dir: str, users_file: str, audit_file: str, *_environment: str) -> AccessGate:
+    """Accounts, audit log, sign-in throttle and session tokens: one per process and
+    configuration (in server mode one pool to the database's account tables)."""
+    return open_gate(load_settings(index_dir=as_location(index_dir)))
+
+
 def main() -> None:
     st.set_page_config(page_title="Readmit — drafting workbench", page_icon="§", layout="wide")
     st.html(render.STYLESHEET)
@@ -61,8 +77,14 @@ def main() -> None:
 
 def render_app() -> None:
     settings = load_settings()
-    users = UserStore(settings.users_file)
-    principal = signed_in(users)  # draws the sign-in form (or a refusal) when there is none
+    gate = access_gate(
+        str(settings.index_dir),
+        str(settings.users_file),
+        str(settings.audit_file),
+        os.environ.get("READMIT_SIGN_IN", ""),
+        os.environ.get("READMIT_SESSION_HOURS", ""),
+    )
+    principal = signed_in(gate)  # draws the sign-in form (or a refusal) when there is none
     if principal is None:
         return
     shared = workbench(
@@ -74,7 +96,7 @@ def render_app() -> None:
     # Every page gets the workbench as this user sees it: their documents, drafts and rights.
     wb = for_principal(shared, principal)
     init_state()
-    page = sidebar(wb, users)
+    page = sidebar(wb, gate)
     if page == "Maintain" and not principal.may(Action.UPLOAD):
         st.error("The Maintain page needs the maintainer role.")
     else:

@@ -26,12 +26,12 @@ from readmit.access import (
     LOCAL_MAINTAINER,
     AccessDeniedError,
     Action,
-    AuditLog,
     Principal,
-    UserStore,
     UserStoreError,
 )
-from readmit.access.users import parse_role, validate_groups, validate_user_name
+from readmit.access.deployment import open_gate
+from readmit.access.gate import AccessGate
+from readmit.access.users import AccountStore, parse_role, validate_groups, validate_user_name
 from readmit.cli_output import print_table
 from readmit.drafting import DraftingService, DraftStore
 from readmit.ingest_progress import ProgressWriter
@@ -83,26 +83,34 @@ def _principal(ctx: click.Context) -> Principal:
     """
     obj = ctx.find_root().ensure_object(dict)
     if "principal" not in obj:
-        users = UserStore(_settings(ctx).users_file)
-        obj["principal"] = _resolve_user(obj.get("user"), users)
+        obj["principal"] = _resolve_user(obj.get("user"), _gate(ctx).accounts)
     principal: Principal = obj["principal"]
     return principal
 
 
-def _resolve_user(name: str | None, users: UserStore) -> Principal:
+def _gate(ctx: click.Context) -> AccessGate:
+    """The deployment's accounts and audit log (files, or the index database in server mode)."""
+    obj = ctx.find_root().ensure_object(dict)
+    if "gate" not in obj:
+        obj["gate"] = open_gate(_settings(ctx))
+    gate: AccessGate = obj["gate"]
+    return gate
+
+
+def _resolve_user(name: str | None, users: AccountStore) -> Principal:
     if users.is_empty():
         if name:
             raise click.UsageError(
-                f"--user {name}: no users are configured ({users.path} has no accounts)"
+                f"--user {name}: no users are configured ({users.location} has no accounts)"
             )
         return LOCAL_MAINTAINER
     if not name:
         raise click.UsageError(
-            f"sign-in is configured ({users.path}): give --user NAME or set {USER_ENV}"
+            f"sign-in is configured ({users.location}): give --user NAME or set {USER_ENV}"
         )
     account = users.get(name)
     if account is None:
-        raise click.UsageError(f"--user {name}: no such user in {users.path}")
+        raise click.UsageError(f"--user {name}: no such user in {users.location}")
     return account.principal
 
 
@@ -117,7 +125,7 @@ def _workbench(ctx: click.Context, *, drafts_dir: str | None = None) -> Workbenc
         drafting=DraftingService(DraftStore(settings.drafts_dir)),
         corpus_dir=settings.corpus_dir,
         rejected_uploads_dir=settings.rejected_uploads_dir,
-        audit=AuditLog(settings.audit_file),
+        audit=_gate(ctx).audit,
     )
     return for_principal(full, _principal(ctx))
 
@@ -1160,13 +1168,14 @@ def drafts_pull(server: str, folder: Path) -> None:
 
 @main.group("users")
 def users_group() -> None:
-    """Accounts of a group deployment (the users store, env READMIT_USERS)."""
+    """Accounts of a group deployment (READMIT_USERS, or the index database in server mode)."""
 
 
-def _users_admin(ctx: click.Context) -> tuple[UserStore, Principal]:
+def _users_admin(ctx: click.Context) -> tuple[AccountStore, Principal]:
     """The users store, and who changes it: anyone may set up the first account (they can
-    write the file anyway); once accounts exist, `--user` must name a maintainer."""
-    users = UserStore(_settings(ctx).users_file)
+    write the file or the database anyway); once accounts exist, `--user` must name a
+    maintainer."""
+    users = _gate(ctx).accounts
     name = ctx.find_root().obj.get("user")
     principal = LOCAL_MAINTAINER if users.is_empty() and not name else _principal(ctx)
     principal_may = principal.may(Action.MANAGE_USERS)
@@ -1209,7 +1218,7 @@ def users_add(
     )
     existed = users.get(name) is not None
     account = users.add(name, role=parse_role(role), groups=groups, password=password)
-    AuditLog(_settings(ctx).audit_file).record(
+    _gate(ctx).audit.record(
         principal,
         "user.update" if existed else "user.add",
         name,
@@ -1227,7 +1236,7 @@ def users_remove(ctx: click.Context, name: str) -> None:
     if not users.remove(name):
         err.print(f"no such user: {_markup(name)}", highlight=False)
         sys.exit(1)
-    AuditLog(_settings(ctx).audit_file).record(principal, "user.remove", name)
+    _gate(ctx).audit.record(principal, "user.remove", name)
     click.echo(f"removed {name}")
 
 
@@ -1266,7 +1275,7 @@ def audit_command(
 ) -> None:
     """Who changed what and when (drafts, uploads, removals, re-indexes, users); newest first."""
     _workbench(ctx).authorise(Action.READ_AUDIT)
-    entries = AuditLog(_settings(ctx).audit_file).entries(user=who, action=action, limit=limit)
+    entries = _gate(ctx).audit.entries(user=who, action=action, limit=limit)
     for entry in entries:
         if as_json:
             click.echo(_json_line(dataclasses.asdict(entry)))

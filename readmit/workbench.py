@@ -37,7 +37,9 @@ from readmit.access import (
     Principal,
     authorise,
 )
+from readmit.access.deployment import open_audit, open_gate
 from readmit.access.drafts import GuardedDrafting
+from readmit.access.gate import AccessGate, SignInResult
 from readmit.access.signin import (
     SignInMode,
     SignInRequiredError,
@@ -120,6 +122,9 @@ __all__ = [
     "SignInMode",
     "SignInRequiredError",
     "UserStore",
+    "AccessGate",
+    "SignInResult",
+    "open_gate",
     "check_bind_address",
     "sign_in_mode",
     "cite_eid_short",
@@ -177,7 +182,7 @@ def open_workbench(
         drafting=DraftingService(open_draft_store(settings.drafts_dir)),
         corpus_dir=settings.corpus_dir,
         rejected_uploads_dir=settings.rejected_uploads_dir,
-        audit=AuditLog(settings.audit_file),
+        audit=open_audit(settings),
     )
 
 

@@ -10,7 +10,7 @@ from readmit.drafting import DraftStoreError
 from readmit.ui import render
 from readmit.ui.signin import signed_in_as
 from readmit.ui.state import MAX_PINS, PAGE_KEY, PAGES, current_draft_id, pins
-from readmit.workbench import UserStore, Workbench, background_ingest
+from readmit.workbench import AccessGate, Workbench, background_ingest
 
 # How often the sidebar looks at a background ingest's progress (seconds).
 PROGRESS_REFRESH_SECONDS = 3.0
@@ -18,7 +18,7 @@ _WATCHING_INGEST = "_watching_ingest"
 _DOCUMENTS_SEEN = "_documents_seen"
 
 
-def sidebar(wb: Workbench, users: UserStore) -> str:
+def sidebar(wb: Workbench, gate: AccessGate) -> str:
     """Render the sidebar and return the page to show."""
     with st.sidebar:
         st.html(
@@ -26,7 +26,7 @@ def sidebar(wb: Workbench, users: UserStore) -> str:
             '<div class="rdm-small">Model readmission agreement · drafting workbench</div>'
         )
         page = st.radio("Go to", PAGES, key=PAGE_KEY, label_visibility="collapsed")
-        signed_in_as(wb.principal, users)
+        signed_in_as(wb.principal, gate)
         st.divider()
         draft_id = current_draft_id()
         title = "none yet"
