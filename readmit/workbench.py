@@ -44,6 +44,7 @@ from readmit.access.signin import (
     SignInMode,
     SignInRequiredError,
     check_bind_address,
+    client_address,
     sign_in_mode,
 )
 from readmit.access.users import UserStore
@@ -126,6 +127,7 @@ __all__ = [
     "SignInResult",
     "open_gate",
     "check_bind_address",
+    "client_address",
     "sign_in_mode",
     "cite_eid_short",
     "default_instrument_types",

@@ -13,7 +13,7 @@ from readmit.access import Role
 from readmit.access.deployment import open_gate
 from readmit.access.gate import WRONG_PASSWORD, AccessGate
 from readmit.access.session_token import SessionTokens
-from readmit.access.signin import SignInMode, SignInRequiredError
+from readmit.access.signin import SignInMode, SignInRequiredError, client_address
 from readmit.access.throttle import SignInThrottle, ThrottlePolicy
 from readmit.access.users import UserStore, UserStoreError
 from readmit.settings import load_settings
@@ -82,6 +82,17 @@ def test_accounts_and_clients_are_throttled_apart() -> None:
     clock.advance(24 * 3600 + 1)
     assert throttle.check("victim", "4.4.4.4") is None
     assert throttle.check("d", "10.0.0.9") is None
+
+
+def test_the_client_behind_a_local_reverse_proxy_is_its_last_forwarded_address() -> None:
+    assert client_address(remote="203.0.113.9", forwarded_for="10.9.9.9") == "203.0.113.9"
+    assert client_address(remote=None, forwarded_for=None) is None  # the local user
+    # The proxy appends the address it saw; what the client sent before it may be forged.
+    forwarded = "1.2.3.4, 198.51.100.7"
+    assert client_address(remote=None, forwarded_for=forwarded) == "198.51.100.7"
+    assert client_address(remote="127.0.0.1", forwarded_for=forwarded) == "198.51.100.7"
+    assert client_address(remote=None, forwarded_for="2001:db8::1") == "2001:db8::1"
+    assert client_address(remote=None, forwarded_for="1.2.3.4, not-an-address") is None
 
 
 # ---- the gate with local files -----------------------------------------------------------------

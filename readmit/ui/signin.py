@@ -25,6 +25,7 @@ from readmit.workbench import (
     Principal,
     SignInMode,
     SignInRequiredError,
+    client_address,
 )
 
 SIGNED_IN_KEY = "signed_in_user"  # the user name a password sign-in established
@@ -122,8 +123,11 @@ def _password_user(gate: AccessGate) -> Principal | None:
 def _attempt(gate: AccessGate) -> None:
     """The form's callback: check name and password before the next run draws anything."""
     try:
-        client = st.context.ip_address
-    except Exception:
+        client = client_address(
+            remote=st.context.ip_address,
+            forwarded_for=st.context.headers.get("X-Forwarded-For"),
+        )
+    except Exception:  # no browser connection (a bare script run)
         client = None
     result = gate.sign_in(
         str(st.session_state.get("signin_name") or ""),
