@@ -249,3 +249,30 @@ def test_server_mode_keeps_accounts_audit_and_sessions_in_the_database(
     finally:
         for gate in (first, second):
             gate.accounts.tables.close()  # type: ignore[attr-defined]
+
+
+def test_readmit_users_in_server_mode_writes_the_database(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from readmit.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("READMIT_INDEX", pg_url)
+    runner = CliRunner()
+    added = runner.invoke(
+        main, ["users", "add", "Anna@Example.org", "--role", "drafter", "--no-password"]
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(main, ["--user", "Anna@Example.org", "users", "list", "--json"])
+    assert listed.exit_code != 0  # a drafter may not manage users
+    runner.invoke(main, ["--user", "Anna@Example.org", "users", "add", "x", "--role", "reader"])
+    gate = server_gate(tmp_path, pg_url, FakeClock())
+    try:
+        assert [a.name for a in gate.accounts.list()] == ["Anna@Example.org"]
+        assert [e.action for e in gate.audit.entries()] == ["user.add"]
+    finally:
+        gate.accounts.tables.close()  # type: ignore[attr-defined]
+    assert not (tmp_path / ".readmit" / "users.json").exists()
+    assert not (tmp_path / ".readmit" / "audit.jsonl").exists()
