@@ -118,7 +118,7 @@ class HybridSearcher:
         self._lexical: LexicalIndex | None = None
         self._lexical_generation: int | None = None
         self._lock = threading.Lock()
-        self._languages: tuple[int, tuple[str, ...]] | None = None
+        self._languages: tuple[int, dict[tuple[str, ...] | None, tuple[str, ...]]] | None = None
         self._signals: tuple[int, CorpusSignals] | None = None
         self._hidden: dict[tuple[str, ...], tuple[int, frozenset[int]]] = {}
 
@@ -132,14 +132,31 @@ class HybridSearcher:
                 self._lexical_generation = generation
             return self._lexical
 
-    def corpus_languages(self) -> tuple[str, ...]:
-        """The languages of the indexed documents (cached per collection generation)."""
+    def corpus_languages(self, visible_groups: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """The languages of the indexed documents a viewer in `visible_groups` may see (None:
+        every document), cached per collection generation: a hidden document's language must
+        not change how a viewer's query is expanded."""
         generation = self.collection.generation()
+        key = None if visible_groups is None else tuple(sorted(visible_groups))
         with self._lock:
             if self._languages is None or self._languages[0] != generation:
-                found = sorted({d.language for d in self.collection.list_documents()})
-                self._languages = (generation, tuple(found))
-            return self._languages[1]
+                self._languages = (generation, {})
+            cached = self._languages[1].get(key)
+            if cached is not None:
+                return cached
+        found = tuple(
+            sorted(
+                {
+                    d.language
+                    for d in self.collection.list_documents()
+                    if key is None or is_visible(d.visibility, key)
+                }
+            )
+        )
+        with self._lock:
+            if self._languages[0] == generation:
+                self._languages[1][key] = found
+        return found
 
     def signals(self) -> CorpusSignals:
         """Language versions and clause types of the corpus (cached per generation)."""
@@ -244,7 +261,7 @@ class HybridSearcher:
         wants_glossary = config.expand_query or (config.dense and config.dense_expanded)
         # Expansion adds other languages' wordings: only those the corpus holds, and none on a
         # one-language corpus, where a treaty glossary's synonyms only add noise.
-        languages = self.corpus_languages()
+        languages = self.corpus_languages(None if filters is None else filters.visible_groups)
         if len(languages) < 2:
             wants_glossary = False
         concepts = load_glossary().matching(query) if wants_glossary else ()

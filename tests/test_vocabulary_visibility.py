@@ -72,3 +72,21 @@ def test_a_saved_and_memory_mapped_bm25_hides_the_same_words(tmp_path: Path) -> 
         assert index.known_word_share("Kosovo", hidden=frozenset({9})) == 0.0
         assert index.known_word_share("readmit days", hidden=frozenset({9})) == 0.5
         assert index.known_word_share("days", hidden=frozenset({7, 9})) == 0.0
+
+
+def test_a_hidden_document_language_does_not_change_the_expansion(tmp_path: Path) -> None:
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder(dimension=64))
+    public = make_document("public-en", PUBLIC)
+    hidden_nl = make_document(
+        "secret-nl", [("1", "Termijnen", "De aangezochte Staat antwoordt binnen 10 dagen.")]
+    )
+    hidden_nl = dataclasses.replace(
+        hidden_nl,
+        meta=dataclasses.replace(hidden_nl.meta, visibility=("negotiators",), language="nl"),
+    )
+    for doc in (public, hidden_nl):
+        kb.collection.upsert_document(doc, make_chunks(doc))
+    searcher = kb.searcher
+    assert searcher.corpus_languages(("secretariat",)) == ("en",)
+    assert searcher.corpus_languages(("negotiators",)) == ("en", "nl")
+    assert searcher.corpus_languages(None) == ("en", "nl")
