@@ -32,7 +32,7 @@ class SignInResult:
     token: str | None = None  # the session token to keep (a cookie) when signed in
 
 
-@dataclass
+@dataclass(frozen=True)
 class AccessGate:
     accounts: AccountStore
     audit: AuditLog
