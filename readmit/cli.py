@@ -27,6 +27,7 @@ from readmit.access import (
     AccessDeniedError,
     Action,
     Principal,
+    UserStore,
     UserStoreError,
 )
 from readmit.access.deployment import open_gate
@@ -1238,6 +1239,19 @@ def users_remove(ctx: click.Context, name: str) -> None:
         sys.exit(1)
     _gate(ctx).audit.record(principal, "user.remove", name)
     click.echo(f"removed {name}")
+
+
+@users_group.command("import")
+@click.argument("users_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def users_import(ctx: click.Context, users_file: Path) -> None:
+    """Copy the accounts of a users file (password hashes as they are) into this deployment's
+    accounts, e.g. into the database when moving to server mode; existing names are kept."""
+    users, principal = _users_admin(ctx)
+    copied = users.import_from(UserStore(users_file))
+    for name in copied:
+        _gate(ctx).audit.record(principal, "user.add", name, f"imported from {users_file.name}")
+    click.echo(f"imported {len(copied)} account(s)")
 
 
 @users_group.command("list")

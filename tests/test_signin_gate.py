@@ -276,3 +276,34 @@ def test_readmit_users_in_server_mode_writes_the_database(
         gate.accounts.tables.close()  # type: ignore[attr-defined]
     assert not (tmp_path / ".readmit" / "users.json").exists()
     assert not (tmp_path / ".readmit" / "audit.jsonl").exists()
+
+
+def test_readmit_users_import_moves_file_accounts_into_the_database(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from readmit.cli import main
+
+    users_file = tmp_path / "users.json"
+    local = UserStore(users_file)
+    local.add("mia", role=Role.MAINTAINER, password=PASSWORD)
+    local.add("rita", role=Role.READER, groups=("secretariat",), password=PASSWORD)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("READMIT_INDEX", pg_url)
+    result = CliRunner().invoke(main, ["users", "import", str(users_file)])
+    assert result.exit_code == 0, result.output
+    assert "imported 2 account(s)" in result.output
+    again = CliRunner().invoke(main, ["--user", "mia", "users", "import", str(users_file)])
+    assert "imported 0 account(s)" in again.output
+    gate = server_gate(tmp_path, pg_url, FakeClock())
+    try:
+        assert [(a.name, a.role, a.groups) for a in gate.accounts.list()] == [
+            ("mia", Role.MAINTAINER, ()),
+            ("rita", Role.READER, ("secretariat",)),
+        ]
+        # The password hashes came along: the same passwords sign in.
+        assert gate.sign_in("rita", PASSWORD, client=None).principal is not None
+        assert len(gate.audit.entries(action="user.add")) == 2
+    finally:
+        gate.accounts.tables.close()  # type: ignore[attr-defined]

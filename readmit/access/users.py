@@ -178,6 +178,27 @@ class AccountStore:
     def remove(self, name: str) -> bool:
         return self._delete(name)
 
+    def import_from(self, source: AccountStore) -> tuple[str, ...]:
+        """Copy every account of `source` (role, groups, password hash as stored) into this
+        store, e.g. a users file into the database when a deployment moves to server mode.
+        Accounts already here are left alone; returns the names copied."""
+        present = {name.casefold() for name in self._load()}
+        copied: list[str] = []
+        for name, entry in sorted(source._load().items()):
+            if name.casefold() in present:
+                continue
+            account = source._account(validate_user_name(name), entry)  # refuses bad entries
+            self._put(
+                name,
+                {
+                    "role": account.role.value,
+                    "groups": list(account.groups),
+                    "password_hash": entry.get("password_hash"),
+                },
+            )
+            copied.append(name)
+        return tuple(copied)
+
 
 class UserStore(AccountStore):
     """`users.json`: {"users": {name: {"role", "groups", "password_hash"}}}, written atomically.
