@@ -103,6 +103,9 @@ class PgCollection:
             configure=register_vector,
             open=False,
             name="readmit-index",
+            # A connection that died while idle in the pool (the server restarted) is replaced
+            # before it is handed out, so the first call after an outage does not fail on it.
+            check=ConnectionPool.check_connection,
         )
         try:
             self._pool.open(wait=True, timeout=30)

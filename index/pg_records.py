@@ -43,8 +43,17 @@ class RecordVersion:
     data: Any  # None for a deletion
 
 
+class ReadOnlyDatabaseError(IndexLayerError):
+    """A change was sent to a server that only reads (a streaming replica): nothing was saved."""
+
+
 class PgRecordStore:
-    """The `drafts` and `draft_history` tables of one database."""
+    """The `drafts` and `draft_history` tables of one database.
+
+    On a read-only server (a hot-standby replica) whose tables exist the store opens for
+    reading, and every change is refused with ReadOnlyDatabaseError: drafts are saved on the
+    primary only, and a save sent elsewhere fails loudly instead of vanishing.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -59,6 +68,12 @@ class PgRecordStore:
                 )
                 for statement in pg_schema.statements(pg_schema.DRAFT_TABLES):
                     conn.execute(statement)
+        except psycopg.errors.ReadOnlySqlTransaction as error:
+            if not _draft_tables_exist(url):
+                raise IndexOpenError(
+                    f"cannot open drafts at {redact_url(url)}: a read-only server without "
+                    f"the drafts tables ({error})"
+                ) from error
         except psycopg.Error as error:
             raise IndexOpenError(f"cannot open drafts at {redact_url(url)}: {error}") from error
         self._pool = ConnectionPool(
@@ -68,6 +83,9 @@ class PgRecordStore:
             kwargs={"autocommit": True},
             open=False,
             name="readmit-drafts",
+            # A connection that died while idle in the pool (the server restarted) is replaced
+            # before it is handed out, so the first call after an outage does not fail on it.
+            check=ConnectionPool.check_connection,
         )
         self._pool.open(wait=True, timeout=30)
 
@@ -80,8 +98,14 @@ class PgRecordStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
-        with self._pool.connection() as conn, conn.transaction():
-            yield conn
+        try:
+            with self._pool.connection() as conn, conn.transaction():
+                yield conn
+        except psycopg.errors.ReadOnlySqlTransaction as error:
+            raise ReadOnlyDatabaseError(
+                f"{redact_url(self.url)} is a read-only server (a replica): nothing was saved; "
+                "drafts are saved on the primary (READMIT_DRAFTS must name it)"
+            ) from error
 
     def get(self, key: str) -> tuple[int, Any] | None:
         with self._pool.connection() as conn:
@@ -166,6 +190,14 @@ class PgRecordStore:
         return [
             RecordVersion(key, int(r), at.isoformat(), str(a), str(o), d) for r, at, a, o, d in rows
         ]
+
+
+def _draft_tables_exist(url: str) -> bool:
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+        row = conn.execute(
+            "SELECT to_regclass('drafts') IS NOT NULL AND to_regclass('draft_history') IS NOT NULL"
+        ).fetchone()
+    return bool(row and row[0])
 
 
 def _with_revision(data: Any, revision: int) -> Any:

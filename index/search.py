@@ -33,6 +33,7 @@ from index.signals import (
     propagate_versions,
 )
 from index.types import Hit, SearchFilters
+from index.visibility import is_visible
 from ingest.chunking import strip_placeholders
 
 log = logging.getLogger(__name__)
@@ -117,8 +118,9 @@ class HybridSearcher:
         self._lexical: LexicalIndex | None = None
         self._lexical_generation: int | None = None
         self._lock = threading.Lock()
-        self._languages: tuple[int, tuple[str, ...]] | None = None
+        self._languages: tuple[int, dict[tuple[str, ...] | None, tuple[str, ...]]] | None = None
         self._signals: tuple[int, CorpusSignals] | None = None
+        self._hidden: dict[tuple[str, ...], tuple[int, frozenset[int]]] = {}
 
     def lexical_index(self) -> LexicalIndex:
         """BM25 over the current chunks: the saved one for this generation, else built (and saved
@@ -130,14 +132,31 @@ class HybridSearcher:
                 self._lexical_generation = generation
             return self._lexical
 
-    def corpus_languages(self) -> tuple[str, ...]:
-        """The languages of the indexed documents (cached per collection generation)."""
+    def corpus_languages(self, visible_groups: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """The languages of the indexed documents a viewer in `visible_groups` may see (None:
+        every document), cached per collection generation: a hidden document's language must
+        not change how a viewer's query is expanded."""
         generation = self.collection.generation()
+        key = None if visible_groups is None else tuple(sorted(visible_groups))
         with self._lock:
             if self._languages is None or self._languages[0] != generation:
-                found = sorted({d.language for d in self.collection.list_documents()})
-                self._languages = (generation, tuple(found))
-            return self._languages[1]
+                self._languages = (generation, {})
+            cached = self._languages[1].get(key)
+            if cached is not None:
+                return cached
+        found = tuple(
+            sorted(
+                {
+                    d.language
+                    for d in self.collection.list_documents()
+                    if key is None or is_visible(d.visibility, key)
+                }
+            )
+        )
+        with self._lock:
+            if self._languages[0] == generation:
+                self._languages[1][key] = found
+        return found
 
     def signals(self) -> CorpusSignals:
         """Language versions and clause types of the corpus (cached per generation)."""
@@ -146,6 +165,30 @@ class HybridSearcher:
             if self._signals is None or self._signals[0] != generation:
                 self._signals = (generation, CorpusSignals.load(self.collection))
             return self._signals[1]
+
+    def _hidden_chunks(self, filters: SearchFilters | None) -> frozenset[int]:
+        """The chunks of documents a viewer with `filters.visible_groups` may not see (cached
+        per generation and groups): the vocabulary signal must not count their words."""
+        groups = None if filters is None else filters.visible_groups
+        if groups is None:
+            return frozenset()
+        key = tuple(sorted(groups))
+        generation = self.collection.generation()
+        with self._lock:
+            cached = self._hidden.get(key)
+            if cached is not None and cached[0] == generation:
+                return cached[1]
+        hidden_docs = tuple(
+            d.doc_id for d in self.collection.list_documents() if not is_visible(d.visibility, key)
+        )
+        hidden = (
+            frozenset(self.collection.allowed_chunk_ids(SearchFilters(doc_ids=hidden_docs)))
+            if hidden_docs
+            else frozenset()
+        )
+        with self._lock:
+            self._hidden[key] = (generation, hidden)
+        return hidden
 
     def _lexical_folder(self, generation: int) -> Path | None:
         """Where BM25 over every chunk is saved: beside a folder index. A searcher over a
@@ -218,7 +261,7 @@ class HybridSearcher:
         wants_glossary = config.expand_query or (config.dense and config.dense_expanded)
         # Expansion adds other languages' wordings: only those the corpus holds, and none on a
         # one-language corpus, where a treaty glossary's synonyms only add noise.
-        languages = self.corpus_languages()
+        languages = self.corpus_languages(None if filters is None else filters.visible_groups)
         if len(languages) < 2:
             wants_glossary = False
         concepts = load_glossary().matching(query) if wants_glossary else ()
@@ -270,7 +313,11 @@ class HybridSearcher:
             ordered = sorted(fused, key=lambda cid: -fused[cid])
         with stage("hit assembly"):
             results = self._assemble(ordered, fused, k=k, filters=filters)
-        known_share = self.lexical_index().known_word_share(query) if config.lexical else None
+        known_share = (
+            self.lexical_index().known_word_share(query, hidden=self._hidden_chunks(filters))
+            if config.lexical
+            else None
+        )
         return SearchOutcome(
             hits=results, best_similarity=best_similarity, known_word_share=known_share
         )

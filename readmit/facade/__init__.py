@@ -15,13 +15,15 @@ from ingest.taxonomy import SLOTS, UnknownSlotError, get_slot
 from ingest.time_limits import PURPOSES
 from ingest.types import GUIDANCE_KINDS
 from readmit.access import LOCAL_MAINTAINER, AccessDeniedError, Action, AuditEntry, Principal
+from readmit.access.gate import AccessGate, SignInResult
 from readmit.access.signin import (
     SignInMode,
     SignInRequiredError,
     check_bind_address,
+    client_address,
     sign_in_mode,
 )
-from readmit.access.users import UserAccount, UserStore, UserStoreError
+from readmit.access.users import AccountStore, UserAccount, UserStore, UserStoreError
 from readmit.clauses.accepted_documents import write_accepted_documents_csv
 from readmit.clauses.gaps import Gap, Precedent, section_for_slot
 from readmit.clauses.matrix import PrecedentMatrix, SlotArticle, SlotGroup, write_matrix_csv
@@ -141,7 +143,10 @@ __all__ = [
     "SearchFilters",
     "SearchResults",
     "Services",
+    "AccessGate",
+    "AccountStore",
     "SignInMode",
+    "SignInResult",
     "SignInRequiredError",
     "SlotArticle",
     "SlotGroup",
@@ -158,6 +163,7 @@ __all__ = [
     "article_numbering",
     "build_filters",
     "check_bind_address",
+    "client_address",
     "cite_eid_short",
     "cite_unit",
     "clause_type",

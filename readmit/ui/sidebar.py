@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from readmit.facade import DraftStoreError, Readmit, UserStore
+from readmit.facade import AccessGate, DraftStoreError, Readmit
 from readmit.ui import render
 from readmit.ui.signin import signed_in_as
 from readmit.ui.state import MAX_PINS, PAGE_KEY, PAGES, current_draft_id, pins
@@ -17,7 +17,7 @@ _WATCHING_INGEST = "_watching_ingest"
 _DOCUMENTS_SEEN = "_documents_seen"
 
 
-def sidebar(wb: Readmit, users: UserStore) -> str:
+def sidebar(wb: Readmit, gate: AccessGate) -> str:
     """Render the sidebar and return the page to show."""
     with st.sidebar:
         st.html(
@@ -25,7 +25,7 @@ def sidebar(wb: Readmit, users: UserStore) -> str:
             '<div class="rdm-small">Model readmission agreement · drafting workbench</div>'
         )
         page = st.radio("Go to", PAGES, key=PAGE_KEY, label_visibility="collapsed")
-        signed_in_as(wb.principal, users)
+        signed_in_as(wb.principal, gate)
         st.divider()
         draft_id = current_draft_id()
         title = "none yet"
