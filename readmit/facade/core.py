@@ -167,5 +167,8 @@ class Core:
         if clause.provenance is not None and not self._may_see_source(clause.provenance):
             raise ClauseNotFoundError(draft.draft_id, clause_id)
 
+    def _refused(self, method: str, error: Exception) -> None:
+        self._record("access.refused", method, f"{type(error).__name__}: {error}")
+
     def _record(self, action: str, target: str, detail: str = "") -> None:
         self._services.audit.record(self._principal, action, target, detail)
