@@ -567,3 +567,73 @@ def test_item6_a_hidden_word_is_as_unknown_as_a_word_that_occurs_nowhere(world: 
     assert world.as_(NINA).search("Zembla", k=5).good_match != hidden.good_match or (
         nina.search("Zembla", k=5).hits[0].doc_id == SECRET_ID
     )
+
+
+# ---- every app page, with every query parameter the pages read -----------------------------------
+
+APP = str(REPO / "app.py")
+# The query parameters `readmit.ui.state.init_state` reads, aimed at what is hidden.
+APP_QUERY = {"doc": "SECRET_DOC", "eid": "art_3", "draft": "PRIVATE_DRAFT"}
+
+
+def _texts(node: Any) -> Iterator[str]:
+    """Every string an element carries (values, labels, options, bodies), recursively."""
+    proto = getattr(node, "proto", None)
+    if proto is not None:
+        yield str(proto)
+    for name in ("value", "label", "options"):
+        try:
+            value = getattr(node, name, None)
+        except Exception:  # some elements raise for attributes they lack
+            continue
+        if value is not None:
+            yield repr(value)
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from _texts(child)
+
+
+@pytest.fixture
+def app(cli: World) -> Iterator[World]:
+    import streamlit as st
+
+    st.cache_resource.clear()
+    yield cli
+    st.cache_resource.clear()
+
+
+def sign_in(at: Any, name: str) -> Any:
+    at.text_input(key="signin_name").set_value(name)
+    at.text_input(key="signin_password").set_value(PASSWORD)
+    at.button(key="signin_submit").click()
+    return at.run()
+
+
+def app_pages() -> tuple[str, ...]:
+    from readmit.ui.state import PAGES
+
+    return PAGES
+
+
+@pytest.mark.parametrize("page", app_pages())
+@pytest.mark.parametrize("reader", [RITA, NINA], ids=lambda p: p.name)
+def test_app_page_as_a_reader(app: World, page: str, reader: Principal) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = page
+    for key, value in APP_QUERY.items():
+        at.query_params[key] = {"SECRET_DOC": SECRET_ID, "PRIVATE_DRAFT": app.private_draft}.get(
+            value, value
+        )
+    at = sign_in(at.run(), reader.name)
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b.key for b in at.button if b.key == "signout"] == ["signout"]
+    shown = "\n".join(_texts(at._tree)).lower()
+    for marker in app.markers(reader):
+        assert marker not in shown, (page, marker)
+    if page == "Read" and reader.may_see(("negotiators",)):  # the page did read ?doc=
+        assert "11 calendar days" in shown
+    if page == "Draft":  # the draft the URL named is not opened
+        assert at.session_state["draft_id"] != app.private_draft
