@@ -488,7 +488,9 @@ class DraftStore:
         copy = model.duplicate(self.load(draft_id), title, owner=owner)
         return self.commit(copy, operation=f"duplicate of {draft_id}")
 
-    def delete(self, draft_id: str, *, revision: int | None = None) -> None:
+    def delete(
+        self, draft_id: str, *, revision: int | None = None, author: str | None = None
+    ) -> None:
         """Delete a draft (its history stays); with `revision`, only if still at that version."""
         path = self.path_for(draft_id)
         with self._locked(draft_id):
@@ -511,7 +513,7 @@ class DraftStore:
                 self._append_history(
                     replace(last, revision=(stored or 0) + 1),
                     operation="delete",
-                    author=None,
+                    author=author,
                     deleted=True,
                 )
 
@@ -540,7 +542,9 @@ class DraftRepository(Protocol):
 
     def duplicate(self, draft_id: str, title: str, *, owner: str | None = None) -> Draft: ...
 
-    def delete(self, draft_id: str, *, revision: int | None = None) -> None: ...
+    def delete(
+        self, draft_id: str, *, revision: int | None = None, author: str | None = None
+    ) -> None: ...
 
     def history(self, draft_id: str) -> builtins.list[DraftHistoryEntry]: ...
 

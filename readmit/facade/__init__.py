@@ -45,7 +45,7 @@ from readmit.drafting.model import (
     ordered_clauses,
 )
 from readmit.drafting.skeleton import SECTIONS
-from readmit.drafting.store import DraftStoreError
+from readmit.drafting.store import DraftStoreError, StaleDraftError
 from readmit.evaluation.search import EvalSummary
 from readmit.facade.chart_data import (
     CELL_STATES,
@@ -120,6 +120,7 @@ __all__ = [
     "DraftCopyReport",
     "DraftError",
     "DraftStoreError",
+    "StaleDraftError",
     "EvalSummary",
     "ExportOptions",
     "FilterOptions",

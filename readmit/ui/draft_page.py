@@ -8,12 +8,18 @@ refresh or a restart loses nothing. Widget keys:
   ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``,
   ``export_placeholders``, ``export_other_language``, ``export_author``;
   sharing: ``share_users``, ``share_groups`` (comma-separated), ``share_save``
-- per clause (``<id>`` is the clause id): ``clause_heading__<id>``, ``clause_text__<id>``,
+- per clause (``<id>`` is the clause id; ``<rev>`` the draft revision the typed field's value
+  came from, see `typed_key`): ``clause_heading__<id>__r<rev>``, ``clause_text__<id>__r<rev>``,
   ``clause_guidance__<id>`` (expander of guide sections),
   ``clause_guidance_add__<doc>__<eid>__<id>`` and ``clause_guidance_remove__<doc>__<eid>__<id>``
   (attach/detach a guidance note),
-  ``clause_note__<id>``, ``clause_up__<id>``, ``clause_down__<id>``, ``clause_section__<id>``,
-  ``clause_neutralise__<id>``, ``clause_revert__<id>``, ``clause_remove__<id>``
+  ``clause_note__<id>__r<rev>``, ``clause_up__<id>``, ``clause_down__<id>``,
+  ``clause_section__<id>``,
+  ``clause_neutralise__<id>``, ``clause_revert__<id>``, ``clause_remove__<id>``; a typed edit
+  refused because someone saved meanwhile stays on screen in ``clause_refused_<field>__<id>``
+  with ``clause_keep_<field>__<id>`` (save it over theirs) and ``clause_drop_<field>__<id>``
+- history: ``draft_history_pick``, ``draft_restore`` (asks first: ``draft_restore_confirm``)
+- a reader (no drafting role) sees the clauses as text, without any edit control
 - a clause of one's own: ``own_section``, ``own_heading``, ``own_text``, ``own_add``
 - gap check (`readmit.ui.gap_check`): ``gap_check``, ``gap_add__<slot>__<n>``
 """
@@ -31,6 +37,7 @@ from readmit.facade import (
     DEFAULT_DRAFT_TITLE,
     SECTIONS,
     AccessDeniedError,
+    Action,
     Draft,
     DraftClause,
     DraftError,
@@ -38,6 +45,7 @@ from readmit.facade import (
     ExportOptions,
     GuidanceSection,
     Readmit,
+    StaleDraftError,
     article_numbering,
     ordered_clauses,
     word_diff,
@@ -46,6 +54,7 @@ from readmit.ui import gap_check, render
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES, plural
 from readmit.ui.state import (
     current_draft_id,
+    ensure_default,
     flash,
     go_to,
     put,
@@ -60,6 +69,19 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def clause_key(action: str, clause_id: str) -> str:
     return f"clause_{action}__{clause_id}"
+
+
+def typed_key(field: str, clause_id: str, revision: int | None) -> str:
+    """The widget key of a typed field (text, heading, note) carries the draft revision its
+    value came from. A newer revision is a new widget, and a value the browser sends for an
+    older one is saved over that older revision only: refused if anyone saved since, never
+    written over a newer text."""
+    return f"clause_{field}__{clause_id}__r{revision}"
+
+
+# Typed edits refused because the draft changed meanwhile: (clause id, field) → the text typed,
+# kept on screen until the user saves it over the newer version or drops it.
+REFUSED_KEY = "_refused_edits"
 
 
 def export_file_stem(title: str) -> str:
@@ -181,18 +203,7 @@ def _add_own(wb: Readmit, draft_id: str) -> None:
 
 
 def _clause_action(wb: Readmit, draft_id: str, clause_id: str, action: str) -> None:
-    shown = value(SHOWN_REVISION_KEY)
     operations: dict[str, Callable[[], object]] = {
-        # Typed text was typed over the version shown: refused if someone saved since.
-        "text": lambda: wb.update_text(
-            draft_id, clause_id, str(value(clause_key("text", clause_id))), based_on=shown
-        ),
-        "heading": lambda: wb.set_heading(
-            draft_id, clause_id, str(value(clause_key("heading", clause_id))), based_on=shown
-        ),
-        "note": lambda: wb.set_note(
-            draft_id, clause_id, str(value(clause_key("note", clause_id))), based_on=shown
-        ),
         "up": lambda: wb.move_clause(draft_id, clause_id, -1),
         "down": lambda: wb.move_clause(draft_id, clause_id, 1),
         "section": lambda: wb.move_to_section(
@@ -203,6 +214,77 @@ def _clause_action(wb: Readmit, draft_id: str, clause_id: str, action: str) -> N
         "remove": lambda: wb.remove_clause(draft_id, clause_id),
     }
     _guarded(operations[action])
+
+
+def _save_typed(
+    wb: Readmit, draft_id: str, clause_id: str, field: str, text: str, based_on: int | None
+) -> None:
+    save = {"text": wb.update_text, "heading": wb.set_heading, "note": wb.set_note}[field]
+    save(draft_id, clause_id, text, based_on=based_on)
+
+
+def _typed_edit(wb: Readmit, draft_id: str, clause_id: str, field: str, revision: int) -> None:
+    """Save a typed field over the revision its widget showed; if someone saved since, keep
+    the typed text on screen (REFUSED_KEY) instead of losing or forcing it."""
+    typed = str(value(typed_key(field, clause_id, revision)) or "")
+    try:
+        _save_typed(wb, draft_id, clause_id, field, typed, revision)
+    except StaleDraftError:
+        st.session_state.setdefault(REFUSED_KEY, {})[(clause_id, field)] = typed
+        st.session_state[f"clause_refused_{field}__{clause_id}"] = typed  # the newest refused
+        flash(
+            "error",
+            "Not saved: someone else changed this draft while you were typing. Their version "
+            "is shown; your text is kept below the clause.",
+        )
+    except (DraftError, DraftStoreError, AccessDeniedError) as error:
+        flash("error", render.md_escape(str(error)))
+
+
+def _keep_refused(wb: Readmit, draft_id: str, clause_id: str, field: str, revision: int) -> None:
+    """Save the kept text over the version now shown (the user has seen theirs)."""
+    refused: dict[tuple[str, str], str] = st.session_state.get(REFUSED_KEY, {})
+    text = str(value(f"clause_refused_{field}__{clause_id}") or refused.get((clause_id, field)))
+    try:
+        _save_typed(wb, draft_id, clause_id, field, text, revision)
+    except StaleDraftError:
+        refused[(clause_id, field)] = text
+        flash("error", "Not saved: the draft changed again. Your text is still kept below.")
+        return
+    except (DraftError, DraftStoreError, AccessDeniedError) as error:
+        flash("error", render.md_escape(str(error)))
+        return
+    refused.pop((clause_id, field), None)
+
+
+def _drop_refused(clause_id: str, field: str) -> None:
+    st.session_state.get(REFUSED_KEY, {}).pop((clause_id, field), None)
+
+
+def _refused_edits(wb: Readmit, draft: Draft, clause_id: str) -> None:
+    refused: dict[tuple[str, str], str] = st.session_state.get(REFUSED_KEY, {})
+    for field in ("heading", "text", "note"):
+        if (clause_id, field) not in refused:
+            continue
+        st.warning(f"Your {field}, not saved (someone else saved this draft meanwhile):")
+        key = f"clause_refused_{field}__{clause_id}"
+        ensure_default(key, str)
+        if not st.session_state[key]:
+            st.session_state[key] = refused[(clause_id, field)]
+        st.text_area(f"Your {field} (not saved)", key=key, label_visibility="collapsed")
+        keep, drop = st.columns(2)
+        keep.button(
+            "Save mine over theirs",
+            key=f"clause_keep_{field}__{clause_id}",
+            on_click=_keep_refused,
+            args=(wb, draft.draft_id, clause_id, field, draft.revision),
+        )
+        drop.button(
+            "Discard mine",
+            key=f"clause_drop_{field}__{clause_id}",
+            on_click=_drop_refused,
+            args=(clause_id, field),
+        )
 
 
 def _attach(wb: Readmit, draft_id: str, clause_id: str, section: GuidanceSection) -> None:
@@ -289,9 +371,14 @@ def _clause(
     def on_change(action: str) -> dict[str, Any]:
         return {"on_change": _clause_action, "args": (wb, did, cid, action)}
 
-    sync(clause_key("heading", cid), clause.heading)
-    sync(clause_key("text", cid), clause.text)
-    sync(clause_key("note", cid), clause.note)
+    def typed(field: str, stored: str) -> dict[str, Any]:
+        key = typed_key(field, cid, draft.revision)
+        ensure_default(key, lambda: stored)  # a new revision is a new key: never overwritten
+        return {"key": key, "on_change": _typed_edit, "args": (wb, did, cid, field, draft.revision)}
+
+    if not wb.may(Action.DRAFT):
+        _read_only_clause(clause, number)
+        return
     sync(clause_key("section", cid), clause.section)
     with st.container(border=True, key=f"clause_{cid}"):
         label = f"Article {number}" if number is not None else "Preamble"
@@ -299,28 +386,26 @@ def _clause(
         head_col.html(f'<div class="rdm-cite">{render.escape(label)}</div>')
         heading_col.text_input(
             "Heading",
-            key=clause_key("heading", cid),
             label_visibility="collapsed",
             placeholder="Heading",
-            **on_change("heading"),
+            **typed("heading", clause.heading),
         )
         st.html(_provenance_html(clause))
         st.text_area(
             "Clause text",
-            key=clause_key("text", cid),
             height=max(120, min(420, 24 * (clause.text.count("\n") + len(clause.text) // 110 + 2))),
             label_visibility="collapsed",
-            **on_change("text"),
+            **typed("text", clause.text),
         )
         if clause.is_edited and clause.provenance is not None:
             with st.expander("Changes from the source wording"):
                 st.html(render.diff_html(word_diff(clause.original_text, clause.text)))
         st.text_input(
             "Drafter's note",
-            key=clause_key("note", cid),
             placeholder="Drafter's note (exported in italics under the article)",
-            **on_change("note"),
+            **typed("note", clause.note),
         )
+        _refused_edits(wb, draft, cid)
         _guidance(wb, did, clause)
         cols = st.columns([0.6, 0.6, 2.6, 1.3, 1.3, 1.0], vertical_alignment="bottom")
         cols[0].button(
@@ -354,6 +439,18 @@ def _clause(
         cols[5].button(
             "Remove", key=clause_key("remove", cid), width="stretch", **callback("remove")
         )
+
+
+def _read_only_clause(clause: DraftClause, number: int | None) -> None:
+    """A clause as a reader sees it: text, source and note, no control they may not use."""
+    with st.container(border=True, key=f"clause_{clause.clause_id}"):
+        label = f"Article {number}" if number is not None else "Preamble"
+        heading = f" — {render.escape(clause.heading)}" if clause.heading else ""
+        st.html(f'<div class="rdm-cite">{render.escape(label)}{heading}</div>')
+        st.html(_provenance_html(clause))
+        st.html(render.passage(clause.text))
+        if clause.note:
+            st.html(f'<div class="rdm-small"><em>{render.escape(clause.note)}</em></div>')
 
 
 def _draft_controls(wb: Readmit, draft: Draft) -> None:
@@ -486,8 +583,12 @@ def _pick_draft(wb: Readmit) -> Draft | None:
 
 def _restore(wb: Readmit, draft_id: str) -> None:
     revision = value("draft_history_pick")
+    if not value("draft_restore_confirm"):
+        flash("warning", "Tick “Confirm restore” first: restoring replaces the current version.")
+        return
     if isinstance(revision, int):
         _guarded(lambda: wb.restore_draft(draft_id, revision))
+        put("draft_restore_confirm", False)
 
 
 def _history(wb: Readmit, draft: Draft) -> None:
@@ -518,10 +619,14 @@ def _history(wb: Readmit, draft: Draft) -> None:
         earlier = [e.revision for e in entries if not e.deleted and e.revision != draft.revision]
         if not earlier:
             return
-        left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
+        left, confirm, middle, right = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
         left.selectbox("Earlier version", earlier, key="draft_history_pick")
         pick = value("draft_history_pick")
-        middle.button("Restore", key="draft_restore", on_click=_restore, args=(wb, draft.draft_id))
+        if wb.may(Action.DRAFT):  # readers may look and download, not restore
+            confirm.checkbox("Confirm restore", key="draft_restore_confirm")
+            middle.button(
+                "Restore", key="draft_restore", on_click=_restore, args=(wb, draft.draft_id)
+            )
         if isinstance(pick, int):
             right.download_button(
                 "Markdown",
