@@ -21,6 +21,7 @@ from readmit.facade import (
     Action,
     Readmit,
     Services,
+    is_database_unreachable,
     open_readmit,
     open_services,
 )
@@ -38,6 +39,8 @@ from readmit.ui.errors import show_safely
 from readmit.ui.sidebar import sidebar
 from readmit.ui.signin import signed_in
 from readmit.ui.state import init_state, sync_query_params
+
+LAST_PRINCIPAL_KEY = "_last_principal"  # who this session signed in, checked on every run
 
 PAGE_FUNCTIONS: dict[str, Callable[[Readmit], None]] = {
     "Search": search_page.page,
@@ -86,9 +89,17 @@ def render_app() -> None:
         os.environ.get("READMIT_SIGN_IN", ""),
         os.environ.get("READMIT_SESSION_HOURS", ""),
     )
-    principal = signed_in(gate)  # draws the sign-in form (or a refusal) when there is none
+    try:
+        principal = signed_in(gate)  # draws the sign-in form (or a refusal) when there is none
+    except Exception as error:
+        # The accounts live in the database in server mode: during an outage the person this
+        # session signed in keeps their navigation (every page then shows the outage banner).
+        principal = st.session_state.get(LAST_PRINCIPAL_KEY)
+        if principal is None or not is_database_unreachable(error):
+            raise
     if principal is None:
         return
+    st.session_state[LAST_PRINCIPAL_KEY] = principal
     services = shared_services(
         str(settings.index_dir),
         str(settings.drafts_dir),

@@ -163,3 +163,46 @@ def test_history_names_the_signed_in_person_and_restore_asks_first(desk: Desk) -
     dirk.run()
     assert desk.as_(OLGA).get_draft(desk.draft_id).clause(desk.clauses[0]).text == "First clause."
     assert desk.as_(OLGA).draft_history(desk.draft_id)[0].author == "dirk"
+
+
+def test_database_outage_shows_the_banner_keeps_navigation_and_typed_text(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The drafts store fails as a PostgreSQL store does when the server is down (psycopg's
+    OperationalError); then it comes back."""
+    import psycopg
+
+    from readmit.drafting import DraftStore
+
+    dirk = session(desk, "dirk")
+    first = desk.clauses[0]
+    widget = typed_widget(dirk.text_area, "text", first)
+
+    def down(*_args: Any, **_kwargs: Any) -> Any:
+        raise psycopg.OperationalError("terminating connection due to administrator command")
+
+    with monkeypatch.context() as outage:
+        for method in ("load", "commit", "list", "history", "exists"):
+            outage.setattr(DraftStore, method, down)
+        widget.set_value("Typed while the database was down.")
+        dirk.run()
+        assert not dirk.exception, [e.value for e in dirk.exception]
+        shown = " ".join(e.value for e in dirk.error)
+        assert "database is not reachable; your text is kept; retrying" in shown
+        kept = [w for w in dirk.text_area if w.key == f"database_kept_text__{first}"]
+        assert kept and kept[0].value == "Typed while the database was down."
+        assert dirk.radio(key="page").options  # navigation is intact
+        dirk.radio(key="page").set_value("Search")
+        dirk.run()
+        assert not dirk.exception and dirk.radio(key="page").value == "Search"
+        dirk.radio(key="page").set_value("Draft")
+        dirk.run()
+        assert not dirk.exception
+    # The server is back: the next run draws the draft, with the text kept to save.
+    dirk.run()
+    assert not dirk.exception, [e.value for e in dirk.exception]
+    assert refused_text(dirk, first) == "Typed while the database was down."
+    dirk.button(key=f"clause_keep_text__{first}").click()
+    dirk.run()
+    stored = desk.as_(OLGA).get_draft(desk.draft_id).clause(first).text
+    assert stored == "Typed while the database was down."

@@ -7,7 +7,7 @@ methods are every use case the CLI and the app offer, each declaring what it nee
 data types and pure helpers (`lint-imports` keeps them from importing the layers below).
 """
 
-from index.errors import IndexLayerError
+from index.errors import IndexLayerError, is_database_unreachable
 from index.lexical import word_stem
 from index.types import DOCUMENT_KINDS, DocumentRecord, Hit, SearchFilters, UnitRecord
 from ingest.citations import cite_eid_short, cite_unit
@@ -194,6 +194,7 @@ __all__ = [
     "unit_citation",
     "word_diff",
     "word_stem",
+    "is_database_unreachable",
     "write_accepted_documents_csv",
     "write_matrix_csv",
     "write_time_limits_csv",

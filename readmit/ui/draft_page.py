@@ -47,12 +47,14 @@ from readmit.facade import (
     Readmit,
     StaleDraftError,
     article_numbering,
+    is_database_unreachable,
     ordered_clauses,
     word_diff,
 )
 from readmit.ui import gap_check, render
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES, plural
 from readmit.ui.state import (
+    REFUSED_KEY,
     current_draft_id,
     ensure_default,
     flash,
@@ -77,11 +79,6 @@ def typed_key(field: str, clause_id: str, revision: int | None) -> str:
     older one is saved over that older revision only: refused if anyone saved since, never
     written over a newer text."""
     return f"clause_{field}__{clause_id}__r{revision}"
-
-
-# Typed edits refused because the draft changed meanwhile: (clause id, field) → the text typed,
-# kept on screen until the user saves it over the newer version or drops it.
-REFUSED_KEY = "_refused_edits"
 
 
 def export_file_stem(title: str) -> str:
@@ -239,6 +236,12 @@ def _typed_edit(wb: Readmit, draft_id: str, clause_id: str, field: str, revision
         )
     except (DraftError, DraftStoreError, AccessDeniedError) as error:
         flash("error", render.md_escape(str(error)))
+    except Exception as error:
+        if not is_database_unreachable(error):
+            raise
+        st.session_state.setdefault(REFUSED_KEY, {})[(clause_id, field)] = typed
+        st.session_state[f"clause_refused_{field}__{clause_id}"] = typed
+        flash("error", "Not saved: the database is not reachable. Your text is kept.")
 
 
 def _keep_refused(wb: Readmit, draft_id: str, clause_id: str, field: str, revision: int) -> None:
