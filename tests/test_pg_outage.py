@@ -4,7 +4,10 @@ a connection that died while idle."""
 
 from __future__ import annotations
 
+import pytest
+
 from index.embedders import HashingEmbedder
+from index.errors import is_database_unreachable
 from index.pg_collection import PgCollection
 from index.pg_records import PgRecordStore
 from tests.harness.documents import make_chunks, make_document
@@ -24,6 +27,12 @@ def test_the_first_call_after_a_restart_succeeds() -> None:
             assert records.get("d1") is not None
 
             assert run_script(folder, "stop").returncode == 0
+            # While it is down, what the calls raise is recognised as an outage (the app's
+            # banner), not as a bug.
+            for call in (collection.generation, lambda: records.get("d1")):
+                with pytest.raises(Exception) as raised:
+                    call()
+                assert is_database_unreachable(raised.value), repr(raised.value)
             restarted = run_script(folder, "start")
             assert restarted.returncode == 0, restarted.stderr
             assert restarted.stdout.strip() == url
@@ -36,3 +45,8 @@ def test_the_first_call_after_a_restart_succeeds() -> None:
         finally:
             collection.close()
             records.close()
+
+
+def test_other_errors_are_not_an_outage() -> None:
+    assert not is_database_unreachable(ValueError("bad input"))
+    assert not is_database_unreachable(KeyError("x"))
