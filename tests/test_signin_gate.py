@@ -271,7 +271,12 @@ def test_readmit_users_in_server_mode_writes_the_database(
     gate = server_gate(tmp_path, pg_url, FakeClock())
     try:
         assert [a.name for a in gate.accounts.list()] == ["Anna@Example.org"]
-        assert [e.action for e in gate.audit.entries()] == ["user.add"]
+        # newest first: the drafter's two refused attempts (list, add), then the first account
+        assert [e.action for e in gate.audit.entries()] == [
+            "access.refused",
+            "access.refused",
+            "user.add",
+        ]
     finally:
         gate.accounts.tables.close()  # type: ignore[attr-defined]
     assert not (tmp_path / ".readmit" / "users.json").exists()
