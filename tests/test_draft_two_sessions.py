@@ -8,6 +8,7 @@ screen, never saved over the newer text and never lost.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from readmit.access import Principal, Role
-from readmit.facade import Readmit, open_readmit
+from readmit.facade import Readmit, Services, open_readmit
 from tests.harness.corpus import REPO
 from tests.harness.facade import services_for
 from tests.harness.models import hashing_index
@@ -30,8 +31,14 @@ RITA = Principal(name="rita", role=Role.READER)
 
 class Desk:
     def __init__(self, base: Path) -> None:
-        self.services = services_for(
+        settings = services_for(
             index_dir=hashing_index(base / "index"), drafts_dir=base / "drafts"
+        ).settings
+        # accounts and audit of this test's own (not the session's default users file)
+        self.services = Services(
+            dataclasses.replace(
+                settings, users_file=base / "users.json", audit_file=base / "audit.jsonl"
+            )
         )
         for principal in (OLGA, DIRK, RITA):
             self.services.users.add(
