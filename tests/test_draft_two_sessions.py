@@ -213,3 +213,16 @@ def test_database_outage_shows_the_banner_keeps_navigation_and_typed_text(
     dirk.run()
     stored = desk.as_(OLGA).get_draft(desk.draft_id).clause(first).text
     assert stored == "Typed while the database was down."
+
+
+def test_a_stale_title_is_refused_not_saved_over_a_newer_one(desk: Desk) -> None:
+    olga, dirk = session(desk, "olga"), session(desk, "dirk")
+    [olga_title] = [w for w in olga.text_input if str(w.key).startswith("draft_title__r")]
+    olga_title.set_value("Olga's title")
+    olga.run()
+    [dirk_title] = [w for w in dirk.text_input if str(w.key).startswith("draft_title__r")]
+    dirk_title.set_value("Dirk's stale title")
+    dirk.run()
+    assert not dirk.exception
+    assert desk.as_(OLGA).get_draft(desk.draft_id).title == "Olga's title"
+    assert any("changed" in e.value or "saved" in e.value for e in dirk.error)

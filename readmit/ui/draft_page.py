@@ -3,8 +3,8 @@
 Every change goes through the application facade, which saves the draft atomically, so a
 refresh or a restart loses nothing. Widget keys:
 
-- drafts: ``draft_select``, ``new_draft_title``, ``draft_create``, ``draft_title`` (rename),
-  ``draft_parties`` (comma-separated party order for placeholders), ``draft_duplicate``,
+- drafts: ``draft_select``, ``new_draft_title``, ``draft_create``, ``draft_title__r<rev>`` (rename),
+  ``draft_parties__r<rev>`` (comma-separated party order for placeholders), ``draft_duplicate``,
   ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``,
   ``export_placeholders``, ``export_other_language``, ``export_author``;
   sharing: ``share_users``, ``share_groups`` (comma-separated), ``share_save``
@@ -92,11 +92,6 @@ def docx_bytes(wb: Readmit, draft_id: str, options: ExportOptions | None = None)
     return buffer.getvalue()
 
 
-# The revision of the draft as last shown: typed edits made over it are saved only if no one
-# else saved the draft since ("changed by someone else — reload to see their change").
-SHOWN_REVISION_KEY = "draft_shown_revision"
-
-
 def _export_options(wb: Readmit, draft: Draft) -> ExportOptions:
     """The export choices under the export buttons (the same for Word and Markdown)."""
     with st.expander("Export options"):
@@ -143,15 +138,14 @@ def _create(wb: Readmit) -> None:
     _guarded(create)
 
 
-def _rename(wb: Readmit, draft_id: str) -> None:
-    title = str(value("draft_title"))
-    shown = value(SHOWN_REVISION_KEY)
-    _guarded(lambda: wb.rename_draft(draft_id, title, based_on=shown))
+def _rename(wb: Readmit, draft_id: str, revision: int) -> None:
+    title = str(value(f"draft_title__r{revision}"))
+    _guarded(lambda: wb.rename_draft(draft_id, title, based_on=revision))
 
 
-def _set_parties(wb: Readmit, draft_id: str) -> None:
-    names = tuple(n.strip() for n in str(value("draft_parties")).split(","))
-    _guarded(lambda: wb.set_party_names(draft_id, names))
+def _set_parties(wb: Readmit, draft_id: str, revision: int) -> None:
+    names = tuple(n.strip() for n in str(value(f"draft_parties__r{revision}")).split(","))
+    _guarded(lambda: wb.set_party_names(draft_id, names, based_on=revision))
 
 
 def _duplicate(wb: Readmit, draft: Draft) -> None:
@@ -457,16 +451,21 @@ def _read_only_clause(clause: DraftClause, number: int | None) -> None:
 
 
 def _draft_controls(wb: Readmit, draft: Draft) -> None:
-    sync("draft_title", draft.title)
-    sync("draft_parties", ", ".join(draft.party_names))
+    # Keyed by the revision shown, like a clause's typed fields (`typed_key`): saved over that
+    # revision only, refused if someone saved since.
+    title_key, parties_key = f"draft_title__r{draft.revision}", f"draft_parties__r{draft.revision}"
+    ensure_default(title_key, lambda: draft.title)
+    ensure_default(parties_key, lambda: ", ".join(draft.party_names))
     title_col, parties_col = st.columns([3, 2])
-    title_col.text_input("Title", key="draft_title", on_change=_rename, args=(wb, draft.draft_id))
+    title_col.text_input(
+        "Title", key=title_key, on_change=_rename, args=(wb, draft.draft_id, draft.revision)
+    )
     parties_col.text_input(
         "Party order for placeholders",
-        key="draft_parties",
+        key=parties_key,
         placeholder="e.g. Benelux, Kazakhstan (first → [Party A])",
         on_change=_set_parties,
-        args=(wb, draft.draft_id),
+        args=(wb, draft.draft_id, draft.revision),
     )
     stem = export_file_stem(draft.title)
     options = _export_options(wb, draft)
@@ -655,7 +654,6 @@ def page(wb: Readmit) -> None:
         right.button("Create", key="draft_create", on_click=_create, args=(wb,), width="stretch")
         return
     set_current_draft(draft.draft_id)
-    put(SHOWN_REVISION_KEY, draft.revision)
     _draft_controls(wb, draft)
     st.caption(
         f"{plural(len(draft.clauses), 'clause')} · saved automatically after every change · "
