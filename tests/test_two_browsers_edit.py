@@ -97,6 +97,9 @@ def test_two_browsers_lose_no_edit(
                 page, clause_id = pages[name], clauses[index]
                 text = f"Edit {number} typed in browser {name}."
                 area = page.locator(f"[class*='st-key-clause_text__{clause_id}__r'] textarea")
+                # the widget of the revision shown (the previous one's element leaves the page
+                # when the run that replaced it ends)
+                expect(area).to_have_count(1, timeout=60_000)
                 area.fill(text)
                 area.blur()
                 wait_idle(page)
