@@ -4,7 +4,8 @@
 #   make test-fast   the fast tier while developing: unit and small-index tests (-m "not slow")
 #   make smoke-wheel build the wheel, install it in a fresh venv outside the checkout, smoke-test it
 #   make serve the app against a PostgreSQL server (server mode): READMIT_INDEX=postgresql://...
-#              (unset: a throw-away local server from scripts/postgres.sh); see docs/deployment.md
+#              (unset: the local server of scripts/postgres.sh, started or brought back with its data);
+#              see docs/deployment.md
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

@@ -9,12 +9,22 @@ to `$READMIT_CORPUS` (default `corpus/`), `$READMIT_MODEL` overrides the index's
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
-from readmit.facade import LOCAL_MAINTAINER, Action, Readmit, Services, open_readmit, open_services
+from readmit.facade import (
+    LOCAL_MAINTAINER,
+    AccessGate,
+    Action,
+    Readmit,
+    Services,
+    is_database_unreachable,
+    open_readmit,
+    open_services,
+)
 from readmit.settings import as_location, load_settings
 from readmit.ui import (
     clauses_page,
@@ -30,6 +40,8 @@ from readmit.ui.errors import show_safely
 from readmit.ui.sidebar import sidebar
 from readmit.ui.signin import signed_in
 from readmit.ui.state import init_state, sync_query_params
+
+LAST_PRINCIPAL_KEY = "_last_principal"  # who this session signed in, checked on every run
 
 PAGE_FUNCTIONS: dict[str, Callable[[Readmit], None]] = {
     "Search": search_page.page,
@@ -57,6 +69,13 @@ def shared_services(index_dir: str, drafts_dir: str, corpus_dir: str, model: str
     return services
 
 
+@st.cache_resource
+def access_gate(index_dir: str, users_file: str, audit_file: str, *_environment: str) -> AccessGate:
+    """Accounts, audit log, sign-in throttle and session tokens: one per process and
+    configuration (in server mode one pool to the database's account tables)."""
+    return open_services(load_settings(index_dir=as_location(index_dir))).gate
+
+
 def main() -> None:
     st.set_page_config(page_title="Readmit — drafting workbench", page_icon="§", layout="wide")
     st.html(render.STYLESHEET)
@@ -65,10 +84,24 @@ def main() -> None:
 
 def render_app() -> None:
     settings = load_settings()
-    users = open_services(settings).users  # the accounts, before anyone is signed in
-    principal = signed_in(users)  # draws the sign-in form (or a refusal) when there is none
+    gate = access_gate(
+        str(settings.index_dir),
+        str(settings.users_file),
+        str(settings.audit_file),
+        os.environ.get("READMIT_SIGN_IN", ""),
+        os.environ.get("READMIT_SESSION_HOURS", ""),
+    )
+    try:
+        principal = signed_in(gate)  # draws the sign-in form (or a refusal) when there is none
+    except Exception as error:
+        # The accounts live in the database in server mode: during an outage the person this
+        # session signed in keeps their navigation (every page then shows the outage banner).
+        principal = st.session_state.get(LAST_PRINCIPAL_KEY)
+        if principal is None or not is_database_unreachable(error):
+            raise
     if principal is None:
         return
+    st.session_state[LAST_PRINCIPAL_KEY] = principal
     services = shared_services(
         str(settings.index_dir),
         str(settings.drafts_dir),
@@ -78,7 +111,7 @@ def render_app() -> None:
     # Every page gets the facade as this user sees it: their documents, drafts and rights.
     wb = open_readmit(services.settings, principal, services=services)
     init_state()
-    page = sidebar(wb, users)
+    page = sidebar(wb, gate)
     if page == "Maintain" and not principal.may(Action.UPLOAD):
         st.error("The Maintain page needs the maintainer role.")
     else:

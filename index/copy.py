@@ -1,9 +1,10 @@
 """`readmit copy SRC DST`: move an index between backends (folder ↔ PostgreSQL) as it is.
 
-Documents travel with their stored vectors (nothing is embedded again), with their clause slots
-and the recorded failures. Afterwards DST must hold the same documents, units and chunks as
-SRC, document for document the same checksum (structure, texts and vector bytes), and pass its
-own integrity check; anything else is reported as a problem.
+Documents travel with their stored vectors (nothing is embedded again), with their clause
+slots, the fingerprints of the rules those slots were computed with, and the recorded failures.
+Afterwards DST must hold the same documents, units and chunks as SRC, document for document the
+same checksum (structure, texts and vector bytes), and pass its own integrity check; anything
+else is reported as a problem.
 """
 
 from __future__ import annotations
@@ -93,8 +94,15 @@ def _copy(src: Collection, dst: Collection, progress: CopyProgress | None) -> Co
             dst.replace_slots(doc_id, src.slot_assignments(doc_id=doc_id))
         if progress is not None:
             progress(min(start + BATCH_DOCUMENTS, len(records)), len(records))
-    for path, reason in src.status().failures:
+    source_status = src.status()
+    for path, reason in source_status.failures:
         dst.record_failure(path, reason)
+    # The rules the copied slots were computed with: without them DST calls its slots stale.
+    if source_status.taxonomy_sha256 is not None:
+        dst.record_rules(
+            taxonomy_sha256=source_status.taxonomy_sha256,
+            glossary_sha256=source_status.glossary_sha256 or "",
+        )
     return CopyReport(
         documents=len(checksums),
         units=dst.status().units,
@@ -118,5 +126,7 @@ def _compare(src: Collection, dst: Collection, checksums: dict[str, str]) -> lis
             problems.append(f"{doc_id}: checksum differs from the source")
     if src.slot_assignments() != dst.slot_assignments():
         problems.append("clause slots differ from the source")
+    if a.taxonomy_sha256 is not None and a.taxonomy_sha256 != b.taxonomy_sha256:
+        problems.append("the clause rules' fingerprints differ from the source")
     problems += [f"copy: {problem}" for problem in dst.verify()]
     return problems

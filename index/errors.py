@@ -29,3 +29,22 @@ class IndexFullError(IndexLayerError):
 
 class VectorCacheError(IndexLayerError):
     """`vectors.faiss` is missing, stale or fails its checksum; it is rebuilt from SQLite."""
+
+
+# What psycopg and its pool raise when the server cannot be reached or drops the connection
+# (OperationalError covers AdminShutdown, a refused connection, a closed socket).
+_UNREACHABLE = frozenset({"OperationalError", "InterfaceError", "PoolTimeout", "PoolClosed"})
+
+
+def is_database_unreachable(error: BaseException) -> bool:
+    """Is `error` (or what caused it) the database server being out of reach? Judged by class
+    names, so callers above the index layer need not import psycopg."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for cls in type(current).__mro__:
+            if cls.__name__ in _UNREACHABLE and cls.__module__.startswith("psycopg"):
+                return True
+        current = current.__cause__ or current.__context__
+    return False

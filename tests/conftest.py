@@ -100,7 +100,7 @@ def pg_server() -> Iterator[str]:
     """The URL of a PostgreSQL + pgvector server for server-mode tests.
 
     READMIT_TEST_PG_URL if set (CI starts the server with scripts/postgres.sh before the
-    tests), else a throw-away cluster started here with scripts/postgres.sh and stopped after.
+    tests), else a throw-away cluster started here with scripts/postgres.sh and destroyed after.
     If no server can be had, the tests fail with the reason under CI=true, and are skipped
     with the reason elsewhere (a developer without Postgres installed).
     """
@@ -123,7 +123,7 @@ def pg_server() -> Iterator[str]:
     try:
         yield started.stdout.strip().splitlines()[-1]
     finally:
-        subprocess.run(["bash", str(script), "stop"], env=env, check=False)
+        subprocess.run(["bash", str(script), "destroy"], env=env, check=False)
 
 
 def fresh_database(server_url: str) -> str:

@@ -268,6 +268,7 @@ def test_users_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         "user.add",
         "user.add",
         "user.add",
+        "access.refused",  # rita's attempt to remove mia
         "user.remove",
     ]
 

@@ -12,6 +12,7 @@ import re
 import shutil
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -43,6 +44,14 @@ def card_citations(at: AppTest) -> list[str]:
 
 def button_keys(at: AppTest, prefix: str) -> list[str]:
     return [b.key for b in at.button if b.key and b.key.startswith(prefix)]
+
+
+def typed_widget(widgets: Any, field: str, clause_id: str) -> Any:
+    """The one widget of a clause's typed field (its key carries the draft revision shown)."""
+    prefix = f"clause_{field}__{clause_id}__r"
+    found = [w for w in widgets if str(w.key).startswith(prefix)]
+    assert len(found) == 1, [w.key for w in found]
+    return found[0]
 
 
 def search(at: AppTest, query: str = QUERY) -> AppTest:
@@ -214,8 +223,7 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
     kb = KnowledgeBase(app_env["index"])
     article = kb.article(KAZ_EN, "art_7")
     assert article is not None and clause.text == article.text  # the whole article
-    text_key = f"clause_text__{clause.clause_id}"
-    assert at.text_area(key=text_key).value == article.text
+    assert typed_widget(at.text_area, "text", clause.clause_id).value == article.text
     provenance = " ".join(b for b in html_bodies(at) if "Source:" in b)
     assert "verbatim" in provenance and "Article 7 (art_7)" in provenance
     assert "BWBV0006473" in provenance
@@ -223,7 +231,7 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
 
     # Edit: saved at once, marked as edited, the change shown against the source.
     edited = article.text.replace("21 calendar days", "fourteen calendar days")
-    at.text_area(key=text_key).set_value(edited)
+    typed_widget(at.text_area, "text", clause.clause_id).set_value(edited)
     run_ok(at)
     assert store.load(draft_id).clauses[0].text == edited
     assert "edited" in " ".join(b for b in html_bodies(at) if "Source:" in b)
@@ -233,17 +241,17 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
     at.button(key=f"clause_neutralise__{clause.clause_id}").click()
     run_ok(at)
     neutral = store.load(draft_id).clauses[0].text
-    assert at.text_area(key=text_key).value == neutral
+    assert typed_widget(at.text_area, "text", clause.clause_id).value == neutral
     assert "fourteen calendar days" in neutral
 
-    at.text_input(key=f"clause_note__{clause.clause_id}").set_value("Check against EU model.")
+    typed_widget(at.text_input, "note", clause.clause_id).set_value("Check against EU model.")
     run_ok(at)
     assert store.load(draft_id).clauses[0].note == "Check against EU model."
 
     # Revert restores the source wording.
     at.button(key=f"clause_revert__{clause.clause_id}").click()
     run_ok(at)
-    assert at.text_area(key=text_key).value == article.text
+    assert typed_widget(at.text_area, "text", clause.clause_id).value == article.text
 
     # Export: the download buttons are there; the Word file opens and carries the clause.
     # (the Word file with tracked changes against the sources, and the History panel's
@@ -300,7 +308,7 @@ def test_neutralise_replaces_state_names(app_env: dict[str, Path]) -> None:
     assert "Kazakhstan" in clause.text
     at.button(key=f"clause_neutralise__{clause.clause_id}").click()
     run_ok(at)
-    neutral = at.text_area(key=f"clause_text__{clause.clause_id}").value
+    neutral = typed_widget(at.text_area, "text", clause.clause_id).value
     assert "Kazakhstan" not in neutral and "[Party A]" in neutral and "[Party B]" in neutral
 
 
@@ -334,7 +342,7 @@ def test_draft_management_and_reordering(app_env: dict[str, Path]) -> None:
     fresh.query_params["draft"] = draft_id
     run_ok(fresh)
     assert fresh.selectbox(key="draft_select").value == draft_id
-    assert fresh.text_area(key=f"clause_text__{ids[0]}").value == "First."
+    assert typed_widget(fresh.text_area, "text", ids[0]).value == "First."
 
     at.button(key="draft_duplicate").click()
     run_ok(at)

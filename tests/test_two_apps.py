@@ -45,7 +45,13 @@ def two_apps(
     corpus, index = build_small_index(tmp_path_factory.getbasetemp() / "readmit-app")
     report = copy_index(index, pg_url, embedder=make_embedder("minilm"))
     assert report.problems == ()
-    env = {**os.environ, "READMIT_INDEX": pg_url, "READMIT_CORPUS": str(corpus)}
+    # One person's test of two processes: no accounts, sign-in optional on loopback.
+    env = {
+        **os.environ,
+        "READMIT_INDEX": pg_url,
+        "READMIT_CORPUS": str(corpus),
+        "READMIT_SIGN_IN": "optional",
+    }
     env.pop("READMIT_DRAFTS", None)  # server mode: drafts in the same database
     processes: list[subprocess.Popen[bytes]] = []
     urls = []

@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from index.errors import IndexOpenError
+from index.errors import IndexLayerError, IndexOpenError
 from index.locations import redact_url
 from index.records.base import (
     RecordError,
@@ -27,8 +27,17 @@ from index.storage import pg_schema
 from index.storage.postgres import open_pool, schema_transaction
 
 
+class ReadOnlyDatabaseError(IndexLayerError):
+    """A change was sent to a server that only reads (a streaming replica): nothing was saved."""
+
+
 class PgRecordStore:
-    """The `drafts` and `draft_history` tables of one database."""
+    """The `drafts` and `draft_history` tables of one database.
+
+    On a read-only server (a hot-standby replica) whose tables exist the store opens for
+    reading, and every change is refused with ReadOnlyDatabaseError: drafts are saved on the
+    primary only, and a save sent elsewhere fails loudly instead of vanishing.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -36,6 +45,12 @@ class PgRecordStore:
             with schema_transaction(url, pg_schema.DRAFTS_LOCK) as conn:
                 for statement in pg_schema.statements(pg_schema.DRAFT_TABLES):
                     conn.execute(statement)
+        except psycopg.errors.ReadOnlySqlTransaction as error:
+            if not _draft_tables_exist(url):
+                raise IndexOpenError(
+                    f"cannot open drafts at {redact_url(url)}: a read-only server without "
+                    f"the drafts tables ({error})"
+                ) from error
         except psycopg.Error as error:
             raise IndexOpenError(f"cannot open drafts at {redact_url(url)}: {error}") from error
         self._pool = open_pool(url, name="readmit-drafts", max_size=4, vectors=False)
@@ -55,8 +70,14 @@ class PgRecordStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
-        with self._pool.connection() as conn, conn.transaction():
-            yield conn
+        try:
+            with self._pool.connection() as conn, conn.transaction():
+                yield conn
+        except psycopg.errors.ReadOnlySqlTransaction as error:
+            raise ReadOnlyDatabaseError(
+                f"{redact_url(self.url)} is a read-only server (a replica): nothing was saved; "
+                "drafts are saved on the primary (READMIT_DRAFTS must name it)"
+            ) from error
 
     def get(self, key: str) -> StoredRecord | None:
         with self._pool.connection() as conn:
@@ -141,3 +162,11 @@ class PgRecordStore:
         return [
             RecordVersion(key, int(r), at.isoformat(), str(a), str(o), d) for r, at, a, o, d in rows
         ]
+
+
+def _draft_tables_exist(url: str) -> bool:
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+        row = conn.execute(
+            "SELECT to_regclass('drafts') IS NOT NULL AND to_regclass('draft_history') IS NOT NULL"
+        ).fetchone()
+    return bool(row and row[0])

@@ -31,6 +31,7 @@ from index.retrieval.signals import (
     propagate_versions,
 )
 from index.storage.collection import Collection
+from index.storage.visibility import is_visible
 from index.types import Hit, SearchFilters
 from ingest.chunking import strip_placeholders
 
@@ -108,8 +109,9 @@ class HybridSearcher:
         self._lexical: LexicalIndex | None = None
         self._lexical_generation: int | None = None
         self._lock = threading.Lock()
-        self._languages: tuple[int, tuple[str, ...]] | None = None
+        self._languages: tuple[int, dict[tuple[str, ...] | None, tuple[str, ...]]] | None = None
         self._signals: tuple[int, CorpusSignals] | None = None
+        self._hidden: dict[tuple[str, ...], tuple[int, frozenset[int]]] = {}
 
     def lexical_index(self) -> LexicalIndex:
         """BM25 over the current chunks: the saved one for this generation, else built (and saved
@@ -121,14 +123,31 @@ class HybridSearcher:
                 self._lexical_generation = generation
             return self._lexical
 
-    def corpus_languages(self) -> tuple[str, ...]:
-        """The languages of the indexed documents (cached per collection generation)."""
+    def corpus_languages(self, visible_groups: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """The languages of the indexed documents a viewer in `visible_groups` may see (None:
+        every document), cached per collection generation: a hidden document's language must
+        not change how a viewer's query is expanded."""
         generation = self.collection.generation()
+        key = None if visible_groups is None else tuple(sorted(visible_groups))
         with self._lock:
             if self._languages is None or self._languages[0] != generation:
-                found = sorted({d.language for d in self.collection.list_documents()})
-                self._languages = (generation, tuple(found))
-            return self._languages[1]
+                self._languages = (generation, {})
+            cached = self._languages[1].get(key)
+            if cached is not None:
+                return cached
+        found = tuple(
+            sorted(
+                {
+                    d.language
+                    for d in self.collection.list_documents()
+                    if key is None or is_visible(d.visibility, key)
+                }
+            )
+        )
+        with self._lock:
+            if self._languages[0] == generation:
+                self._languages[1][key] = found
+        return found
 
     def signals(self) -> CorpusSignals:
         """Language versions and clause types of the corpus (cached per generation)."""
@@ -137,6 +156,30 @@ class HybridSearcher:
             if self._signals is None or self._signals[0] != generation:
                 self._signals = (generation, CorpusSignals.load(self.collection))
             return self._signals[1]
+
+    def _hidden_chunks(self, filters: SearchFilters | None) -> frozenset[int]:
+        """The chunks of documents a viewer with `filters.visible_groups` may not see (cached
+        per generation and groups): the vocabulary signal must not count their words."""
+        groups = None if filters is None else filters.visible_groups
+        if groups is None:
+            return frozenset()
+        key = tuple(sorted(groups))
+        generation = self.collection.generation()
+        with self._lock:
+            cached = self._hidden.get(key)
+            if cached is not None and cached[0] == generation:
+                return cached[1]
+        hidden_docs = tuple(
+            d.doc_id for d in self.collection.list_documents() if not is_visible(d.visibility, key)
+        )
+        hidden = (
+            frozenset(self.collection.allowed_chunk_ids(SearchFilters(doc_ids=hidden_docs)))
+            if hidden_docs
+            else frozenset()
+        )
+        with self._lock:
+            self._hidden[key] = (generation, hidden)
+        return hidden
 
     def _lexical_folder(self, generation: int) -> Path | None:
         """Where BM25 over every chunk is saved: beside a folder index. A searcher over a
@@ -207,7 +250,7 @@ class HybridSearcher:
         config = self.config
         stage = _StageClock(timings)
         pool = max(config.candidates, k * 5)
-        languages = self.corpus_languages()
+        languages = self.corpus_languages(None if filters is None else filters.visible_groups)
         concepts = self._concepts(query, languages)
         rankings: list[tuple[float, list[int]]] = []
         best_similarity: float | None = None
@@ -235,7 +278,11 @@ class HybridSearcher:
             ordered = sorted(fused, key=lambda cid: -fused[cid])
         with stage("hit assembly"):
             results = self._assemble(ordered, fused, k=k, filters=filters)
-        known_share = self.lexical_index().known_word_share(query) if config.lexical else None
+        known_share = (
+            self.lexical_index().known_word_share(query, hidden=self._hidden_chunks(filters))
+            if config.lexical
+            else None
+        )
         return SearchOutcome(
             hits=results, best_similarity=best_similarity, known_word_share=known_share
         )

@@ -192,11 +192,13 @@ class LexicalIndex:
         loaded._vocabulary = frozenset(t for t in getattr(bm25, "vocab_dict", None) or {} if t)
         return loaded
 
-    def known_word_share(self, query: str) -> float:
+    def known_word_share(self, query: str, *, hidden: frozenset[int] = frozenset()) -> float:
         """The share of the query's content words that occur (stemmed) in some chunk.
 
         0.0 for nonsense ("zzzz qqq") and for questions about things the corpus never mentions;
-        one signal of the relevance floor (`index.retrieval.relevance`).
+        one signal of the relevance floor (`index.retrieval.relevance`). A word found only in
+        `hidden` chunks (those of documents the viewer may not see) counts as unknown, so the
+        answer never reveals that a hidden document uses it.
         """
         words = [
             w
@@ -209,12 +211,24 @@ class LexicalIndex:
             1
             for word in words
             if any(
-                token in self._vocabulary
+                self._occurs(token, hidden)
                 for language in QUERY_LANGUAGES
                 for token in tokenize(word, language=language)
             )
         )
         return known / len(words)
+
+    def _occurs(self, token: str, hidden: frozenset[int]) -> bool:
+        """Does `token` occur in some chunk that is not in `hidden`?"""
+        if token not in self._vocabulary:
+            return False
+        if not hidden:
+            return True
+        # The score matrix is CSC with one column per token: its rows are the chunks using it.
+        column = self._bm25.vocab_dict[token]
+        indptr = self._bm25.scores["indptr"]
+        rows = self._bm25.scores["indices"][indptr[column] : indptr[column + 1]]
+        return any(int(chunk_id) not in hidden for chunk_id in self._ids[rows])
 
     def __len__(self) -> int:
         return len(self._ids)

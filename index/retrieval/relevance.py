@@ -6,8 +6,9 @@ Fused ranks (RRF) say which hit is best, never whether any is good: a nonsense q
 - `best_similarity`, the dense similarity of the query as typed to its nearest chunk. E5 puts
   every text fairly close to every other (nonsense still scores about 0.75), so only a high
   value counts on its own;
-- `known_word_share`, the share of the query's content words that occur in the corpus (after
-  stemming in the four languages). A question in the corpus's vocabulary is about its subject
+- `known_word_share`, the share of the query's content words that occur in the documents the
+  viewer may see (after stemming in the four languages; a word that only a hidden document
+  uses counts as unknown). A question in the corpus's vocabulary is about its subject
   even when its wording is far from any article; a nonsense or out-of-domain query has none.
 
 A search is a good match when the similarity is at least `strong_similarity`, or at least

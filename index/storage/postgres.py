@@ -93,6 +93,9 @@ def open_pool(url: str, *, name: str, max_size: int, vectors: bool) -> Connectio
         configure=register_vector if vectors else None,
         open=False,
         name=name,
+        # A connection that died while idle in the pool (the server restarted) is replaced
+        # before it is handed out, so the first call after an outage does not fail on it.
+        check=ConnectionPool.check_connection,
     )
     try:
         pool.open(wait=True, timeout=30)

@@ -31,18 +31,34 @@ class AuditEntry:
 
 
 class AuditLog:
+    """The audit log in a local file (`path`); `readmit.access.server.ServerAuditLog` keeps it
+    in the index's database instead, through the same `record` and `entries`."""
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
     def record(self, who: Principal, action: str, target: str, detail: str = "") -> AuditEntry:
+        return self.record_event(
+            user=who.name, role=who.role.value, action=action, target=target, detail=detail
+        )
+
+    def record_event(
+        self, *, user: str, role: str, action: str, target: str, detail: str = ""
+    ) -> AuditEntry:
+        """An entry for someone who may not be a principal (yet): e.g. a failed sign-in, where
+        `user` is the name that was tried and `role` is "none"."""
         entry = AuditEntry(
             at=datetime.now(UTC).isoformat(timespec="seconds"),
-            user=who.name,
-            role=who.role.value,
+            user=user,
+            role=role,
             action=action,
             target=target,
             detail=detail,
         )
+        self._append(entry)
+        return entry
+
+    def _append(self, entry: AuditEntry) -> None:
         line = (json.dumps(asdict(entry), ensure_ascii=False) + "\n").encode("utf-8")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -52,7 +68,6 @@ class AuditLog:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)  # releases the lock
-        return entry
 
     def entries(
         self, *, user: str | None = None, action: str | None = None, limit: int | None = None

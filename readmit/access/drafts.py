@@ -52,7 +52,7 @@ class GuardedDrafting(DraftingService):
         may_see_source: SourceCheck,
         audit: AuditLog | None = None,
     ) -> None:
-        super().__init__(store)
+        super().__init__(store, author=principal.name)
         self.principal = principal
         self._may_see_source = may_see_source
         self._audit = audit
@@ -128,7 +128,9 @@ class GuardedDrafting(DraftingService):
         # so they cannot take them into a draft of their own either.
         source = self._view(self._open(draft_id))
         duplicate = model.duplicate(source, title, owner=self.principal.name)
-        duplicate = self.store.commit(duplicate, operation=f"duplicate of {draft_id}")
+        duplicate = self.store.commit(
+            duplicate, operation=f"duplicate of {draft_id}", author=self.author
+        )
         self._record("draft.create", duplicate.draft_id, f"copy of {draft_id}")
         return duplicate
 

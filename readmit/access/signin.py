@@ -57,3 +57,22 @@ def check_bind_address(address: str | None, mode: SignInMode) -> None:
             "`readmit users add`, or an identity provider under [auth] in "
             ".streamlit/secrets.toml (see docs/deployment.md)."
         )
+
+
+def client_address(*, remote: str | None, forwarded_for: str | None) -> str | None:
+    """Who is signing in, for the per-client throttle (`readmit.access.throttle`).
+
+    A connection from the machine itself (`remote` None or loopback) is the reverse proxy in a
+    group deployment: the client is the last address in its `X-Forwarded-For` (the one the proxy
+    itself appended; earlier ones come from the client and may be forged). Without that header
+    it is the local user (None). Any other connection is its own address.
+    """
+    if remote and not is_loopback(remote):
+        return remote
+    if not forwarded_for:
+        return None
+    last = forwarded_for.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(last.strip("[]")))
+    except ValueError:
+        return None  # not an address: ignore it rather than count under a forged key

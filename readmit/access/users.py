@@ -1,4 +1,7 @@
-"""The users store: accounts of a group deployment in one JSON file, passwords as argon2 hashes.
+"""The users store: accounts of a group deployment, passwords as argon2 hashes.
+
+Embedded (local) deployments keep them in one JSON file (`UserStore`); server mode keeps them
+in the index's database (`readmit.access.server.ServerAccountStore`), with the same rules here.
 
 An account has a role and groups. A password is optional: users who sign in through the
 organisation's identity provider (OIDC) are listed by their e-mail address without one, and
@@ -72,32 +75,36 @@ def parse_role(value: str) -> Role:
         raise UserStoreError(f"unknown role {value!r} (expected one of {choices})") from None
 
 
-class UserStore:
-    """`users.json`: {"users": {name: {"role", "groups", "password_hash"}}}, written atomically."""
+class AccountStore:
+    """Accounts: {name: {"role", "groups", "password_hash"}}; the storage is a subclass's.
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
+    `required`: this deployment serves a group, so no accounts (a missing or empty store) must
+    refuse start-up instead of falling back to the local single-user mode.
+    """
 
-    # ---- reading -----------------------------------------------------------------------------
+    required = False
+
+    @property
+    def location(self) -> str:
+        raise NotImplementedError
 
     def _load(self) -> dict[str, dict[str, Any]]:
-        if not self.path.exists():
-            return {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise UserStoreError(f"{self.path}: unreadable users file ({error})") from error
-        users = data.get("users") if isinstance(data, dict) else None
-        if not isinstance(users, dict):
-            raise UserStoreError(f"{self.path}: expected an object with a 'users' object")
-        return users
+        raise NotImplementedError
+
+    def _put(self, name: str, entry: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _delete(self, name: str) -> bool:
+        raise NotImplementedError
+
+    # ---- reading -----------------------------------------------------------------------------
 
     def _account(self, name: str, entry: dict[str, Any]) -> UserAccount:
         try:
             role = parse_role(str(entry.get("role")))
             groups = validate_groups(list(entry.get("groups", [])))
         except (UserStoreError, TypeError) as error:
-            raise UserStoreError(f"{self.path}: user {name!r}: {error}") from error
+            raise UserStoreError(f"{self.location}: user {name!r}: {error}") from error
         return UserAccount(
             name=name, role=role, groups=groups, has_password=bool(entry.get("password_hash"))
         )
@@ -109,6 +116,15 @@ class UserStore:
         entry = self._load().get(name)
         return None if entry is None else self._account(name, entry)
 
+    def get_by_email(self, email: str) -> UserAccount | None:
+        """The account of an identity provider's e-mail address: the case of an address says
+        nothing (`Alice@Org.eu` is `alice@org.eu`); None when no account, or several, match."""
+        wanted = email.strip().casefold()
+        if not wanted:
+            return None
+        found = [(n, e) for n, e in self._load().items() if n.casefold() == wanted]
+        return self._account(*found[0]) if len(found) == 1 else None
+
     def is_empty(self) -> bool:
         return not self._load()
 
@@ -117,8 +133,7 @@ class UserStore:
 
     def authenticate(self, name: str, password: str) -> Principal | None:
         """The principal for a correct name and password; None otherwise (never says which)."""
-        users = self._load()
-        entry = users.get(name)
+        entry = self._load().get(name)
         stored = entry.get("password_hash") if entry else None
         try:
             _hasher.verify(stored or _DUMMY_HASH, password)
@@ -127,8 +142,7 @@ class UserStore:
         if entry is None or not stored:
             return None
         if _hasher.check_needs_rehash(stored):
-            entry["password_hash"] = _hasher.hash(password)
-            self._save(users)
+            self._put(name, dict(entry, password_hash=_hasher.hash(password)))
         return self._account(name, entry).principal
 
     # ---- changes -----------------------------------------------------------------------------
@@ -149,16 +163,76 @@ class UserStore:
                 f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
             )
         users = self._load()
+        # Names that differ only in case would make an e-mail sign-in ambiguous.
+        clash = [n for n in users if n != name and n.casefold() == name.casefold()]
+        if clash:
+            raise UserStoreError(f"user {name!r} differs from {clash[0]!r} only in case")
         entry = dict(users.get(name, {}))
         entry["role"] = role.value
         entry["groups"] = list(groups)
         if password is not None:
             entry["password_hash"] = _hasher.hash(password)
-        users[name] = entry
-        self._save(users)
+        self._put(name, entry)
         return self._account(name, entry)
 
     def remove(self, name: str) -> bool:
+        return self._delete(name)
+
+    def import_from(self, source: AccountStore) -> tuple[str, ...]:
+        """Copy every account of `source` (role, groups, password hash as stored) into this
+        store, e.g. a users file into the database when a deployment moves to server mode.
+        Accounts already here are left alone; returns the names copied."""
+        present = {name.casefold() for name in self._load()}
+        copied: list[str] = []
+        for name, entry in sorted(source._load().items()):
+            if name.casefold() in present:
+                continue
+            account = source._account(validate_user_name(name), entry)  # refuses bad entries
+            self._put(
+                name,
+                {
+                    "role": account.role.value,
+                    "groups": list(account.groups),
+                    "password_hash": entry.get("password_hash"),
+                },
+            )
+            copied.append(name)
+        return tuple(copied)
+
+
+class UserStore(AccountStore):
+    """`users.json`: {"users": {name: {"role", "groups", "password_hash"}}}, written atomically.
+
+    `required=True` in a group deployment (`READMIT_SIGN_IN=required`): then a missing file
+    refuses start-up instead of meaning "no sign-in".
+    """
+
+    def __init__(self, path: Path, *, required: bool = False) -> None:
+        self.path = Path(path)
+        self.required = required
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        if not self.path.exists():
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise UserStoreError(f"{self.path}: unreadable users file ({error})") from error
+        users = data.get("users") if isinstance(data, dict) else None
+        if not isinstance(users, dict):
+            raise UserStoreError(f"{self.path}: expected an object with a 'users' object")
+        return users
+
+    def _put(self, name: str, entry: dict[str, Any]) -> None:
+        users = self._load()
+        users[name] = entry
+        self._save(users)
+
+    def _delete(self, name: str) -> bool:
         users = self._load()
         if name not in users:
             return False

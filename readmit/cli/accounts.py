@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from pathlib import Path
 
 import click
 
@@ -17,7 +18,7 @@ from readmit.cli.root import readmit
 
 @click.group("users")
 def users_group() -> None:
-    """Accounts of a group deployment (the users store, env READMIT_USERS)."""
+    """Accounts of a group deployment (READMIT_USERS, or the index database in server mode)."""
 
 
 @users_group.command("add")
@@ -61,6 +62,16 @@ def users_remove(ctx: click.Context, name: str) -> None:
         err.print(f"no such user: {markup(name)}", highlight=False)
         sys.exit(1)
     click.echo(f"removed {name}")
+
+
+@users_group.command("import")
+@click.argument("users_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def users_import(ctx: click.Context, users_file: Path) -> None:
+    """Copy the accounts of a users file (password hashes as they are) into this deployment's
+    accounts, e.g. into the database when moving to server mode; existing names are kept."""
+    copied = readmit(ctx).import_users(users_file)
+    click.echo(f"imported {len(copied)} account(s)")
 
 
 @users_group.command("list")

@@ -125,14 +125,14 @@ def principal_of(ctx: click.Context, services: Services) -> Principal:
     if users.is_empty():
         if name:
             raise click.UsageError(
-                f"--user {name}: no users are configured ({users.path} has no accounts)"
+                f"--user {name}: no users are configured ({users.location} has no accounts)"
             )
         return LOCAL_MAINTAINER
     if not name:
         raise click.UsageError(
-            f"sign-in is configured ({users.path}): give --user NAME or set {USER_ENV}"
+            f"sign-in is configured ({users.location}): give --user NAME or set {USER_ENV}"
         )
     account = users.get(name)
     if account is None:
-        raise click.UsageError(f"--user {name}: no such user in {users.path}")
+        raise click.UsageError(f"--user {name}: no such user in {users.location}")
     return account.principal

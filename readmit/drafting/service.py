@@ -25,8 +25,11 @@ from readmit.drafting.store import (
 class DraftingService:
     """A thin façade; every mutating call returns the saved draft."""
 
-    def __init__(self, store: DraftRepository) -> None:
+    def __init__(self, store: DraftRepository, *, author: str | None = None) -> None:
         self.store = store
+        # Who the history names for each save: the signed-in person; None: the store's
+        # default (READMIT_USER, else the login name) for the single-user CLI.
+        self.author = author
 
     # drafts
     def list_drafts(self) -> DraftListing:
@@ -41,17 +44,19 @@ class DraftingService:
     def create(
         self, title: str, *, party_names: tuple[str, ...] = (), owner: str | None = None
     ) -> Draft:
-        return self.store.create(title, party_names=party_names, owner=owner)
+        draft = model.new_draft(title, party_names=party_names, owner=owner)
+        return self.store.commit(draft, operation="create", author=self.author)
 
     def duplicate(self, draft_id: str, title: str, *, owner: str | None = None) -> Draft:
-        return self.store.duplicate(draft_id, title, owner=owner)
+        copy = model.duplicate(self.store.load(draft_id), title, owner=owner)
+        return self.store.commit(copy, operation=f"duplicate of {draft_id}", author=self.author)
 
     def share(self, draft_id: str, *, users: tuple[str, ...], groups: tuple[str, ...]) -> Draft:
         draft = self._editable(draft_id)
         return self._save(model.share(draft, users=users, groups=groups), "share")
 
     def delete(self, draft_id: str) -> None:
-        self.store.delete(draft_id)
+        self.store.delete(draft_id, author=self.author)
 
     def _editable_based_on(
         self, draft_id: str, based_on: int | None, clause_id: str | None = None
@@ -225,4 +230,4 @@ class DraftingService:
 
     def _save(self, draft: Draft, operation: str) -> Draft:
         """Version-checked save: StaleDraftError if someone saved this draft meanwhile."""
-        return self.store.commit(draft, operation=operation)
+        return self.store.commit(draft, operation=operation, author=self.author)

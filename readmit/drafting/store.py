@@ -361,11 +361,13 @@ class DraftStore:
         copy = model.duplicate(self.load(draft_id), title, owner=owner)
         return self.commit(copy, operation=f"duplicate of {draft_id}")
 
-    def delete(self, draft_id: str, *, revision: int | None = None) -> None:
+    def delete(
+        self, draft_id: str, *, revision: int | None = None, author: str | None = None
+    ) -> None:
         """Delete a draft (its history stays); with `revision`, only if still at that version."""
         try:
             found = self._records.delete(
-                validate_draft_id(draft_id), based_on=revision, author=current_author()
+                validate_draft_id(draft_id), based_on=revision, author=author or current_author()
             )
         except StaleRecordError as error:
             raise StaleDraftError(draft_id, error.based_on, error.stored) from None

@@ -7,7 +7,7 @@ methods are every use case the CLI and the app offer, each declaring what it nee
 data types and pure helpers (`lint-imports` keeps them from importing the layers below).
 """
 
-from index.errors import IndexLayerError
+from index.errors import IndexLayerError, is_database_unreachable
 from index.retrieval.lexical import word_stem
 from index.types import DOCUMENT_KINDS, DocumentRecord, Hit, SearchFilters, UnitRecord
 from ingest.citations import cite_eid_short, cite_unit
@@ -15,13 +15,15 @@ from ingest.taxonomy import SLOTS, UnknownSlotError, get_slot
 from ingest.time_limits import PURPOSES
 from ingest.types import GUIDANCE_KINDS
 from readmit.access import LOCAL_MAINTAINER, AccessDeniedError, Action, AuditEntry, Principal
+from readmit.access.gate import AccessGate, SignInResult
 from readmit.access.signin import (
     SignInMode,
     SignInRequiredError,
     check_bind_address,
+    client_address,
     sign_in_mode,
 )
-from readmit.access.users import UserAccount, UserStore, UserStoreError
+from readmit.access.users import AccountStore, UserAccount, UserStore, UserStoreError
 from readmit.clauses.accepted_documents import write_accepted_documents_csv
 from readmit.clauses.gaps import Gap, Precedent, section_for_slot
 from readmit.clauses.matrix import PrecedentMatrix, SlotArticle, SlotGroup, write_matrix_csv
@@ -44,7 +46,7 @@ from readmit.drafting.model import (
     ordered_clauses,
 )
 from readmit.drafting.skeleton import SECTIONS
-from readmit.drafting.store import DraftStoreError
+from readmit.drafting.store import DraftStoreError, StaleDraftError
 from readmit.evaluation.search import EvalSummary
 from readmit.facade.chart_data import (
     CELL_STATES,
@@ -149,6 +151,7 @@ __all__ = [
     "DraftCopyReport",
     "DraftError",
     "DraftStoreError",
+    "StaleDraftError",
     "EvalSummary",
     "ExportOptions",
     "FilterOptions",
@@ -172,7 +175,10 @@ __all__ = [
     "SearchFilters",
     "SearchResults",
     "Services",
+    "AccessGate",
+    "AccountStore",
     "SignInMode",
+    "SignInResult",
     "SignInRequiredError",
     "SlotArticle",
     "SlotGroup",
@@ -189,6 +195,7 @@ __all__ = [
     "article_numbering",
     "build_filters",
     "check_bind_address",
+    "client_address",
     "cite_eid_short",
     "cite_unit",
     "clause_type",
@@ -218,6 +225,7 @@ __all__ = [
     "word_diff",
     "inert_text",
     "word_stem",
+    "is_database_unreachable",
     "write_accepted_documents_csv",
     "write_matrix_csv",
     "write_time_limits_csv",

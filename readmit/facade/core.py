@@ -8,8 +8,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from readmit.access import AccessDeniedError, AuditLog, Principal, UserStore, authorise
+from readmit.access import AccessDeniedError, AuditLog, Principal, authorise
+from readmit.access.deployment import open_gate
 from readmit.access.drafts import GuardedDrafting, may_open
+from readmit.access.gate import AccessGate
+from readmit.access.users import AccountStore
 from readmit.drafting.model import ClauseNotFoundError, Draft, Provenance
 from readmit.drafting.store import DraftNotFoundError, DraftRepository, open_draft_store
 from readmit.facade.door import Need, document_id, draft_id
@@ -50,12 +53,18 @@ class Services:
         return open_draft_store(self.settings.drafts_dir)
 
     @cached_property
-    def audit(self) -> AuditLog:
-        return AuditLog(self.settings.audit_file)
+    def gate(self) -> AccessGate:
+        """Accounts, audit log, sign-in throttle and session tokens: files beside the index, or
+        the index's database in server mode (`readmit.access.deployment.open_gate`)."""
+        return open_gate(self.settings)
 
-    @cached_property
-    def users(self) -> UserStore:
-        return UserStore(self.settings.users_file)
+    @property
+    def audit(self) -> AuditLog:
+        return self.gate.audit
+
+    @property
+    def users(self) -> AccountStore:
+        return self.gate.accounts
 
     @property
     def rejected_dir(self) -> Path:
@@ -157,6 +166,9 @@ class Core:
         clause = draft.clause(clause_id)  # ClauseNotFoundError when it is not in the draft
         if clause.provenance is not None and not self._may_see_source(clause.provenance):
             raise ClauseNotFoundError(draft.draft_id, clause_id)
+
+    def _refused(self, method: str, error: Exception) -> None:
+        self._record("access.refused", method, f"{type(error).__name__}: {error}")
 
     def _record(self, action: str, target: str, detail: str = "") -> None:
         self._services.audit.record(self._principal, action, target, detail)

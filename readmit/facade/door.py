@@ -60,6 +60,10 @@ class Gate(Protocol):
         """Raise unless the principal may make this call; False: a named document is hidden."""
         ...
 
+    def _refused(self, method: str, error: Exception) -> None:
+        """Record a refused write or role (the audit log shows who tried what)."""
+        ...
+
 
 def door(
     action: Action | None,
@@ -85,10 +89,16 @@ def door(
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
             gate = cast(Gate, args[0])
-            if not gate._admit(need, bound.arguments):
-                if need.hidden is None:
-                    raise DocumentNotFoundError(_named_documents(need, bound.arguments)[0])
-                return cast(R, need.hidden())
+            try:
+                if not gate._admit(need, bound.arguments):
+                    if need.hidden is None or need.writes:
+                        raise DocumentNotFoundError(_named_documents(need, bound.arguments)[0])
+                    return cast(R, need.hidden())
+            except Exception as refusal:
+                # Recorded: who tried a write, or anything outside their role.
+                if need.writes or isinstance(refusal, PermissionError):
+                    gate._refused(method.__name__, refusal)
+                raise
             return method(*args, **kwargs)
 
         setattr(guarded, DOOR_ATTRIBUTE, need)

@@ -11,7 +11,13 @@ from index.copy import CopyReport, copy_index
 from index.embedders import make_embedder
 from index.storage import location_label, recorded_model_at
 from readmit.access import Action, AuditEntry
-from readmit.access.users import UserAccount, parse_role, validate_groups, validate_user_name
+from readmit.access.users import (
+    UserAccount,
+    UserStore,
+    parse_role,
+    validate_groups,
+    validate_user_name,
+)
 from readmit.drafting.store import DraftStoreError, StaleDraftError, open_draft_store
 from readmit.facade.door import door
 from readmit.facade.drafting import Drafting
@@ -193,6 +199,16 @@ class Maintenance(Drafting):
             f"role={account.role.value} groups={list(account.groups)}",
         )
         return account, existed
+
+    @door(Action.MANAGE_USERS, writes=True)
+    def import_users(self, users_file: Path) -> list[str]:
+        """Copy a users file's accounts (password hashes as stored) into this deployment's
+        accounts, e.g. the database when moving to server mode; existing names are kept. The
+        names copied, each recorded in the audit log."""
+        copied = self._services.users.import_from(UserStore(users_file))
+        for name in copied:
+            self._record("user.add", name, f"imported from {users_file.name}")
+        return list(copied)
 
     @door(Action.MANAGE_USERS, writes=True)
     def remove_user(self, name: str) -> bool:

@@ -3,18 +3,24 @@
 Every change goes through the application facade, which saves the draft atomically, so a
 refresh or a restart loses nothing. Widget keys:
 
-- drafts: ``draft_select``, ``new_draft_title``, ``draft_create``, ``draft_title`` (rename),
-  ``draft_parties`` (comma-separated party order for placeholders), ``draft_duplicate``,
+- drafts: ``draft_select``, ``new_draft_title``, ``draft_create``, ``draft_title__r<rev>`` (rename),
+  ``draft_parties__r<rev>`` (comma-separated party order for placeholders), ``draft_duplicate``,
   ``draft_delete_confirm``, ``draft_delete``; export: ``export_docx``, ``export_md``,
   ``export_placeholders``, ``export_other_language``, ``export_author``, ``export_redline``
   (Word with tracked changes against the sources);
   sharing: ``share_users``, ``share_groups`` (comma-separated), ``share_save``
-- per clause (``<id>`` is the clause id): ``clause_heading__<id>``, ``clause_text__<id>``,
+- per clause (``<id>`` is the clause id; ``<rev>`` the draft revision the typed field's value
+  came from, see `typed_key`): ``clause_heading__<id>__r<rev>``, ``clause_text__<id>__r<rev>``,
   ``clause_guidance__<id>`` (expander of guide sections),
   ``clause_guidance_add__<doc>__<eid>__<id>`` and ``clause_guidance_remove__<doc>__<eid>__<id>``
   (attach/detach a guidance note),
-  ``clause_note__<id>``, ``clause_up__<id>``, ``clause_down__<id>``, ``clause_section__<id>``,
-  ``clause_neutralise__<id>``, ``clause_revert__<id>``, ``clause_remove__<id>``
+  ``clause_note__<id>__r<rev>``, ``clause_up__<id>``, ``clause_down__<id>``,
+  ``clause_section__<id>``,
+  ``clause_neutralise__<id>``, ``clause_revert__<id>``, ``clause_remove__<id>``; a typed edit
+  refused because someone saved meanwhile stays on screen in ``clause_refused_<field>__<id>``
+  with ``clause_keep_<field>__<id>`` (save it over theirs) and ``clause_drop_<field>__<id>``
+- history: ``draft_history_pick``, ``draft_restore`` (asks first: ``draft_restore_confirm``)
+- a reader (no drafting role) sees the clauses as text, without any edit control
 - a clause of one's own: ``own_section``, ``own_heading``, ``own_text``, ``own_add``
 - gap check (`readmit.ui.gap_check`): ``gap_check``, ``gap_add__<slot>__<n>``
 """
@@ -32,6 +38,7 @@ from readmit.facade import (
     DEFAULT_DRAFT_TITLE,
     SECTIONS,
     AccessDeniedError,
+    Action,
     Draft,
     DraftClause,
     DraftError,
@@ -39,14 +46,17 @@ from readmit.facade import (
     ExportOptions,
     GuidanceSection,
     Readmit,
+    StaleDraftError,
     article_numbering,
     draft_warnings,
+    is_database_unreachable,
     ordered_clauses,
     word_diff,
 )
 from readmit.ui import gap_check, render
 from readmit.ui.render import SECTION_KEYS, SECTION_TITLES, plural
 from readmit.ui.state import (
+    REFUSED_KEY,
     current_draft_id,
     ensure_default,
     flash,
@@ -65,6 +75,14 @@ def clause_key(action: str, clause_id: str) -> str:
     return f"clause_{action}__{clause_id}"
 
 
+def typed_key(field: str, clause_id: str, revision: int | None) -> str:
+    """The widget key of a typed field (text, heading, note) carries the draft revision its
+    value came from. A newer revision is a new widget, and a value the browser sends for an
+    older one is saved over that older revision only: refused if anyone saved since, never
+    written over a newer text."""
+    return f"clause_{field}__{clause_id}__r{revision}"
+
+
 def export_file_stem(title: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()
     return stem[:80] or "draft"
@@ -74,11 +92,6 @@ def docx_bytes(wb: Readmit, draft_id: str, options: ExportOptions | None = None)
     buffer = BytesIO()
     wb.export_docx(draft_id, buffer, options=options)
     return buffer.getvalue()
-
-
-# The revision of the draft as last shown: typed edits made over it are saved only if no one
-# else saved the draft since ("changed by someone else — reload to see their change").
-SHOWN_REVISION_KEY = "draft_shown_revision"
 
 
 def _export_options(wb: Readmit, draft: Draft) -> ExportOptions:
@@ -128,15 +141,14 @@ def _create(wb: Readmit) -> None:
     _guarded(create)
 
 
-def _rename(wb: Readmit, draft_id: str) -> None:
-    title = str(value("draft_title"))
-    shown = value(SHOWN_REVISION_KEY)
-    _guarded(lambda: wb.rename_draft(draft_id, title, based_on=shown))
+def _rename(wb: Readmit, draft_id: str, revision: int) -> None:
+    title = str(value(f"draft_title__r{revision}"))
+    _guarded(lambda: wb.rename_draft(draft_id, title, based_on=revision))
 
 
-def _set_parties(wb: Readmit, draft_id: str) -> None:
-    names = tuple(n.strip() for n in str(value("draft_parties")).split(","))
-    _guarded(lambda: wb.set_party_names(draft_id, names))
+def _set_parties(wb: Readmit, draft_id: str, revision: int) -> None:
+    names = tuple(n.strip() for n in str(value(f"draft_parties__r{revision}")).split(","))
+    _guarded(lambda: wb.set_party_names(draft_id, names, based_on=revision))
 
 
 def _duplicate(wb: Readmit, draft: Draft) -> None:
@@ -185,18 +197,7 @@ def _add_own(wb: Readmit, draft_id: str) -> None:
 
 
 def _clause_action(wb: Readmit, draft_id: str, clause_id: str, action: str) -> None:
-    shown = value(SHOWN_REVISION_KEY)
     operations: dict[str, Callable[[], object]] = {
-        # Typed text was typed over the version shown: refused if someone saved since.
-        "text": lambda: wb.update_text(
-            draft_id, clause_id, str(value(clause_key("text", clause_id))), based_on=shown
-        ),
-        "heading": lambda: wb.set_heading(
-            draft_id, clause_id, str(value(clause_key("heading", clause_id))), based_on=shown
-        ),
-        "note": lambda: wb.set_note(
-            draft_id, clause_id, str(value(clause_key("note", clause_id))), based_on=shown
-        ),
         "up": lambda: wb.move_clause(draft_id, clause_id, -1),
         "down": lambda: wb.move_clause(draft_id, clause_id, 1),
         "section": lambda: wb.move_to_section(
@@ -207,6 +208,83 @@ def _clause_action(wb: Readmit, draft_id: str, clause_id: str, action: str) -> N
         "remove": lambda: wb.remove_clause(draft_id, clause_id),
     }
     _guarded(operations[action])
+
+
+def _save_typed(
+    wb: Readmit, draft_id: str, clause_id: str, field: str, text: str, based_on: int | None
+) -> None:
+    save = {"text": wb.update_text, "heading": wb.set_heading, "note": wb.set_note}[field]
+    save(draft_id, clause_id, text, based_on=based_on)
+
+
+def _typed_edit(wb: Readmit, draft_id: str, clause_id: str, field: str, revision: int) -> None:
+    """Save a typed field over the revision its widget showed; if someone saved since, keep
+    the typed text on screen (REFUSED_KEY) instead of losing or forcing it."""
+    typed = str(value(typed_key(field, clause_id, revision)) or "")
+    try:
+        _save_typed(wb, draft_id, clause_id, field, typed, revision)
+    except StaleDraftError:
+        st.session_state.setdefault(REFUSED_KEY, {})[(clause_id, field)] = typed
+        st.session_state[f"clause_refused_{field}__{clause_id}"] = typed  # the newest refused
+        flash(
+            "error",
+            "Not saved: someone else changed this draft while you were typing. Their version "
+            "is shown; your text is kept below the clause.",
+        )
+    except (DraftError, DraftStoreError, AccessDeniedError) as error:
+        flash("error", render.md_escape(str(error)))
+    except Exception as error:
+        if not is_database_unreachable(error):
+            raise
+        st.session_state.setdefault(REFUSED_KEY, {})[(clause_id, field)] = typed
+        st.session_state[f"clause_refused_{field}__{clause_id}"] = typed
+        flash("error", "Not saved: the database is not reachable. Your text is kept.")
+
+
+def _keep_refused(wb: Readmit, draft_id: str, clause_id: str, field: str, revision: int) -> None:
+    """Save the kept text over the version now shown (the user has seen theirs)."""
+    refused: dict[tuple[str, str], str] = st.session_state.get(REFUSED_KEY, {})
+    text = str(value(f"clause_refused_{field}__{clause_id}") or refused.get((clause_id, field)))
+    try:
+        _save_typed(wb, draft_id, clause_id, field, text, revision)
+    except StaleDraftError:
+        refused[(clause_id, field)] = text
+        flash("error", "Not saved: the draft changed again. Your text is still kept below.")
+        return
+    except (DraftError, DraftStoreError, AccessDeniedError) as error:
+        flash("error", render.md_escape(str(error)))
+        return
+    refused.pop((clause_id, field), None)
+
+
+def _drop_refused(clause_id: str, field: str) -> None:
+    st.session_state.get(REFUSED_KEY, {}).pop((clause_id, field), None)
+
+
+def _refused_edits(wb: Readmit, draft: Draft, clause_id: str) -> None:
+    refused: dict[tuple[str, str], str] = st.session_state.get(REFUSED_KEY, {})
+    for field in ("heading", "text", "note"):
+        if (clause_id, field) not in refused:
+            continue
+        st.warning(f"Your {field}, not saved (someone else saved this draft meanwhile):")
+        key = f"clause_refused_{field}__{clause_id}"
+        ensure_default(key, str)
+        if not st.session_state[key]:
+            st.session_state[key] = refused[(clause_id, field)]
+        st.text_area(f"Your {field} (not saved)", key=key, label_visibility="collapsed")
+        keep, drop = st.columns(2)
+        keep.button(
+            "Save mine over theirs",
+            key=f"clause_keep_{field}__{clause_id}",
+            on_click=_keep_refused,
+            args=(wb, draft.draft_id, clause_id, field, draft.revision),
+        )
+        drop.button(
+            "Discard mine",
+            key=f"clause_drop_{field}__{clause_id}",
+            on_click=_drop_refused,
+            args=(clause_id, field),
+        )
 
 
 def _attach(wb: Readmit, draft_id: str, clause_id: str, section: GuidanceSection) -> None:
@@ -294,9 +372,14 @@ def _clause(
     def on_change(action: str) -> dict[str, Any]:
         return {"on_change": _clause_action, "args": (wb, did, cid, action)}
 
-    sync(clause_key("heading", cid), clause.heading)
-    sync(clause_key("text", cid), clause.text)
-    sync(clause_key("note", cid), clause.note)
+    def typed(field: str, stored: str) -> dict[str, Any]:
+        key = typed_key(field, cid, draft.revision)
+        ensure_default(key, lambda: stored)  # a new revision is a new key: never overwritten
+        return {"key": key, "on_change": _typed_edit, "args": (wb, did, cid, field, draft.revision)}
+
+    if not wb.may(Action.DRAFT):
+        _read_only_clause(clause, number)
+        return
     sync(clause_key("section", cid), clause.section)
     with st.container(border=True, key=f"clause_{cid}"):
         label = f"Article {number}" if number is not None else "Preamble"
@@ -304,30 +387,28 @@ def _clause(
         head_col.html(f'<div class="rdm-cite">{render.escape(label)}</div>')
         heading_col.text_input(
             "Heading",
-            key=clause_key("heading", cid),
             label_visibility="collapsed",
             placeholder="Heading",
-            **on_change("heading"),
+            **typed("heading", clause.heading),
         )
         st.html(_provenance_html(clause))
         for warning in warnings:  # a reference outside the draft or to a renumbered article
             st.warning(render.md_escape(warning), icon="⚠️")
         st.text_area(
             "Clause text",
-            key=clause_key("text", cid),
             height=max(120, min(420, 24 * (clause.text.count("\n") + len(clause.text) // 110 + 2))),
             label_visibility="collapsed",
-            **on_change("text"),
+            **typed("text", clause.text),
         )
         if clause.is_edited and clause.provenance is not None:
             with st.expander("Changes from the source wording"):
                 st.html(render.diff_html(word_diff(clause.original_text, clause.text)))
         st.text_input(
             "Drafter's note",
-            key=clause_key("note", cid),
             placeholder="Drafter's note (exported in italics under the article)",
-            **on_change("note"),
+            **typed("note", clause.note),
         )
+        _refused_edits(wb, draft, cid)
         _guidance(wb, did, clause)
         cols = st.columns([0.6, 0.6, 2.6, 1.3, 1.3, 1.0], vertical_alignment="bottom")
         cols[0].button(
@@ -363,17 +444,34 @@ def _clause(
         )
 
 
+def _read_only_clause(clause: DraftClause, number: int | None) -> None:
+    """A clause as a reader sees it: text, source and note, no control they may not use."""
+    with st.container(border=True, key=f"clause_{clause.clause_id}"):
+        label = f"Article {number}" if number is not None else "Preamble"
+        heading = f" — {render.escape(clause.heading)}" if clause.heading else ""
+        st.html(f'<div class="rdm-cite">{render.escape(label)}{heading}</div>')
+        st.html(_provenance_html(clause))
+        st.html(render.passage(clause.text))
+        if clause.note:
+            st.html(f'<div class="rdm-small"><em>{render.escape(clause.note)}</em></div>')
+
+
 def _draft_controls(wb: Readmit, draft: Draft) -> None:
-    sync("draft_title", draft.title)
-    sync("draft_parties", ", ".join(draft.party_names))
+    # Keyed by the revision shown, like a clause's typed fields (`typed_key`): saved over that
+    # revision only, refused if someone saved since.
+    title_key, parties_key = f"draft_title__r{draft.revision}", f"draft_parties__r{draft.revision}"
+    ensure_default(title_key, lambda: draft.title)
+    ensure_default(parties_key, lambda: ", ".join(draft.party_names))
     title_col, parties_col = st.columns([3, 2])
-    title_col.text_input("Title", key="draft_title", on_change=_rename, args=(wb, draft.draft_id))
+    title_col.text_input(
+        "Title", key=title_key, on_change=_rename, args=(wb, draft.draft_id, draft.revision)
+    )
     parties_col.text_input(
         "Party order for placeholders",
-        key="draft_parties",
+        key=parties_key,
         placeholder="e.g. Benelux, Kazakhstan (first → [Party A])",
         on_change=_set_parties,
-        args=(wb, draft.draft_id),
+        args=(wb, draft.draft_id, draft.revision),
     )
     stem = export_file_stem(draft.title)
     options = _export_options(wb, draft)
@@ -502,8 +600,12 @@ def _pick_draft(wb: Readmit) -> Draft | None:
 
 def _restore(wb: Readmit, draft_id: str) -> None:
     revision = value("draft_history_pick")
+    if not value("draft_restore_confirm"):
+        flash("warning", "Tick “Confirm restore” first: restoring replaces the current version.")
+        return
     if isinstance(revision, int):
         _guarded(lambda: wb.restore_draft(draft_id, revision))
+        put("draft_restore_confirm", False)
 
 
 def _history(wb: Readmit, draft: Draft) -> None:
@@ -534,10 +636,14 @@ def _history(wb: Readmit, draft: Draft) -> None:
         earlier = [e.revision for e in entries if not e.deleted and e.revision != draft.revision]
         if not earlier:
             return
-        left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
+        left, confirm, middle, right = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
         left.selectbox("Earlier version", earlier, key="draft_history_pick")
         pick = value("draft_history_pick")
-        middle.button("Restore", key="draft_restore", on_click=_restore, args=(wb, draft.draft_id))
+        if wb.may(Action.DRAFT):  # readers may look and download, not restore
+            confirm.checkbox("Confirm restore", key="draft_restore_confirm")
+            middle.button(
+                "Restore", key="draft_restore", on_click=_restore, args=(wb, draft.draft_id)
+            )
         if isinstance(pick, int):
             right.download_button(
                 "Markdown",
@@ -563,7 +669,6 @@ def page(wb: Readmit) -> None:
         right.button("Create", key="draft_create", on_click=_create, args=(wb,), width="stretch")
         return
     set_current_draft(draft.draft_id)
-    put(SHOWN_REVISION_KEY, draft.revision)
     _draft_controls(wb, draft)
     st.caption(
         f"{plural(len(draft.clauses), 'clause')} · saved automatically after every change · "

@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from readmit.facade import DraftStoreError, Readmit, UserStore
+from readmit.facade import AccessGate, DraftStoreError, Readmit, is_database_unreachable
 from readmit.ui import render
 from readmit.ui.signin import signed_in_as
 from readmit.ui.state import MAX_PINS, PAGE_KEY, PAGES, current_draft_id, pins
@@ -17,7 +17,7 @@ _WATCHING_INGEST = "_watching_ingest"
 _DOCUMENTS_SEEN = "_documents_seen"
 
 
-def sidebar(wb: Readmit, users: UserStore) -> str:
+def sidebar(wb: Readmit, gate: AccessGate) -> str:
     """Render the sidebar and return the page to show."""
     with st.sidebar:
         st.html(
@@ -25,26 +25,34 @@ def sidebar(wb: Readmit, users: UserStore) -> str:
             '<div class="rdm-small">Model readmission agreement · drafting workbench</div>'
         )
         page = st.radio("Go to", PAGES, key=PAGE_KEY, label_visibility="collapsed")
-        signed_in_as(wb.principal, users)
-        st.divider()
-        draft_id = current_draft_id()
-        title = "none yet"
-        if draft_id:
-            try:
-                title = wb.get_draft(draft_id).title
-            except DraftStoreError:
-                title = "none (the draft could not be opened)"
-        st.html(
-            render.meta_table(
-                [("Current draft", title), ("Pinned", f"{len(pins())} of {MAX_PINS}")]
-            )
-        )
-        if wb.background_ingest() is None:
-            index_status(wb)
-        else:
-            st.session_state[_WATCHING_INGEST] = True
-            live_index_status(wb)
+        try:
+            _session_and_status(wb, gate)
+        except Exception as error:  # navigation stays; the page shows the outage banner
+            if not is_database_unreachable(error):
+                raise
+            st.caption(f"Signed in as {wb.principal.name} · the database is not reachable")
     return str(page)
+
+
+def _session_and_status(wb: Readmit, gate: AccessGate) -> None:
+    """Who is signed in, the current draft and pins, the index: what needs the database."""
+    signed_in_as(wb.principal, gate)
+    st.divider()
+    draft_id = current_draft_id()
+    title = "none yet"
+    if draft_id:
+        try:
+            title = wb.get_draft(draft_id).title
+        except DraftStoreError:
+            title = "none (the draft could not be opened)"
+    st.html(
+        render.meta_table([("Current draft", title), ("Pinned", f"{len(pins())} of {MAX_PINS}")])
+    )
+    if wb.background_ingest() is None:
+        index_status(wb)
+    else:
+        st.session_state[_WATCHING_INGEST] = True
+        live_index_status(wb)
 
 
 def index_status(wb: Readmit) -> None:

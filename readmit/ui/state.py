@@ -22,6 +22,9 @@ import streamlit as st
 
 PAGES = ("Search", "Read", "Compare", "Clauses", "Draft", "Review", "Maintain")
 PAGE_KEY = "page"
+# Typed edits not saved (someone saved meanwhile, or the database was out of reach):
+# (clause id, field) → the text, kept on screen until saved or dropped.
+REFUSED_KEY = "_refused_edits"
 DRAFT_KEY = "draft_id"
 PINS_KEY = "pins"
 FLASH_KEY = "flash"
