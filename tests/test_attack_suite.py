@@ -152,6 +152,9 @@ class World:
             .search("time limits", k=1, filters=SearchFilters(doc_ids=(PUBLIC_IDS[0],)))
             .hits[0]
         )
+        # A counterpart's proposal for the review methods (read, never indexed).
+        self.proposal = base / "proposal-en.txt"
+        self.proposal.write_text("Article 1\nReadmission\n\nEach Party shall readmit.\n")
         self.queries_file = base / "queries.jsonl"
         self.queries_file.write_text(
             json.dumps(
@@ -262,6 +265,9 @@ def value_for(
         "queries_file": lambda: world.queries_file,
         "users_file": lambda: world.other_users,
         "action": lambda: Action.SEARCH,
+        "proposal": lambda: world.proposal,
+        "data": lambda: world.proposal.read_bytes(),
+        "identifier": lambda: SECRET_ID,  # must be answered as an unknown id
     }
     if name not in fixed:
         raise AssertionError(
@@ -458,6 +464,9 @@ def cli_arguments(command: tuple[str, ...], world: World, out: Path) -> list[str
         "queries_file": str(world.queries_file),
         "users_file": str(world.other_users),
         "name": "rita",
+        "proposal": str(world.proposal),
+        "against": SECRET_ID,
+        "output": str(out / "review.docx"),
     }
     values: list[str] = []
     for parameter in click_command.params:
@@ -466,7 +475,7 @@ def cli_arguments(command: tuple[str, ...], world: World, out: Path) -> list[str
         elif isinstance(parameter, click.Argument) and parameter.required:
             raise AssertionError(f"readmit {' '.join(command)}: no value for {parameter.name}")
         elif isinstance(parameter, click.Option) and parameter.required:
-            values += [parameter.opts[0], "maintainer"]
+            values += [parameter.opts[0], by_name.get(str(parameter.name), "maintainer")]
     return [*command, *values]
 
 

@@ -10,12 +10,27 @@ import click
 
 from readmit.cli.output import echo, plain, say
 from readmit.cli.root import DRAFTS_OPTION, readmit
-from readmit.facade import review_json, review_markdown, write_memo, write_redline
+from readmit.facade import (
+    Readmit,
+    Review,
+    review_json,
+    review_markdown,
+    write_memo,
+    write_redline,
+)
 
 PROPOSAL = click.argument("proposal", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 AGAINST = click.option(
     "--against", "against", required=True, help="A draft id or an indexed document id."
 )
+
+
+def reviewed(app: Readmit, proposal: Path, against: str) -> Review:
+    """PROPOSAL against a document or a draft of that id, as the user may see them."""
+    target = app.review_target(against)
+    if target.kind == "document":
+        return app.review_document(proposal, target.identifier)
+    return app.review_draft(proposal, target.identifier)
 
 
 @click.command("review")
@@ -45,7 +60,7 @@ def review_command(
     if output_format == "docx" and output is None:
         raise click.UsageError("--format docx needs -o FILE.docx")
     app = readmit(ctx, drafts_dir=drafts_dir)
-    review = app.review(proposal, app.review_target(against))
+    review = reviewed(app, proposal, against)
     if output_format == "docx":
         assert output is not None
         write_memo(review, output)
@@ -80,7 +95,7 @@ def redline_command(
     """Write PROPOSAL as tracked changes against a draft or an indexed agreement (Word):
     accepting all changes gives the proposal, rejecting all gives the target."""
     app = readmit(ctx, drafts_dir=drafts_dir)
-    review = app.review(proposal, app.review_target(against))
+    review = reviewed(app, proposal, against)
     write_redline(review, output, author=author or app.export_author() or "Readmit")
     echo(f"wrote {output}")
 

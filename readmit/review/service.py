@@ -60,15 +60,6 @@ class ReviewTarget:
     kind: Literal["draft", "document"]
     identifier: str
 
-    # What the facade's door reads to check the caller may see the target.
-    @property
-    def doc_id(self) -> str | None:
-        return self.identifier if self.kind == "document" else None
-
-    @property
-    def draft_id(self) -> str | None:
-        return self.identifier if self.kind == "draft" else None
-
 
 @dataclass(frozen=True)
 class _Side:

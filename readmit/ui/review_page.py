@@ -57,7 +57,7 @@ def page(wb: Readmit) -> None:
         assert upload is not None and target is not None
         with st.spinner("Reading the proposal and comparing it…"):
             try:
-                review = wb.review_upload(name=upload.name, data=upload.getvalue(), target=target)
+                review = _review(wb, upload.name, upload.getvalue(), target)
             except ReviewError as error:
                 st.session_state.pop(RESULT_KEY, None)
                 st.error(str(error))
@@ -70,6 +70,12 @@ def page(wb: Readmit) -> None:
     result = st.session_state.get(RESULT_KEY)
     if result:
         _show(result["review"], result["memo"], result["redline"])
+
+
+def _review(wb: Readmit, name: str, data: bytes, target: ReviewTarget) -> Review:
+    if target.kind == "document":
+        return wb.review_upload_document(name=name, data=data, doc_id=target.identifier)
+    return wb.review_upload_draft(name=name, data=data, draft_id=target.identifier)
 
 
 def _choose_target(wb: Readmit) -> ReviewTarget | None:
