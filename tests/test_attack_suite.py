@@ -245,6 +245,7 @@ def value_for(
         "title": lambda: "Renamed",
         "text": lambda: "typed text",
         "heading": lambda: "heading",
+        "part": lambda: "agreement",
         "note": lambda: "note",
         "party_names": lambda: ["A", "B"],
         "direction": lambda: 1,

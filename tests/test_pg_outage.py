@@ -41,7 +41,7 @@ def test_the_first_call_after_a_restart_succeeds() -> None:
             assert collection.generation() == generation
             assert [d.doc_id for d in collection.list_documents()] == ["public-en"]
             stored = records.get("d1")
-            assert stored is not None and stored[1]["title"] == "kept"
+            assert stored is not None and stored.data["title"] == "kept"
         finally:
             collection.close()
             records.close()

@@ -184,7 +184,7 @@ def test_bad_proposals_are_refused_with_the_reason(index: str, tmp_path: Path) -
         main, ["--index", index, "review", str(DATA / "proposal-borduria-en.txt"),
                "--against", "no-such-thing"],
     )  # fmt: skip
-    assert result.exit_code == 2 and "neither an indexed document nor a draft" in result.output
+    assert result.exit_code == 2 and "no indexed document or draft of that id" in result.output
     out = tmp_path / "redline.docx"
     result = CliRunner().invoke(
         main, ["--index", index, "redline", str(broken), "--against", MODEL, "-o", str(out)]
