@@ -473,8 +473,13 @@ _IN_ERROR = re.compile(
 
 def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
     """Bounds of the clause of `sentence` that holds sentence[start:end]."""
-    left, right = 0, len(sentence)
-    for found in _CLAUSE_BREAK.finditer(sentence):
+    return _between_breaks(_CLAUSE_BREAK, sentence, start, end)
+
+
+def _between_breaks(breaks: re.Pattern[str], text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the stretch of `text` between the `breaks` around text[start:end]."""
+    left, right = 0, len(text)
+    for found in breaks.finditer(text):
         if found.end() <= start:
             left = found.end()
         elif found.start() >= end:
@@ -574,14 +579,7 @@ def classify_purpose(sentence: str, position: int, length: int = 0) -> str:
 
 
 def _segment(clause: str, start: int, end: int) -> tuple[int, int]:
-    left, right = 0, len(clause)
-    for found in _SEGMENT_BREAK.finditer(clause):
-        if found.end() <= start:
-            left = found.end()
-        elif found.start() >= end:
-            right = found.start()
-            break
-    return left, right
+    return _between_breaks(_SEGMENT_BREAK, clause, start, end)
 
 
 _TRANSIT = re.compile(r"transit|doorgeleid|doorreis|durchreise|durchbeförder", re.I)
