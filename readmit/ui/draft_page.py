@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from io import BytesIO
 from typing import Any
 
@@ -497,7 +498,7 @@ def _draft_controls(wb: Readmit, draft: Draft) -> None:
     )
     st.download_button(
         "Word with tracked changes against the sources",
-        data=wb.draft_redline(draft.draft_id),
+        data=partial(wb.draft_redline, draft.draft_id),  # built on click, not every rerun
         file_name=f"{stem}-redline.docx",
         mime=DOCX_MIME,
         key="export_redline",
