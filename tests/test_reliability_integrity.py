@@ -20,7 +20,8 @@ from click.testing import CliRunner
 
 from index.embedders import HashingEmbedder
 from index.errors import IndexOpenError
-from index.storage import Collection, open_storage
+from index.storage import Collection
+from index.storage import open_collection as open_at
 from readmit.cli import main
 from readmit.service import KnowledgeBase
 from tests.harness.corpus import copy_documents
@@ -39,7 +40,7 @@ def index_dir(tmp_path: Path) -> Path:
 
 
 def open_collection(index: Path) -> Collection:
-    return Collection(open_storage(index), embedder=HashingEmbedder())
+    return open_at(index, embedder=HashingEmbedder())
 
 
 def test_tampered_vector_cache_is_refused_and_rebuilt(

@@ -20,7 +20,7 @@ from index.embedders import Embedder, HashingEmbedder
 from index.errors import IndexOpenError, IndexWriteError, ModelMismatchError
 from index.lock import IndexBusyError
 from index.records import RecordError, RecordStore, StaleRecordError, open_record_store
-from index.storage import Collection, StorageBackend, open_collection
+from index.storage import Bookkeeping, Collection, StorageBackend, open_collection
 from index.types import SearchFilters, SlotAssignment
 from tests.harness.documents import (
     filter_corpus,
@@ -66,7 +66,19 @@ def hashed(opener: Opener) -> Collection:
 
 def test_both_backends_keep_the_contract(hashed: Collection) -> None:
     assert isinstance(hashed.storage, StorageBackend)
+    assert isinstance(hashed.bookkeeping, Bookkeeping)
     assert hashed.location
+
+
+def test_the_storage_contract_stays_narrow() -> None:
+    """A backend keeps about a dozen primitives (at most 15); what is derived from them is
+    written once in Collection, what lives beside the documents in Bookkeeping."""
+    members = {name for name in dir(StorageBackend) if not name.startswith("_")}
+    properties = {n for n in members if isinstance(getattr(StorageBackend, n), property)}
+    primitives = members - properties - {"close"}
+    assert properties == {"location", "cache_folder", "cache_write_error"}
+    assert len(primitives) <= 15, sorted(primitives)
+    assert not primitives & {n for n in dir(Bookkeeping) if not n.startswith("_")}
 
 
 def test_upsert_round_trips_documents_units_and_chunks(hashed: Collection) -> None:

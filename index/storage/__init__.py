@@ -2,6 +2,8 @@
 
 - `sqlite.SqliteStorage`: embedded, one folder: SQLite (source of truth) + FAISS cache.
 - `postgres.PgStorage`: PostgreSQL with pgvector, for a shared server (psycopg loads only then).
+- `bookkeeping.SqlBookkeeping`: source paths, failed files and clause slots (`base.Bookkeeping`),
+  one SQL implementation over either backend's transactions.
 - `collection.Collection`: embedding, validation, search, hits, status over either backend.
 - `visibility.VisibleStorage`: a viewer's read-only view of a backend.
 
@@ -11,15 +13,20 @@ The location picks the backend: a folder path, or a `postgresql://` URL.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.embedders import Embedder
 from index.locations import is_server_location, location_label
-from index.storage.base import StorageBackend
+from index.storage.base import Bookkeeping, StorageBackend
 from index.storage.collection import Collection
 from index.storage.sqlite import SqliteStorage, recorded_model
 from index.storage.visibility import scope_filters, visible_collection
 
+if TYPE_CHECKING:
+    from index.storage.postgres import PgStorage
+
 __all__ = [
+    "Bookkeeping",
     "Collection",
     "StorageBackend",
     "location_label",
@@ -31,7 +38,7 @@ __all__ = [
 ]
 
 
-def open_storage(location: str | Path) -> StorageBackend:
+def open_storage(location: str | Path) -> SqliteStorage | PgStorage:
     """The backend at `location`: an index folder (embedded) or a PostgreSQL URL (server)."""
     if is_server_location(location):
         from index.storage.postgres import PgStorage  # psycopg only loads in server mode
@@ -42,7 +49,8 @@ def open_storage(location: str | Path) -> StorageBackend:
 
 def open_collection(location: str | Path, *, embedder: Embedder) -> Collection:
     """The collection at `location`, searched with `embedder` (which must be the index's)."""
-    return Collection(open_storage(location), embedder=embedder)
+    storage = open_storage(location)
+    return Collection(storage, bookkeeping=storage.bookkeeping(), embedder=embedder)
 
 
 def recorded_model_at(location: str | Path) -> str | None:

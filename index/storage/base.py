@@ -1,9 +1,13 @@
 """The storage contract: the primitives a backend keeps, below everything derived from them.
 
-A backend stores documents, units, chunks with their vectors, clause slots, failed files and a
-small key/value state, and ranks vectors with filters applied inside the search. Everything
+A backend stores documents, units, chunks with their vectors and a small key/value state, and
+ranks vectors with filters applied inside the search: `StorageBackend`, 14 primitives. Everything
 else — embedding, validation, search over the ranking, row → hit, parsed documents, status —
 is written once over these primitives in `index.storage.collection.Collection`.
+
+What an index keeps beside its documents but outside their generations (source paths, failed
+files, clause slots) is a second small contract, `Bookkeeping`, written once in SQL for both
+backends (`index.storage.bookkeeping.SqlBookkeeping`).
 
 Two backends keep it, one module each:
 - `index.storage.sqlite.SqliteStorage`: one folder, SQLite (source of truth) + FAISS cache;
@@ -79,10 +83,6 @@ class StorageBackend(Protocol):
 
     def delete_document(self, doc_id: str) -> bool: ...
 
-    def set_source_path(self, doc_id: str, source_path: str) -> None:
-        """Where an unchanged document's file is now (no new generation)."""
-        ...
-
     def rank_vectors(
         self, query: np.ndarray, *, k: int, filters: SearchFilters | None
     ) -> tuple[list[int], list[float]]:
@@ -115,20 +115,34 @@ class StorageBackend(Protocol):
 
     def set_state(self, values: Mapping[str, str]) -> None: ...
 
+    def problems(self, embedder: Embedder) -> list[str]:
+        """Integrity problems of the stored data and its caches (empty: fine); repairs nothing."""
+        ...
+
+
+@runtime_checkable
+class Bookkeeping(Protocol):
+    """What an index keeps beside its documents, outside their generations: writing it changes
+    no chunk, vector or search result."""
+
+    def set_source_path(self, doc_id: str, source_path: str) -> None:
+        """Where an unchanged document's file is now."""
+        ...
+
     def failures(self) -> tuple[tuple[str, str], ...]:
-        """(path, reason) of the files an ingest could not index."""
+        """(path, reason) of the files an ingest could not index, by path."""
         ...
 
     def set_failures(self, *, record: Mapping[str, str], clear: Sequence[str]) -> int:
         """Record failed files (path → reason) and forget others; returns how many were cleared."""
         ...
 
-    def slots(self, *, doc_id: str | None, slot: str | None) -> list[SlotAssignment]: ...
+    def slots(self, *, doc_id: str | None, slot: str | None) -> list[SlotAssignment]:
+        """Slot assignments of live units, by document, reading order and slot."""
+        ...
 
-    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None: ...
-
-    def problems(self, embedder: Embedder) -> list[str]:
-        """Integrity problems of the stored data and its caches (empty: fine); repairs nothing."""
+    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
+        """Replace a document's slot assignments and drop those whose unit is gone."""
         ...
 
 

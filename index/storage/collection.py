@@ -4,9 +4,10 @@ Modelled on simonw/llm's `Collection(db=..., model=...)`: storage and embedding 
 to the constructor, and the index remembers the model it was built with, so that searching it
 with vectors from another model is refused instead of returning nonsense.
 
-Everything here is written once over the primitives of `index.storage.base.StorageBackend`:
-embedding (reusing the stored vector of an unchanged chunk text), validation of what is
-written, dense search over the backend's ranking, row → hit, parsed documents, status.
+Everything here is written once over the primitives of `index.storage.base.StorageBackend`
+(and the index's `Bookkeeping`: source paths, failed files, clause slots): embedding (reusing
+the stored vector of an unchanged chunk text), validation of what is written, dense search
+over the backend's ranking, row → hit, parsed documents, status.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from index.errors import IndexWriteError
 from index.storage.base import (
     GLOSSARY_STATE,
     TAXONOMY_STATE,
+    Bookkeeping,
     StorageBackend,
     int_or_none,
     model_mismatch,
@@ -47,8 +49,11 @@ from ingest.types import Chunk, DocumentMeta, ParsedDocument, Unit
 class Collection:
     """The documents of one index (a backend) and the model that embeds them."""
 
-    def __init__(self, storage: StorageBackend, *, embedder: Embedder) -> None:
+    def __init__(
+        self, storage: StorageBackend, *, bookkeeping: Bookkeeping, embedder: Embedder
+    ) -> None:
         self.storage = storage
+        self.bookkeeping = bookkeeping
         self.embedder = embedder
         try:
             model, dimension = storage.open_for(embedder)
@@ -193,19 +198,19 @@ class Collection:
 
     def record_failure(self, path: str, reason: str) -> None:
         """Remember that a file could not be ingested (listed by `status()`)."""
-        self.storage.set_failures(record={path: reason}, clear=())
+        self.bookkeeping.set_failures(record={path: reason}, clear=())
 
     def clear_failures(self, paths: Iterable[str]) -> int:
-        return self.storage.set_failures(record={}, clear=list(paths))
+        return self.bookkeeping.set_failures(record={}, clear=list(paths))
 
     def set_source_path(self, doc_id: str, source_path: str) -> None:
         """Record where an unchanged document's file is now (no new generation: no vectors
         or texts change)."""
-        self.storage.set_source_path(doc_id, source_path)
+        self.bookkeeping.set_source_path(doc_id, source_path)
 
     def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
         """Store a document's slot assignments (replacing the previous ones) and prune orphans."""
-        self.storage.replace_slots(doc_id, assignments)
+        self.bookkeeping.replace_slots(doc_id, assignments)
 
     def record_rules(self, *, taxonomy_sha256: str, glossary_sha256: str) -> None:
         """Record which rule files the stored slots and this index's last ingest followed."""
@@ -310,7 +315,7 @@ class Collection:
             model=state.get("model"),
             dimension=int_or_none(state.get("dimension")),
             indexed_at=state.get("indexed_at"),
-            failures=self.storage.failures(),
+            failures=self.bookkeeping.failures(),
             taxonomy_sha256=taxonomy_sha256,
             glossary_sha256=state.get(GLOSSARY_STATE),
             # None: not computed yet (a first ingest computes them at its end), not stale.
@@ -353,11 +358,11 @@ class Collection:
         self, *, doc_id: str | None = None, slot: str | None = None
     ) -> list[SlotAssignment]:
         """Stored slot assignments of live units, by document and reading order."""
-        return self.storage.slots(doc_id=doc_id, slot=slot)
+        return self.bookkeeping.slots(doc_id=doc_id, slot=slot)
 
     def slot_documents(self) -> set[str]:
         """Documents whose slots have been computed."""
-        return {a.doc_id for a in self.storage.slots(doc_id=None, slot=None)}
+        return {a.doc_id for a in self.bookkeeping.slots(doc_id=None, slot=None)}
 
 
 def unit_vectors_from_chunks(

@@ -29,6 +29,7 @@ from index.locations import redact_url
 from index.lock import IndexBusyError
 from index.storage import pg_schema
 from index.storage.base import int_or_none, model_mismatch
+from index.storage.bookkeeping import SqlBookkeeping
 from index.storage.manifest import runtime_versions, utc_now
 from index.storage.rows import (
     CHUNK_INSERT_COLUMNS,
@@ -55,7 +56,6 @@ from index.types import (
     DocumentRecord,
     Hit,
     SearchFilters,
-    SlotAssignment,
     StoredDocument,
     UnitRecord,
 )
@@ -141,6 +141,10 @@ class PgStorage:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+
+    def bookkeeping(self) -> SqlBookkeeping:
+        """Source paths, failed files and clause slots in this database's tables."""
+        return SqlBookkeeping(read=self._read, write=self._write, dialect=POSTGRES)
 
     # ---- schema and model ----------------------------------------------------------------------
 
@@ -313,43 +317,10 @@ class PgStorage:
             self._record_facts(conn)
         return True
 
-    def set_source_path(self, doc_id: str, source_path: str) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "UPDATE documents SET source_path = %s WHERE doc_id = %s", (source_path, doc_id)
-            )
-
     def set_state(self, values: Mapping[str, str]) -> None:
         with self._write() as conn:
             for key, value in values.items():
                 _set_state(conn, key, value)
-
-    def set_failures(self, *, record: Mapping[str, str], clear: Sequence[str]) -> int:
-        with self._write() as conn:
-            for path, reason in record.items():
-                conn.execute(
-                    "INSERT INTO failures (path, reason, at) VALUES (%s, %s, %s) "
-                    "ON CONFLICT (path) DO UPDATE SET reason = excluded.reason, at = excluded.at",
-                    (path, reason, utc_now()),
-                )
-            if not clear:
-                return 0
-            cursor = conn.execute("DELETE FROM failures WHERE path = ANY(%s)", (list(clear),))
-            return max(cursor.rowcount, 0)
-
-    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
-        with self._write() as conn:
-            conn.execute("DELETE FROM slots WHERE doc_id = %s", (doc_id,))
-            with conn.cursor() as cur:
-                cur.executemany(
-                    "INSERT INTO slots (doc_id, eid, slot, confidence, method) "
-                    "VALUES (%s, %s, %s, %s, %s)",
-                    [(doc_id, a.eid, a.slot, float(a.confidence), a.method) for a in assignments],
-                )
-            conn.execute(
-                "DELETE FROM slots s WHERE NOT EXISTS "
-                "(SELECT 1 FROM units u WHERE u.doc_id = s.doc_id AND u.eid = s.eid)"
-            )
 
     # ---- reads -----------------------------------------------------------------------------
 
@@ -432,29 +403,6 @@ class PgStorage:
         with self._read() as conn:
             rows = conn.execute("SELECT key, value FROM state").fetchall()
         return {str(k): str(v) for k, v in rows}
-
-    def failures(self) -> tuple[tuple[str, str], ...]:
-        with self._read() as conn:
-            rows = conn.execute('SELECT path, reason FROM failures ORDER BY path COLLATE "C"')
-            return tuple((str(p), str(r)) for p, r in rows.fetchall())
-
-    def slots(self, *, doc_id: str | None, slot: str | None) -> list[SlotAssignment]:
-        clauses, params = ["TRUE"], []
-        if doc_id is not None:
-            clauses.append("s.doc_id = %s")
-            params.append(doc_id)
-        if slot is not None:
-            clauses.append("s.slot = %s")
-            params.append(slot)
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT s.doc_id, s.eid, s.slot, s.confidence, s.method FROM slots s "
-                "JOIN units u ON u.doc_id = s.doc_id AND u.eid = s.eid "
-                f"WHERE {' AND '.join(clauses)} "
-                'ORDER BY s.doc_id COLLATE "C", u.ord, s.slot COLLATE "C"',
-                params,
-            ).fetchall()
-        return [SlotAssignment(str(a), str(b), str(c), float(d), str(e)) for a, b, c, d, e in rows]
 
     def problems(self, embedder: Embedder) -> list[str]:
         problems: list[str] = []
@@ -595,6 +543,7 @@ POSTGRES = Dialect(
     in_list=lambda expr, values: (f"{expr} = ANY(%s)", [list(values)]),
     json_elements=lambda column, alias: (f"jsonb_array_elements_text({column}) {alias}", alias),
     empty_json_array="'[]'::jsonb",
+    byte_order=' COLLATE "C"',
 )
 
 

@@ -310,6 +310,7 @@ class Dialect:
     # FROM-item over a JSON array column, and the expression of one element's text
     json_elements: Callable[[str, str], tuple[str, str]]
     empty_json_array: str
+    byte_order: str  # appended to ORDER BY a text column: order by bytes, as Python sorts str
 
 
 def filter_sql(filters: SearchFilters, dialect: Dialect) -> tuple[str, list[object]]:

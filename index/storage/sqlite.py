@@ -30,6 +30,7 @@ from index.lock import writer_lock
 from index.retrieval.lexical import LEXICAL_FOLDER_PREFIX, saved_folder_problems
 from index.storage import sqlite_tables as tables
 from index.storage.base import model_mismatch
+from index.storage.bookkeeping import SqlBookkeeping
 from index.storage.manifest import (
     MANIFEST_FILE,
     Manifest,
@@ -45,7 +46,6 @@ from index.types import (
     DocumentRecord,
     Hit,
     SearchFilters,
-    SlotAssignment,
     StoredDocument,
     UnitRecord,
 )
@@ -108,6 +108,10 @@ class SqliteStorage:
 
     def close(self) -> None:
         self._store.close()
+
+    def bookkeeping(self) -> SqlBookkeeping:
+        """Source paths, failed files and clause slots in this folder's meta.sqlite."""
+        return SqlBookkeeping(read=self._store.read, write=self._store.write, dialect=tables.SQLITE)
 
     def index_id(self) -> str | None:
         """The random id this database got when first written (index.binding): derived files
@@ -399,26 +403,10 @@ class SqliteStorage:
             )
         return True
 
-    def set_source_path(self, doc_id: str, source_path: str) -> None:
-        with self._store.write() as conn:
-            tables.set_source_path(conn, doc_id, source_path)
-
     def set_state(self, values: Mapping[str, str]) -> None:
         with self._store.write() as conn:
             for key, value in values.items():
                 tables.set_state(conn, key, value)
-
-    def set_failures(self, *, record: Mapping[str, str], clear: Sequence[str]) -> int:
-        with self._store.write() as conn:
-            for path, reason in record.items():
-                tables.record_failure(conn, path, reason, utc_now())
-            return tables.clear_failures(conn, list(clear)) if clear else 0
-
-    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
-        rows = [(a.eid, a.slot, a.confidence, a.method) for a in assignments]
-        with self._store.write() as conn:
-            tables.replace_slots(conn, doc_id, rows)
-            tables.prune_slots(conn)
 
     # ---- reads -----------------------------------------------------------------------------
 
@@ -469,14 +457,6 @@ class SqliteStorage:
     def state(self) -> dict[str, str]:
         with self._store.read() as conn:
             return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM state")}
-
-    def failures(self) -> tuple[tuple[str, str], ...]:
-        with self._store.read() as conn:
-            return tables.failures(conn)
-
-    def slots(self, *, doc_id: str | None, slot: str | None) -> list[SlotAssignment]:
-        with self._store.read() as conn:
-            return tables.slot_rows(conn, doc_id=doc_id, slot=slot)
 
     def problems(self, embedder: Embedder) -> list[str]:
         dimension = embedder.dimension

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from index.binding import ensure_index_id
 from index.errors import IndexFullError, IndexOpenError
 from index.read_only import cannot_write, connect_read_only
 from index.storage import rows as shared
-from index.types import DocumentRecord, Hit, SearchFilters, SlotAssignment, UnitRecord
+from index.types import DocumentRecord, Hit, SearchFilters, UnitRecord
 from ingest.types import Chunk, ParsedDocument
 
 DB_FILE = "meta.sqlite"
@@ -359,19 +359,6 @@ def insert_chunks(conn: sqlite3.Connection, chunks: Sequence[Chunk], vectors: np
     )
 
 
-def record_failure(conn: sqlite3.Connection, path: str, reason: str, at: str) -> None:
-    conn.execute(
-        "INSERT INTO failures (path, reason, at) VALUES (?, ?, ?) "
-        "ON CONFLICT(path) DO UPDATE SET reason = excluded.reason, at = excluded.at",
-        (path, reason, at),
-    )
-
-
-def clear_failures(conn: sqlite3.Connection, paths: Iterable[str]) -> int:
-    cursor = conn.executemany("DELETE FROM failures WHERE path = ?", [(p,) for p in paths])
-    return max(cursor.rowcount, 0)
-
-
 # ---- reads ---------------------------------------------------------------------------------
 
 
@@ -416,6 +403,7 @@ SQLITE = shared.Dialect(
     in_list=_in_list,
     json_elements=lambda column, alias: (f"json_each({column}) {alias}", f"{alias}.value"),
     empty_json_array="'[]'",
+    byte_order="",  # SQLite's default collation is BINARY
 )
 
 
@@ -457,13 +445,6 @@ def documents(conn: sqlite3.Connection, doc_id: str | None) -> list[DocumentReco
     return [shared.document_record(row) for row in rows]
 
 
-def set_source_path(conn: sqlite3.Connection, doc_id: str, source_path: str) -> None:
-    conn.execute(
-        "UPDATE documents SET source_path = ? WHERE doc_id = ? AND source_path != ?",
-        (source_path, doc_id, source_path),
-    )
-
-
 def units(conn: sqlite3.Connection, doc_id: str, eid: str | None) -> list[UnitRecord]:
     """A document's units in reading order, or the one `eid` names."""
     where, params = ("AND eid = ?", [doc_id, eid]) if eid is not None else ("", [doc_id])
@@ -471,11 +452,6 @@ def units(conn: sqlite3.Connection, doc_id: str, eid: str | None) -> list[UnitRe
         f"SELECT {shared.UNIT_SELECT} FROM units WHERE doc_id = ? {where} ORDER BY ord, eid", params
     )
     return [shared.unit_record(row) for row in rows]
-
-
-def failures(conn: sqlite3.Connection) -> tuple[tuple[str, str], ...]:
-    rows = conn.execute("SELECT path, reason FROM failures ORDER BY path")
-    return tuple((str(p), str(r)) for p, r in rows)
 
 
 def orphan_problems(conn: sqlite3.Connection) -> list[str]:
@@ -493,55 +469,6 @@ def orphan_problems(conn: sqlite3.Connection) -> list[str]:
     ):
         problems.append(f"chunk {chunk_id} of {doc_id} points to missing unit {eid}")
     return problems
-
-
-# ---- clause slots (index.slots) ----------------------------------------------------------
-
-
-def replace_slots(
-    conn: sqlite3.Connection, doc_id: str, rows: Sequence[tuple[str, str, float, str]]
-) -> None:
-    """Replace a document's slot assignments with `rows` of (eid, slot, confidence, method)."""
-    conn.execute("DELETE FROM slots WHERE doc_id = ?", (doc_id,))
-    conn.executemany(
-        "INSERT INTO slots (doc_id, eid, slot, confidence, method) VALUES (?, ?, ?, ?, ?)",
-        [(doc_id, eid, slot, float(confidence), method) for eid, slot, confidence, method in rows],
-    )
-
-
-def prune_slots(conn: sqlite3.Connection) -> int:
-    """Drop slot rows whose unit is gone (a document removed outside a refresh)."""
-    cursor = conn.execute(
-        "DELETE FROM slots WHERE NOT EXISTS "
-        "(SELECT 1 FROM units u WHERE u.doc_id = slots.doc_id AND u.eid = slots.eid)"
-    )
-    return max(cursor.rowcount, 0)
-
-
-def slot_rows(
-    conn: sqlite3.Connection, *, doc_id: str | None = None, slot: str | None = None
-) -> list[SlotAssignment]:
-    """Slot assignments of live units, by document, reading order and slot."""
-    clauses, params = [], []
-    if doc_id is not None:
-        clauses.append("s.doc_id = ?")
-        params.append(doc_id)
-    if slot is not None:
-        clauses.append("s.slot = ?")
-        params.append(slot)
-    where = " AND ".join(clauses) or "1"
-    rows = conn.execute(
-        "SELECT s.doc_id, s.eid, s.slot, s.confidence, s.method FROM slots s "
-        "JOIN units u ON u.doc_id = s.doc_id AND u.eid = s.eid "
-        f"WHERE {where} ORDER BY s.doc_id, u.ord, s.slot",
-        params,
-    )
-    return [SlotAssignment(str(a), str(b), str(c), float(d), str(e)) for a, b, c, d, e in rows]
-
-
-def slot_documents(conn: sqlite3.Connection) -> set[str]:
-    """Documents that have slot assignments (so a refresh can skip them)."""
-    return {str(r[0]) for r in conn.execute("SELECT DISTINCT doc_id FROM slots")}
 
 
 def document_chunks(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> list[tuple[Chunk, object]]:

@@ -1,9 +1,10 @@
 """Document visibility: a read-only view of an index that shows one viewer what they may see.
 
 A document is public (`visibility == ()`) or restricted to named groups. `VisibleStorage` wraps
-a backend and delegates to it: search applies the viewer's groups inside retrieval
-(`SearchFilters.visible_groups`, a WHERE clause in the store), so the top k are k visible
-results; every other read (documents, units, slots, chunk texts, hits by id) is filtered here,
+a backend and delegates to it, `VisibleBookkeeping` likewise its bookkeeping: search applies the
+viewer's groups inside retrieval (`SearchFilters.visible_groups`, a WHERE clause in the store),
+so the top k are k visible results; every other read (documents, units, slots, chunk texts,
+hits by id) is filtered here,
 so that code written against a `Collection` — clause matrix, time limits, gap check, more like
 this — cannot see past it. Every write is refused.
 """
@@ -19,7 +20,7 @@ from typing import NoReturn
 import numpy as np
 
 from index.embedders import Embedder
-from index.storage.base import StorageBackend, int_or_none
+from index.storage.base import Bookkeeping, StorageBackend, int_or_none
 from index.storage.collection import Collection
 from index.types import (
     ChunkText,
@@ -51,8 +52,11 @@ def scope_filters(filters: SearchFilters | None, groups: tuple[str, ...] | None)
 def visible_collection(collection: Collection, *, groups: Sequence[str]) -> Collection:
     """What a viewer who belongs to `groups` may read of `collection`: the same model over a
     `VisibleStorage` of its backend (one FAISS cache serves every viewer)."""
+    storage = VisibleStorage(collection.storage, groups=groups)
     return Collection(
-        VisibleStorage(collection.storage, groups=groups), embedder=collection.embedder
+        storage,
+        bookkeeping=VisibleBookkeeping(collection.bookkeeping, storage=storage),
+        embedder=collection.embedder,
     )
 
 
@@ -99,16 +103,7 @@ class VisibleStorage:
     def delete_document(self, doc_id: str) -> bool:
         self._refuse()
 
-    def set_source_path(self, doc_id: str, source_path: str) -> None:
-        self._refuse()
-
     def set_state(self, values: Mapping[str, str]) -> None:
-        self._refuse()
-
-    def set_failures(self, *, record: Mapping[str, str], clear: Sequence[str]) -> int:
-        self._refuse()
-
-    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
         self._refuse()
 
     def problems(self, embedder: Embedder) -> list[str]:
@@ -153,11 +148,31 @@ class VisibleStorage:
     def state(self) -> dict[str, str]:
         return self._base.state()
 
+
+class VisibleBookkeeping:
+    """A backend's bookkeeping as the viewer of `storage` may read it; writes are refused."""
+
+    def __init__(self, base: Bookkeeping, *, storage: VisibleStorage) -> None:
+        self._base = base
+        self._storage = storage
+
+    def _refuse(self) -> NoReturn:
+        raise PermissionError("a viewer's view of the index is read-only")
+
+    def set_source_path(self, doc_id: str, source_path: str) -> None:
+        self._refuse()
+
+    def set_failures(self, *, record: Mapping[str, str], clear: Sequence[str]) -> int:
+        self._refuse()
+
+    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
+        self._refuse()
+
     def failures(self) -> tuple[tuple[str, str], ...]:
         """Failed files (whose names may be those of restricted documents) are a maintainer's
         business and are not shown."""
         return ()
 
     def slots(self, *, doc_id: str | None, slot: str | None) -> list[SlotAssignment]:
-        visible = self._visible_ids()
+        visible = {d.doc_id for d in self._storage.documents()}
         return [a for a in self._base.slots(doc_id=doc_id, slot=slot) if a.doc_id in visible]
