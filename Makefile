@@ -3,7 +3,8 @@
 #   make test  install with test extras (and Debian chromium), run lint, types and the whole test suite
 #   make test-fast   the fast tier while developing: unit and small-index tests (-m "not slow")
 #   make smoke-wheel build the wheel, install it in a fresh venv outside the checkout, smoke-test it
-#   make serve the app against a PostgreSQL server (server mode): READMIT_INDEX=postgresql://...
+#   make serve the app against a PostgreSQL server (server mode, installs the 'server' and 'oidc'
+#              extras): READMIT_INDEX=postgresql://...
 #              (unset: the local server of scripts/postgres.sh, started or brought back with its data);
 #              see docs/deployment.md
 PYTHON ?= python3
@@ -33,6 +34,12 @@ $(VENV)/.installed: pyproject.toml | icu $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Server mode's drivers (psycopg, pgvector) and the identity-provider sign-in (Authlib): the
+# extras a plain install leaves out.
+$(VENV)/.installed-server: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[server,oidc]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -71,7 +78,7 @@ run: install
 
 # Server mode: the app over a PostgreSQL index and shared drafts. Index the corpus into it first
 # (incremental, like `make run`); several `make serve PORT=...` processes share one database.
-serve: install postgres
+serve: $(VENV)/.installed-server postgres
 	@url="$${READMIT_INDEX:-$$(bash scripts/postgres.sh start)}"; \
 	READMIT_INDEX="$$url" $(BIN)/readmit ingest || echo "Some files failed to index; see 'readmit status'."; \
 	READMIT_INDEX="$$url" $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true

@@ -27,6 +27,10 @@ class IndexFullError(IndexLayerError):
     """The disk (or the database's size limit) is full: nothing of the failed write was kept."""
 
 
+class MissingExtraError(IndexLayerError):
+    """A mode was asked for whose optional packages (an extra of the install) are missing."""
+
+
 class VectorCacheError(IndexLayerError):
     """`vectors.faiss` is missing, stale or fails its checksum; it is rebuilt from SQLite."""
 

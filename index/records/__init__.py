@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.drivers import require_server_drivers
 from index.locations import is_server_location
 from index.records.base import (
     KEY_PATTERN,
@@ -33,6 +34,7 @@ __all__ = [
 def open_record_store(location: str | Path) -> RecordStore:
     """Records in a folder, or in the PostgreSQL database of a `postgresql://` URL."""
     if is_server_location(location):
+        require_server_drivers()
         from index.records.postgres import PgRecordStore  # psycopg: server mode only
 
         return PgRecordStore(str(location))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from index.drivers import require_server_drivers
 from index.embedders import Embedder
 from index.locations import is_server_location, location_label
 from index.storage.base import Bookkeeping, StorageBackend
@@ -41,6 +42,7 @@ __all__ = [
 def open_storage(location: str | Path) -> SqliteStorage | PgStorage:
     """The backend at `location`: an index folder (embedded) or a PostgreSQL URL (server)."""
     if is_server_location(location):
+        require_server_drivers()
         from index.storage.postgres import PgStorage  # psycopg only loads in server mode
 
         return PgStorage(str(location))
@@ -56,6 +58,7 @@ def open_collection(location: str | Path, *, embedder: Embedder) -> Collection:
 def recorded_model_at(location: str | Path) -> str | None:
     """The model an existing index was built with, or None for a new or empty one."""
     if is_server_location(location):
+        require_server_drivers()
         from index.storage.postgres import recorded_model as pg_recorded_model
 
         return pg_recorded_model(str(location))

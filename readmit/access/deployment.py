@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Mapping
 
+from index.drivers import require_server_drivers
 from readmit.access.audit import AuditLog
 from readmit.access.gate import AccessGate
 from readmit.access.session_token import (
@@ -85,6 +86,7 @@ def open_gate(
     lifetime = session_lifetime(env)
     required = sign_in_required(env, server=is_server(settings.index_dir))
     if is_server(settings.index_dir):
+        require_server_drivers()
         from index.pg_accounts import PgAccountTables
         from readmit.access.server import ServerAccountStore, ServerAuditLog
 

@@ -11,7 +11,13 @@
 from __future__ import annotations
 
 import enum
+import importlib
 import ipaddress
+
+# Streamlit's st.login needs Authlib, an extra: a plain install serves the embedded default.
+OIDC_EXTRA_HINT = (
+    "sign-in with an identity provider needs the 'oidc' extra: pip install 'readmit[oidc]'"
+)
 
 
 class SignInMode(enum.StrEnum):
@@ -22,6 +28,15 @@ class SignInMode(enum.StrEnum):
 
 class SignInRequiredError(RuntimeError):
     """The app would serve other machines without anyone having to sign in."""
+
+
+def oidc_extra_missing() -> str | None:
+    """Why `[auth]` sign-in cannot work here (Authlib is not installed), or None: it can."""
+    try:
+        importlib.import_module("authlib")
+    except ImportError:
+        return OIDC_EXTRA_HINT
+    return None
 
 
 def sign_in_mode(*, oidc_configured: bool, has_accounts: bool) -> SignInMode:

@@ -7,7 +7,7 @@ methods are every use case the CLI and the app offer, each declaring what it nee
 data types and pure helpers (`lint-imports` keeps them from importing the layers below).
 """
 
-from index.errors import IndexLayerError, is_database_unreachable
+from index.errors import IndexLayerError, MissingExtraError, is_database_unreachable
 from index.retrieval.lexical import word_stem
 from index.types import DOCUMENT_KINDS, DocumentRecord, Hit, SearchFilters, UnitRecord
 from ingest.citations import cite_eid_short, cite_unit
@@ -21,6 +21,7 @@ from readmit.access.signin import (
     SignInRequiredError,
     check_bind_address,
     client_address,
+    oidc_extra_missing,
     sign_in_mode,
 )
 from readmit.access.users import AccountStore, UserAccount, UserStore, UserStoreError
@@ -177,6 +178,7 @@ __all__ = [
     "Services",
     "AccessGate",
     "AccountStore",
+    "MissingExtraError",
     "SignInMode",
     "SignInResult",
     "SignInRequiredError",
@@ -209,6 +211,7 @@ __all__ = [
     "get_slot",
     "hit_from_unit",
     "matrix_heat_rows",
+    "oidc_extra_missing",
     "open_readmit",
     "open_services",
     "ordered_clauses",

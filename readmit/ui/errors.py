@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from readmit.facade import is_database_unreachable
+from readmit.facade import MissingExtraError, is_database_unreachable
 from readmit.ui.state import REFUSED_KEY
 
 log = logging.getLogger("readmit.app")
@@ -29,6 +29,9 @@ def show_safely(render: Callable[[], None], *, where: str) -> None:
     except Exception as error:
         if is_database_unreachable(error):
             database_banner()
+            return
+        if isinstance(error, MissingExtraError):  # names the extra to install: nothing secret
+            st.error(str(error))
             return
         reference = secrets.token_hex(4)
         log.exception("%s failed (reference %s)", where, reference)

@@ -25,6 +25,7 @@ from readmit.facade import (
     SignInMode,
     SignInRequiredError,
     client_address,
+    oidc_extra_missing,
 )
 from readmit.ui import render
 
@@ -67,6 +68,10 @@ def signed_in(gate: AccessGate) -> Principal | None:
 
 
 def _oidc_user(gate: AccessGate) -> Principal | None:
+    missing = oidc_extra_missing()
+    if missing is not None:  # st.user and st.login would fail with Streamlit's own traceback
+        st.error(missing)
+        return None
     user: Any = st.user
     if not user.is_logged_in:
         st.header("Readmit")
