@@ -302,3 +302,23 @@ def test_more_like_this_leaves_out_the_agreement_and_its_language_versions(
     assert any((h["heading"] or "").lower().startswith("termijn") for h in hits)
     missing = run("--index", str(corpus_index), "similar", f"{kazakhstan}-en", "art_99")
     assert missing.exit_code == 1 and "no such article" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        (b'{"id": "q1", "query": "return", "relevant": []}\n{"id": "q2", "query": \n', ":2: "),
+        (b'{"id": "q1", "query": "return", "relevant": []}\n["a list"]\n', ":2: "),
+        (b'{"id": "q1", "query": "return", "relevant": [{"doc_id": "x"}]}\n', ":1: "),
+        (b'{"id": "q1", "query": "return", "relevant": []}\n\n{"id": "\xff"}\n', ":3: "),
+    ],
+)
+def test_eval_names_the_file_and_line_of_a_malformed_query(
+    tmp_path: Path, search_index: Path, content: bytes, where: str
+) -> None:
+    queries = tmp_path / "queries.jsonl"
+    queries.write_bytes(content)
+    result = run("--index", str(search_index), "eval", str(queries))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert f"error: {queries}{where}" in " ".join(result.stderr.split())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -116,6 +117,29 @@ def test_export_with_placeholders_bilingual_and_author(
     result = run("export", draft_id, "--drafts", str(folder), "--format", "md", "-o", str(markdown))
     assert result.exit_code == 0
     assert "[^1]: Source: Article 2 (art\\_2)" in markdown.read_text(encoding="utf-8")
+
+
+def test_an_interrupted_markdown_export_keeps_the_earlier_file(
+    tmp_path: Path, drafts: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, draft_id = drafts
+    target = tmp_path / "model.md"
+    first = run("export", draft_id, "--drafts", str(folder), "--format", "md", "-o", str(target))
+    assert first.exit_code == 0, first.output
+    earlier = target.read_bytes()
+    write_text = Path.write_text
+
+    def half_then_interrupted(self: Path, data: str, *args: Any, **kwargs: Any) -> int:
+        if "model.md" not in self.name:
+            return write_text(self, data, *args, **kwargs)
+        write_text(self, data[: len(data) // 2], *args, **kwargs)
+        raise KeyboardInterrupt  # SIGINT while the file is written
+
+    monkeypatch.setattr(Path, "write_text", half_then_interrupted)
+    again = run("export", draft_id, "--drafts", str(folder), "--format", "md", "-o", str(target))
+    assert again.exit_code != 0
+    assert target.read_bytes() == earlier
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".model.md")] == []
 
 
 def test_time_limits_filters(indexed: tuple[Path, KnowledgeBase]) -> None:

@@ -9,7 +9,7 @@ import click
 
 from readmit.cli.output import echo, json_line, print_table, say
 from readmit.cli.root import DRAFTS_OPTION, readmit
-from readmit.facade import ExportOptions, Gap
+from readmit.facade import ExportOptions, Gap, replace_atomically
 
 
 @click.command("drafts")
@@ -98,7 +98,9 @@ def export_command(
     if fmt == "docx":
         app.export_docx(draft_id, target, options=options)
     else:
-        target.write_text(app.export_markdown(draft_id, options=options), encoding="utf-8")
+        text = app.export_markdown(draft_id, options=options)
+        # temp file + rename, like the Word export: an interrupted export leaves the old file whole
+        replace_atomically(target, lambda name: Path(name).write_text(text, encoding="utf-8"))
     echo(f"wrote {target}")
 
 

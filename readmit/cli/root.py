@@ -14,6 +14,7 @@ from readmit.facade import (
     DraftStoreError,
     IndexLayerError,
     Principal,
+    QuerySetError,
     Readmit,
     ReviewError,
     RulesFileError,
@@ -56,6 +57,7 @@ class ReadmitGroup(click.Group):
             DraftStoreError,
             DocumentNotFoundError,
             ReviewError,
+            QuerySetError,
         ) as error:
             err.print(f"error: {markup(error)}", highlight=False)
             ctx.exit(2)

@@ -65,10 +65,20 @@ class EvalSummary:
         }
 
 
+class QuerySetError(ValueError):
+    """A query set file that cannot be read; the message names the file and the line."""
+
+
 def load_queries(path: Path, *, split: str | None = None) -> list[EvalQuery]:
     """Read the JSONL query set, optionally only one split ("dev" or "heldout")."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        number = data[: error.start].count(b"\n") + 1
+        raise QuerySetError(f"{path}:{number}: not UTF-8 text") from None
     queries: list[EvalQuery] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -81,7 +91,7 @@ def load_queries(path: Path, *, split: str | None = None) -> list[EvalQuery]:
                 grades={(r["doc_id"], r["eid"]): int(r["grade"]) for r in raw["relevant"]},
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"{path}:{number}: not a valid query line ({error})") from error
+            raise QuerySetError(f"{path}:{number}: not a valid query line ({error})") from None
         if split is None or query.split == split:
             queries.append(query)
     return queries

@@ -38,6 +38,7 @@ from readmit.clauses.time_limits import (
 )
 from readmit.drafting.checks import DraftWarning, draft_warnings
 from readmit.drafting.diff import DiffSegment, similarity, word_diff
+from readmit.drafting.export_docx import replace_atomically
 from readmit.drafting.export_text import ExportOptions
 from readmit.drafting.model import (
     Draft,
@@ -48,7 +49,7 @@ from readmit.drafting.model import (
 )
 from readmit.drafting.skeleton import SECTIONS
 from readmit.drafting.store import DraftStoreError, StaleDraftError
-from readmit.evaluation.search import EvalSummary
+from readmit.evaluation.search import EvalSummary, QuerySetError
 from readmit.facade.chart_data import (
     CELL_STATES,
     clause_type,
@@ -171,6 +172,7 @@ __all__ = [
     "Principal",
     "ProgressCallback",
     "ProgressWriter",
+    "QuerySetError",
     "Readmit",
     "RulesFileError",
     "SearchFilters",
@@ -230,6 +232,7 @@ __all__ = [
     "word_stem",
     "is_database_unreachable",
     "write_accepted_documents_csv",
+    "replace_atomically",
     "write_matrix_csv",
     "write_time_limits_csv",
 ]
