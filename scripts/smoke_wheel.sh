@@ -101,4 +101,15 @@ EOF
 test -s smoke.docx || { echo "smoke-wheel: empty docx" >&2; exit 1; }
 grep -q "Smoke draft" smoke.md || { echo "smoke-wheel: title missing from the export" >&2; exit 1; }
 
+step "server mode without the 'server' extra: one line naming it"
+if "$VENV_BIN/python" -c "import psycopg" 2>/dev/null; then
+  echo "smoke-wheel: psycopg is installed by a plain install (it should be the 'server' extra)" >&2; exit 1
+fi
+set +e
+"$VENV_BIN/readmit" --index postgresql://readmit@127.0.0.1:9/nowhere status 2> server.err
+status=$?
+set -e
+[ "$status" = 2 ] && [ "$(wc -l < server.err)" = 1 ] && grep -q "pip install 'readmit\[server\]'" server.err \
+  || { echo "smoke-wheel: expected one line naming the 'server' extra, got:" >&2; cat server.err >&2; exit 1; }
+
 echo "smoke-wheel: OK in $((SECONDS - started))s"
