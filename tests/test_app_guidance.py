@@ -15,6 +15,10 @@ from readmit.drafting.store import DraftStore
 from readmit.service import KnowledgeBase
 from tests.harness.corpus import copy_documents
 
+# Slow tier: the module's index is embedded with the real minilm model (a guide and an agreement);
+# in the fast tier its set-up was the costliest item (544 s of 2,019 s wall, `--durations=15`).
+pytestmark = pytest.mark.slow
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 180
 GUIDE = "vc2000-a3-departure-and-removal-2015-nl"
