@@ -8,7 +8,8 @@ Confidence scale (one unit, one slot), combined as independent evidence 1 - Π(1
   slots: 0.45; second nearest 0.25; third 0.1. A slot vector is the mean of the embedded
   description and the typical wording in en/nl/fr/de (cached per model).
 An assignment needs ASSIGN_THRESHOLD (0.5): the embedding alone never suffices, it confirms
-weak keyword evidence. Below CERTAIN_THRESHOLD the assignment is shown as uncertain. A unit
+weak keyword evidence. How far it can be trusted is `probability_right` (a calibrated model of
+the evidence kinds, not this score): confident, probable ("~") or doubtful ("?"). A unit
 without any assignment gets "other" (method "fallback"). Preambles and signature blocks are
 "other" by definition.
 """
@@ -25,6 +26,7 @@ import numpy as np
 
 from index.embedders import Embedder
 from index.retrieval.glossary import glossary_fingerprint
+from index.slot_calibration import INTERCEPT, WEIGHTS
 from index.storage.collection import Collection
 from index.storage.rows import SLOT_FILTER_MIN_CONFIDENCE
 from index.types import SlotAssignment, UnitRecord
@@ -34,7 +36,6 @@ from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_text_variants, taxonomy
 from ingest.time_limits import extract_time_limits
 
 ASSIGN_THRESHOLD = SLOT_FILTER_MIN_CONFIDENCE
-CERTAIN_THRESHOLD = 0.7
 
 HEADING_SCORE = 0.85
 BODY_SCORE = 0.5
@@ -50,9 +51,6 @@ TIME_LIMIT_SLOTS = {
     "request": "time-limit-request",
 }
 
-# Formerly the slots with a measured F1 below 0.5, always shown with a "?"; `is_uncertain` now
-# decides from the evidence an assignment rests on, which tracks its accuracy better.
-WEAK_SLOTS: frozenset[str] = frozenset()
 
 _NOT_CLAUSES = ("preamble", "final")  # unit kinds that are never a clause type
 
@@ -310,12 +308,71 @@ def refresh_slots_after_ingest(collection: Collection, indexed_doc_ids: Iterable
     return count
 
 
-def is_uncertain(assignment: SlotAssignment) -> bool:
-    """Shown with a "?": likely wrong. Calibrated on the tuning half of
-    tests/labels/matrix_sample.jsonl and the tuning documents of tests/labels/slots.jsonl:
-    a heading that names the clause type, confirmed by the body's words or by a time limit of
-    its purpose, was right 70 times out of 70; every other combination (body words with the
-    nearest embedding, a heading or a time limit alone) about one time in two to four."""
+# ---- how far an assignment can be trusted -------------------------------------------------
+# The probability that an assignment is right is a logistic model of the kinds of evidence it
+# rests on (index/slot_calibration.py, fitted on the tune labels by
+# scripts/calibrate_clause_types.py). One definition of "confident" for the matrix, the slot
+# listings, the gap check, "more like this", the review and the CLI/app marks:
+CONFIDENT_AT = 0.95  # at least this likely right: shown plain, used as a fact
+DOUBTFUL_BELOW = 0.5  # less likely right than wrong: shown with "?"
+CERTAINTIES = ("confident", "probable", "doubtful")  # probable: shown with "~"
+CALIBRATION_FEATURES = ("confirmed-heading", "body", "time-limit", "embedding")
+
+
+def calibration_features(assignment: SlotAssignment) -> tuple[float, ...]:
+    """The evidence kinds of `assignment` as 0/1 features, in CALIBRATION_FEATURES order: a
+    heading confirmed by body words or a time limit of its purpose; the body's words at least
+    `body_hits_needed` times; a time limit of its purpose; the embedding among the nearest."""
     methods = set(assignment.method.split("+"))
-    confirmed = bool(methods & {"body", "body-weak", "time-limit"})
-    return assignment.confidence < ASSIGN_THRESHOLD or not ("heading" in methods and confirmed)
+    confirmed = "heading" in methods and bool(methods & {"body", "body-weak", "time-limit"})
+    return (
+        float(confirmed),
+        float("body" in methods),
+        float("time-limit" in methods),
+        float("embedding" in methods),
+    )
+
+
+def probability_right(assignment: SlotAssignment) -> float:
+    """The calibrated chance that `assignment` is right (0 for "other" and for assignments
+    below ASSIGN_THRESHOLD, which are not shown as a clause type)."""
+    if assignment.slot == OTHER or assignment.confidence < ASSIGN_THRESHOLD:
+        return 0.0
+    z = INTERCEPT + sum(
+        WEIGHTS[name] * value
+        for name, value in zip(CALIBRATION_FEATURES, calibration_features(assignment), strict=True)
+    )
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+def certainty(assignment: SlotAssignment) -> str:
+    """ "confident" (right at least CONFIDENT_AT of the time), "doubtful" (less likely right
+    than wrong: "?") or, between the two, "probable" ("~")."""
+    p = probability_right(assignment)
+    if p >= CONFIDENT_AT:
+        return "confident"
+    return "doubtful" if p < DOUBTFUL_BELOW else "probable"
+
+
+def is_confident(assignment: SlotAssignment) -> bool:
+    """Right at least CONFIDENT_AT of the time: what the gap check, "more like this", the
+    review and draft-section suggestions take as the article's clause type."""
+    return certainty(assignment) == "confident"
+
+
+def is_uncertain(assignment: SlotAssignment) -> bool:
+    """Not confident (shown with "~" or "?")."""
+    return not is_confident(assignment)
+
+
+def is_doubtful(assignment: SlotAssignment) -> bool:
+    """Likely wrong: shown with "?"."""
+    return certainty(assignment) == "doubtful"
+
+
+CERTAINTY_MARKS = {"confident": "", "probable": "~", "doubtful": "?"}
+
+
+def certainty_mark(assignment: SlotAssignment) -> str:
+    """ "" (confident), "~" (probably right, not confirmed) or "?" (likely wrong)."""
+    return CERTAINTY_MARKS[certainty(assignment)]

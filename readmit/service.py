@@ -17,7 +17,7 @@ from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
 from index.lock import IndexBusyError
 from index.retrieval.hybrid import HybridSearcher, SearchConfig, SearchOutcome
 from index.shipped_vectors import shipped_in
-from index.slots import CERTAIN_THRESHOLD, refresh_slots_after_ingest
+from index.slots import is_confident, refresh_slots_after_ingest
 from index.storage import (
     Collection,
     open_collection,
@@ -544,7 +544,7 @@ class KnowledgeBase:
         """eid → the clause types assigned to that unit with confidence (not "other")."""
         found: dict[str, set[str]] = {}
         for assignment in self.collection.slot_assignments(doc_id=doc_id):
-            if assignment.confidence >= CERTAIN_THRESHOLD and assignment.slot != "other":
+            if is_confident(assignment):
                 found.setdefault(assignment.eid, set()).add(assignment.slot)
         return found
 
