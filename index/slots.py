@@ -370,6 +370,17 @@ def is_doubtful(assignment: SlotAssignment) -> bool:
     return certainty(assignment) == "doubtful"
 
 
+def is_likely_right(assignment: SlotAssignment) -> bool:
+    """A clause type (not "other") without "?": more likely right than wrong. What a ranking
+    may prefer ("more like this" puts results of the article's clause types first); facts
+    (the gap check, section suggestions, the review) need `is_confident`."""
+    return (
+        assignment.slot != OTHER
+        and certainty(assignment) != "doubtful"
+        and (assignment.confidence >= ASSIGN_THRESHOLD)
+    )
+
+
 CERTAINTY_MARKS = {"confident": "", "probable": "~", "doubtful": "?"}
 
 
