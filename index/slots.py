@@ -183,12 +183,71 @@ def focused_evidence(
     return focused
 
 
+# ---- what a paragraph opens with ------------------------------------------------------------
+# Old texts have no headings, and a headed article may hold a second clause in a later
+# paragraph ("2. The readmission obligation ... does not apply in the event that: ..."). The
+# opening sentence of a numbered paragraph (or of a headless article) states what the paragraph
+# does, as a heading would: these rules read it for the clause types it can name on its own.
+_PARAGRAPH_START = re.compile(r"(?:^|\n)\s*(?:\(?\d+\)?\.?|[a-z]\))?\s*")
+_LEAD_END = re.compile(r"[.:;](?:\s|$)")
+_NATIONALS = r"onderdanen|nationals|ressortissants|staatsangehörige\w*|staatsburgers"
+_THIRD_STATES = re.compile(
+    r"derde|third|tiers|dritt|staatlozen|stateless|apatrides|staatenlose|vreemdeling|alien", re.I
+)
+LEAD_RULES: dict[str, re.Pattern[str]] = {
+    # a Party takes back its nationals: "De Nederlandse Regering zal ... de Nederlandse
+    # onderdanen ... terugnemen", "Each Party shall readmit ... its nationals"
+    "own-nationals": re.compile(
+        rf"(?:{_NATIONALS}).{{0,200}}(?:terugnemen|terugneemt|overnemen|neemt\b.{{0,80}}\bover\b|"
+        r"readmit|take back|reprend|réadmet|übernimmt|zurücknehmen|zurückübernimmt)|"
+        r"(?:terugnemen|terugneemt|readmit|take back|reprend|réadmet|übernimmt)\b.{0,120}"
+        rf"(?:{_NATIONALS})",
+        re.I | re.S,
+    ),
+    # the obligation is lifted: "The readmission obligation ... does not apply", "De
+    # verplichting tot overname bestaat niet", "L'obligation ... ne s'applique pas"
+    "exceptions": re.compile(
+        r"(?:obligation|verplichting|verpflichtung)\b(?:.{0,120}(?:does not apply|shall not apply|"
+        r"not be applicable|bestaat niet|geldt niet|ne s'applique pas|besteht nicht)|"
+        # "vervalt"/"entfällt" right after it: "het visum ... vervalt" is a visa expiring
+        r"(?:\s+\w+){0,3}\s+(?:vervalt|entfällt))",
+        re.I | re.S,
+    ),
+}
+
+
+def paragraph_leads(text: str) -> list[str]:
+    """The opening sentence of each paragraph of `text` (up to its first full stop, colon or
+    semicolon)."""
+    leads = []
+    for paragraph in re.split(r"\n(?=\s*(?:\(?\d+\)?\.?\s|[a-z]\)\s))|\n\n", text):
+        body = _PARAGRAPH_START.sub("", paragraph, count=1)
+        end = _LEAD_END.search(body)
+        lead = body[: end.start()] if end is not None else body
+        if lead.strip():
+            leads.append(lead)
+    return leads
+
+
+def lead_slots(text: str) -> frozenset[str]:
+    """The clause types a paragraph's opening sentence names on its own (`LEAD_RULES`); for
+    own nationals, not when the sentence speaks of third-country nationals or stateless
+    persons."""
+    found = set()
+    for lead in paragraph_leads(text):
+        for slot, rule in LEAD_RULES.items():
+            if rule.search(lead) and not (slot == "own-nationals" and _THIRD_STATES.search(lead)):
+                found.add(slot)
+    return frozenset(found)
+
+
 def score_unit(
     doc_id: str,
     unit: UnitRecord,
     evidence: Mapping[str, KeywordEvidence],
     similarities: np.ndarray | None,
     time_limit_slots: frozenset[str] = frozenset(),
+    led_slots: frozenset[str] = frozenset(),
 ) -> list[SlotAssignment]:
     """Every slot the unit fills (confidence ≥ ASSIGN_THRESHOLD), best first; else "other".
 
@@ -205,6 +264,10 @@ def score_unit(
         if slot.key == OTHER:
             continue
         score, methods = keyword_score(evidence.get(slot.key))
+        if slot.key in led_slots and "heading" not in methods:
+            # a paragraph's opening sentence names it, as a heading would
+            score = 1 - (1 - score) * (1 - HEADING_SCORE)
+            methods.insert(0, "lead")
         if methods == ["body-weak"] and slot.key not in time_limit_slots:
             best_rejected = max(best_rejected, score)
             continue
@@ -215,7 +278,7 @@ def score_unit(
         if rank is not None and score > 0:
             score = 1 - (1 - score) * (1 - EMBEDDING_RANK_SCORES[rank])
             methods.append("embedding")
-        if "heading" not in methods and "time-limit" not in methods and rank != 0:
+        if not {"heading", "lead", "time-limit"} & set(methods) and rank != 0:
             # Body words alone are wrong more often than right (0.22 on the tuning labels):
             # they need the unit's embedding to be nearest to the slot.
             best_rejected = max(best_rejected, score)
@@ -253,7 +316,8 @@ def classify_units(
         if heading_heads(unit.heading, evidence) == {"transit"}:
             # a reply or request within days in a transit procedure is the transit's
             limits -= {TIME_LIMIT_SLOTS["reply"], TIME_LIMIT_SLOTS["request"]}
-        assignments.extend(score_unit(doc_id, unit, evidence, similarities, limits))
+        leads = lead_slots(unit.text)
+        assignments.extend(score_unit(doc_id, unit, evidence, similarities, limits, leads))
     return assignments
 
 
@@ -324,7 +388,9 @@ def calibration_features(assignment: SlotAssignment) -> tuple[float, ...]:
     heading confirmed by body words or a time limit of its purpose; the body's words at least
     `body_hits_needed` times; a time limit of its purpose; the embedding among the nearest."""
     methods = set(assignment.method.split("+"))
-    confirmed = "heading" in methods and bool(methods & {"body", "body-weak", "time-limit"})
+    # a paragraph's opening sentence ("lead") counts as a heading of that paragraph
+    named = bool(methods & {"heading", "lead"})
+    confirmed = named and bool(methods & {"body", "body-weak", "time-limit"})
     return (
         float(confirmed),
         float("body" in methods),
