@@ -8,7 +8,8 @@ Confidence scale (one unit, one slot), combined as independent evidence 1 - Π(1
   slots: 0.45; second nearest 0.25; third 0.1. A slot vector is the mean of the embedded
   description and the typical wording in en/nl/fr/de (cached per model).
 An assignment needs ASSIGN_THRESHOLD (0.5): the embedding alone never suffices, it confirms
-weak keyword evidence. Below CERTAIN_THRESHOLD the assignment is shown as uncertain. A unit
+weak keyword evidence. How far it can be trusted is `probability_right` (a calibrated model of
+the evidence kinds, not this score): confident, probable ("~") or doubtful ("?"). A unit
 without any assignment gets "other" (method "fallback"). Preambles and signature blocks are
 "other" by definition.
 """
@@ -25,6 +26,7 @@ import numpy as np
 
 from index.embedders import Embedder
 from index.retrieval.glossary import glossary_fingerprint
+from index.slot_calibration import INTERCEPT, WEIGHTS
 from index.storage.collection import Collection
 from index.storage.rows import SLOT_FILTER_MIN_CONFIDENCE
 from index.types import SlotAssignment, UnitRecord
@@ -34,7 +36,6 @@ from ingest.taxonomy import OTHER, SLOTS, get_slot, slot_text_variants, taxonomy
 from ingest.time_limits import extract_time_limits
 
 ASSIGN_THRESHOLD = SLOT_FILTER_MIN_CONFIDENCE
-CERTAIN_THRESHOLD = 0.7
 
 HEADING_SCORE = 0.85
 BODY_SCORE = 0.5
@@ -50,9 +51,6 @@ TIME_LIMIT_SLOTS = {
     "request": "time-limit-request",
 }
 
-# Formerly the slots with a measured F1 below 0.5, always shown with a "?"; `is_uncertain` now
-# decides from the evidence an assignment rests on, which tracks its accuracy better.
-WEAK_SLOTS: frozenset[str] = frozenset()
 
 _NOT_CLAUSES = ("preamble", "final")  # unit kinds that are never a clause type
 
@@ -185,12 +183,71 @@ def focused_evidence(
     return focused
 
 
+# ---- what a paragraph opens with ------------------------------------------------------------
+# Old texts have no headings, and a headed article may hold a second clause in a later
+# paragraph ("2. The readmission obligation ... does not apply in the event that: ..."). The
+# opening sentence of a numbered paragraph (or of a headless article) states what the paragraph
+# does, as a heading would: these rules read it for the clause types it can name on its own.
+_PARAGRAPH_START = re.compile(r"(?:^|\n)\s*(?:\(?\d+\)?\.?|[a-z]\))?\s*")
+_LEAD_END = re.compile(r"[.:;](?:\s|$)")
+_NATIONALS = r"onderdanen|nationals|ressortissants|staatsangehörige\w*|staatsburgers"
+_THIRD_STATES = re.compile(
+    r"derde|third|tiers|dritt|staatlozen|stateless|apatrides|staatenlose|vreemdeling|alien", re.I
+)
+LEAD_RULES: dict[str, re.Pattern[str]] = {
+    # a Party takes back its nationals: "De Nederlandse Regering zal ... de Nederlandse
+    # onderdanen ... terugnemen", "Each Party shall readmit ... its nationals"
+    "own-nationals": re.compile(
+        rf"(?:{_NATIONALS}).{{0,200}}(?:terugnemen|terugneemt|overnemen|neemt\b.{{0,80}}\bover\b|"
+        r"readmit|take back|reprend|réadmet|übernimmt|zurücknehmen|zurückübernimmt)|"
+        r"(?:terugnemen|terugneemt|readmit|take back|reprend|réadmet|übernimmt)\b.{0,120}"
+        rf"(?:{_NATIONALS})",
+        re.I | re.S,
+    ),
+    # the obligation is lifted: "The readmission obligation ... does not apply", "De
+    # verplichting tot overname bestaat niet", "L'obligation ... ne s'applique pas"
+    "exceptions": re.compile(
+        r"(?:obligation|verplichting|verpflichtung)\b(?:.{0,120}(?:does not apply|shall not apply|"
+        r"not be applicable|bestaat niet|geldt niet|ne s'applique pas|besteht nicht)|"
+        # "vervalt"/"entfällt" right after it: "het visum ... vervalt" is a visa expiring
+        r"(?:\s+\w+){0,3}\s+(?:vervalt|entfällt))",
+        re.I | re.S,
+    ),
+}
+
+
+def paragraph_leads(text: str) -> list[str]:
+    """The opening sentence of each paragraph of `text` (up to its first full stop, colon or
+    semicolon)."""
+    leads = []
+    for paragraph in re.split(r"\n(?=\s*(?:\(?\d+\)?\.?\s|[a-z]\)\s))|\n\n", text):
+        body = _PARAGRAPH_START.sub("", paragraph, count=1)
+        end = _LEAD_END.search(body)
+        lead = body[: end.start()] if end is not None else body
+        if lead.strip():
+            leads.append(lead)
+    return leads
+
+
+def lead_slots(text: str) -> frozenset[str]:
+    """The clause types a paragraph's opening sentence names on its own (`LEAD_RULES`); for
+    own nationals, not when the sentence speaks of third-country nationals or stateless
+    persons."""
+    found = set()
+    for lead in paragraph_leads(text):
+        for slot, rule in LEAD_RULES.items():
+            if rule.search(lead) and not (slot == "own-nationals" and _THIRD_STATES.search(lead)):
+                found.add(slot)
+    return frozenset(found)
+
+
 def score_unit(
     doc_id: str,
     unit: UnitRecord,
     evidence: Mapping[str, KeywordEvidence],
     similarities: np.ndarray | None,
     time_limit_slots: frozenset[str] = frozenset(),
+    led_slots: frozenset[str] = frozenset(),
 ) -> list[SlotAssignment]:
     """Every slot the unit fills (confidence ≥ ASSIGN_THRESHOLD), best first; else "other".
 
@@ -207,6 +264,10 @@ def score_unit(
         if slot.key == OTHER:
             continue
         score, methods = keyword_score(evidence.get(slot.key))
+        if slot.key in led_slots and "heading" not in methods:
+            # a paragraph's opening sentence names it, as a heading would
+            score = 1 - (1 - score) * (1 - HEADING_SCORE)
+            methods.insert(0, "lead")
         if methods == ["body-weak"] and slot.key not in time_limit_slots:
             best_rejected = max(best_rejected, score)
             continue
@@ -217,7 +278,7 @@ def score_unit(
         if rank is not None and score > 0:
             score = 1 - (1 - score) * (1 - EMBEDDING_RANK_SCORES[rank])
             methods.append("embedding")
-        if "heading" not in methods and "time-limit" not in methods and rank != 0:
+        if not {"heading", "lead", "time-limit"} & set(methods) and rank != 0:
             # Body words alone are wrong more often than right (0.22 on the tuning labels):
             # they need the unit's embedding to be nearest to the slot.
             best_rejected = max(best_rejected, score)
@@ -255,7 +316,8 @@ def classify_units(
         if heading_heads(unit.heading, evidence) == {"transit"}:
             # a reply or request within days in a transit procedure is the transit's
             limits -= {TIME_LIMIT_SLOTS["reply"], TIME_LIMIT_SLOTS["request"]}
-        assignments.extend(score_unit(doc_id, unit, evidence, similarities, limits))
+        leads = lead_slots(unit.text)
+        assignments.extend(score_unit(doc_id, unit, evidence, similarities, limits, leads))
     return assignments
 
 
@@ -310,12 +372,84 @@ def refresh_slots_after_ingest(collection: Collection, indexed_doc_ids: Iterable
     return count
 
 
-def is_uncertain(assignment: SlotAssignment) -> bool:
-    """Shown with a "?": likely wrong. Calibrated on the tuning half of
-    tests/labels/matrix_sample.jsonl and the tuning documents of tests/labels/slots.jsonl:
-    a heading that names the clause type, confirmed by the body's words or by a time limit of
-    its purpose, was right 70 times out of 70; every other combination (body words with the
-    nearest embedding, a heading or a time limit alone) about one time in two to four."""
+# ---- how far an assignment can be trusted -------------------------------------------------
+# The probability that an assignment is right is a logistic model of the kinds of evidence it
+# rests on (index/slot_calibration.py, fitted on the tune labels by
+# scripts/calibrate_clause_types.py). One definition of "confident" for the matrix, the slot
+# listings, the gap check, "more like this", the review and the CLI/app marks:
+CONFIDENT_AT = 0.95  # at least this likely right: shown plain, used as a fact
+DOUBTFUL_BELOW = 0.5  # less likely right than wrong: shown with "?"
+CERTAINTIES = ("confident", "probable", "doubtful")  # probable: shown with "~"
+CALIBRATION_FEATURES = ("confirmed-heading", "body", "time-limit", "embedding")
+
+
+def calibration_features(assignment: SlotAssignment) -> tuple[float, ...]:
+    """The evidence kinds of `assignment` as 0/1 features, in CALIBRATION_FEATURES order: a
+    heading confirmed by body words or a time limit of its purpose; the body's words at least
+    `body_hits_needed` times; a time limit of its purpose; the embedding among the nearest."""
     methods = set(assignment.method.split("+"))
-    confirmed = bool(methods & {"body", "body-weak", "time-limit"})
-    return assignment.confidence < ASSIGN_THRESHOLD or not ("heading" in methods and confirmed)
+    # a paragraph's opening sentence ("lead") counts as a heading of that paragraph
+    named = bool(methods & {"heading", "lead"})
+    confirmed = named and bool(methods & {"body", "body-weak", "time-limit"})
+    return (
+        float(confirmed),
+        float("body" in methods),
+        float("time-limit" in methods),
+        float("embedding" in methods),
+    )
+
+
+def probability_right(assignment: SlotAssignment) -> float:
+    """The calibrated chance that `assignment` is right (0 for "other" and for assignments
+    below ASSIGN_THRESHOLD, which are not shown as a clause type)."""
+    if assignment.slot == OTHER or assignment.confidence < ASSIGN_THRESHOLD:
+        return 0.0
+    z = INTERCEPT + sum(
+        WEIGHTS[name] * value
+        for name, value in zip(CALIBRATION_FEATURES, calibration_features(assignment), strict=True)
+    )
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+def certainty(assignment: SlotAssignment) -> str:
+    """ "confident" (right at least CONFIDENT_AT of the time), "doubtful" (less likely right
+    than wrong: "?") or, between the two, "probable" ("~")."""
+    p = probability_right(assignment)
+    if p >= CONFIDENT_AT:
+        return "confident"
+    return "doubtful" if p < DOUBTFUL_BELOW else "probable"
+
+
+def is_confident(assignment: SlotAssignment) -> bool:
+    """Right at least CONFIDENT_AT of the time: what the gap check, "more like this", the
+    review and draft-section suggestions take as the article's clause type."""
+    return certainty(assignment) == "confident"
+
+
+def is_uncertain(assignment: SlotAssignment) -> bool:
+    """Not confident (shown with "~" or "?")."""
+    return not is_confident(assignment)
+
+
+def is_doubtful(assignment: SlotAssignment) -> bool:
+    """Likely wrong: shown with "?"."""
+    return certainty(assignment) == "doubtful"
+
+
+def is_likely_right(assignment: SlotAssignment) -> bool:
+    """A clause type (not "other") without "?": more likely right than wrong. What a ranking
+    may prefer ("more like this" puts results of the article's clause types first); facts
+    (the gap check, section suggestions, the review) need `is_confident`."""
+    return (
+        assignment.slot != OTHER
+        and certainty(assignment) != "doubtful"
+        and (assignment.confidence >= ASSIGN_THRESHOLD)
+    )
+
+
+CERTAINTY_MARKS = {"confident": "", "probable": "~", "doubtful": "?"}
+
+
+def certainty_mark(assignment: SlotAssignment) -> str:
+    """ "" (confident), "~" (probably right, not confirmed) or "?" (likely wrong)."""
+    return CERTAINTY_MARKS[certainty(assignment)]

@@ -75,8 +75,10 @@ def taxonomy_file() -> Path:
 # Bumped when the way clause types are decided from the taxonomy changes (index/slots.py), so
 # that indexes built before say their slots are stale and the next ingest recomputes them from
 # the stored vectors. 2: a heading names its head clause types, body words need the nearest
-# embedding, "?" from the evidence.
-SLOT_RULES_VERSION = "2"
+# embedding, "?" from the evidence. 3: time-limit purposes read from what the period governs
+# in more forms (relative clauses, "op te zeggen", "voor" = for, replies to an earlier transit
+# request), which changes the time-limit evidence.
+SLOT_RULES_VERSION = "3"
 
 
 def taxonomy_fingerprint(*, loaded: bool = False) -> str:

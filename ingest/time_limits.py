@@ -311,7 +311,11 @@ _CLAUSE_BREAK = re.compile(
     r"but|if|when|where|unless|provided|et|ou|mais|si|lorsque|und|oder|aber|wenn|sofern)\b"
     # "onverwijld, doch uiterlijk binnen ...": the same clause goes on
     r"(?!\s+(?:\w+\s+)?(?:uiterlijk|in ieder geval|in elk geval|in any (?:case|event)|"
-    r"at the latest|no later|not later|au plus tard|spätestens)))",
+    r"at the latest|no later|not later|au plus tard|spätestens)))"
+    # A relative clause qualifies the noun before it ("een verklaring ..., waaruit het tegendeel
+    # blijkt"): its words say nothing about what the period governs.
+    r"|,\s+(?=(?:waaruit|waarin|waarbij|waarvan|waardoor|which|whereby|wherein|whereof|dont|"
+    r"lequel|laquelle|lesquels|woraus|worin|wodurch)\b)",
     re.I,
 )
 # The comma-delimited part of a clause ("Si la remise n'a pu avoir lieu dans ce délai de deux
@@ -366,7 +370,8 @@ _CLAUSE_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "termination",
-        r"opzeg|opgezegd|dénon|denoun|denunc|kündig|terminat|beëindig|mettre fin|cesser|"
+        r"opzeg|opgezegd|op te zeggen|dénon|denoun|denunc|kündig|terminat|beëindig|mettre fin|"
+        r"cesser|"
         r"tacite reconduction|stilzwijgend|geldt voor de duur|durée de validité de|"
         r"conclu pour une durée|gesloten voor",
     ),
@@ -430,9 +435,11 @@ _ANCHOR_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("costs", re.compile(r"factuur|invoice|facture|rechnung", re.I)),
 )
 # Advance notice: "drie werkdagen vóór de overdracht", "at least three working days before".
+# Dutch "voor" without its accent also means "for" ("een inreisvisum voor de terugkeer"): it
+# reads "before" only right after the period ("drie werkdagen voor de overdracht").
 _BEFORE_EVENT = re.compile(
-    r"^\W*(?:\w+\W+){0,3}?(?:vóór|voordat|voorafgaand|voorafgaande|before|ahead|prior|avant|"
-    r"vor|tevoren|van tevoren|in advance|à l'avance|im voraus|voor (?:de|het) (?:geplande|"
+    r"^\W*(?:(?:\w+\W+){0,3}?(?:vóór|voordat|voorafgaand|voorafgaande|before|ahead|prior|avant|"
+    r"vor|tevoren|van tevoren|in advance|à l'avance|im voraus)|voor (?:de|het) (?:geplande|"
     r"voorgenomen|datum|dag|overdracht|overgave|teruggeleiding|doorgeleiding|verwijdering|"
     r"terugkeer|indiening|verstrijken|aankomst))\b",
     re.I,
@@ -570,7 +577,7 @@ def classify_purpose(sentence: str, position: int, length: int = 0) -> str:
     for purpose, rule in _ANCHOR_RULES:
         if rule.search(anchor):
             return purpose
-    if re.search(r"in werking|into force|vigueur|in kraft", anchor, re.I):
+    if re.search(r"in ?werking|into force|vigueur|in ?kraft", anchor, re.I):
         return "other"  # something done within a period after entry into force
     for purpose, rule in _CLAUSE_RULE_RES:
         if rule.search(sentence):
@@ -588,8 +595,8 @@ _TRANSIT = re.compile(r"transit|doorgeleid|doorreis|durchreise|durchbeförder", 
 _PARAGRAPH_BREAK = re.compile(r"\n|(?<=[.;:])\s+(?=\(?\d+\)?\.?\s|[a-z]\)\s)")
 
 
-def _paragraph(text: str, position: int) -> str:
-    """The paragraph around `position`: between line breaks or numbered points ("2. ...")."""
+def _paragraph_bounds(text: str, position: int) -> tuple[int, int]:
+    """Bounds of the paragraph around `position`: between line breaks or numbered points."""
     left, right = 0, len(text)
     for found in _PARAGRAPH_BREAK.finditer(text):
         if found.end() <= position:
@@ -597,7 +604,33 @@ def _paragraph(text: str, position: int) -> str:
         elif found.start() > position:
             right = found.start()
             break
+    return left, right
+
+
+def _paragraph(text: str, position: int) -> str:
+    """The paragraph around `position` ("2. ..." up to the next numbered point)."""
+    left, right = _paragraph_bounds(text, position)
     return text[left:right]
+
+
+# A request named in an earlier paragraph: "1. Een doorgeleidingsverzoek wordt ... ingediend.
+# 2. De aangezochte Partij antwoordt binnen vier werkdagen" answers that transit request.
+# "the requested Party", "de verzoekende Partij" name a party, not a request.
+_REQUEST_NOUN = re.compile(
+    r"\brequests?\b|verzoek(?!end)|\bdemandes?\b|\bersuchen\b|\bantr[aä]ge?\b", re.I
+)
+
+
+def _answers_earlier_transit_request(text: str, position: int) -> bool:
+    """True when the paragraph at `position` names no request of its own and the last paragraph
+    before it that names one, in the same unit, is about transit."""
+    paragraph_start, paragraph_end = _paragraph_bounds(text, position)
+    if _REQUEST_NOUN.search(text, paragraph_start, paragraph_end):
+        return False  # the paragraph names its own request: it says which one
+    earlier = list(_REQUEST_NOUN.finditer(text, 0, paragraph_start))
+    if not earlier:
+        return False
+    return bool(_TRANSIT.search(_paragraph(text, earlier[-1].start())))
 
 
 def extract_time_limits(
@@ -621,7 +654,10 @@ def extract_time_limits(
         sentence = text[left:right].strip()
         offset = match.start() - left - (len(text[left:right]) - len(text[left:right].lstrip()))
         purpose = classify_purpose(sentence, offset, len(match.group(0)))
-        if purpose in ("reply", "request") and _TRANSIT.search(_paragraph(text, match.start())):
+        if purpose in ("reply", "request") and (
+            _TRANSIT.search(_paragraph(text, match.start()))
+            or _answers_earlier_transit_request(text, match.start())
+        ):
             purpose = "transit"  # "De aangezochte Partij antwoordt ..." after a transit request
         tail = sentence[offset + len(match.group(0)) : offset + len(match.group(0)) + 40]
         if _REFERS_BACK.search(sentence[max(0, offset - 40) : offset]) and _ELAPSED.search(tail):

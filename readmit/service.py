@@ -17,7 +17,7 @@ from index.errors import IndexFullError, IndexOpenError, ModelMismatchError
 from index.lock import IndexBusyError
 from index.retrieval.hybrid import HybridSearcher, SearchConfig, SearchOutcome
 from index.shipped_vectors import shipped_in
-from index.slots import CERTAIN_THRESHOLD, refresh_slots_after_ingest
+from index.slots import is_likely_right, refresh_slots_after_ingest
 from index.storage import (
     Collection,
     open_collection,
@@ -531,20 +531,21 @@ class KnowledgeBase:
         query = unit.heading or " ".join(unit.text.split()[:MORE_LIKE_THIS_WORDS])
         hits = self.searcher.search(query, k=k * 3, filters=self._scoped(filters))
         candidates = [hit for hit in hits if hit.doc_id not in own]
-        wanted = self._certain_slots(doc_id).get(eid, set())
+        wanted = self._likely_slots(doc_id).get(eid, set())
         if wanted:
             slots: dict[str, dict[str, set[str]]] = {}
             for hit in candidates:
                 if hit.doc_id not in slots:
-                    slots[hit.doc_id] = self._certain_slots(hit.doc_id)
+                    slots[hit.doc_id] = self._likely_slots(hit.doc_id)
             candidates.sort(key=lambda hit: not (slots[hit.doc_id].get(hit.eid, set()) & wanted))
         return [replace(hit, rank=rank) for rank, hit in enumerate(candidates[:k], start=1)]
 
-    def _certain_slots(self, doc_id: str) -> dict[str, set[str]]:
-        """eid → the clause types assigned to that unit with confidence (not "other")."""
+    def _likely_slots(self, doc_id: str) -> dict[str, set[str]]:
+        """eid → the clause types of that unit without "?" (`index.slots.is_likely_right`): a
+        ranking preference, not a fact."""
         found: dict[str, set[str]] = {}
         for assignment in self.collection.slot_assignments(doc_id=doc_id):
-            if assignment.confidence >= CERTAIN_THRESHOLD and assignment.slot != "other":
+            if is_likely_right(assignment):
                 found.setdefault(assignment.eid, set()).add(assignment.slot)
         return found
 

@@ -21,14 +21,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from index.slots import classify_document  # noqa: E402
+from index.slots import classify_document, probability_right  # noqa: E402
 from index.types import SlotAssignment  # noqa: E402
 from ingest.pipeline import parse_document  # noqa: E402
 from ingest.taxonomy import OTHER  # noqa: E402
-from readmit.clauses.scope import is_flagged_uncertain, is_precedent  # noqa: E402
+from readmit.clauses.scope import (  # noqa: E402
+    is_flagged_doubtful,
+    is_flagged_uncertain,
+    is_precedent,
+)
 from readmit.evaluation.clause_facts import (  # noqa: E402
     ALL,
     Ratio,
+    format_reliability,
     format_report,
     load_labels,
     score_matrix_sample,
@@ -74,22 +79,34 @@ def main() -> None:
 
     for split in ("tune", "heldout", ALL):
         t = score_time_limit_sample(time_labels, unit_text, split=split)
-        c = score_matrix_sample(matrix_labels, assignments, is_flagged_uncertain, split=split)
+        c = score_matrix_sample(
+            matrix_labels,
+            assignments,
+            is_flagged_uncertain,
+            split=split,
+            is_doubtful=is_flagged_doubtful,
+            probability=probability_right,
+        )
         print(f"== {split}")
         print(format_report(t, c))
+        if c[ALL].reliability:
+            print(f"reliability ({split}, all languages):")
+            print(format_reliability(c[ALL]))
         show = (split == "tune" and args.errors) or (split == "heldout" and args.heldout_errors)
         if show:
             for line in t[ALL].errors + c[ALL].errors:
                 print("   ", line)
     if kb is None:
         return
-    share = Ratio()
+    share, doubtful = Ratio(), Ratio()
     for document in kb.documents():
         if is_precedent(document):
             for a in assignments(document.doc_id):
                 if a.slot != OTHER:
                     share.add(is_flagged_uncertain(a))
-    print(f'"?" among all precedent-matrix assignments: {share}')
+                    doubtful.add(is_flagged_doubtful(a))
+    print(f'not confident ("~" or "?") among all precedent-matrix assignments: {share}')
+    print(f'"?" (likely wrong) among all precedent-matrix assignments: {doubtful}')
 
 
 if __name__ == "__main__":

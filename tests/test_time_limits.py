@@ -188,6 +188,48 @@ def test_ages_minimum_stays_and_definitions_are_not_periods(sentence: str, langu
             "one year",
             "termination",
         ),
+        (  # a relative clause on the noun ("waaruit ... blijkt") says nothing about the period
+            "Dit Verdrag geldt ook voor het eiland, tenzij de Regering binnen een termijn van "
+            "twee maanden na de inwerkingtreding een verklaring aflegt, waaruit het tegendeel "
+            "blijkt.",
+            "twee maanden",
+            "other",
+        ),
+        (  # the separable verb "op te zeggen": a notice of termination, not a notification
+            "Elke Partij kan het Verdrag op te zeggen door middel van een kennisgeving, en wel "
+            "uiterlijk drie maanden voor het verstrijken van het tweede jaar.",
+            "drie maanden",
+            "termination",
+        ),
+        (  # Dutch "voor" after the object means "for": a visa for the return, not before it
+            "De ambassade verstrekt uiterlijk binnen vijf werkdagen een visum voor de terugkeer "
+            "van de persoon.",
+            "vijf werkdagen",
+            "travel-document",
+        ),
+        (  # ... and "before" right after the period
+            "De verzoekende Partij meldt de overdracht vier werkdagen voor de overdracht aan.",
+            "vier werkdagen",
+            "notification",
+        ),
+        (  # the reply in the next paragraph answers the transit request of the one before
+            "1. Een verzoek om doorgeleiding wordt schriftelijk ingediend.\n"
+            "2. De aangezochte Partij antwoordt binnen zes werkdagen per telefax.",
+            "zes werkdagen",
+            "transit",
+        ),
+        (  # ... the same in English
+            "1. A request for transit shall be submitted in writing.\n"
+            "2. The requested Party shall reply within three working days.",
+            "three working days",
+            "transit",
+        ),
+        (  # ... but a paragraph that names its own request keeps its purpose
+            "1. Transit shall be requested in writing.\n"
+            "2. A readmission request shall be answered within ten calendar days.",
+            "ten calendar days",
+            "reply",
+        ),
     ],
 )
 def test_purpose_is_what_the_period_governs(sentence: str, phrase: str, purpose: str) -> None:
@@ -209,4 +251,4 @@ def test_sample_labels_time_limits_tune_and_heldout() -> None:
     print(heldout.period_precision, heldout.purpose_accuracy, heldout.errors)
     assert heldout.period_precision.hits == heldout.period_precision.total  # 58/58
     assert heldout.period_recall.hits == heldout.period_recall.total
-    assert heldout.purpose_accuracy.hits / heldout.purpose_accuracy.total >= 0.93 - 0.03
+    assert heldout.purpose_accuracy.hits / heldout.purpose_accuracy.total >= 0.95  # 58/58

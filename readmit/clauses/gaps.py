@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from index.slots import CERTAIN_THRESHOLD
+from index.slots import is_confident
 from index.types import DocumentRecord, SlotAssignment, UnitRecord
 from ingest.slot_patterns import keyword_evidence
 from ingest.taxonomy import OTHER, SECTION_OF_CLAUSE_TYPE, SLOTS, get_slot
@@ -116,10 +116,7 @@ def clause_slots(kb: KnowledgeBase, clause: DraftClause) -> set[str]:
     if clause.provenance is not None:
         language = clause.provenance.language or "xx"
         for assignment in kb.collection.slot_assignments(doc_id=clause.provenance.doc_id):
-            if (
-                assignment.eid == clause.provenance.eid
-                and assignment.confidence >= CERTAIN_THRESHOLD
-            ):
+            if assignment.eid == clause.provenance.eid and is_confident(assignment):
                 covered.add(assignment.slot)
     for slot, evidence in keyword_evidence(clause.heading, clause.text, language).items():
         needed = get_slot(slot).body_hits_needed

@@ -14,6 +14,8 @@ from readmit.clauses.csv_output import write_csv
 from readmit.clauses.scope import (
     ClauseScope,
     agreement_key,
+    assignment_mark,
+    is_flagged_doubtful,
     is_flagged_uncertain,
     scoped_documents,
 )
@@ -41,19 +43,24 @@ class MatrixCell:
     """The articles of one document that fill one slot (empty: no such clause)."""
 
     eids: tuple[str, ...] = ()
-    uncertain: tuple[bool, ...] = ()
+    uncertain: tuple[bool, ...] = ()  # not confident
+    # "" confident, "~" probably right, "?" likely wrong (`index.slots.certainty_mark`); without
+    # marks, an uncertain assignment shows "?"
+    marks: tuple[str, ...] = ()
+
+    def _marks(self) -> tuple[str, ...]:
+        if len(self.marks) == len(self.eids):
+            return self.marks
+        return tuple("?" if u else "" for u in self.uncertain)
 
     def render(self) -> str:
-        """ "art_7; art_8?" — a "?" marks an assignment below what the evaluation defends."""
-        return "; ".join(
-            e + ("?" if u else "") for e, u in zip(self.eids, self.uncertain, strict=True)
-        )
+        """ "art_7; art_8~; art_9?" — "~" probably right but not confirmed, "?" likely wrong."""
+        return "; ".join(e + m for e, m in zip(self.eids, self._marks(), strict=True))
 
     def short(self) -> str:
-        """ "Art. 7; Art. 8?" — `render` with compact citations, for the app's table."""
+        """ "Art. 7; Art. 8~" — `render` with compact citations, for the app's table."""
         return "; ".join(
-            cite_eid_short(e) + ("?" if u else "")
-            for e, u in zip(self.eids, self.uncertain, strict=True)
+            cite_eid_short(e) + m for e, m in zip(self.eids, self._marks(), strict=True)
         )
 
 
@@ -105,19 +112,20 @@ def precedent_matrix(
     """Agreements × slots; each cell lists the articles (eids) filling the slot. A `scope`
     replaces `all_documents` and narrows the rows."""
     documents = scoped_documents(kb, all_documents, scope)
-    cells: dict[tuple[str, str], tuple[list[str], list[bool]]] = {}
+    cells: dict[tuple[str, str], tuple[list[str], list[bool], list[str]]] = {}
     wanted = {d.doc_id for d in documents}
     for assignment in kb.collection.slot_assignments():
         if assignment.doc_id not in wanted or assignment.slot == OTHER:
             continue
-        eids, flags = cells.setdefault((assignment.doc_id, assignment.slot), ([], []))
+        eids, flags, marks = cells.setdefault((assignment.doc_id, assignment.slot), ([], [], []))
         eids.append(assignment.eid)
         flags.append(is_flagged_uncertain(assignment))
+        marks.append(assignment_mark(assignment))
     slots = tuple(key for key in slot_keys() if key != OTHER)
     return PrecedentMatrix(
         slots=slots,
         documents=tuple(documents),
-        cells={key: MatrixCell(tuple(e), tuple(u)) for key, (e, u) in cells.items()},
+        cells={key: MatrixCell(tuple(e), tuple(u), tuple(m)) for key, (e, u, m) in cells.items()},
     )
 
 
@@ -132,8 +140,9 @@ class SlotArticle:
     document: DocumentRecord
     unit: UnitRecord
     confidence: float
-    uncertain: bool
+    uncertain: bool  # not confident ("~" or "?")
     time_limits: tuple[TimeLimit, ...] = ()
+    doubtful: bool = False  # likely wrong ("?")
 
 
 @dataclass(frozen=True)
@@ -174,6 +183,7 @@ def slot_articles(
                 assignment.confidence,
                 is_flagged_uncertain(assignment),
                 tuple(limits),
+                is_flagged_doubtful(assignment),
             )
         )
     return [

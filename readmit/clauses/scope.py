@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from index.slots import WEAK_SLOTS, is_uncertain
+from index.slots import certainty_mark, is_doubtful, is_uncertain
 from index.types import DocumentRecord, SlotAssignment
 
 if TYPE_CHECKING:
@@ -37,9 +37,19 @@ def is_precedent(document: DocumentRecord) -> bool:
 
 
 def is_flagged_uncertain(assignment: SlotAssignment) -> bool:
-    """Shown with a "?": a low-confidence assignment (`index.slots.is_uncertain`) or one to a
-    slot the classifier recognises poorly (`WEAK_SLOTS`)."""
-    return is_uncertain(assignment) or assignment.slot in WEAK_SLOTS
+    """Not confident (`index.slots.is_confident`): shown with "~" (probable) or "?" (doubtful),
+    never used as a fact by the gap check or section suggestions."""
+    return is_uncertain(assignment)
+
+
+def is_flagged_doubtful(assignment: SlotAssignment) -> bool:
+    """Likely wrong (`index.slots.is_doubtful`): shown with "?"."""
+    return is_doubtful(assignment)
+
+
+def assignment_mark(assignment: SlotAssignment) -> str:
+    """ "" (confident), "~" (probable) or "?" (likely wrong), after the article id."""
+    return certainty_mark(assignment)
 
 
 @dataclass(frozen=True)

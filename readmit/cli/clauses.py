@@ -32,7 +32,8 @@ CSV_HELP = "Write one row per item."
 @click.option("--all", "all_documents", is_flag=True, help="Include conventions too.")
 @click.pass_context
 def matrix(ctx: click.Context, csv_path: Path | None, all_documents: bool) -> None:
-    """Precedent matrix: agreements × clause types; cells list the articles ("?" = uncertain)."""
+    """Precedent matrix: agreements × clause types; cells list the articles ("~" = probably
+    right but unconfirmed, "?" = likely wrong)."""
     table = readmit(ctx).clause_matrix(all_documents=all_documents)
     if csv_path is None:
         write_matrix_csv(table, sys.stdout)
@@ -128,7 +129,7 @@ def slots_command(ctx: click.Context, slot: str | None, as_json: bool) -> None:
     for group in groups:
         echo(f"== {group.title}")
         for a in group.articles:
-            flag = " (uncertain)" if a.uncertain else ""
+            flag = " (likely wrong)" if a.doubtful else " (unconfirmed)" if a.uncertain else ""
             limits = ", ".join(
                 f"{period_text(t.number, t.unit)} ({t.purpose})" for t in a.time_limits
             )
@@ -153,6 +154,7 @@ def slot_group_json(group: SlotGroup) -> dict[str, object]:
                 "heading": a.unit.heading,
                 "confidence": a.confidence,
                 "uncertain": a.uncertain,
+                "doubtful": a.doubtful,
                 "time_limits": [
                     {"number": t.number, "unit": t.unit, "purpose": t.purpose, "text": t.text}
                     for t in a.time_limits

@@ -97,13 +97,40 @@ def score_time_limit_sample(
     return scores
 
 
+# Reliability bins of the calibrated probability (`index.slots.probability_right`).
+RELIABILITY_BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0001)
+
+
 @dataclass
 class ClauseTypeScores:
     confident: Ratio = field(default_factory=Ratio)  # precision of confident assignments
-    uncertain: Ratio = field(default_factory=Ratio)  # precision of "?" assignments
-    uncertain_share: Ratio = field(default_factory=Ratio)  # "?" among all assignments
+    uncertain: Ratio = field(default_factory=Ratio)  # precision of not-confident ("~" or "?")
+    uncertain_share: Ratio = field(default_factory=Ratio)  # not confident among all assignments
+    doubtful: Ratio = field(default_factory=Ratio)  # precision of "?" (likely wrong) assignments
+    doubtful_share: Ratio = field(default_factory=Ratio)  # "?" among all assignments
     empty_right: Ratio = field(default_factory=Ratio)  # empty cells that are rightly empty now
+    # bin index → (accuracy, sum of predicted probabilities)
+    reliability: dict[int, tuple[Ratio, list[float]]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+
+    def add_to_bin(self, probability: float, right: bool) -> None:
+        index = next(
+            i for i in range(len(RELIABILITY_BINS) - 1) if probability < RELIABILITY_BINS[i + 1]
+        )
+        ratio, predicted = self.reliability.setdefault(index, (Ratio(), []))
+        ratio.add(right)
+        predicted.append(probability)
+
+
+def format_reliability(scores: ClauseTypeScores) -> str:
+    """Bins of the calibrated probability → the mean probability and the observed accuracy."""
+    lines = [f"{'probability':>13} {'mean p':>7} {'observed':>16}"]
+    for index in sorted(scores.reliability):
+        ratio, predicted = scores.reliability[index]
+        low, high = RELIABILITY_BINS[index], min(RELIABILITY_BINS[index + 1], 1.0)
+        mean = sum(predicted) / len(predicted)
+        lines.append(f"{f'[{low:.2f}, {high:.2f})':>13} {mean:7.3f} {ratio!s:>16}")
+    return "\n".join(lines)
 
 
 def score_matrix_sample(
@@ -112,6 +139,8 @@ def score_matrix_sample(
     is_flagged: Callable[[SlotAssignment], bool],
     *,
     split: str = ALL,
+    is_doubtful: Callable[[SlotAssignment], bool] | None = None,
+    probability: Callable[[SlotAssignment], float] | None = None,
 ) -> dict[str, ClauseTypeScores]:
     """language (and "all") → clause-type scores over the labelled articles and cells of
     `split`; `assignments(doc_id)` gives a document's current assignments."""
@@ -144,13 +173,19 @@ def score_matrix_sample(
         gold_slots = set(label["gold_slots"])
         for assignment in (a for a in mine if a.eid == label["eid"]):
             flagged = is_flagged(assignment)
+            doubtful = is_doubtful(assignment) if is_doubtful is not None else flagged
             right = assignment.slot in gold_slots
             for language in languages:
                 s = scores[language]
                 (s.uncertain if flagged else s.confident).add(right)
                 s.uncertain_share.add(flagged)
+                if doubtful:
+                    s.doubtful.add(right)
+                s.doubtful_share.add(doubtful)
+                if probability is not None:
+                    s.add_to_bin(probability(assignment), right)
             if not right:
-                mark = "?" if flagged else ""
+                mark = "?" if doubtful else "~" if flagged else ""
                 scores[ALL].errors.append(
                     f"{label['id']} {doc_id} {label['eid']}: {assignment.slot}{mark} "
                     f"({assignment.confidence:.2f} {assignment.method}), gold {sorted(gold_slots)}"
@@ -164,7 +199,8 @@ def format_report(
     """A plain-text table per language (all first)."""
     lines = [
         f"{'lang':5} {'period P':>16} {'period R':>16} {'purpose acc':>16} "
-        f"{'type P confident':>18} {'type P ?':>16} {'? share':>16} {'empty right':>14}"
+        f"{'type P confident':>18} {'type P not conf.':>16} {'not conf. share':>16} "
+        f"{'type P ?':>16} {'? share':>16} {'empty right':>14}"
     ]
     languages = sorted(set(time_limits) | set(clause_types), key=lambda k: (k != ALL, k))
     for language in languages:
@@ -173,6 +209,7 @@ def format_report(
         lines.append(
             f"{language:5} {t.period_precision!s:>16} {t.period_recall!s:>16} "
             f"{t.purpose_accuracy!s:>16} {c.confident!s:>18} {c.uncertain!s:>16} "
-            f"{c.uncertain_share!s:>16} {c.empty_right!s:>14}"
+            f"{c.uncertain_share!s:>16} {c.doubtful!s:>16} {c.doubtful_share!s:>16} "
+            f"{c.empty_right!s:>14}"
         )
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from index.slots import CERTAIN_THRESHOLD, classify_units, slot_matrix
+from index.slots import classify_units, is_confident, slot_matrix
 from index.types import SlotAssignment, UnitRecord
 from ingest.citations import cite_eid
 from ingest.pipeline import IngestError, parse_document
@@ -162,7 +162,7 @@ def _target(kb: KnowledgeBase, drafting: DraftingService, target: ReviewTarget) 
         records = [u for u in kb.units(document.doc_id) if u.kind in _PROVISION_KINDS]
         stored: dict[str, list[str]] = {}
         for assignment in kb.collection.slot_assignments(doc_id=document.doc_id):
-            if assignment.slot != OTHER and assignment.confidence >= CERTAIN_THRESHOLD:
+            if assignment.slot != OTHER and is_confident(assignment):
                 stored.setdefault(assignment.eid, []).append(assignment.slot)
         units = tuple(
             ReviewUnit(
@@ -247,7 +247,7 @@ def nearest_precedents(
                 key = (assignment.doc_id, assignment.eid)
                 if (
                     assignment.doc_id not in documents
-                    or assignment.confidence < CERTAIN_THRESHOLD
+                    or not is_confident(assignment)
                     or key in seen
                 ):
                     continue

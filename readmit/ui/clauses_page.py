@@ -1,7 +1,8 @@
 """Clauses page: the clause types ("slots") of the precedents, three views of `readmit.clauses`
 (through `readmit.facade`).
 
-- the precedent matrix (agreements × clause types, the articles in each cell, "?" = uncertain);
+- the precedent matrix (agreements × clause types, the articles in each cell, "~" = unconfirmed,
+  "?" = likely wrong);
 - one clause type across the agreements, each article with its time limits and the card
   actions of the Search page;
 - the time limits across agreements, with the shortest and longest per purpose.
@@ -52,8 +53,9 @@ DEFAULT_SLOT = "time-limit-reply"
 SLOT_ACTION_PREFIX = "slot_"
 _UNCERTAIN_LEGEND = (
     "Each cell lists the articles that fill the clause type (Art. = article of the agreement, "
-    "Prot. = of its protocol); empty: no such clause found. “?” marks an uncertain assignment: "
-    "no heading naming the clause type, or a heading the article's words do not confirm. "
+    "Prot. = of its protocol); empty: no such clause found. “~” marks an assignment that is "
+    "probably right but not confirmed (no heading naming the clause type that the article's "
+    "words confirm), “?” one that is more likely wrong than right. "
     "Scroll sideways for all 30 clause types."
 )
 # With no purpose chosen, the chart shows the period negotiators compare first.
@@ -155,7 +157,7 @@ def _matrix(wb: Readmit, scope: ClauseScope, generation: int) -> None:
         mime="text/csv",
         key="matrix_csv",
         on_click="ignore",
-        help="Article ids (eids) per cell; “?” = uncertain",
+        help="Article ids (eids) per cell; “~” = unconfirmed, “?” = likely wrong",
     )
 
 
@@ -181,8 +183,10 @@ def _slot_article(wb: Readmit, article: SlotArticle) -> None:
     pages = render.pages_label(unit.page_start, unit.page_end)
     if pages:
         badges.append(render.badge(pages))
-    if article.uncertain:
-        badges.append(render.badge("uncertain", kind="edited"))
+    if article.doubtful:
+        badges.append(render.badge("likely wrong", kind="edited"))
+    elif article.uncertain:
+        badges.append(render.badge("unconfirmed", kind="edited"))
     container_key = f"slot_article__{document.doc_id}__{unit.eid}"
     with st.container(border=True, key=container_key):
         st.html(
