@@ -11,7 +11,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from readmit.evaluation.search import EvalQuery, evaluate, load_queries, summarise
+from index.retrieval.hybrid import HybridSearcher
+from readmit.evaluation.search import (
+    EvalQuery,
+    SearchFunction,
+    evaluate,
+    load_queries,
+    summarise,
+)
 from readmit.evaluation.search_variants import SearchVariant, variant
 from readmit.service import KnowledgeBase
 
@@ -20,7 +27,19 @@ VARIANTS: dict[str, SearchVariant] = {
     "default": variant(),
     "BM25 + glossary": variant(dense=False),
     "dense (expanded)": variant(lexical=False, clause_type_slots=0),
+    "without the heading ranking (before)": variant(heading_weight=0.0),
+    **{f"heading ranking {w}": variant(heading_weight=w) for w in (0.25, 0.5, 0.75, 1.0)},
+    **{
+        f"heading ranking {w}, concept by heading share": variant(
+            heading_weight=w, heading_by_share=True
+        )
+        for w in (0.25, 0.5, 1.0)
+    },
 }
+
+
+def search_function(searcher: HybridSearcher) -> SearchFunction:
+    return lambda text, k: searcher.search(text, k=k)
 
 
 def query_sets() -> dict[str, list[EvalQuery]]:
@@ -47,8 +66,7 @@ def main() -> None:
     for label, chosen in VARIANTS.items():
         if args.variant and label not in args.variant:
             continue
-        searcher = chosen.searcher(kb.collection)
-        run = evaluate(everything, lambda text, k: searcher.search(text, k=k), k=10)
+        run = evaluate(everything, search_function(chosen.searcher(kb.collection)), k=10)
         scores = {s.query_id: s for s in run.per_query}
         cells = [summarise([scores[q.query_id] for q in sets[name]], k=10).ndcg for name in sets]
         admin = [scores[q.query_id] for q in (*sets["admin dev"], *sets["admin held-out"])]
@@ -57,7 +75,10 @@ def main() -> None:
         if args.per_query:
             for name, queries in sets.items():
                 if name.startswith("admin"):
-                    print("  " + " ".join(f"{q.query_id}={scores[q.query_id].ndcg:.2f}" for q in queries))
+                    print(
+                        "  "
+                        + " ".join(f"{q.query_id}={scores[q.query_id].ndcg:.2f}" for q in queries)
+                    )
 
 
 if __name__ == "__main__":
