@@ -294,7 +294,7 @@ class HybridSearcher:
                     query, concepts, languages=languages, pool=pool, filters=filters
                 )
                 rankings.append((config.lexical_weight, lexical))
-            if config.heading_weight > 0 and concepts:
+            if config.lexical and config.heading_weight > 0 and concepts:
                 headed = self._heading_ranking(
                     concepts,
                     pool=pool,
