@@ -1,6 +1,7 @@
 """Search quality on ACORD, an English contract-clause corpus (tests/eval/acord/README.md).
 
     PYTHONPATH=. python scripts/eval_acord.py [--work DIR] [--split valid|train]
+        [--models minilm,e5]
 
 NDCG@10 × 100 over the full corpus of 3,931 clauses, in one run, for the default and its plain
 parts: BM25 (the product's `LexicalIndex`), MiniLM and E5 alone (the product's embedders, cosine
@@ -122,15 +123,21 @@ def main() -> None:
     )
     parser.add_argument("--work", type=Path, default=Path("/tmp/readmit-acord"))
     parser.add_argument("--split", action="append", choices=["valid", "train"])
-    parser.add_argument("--lexical-only", action="store_true", help="only the BM25 row")
+    parser.add_argument(
+        "--models",
+        default="minilm,e5",
+        help="embedding models to include (default: both; '': only BM25)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     ids, texts = load_clauses()
     rows: dict[str, Ranker] = {"BM25": lexical_ranker(texts)}
-    if not args.lexical_only:
-        e5, minilm = make_embedder("e5"), make_embedder("minilm")
-        rows["MiniLM"] = dense_ranker(minilm, clause_vectors(minilm, texts, args.work))
-        rows["E5"] = dense_ranker(e5, clause_vectors(e5, texts, args.work))
+    models = [name for name in args.models.split(",") if name]
+    for name, label in (("minilm", "MiniLM"), ("e5", "E5")):
+        if name in models:
+            embedder = make_embedder(name)
+            rows[label] = dense_ranker(embedder, clause_vectors(embedder, texts, args.work))
+    if "E5" in rows and "MiniLM" in rows:
         plain = SearchConfig(rrf_k=60)
         rows["RRF(BM25, MiniLM, E5)"] = fused(
             [(1.0, rows["BM25"]), (1.0, rows["MiniLM"]), (1.0, rows["E5"])], plain
