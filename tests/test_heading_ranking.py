@@ -85,3 +85,58 @@ def test_acord_judgements_name_clauses_and_queries_of_the_copied_corpus() -> Non
         assert len({row["query-id"] for row in rows}) == expected
         assert {row["corpus-id"] for row in rows} <= clauses
         assert all(1 <= int(row["score"]) <= 4 for row in rows)
+
+
+DUTCH_AGREEMENT = """Overeenkomst tussen de Partijen betreffende de overname van personen
+
+Artikel 1
+Indiening van het verzoek om overname
+
+1. Het verzoek om overname wordt door de bevoegde autoriteiten van de verzoekende Partij schriftelijk \
+ingediend bij de bevoegde autoriteiten van de aangezochte Partij. Het verzoek om overname vermeldt de \
+personalia van de betrokkene, de middelen waarmee de nationaliteit wordt aangetoond en de gegevens \
+over de binnenkomst. De bevoegde autoriteiten beantwoorden het verzoek om overname onverwijld.
+
+Artikel 2
+Bevoegde autoriteiten
+
+De Partijen wijzen elk de autoriteiten aan die bevoegd zijn.
+
+Artikel 3
+Kosten
+
+De kosten van de overname komen ten laste van de verzoekende Partij.
+"""
+ENGLISH_NOTE = """Note on the removal of persons
+
+Article 1
+Transport
+
+The transport of persons to the border is arranged by the requesting Party.
+"""
+
+
+def test_the_article_headed_by_the_concept_rises_above_one_that_mentions_it_in_passing(
+    tmp_path: Path,
+) -> None:
+    from index.embedders import HashingEmbedder
+    from index.retrieval.hybrid import HybridSearcher, SearchConfig
+    from readmit.service import KnowledgeBase
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "agreement-nl.txt").write_text(DUTCH_AGREEMENT, encoding="utf-8")
+    (corpus / "note-en.txt").write_text(ENGLISH_NOTE, encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "index", model=HashingEmbedder(dimension=64))
+    report = kb.ingest([corpus])
+    assert report.failed == ()
+    assert {d.language for d in kb.documents()} == {"nl", "en"}  # two languages: glossary on
+    question = "welke bevoegde autoriteiten zijn aangewezen"
+
+    def first_eid(config: SearchConfig) -> str:
+        searcher = HybridSearcher(kb.collection, config=config)
+        return [h.eid for h in searcher.search(question, k=3) if h.doc_id == "agreement-nl"][0]
+
+    # without it, the long article that names the authorities three times in passing
+    assert first_eid(SearchConfig(heading_weight=0.0)) == "art_1"
+    assert first_eid(SearchConfig()) == "art_2"  # the default: the article headed by the concept
