@@ -1,4 +1,4 @@
-"""The heading ranking's lookup (index/retrieval/headings.py) and the ACORD data it is checked on."""
+"""The heading ranking (index/retrieval/headings.py) and the ACORD data it is checked on."""
 
 from __future__ import annotations
 
@@ -92,8 +92,9 @@ DUTCH_AGREEMENT = """Overeenkomst tussen de Partijen betreffende de overname van
 Artikel 1
 Indiening van het verzoek om overname
 
-1. Het verzoek om overname wordt door de bevoegde autoriteiten van de verzoekende Partij schriftelijk \
-ingediend bij de bevoegde autoriteiten van de aangezochte Partij. Het verzoek om overname vermeldt de \
+1. Het verzoek om overname wordt door de bevoegde autoriteiten van de verzoekende Partij \
+schriftelijk ingediend bij de bevoegde autoriteiten van de aangezochte Partij. Het verzoek om \
+overname vermeldt de \
 personalia van de betrokkene, de middelen waarmee de nationaliteit wordt aangetoond en de gegevens \
 over de binnenkomst. De bevoegde autoriteiten beantwoorden het verzoek om overname onverwijld.
 
