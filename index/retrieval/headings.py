@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from index.retrieval.glossary import Concept, Glossary, mentions, term_word_stems
+from index.retrieval.glossary import Concept, Glossary, term_word_stems
 from index.retrieval.lexical import tokenize_query
 
 
@@ -29,12 +29,24 @@ class HeadingConcepts:
             heading = _heading(text)
             if heading:
                 by_heading.setdefault(heading, []).append(chunk_id)
+        # stem → the headings holding it; a wording then names the headings in the intersection,
+        # over its words, of the union of each word's stems (`mentions`, the other way round)
+        by_stem: dict[str, set[int]] = {}
+        headings = list(by_heading)
+        for number, heading in enumerate(headings):
+            for stem in tokenize_query(heading):
+                by_stem.setdefault(stem, set()).add(number)
         found: dict[str, list[int]] = {}
-        for heading, chunk_ids in by_heading.items():
-            stems = set(tokenize_query(heading))
-            for concept in glossary.concepts:
-                if any(mentions(stems, term) for term in concept.all_terms()):
-                    found.setdefault(concept.key, []).extend(chunk_ids)
+        for concept in glossary.concepts:
+            named: set[int] = set()
+            for term in concept.all_terms():
+                words = term_word_stems(term)
+                if not words:
+                    continue
+                holding = [set().union(*(by_stem.get(stem, ()) for stem in word)) for word in words]
+                named |= set.intersection(*holding)
+            if named:
+                found[concept.key] = [cid for n in sorted(named) for cid in by_heading[headings[n]]]
         return cls(chunks={key: tuple(ids) for key, ids in found.items()})
 
     def most_headed(
