@@ -70,7 +70,8 @@ def clause_vectors(embedder: Embedder, texts: list[str], work: Path) -> np.ndarr
     """The clauses' vectors, embedded batch by batch and kept in `work`."""
     final = work / f"{embedder.key}.npy"
     if final.exists():
-        return np.load(final)
+        loaded: np.ndarray = np.load(final)
+        return loaded
     parts = work / f"{embedder.key}.parts"
     parts.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
