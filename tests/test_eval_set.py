@@ -78,10 +78,11 @@ SECOND_INSTRUMENT = re.compile(
 
 
 def _load_queries() -> list[dict]:
-    # queries.jsonl, and asia.jsonl: the questions in and about the region's languages
+    # queries.jsonl, asia.jsonl (the questions in and about the region's languages) and
+    # admin.jsonl (the administrative clauses)
     return [
         json.loads(line)
-        for path in (QUERIES, QUERIES.with_name("asia.jsonl"))
+        for path in (QUERIES, QUERIES.with_name("asia.jsonl"), QUERIES.with_name("admin.jsonl"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]

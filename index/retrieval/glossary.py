@@ -49,7 +49,7 @@ class Glossary:
         return tuple(
             concept
             for concept in self.concepts
-            if any(_mentions(query_stems, term) for term in concept.all_terms())
+            if any(mentions(query_stems, term) for term in concept.all_terms())
         )
 
 
@@ -74,13 +74,14 @@ def wordings(
     return found
 
 
-def _mentions(query_stems: set[str], term: str) -> bool:
-    word_stems = _term_word_stems(term)
-    return bool(word_stems) and all(stems & query_stems for stems in word_stems)
+def mentions(stems: set[str], term: str) -> bool:
+    """Do all of the term's words occur among `stems` (a question's or a heading's)?"""
+    word_stems = term_word_stems(term)
+    return bool(word_stems) and all(word & stems for word in word_stems)
 
 
 @lru_cache(maxsize=4096)
-def _term_word_stems(term: str) -> tuple[frozenset[str], ...]:
+def term_word_stems(term: str) -> tuple[frozenset[str], ...]:
     """For each meaningful word of the term, its stems in every language."""
     per_word: list[frozenset[str]] = []
     for word in term.split():

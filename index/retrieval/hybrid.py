@@ -14,7 +14,7 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +23,7 @@ import numpy as np
 
 from index.durable import remove_path, remove_stale
 from index.retrieval.glossary import Concept, load_glossary, wordings
+from index.retrieval.headings import HeadingConcepts
 from index.retrieval.lexical import LEXICAL_FOLDER_PREFIX, LexicalCacheError, LexicalIndex
 from index.retrieval.signals import (
     CorpusSignals,
@@ -75,6 +76,12 @@ class SearchConfig:
     clause_type_weight: float = 1.0
     # >0: that weight times the share of the dense top n that are units of those clause types.
     clause_type_confirm: int = 10
+    # One more ranking (0: off): the chunks whose heading names the question's most specific
+    # glossary concept, in the dense retriever's order (index/retrieval/headings.py). A short
+    # article headed "Bevoegde autoriteiten" then outranks a long procedure article that
+    # mentions competent authorities in passing. 0.25 chosen on the dev splits of
+    # tests/eval/queries.jsonl and tests/eval/admin.jsonl (docs/search-quality.md).
+    heading_weight: float = 0.25
 
     def describe(self) -> str:
         parts = []
@@ -112,6 +119,7 @@ class HybridSearcher:
         self._languages: tuple[int, dict[tuple[str, ...] | None, tuple[str, ...]]] | None = None
         self._signals: tuple[int, CorpusSignals] | None = None
         self._hidden: dict[tuple[str, ...], tuple[int, frozenset[int]]] = {}
+        self._headings: tuple[int, HeadingConcepts] | None = None
 
     def lexical_index(self) -> LexicalIndex:
         """BM25 over the current chunks: the saved one for this generation, else built (and saved
@@ -156,6 +164,19 @@ class HybridSearcher:
             if self._signals is None or self._signals[0] != generation:
                 self._signals = (generation, CorpusSignals.load(self.collection))
             return self._signals[1]
+
+    def heading_concepts(self) -> HeadingConcepts:
+        """Which chunks' headings name which glossary concept (cached per generation)."""
+        generation = self.collection.generation()
+        with self._lock:
+            if self._headings is not None and self._headings[0] == generation:
+                return self._headings[1]
+        built = HeadingConcepts.build(
+            ((c.chunk_id, c.text) for c in self.collection.iter_chunks()), load_glossary()
+        )
+        with self._lock:
+            self._headings = (generation, built)
+        return built
 
     def _hidden_chunks(self, filters: SearchFilters | None) -> frozenset[int]:
         """The chunks of documents a viewer with `filters.visible_groups` may not see (cached
@@ -273,8 +294,17 @@ class HybridSearcher:
                     query, concepts, languages=languages, pool=pool, filters=filters
                 )
                 rankings.append((config.lexical_weight, lexical))
+            if config.lexical and config.heading_weight > 0 and concepts:
+                headed = self._heading_ranking(
+                    concepts,
+                    pool=pool,
+                    filters=filters,
+                    dense_ranking=rankings[0][1] if vectors else [],
+                )
+                if headed:
+                    rankings.append((config.heading_weight, headed))
         with stage("fusion"):
-            fused = _reciprocal_rank_fusion(rankings, rrf_k=config.rrf_k)
+            fused = fuse_rankings(rankings, config=config)
             ordered = sorted(fused, key=lambda cid: -fused[cid])
         with stage("hit assembly"):
             results = self._assemble(ordered, fused, k=k, filters=filters)
@@ -357,6 +387,27 @@ class HybridSearcher:
             query, k=pool, allowed=allowed, extra_terms=expansions
         )
         return [h.chunk_id for h in lexical]
+
+    def _heading_ranking(
+        self,
+        concepts: tuple[Concept, ...],
+        *,
+        pool: int,
+        filters: SearchFilters | None,
+        dense_ranking: list[int],
+    ) -> list[int]:
+        """The chunks whose heading names the question's most specific concept
+        (`HeadingConcepts.most_specific`), those the dense retriever found first in its order."""
+        headed = self._headed_chunks(concepts, pool=pool)
+        if not headed:
+            return []
+        place = {cid: position for position, cid in enumerate(dense_ranking)}
+        ordered = sorted(headed, key=lambda cid: place.get(cid, len(place)))
+        return self._allowed(ordered, filters)
+
+    def _headed_chunks(self, concepts: tuple[Concept, ...], *, pool: int) -> tuple[int, ...]:
+        """The chunks headed by the question's most specific concept."""
+        return self.heading_concepts().most_specific(concepts, fewer_than=pool)
 
     def _clause_type_ranking(
         self, query_vector: np.ndarray, dense_ranking: list[int], *, filters: SearchFilters | None
@@ -446,8 +497,15 @@ def _only_placeholders(chunk_text: str) -> bool:
     return bool(body.strip()) and not strip_placeholders(body)
 
 
+def fuse_rankings(
+    rankings: Sequence[tuple[float, Sequence[int]]], *, config: SearchConfig
+) -> dict[int, float]:
+    """The fused score of every ranked chunk: weighted reciprocal rank fusion."""
+    return _reciprocal_rank_fusion(rankings, rrf_k=config.rrf_k)
+
+
 def _reciprocal_rank_fusion(
-    rankings: list[tuple[float, list[int]]], *, rrf_k: int
+    rankings: Sequence[tuple[float, Sequence[int]]], *, rrf_k: int
 ) -> dict[int, float]:
     scores: dict[int, float] = {}
     for weight, ranked in rankings:

@@ -233,6 +233,14 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def chunks_with(self, token: str) -> int:
+        """How many chunks hold `token` (a stem, as `tokenize` makes them)."""
+        if token not in self._vocabulary:
+            return 0
+        column = self._bm25.vocab_dict[token]
+        indptr = self._bm25.scores["indptr"]
+        return int(indptr[column + 1] - indptr[column])
+
     def search(
         self,
         query: str,

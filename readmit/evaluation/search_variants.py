@@ -10,7 +10,9 @@ them:
 - `derived_expansion_weight`: the expanded query's vector derived from the question's and the
   pre-embedded glossary wordings' (index.retrieval.expansion) instead of a second embedding;
 - `dense_terms_per_language`: only the first n wordings of each language in the dense query;
-- `version_additive`: a language version's lift added to its own score instead of a floor.
+- `version_additive`: a language version's lift added to its own score instead of a floor;
+- `heading_by_share`: the heading ranking's concept chosen by the share of its mentions that
+  are headings.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class Experiments:
     derived_expansion_weight: float | None = None
     dense_terms_per_language: int | None = None  # None: every wording
     version_additive: bool = False
+    # the heading ranking's concept: the one most often a heading for how often it is
+    # mentioned (`HeadingConcepts.most_headed`) instead of the one naming fewest headings
+    heading_by_share: bool = False
 
 
 _CONFIG_FIELDS = {f.name for f in fields(SearchConfig)}
@@ -129,4 +134,11 @@ class ExperimentalSearcher(HybridSearcher):
             signals,
             share=self.config.version_share,
             additive=self.experiments.version_additive,
+        )
+
+    def _headed_chunks(self, concepts: tuple[Concept, ...], *, pool: int) -> tuple[int, ...]:
+        if not self.experiments.heading_by_share:
+            return super()._headed_chunks(concepts, pool=pool)
+        return self.heading_concepts().most_headed(
+            concepts, chunks_with=self.lexical_index().chunks_with
         )
