@@ -20,11 +20,15 @@ article (container ``slot_article__<doc_id>__<eid>``) ``slot_open__<doc_id>__<ei
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from io import StringIO
+from typing import TypeVar
 
 import streamlit as st
 
 from readmit.facade import (
+    DEFAULT_CLAUSE_TYPE,
     PURPOSE_LABELS,
     TIME_LIMIT_PURPOSES,
     ClauseScope,
@@ -46,9 +50,11 @@ from readmit.ui.render import plural
 from readmit.ui.sidebar import empty_index_notice
 from readmit.ui.state import ensure_choice, ensure_default, memo, show_flash
 
+T = TypeVar("T")
+
 SLOT_KEYS = [slot.key for slot in clause_types()]
 SLOT_TITLES = {slot.key: slot.title for slot in clause_types()}
-DEFAULT_SLOT = "time-limit-reply"
+DEFAULT_SLOT = DEFAULT_CLAUSE_TYPE  # the facade prepares it in the background
 SLOT_ACTION_PREFIX = "slot_"
 _UNCERTAIN_LEGEND = (
     "Each cell lists the articles that fill the clause type (Art. = article of the agreement, "
@@ -146,17 +152,21 @@ def _matrix(wb: Readmit, scope: ClauseScope, generation: int) -> None:
             **slot_columns,
         },
     )
-    buffer = StringIO()
-    write_matrix_csv(matrix, buffer)
     st.download_button(
         "Download the matrix (CSV)",
-        data=buffer.getvalue(),
+        data=partial(_csv, write_matrix_csv, matrix),  # built on click, not every rerun
         file_name="precedent-matrix.csv",
         mime="text/csv",
         key="matrix_csv",
         on_click="ignore",
         help="Article ids (eids) per cell; “?” = uncertain",
     )
+
+
+def _csv(write: Callable[[T, StringIO], None], rows: T) -> str:
+    buffer = StringIO()
+    write(rows, buffer)
+    return buffer.getvalue()
 
 
 def _limits_html(article: SlotArticle) -> str:
@@ -289,11 +299,9 @@ def _time_limits(wb: Readmit, scope: ClauseScope, generation: int) -> None:
         column_order=list(TIME_LIMIT_COLUMNS),
         column_config=TIME_LIMIT_COLUMNS,
     )
-    buffer = StringIO()
-    write_time_limits_csv(shown, buffer)
     st.download_button(
         "Download these time limits (CSV)",
-        data=buffer.getvalue(),
+        data=partial(_csv, write_time_limits_csv, shown),  # built on click
         file_name="time-limits.csv",
         mime="text/csv",
         key="time_limits_csv",
