@@ -31,6 +31,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+
 from tests.harness.app_server import (  # noqa: E402 - the browser helpers of the test suite
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -42,6 +44,7 @@ from tests.harness.app_server import (  # noqa: E402 - the browser helpers of th
 
 TARGET_S = 1.5
 TIMEOUT_MS = 300_000
+STEP_TIMEOUT_MS = 120_000  # what a step should show; longer is a failed step
 QUERY = "time limit for replying to a readmission request"
 EDITED = "The requested Party shall reply within {n} calendar days."
 PROPOSAL = (
@@ -71,6 +74,7 @@ class Walk:
     def __init__(self, page: Any, times: dict[str, list[float]]) -> None:
         self.page = page
         self.times = times
+        self.failures: list[str] = []
 
     def runs(self) -> int:
         return int(self.page.evaluate("() => window.__rdmRuns"))
@@ -83,17 +87,23 @@ class Walk:
         *,
         rerun: bool = True,
     ) -> float:
-        """Do `action`; wait for the script run it starts (if `rerun`) and for `shown`."""
+        """Do `action`; wait for the script run it starts (if `rerun`) and for `shown`. A step
+        that fails is reported and counted as missing; the walk goes on."""
         self.page.evaluate(OBSERVER)
         before = self.runs()
         started = time.perf_counter()
-        action()
-        if rerun:
-            self.page.wait_for_function(
-                f"() => window.__rdmRuns > {before}", timeout=TIMEOUT_MS, polling=20
-            )
-        if shown is not None:
-            self.page.locator(shown).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        try:
+            action()
+            if rerun:
+                self.page.wait_for_function(
+                    f"() => window.__rdmRuns > {before}", timeout=TIMEOUT_MS, polling=20
+                )
+            if shown is not None:
+                self.page.locator(shown).first.wait_for(state="visible", timeout=STEP_TIMEOUT_MS)
+        except PlaywrightError as error:
+            print(f"   failed  {name}: {str(error).splitlines()[0]}", flush=True)
+            self.failures.append(name)
+            return float("nan")
         elapsed = time.perf_counter() - started
         self.times.setdefault(name, []).append(elapsed)
         print(f"{elapsed:6.2f} s  {name}", flush=True)
@@ -212,7 +222,7 @@ def walk(page: Any, url: str, times: dict[str, list[float]], *, number: int, wor
     )
     w.step("Review: run", lambda: w.button("review_run").click(), ".st-key-review_memo")
     w.step("Maintain: open", w.nav("Maintain"), ".st-key-upload_files")
-    w.step("Search: back to the page", w.nav("Search"), ".st-key-hit_1")
+    w.step("Search: back to the page", w.nav("Search"), ".st-key-query")
 
 
 def table(times: dict[str, list[float]]) -> str:
