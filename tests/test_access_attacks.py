@@ -505,6 +505,12 @@ def test_app_attack_every_page_and_url_parameter(app_env: Setup, params: dict[st
         at.run()
         assert not at.exception
         assert_no_leak(page_text(at))
+    if page == "Clauses":  # only the open tab runs: every tab in turn
+        for tab in ("By clause type", "Time limits", "Precedent matrix"):
+            at.session_state["clauses_tab"] = tab
+            at.run()
+            assert not at.exception, (tab, [e.value for e in at.exception])
+            assert_no_leak(page_text(at))
     if page == "Maintain":
         assert any("maintainer role" in e.value for e in at.error)
         assert not [b for b in at.button if b.key in ("reindex", "upload_ingest")]

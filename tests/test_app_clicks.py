@@ -74,18 +74,38 @@ def test_review_downloads_are_built_on_click(app_env: dict[str, Path]) -> None:
     assert len(at.dataframe[0].value) == rows
 
 
-def test_clause_csvs_are_built_on_click(app_env: dict[str, Path]) -> None:
+def test_clauses_page_runs_the_open_tab_only_and_builds_csvs_on_click(
+    app_env: dict[str, Path],
+) -> None:
     at = start()
     at.radio(key="page").set_value("Clauses")
     run_ok(at)
-    downloads = deferred_downloads(at)
-    assert downloads == {"matrix_csv": True, "time_limits_csv": True}
-    # Switching the clause type shows that type's articles (kept per type by the facade).
+    # The matrix tab opens first; the other tabs' widgets are not drawn until opened.
+    assert at.session_state["clauses_tab"] == "Precedent matrix"
+    assert deferred_downloads(at) == {"matrix_csv": True}
+    assert not [s for s in at.selectbox if s.key == "slot_select"]
+    assert len(at.dataframe) == 1
+
+    at.session_state["clauses_tab"] = "Time limits"
+    run_ok(at)
+    assert deferred_downloads(at) == {"time_limits_csv": True}
+    at.multiselect(key="tl_purpose").set_value(["transit"])
+    run_ok(at)
+    assert set(at.dataframe[0].value["purpose"]) == {"transit"}
+
+    at.session_state["clauses_tab"] = "By clause type"
+    run_ok(at)
     at.selectbox(key="slot_select").set_value("readmission-in-error")
     run_ok(at)
-    first = [c.value for c in at.caption if "in " in c.value and "article" in c.value]
-    at.selectbox(key="slot_select").set_value("time-limit-reply")
+    opened = [b.key for b in at.button if b.key and b.key.startswith("slot_open__")]
+    assert opened
+
+    # Back on a tab, its choices are as they were left.
+    at.session_state["clauses_tab"] = "Time limits"
     run_ok(at)
-    at.selectbox(key="slot_select").set_value("readmission-in-error")
+    assert at.multiselect(key="tl_purpose").value == ["transit"]
+    assert set(at.dataframe[0].value["purpose"]) == {"transit"}
+    at.session_state["clauses_tab"] = "By clause type"
     run_ok(at)
-    assert [c.value for c in at.caption if "in " in c.value and "article" in c.value] == first
+    assert at.selectbox(key="slot_select").value == "readmission-in-error"
+    assert [b.key for b in at.button if b.key and b.key.startswith("slot_open__")] == opened

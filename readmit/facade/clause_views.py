@@ -14,7 +14,6 @@ from readmit.clauses.scope import ClauseScope, default_instrument_types
 from readmit.clauses.time_limit_filter import filter_time_limits
 from readmit.clauses.time_limits import time_limit_table
 from readmit.evaluation.search import EvalSummary, evaluate, load_queries
-from readmit.facade.chart_data import clause_types
 from readmit.facade.door import door
 from readmit.facade.reading import Reading
 
@@ -47,8 +46,6 @@ class ClauseViews(Reading):
             self.time_limits(scope=scope)
             wordings = self._view("precedent_wordings", (), lambda: PrecedentWordings(self._kb))
             wordings.gaps(covered=set(), language=None)  # also builds the keyword rules
-            for slot in clause_types():  # then the clause types the page may be switched to
-                self.clause_articles(slot.key, scope=scope)
         except Exception:  # noqa: BLE001 - only a head start: the page computes what failed here
             return
 

@@ -9,13 +9,14 @@
 Everything shown comes from the library; this module only lays it out. Document text reaches
 the page escaped (`render`) or as plain table cells (`st.dataframe` does not read HTML).
 
-Widget keys: scope ``clauses_languages``, ``clauses_types`` (default: the readmission
-instrument types), ``clauses_all`` (include conventions and other context documents); matrix
-``matrix_table`` (dataframe), ``matrix_csv`` (download), ``matrix_picture`` (heat map
-toggle), ``matrix_order`` and ``matrix_chart``; slot view ``slot_select`` and per
-article (container ``slot_article__<doc_id>__<eid>``) ``slot_open__<doc_id>__<eid>``,
-``slot_pin__…``, ``slot_section__…``, ``slot_add__…``; time limits ``tl_purpose``,
-``tl_chart`` (chart), ``tl_table`` (dataframe) and ``time_limits_csv`` (download).
+Widget keys: ``clauses_tab`` (the open tab: only its content runs), scope
+``clauses_languages``, ``clauses_types`` (default: the readmission instrument types),
+``clauses_all`` (include conventions and other context documents); matrix ``matrix_table``
+(dataframe), ``matrix_csv`` (download), ``matrix_picture`` (heat map toggle), ``matrix_order``
+and ``matrix_chart``; slot view ``slot_select`` and per article (container
+``slot_article__<doc_id>__<eid>``) ``slot_open__<doc_id>__<eid>``, ``slot_pin__…``,
+``slot_section__…``, ``slot_add__…``; time limits ``tl_purpose``, ``tl_chart`` (chart),
+``tl_table`` (dataframe) and ``time_limits_csv`` (download).
 """
 
 from __future__ import annotations
@@ -48,12 +49,16 @@ from readmit.ui import charts, render
 from readmit.ui.article_actions import action_row
 from readmit.ui.render import plural
 from readmit.ui.sidebar import empty_index_notice
-from readmit.ui.state import ensure_choice, ensure_default, memo, show_flash
+from readmit.ui.state import ensure_choice, ensure_default, keep, memo, show_flash
 
 T = TypeVar("T")
 
 SLOT_KEYS = [slot.key for slot in clause_types()]
 SLOT_TITLES = {slot.key: slot.title for slot in clause_types()}
+TAB_KEY = "clauses_tab"
+TABS = ("Precedent matrix", "By clause type", "Time limits")
+# The choices made inside a tab, kept while another tab is open.
+TAB_WIDGETS = ("matrix_picture", "matrix_order", "slot_select", "tl_purpose")
 DEFAULT_SLOT = DEFAULT_CLAUSE_TYPE  # the facade prepares it in the background
 SLOT_ACTION_PREFIX = "slot_"
 _UNCERTAIN_LEGEND = (
@@ -322,12 +327,17 @@ def page(wb: Readmit) -> None:
         return
     scope = _scope(wb)
     generation = wb.index_generation()
-    matrix_tab, slot_tab, limits_tab = st.tabs(
-        ["Precedent matrix", "By clause type", "Time limits"]
-    )
-    with matrix_tab:
-        _matrix(wb, scope, generation)
-    with slot_tab:
-        _slot_view(wb, scope, generation)
-    with limits_tab:
-        _time_limits(wb, scope, generation)
+    # Only the open tab runs (a switch reruns the page): the three together are a large page
+    # to build and send, and most visits look at one.
+    ensure_choice(TAB_KEY, TABS, TABS[0])
+    keep(*TAB_WIDGETS)
+    matrix_tab, slot_tab, limits_tab = st.tabs(list(TABS), key=TAB_KEY, on_change="rerun")
+    if matrix_tab.open:
+        with matrix_tab:
+            _matrix(wb, scope, generation)
+    if slot_tab.open:
+        with slot_tab:
+            _slot_view(wb, scope, generation)
+    if limits_tab.open:
+        with limits_tab:
+            _time_limits(wb, scope, generation)
