@@ -26,6 +26,35 @@ REPO = Path(__file__).resolve().parent.parent
 TYPES = ("costs", "transit", "escort", "data-protection")
 
 
+def session(app: str, times: dict[str, list[float]], *, kind: str) -> None:
+    """One new session's clicks; each click's seconds appended to `times`."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(app, default_timeout=900).run()
+
+    def timed(name: str, click: Callable[[], object]) -> None:
+        started = time.perf_counter()
+        click()
+        times.setdefault(name, []).append(time.perf_counter() - started)
+
+    timed("Clauses: open", lambda: at.radio(key="page").set_value("Clauses").run())
+    if "clauses_tab" in at.session_state:  # only the open tab runs
+        at.session_state["clauses_tab"] = "By clause type"
+        timed("Clauses: By clause type tab", at.run)
+    timed(
+        "Clauses: choose another clause type",
+        lambda: at.selectbox(key="slot_select").set_value(kind).run(),
+    )
+    timed("Draft: open", lambda: at.radio(key="page").set_value("Draft").run())
+    timed("Draft: gap check", lambda: at.button(key="gap_check").click().run())
+    timed(
+        "Draft: rerun with the gap check shown",
+        lambda: at.checkbox(key="export_placeholders").check().run(),
+    )
+    if at.exception:
+        print("the app failed:", [e.value for e in at.exception])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True)
@@ -46,31 +75,8 @@ def main() -> None:
     AppTest.from_file(app, default_timeout=900).run()
     time.sleep(args.settle)
     times: dict[str, list[float]] = {}
-
-    def timed(name: str, click: Callable[[], object]) -> None:
-        started = time.perf_counter()
-        click()
-        times.setdefault(name, []).append(time.perf_counter() - started)
-
     for number in range(args.sessions):
-        at = AppTest.from_file(app, default_timeout=900).run()
-        timed("Clauses: open", lambda: at.radio(key="page").set_value("Clauses").run())
-        if "clauses_tab" in at.session_state:  # only the open tab runs
-            at.session_state["clauses_tab"] = "By clause type"
-            timed("Clauses: By clause type tab", at.run)
-        kind = TYPES[number % len(TYPES)]
-        timed(
-            "Clauses: choose another clause type",
-            lambda: at.selectbox(key="slot_select").set_value(kind).run(),
-        )
-        timed("Draft: open", lambda: at.radio(key="page").set_value("Draft").run())
-        timed("Draft: gap check", lambda: at.button(key="gap_check").click().run())
-        timed(
-            "Draft: rerun with the gap check shown",
-            lambda: at.checkbox(key="export_placeholders").check().run(),
-        )
-        if at.exception:
-            print("the app failed:", [e.value for e in at.exception])
+        session(app, times, kind=TYPES[number % len(TYPES)])
     for name, values in times.items():
         print(f"{name}: " + ", ".join(f"{v:.2f}" for v in values) + " s")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
