@@ -32,7 +32,7 @@ from readmit.access import AccessDeniedError, AuditLog, Principal, Role, UserSto
 from readmit.cli import main
 from readmit.drafting import DraftNotFoundError, DraftStore
 from readmit.drafting.model import ClauseNotFoundError
-from readmit.facade import Readmit, Services, UploadedFile, open_readmit
+from readmit.facade import ClauseScope, Readmit, Services, UploadedFile, open_readmit
 from readmit.service import KnowledgeBase
 from readmit.settings import load_settings
 from tests.harness.corpus import REPO, copy_documents
@@ -176,6 +176,39 @@ def test_clause_intelligence_leaves_the_restricted_document_out(setup: Setup) ->
         rita.guidance_by_slot(),
     ]
     assert_no_leak(repr(outputs))
+
+
+def test_views_kept_for_one_principal_never_reach_another(setup: Setup) -> None:
+    """The facade keeps what the clause views computed (per index generation and visible
+    groups) for every later click: the negotiator asks first, so every view is kept with the
+    restricted document in it; the reader then asks the very same calls and gets their own."""
+    services = Services(setup.workbench(DIRK)._services.settings, kb=setup.kb)  # a fresh cache
+    dirk = open_readmit(services.settings, DIRK, services=services)
+    rita = open_readmit(services.settings, RITA, services=services)
+    scope = ClauseScope(all_documents=True)
+
+    def views(app: Readmit) -> list[object]:
+        return [
+            app.clause_matrix(scope=scope).rows(),
+            app.clause_articles("time-limit-reply", scope=scope),
+            app.time_limits(scope=scope),
+            app.draft_gaps(setup.shared_draft_id),
+            app.guidance_by_slot(),
+            app.clause_guidance(app.get_draft(setup.shared_draft_id).clauses[0]),
+        ]
+
+    negotiator = repr(views(dirk))
+    assert "zembla" in negotiator.lower()  # the negotiator's views hold the restricted text
+    kept = len(services.views)
+    assert kept >= 5
+    reader = repr(views(rita))
+    assert_no_leak(reader)
+    assert len(services.views) > kept  # the reader's views were computed apart, not shared
+    assert repr(views(dirk)) == negotiator  # and the negotiator's are served as kept
+    # What a caller changes in an answer does not change what the next caller gets.
+    rows = dirk.time_limits(scope=scope)
+    rows[0]["doc_id"] = "changed"
+    assert dirk.time_limits(scope=scope)[0]["doc_id"] != "changed"
 
 
 def test_drafts_are_private_unless_shared(setup: Setup) -> None:
@@ -472,6 +505,12 @@ def test_app_attack_every_page_and_url_parameter(app_env: Setup, params: dict[st
         at.run()
         assert not at.exception
         assert_no_leak(page_text(at))
+    if page == "Clauses":  # only the open tab runs: every tab in turn
+        for tab in ("By clause type", "Time limits", "Precedent matrix"):
+            at.session_state["clauses_tab"] = tab
+            at.run()
+            assert not at.exception, (tab, [e.value for e in at.exception])
+            assert_no_leak(page_text(at))
     if page == "Maintain":
         assert any("maintainer role" in e.value for e in at.error)
         assert not [b for b in at.button if b.key in ("reindex", "upload_ingest")]

@@ -38,15 +38,26 @@ from tests.harness.facade import local_readmit
 REPLY_SLOT = get_slot("time-limit-reply").title  # "Time limit for replying to a request"
 
 
-def clauses_page() -> AppTest:
+def clauses_page(tab: str = "Precedent matrix") -> AppTest:
     at = start()
     at.radio(key="page").set_value("Clauses")
+    at.session_state["clauses_tab"] = tab
+    return run_ok(at)
+
+
+def on_tab(at: AppTest, tab: str) -> AppTest:
+    """Open a tab of the Clauses page (only the open tab's content runs)."""
+    at.session_state["clauses_tab"] = tab
     return run_ok(at)
 
 
 def tables(at: AppTest) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The precedent matrix and the time-limit table (the page's two dataframes, in order)."""
-    matrix, limits = (element.value for element in at.dataframe)
+    """The precedent matrix and the time-limit table (each its tab's dataframe); the page is
+    left on the tab it was on."""
+    shown = at.session_state["clauses_tab"]
+    matrix = on_tab(at, "Precedent matrix").dataframe[0].value
+    limits = on_tab(at, "Time limits").dataframe[0].value
+    on_tab(at, shown)
     return matrix, limits
 
 
@@ -105,7 +116,7 @@ def test_matrix_shows_agreements_and_their_articles(app_env: dict[str, Path]) ->
 def test_slot_view_lists_articles_with_time_limits_and_actions(
     app_env: dict[str, Path],
 ) -> None:
-    at = clauses_page()
+    at = clauses_page("By clause type")
     assert at.selectbox(key="slot_select").value == "time-limit-reply"
     at.selectbox(key="slot_select").set_value("readmission-in-error")
     run_ok(at)
@@ -142,7 +153,7 @@ def test_slot_view_lists_articles_with_time_limits_and_actions(
 
 
 def test_time_limit_table_extremes_and_purpose_filter(app_env: dict[str, Path]) -> None:
-    at = clauses_page()
+    at = clauses_page("Time limits")
     _, limits = tables(at)
     kazakhstan_art_7 = limits[(limits["doc_id"] == KAZ_EN) & (limits["eid"] == "art_7")]
     reply = kazakhstan_art_7[kazakhstan_art_7["purpose"] == "reply"]
@@ -306,11 +317,13 @@ def chart_values(at: AppTest) -> list[list[dict[str, Any]]]:
 
 def test_heat_map_and_time_limit_chart_show_the_table_data(app_env: dict[str, Path]) -> None:
     at = clauses_page()
-    assert len(chart_values(at)) == 1  # the time-limit chart; the heat map waits for its toggle
+    assert chart_values(at) == []  # the heat map waits for its toggle
     at.toggle(key="matrix_picture").set_value(True)
     run_ok(at)
-    heat_cells, reply_points = chart_values(at)
+    [heat_cells] = chart_values(at)
+    heat_spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     matrix, limits = tables(at)
+    [reply_points] = chart_values(on_tab(at, "Time limits"))
 
     assert len(heat_cells) == len(matrix) * 30  # every agreement × every clause type
     kazakhstan_reply = next(
@@ -318,7 +331,6 @@ def test_heat_map_and_time_limit_chart_show_the_table_data(app_env: dict[str, Pa
     )
     assert kazakhstan_reply["state"] == "present" and "art_7" in kazakhstan_reply["articles"]
     assert {c["state"] for c in heat_cells} <= {"present", "uncertain", "absent"}
-    heat_spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     # Rows are readable names, not document ids; the map is as wide as the page and its
     # slanted column titles are not cut (no label limit on rows, room on the right).
     assert heat_spec["encoding"]["y"]["field"] == "name"
@@ -335,7 +347,7 @@ def test_heat_map_and_time_limit_chart_show_the_table_data(app_env: dict[str, Pa
 
     at.multiselect(key="tl_purpose").set_value(["transit"])
     run_ok(at)
-    _, transit_points = chart_values(at)
+    [transit_points] = chart_values(at)
     assert len(transit_points) == 4  # as the table
     shortest = [p for p in transit_points if p["extreme"] == "shortest"]
     longest = [p for p in transit_points if p["extreme"] == "longest"]

@@ -21,6 +21,7 @@ from readmit.clauses.accepted_documents import (
 from readmit.clauses.gaps import (
     Gap,
     Precedent,
+    PrecedentWordings,
     common_wordings,
     draft_slots,
     gap_check,
@@ -74,6 +75,7 @@ __all__ = [
     "common_wordings",
     "default_instrument_types",
     "draft_slots",
+    "PrecedentWordings",
     "gap_check",
     "is_flagged_uncertain",
     "is_precedent",

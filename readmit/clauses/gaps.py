@@ -57,6 +57,65 @@ def _words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if not w.isdigit()]
 
 
+def wording_groups(
+    units: Sequence[tuple[DocumentRecord, UnitRecord]],
+) -> list[list[tuple[DocumentRecord, UnitRecord]]]:
+    """Near-identical article texts grouped (greedy, word-level similarity), newest agreement
+    first in each group and groups in the order their first member was met (newest first)."""
+    groups: list[tuple[list[str], list[tuple[DocumentRecord, UnitRecord]]]] = []
+    for document, unit in sorted(units, key=lambda du: -(du[0].year or 0)):
+        words = _words(unit.text)[:400]
+        for head, members in groups:
+            matcher = difflib.SequenceMatcher(None, head, words, autojunk=False)
+            if (
+                matcher.real_quick_ratio() >= SAME_WORDING
+                and matcher.quick_ratio() >= SAME_WORDING
+                and matcher.ratio() >= SAME_WORDING
+            ):
+                members.append((document, unit))
+                break
+        else:
+            groups.append((words, [(document, unit)]))
+    return [members for _, members in groups]
+
+
+def top_wordings(
+    groups: Sequence[Sequence[tuple[DocumentRecord, UnitRecord]]],
+    *,
+    top: int = 3,
+    prefer_language: str | None = None,
+    on_topic: Callable[[DocumentRecord, UnitRecord], bool] | None = None,
+) -> list[Precedent]:
+    """The `top` groups with most members (ties: the order of `groups`); with `on_topic`,
+    groups whose first article is mainly about the slot first, then, with `prefer_language`,
+    those in that language. `on_topic` is asked only until `top` on-topic groups are found
+    (it runs the keyword rules over an article)."""
+    ranked = sorted(
+        groups,
+        key=lambda g: (
+            prefer_language is not None and g[0][0].language != prefer_language,
+            -len(g),
+        ),
+    )
+    if on_topic is not None:
+        about: list[Sequence[tuple[DocumentRecord, UnitRecord]]] = []
+        touching: list[Sequence[tuple[DocumentRecord, UnitRecord]]] = []
+        for group in ranked:
+            (about if on_topic(*group[0]) else touching).append(group)
+            if len(about) >= top:
+                break
+        ranked = about + touching
+    return [
+        Precedent(
+            text=members[0][1].text,
+            count=len(members),
+            sources=tuple((d.doc_id, u.eid) for d, u in members),
+            language=members[0][0].language,
+        )
+        for members in ranked[:top]
+    ]
+
+
 def common_wordings(
     units: Sequence[tuple[DocumentRecord, UnitRecord]],
     *,
@@ -70,33 +129,9 @@ def common_wordings(
     touch on it (an escorts' article that mentions transit, for the transit slot); then, with
     `prefer_language`, those in that language (the draft's own; the others are offered with
     their language versions beside them)."""
-    groups: list[tuple[list[str], list[tuple[DocumentRecord, UnitRecord]]]] = []
-    for document, unit in sorted(units, key=lambda du: -(du[0].year or 0)):
-        words = _words(unit.text)[:400]
-        for head, members in groups:
-            matcher = difflib.SequenceMatcher(None, head, words, autojunk=False)
-            if matcher.quick_ratio() >= SAME_WORDING and matcher.ratio() >= SAME_WORDING:
-                members.append((document, unit))
-                break
-        else:
-            groups.append((words, [(document, unit)]))
-    ranked = sorted(
-        groups,
-        key=lambda g: (
-            on_topic is not None and not on_topic(*g[1][0]),
-            prefer_language is not None and g[1][0][0].language != prefer_language,
-            -len(g[1]),
-        ),
-    )[:top]
-    return [
-        Precedent(
-            text=members[0][1].text,
-            count=len(members),
-            sources=tuple((d.doc_id, u.eid) for d, u in members),
-            language=members[0][0].language,
-        )
-        for _, members in ranked
-    ]
+    return top_wordings(
+        wording_groups(units), top=top, prefer_language=prefer_language, on_topic=on_topic
+    )
 
 
 def draft_slots(kb: KnowledgeBase, draft: Draft) -> set[str]:
@@ -135,40 +170,112 @@ def draft_language(draft: Draft) -> str | None:
     return max(counts, key=lambda language: counts[language]) if counts else None
 
 
-def gap_check(kb: KnowledgeBase, draft: Draft, *, top: int = 3) -> list[Gap]:
+@dataclass(frozen=True)
+class _SlotWordings:
+    slot: str
+    title: str
+    agreements_with_slot: int
+    groups: tuple[tuple[tuple[DocumentRecord, UnitRecord], ...], ...]
+    methods: dict[tuple[str, str], str]  # (doc_id, eid) → the assignment's evidence
+
+
+class PrecedentWordings:
+    """The half of the gap check that does not depend on the draft, over one view of the
+    index: per standard slot, its precedent articles grouped by wording. Building it reads
+    and compares every precedent article of every standard slot (seconds at corpus size);
+    `gaps` then answers for any draft in milliseconds, so a caller keeps one per index
+    generation and view (`readmit.facade` does). What it holds comes from `kb` only: a view
+    narrowed to a principal's documents gives wordings of those documents only."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+        documents = {d.doc_id: d for d in kb.documents() if is_precedent(d)}
+        by_slot: dict[str, list[SlotAssignment]] = defaultdict(list)
+        for assignment in kb.collection.slot_assignments():
+            if assignment.doc_id in documents and not is_flagged_uncertain(assignment):
+                by_slot[assignment.slot].append(assignment)
+        agreements = {agreement_key(d) for d in documents.values()}
+        self._slots: list[_SlotWordings] = []
+        for slot in SLOTS:
+            if slot.key == OTHER:
+                continue
+            assignments = by_slot.get(slot.key, [])
+            with_slot = {agreement_key(documents[a.doc_id]) for a in assignments}
+            if not agreements or len(with_slot) * 4 < len(agreements):
+                continue
+            units = []
+            for assignment in assignments:
+                unit = kb.article(assignment.doc_id, assignment.eid)
+                if unit is not None:
+                    units.append((documents[assignment.doc_id], unit))
+            self._slots.append(
+                _SlotWordings(
+                    slot=slot.key,
+                    title=slot.title,
+                    agreements_with_slot=len(with_slot),
+                    groups=tuple(tuple(group) for group in wording_groups(units)),
+                    methods={(a.doc_id, a.eid): a.method for a in assignments},
+                )
+            )
+        # Both are facts of the index, asked again for every draft: kept once known.
+        self._on_topic: dict[tuple[str, str, str], bool] = {}
+        self._versions: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {}
+
+    def gaps(self, *, covered: set[str], language: str | None, top: int = 3) -> list[Gap]:
+        """The standard slots not in `covered`, each with its `top` wordings (those in
+        `language` first, each with its other language versions); commonest slots first."""
+        gaps: list[Gap] = []
+        for wordings in self._slots:
+            if wordings.slot in covered:
+                continue
+            precedents = [
+                replace(precedent, versions=self._versions_of(*precedent.sources[0]))
+                for precedent in top_wordings(
+                    wordings.groups,
+                    top=top,
+                    prefer_language=language,
+                    on_topic=self._on_topic_test(wordings),
+                )
+            ]
+            gaps.append(
+                Gap(wordings.slot, wordings.title, wordings.agreements_with_slot, tuple(precedents))
+            )
+        return sorted(gaps, key=lambda g: -g.agreements_with_slot)
+
+    def _on_topic_test(
+        self, wordings: _SlotWordings
+    ) -> Callable[[DocumentRecord, UnitRecord], bool]:
+        def on_topic(document: DocumentRecord, unit: UnitRecord) -> bool:
+            key = (wordings.slot, document.doc_id, unit.eid)
+            known = self._on_topic.get(key)
+            if known is None:
+                method = wordings.methods.get((document.doc_id, unit.eid), "")
+                known = is_on_topic(wordings.slot, unit, document.language, method)
+                self._on_topic[key] = known
+            return known
+
+        return on_topic
+
+    def _versions_of(self, doc_id: str, eid: str) -> tuple[tuple[str, str, str], ...]:
+        known = self._versions.get((doc_id, eid))
+        if known is None:
+            known = self._versions[(doc_id, eid)] = _versions(self._kb, doc_id, eid)
+        return known
+
+
+def gap_check(
+    kb: KnowledgeBase,
+    draft: Draft,
+    *,
+    top: int = 3,
+    wordings: PrecedentWordings | None = None,
+) -> list[Gap]:
     """Standard slots (present in at least a quarter of the agreements) the draft lacks, each
     with the `top` commonest precedent wordings and their sources, those in the draft's
-    language first, each with its other language versions; commonest slots first."""
-    language = draft_language(draft)
-    documents = {d.doc_id: d for d in kb.documents() if is_precedent(d)}
-    by_slot: dict[str, list[SlotAssignment]] = defaultdict(list)
-    for assignment in kb.collection.slot_assignments():
-        if assignment.doc_id in documents and not is_flagged_uncertain(assignment):
-            by_slot[assignment.slot].append(assignment)
-    agreements = {agreement_key(d) for d in documents.values()}
-    covered = draft_slots(kb, draft)
-    gaps: list[Gap] = []
-    for slot in SLOTS:
-        if slot.key == OTHER or slot.key in covered:
-            continue
-        assignments = by_slot.get(slot.key, [])
-        with_slot = {agreement_key(documents[a.doc_id]) for a in assignments}
-        if not agreements or len(with_slot) * 4 < len(agreements):
-            continue
-        units = []
-        for assignment in assignments:
-            unit = kb.article(assignment.doc_id, assignment.eid)
-            if unit is not None:
-                units.append((documents[assignment.doc_id], unit))
-        on_topic = _on_topic_test(slot.key, assignments)
-        precedents = [
-            replace(precedent, versions=_versions(kb, *precedent.sources[0]))
-            for precedent in common_wordings(
-                units, top=top, prefer_language=language, on_topic=on_topic
-            )
-        ]
-        gaps.append(Gap(slot.key, slot.title, len(with_slot), tuple(precedents)))
-    return sorted(gaps, key=lambda g: -g.agreements_with_slot)
+    language first, each with its other language versions; commonest slots first.
+    `wordings`: the precedent wordings of the same `kb` computed before (else built here)."""
+    wordings = wordings if wordings is not None else PrecedentWordings(kb)
+    return wordings.gaps(covered=draft_slots(kb, draft), language=draft_language(draft), top=top)
 
 
 TIME_LIMIT_EVIDENCE = "time-limit"  # in SlotAssignment.method: a period of that purpose was found
@@ -189,18 +296,6 @@ def is_on_topic(slot: str, unit: UnitRecord, language: str, method: str) -> bool
         other != slot and found.heading_terms and found.body_matches > own_matches
         for other, found in evidence.items()
     )
-
-
-def _on_topic_test(
-    slot: str, assignments: Sequence[SlotAssignment]
-) -> Callable[[DocumentRecord, UnitRecord], bool]:
-    methods = {(a.doc_id, a.eid): a.method for a in assignments}
-
-    def on_topic(document: DocumentRecord, unit: UnitRecord) -> bool:
-        method = methods.get((document.doc_id, unit.eid), "")
-        return is_on_topic(slot, unit, document.language, method)
-
-    return on_topic
 
 
 def _versions(kb: KnowledgeBase, doc_id: str, eid: str) -> tuple[tuple[str, str, str], ...]:

@@ -57,6 +57,7 @@ from readmit.facade.chart_data import (
     matrix_heat_rows,
     time_limit_points,
 )
+from readmit.facade.clause_views import DEFAULT_CLAUSE_TYPE
 from readmit.facade.core import Services, open_services
 from readmit.facade.door import DocumentNotFoundError, Need, declarations, door, undeclared
 from readmit.facade.maintenance import DraftCopyReport, NoIndexError
@@ -126,6 +127,7 @@ __all__ = [
     "write_memo",
     "write_redline",
     "CELL_STATES",
+    "DEFAULT_CLAUSE_TYPE",
     "DEFAULT_DRAFT_TITLE",
     "DOCUMENT_KINDS",
     "GUIDANCE_KINDS",

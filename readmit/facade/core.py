@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from readmit.access import AccessDeniedError, AuditLog, Principal, authorise
 from readmit.access.deployment import open_gate
@@ -16,8 +16,11 @@ from readmit.access.users import AccountStore
 from readmit.drafting.model import ClauseNotFoundError, Draft, Provenance
 from readmit.drafting.store import DraftNotFoundError, DraftRepository, open_draft_store
 from readmit.facade.door import Need, document_id, draft_id
+from readmit.facade.view_cache import ViewCache
 from readmit.service import KnowledgeBase
 from readmit.settings import Settings
+
+T = TypeVar("T")
 
 
 class Services:
@@ -57,6 +60,11 @@ class Services:
         """Accounts, audit log, sign-in throttle and session tokens: files beside the index, or
         the index's database in server mode (`readmit.access.deployment.open_gate`)."""
         return open_gate(self.settings)
+
+    @cached_property
+    def views(self) -> ViewCache:
+        """What was computed from the index for each view of it (`Core._view`)."""
+        return ViewCache()
 
     @property
     def audit(self) -> AuditLog:
@@ -98,6 +106,13 @@ class Core:
             may_see_source=self._may_see_source,
             audit=self._services.audit,
         )
+
+    def _view(self, what: str, arguments: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """`compute()` once per index generation and view of the index: kept for every
+        principal who sees the same documents (the key holds the visible groups that narrow
+        `_kb`), computed apart for any other."""
+        key = (what, self._kb.generation(), self._principal.visible_groups, arguments)
+        return self._services.views.get(key, compute)
 
     # ---- the door ------------------------------------------------------------------------------
 

@@ -32,7 +32,6 @@ from readmit.guidance import (
     GuidanceSection,
     TocEntry,
     guidance_by_slot,
-    guidance_for_slot,
     heading_path,
     section_neighbours,
     table_of_contents,
@@ -201,20 +200,32 @@ class Reading(Core):
     @door(Action.SEARCH)
     def guidance_by_slot(self) -> dict[str, list[GuidanceSection]]:
         """clause type → what the policy guides and regulations say about it, best first."""
-        return guidance_by_slot(self._kb)
+        return {slot: list(sections) for slot, sections in self._guidance_by_slot().items()}
+
+    def _guidance_by_slot(self) -> dict[str, list[GuidanceSection]]:
+        """Read from every guide once per index generation and view (the Draft page asks for
+        each article on every rerun); callers copy before handing it out."""
+        return self._view("guidance_by_slot", (), lambda: guidance_by_slot(self._kb))
 
     @door(Action.SEARCH)
     def guidance_for_clause_type(self, slot: str) -> list[GuidanceSection]:
-        return guidance_for_slot(self._kb, slot)
+        return list(self._guidance_by_slot().get(slot, []))
 
     @door(Action.SEARCH)
     def clause_guidance(self, clause: DraftClause) -> list[GuidanceSection]:
         """The guide sections that speak to a draft article's clause types (those of its
         source article, or shown by its own wording), best first, each section once."""
-        by_slot = guidance_by_slot(self._kb)
+        by_slot = self._guidance_by_slot()
         seen: set[tuple[str, str]] = set()
         found: list[GuidanceSection] = []
-        for slot in sorted(clause_slots(self._kb, clause)):
+        provenance = clause.provenance
+        source = (provenance.doc_id, provenance.eid, provenance.language) if provenance else None
+        slots = self._view(
+            "clause_slots",
+            (source, clause.heading, clause.text),
+            lambda: frozenset(clause_slots(self._kb, clause)),
+        )
+        for slot in sorted(slots):
             for section in by_slot.get(slot, []):
                 if (section.doc_id, section.eid) not in seen:
                     seen.add((section.doc_id, section.eid))

@@ -10,22 +10,27 @@
 Everything shown comes from the library; this module only lays it out. Document text reaches
 the page escaped (`render`) or as plain table cells (`st.dataframe` does not read HTML).
 
-Widget keys: scope ``clauses_languages``, ``clauses_types`` (default: the readmission
-instrument types), ``clauses_all`` (include conventions and other context documents); matrix
-``matrix_table`` (dataframe), ``matrix_csv`` (download), ``matrix_picture`` (heat map
-toggle), ``matrix_order`` and ``matrix_chart``; slot view ``slot_select`` and per
-article (container ``slot_article__<doc_id>__<eid>``) ``slot_open__<doc_id>__<eid>``,
-``slot_pin__…``, ``slot_section__…``, ``slot_add__…``; time limits ``tl_purpose``,
-``tl_chart`` (chart), ``tl_table`` (dataframe) and ``time_limits_csv`` (download).
+Widget keys: ``clauses_tab`` (the open tab: only its content runs), scope
+``clauses_languages``, ``clauses_types`` (default: the readmission instrument types),
+``clauses_all`` (include conventions and other context documents); matrix ``matrix_table``
+(dataframe), ``matrix_csv`` (download), ``matrix_picture`` (heat map toggle), ``matrix_order``
+and ``matrix_chart``; slot view ``slot_select`` and per article (container
+``slot_article__<doc_id>__<eid>``) ``slot_open__<doc_id>__<eid>``, ``slot_pin__…``,
+``slot_section__…``, ``slot_add__…``; time limits ``tl_purpose``, ``tl_chart`` (chart),
+``tl_table`` (dataframe) and ``time_limits_csv`` (download).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from io import StringIO
+from typing import TypeVar
 
 import streamlit as st
 
 from readmit.facade import (
+    DEFAULT_CLAUSE_TYPE,
     PURPOSE_LABELS,
     TIME_LIMIT_PURPOSES,
     ClauseScope,
@@ -45,11 +50,17 @@ from readmit.ui import charts, render
 from readmit.ui.article_actions import action_row
 from readmit.ui.render import plural
 from readmit.ui.sidebar import empty_index_notice
-from readmit.ui.state import ensure_choice, ensure_default, memo, show_flash
+from readmit.ui.state import ensure_choice, ensure_default, keep, memo, show_flash
+
+T = TypeVar("T")
 
 SLOT_KEYS = [slot.key for slot in clause_types()]
 SLOT_TITLES = {slot.key: slot.title for slot in clause_types()}
-DEFAULT_SLOT = "time-limit-reply"
+TAB_KEY = "clauses_tab"
+TABS = ("Precedent matrix", "By clause type", "Time limits")
+# The choices made inside a tab, kept while another tab is open.
+TAB_WIDGETS = ("matrix_picture", "matrix_order", "slot_select", "tl_purpose")
+DEFAULT_SLOT = DEFAULT_CLAUSE_TYPE  # the facade prepares it in the background
 SLOT_ACTION_PREFIX = "slot_"
 _UNCERTAIN_LEGEND = (
     "Each cell lists the articles that fill the clause type (Art. = article of the agreement, "
@@ -148,17 +159,21 @@ def _matrix(wb: Readmit, scope: ClauseScope, generation: int) -> None:
             **slot_columns,
         },
     )
-    buffer = StringIO()
-    write_matrix_csv(matrix, buffer)
     st.download_button(
         "Download the matrix (CSV)",
-        data=buffer.getvalue(),
+        data=partial(_csv, write_matrix_csv, matrix),  # built on click, not every rerun
         file_name="precedent-matrix.csv",
         mime="text/csv",
         key="matrix_csv",
         on_click="ignore",
         help="Article ids (eids) per cell; “~” = unconfirmed, “?” = likely wrong",
     )
+
+
+def _csv(write: Callable[[T, StringIO], None], rows: T) -> str:
+    buffer = StringIO()
+    write(rows, buffer)
+    return buffer.getvalue()
 
 
 def _limits_html(article: SlotArticle) -> str:
@@ -293,11 +308,9 @@ def _time_limits(wb: Readmit, scope: ClauseScope, generation: int) -> None:
         column_order=list(TIME_LIMIT_COLUMNS),
         column_config=TIME_LIMIT_COLUMNS,
     )
-    buffer = StringIO()
-    write_time_limits_csv(shown, buffer)
     st.download_button(
         "Download these time limits (CSV)",
-        data=buffer.getvalue(),
+        data=partial(_csv, write_time_limits_csv, shown),  # built on click
         file_name="time-limits.csv",
         mime="text/csv",
         key="time_limits_csv",
@@ -318,12 +331,17 @@ def page(wb: Readmit) -> None:
         return
     scope = _scope(wb)
     generation = wb.index_generation()
-    matrix_tab, slot_tab, limits_tab = st.tabs(
-        ["Precedent matrix", "By clause type", "Time limits"]
-    )
-    with matrix_tab:
-        _matrix(wb, scope, generation)
-    with slot_tab:
-        _slot_view(wb, scope, generation)
-    with limits_tab:
-        _time_limits(wb, scope, generation)
+    # Only the open tab runs (a switch reruns the page): the three together are a large page
+    # to build and send, and most visits look at one.
+    ensure_choice(TAB_KEY, TABS, TABS[0])
+    keep(*TAB_WIDGETS)
+    matrix_tab, slot_tab, limits_tab = st.tabs(list(TABS), key=TAB_KEY, on_change="rerun")
+    if matrix_tab.open:
+        with matrix_tab:
+            _matrix(wb, scope, generation)
+    if slot_tab.open:
+        with slot_tab:
+            _slot_view(wb, scope, generation)
+    if limits_tab.open:
+        with limits_tab:
+            _time_limits(wb, scope, generation)

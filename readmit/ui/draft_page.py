@@ -479,7 +479,7 @@ def _draft_controls(wb: Readmit, draft: Draft) -> None:
     cols = st.columns([1.3, 1.3, 1, 1.4, 1], vertical_alignment="center")
     cols[0].download_button(
         "Export Word (.docx)",
-        data=docx_bytes(wb, draft.draft_id, options),
+        data=partial(docx_bytes, wb, draft.draft_id, options),  # built on click
         file_name=f"{stem}.docx",
         mime=DOCX_MIME,
         key="export_docx",
@@ -489,7 +489,7 @@ def _draft_controls(wb: Readmit, draft: Draft) -> None:
     )
     cols[1].download_button(
         "Export Markdown",
-        data=wb.export_markdown(draft.draft_id, options=options),
+        data=partial(wb.export_markdown, draft.draft_id, options=options),  # built on click
         file_name=f"{stem}.md",
         mime="text/markdown",
         key="export_md",

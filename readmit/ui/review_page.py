@@ -14,6 +14,7 @@ document), ``review_draft`` / ``review_document`` (the target), ``review_run`` (
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import streamlit as st
 
@@ -64,12 +65,11 @@ def page(wb: Readmit) -> None:
                 return
         st.session_state[RESULT_KEY] = {
             "review": review,
-            "memo": memo_bytes(review),
-            "redline": redline_bytes(review, author=wb.export_author() or "Readmit"),
+            "author": wb.export_author() or "Readmit",
         }
     result = st.session_state.get(RESULT_KEY)
     if result:
-        _show(result["review"], result["memo"], result["redline"])
+        _show(result["review"], result["author"])
 
 
 def _review(wb: Readmit, name: str, data: bytes, target: ReviewTarget) -> Review:
@@ -108,7 +108,11 @@ def _choose_target(wb: Readmit) -> ReviewTarget | None:
     return ReviewTarget("document", str(chosen))
 
 
-def _show(review: Review, memo: bytes, redline: bytes) -> None:
+def _json_text(review: Review) -> str:
+    return json.dumps(review_json(review), ensure_ascii=False, indent=2)
+
+
+def _show(review: Review, author: str) -> None:
     st.subheader(f"Review of {review.proposal_name}", divider="gray")
     st.caption(
         f"Against {against_name(review)} “{review.against_title}”; periods placed among those "
@@ -118,22 +122,31 @@ def _show(review: Review, memo: bytes, redline: bytes) -> None:
         st.warning(note)
     downloads = st.columns(3)
     stem = "review"
+    # Each file is built when its button is clicked (Streamlit's callable `data`), not on
+    # every rerun of the page.
     downloads[0].download_button(
-        "Memo (Word)", memo, file_name=f"{stem}-memo.docx", mime=DOCX_TYPE, key="review_memo"
+        "Memo (Word)",
+        partial(memo_bytes, review),
+        file_name=f"{stem}-memo.docx",
+        mime=DOCX_TYPE,
+        key="review_memo",
+        on_click="ignore",
     )
     downloads[1].download_button(
         "Redline (Word, tracked changes)",
-        redline,
+        partial(redline_bytes, review, author=author),
         file_name=f"{stem}-redline.docx",
         mime=DOCX_TYPE,
         key="review_redline",
+        on_click="ignore",
     )
     downloads[2].download_button(
         "JSON",
-        json.dumps(review_json(review), ensure_ascii=False, indent=2),
+        partial(_json_text, review),
         file_name=f"{stem}.json",
         mime="application/json",
         key="review_json",
+        on_click="ignore",
     )
     rows = summary_rows(review)
     deviations = sum(1 for row in rows if row["finding"] != "missing" and row["finding"] != "added")

@@ -170,6 +170,14 @@ def ensure_choice(key: str, options: Collection[Any], default: Any) -> None:
         st.session_state[key] = default
 
 
+def keep(*keys: str) -> None:
+    """Keep these widgets' values through runs that do not draw them (a closed tab): Streamlit
+    drops the state of a widget a run leaves out, and setting it again in the run keeps it."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def ensure_default(key: str, default: Callable[[], Any]) -> None:
     """Give a widget its first value (computed only when the widget has none yet)."""
     if key not in st.session_state:
