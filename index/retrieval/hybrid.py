@@ -332,11 +332,18 @@ class HybridSearcher:
         best: float | None = None
         for number, vector in enumerate(vectors):
             for weight, scoped in self._dense_scopes(filters):
-                ranked, scores = self.collection.rank_vectors(vector, k=pool, filters=scoped)
-                if number == 0 and scores:  # the dense query, not a derived one
-                    best = max(best or scores[0], scores[0])
+                ranked, top = self._dense_ranking(vector, pool, scoped)
+                if number == 0 and top is not None:  # the dense query, not a derived one
+                    best = max(best or top, top)
                 into.append((weight, ranked))
         return best
+
+    def _dense_ranking(
+        self, vector: np.ndarray, pool: int, filters: SearchFilters | None
+    ) -> tuple[list[int], float | None]:
+        """One dense ranking and its best raw similarity (the relevance floor's evidence)."""
+        ranked, scores = self.collection.rank_vectors(vector, k=pool, filters=filters)
+        return ranked, (scores[0] if scores else None)
 
     def _lexical_ranking(
         self,

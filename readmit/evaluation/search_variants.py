@@ -10,7 +10,9 @@ them:
 - `derived_expansion_weight`: the expanded query's vector derived from the question's and the
   pre-embedded glossary wordings' (index.retrieval.expansion) instead of a second embedding;
 - `dense_terms_per_language`: only the first n wordings of each language in the dense query;
-- `version_additive`: a language version's lift added to its own score instead of a floor.
+- `version_additive`: a language version's lift added to its own score instead of a floor;
+- `language_centring`: dense scores centred per document language
+  (readmit.evaluation.language_centring).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from index.retrieval.hybrid import HybridSearcher, SearchConfig
 from index.retrieval.signals import CorpusSignals, propagate_versions
 from index.storage import Collection
 from index.types import SearchFilters
+from readmit.evaluation.language_centring import LanguageMeans, centred_ranking
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Experiments:
     derived_expansion_weight: float | None = None
     dense_terms_per_language: int | None = None  # None: every wording
     version_additive: bool = False
+    language_centring: float = 0.0  # share of the language's mean vector taken off (0: off)
 
 
 _CONFIG_FIELDS = {f.name for f in fields(SearchConfig)}
@@ -80,6 +84,7 @@ class ExperimentalSearcher(HybridSearcher):
     ) -> None:
         super().__init__(collection, config=config)
         self.experiments = experiments
+        self._language_means: tuple[int, LanguageMeans] | None = None
 
     def _dense_terms(self, concepts: tuple[Concept, ...], languages: tuple[str, ...]) -> list[str]:
         if not self.config.dense_expanded:
@@ -129,4 +134,23 @@ class ExperimentalSearcher(HybridSearcher):
             signals,
             share=self.config.version_share,
             additive=self.experiments.version_additive,
+        )
+
+    def _dense_ranking(
+        self, vector: np.ndarray, pool: int, filters: SearchFilters | None
+    ) -> tuple[list[int], float | None]:
+        share = self.experiments.language_centring
+        if share <= 0:
+            return super()._dense_ranking(vector, pool, filters)
+        generation = self.collection.generation()
+        if self._language_means is None or self._language_means[0] != generation:
+            self._language_means = (generation, LanguageMeans.load(self.collection))
+        groups = None if filters is None else filters.visible_groups
+        return centred_ranking(
+            vector,
+            pool=pool,
+            filters=filters,
+            means=self._language_means[1].means(groups),
+            share=share,
+            rank=lambda v, k, f: self.collection.rank_vectors(v, k=k, filters=f),
         )
