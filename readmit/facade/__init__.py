@@ -61,6 +61,7 @@ from readmit.facade.maintenance import DraftCopyReport, NoIndexError
 from readmit.facade.readmit_app import Readmit, open_readmit
 from readmit.facade.results import (
     DEFAULT_DRAFT_TITLE,
+    EXPORT_LANGUAGES,
     GUIDANCE_RESULTS,
     PARTS,
     ArticleInContext,
@@ -73,6 +74,7 @@ from readmit.facade.results import (
     document_label,
     filter_options,
     hit_from_unit,
+    language_label,
     unit_citation,
 )
 from readmit.guidance import GuidanceSection, TocEntry, section_from_hit
@@ -125,6 +127,7 @@ __all__ = [
     "write_redline",
     "CELL_STATES",
     "DEFAULT_DRAFT_TITLE",
+    "EXPORT_LANGUAGES",
     "DOCUMENT_KINDS",
     "GUIDANCE_KINDS",
     "GUIDANCE_RESULTS",
@@ -208,6 +211,7 @@ __all__ = [
     "filter_options",
     "get_slot",
     "hit_from_unit",
+    "language_label",
     "matrix_heat_rows",
     "open_readmit",
     "open_services",
