@@ -50,6 +50,9 @@ def test_latin_script_languages_of_the_region() -> None:
         ("口岸", "border crossing point"),
         ("ช่องทางเข้าออก", "border crossing point"),
         ("quá cảnh", "transit"),
+        ("Dokumen Perjalanan", "travel document"),
+        ("anak yang tidak mempunyai kewarganegaraan", "stateless person"),
+        ("siapa yang menanggung biaya", "costs"),
     ],
 )
 def test_glossary_wordings_in_the_regions_languages(query: str, concept: str) -> None:
