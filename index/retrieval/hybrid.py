@@ -371,7 +371,10 @@ class HybridSearcher:
         """One more ranking for the fusion, with its weight: the units of the query's nearest
         clause types. With `clause_type_confirm` = n the weight is scaled by the share of the
         dense top n that are such units: a question the dense retriever answers from
-        elsewhere (a policy guide's section, which has no treaty clause type) gets little."""
+        elsewhere (a policy guide's section, which has no treaty clause type) gets little.
+        Only hits in a language the corpus holds treaties in are counted: the dense model ranks
+        the question's own language first, so an Indonesian question's top n are Indonesian
+        national laws, which cannot show whether a treaty clause answers it."""
         config = self.config
         signals = self.signals()
         if not signals.slot_units:
@@ -379,15 +382,17 @@ class HybridSearcher:
         nearest = nearest_clause_types(
             query_vector, self.collection, slots=config.clause_type_slots
         )
-        units = {
-            h.chunk_id: (h.doc_id, h.eid) for h in self.collection.hits_for_chunks(dense_ranking)
-        }
+        hits = self.collection.hits_for_chunks(dense_ranking)
+        units = {h.chunk_id: (h.doc_id, h.eid) for h in hits}
         ranking = self._allowed(
             clause_type_ranking(nearest, signals, dense_ranking, units), filters
         )
         weight = config.clause_type_weight
         if config.clause_type_confirm > 0:
-            top = dense_ranking[: config.clause_type_confirm]
+            comparable = signals.precedent_languages
+            top = [h.chunk_id for h in hits if comparable is None or h.language in comparable][
+                : config.clause_type_confirm
+            ]
             typed = set(ranking)
             weight *= sum(cid in typed for cid in top) / (len(top) or 1)
         return weight, ranking
