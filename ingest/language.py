@@ -13,9 +13,31 @@ running text, so a few hundred words decide reliably; a list of names or numbers
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
-LANGUAGES = ("en", "nl", "fr", "de", "id", "tl")
+# Every language ingest reads as a first-class one — its articles and chapters
+# (ingest.structure, ingest.structure_asia), its words (ingest.words) and its detection here —
+# code → English name. The one list the application offers (the bilingual export, the
+# language filter's labels); Lao, Burmese, Korean and Japanese are detected and segmented but
+# have no article structure yet, so they are not in it.
+SUPPORTED_LANGUAGES: Mapping[str, str] = MappingProxyType(
+    {
+        "en": "English",
+        "nl": "Dutch",
+        "fr": "French",
+        "de": "German",
+        "id": "Indonesian",
+        "ms": "Malay",
+        "tl": "Tagalog",
+        "vi": "Vietnamese",
+        "th": "Thai",
+        "km": "Khmer",
+        "zh": "Chinese",
+    }
+)
+LANGUAGES = ("en", "nl", "fr", "de", "id", "tl")  # those told apart by their stop words
 UNDETERMINED = "und"
 MIN_WORDS = 20
 MIN_SHARE = 0.15  # of all words, stop words of the winning language

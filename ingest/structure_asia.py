@@ -76,13 +76,17 @@ CONTAINER_RANK = {"part": 0, "chapter": 2, "section": 3}
 CONTAINER_PATTERNS = (
     (
         re.compile(
-            rf"^(?:BAB|Bab)\s+(?P<num>{ROMAN}|\d{{1,3}})(?:\s*[.:\-–]\s*(?P<inline>\S.*))?$"
+            # the title after a separator, or in capitals after a space: "BAB I KETENTUAN UMUM"
+            rf"^(?:BAB|Bab)\s+(?P<num>{ROMAN}|\d{{1,3}})"
+            r"(?:(?:\s*[.:\-–]\s*|\s+(?=[A-Z][^a-z]*$))(?P<inline>\S.*))?$"
         ),
         "chapter",
     ),
     (
         re.compile(
-            r"^(?:BAGIAN|Bagian)\s+(?P<num>[A-Za-z]+|\d{1,3})(?:\s*[.:\-–]\s*(?P<inline>\S.*))?$"
+            # "Bagian Kedua Masuk Wilayah Indonesia": a capitalised title may follow the ordinal
+            r"^(?:BAGIAN|Bagian)\s+(?P<num>[A-Za-z]+|\d{1,3})"
+            r"(?:(?:\s*[.:\-–]\s*|\s+(?=[A-Z]))(?P<inline>\S.*))?$"
         ),
         "section",
     ),

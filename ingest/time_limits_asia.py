@@ -8,7 +8,8 @@ Dates are the trap in these languages ("ngày 13 tháng 11 năm 2008", "1995年9
 period needs a cue: Chinese a suffix (内, 以内, 之内, 后) or a word before it (不超过, 满, 为期,
 之日起 …); Vietnamese and Thai number words a word before it (trong thời hạn, ภายใน …); a
 Vietnamese number after "ngày"/"tháng" or before "năm 2008" is a date. Indonesian and Thai digits
-followed by a unit are periods (their dates name the month: "10 Agustus 2015").
+followed by a unit are periods (their dates name the month: "10 Agustus 2015"), except an
+Indonesian law's number and year ("Undang-Undang Nomor 6 Tahun 2011").
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ _ID_UNITS = {
 }
 INDONESIAN = re.compile(
     rf"(?<![\w/.-])(?:(?P<digits>\d{{1,3}})(?:\s*\((?P<words>{_ID_NUMBER})\))?|(?P<only>{_ID_NUMBER}))"
-    rf"\s+(?P<unit>hari kerja|hari|minggu|bulan|tahun|jam)\b",
+    # "Nomor 6 Tahun 2011" (a law's number and year) is a citation, not six years
+    rf"\s+(?P<unit>hari kerja|hari|minggu|bulan|tahun|jam)\b(?!\s*\d{{4}}\b)",
     re.IGNORECASE,
 )
 

@@ -52,7 +52,7 @@ for _module, _name in (
     (lexical, "cjk_bigrams"),
 ):
     setattr(_module, _name, _timed(getattr(ingest.words, _name)))
-GROUPS = {"nl": "*-nl.txt", "zh": "*-zh.txt", "th": "*-th.txt", "vi": "*-vi.txt"}
+GROUPS = {"nl": "*-nl.txt", "zh": "*-zh.txt", "th": "*-th.txt", "vi": "*-vi.txt", "id": "*-id.txt"}
 
 
 def ingest_seconds(paths: list[Path]) -> float:
@@ -87,7 +87,7 @@ def main() -> None:
             f" {segmentation / seconds:10.1%}"
         )
     print(f"\n{'document':58} units articles chunks max-tokens")
-    for group in ("zh", "th", "vi"):
+    for group in ("zh", "th", "vi", "id"):
         for path in sorted(CORPUS.glob(GROUPS[group])):
             doc = parse_document(path)
             chunks = chunk_document(doc)

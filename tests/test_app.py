@@ -19,6 +19,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from ingest.language import SUPPORTED_LANGUAGES
 from readmit.drafting import DraftStore
 from readmit.facade import MAX_UPLOAD_BYTES, UploadedFile, UploadRejectedError
 from readmit.service import KnowledgeBase
@@ -277,6 +278,10 @@ def test_add_edit_neutralise_and_export_a_draft(app_env: dict[str, Path]) -> Non
     # Export options: placeholders, author and a bilingual Word file beside the Dutch version.
     assert "draft id " + draft_id in " ".join(c.value for c in at.caption)
     at.checkbox(key="export_placeholders").check()
+    # every language ingest reads is offered, named, whatever the index holds
+    offered = at.selectbox(key="export_other_language").options
+    assert offered[1:] == [f"{code.upper()} — {name}" for code, name in SUPPORTED_LANGUAGES.items()]
+    assert "ZH — Chinese" in offered and "TH — Thai" in offered and "VI — Vietnamese" in offered
     at.selectbox(key="export_other_language").set_value("nl")
     at.text_input(key="export_author").set_value("J. Jansen")
     run_ok(at)

@@ -202,9 +202,10 @@ def test_search_filters_apply_inside_retrieval(search_index: Path) -> None:
 def test_status_reports_the_real_index(corpus_index: Path) -> None:
     result = run("--index", str(corpus_index), "status")
     assert result.exit_code == 0
-    # Whatever the corpus folder holds (the fixture indexed all of it), at least the 58 shipped.
+    # Whatever the corpus folder holds (the fixture indexed all of it), at least the documents
+    # the manifests ship.
     indexed = len(discover([CORPUS])[0])
-    assert indexed >= len(shipped_stems()) == 58
+    assert indexed >= len(shipped_stems())
     assert re.search(rf"documents:\s+{indexed}\b", result.stdout)
     assert "failed files: 0" in result.stdout
 

@@ -338,6 +338,26 @@ def test_bilingual_export() -> None:
     assert "> *Artikel 7 — Termijnen [NL]*" in markdown
 
 
+def test_bilingual_export_beside_a_chinese_source() -> None:
+    # A clause adapted from China's Passport Law (2006), art. 14, exported beside its original.
+    draft = build_draft()
+    time_limits = next(c for c in draft.clauses if c.section == "time-limits")
+    original = (
+        "申请人有下列情形之一的，护照签发机关自其刑罚执行完毕或者被遣返回国之日起"
+        "六个月至三年以内不予签发护照："
+    )
+    wording = SourceWording(language="zh", citation="第十四条", heading="", text=original)
+    options = ExportOptions(
+        other_language={time_limits.clause_id: wording}, other_language_code="zh"
+    )
+    table = build_document(draft, options).tables[3]
+    assert [cell.text for cell in table.rows[0].cells] == ["Draft (EN)", "Source wording (ZH)"]
+    right = table.rows[1].cells[1].text
+    assert "第十四条" in right and original in right
+    markdown = export_markdown(draft, options=options)
+    assert "> *第十四条 [ZH]*" in markdown and original in markdown
+
+
 def test_docx_writes_source_text_as_plain_runs() -> None:
     draft = model.new_draft("Plain <b>text</b> & {fields}")
     draft = model.add_clause(

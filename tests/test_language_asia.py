@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from index.retrieval.glossary import load_glossary
-from ingest.language import UNDETERMINED, detect_language
+from ingest.language import SUPPORTED_LANGUAGES, UNDETERMINED, detect_language
 from ingest.metadata import guess_language
+from readmit.facade import EXPORT_LANGUAGES, language_label
 
 UNSEEN = Path(__file__).resolve().parent / "data" / "asia-unseen"
 
@@ -49,6 +50,9 @@ def test_latin_script_languages_of_the_region() -> None:
         ("口岸", "border crossing point"),
         ("ช่องทางเข้าออก", "border crossing point"),
         ("quá cảnh", "transit"),
+        ("Dokumen Perjalanan", "travel document"),
+        ("anak yang tidak mempunyai kewarganegaraan", "stateless person"),
+        ("siapa yang menanggung biaya", "costs"),
     ],
 )
 def test_glossary_wordings_in_the_regions_languages(query: str, concept: str) -> None:
@@ -59,3 +63,19 @@ def test_a_chinese_wording_needs_all_its_characters() -> None:
     # "国籍" (nationality) shares a bigram with "无国籍人" (stateless person) but is not it
     keys = {c.key for c in load_glossary().matching("国籍")}
     assert "nationality" in keys and "stateless person" not in keys
+
+
+def test_the_supported_languages_are_the_ones_the_application_offers() -> None:
+    # One list: the bilingual export and the CLI's --lang/--bilingual help take it from ingest.
+    assert tuple(SUPPORTED_LANGUAGES) == EXPORT_LANGUAGES
+    assert {"en", "nl", "fr", "de", "id", "ms", "tl", "vi", "th", "km", "zh"} <= set(
+        EXPORT_LANGUAGES
+    )
+    assert language_label("zh") == "ZH — Chinese"
+    assert language_label("th") == "TH — Thai"
+    assert language_label("xx") == "XX"  # a sidecar's code ingest does not name
+
+
+@pytest.mark.parametrize("path", sorted(Path("tests/data/asia-unseen").glob("*.txt")))
+def test_a_detected_language_of_the_region_is_a_supported_one(path: Path) -> None:
+    assert detect_language(path.read_text(encoding="utf-8")) in SUPPORTED_LANGUAGES

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.embedders import HashingEmbedder
 from index.retrieval.hybrid import HybridSearcher, SearchConfig
 from index.storage import Collection, open_collection
+from readmit.evaluation.language_centring import LanguageMeans
 from readmit.evaluation.search_variants import ExperimentalSearcher, SearchVariant, variant
 from tests.harness.documents import filter_corpus
 
@@ -61,3 +63,33 @@ def test_dense_as_typed_embeds_the_question_twice(corpus: Collection) -> None:
     assert len(searcher._query_vectors("readmission request", concepts, languages)) == 2
     product = HybridSearcher(corpus, config=searcher.config)
     assert len(product._query_vectors("readmission request", concepts, languages)) == 1
+
+
+def test_language_centring_takes_each_language_mean_off_its_scores(corpus: Collection) -> None:
+    searcher = variant(language_centring=1.0).searcher(corpus)
+    assert isinstance(searcher, ExperimentalSearcher)
+    vector = corpus.embedder.encode_queries([QUERY])[0]
+    ranked, best = searcher._dense_ranking(vector, 20, None)
+    plain, scores = corpus.rank_vectors(vector, k=1000)  # every chunk
+    assert best == pytest.approx(scores[0])  # the relevance floor still sees the raw score
+    assert len(ranked) == 20 and set(ranked) <= set(plain)
+    means = LanguageMeans.load(corpus).means(None)
+    assert sorted(means) == ["en", "fr"]
+    language = {h.chunk_id: h.language for h in corpus.hits_for_chunks(plain)}
+    raw = dict(zip(plain, scores, strict=True))
+    centred = [raw[c] - float(np.dot(vector, means[language[c]])) for c in ranked]
+    assert centred == sorted(centred, reverse=True)
+
+
+def test_language_means_leave_out_documents_a_viewer_may_not_see(corpus: Collection) -> None:
+    loaded = LanguageMeans.load(corpus)
+    hidden = {doc_id: ("secret",) for doc_id, entry in loaded.documents.items() if entry[0] == "fr"}
+    restricted = LanguageMeans(
+        documents={
+            doc_id: (language, hidden.get(doc_id, visibility), total, count)
+            for doc_id, (language, visibility, total, count) in loaded.documents.items()
+        }
+    )
+    assert sorted(restricted.means(None)) == ["en", "fr"]
+    assert sorted(restricted.means(("other",))) == ["en"]
+    assert sorted(restricted.means(("secret",))) == ["en", "fr"]

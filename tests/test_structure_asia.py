@@ -34,6 +34,9 @@ def articles(units: tuple[Unit, ...]) -> list[Unit]:
         ("thailand-communicable-disease-act-2015-th", 60, 9),
         ("vietnam-nationality-law-2008-vi", 40, 12),
         ("vietnam-foreigners-entry-exit-transit-residence-law-2014-vi", 53, 11),
+        # 15 BAB and 18 Bagian, each heading on one line with its title ("BAB I KETENTUAN UMUM")
+        ("indonesia-immigration-law-2011-id", 145, 33),
+        ("indonesia-citizenship-law-2006-id", 46, 8),
     ],
 )
 def test_corpus_laws_get_every_article(stem: str, count: int, containers: int) -> None:
@@ -110,6 +113,22 @@ def test_indonesian_bab_bagian_pasal_and_ayat() -> None:
     assert by_eid["chp_ii__sec_2"].number == "Bagian Kedua"
     assert by_eid["art_3"].parent == "chp_ii__sec_2"
     assert [p.eid for p in by_eid["art_2"].paragraphs] == ["art_2__para_1", "art_2__para_2"]
+
+
+def test_indonesian_headings_with_their_title_on_the_same_line() -> None:
+    text = (
+        "BAB III MASUK DAN KELUAR WILAYAH INDONESIA\nBagian Kedua Masuk Wilayah Indonesia\n"
+        "Pasal 8\n(1) Setiap orang wajib memiliki Dokumen Perjalanan.\n"
+        "Bagian ini berlaku bagi setiap orang.\nBAB IV dan seterusnya\n"
+    )
+    units = parse_structure(lines_of(text), language="id")
+    by_eid = {u.eid: u for u in units}
+    assert by_eid["chp_iii"].heading == "MASUK DAN KELUAR WILAYAH INDONESIA"
+    assert by_eid["chp_iii__sec_2"].heading == "Masuk Wilayah Indonesia"
+    assert by_eid["art_8"].parent == "chp_iii__sec_2"
+    # a sentence is no heading: "Bagian ini …", and "BAB IV dan …" has no title in capitals
+    assert "chp_iv" not in by_eid
+    assert sum(u.kind == "section" for u in units) == 1
 
 
 def test_malay_khmer_and_tagalog_headings() -> None:

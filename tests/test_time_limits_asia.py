@@ -40,6 +40,9 @@ def test_periods(text: str, expected: list[tuple[int, str, str]]) -> None:
         "ให้ไว้ ณ วันที่ ๑๐ สิงหาคม พ.ศ. ๒๕๕๘ เป็นปีที่ ๗๐",
         "1995年9月1日起施行",
         "本法自2007年1月1日起施行",
+        # an Indonesian law's number and year is a citation, not a period
+        "Undang-Undang Nomor 6 Tahun 2011 tentang Keimigrasian",
+        "UNDANG-UNDANG REPUBLIK INDONESIA NOMOR 12 TAHUN 2006",
     ],
 )
 def test_dates_are_not_periods(date: str) -> None:
@@ -70,3 +73,23 @@ def test_limits_in_the_shipped_laws() -> None:
         for line in load_lines("vietnam-foreigners-entry-exit-transit-residence-law-2014-vi")
     )
     assert {(t.number, t.unit) for t in extract_time_limits(vietnamese)} >= {(5, "years")}
+
+
+def test_limits_in_the_shipped_indonesian_laws() -> None:
+    citizenship = "\n".join(line.text for line in load_lines("indonesia-citizenship-law-2006-id"))
+    found = extract_time_limits(citizenship, language="id")
+    by_text = {t.text: t for t in found}
+    # art. 32(4): "dalam waktu paling lama 14 (empat belas) hari"; art. 17: "... hari kerja"
+    assert (by_text["14 (empat belas) hari"].number, by_text["14 (empat belas) hari"].unit) == (
+        14,
+        "days",
+    )
+    assert (14, "working days") in {(t.number, t.unit) for t in found}
+    assert not any(t.text.lower().startswith(("12 tahun", "62 tahun")) for t in found)
+    immigration = "\n".join(line.text for line in load_lines("indonesia-immigration-law-2011-id"))
+    periods = {(t.number, t.unit) for t in extract_time_limits(immigration, language="id")}
+    assert (
+        5,
+        "years",
+    ) in periods  # art. 59: Izin Tinggal Tetap "untuk jangka waktu 5 (lima) tahun"
+    assert (6, "years") not in periods  # "Nomor 6 Tahun 2011" is its own number

@@ -362,11 +362,18 @@ class HybridSearcher:
         best: float | None = None
         for number, vector in enumerate(vectors):
             for weight, scoped in self._dense_scopes(filters):
-                ranked, scores = self.collection.rank_vectors(vector, k=pool, filters=scoped)
-                if number == 0 and scores:  # the dense query, not a derived one
-                    best = max(best or scores[0], scores[0])
+                ranked, top = self._dense_ranking(vector, pool, scoped)
+                if number == 0 and top is not None:  # the dense query, not a derived one
+                    best = max(best or top, top)
                 into.append((weight, ranked))
         return best
+
+    def _dense_ranking(
+        self, vector: np.ndarray, pool: int, filters: SearchFilters | None
+    ) -> tuple[list[int], float | None]:
+        """One dense ranking and its best raw similarity (the relevance floor's evidence)."""
+        ranked, scores = self.collection.rank_vectors(vector, k=pool, filters=filters)
+        return ranked, (scores[0] if scores else None)
 
     def _lexical_ranking(
         self,
@@ -415,7 +422,10 @@ class HybridSearcher:
         """One more ranking for the fusion, with its weight: the units of the query's nearest
         clause types. With `clause_type_confirm` = n the weight is scaled by the share of the
         dense top n that are such units: a question the dense retriever answers from
-        elsewhere (a policy guide's section, which has no treaty clause type) gets little."""
+        elsewhere (a policy guide's section, which has no treaty clause type) gets little.
+        Only hits in a language the corpus holds treaties in are counted: the dense model ranks
+        the question's own language first, so an Indonesian question's top n are Indonesian
+        national laws, which cannot show whether a treaty clause answers it."""
         config = self.config
         signals = self.signals()
         if not signals.slot_units:
@@ -423,15 +433,17 @@ class HybridSearcher:
         nearest = nearest_clause_types(
             query_vector, self.collection, slots=config.clause_type_slots
         )
-        units = {
-            h.chunk_id: (h.doc_id, h.eid) for h in self.collection.hits_for_chunks(dense_ranking)
-        }
+        hits = self.collection.hits_for_chunks(dense_ranking)
+        units = {h.chunk_id: (h.doc_id, h.eid) for h in hits}
         ranking = self._allowed(
             clause_type_ranking(nearest, signals, dense_ranking, units), filters
         )
         weight = config.clause_type_weight
         if config.clause_type_confirm > 0:
-            top = dense_ranking[: config.clause_type_confirm]
+            comparable = signals.precedent_languages
+            top = [h.chunk_id for h in hits if comparable is None or h.language in comparable][
+                : config.clause_type_confirm
+            ]
             typed = set(ranking)
             weight *= sum(cid in typed for cid in top) / (len(top) or 1)
         return weight, ranking

@@ -22,17 +22,23 @@ from index.slots import ASSIGN_THRESHOLD, slot_matrix
 from index.storage.collection import Collection
 from ingest.chunking import stable_chunk_id
 from ingest.taxonomy import OTHER, SLOTS
+from ingest.types import is_guidance_kind
 
 
 @dataclass(frozen=True)
 class CorpusSignals:
     versions: Mapping[str, tuple[str, ...]]  # doc_id → its other language versions
     slot_units: Mapping[str, tuple[tuple[str, str], ...]]  # slot → (doc_id, eid), surest first
+    # The languages the corpus holds an agreement, protocol or convention in (None: not known).
+    # A language with only national laws or guides (the corpus's Thai, Chinese, Indonesian …)
+    # has no unit of a treaty clause type for a question to find.
+    precedent_languages: frozenset[str] | None = None
 
     @classmethod
     def load(cls, collection: Collection) -> CorpusSignals:
         groups: dict[str, list[str]] = {}
-        for document in collection.list_documents():
+        documents = collection.list_documents()
+        for document in documents:
             if document.official_reference:
                 groups.setdefault(document.official_reference, []).append(document.doc_id)
         versions = {
@@ -51,7 +57,12 @@ class CorpusSignals:
             slot: tuple((doc_id, eid) for _, doc_id, eid in sorted(rows))
             for slot, rows in by_slot.items()
         }
-        return cls(versions=versions, slot_units=slot_units)
+        precedent_languages = frozenset(
+            d.language for d in documents if not is_guidance_kind(d.kind)
+        )
+        return cls(
+            versions=versions, slot_units=slot_units, precedent_languages=precedent_languages
+        )
 
     def counterpart_chunks(self, doc_id: str, eid: str) -> list[int]:
         """First-chunk ids of the unit's counterparts in the other language versions (a chunk

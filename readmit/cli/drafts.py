@@ -9,7 +9,7 @@ import click
 
 from readmit.cli.output import echo, json_line, print_table, say
 from readmit.cli.root import DRAFTS_OPTION, readmit
-from readmit.facade import ExportOptions, Gap, replace_atomically
+from readmit.facade import EXPORT_LANGUAGES, ExportOptions, Gap, replace_atomically
 
 
 @click.command("drafts")
@@ -68,7 +68,8 @@ def drafts_command(ctx: click.Context, drafts_dir: str | None, as_json: bool) ->
     "other_language",
     default="",
     metavar="LANG",
-    help="Each article beside its source wording in the LANG version (en, nl, fr, de).",
+    help="Each article beside its source wording in the LANG version "
+    f"({', '.join(EXPORT_LANGUAGES)}).",
 )
 @click.option("--author", default="", help="Author written into the document properties.")
 @click.pass_context

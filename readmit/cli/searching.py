@@ -21,6 +21,7 @@ from readmit.cli.output import (
 from readmit.cli.root import readmit
 from readmit.facade import (
     DOCUMENT_KINDS,
+    EXPORT_LANGUAGES,
     PARTS,
     EvalSummary,
     Readmit,
@@ -57,7 +58,10 @@ from readmit.facade import (
 )
 @click.option("--doc", "doc_ids", multiple=True, help="Only these documents (doc ids).")
 @click.option(
-    "--lang", "languages", multiple=True, help="Only documents in these languages (en, nl, fr, de)."
+    "--lang",
+    "languages",
+    multiple=True,
+    help=f"Only documents in these languages ({', '.join(EXPORT_LANGUAGES)}).",
 )
 @click.option("--part", "parts", multiple=True, type=click.Choice(PARTS))
 @click.option(

@@ -13,6 +13,8 @@ them:
 - `version_additive`: a language version's lift added to its own score instead of a floor;
 - `heading_by_share`: the heading ranking's concept chosen by the share of its mentions that
   are headings.
+- `language_centring`: dense scores centred per document language
+  (readmit.evaluation.language_centring).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from index.retrieval.hybrid import HybridSearcher, SearchConfig
 from index.retrieval.signals import CorpusSignals, propagate_versions
 from index.storage import Collection
 from index.types import SearchFilters
+from readmit.evaluation.language_centring import LanguageMeans, centred_ranking
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Experiments:
     # the heading ranking's concept: the one most often a heading for how often it is
     # mentioned (`HeadingConcepts.most_headed`) instead of the one naming fewest headings
     heading_by_share: bool = False
+    language_centring: float = 0.0  # share of the language's mean vector taken off (0: off)
 
 
 _CONFIG_FIELDS = {f.name for f in fields(SearchConfig)}
@@ -85,6 +89,7 @@ class ExperimentalSearcher(HybridSearcher):
     ) -> None:
         super().__init__(collection, config=config)
         self.experiments = experiments
+        self._language_means: tuple[int, LanguageMeans] | None = None
 
     def _dense_terms(self, concepts: tuple[Concept, ...], languages: tuple[str, ...]) -> list[str]:
         if not self.config.dense_expanded:
@@ -141,4 +146,23 @@ class ExperimentalSearcher(HybridSearcher):
             return super()._headed_chunks(concepts, pool=pool)
         return self.heading_concepts().most_headed(
             concepts, chunks_with=self.lexical_index().chunks_with
+        )
+
+    def _dense_ranking(
+        self, vector: np.ndarray, pool: int, filters: SearchFilters | None
+    ) -> tuple[list[int], float | None]:
+        share = self.experiments.language_centring
+        if share <= 0:
+            return super()._dense_ranking(vector, pool, filters)
+        generation = self.collection.generation()
+        if self._language_means is None or self._language_means[0] != generation:
+            self._language_means = (generation, LanguageMeans.load(self.collection))
+        groups = None if filters is None else filters.visible_groups
+        return centred_ranking(
+            vector,
+            pool=pool,
+            filters=filters,
+            means=self._language_means[1].means(groups),
+            share=share,
+            rank=lambda v, k, f: self.collection.rank_vectors(v, k=k, filters=f),
         )

@@ -64,6 +64,7 @@ from readmit.facade.maintenance import DraftCopyReport, NoIndexError
 from readmit.facade.readmit_app import Readmit, open_readmit
 from readmit.facade.results import (
     DEFAULT_DRAFT_TITLE,
+    EXPORT_LANGUAGES,
     GUIDANCE_RESULTS,
     PARTS,
     ArticleInContext,
@@ -76,6 +77,7 @@ from readmit.facade.results import (
     document_label,
     filter_options,
     hit_from_unit,
+    language_label,
     unit_citation,
 )
 from readmit.guidance import GuidanceSection, TocEntry, section_from_hit
@@ -129,6 +131,7 @@ __all__ = [
     "CELL_STATES",
     "DEFAULT_CLAUSE_TYPE",
     "DEFAULT_DRAFT_TITLE",
+    "EXPORT_LANGUAGES",
     "DOCUMENT_KINDS",
     "GUIDANCE_KINDS",
     "GUIDANCE_RESULTS",
@@ -214,6 +217,7 @@ __all__ = [
     "filter_options",
     "get_slot",
     "hit_from_unit",
+    "language_label",
     "matrix_heat_rows",
     "oidc_extra_missing",
     "open_readmit",

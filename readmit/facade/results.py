@@ -14,6 +14,7 @@ from ingest.citations import (
     split_eid,
     split_implements_reference,
 )
+from ingest.language import SUPPORTED_LANGUAGES
 from ingest.taxonomy import OTHER, SLOTS
 from ingest.types import GUIDANCE_KINDS
 from readmit.facade.door import DocumentNotFoundError
@@ -38,6 +39,14 @@ class FilterOptions:
 
 
 PARTS = ("preamble", "agreement", "protocol", "annex", "final")
+# What a bilingual export can set beside the draft: every language ingest reads.
+EXPORT_LANGUAGES: tuple[str, ...] = tuple(SUPPORTED_LANGUAGES)
+
+
+def language_label(code: str) -> str:
+    """ "ZH — Chinese": how a language is named in lists ("XX" for one ingest does not name)."""
+    name = SUPPORTED_LANGUAGES.get(code)
+    return f"{code.upper()} — {name}" if name else code.upper()
 
 
 def document_label(document: DocumentRecord) -> str:

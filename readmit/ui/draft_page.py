@@ -37,6 +37,7 @@ import streamlit as st
 
 from readmit.facade import (
     DEFAULT_DRAFT_TITLE,
+    EXPORT_LANGUAGES,
     SECTIONS,
     AccessDeniedError,
     Action,
@@ -51,6 +52,7 @@ from readmit.facade import (
     article_numbering,
     draft_warnings,
     is_database_unreachable,
+    language_label,
     ordered_clauses,
     word_diff,
 )
@@ -104,8 +106,8 @@ def _export_options(wb: Readmit, draft: Draft) -> ExportOptions:
         )
         other = middle.selectbox(
             "Bilingual: beside the source wording in",
-            ["", "en", "nl", "fr", "de"],
-            format_func=lambda code: code.upper() if code else "— (one language)",
+            ["", *EXPORT_LANGUAGES],
+            format_func=lambda code: language_label(code) if code else "— (one language)",
             key="export_other_language",
         )
         ensure_default("export_author", wb.export_author)

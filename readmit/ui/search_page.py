@@ -25,6 +25,7 @@ from readmit.facade import (
     SearchFilters,
     build_filters,
     filter_options,
+    language_label,
 )
 from readmit.ui import render
 from readmit.ui.article_actions import action_row
@@ -66,7 +67,7 @@ def _filters(options: FilterOptions) -> SearchFilters:
         languages = second.multiselect(
             "Language",
             options.languages,
-            format_func=str.upper,
+            format_func=language_label,
             key="filter_languages",
             placeholder="Any language",
         )
