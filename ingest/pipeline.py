@@ -261,8 +261,9 @@ def _with_language(meta: DocumentMeta, lines: Sequence[Line]) -> tuple[DocumentM
 
 
 # Units that give a citation a number: a treaty's articles, a guide's numbered sections and
-# chapters ("2.3.1 Vertrektermijn", "A3 Vertrek en uitzetting").
-_NUMBERED_KINDS = frozenset({"article", "section", "chapter"})
+# chapters ("2.3.1 Vertrektermijn", "A3 Vertrek en uitzetting"), the notes of an exchange of
+# notes ("Note II").
+_NUMBERED_KINDS = frozenset({"article", "section", "chapter", "note"})
 
 
 def structure_found(units: Sequence[Unit]) -> str:
