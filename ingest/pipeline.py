@@ -48,8 +48,9 @@ NON_DOCUMENT_NAMES = frozenset({"readme.md", "sources.md", "license", "license.m
 # unchanged file is still re-indexed after such a change.
 # 2: guide sections, chapter units, heading paths; 3: no invented name line; 4: NFC document
 # ids, a document without a sidecar titled by its first line, structure and words of the
-# region's languages (Pasal, Điều, มาตรา, 第…条; ICU words)
-PIPELINE_VERSION = "4"
+# region's languages (Pasal, Điều, มาตรา, 第…条; ICU words); 5: notes of an exchange of notes and
+# their annexes, annex articles, more annex words, "##Title" Markdown headings
+PIPELINE_VERSION = "5"
 
 __all__ = [
     "IngestError",

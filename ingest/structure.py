@@ -67,9 +67,11 @@ How the text is read (choices a reviewer should know about):
   no article follows before the next annex, opens a note (kind "note", part "agreement", eId
   `note_i`, number "I", label "Note I"); after that every note number opens the next note.
   The annexes after a note are its own: parent the note, eIds `note_i__annex_i`,
-  `note_i__annex_ii` (numbered within the note). A note that holds the agreement's articles
-  ("Nr. I / Afdeling A / Artikel 1", a "Nr. II" reply after them) is read as before: the
-  number stays preamble text and the reply is a declaration.
+  `note_i__annex_ii` (numbered within the note). A reply note that quotes the note it answers
+  („…) with its annexes takes back the text after the annex line that closes the quotation:
+  the reply's closing text becomes `note_ii__final` (kind and part "final"). A note that
+  holds the agreement's articles ("Nr. I / Afdeling A / Artikel 1", a "Nr. II" reply after
+  them) is read as before: the number stays preamble text and the reply is a declaration.
 * Chapters ("CHAPTER I", "Hoofdstuk 2", "Titel I", "Afdeling A", "Section 9. Indemnification.",
   a bare "II" that is followed by an article within two lines) are container units: kind
   "chapter" (parts, titles, chapters) or "section" (sections, afdelingen, Abschnitte), eId
@@ -150,6 +152,9 @@ ANNEX_LINE = re.compile(
 ANNEX_TO_LINE = re.compile(
     rf"^{ANNEX_WORD}(?:\s+{ANNEX_NUMBER})?\s+(?:bij|to|of|à|au|zu|zum|zur|al|all['’]|del)\s*\S"
 )
+# Quotation marks that only open („ «) and those that close a quotation they opened (” “ " »).
+QUOTE_OPENERS = "„«"
+QUOTE_CLOSERS = "”“\"»"
 CAPTION_CONTINUATION = re.compile(r"^(?:bij|to|of|à|au|zu|zum|zur|al|all['’]|del)\s*\S")
 ILLUSTRATIONS_LINE = re.compile(r"^(?:Afbeeldingen|Illustrations|Abbildungen)$")
 ANNEX_GROUP_LINE = re.compile(r"^(?:Annexes|ANNEXES|Bijlagen|BIJLAGEN|Anhänge|Anlagen)$")
@@ -391,6 +396,7 @@ class _Parser:
         self.notes = 0  # notes of an exchange of notes opened so far
         self.note: _Builder | None = None  # the open note (its annexes belong to it)
         self.open_annex: _Builder | None = None  # the annex whose own articles are being read
+        self.quote_open = False  # the open note quotes another one and the quotation runs on
         title = document_title(lines) or ""
         self.first_is_protocol = bool(IMPLEMENTING_TITLE.match(title))
         self.current = self._new("preamble", "preamble", "preamble", None)
@@ -554,6 +560,7 @@ class _Parser:
         self.current = self._new("note", "agreement", base, number)
         self.current.add_page(line)
         self.note = self.current
+        self.quote_open = False
         self.state = "note"
 
     def _start_annex_article(self, token: _Token, line: Line, index: int) -> None:
@@ -689,6 +696,33 @@ class _Parser:
             return
         self.current.body.append(line)
         self.current.add_page(line)
+        self._follow_quotation(line.text)
+
+    def _follow_quotation(self, text: str) -> None:
+        """A reply note quotes the note it answers, annexes included („… welke luidde: „…").
+        The line of a note's annex that closes the quotation ends the quoted annex: what
+        follows is the reply's own closing text (`note_ii__final`, kind "final")."""
+        note = self.note
+        if note is None:
+            return
+        if self.current is note:
+            for char in text:
+                if char in QUOTE_OPENERS:
+                    self.quote_open = True
+                elif char in QUOTE_CLOSERS:
+                    self.quote_open = False
+            return
+        if (
+            self.quote_open
+            and self.current.kind == "annex"
+            and self.current.owner is note
+            and any(char in QUOTE_CLOSERS for char in text)
+        ):
+            self.quote_open = False
+            self.current = self._new("final", "final", "final", None)
+            self.current.parent = note
+            self.current.owner = note
+            self.state = "final"
 
     def _opens_annex_articles(self, token: _Token, index: int) -> bool:
         """An "Article 1" right inside an annex (no instrument title between them): the

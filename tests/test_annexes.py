@@ -194,8 +194,15 @@ def test_published_exchange_of_notes_is_split(tmp_path: Path) -> None:
         "note_ii",
         "note_ii__annex_i",
         "note_ii__annex_ii",
+        "note_ii__final",
     ]
     assert parsed.lines_not_in_units == 0
+    # The Dutch reply quotes the German note with its annexes; its own consent after the
+    # quotation closes is not annex text.
+    consent = units["note_ii__final"]
+    assert consent.text.startswith("De Regering van het Koninkrijk der Nederlanden stemt in")
+    assert (consent.kind, consent.part, consent.parent) == ("final", "final", "note_ii")
+    assert "stemt in" not in units["note_ii__annex_ii"].text
     assert "Die Abschiebung erfolgt nur mit Maschinen" in units["note_i"].text
     assert "Fernsprechanschluß" in units["note_i__annex_ii"].text
     assert "Fernsprechanschluß" not in units["note_i"].text
@@ -210,6 +217,39 @@ def test_published_exchange_of_notes_is_split(tmp_path: Path) -> None:
     assert annex_chunk.part == "annex"
     assert annex_chunk.text.startswith("Note I, Annex II\n")
     assert not any("warning" in note for note in parsed.notes)
+
+
+def test_reply_note_quoting_the_first_takes_back_its_closing_text() -> None:
+    text = "\n".join(
+        [
+            "Notawisseling",
+            "Nr. I",
+            "De Ambassade stelt het volgende voor:",
+            "1. Uitwijzing per vliegtuig.",
+            "Bijlage",
+            "Luchthavens",
+            "Schiphol",
+            "Nr. II",
+            "Het Ministerie antwoordt op de nota, die luidde: „De Ambassade stelt voor:",
+            "1. Uitwijzing per vliegtuig.",
+            "Bijlage",
+            "Luchthavens",
+            'Schiphol".',
+            "De Regering stemt in met het voorstel.",
+        ]
+    )
+    units = by_eid(parse(text))
+    assert list(units) == [
+        "preamble",
+        "note_i",
+        "note_i__annex_1",
+        "note_ii",
+        "note_ii__annex_1",
+        "note_ii__final",
+    ]
+    assert units["note_ii__annex_1"].text == 'Schiphol".'
+    assert units["note_ii__final"].text == "De Regering stemt in met het voorstel."
+    assert cite_eid("note_ii__final") == "Note II, Final clauses"
 
 
 # --------------------------------------------------------------------------- agreement
