@@ -154,7 +154,7 @@ ANNEX_TO_LINE = re.compile(
 )
 # Quotation marks that only open („ «) and those that close a quotation they opened (” “ " »).
 QUOTE_OPENERS = "„«"
-QUOTE_CLOSERS = "”“\"»"
+QUOTE_CLOSERS = '”“"»'
 CAPTION_CONTINUATION = re.compile(r"^(?:bij|to|of|à|au|zu|zum|zur|al|all['’]|del)\s*\S")
 ILLUSTRATIONS_LINE = re.compile(r"^(?:Afbeeldingen|Illustrations|Abbildungen)$")
 ANNEX_GROUP_LINE = re.compile(r"^(?:Annexes|ANNEXES|Bijlagen|BIJLAGEN|Anhänge|Anlagen)$")
