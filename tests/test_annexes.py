@@ -7,14 +7,21 @@ exchange of notes the parser was not written against (tests/data/exchange-of-not
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from index.embedders import HashingEmbedder
 from ingest.chunking import chunk_document
 from ingest.citations import cite_eid, cite_eid_short, cite_unit
 from ingest.coverage import check_coverage
 from ingest.pipeline import parse_document
 from ingest.structure import parse_structure
 from ingest.types import DocumentMeta, Line, ParsedDocument, Unit
+from readmit.cli import main
+from readmit.service import KnowledgeBase
+from tests.harness.models import hashing_index
 
 NOTES_FILE = (
     Path(__file__).parent
@@ -364,3 +371,27 @@ def test_annex_words_and_declarations_in_other_languages() -> None:
         ("annex_a", "A", "Dokumen"),
         ("declaration_1", None, "Déclaration commune"),
     ]
+
+
+# --------------------------------------------------------------------------- into the index
+
+
+def test_notes_and_annexes_are_indexed_and_cited(tmp_path: Path) -> None:
+    """Through a real index (the fast hashing embedder): the units, their part and the hit's
+    citation path say which note's annex a passage is in."""
+    index = hashing_index(tmp_path / "index")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(NOTES_FILE, corpus / NOTES_FILE.name)
+    result = CliRunner().invoke(main, ["--index", str(index), "ingest", str(corpus)])
+    assert result.exit_code == 0, result.output
+    kb = KnowledgeBase(index, model=HashingEmbedder())
+    doc_id = NOTES_FILE.stem
+    units = {unit.eid: unit for unit in kb.units(doc_id)}
+    assert units["note_i__annex_ii"].part == "annex"
+    assert units["note_i__annex_ii"].parent == "note_i"
+    assert units["note_ii"].label == "Note II"
+    hits = kb.search("Grenzschutzstelle Flughafen Fernsprechanschluß", k=10)
+    annex_hit = next(hit for hit in hits if hit.eid == "note_i__annex_ii")
+    assert (annex_hit.part, annex_hit.article) == ("annex", None)
+    assert annex_hit.path == "Note I, Annex II"
