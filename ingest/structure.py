@@ -881,7 +881,9 @@ def _next_article_values(tokens: list[_Token]) -> list[tuple[int, int] | None]:
 
 
 def _freeze(builders: list[_Builder]) -> tuple[Unit, ...]:
-    builders = [b for b in builders if b.body or b.heading or b.kind == "article"]
+    # An article or a note is kept even when empty: its number is cited, and a note's annexes
+    # carry its eId.
+    builders = [b for b in builders if b.body or b.heading or b.kind in ("article", "note")]
     _demote_rare_headings(builders)
     # An instrument without articles: its "preamble" is its operative text.
     instruments_with_articles = {b.instrument_index for b in builders if b.kind == "article"}

@@ -259,6 +259,16 @@ def test_reply_note_quoting_the_first_takes_back_its_closing_text() -> None:
     assert cite_eid("note_ii__final") == "Note II, Final clauses"
 
 
+def test_note_without_text_of_its_own_still_holds_its_annex() -> None:
+    units = parse("Notawisseling\nNr. I\nBijlage I\nLuchthavens\nSchiphol\nNr. II\nAkkoord.")
+    assert [(u.eid, u.parent) for u in units] == [
+        ("preamble", None),
+        ("note_i", None),
+        ("note_i__annex_i", "note_i"),
+        ("note_ii", None),
+    ]
+
+
 # --------------------------------------------------------------------------- agreement
 
 
