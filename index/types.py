@@ -184,7 +184,7 @@ class UnitRecord:
 
     doc_id: str
     eid: str
-    kind: str  # "preamble" | "article" | "annex" | "final" | "declaration"
+    kind: str  # "preamble" | "article" | "annex" | "note" | "final" | "declaration" | …
     part: str
     number: str | None
     heading: str | None

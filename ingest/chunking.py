@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ingest.citations import cite_unit, has_invented_name
+from ingest.citations import cite_unit, has_invented_name, split_eid, split_holders
 from ingest.types import Chunk, Paragraph, ParsedDocument, Unit
 from ingest.words import UNSPACED, has_unspaced, segment_words
 
@@ -134,9 +134,16 @@ def heading_path(unit: Unit, units_by_eid: dict[str, Unit]) -> str:
     parent = units_by_eid.get(unit.parent) if unit.parent else None
     while parent is not None and parent.eid not in seen:
         seen.add(parent.eid)
-        parts.append(ancestor_label(parent))
+        # A holder the citation already names ("Note I, Annex II") is not repeated before it.
+        if not unit.eid.startswith(f"{parent.eid}__") or not _names_holder(unit.eid):
+            parts.append(ancestor_label(parent))
         parent = units_by_eid.get(parent.parent) if parent.parent else None
     return PATH_SEPARATOR.join(reversed(parts))
+
+
+def _names_holder(eid: str) -> bool:
+    holders, _ = split_holders(split_eid(eid)[1])
+    return bool(holders)
 
 
 def ancestor_label(unit: Unit) -> str:

@@ -20,6 +20,7 @@ _ROMAN = re.compile(r"^[ivxlc]+$")
 _NAMES = {
     "art": "Article",
     "annex": "Annex",
+    "note": "Note",
     "preamble": "Preamble",
     "final": "Final clauses",
     "declaration": "Declaration",
@@ -67,11 +68,37 @@ def has_invented_name(eid: str, heading: str | None) -> bool:
     return not heading and local.partition("_")[0] in _INVENTED_NAME_KINDS
 
 
+# The units that hold others and name them in their eId: a note holds its annexes
+# (`note_i__annex_ii`), an annex its articles (`annex_1__art_3`).
+_HOLDER_STEP = re.compile(r"^(?:note|annex)_[0-9a-z.]+$")
+
+
+def split_holders(local: str) -> tuple[tuple[str, ...], str]:
+    """(the eIds steps of the units holding it, its own step): "note_i__annex_ii" →
+    (("note_i",), "annex_ii"); "art_5__2" → ((), "art_5__2") (a repeat, not a holder)."""
+    steps = local.split("__")
+    holders: list[str] = []
+    while len(steps) > 1 and _HOLDER_STEP.match(steps[0]) and not steps[1].isdigit():
+        holders.append(steps.pop(0))
+    return tuple(holders), "__".join(steps)
+
+
+def _holder_names(local: str, names: dict[str, str]) -> list[str]:
+    holders, _ = split_holders(local)
+    out: list[str] = []
+    for step in holders:
+        kind, _, number = step.partition("_")
+        out.append(f"{names.get(kind, kind.capitalize())} {number.upper()}")
+    return out
+
+
 def with_instrument(eid: str, name: str) -> str:
-    """A unit's name preceded by its instrument when that is not the main agreement:
-    ("protocol__art_3", "Article 3") → "Protocol, Article 3"."""
-    instrument, _ = split_eid(eid)
-    return f"{instrument}, {name}" if instrument else name
+    """A unit's name preceded by its instrument when that is not the main agreement, and by
+    the units holding it: ("protocol__art_3", "Article 3") → "Protocol, Article 3";
+    ("note_i__annex_ii", "Annex II") → "Note I, Annex II"."""
+    instrument, local = split_eid(eid)
+    steps = [instrument] if instrument else []
+    return ", ".join([*steps, *_holder_names(local, _NAMES), name])
 
 
 def cite_unit(*, eid: str, kind: str, label: str, heading: str | None = None) -> str:
@@ -105,6 +132,9 @@ def _from_eid(
     if instrument and short:
         instrument = instrument.replace("Protocol", "Prot.")
     prefix = f"{instrument}{instrument_separator}" if instrument else ""
+    for holder in _holder_names(local, names):
+        prefix += f"{holder}{instrument_separator}"
+    _, local = split_holders(local)
     kind, _, number = local.partition("_")
     number = number.upper() if _ROMAN.fullmatch(number) or kind == "annex" else number
     name = names.get(kind, kind.capitalize())

@@ -115,7 +115,9 @@ def extract_lines(
 
 # --------------------------------------------------------------------------- plain text
 
-MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+# "## Title", and "##Title" as written by converters that omit the space (two or more marks, so
+# that a "#5" at the start of a line stays text).
+MARKDOWN_HEADING = re.compile(r"^\s{0,3}(?:#{1,6}\s+|#{2,6}(?=[^\s#]))(.*?)\s*#*\s*$")
 MARKDOWN_EMPHASIS = re.compile(
     r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)"
 )

@@ -48,8 +48,9 @@ NON_DOCUMENT_NAMES = frozenset({"readme.md", "sources.md", "license", "license.m
 # unchanged file is still re-indexed after such a change.
 # 2: guide sections, chapter units, heading paths; 3: no invented name line; 4: NFC document
 # ids, a document without a sidecar titled by its first line, structure and words of the
-# region's languages (Pasal, Điều, มาตรา, 第…条; ICU words)
-PIPELINE_VERSION = "4"
+# region's languages (Pasal, Điều, มาตรา, 第…条; ICU words); 5: notes of an exchange of notes and
+# their annexes, annex articles, more annex words, "##Title" Markdown headings
+PIPELINE_VERSION = "5"
 
 __all__ = [
     "IngestError",
@@ -261,8 +262,9 @@ def _with_language(meta: DocumentMeta, lines: Sequence[Line]) -> tuple[DocumentM
 
 
 # Units that give a citation a number: a treaty's articles, a guide's numbered sections and
-# chapters ("2.3.1 Vertrektermijn", "A3 Vertrek en uitzetting").
-_NUMBERED_KINDS = frozenset({"article", "section", "chapter"})
+# chapters ("2.3.1 Vertrektermijn", "A3 Vertrek en uitzetting"), the notes of an exchange of
+# notes ("Note II").
+_NUMBERED_KINDS = frozenset({"article", "section", "chapter", "note"})
 
 
 def structure_found(units: Sequence[Unit]) -> str:

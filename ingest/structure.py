@@ -52,6 +52,26 @@ How the text is read (choices a reviewer should know about):
   heading-like line after the annex line is its heading ("ANNEX / Reservations"). "Annexes" or
   "Bijlagen" alone (outside the heading position) is a group title: a container unit (kind
   "chapter", eId `annexes`, part "annex") that the following annexes have as parent.
+* Annex guards: an annex line starts a unit only when it stands alone: the line before it does
+  not end in a lower-case word ("… as set out in / Annex I / of this Agreement" is a mention
+  wrapped onto a line of its own) and the line after it does not go on in lower case, unless
+  it continues a caption ("Bijlage 1 / bij de nota …"). A mention inside a sentence ("as set
+  out in Annex I") never matches the whole-line pattern. "Annexe", "Anexo", "Allegato",
+  "Lampiran" are annex words too; "Annex I to the Agreement …" and "Bijlage 2 bij …" are
+  annex lines with their number, the whole line being the heading.
+* Annex articles: an "Article 1" directly inside an annex (no instrument title line between)
+  starts the annex's own articles: kind "article", part "annex", parent the annex, eId
+  prefixed with the annex's (`annex_ii__art_1`); they end at the next annex, final clauses,
+  declaration, note or instrument.
+* Exchanges of notes: a note number ("Nr. I", "No. 2", "Note No. 1") before any article, when
+  no article follows before the next annex, opens a note (kind "note", part "agreement", eId
+  `note_i`, number "I", label "Note I"); after that every note number opens the next note.
+  The annexes after a note are its own: parent the note, eIds `note_i__annex_i`,
+  `note_i__annex_ii` (numbered within the note). A reply note that quotes the note it answers
+  („…) with its annexes takes back the text after the annex line that closes the quotation:
+  the reply's closing text becomes `note_ii__final` (kind and part "final"). A note that
+  holds the agreement's articles ("Nr. I / Afdeling A / Artikel 1", a "Nr. II" reply after
+  them) is read as before: the number stays preamble text and the reply is a declaration.
 * Chapters ("CHAPTER I", "Hoofdstuk 2", "Titel I", "Afdeling A", "Section 9. Indemnification.",
   a bare "II" that is followed by an article within two lines) are container units: kind
   "chapter" (parts, titles, chapters) or "section" (sections, afdelingen, Abschnitte), eId
@@ -119,13 +139,23 @@ ARTICLE_LINE = re.compile(
 )
 ANNEX_WORD = (
     r"(?:Annex|ANNEX|Annexe|ANNEXE|Anhang|ANHANG|Anlage|ANLAGE|Bijlage|BIJLAGE|Aanhangsel|"
-    r"AANHANGSEL|Appendix|APPENDIX|Schedule|SCHEDULE)"
+    r"AANHANGSEL|Appendix|APPENDIX|Schedule|SCHEDULE|Anexo|ANEXO|Allegato|ALLEGATO|Lampiran|"
+    r"LAMPIRAN)"
 )
+ANNEX_NUMBER = r"(?P<num>\d{1,2}(?:\s?[A-Za-z](?![a-zA-Z]))?|[IVX]{1,5}|[A-Z])"
 ANNEX_LINE = re.compile(
-    rf"^{ANNEX_WORD}(?:\s+(?P<num>\d{{1,2}}(?:\s?[A-Za-z](?![a-zA-Z]))?|[IVX]{{1,5}}|[A-Z]))?"
+    rf"^{ANNEX_WORD}(?:\s+{ANNEX_NUMBER})?"
     r"(?:\s*[.:\-–—]\s*(?P<inline>\S.{0,118}))?\s*$"
 )
-ANNEX_TO_LINE = re.compile(rf"^{ANNEX_WORD}\s+(?:bij|to|à|au|zu|zum|zur)\s+\S")
+# "Annex to the Agreement", "Annex I to the Agreement …", "Bijlage 2 bij het Protocol …": a
+# caption naming what the annex belongs to (its number, when there is one, is the annex's).
+ANNEX_TO_LINE = re.compile(
+    rf"^{ANNEX_WORD}(?:\s+{ANNEX_NUMBER})?\s+(?:bij|to|of|à|au|zu|zum|zur|al|all['’]|del)\s*\S"
+)
+# Quotation marks that only open („ «) and those that close a quotation they opened (” “ " »).
+QUOTE_OPENERS = "„«"
+QUOTE_CLOSERS = '”“"»'
+CAPTION_CONTINUATION = re.compile(r"^(?:bij|to|of|à|au|zu|zum|zur|al|all['’]|del)\s*\S")
 ILLUSTRATIONS_LINE = re.compile(r"^(?:Afbeeldingen|Illustrations|Abbildungen)$")
 ANNEX_GROUP_LINE = re.compile(r"^(?:Annexes|ANNEXES|Bijlagen|BIJLAGEN|Anhänge|Anlagen)$")
 CHAPTER_LINE = re.compile(
@@ -147,20 +177,26 @@ FINAL_LINE = re.compile(
 )
 DECLARATION_LINE = re.compile(
     r"^(?:Gemeenschappelijke verklaring|Gezamenlijke verklaring|Joint [Dd]eclaration|"
-    r"Déclaration commune|Gemeinsame Erklärung|Erklärung\b|Verklaring\b|Declaration\b|"
+    r"JOINT DECLARATION|Déclaration commune|Gemeinsame Erklärung|Erklärung\b|ERKLÄRUNG\b|"
+    r"Verklaring\b|VERKLARING\b|Declaration\b|DECLARATION\b|Déclaration\b|DÉCLARATION\b|"
     r"FINAL ACT\b|Final Act\b|Slotakte\b|Acte final\b)"
 )
 # Declarations that may also follow the annexes (a generic "Declaration" line there is annex text).
 STRONG_DECLARATION_LINE = re.compile(
     r"^(?:Gemeenschappelijke verklaring|Gezamenlijke verklaring|Joint [Dd]eclaration|"
-    r"Déclaration commune|Gemeinsame Erklärung|FINAL ACT\b|Final Act\b|Slotakte\b|Acte final\b)"
+    r"JOINT DECLARATION|Déclaration commune|DÉCLARATION COMMUNE|Gemeinsame Erklärung|"
+    r"FINAL ACT\b|Final Act\b|Slotakte\b|Acte final\b)"
 )
 INSTRUMENT_TITLE_LINE = re.compile(
     r"^(?:Uitvoeringsprotocol|Implementing [Pp]rotocol|IMPLEMENTING PROTOCOL|Protocol|PROTOCOL|"
     r"Protocole|PROTOCOLE|Protokoll|PROTOKOLL|Aanvullend [Pp]rotocol|Additional [Pp]rotocol|"
     r"Durchführungsprotokoll)\b"
 )
-NOTE_NUMBER_LINE = re.compile(r"^(?:Nr|No|N°)\.?\s*[IVX\d]{1,4}$")
+# "Nr. I", "No. 2", "N° II", "Note No. 1", "Nota nr. II": a note's number in an exchange of notes.
+NOTE_NUMBER_LINE = re.compile(
+    r"^(?:(?:Note|NOTE|Nota|NOTA|Verbalnote)\s+(?:(?:Nr|No|N°|nr|no)\.?\s*)?|(?:Nr|No|N°)\.?\s*)"
+    r"(?P<num>[IVX]{1,4}|\d{1,3})$"
+)
 IMPLEMENTING_TITLE = re.compile(
     r"^(?:Uitvoeringsprotocol|Implementing [Pp]rotocol|Protocol (?:tussen|between|tot uitvoering)|"
     r"Protocole (?:d'application|entre)|Durchführungsprotokoll|Protokoll zwischen)\b"
@@ -251,10 +287,17 @@ def _classify(text: str) -> _Token:
             )
         if BARE_ROMAN_LINE.match(text):
             return _Token("roman")
-        if NOTE_NUMBER_LINE.match(text):
-            return _Token("note")
-    if ANNEX_TO_LINE.match(text):
-        return _Token("annex", None, text if len(text) <= MAX_HEADING_CHARS else None)
+        note = NOTE_NUMBER_LINE.match(text)
+        if note:
+            return _Token("note", note.group("num"))
+    annex_to = ANNEX_TO_LINE.match(text)
+    if annex_to:
+        number = annex_to.group("num")
+        return _Token(
+            "annex",
+            _clean_number(number) if number else None,
+            text if len(text) <= MAX_HEADING_CHARS else None,
+        )
     if FINAL_LINE.match(text):
         return _Token("final")
     if DECLARATION_LINE.match(text):
@@ -330,6 +373,9 @@ class _Builder:
     pages: list[int] = field(default_factory=list)
     instrument_index: int = 0
     parent: _Builder | None = None  # the enclosing chapter/section container
+    # The unit whose eId prefixes this one's: the note an annex belongs to (`note_i__annex_i`),
+    # the annex an article belongs to (`annex_1__art_3`).
+    owner: _Builder | None = None
 
     def add_page(self, line: Line) -> None:
         if line.page is not None:
@@ -344,8 +390,13 @@ class _Parser:
         self.instrument_index = 0
         self.instrument_articles = 0
         self.last_value: tuple[int, int] | None = None
-        self.state = "preamble"  # preamble | article | final | declaration | annex | chapter
+        # preamble | article | final | declaration | annex | chapter | note
+        self.state = "preamble"
         self.declarations = 0
+        self.notes = 0  # notes of an exchange of notes opened so far
+        self.note: _Builder | None = None  # the open note (its annexes belong to it)
+        self.open_annex: _Builder | None = None  # the annex whose own articles are being read
+        self.quote_open = False  # the open note quotes another one and the quotation runs on
         title = document_title(lines) or ""
         self.first_is_protocol = bool(IMPLEMENTING_TITLE.match(title))
         self.current = self._new("preamble", "preamble", "preamble", None)
@@ -357,6 +408,7 @@ class _Parser:
         # Look-ahead answers for every position, computed once (backwards), so that asking
         # "what comes next?" at each line keeps parsing linear in the number of lines.
         self.next_nonblank = _next_nonblank(tokens)
+        self.previous_nonblank = _previous_nonblank(tokens)
         self.next_article = _next_article_values(tokens)
 
     # -- helpers ---------------------------------------------------------------------
@@ -370,6 +422,8 @@ class _Parser:
         return "protocol"
 
     def _new(self, kind: str, part: str, base: str, number: str | None) -> _Builder:
+        if kind != "article":
+            self.open_annex = None  # any other unit ends the articles of an annex
         builder = _Builder(
             kind=kind,
             part=part,
@@ -451,6 +505,7 @@ class _Parser:
         self.annex_group = self.current
 
     def _start_instrument(self, line: Line) -> None:
+        self.note = None
         self.containers = []
         self.annex_group = None
         self.instrument_index += 1
@@ -480,6 +535,9 @@ class _Parser:
     def _start_annex(self, token: _Token, line: Line) -> None:
         self.current = self._new("annex", "annex", "annex", token.number)
         self.current.parent = self.annex_group
+        if self.note is not None and self.annex_group is None:
+            self.current.parent = self.note
+            self.current.owner = self.note
         self.current.add_page(line)
         self.state = "annex"
         if token.inline:
@@ -490,6 +548,44 @@ class _Parser:
             self.current.body.append(line)  # a caption too long for a heading stays text
         else:
             self.expect_heading = True
+
+    def _start_note(self, token: _Token, line: Line) -> None:
+        """A note of an exchange of notes ("Nr. I", "Note No. 2"): its text up to the next
+        note, and the annexes that follow it as its own (`note_i__annex_i`)."""
+        self.notes += 1
+        self.containers = []
+        self.annex_group = None
+        number = token.number
+        base = "note_" + _eid_token(number) if number else f"note_{self.notes}"
+        self.current = self._new("note", "agreement", base, number)
+        self.current.add_page(line)
+        self.note = self.current
+        self.quote_open = False
+        self.state = "note"
+
+    def _start_annex_article(self, token: _Token, line: Line, index: int) -> None:
+        """The first article of an annex that has articles of its own (`annex_1__art_1`): the
+        annex's articles stay inside the annex, not a new instrument."""
+        annex = self.current
+        self._start_article(token, line, index)
+        self.current.part = "annex"
+        self.current.parent = annex
+        self.current.owner = annex
+        self.open_annex = annex
+
+    def _starts_note(self, index: int) -> bool:
+        """Does a note number open a note? In an exchange of notes: the first note number
+        before any article when no article follows (a note that holds the agreement's
+        articles, as in "Nr. I / Afdeling A / Artikel 1", stays the preamble), and every note
+        number after a note has been opened."""
+        if self.notes > 0:
+            return self.state in ("note", "annex", "article", "final", "declaration")
+        return (
+            self.state == "preamble"
+            and self.instrument_index == 0
+            and self.instrument_articles == 0
+            and self._next_article_value(index + 1) is None
+        )
 
     def _start_final(self, line: Line) -> None:
         self.current = self._new("final", "final", self._prefix() + "final", None)
@@ -540,8 +636,21 @@ class _Parser:
 
     def _dispatch(self, index: int, line: Line, token: _Token) -> None:
         kind = token.kind
+        if kind == "note" and self._starts_note(index):
+            self._start_note(token, line)
+            return
+        if kind == "article" and self._opens_annex_articles(token, index):
+            self._start_annex_article(token, line, index)
+            return
+        annex, instrument = self.open_annex, self.instrument_index
         if kind == "article" and self._accept_article(token, index):
             self._start_article(token, line, index)
+            if annex is not None and self.instrument_index == instrument:
+                # A later article of the same annex.
+                self.current.part = "annex"
+                self.current.parent = annex
+                self.current.owner = annex
+                self.open_annex = annex
             return
         if kind == "chapter" and self.state in ("preamble", "article", "chapter"):
             self._start_chapter(token, line)
@@ -573,8 +682,10 @@ class _Parser:
         ):
             self._start_declaration(line)
             return
-        if kind == "annex" and (
-            self.state in ("final", "declaration", "annex") or after_last_article
+        if (
+            kind == "annex"
+            and (self.state in ("final", "declaration", "annex", "note") or after_last_article)
+            and self._stands_alone(index)
         ):
             self._start_annex(token, line)
             return
@@ -585,6 +696,60 @@ class _Parser:
             return
         self.current.body.append(line)
         self.current.add_page(line)
+        self._follow_quotation(line.text)
+
+    def _follow_quotation(self, text: str) -> None:
+        """A reply note quotes the note it answers, annexes included („… welke luidde: „…").
+        The line of a note's annex that closes the quotation ends the quoted annex: what
+        follows is the reply's own closing text (`note_ii__final`, kind "final")."""
+        note = self.note
+        if note is None:
+            return
+        if self.current is note:
+            for char in text:
+                if char in QUOTE_OPENERS:
+                    self.quote_open = True
+                elif char in QUOTE_CLOSERS:
+                    self.quote_open = False
+            return
+        if (
+            self.quote_open
+            and self.current.kind == "annex"
+            and self.current.owner is note
+            and any(char in QUOTE_CLOSERS for char in text)
+        ):
+            self.quote_open = False
+            self.current = self._new("final", "final", "final", None)
+            self.current.parent = note
+            self.current.owner = note
+            self.state = "final"
+
+    def _opens_annex_articles(self, token: _Token, index: int) -> bool:
+        """An "Article 1" right inside an annex (no instrument title between them): the
+        annex's own articles begin."""
+        return (
+            self.state == "annex"
+            and token.number is not None
+            and index in self.accepted_articles
+            and _article_value(token.number) == (1, 0)
+        )
+
+    def _stands_alone(self, index: int) -> bool:
+        """Is an annex line a heading, not a mention wrapped onto a line of its own ("… in
+        der / Anlage I / aufgeführten …")? The line before it ends a sentence or is a label or
+        heading, and the line after it does not continue the sentence in lower case."""
+        before = self.previous_nonblank[index]
+        if before is not None and self.tokens[before].kind == "text":
+            words = self.lines[before].text.split()
+            last = words[-1] if words else ""
+            if last.isalpha() and last.islower():
+                return False  # "… as set out in" / "… in der": the sentence runs on
+        after = self._nonblank_after(index)
+        if after is None:
+            return True
+        following = self.lines[after].text.strip()
+        # "Bijlage 1 / bij de nota …" is a caption on two lines, not a sentence running on.
+        return not following[:1].islower() or bool(CAPTION_CONTINUATION.match(following))
 
     def _accept_article(self, token: _Token, index: int) -> bool:
         if token.number is None or index not in self.accepted_articles:
@@ -686,6 +851,17 @@ def _next_nonblank(tokens: list[_Token]) -> list[int | None]:
     return found
 
 
+def _previous_nonblank(tokens: list[_Token]) -> list[int | None]:
+    """For each position, the index of the last non-blank token before it."""
+    found: list[int | None] = [None] * len(tokens)
+    previous: int | None = None
+    for index, token in enumerate(tokens):
+        found[index] = previous
+        if token.kind != "blank":
+            previous = index
+    return found
+
+
 def _next_article_values(tokens: list[_Token]) -> list[tuple[int, int] | None]:
     """For each position, the value of the next numbered article heading at or after it, or
     None when an annex line (or the end) comes first."""
@@ -705,7 +881,9 @@ def _next_article_values(tokens: list[_Token]) -> list[tuple[int, int] | None]:
 
 
 def _freeze(builders: list[_Builder]) -> tuple[Unit, ...]:
-    builders = [b for b in builders if b.body or b.heading or b.kind == "article"]
+    # An article or a note is kept even when empty: its number is cited, and a note's annexes
+    # carry its eId.
+    builders = [b for b in builders if b.body or b.heading or b.kind in ("article", "note")]
     _demote_rare_headings(builders)
     # An instrument without articles: its "preamble" is its operative text.
     instruments_with_articles = {b.instrument_index for b in builders if b.kind == "article"}
@@ -766,26 +944,38 @@ def _demote_rare_headings(builders: list[_Builder]) -> None:
 
 
 def _assign_eids(builders: list[_Builder]) -> list[str]:
+    """Each unit's eId: numbered annexes claim theirs first, unnumbered ones take the first free
+    `annex_K` (both among the annexes of the same owner: the document, or one note); a unit
+    with an owner is prefixed with the owner's eId (`note_i__annex_i`, `annex_1__art_3`)."""
     bases: list[str | None] = []
-    claimed: set[str] = set()
+    claimed: dict[int, set[str]] = {}  # id(owner) (0: none) -> annex eIds taken
     for builder in builders:
+        taken = claimed.setdefault(id(builder.owner) if builder.owner else 0, set())
         if builder.kind == "annex" and builder.number is not None:
             base = "annex_" + _eid_token(builder.number)
-            claimed.add(base)
+            taken.add(base)
             bases.append(base)
         elif builder.kind == "annex":
             bases.append(None)
         else:
             bases.append(builder.base_eid)
-    unnumbered = 0
-    for position in range(len(builders)):
+    unnumbered: dict[int, int] = {}
+    for position, builder in enumerate(builders):
         if bases[position] is None:
-            unnumbered += 1
-            k = unnumbered
-            while f"annex_{k}" in claimed:
+            key = id(builder.owner) if builder.owner else 0
+            unnumbered[key] = unnumbered.get(key, 0) + 1
+            k = unnumbered[key]
+            while f"annex_{k}" in claimed[key]:
                 k += 1
             bases[position] = f"annex_{k}"
-            claimed.add(f"annex_{k}")
+            claimed[key].add(f"annex_{k}")
+    full: dict[int, str] = {}
+    for position, builder in enumerate(builders):
+        base = bases[position] or ""
+        if builder.owner is not None and id(builder.owner) in full:
+            base = f"{full[id(builder.owner)]}__{base}"
+        full[id(builder)] = base
+        bases[position] = base
     return _unique([b or "" for b in bases])
 
 

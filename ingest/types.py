@@ -110,12 +110,14 @@ class Paragraph:
 
 
 def unit_label(kind: str, number: str | None) -> str:
-    """How a lawyer cites a unit: "Article 7", "Annex 1 A", "Preamble", "2.3" (a numbered
+    """How a lawyer cites a unit: "Article 7", "Annex 1 A", "Note II", "Preamble", "2.3" (a numbered
     section of a guide), "A3" (a guide's chapter code), "Chapter 4"."""
     if kind == "article" and number:
         return f"Article {number}"
     if kind == "annex":
         return f"Annex {number}" if number else "Annex"
+    if kind == "note":  # a note of an exchange of notes ("Nr. II")
+        return f"Note {number}" if number else "Note"
     if kind in ("chapter", "section") and number:
         # "2.3" (a guide's section), "A3" (a circular's chapter code) and labels kept as
         # printed ("Hoofdstuk 6", "Section 9") are cited as they are.
@@ -132,11 +134,14 @@ class Unit:
 
     `eid` follows Akoma Ntoso eId style and is stable across re-ingestion of the same text:
     `preamble`, `art_7`, `protocol__art_3`, `protocol__preamble`, `annex_1a`, `final`,
-    `protocol__final`. A second instrument in the same file uses the `protocol__` prefix.
+    `protocol__final`, `note_ii`. A second instrument in the same file uses the `protocol__`
+    prefix; a unit inside another carries its eId as a prefix (`note_i__annex_ii` for an annex
+    of a note, `annex_1__art_3` for an article of an annex).
     """
 
     eid: str
-    kind: str  # "preamble" | "article" | "annex" | "final" | "declaration" | "chapter" | "section"
+    # "preamble" | "article" | "annex" | "note" | "final" | "declaration" | "chapter" | "section"
+    kind: str
     part: str  # one of PARTS
     number: str | None
     heading: str | None

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 NO_STRUCTURE_NOTE = "no article structure found: the proposal is reviewed as one unit"
 # Units that are provisions (chapters and sections of a guide only when there is nothing else).
-_PROVISION_KINDS = ("preamble", "article", "annex", "final", "declaration")
+_PROVISION_KINDS = ("preamble", "article", "annex", "note", "final", "declaration")
 NEAREST_PRECEDENTS = 3
 CLASSIFY_WORDS = 48  # of an article's text embedded to classify it (after its heading)
 _SEARCH_WORDS = 40
