@@ -368,9 +368,7 @@ class SqliteStorage:
                 write_manifest(self.path, replace(manifest, vectors_sha256=checksum))
                 # Checksummed as written, and we hold the exclusive lock: verified as it stands.
                 saved = FileIdentity.of(self.path / VECTORS_FILE)
-                record_verified(
-                    self.path, VECTORS_FILE, saved, index_id=index_id, sha256=checksum
-                )
+                record_verified(self.path, VECTORS_FILE, saved, index_id=index_id, sha256=checksum)
             except OSError as error:
                 self._cache_write_error = error.strerror or str(error)
                 log.warning("cannot write the index cache (%s); it will be rebuilt", error)

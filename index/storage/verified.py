@@ -17,6 +17,7 @@ checked one without timing anything.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections import Counter
@@ -123,7 +124,5 @@ def record(
         indent=2,
         sort_keys=True,
     )
-    try:
+    with contextlib.suppress(OSError):
         atomic_write_bytes(folder / VERIFIED_FILE, (text + "\n").encode("utf-8"))
-    except OSError:
-        pass
