@@ -385,7 +385,7 @@ def bench_query_vectors(
         + ["same as the default"] * 3
     )
     threads = {n: thread_timings(measured["texts"], n) for n in (1, 2)}
-    thread_rows = [
+    thread_rows: list[list[object]] = [
         [
             n,
             percentile(t["floor"], 0.5),
@@ -788,6 +788,89 @@ def _layout_text(layout: dict[str, Any]) -> str:
     return "exact"
 
 
+# ---- first run, pages, suite -------------------------------------------------------------------
+
+SUITE_RESULTS = ROOT / ".readmit" / "test-results"  # where `make test` writes its reports
+
+
+def bench_first_run(report: Report, corpus: Path, work: Path, query: str) -> float:
+    """A new index of the shipped corpus, from a fresh `readmit ingest` to a search's answer."""
+    readmit = Path(sys.executable).parent / "readmit"
+    index = work / "first-run-index"
+    t0 = time.perf_counter()
+    subprocess.run(
+        [str(readmit), "--index", str(index), "ingest", str(corpus)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    ingested = time.perf_counter() - t0
+    subprocess.run(
+        [str(readmit), "--index", str(index), "search", query, "--json"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    searchable = time.perf_counter() - t0
+    shutil.rmtree(index, ignore_errors=True)
+    report.add(
+        "## First run\n\nFrom a fresh clone the corpus is searchable after the install "
+        "(`make install`, measured on a fresh clone with `time make install`: it downloads the "
+        "packages, so it is not part of this benchmark run) and the corpus's first indexing, "
+        "which reuses the vectors shipped in `corpus/.embeddings` (`make run` does it before the "
+        "app starts). Measured here: `readmit --index NEW ingest corpus` in a fresh process, "
+        "then the first `readmit search` answering.\n\n"
+        + table(
+            ["ingest of corpus/ (s)", "corpus searchable: ingest + first search (s)"],
+            [[ingested, searchable]],
+        )
+    )
+    return searchable
+
+
+def bench_pages(report: Report, index: Path, work: Path, *, repeats: int) -> None:
+    """Every app page and action in Chromium, from scripts/bench_pages.py when it is present.
+
+    Its interface: `page_times(index, *, work, repeats)` returns one dict per page or action
+    with "page", "action", "median_s" and "max_s"."""
+    if not (ROOT / "scripts" / "bench_pages.py").exists():
+        report.add(
+            "## Pages in Chromium\n\nNot measured in this run: `scripts/bench_pages.py` "
+            "(every page and action in Debian's Chromium) is not in this checkout."
+        )
+        return
+    from bench_pages import page_times  # type: ignore[import-not-found,unused-ignore]
+
+    rows = [
+        [r["page"], r["action"], r["median_s"], r["max_s"], _met(r["max_s"] <= 1.5)]
+        for r in page_times(index, work=work, repeats=repeats)
+    ]
+    report.add(
+        "## Pages in Chromium\n\nEvery page and action of the app in Debian's Chromium "
+        f"(`scripts/bench_pages.py`), median and slowest of {repeats} run(s); the target is "
+        "1.5 s.\n\n" + table(["page", "action", "median (s)", "slowest (s)", "≤ 1.5 s"], rows)
+    )
+
+
+def bench_suite(report: Report, junit: Path, log: Path | None) -> None:
+    """Where `make test`'s time goes, from the reports its last run wrote."""
+    from suite_time import suite_tables
+
+    if not junit.exists():
+        report.add(
+            "## Test suite\n\nNot measured in this run: `make test` writes "
+            f"`{junit.relative_to(ROOT) if junit.is_relative_to(ROOT) else junit.name}` "
+            "(pytest `--junitxml`) and `pytest.log` (with `--durations=30`); run it, then this "
+            "benchmark (or `python scripts/suite_time.py JUNIT --log LOG`)."
+        )
+        return
+    report.add(
+        "## Test suite\n\nFrom the reports of the last `make test` (`pytest --junitxml` and "
+        "`--durations=30`, read by `scripts/suite_time.py`). The targets: the whole suite "
+        "under 15 minutes on a fresh clone in CI (install excluded), the fast tier "
+        '(`make test-fast`, `-m "not slow"`) under 2 minutes.\n\n' + suite_tables(junit, log)
+    )
+
+
 # ---- plots -------------------------------------------------------------------------------------
 
 
@@ -875,6 +958,15 @@ def headlines(summary: dict[str, Any]) -> str:
             _met(summary["cold_start"] <= 3),
         ],
     ]
+    if "first_run" in summary:
+        rows.append(
+            [
+                "corpus searchable after the install (fresh index, shipped vectors)",
+                "about a minute",
+                f"{summary['first_run']:.0f} s",
+                _met(summary["first_run"] <= 90),
+            ]
+        )
     if "ingest_ratio" in summary:
         rows += [
             [
@@ -996,6 +1088,21 @@ def main() -> None:
         help="an index of the whole corpus to search and to build the synthetic sizes from "
         "(default: the one the ingest section builds)",
     )
+    parser.add_argument(
+        "--first-run",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time a new index of --corpus to its first answer (shipped vectors reused)",
+    )
+    parser.add_argument(
+        "--page-repeats", type=int, default=2, help="runs per page in Chromium (0: skip)"
+    )
+    parser.add_argument(
+        "--suite-junit",
+        type=Path,
+        default=SUITE_RESULTS / "junit.xml",
+        help="the JUnit XML of a `make test` run (its pytest.log beside it is read too)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: temp)")
     args = parser.parse_args()
@@ -1007,6 +1114,8 @@ def main() -> None:
         args.threshold_sizes = "2k"
         args.bulk_files = min(args.bulk_files, 20)
         args.app_repeats = 0  # CI's smoke job has no browser
+        args.page_repeats = 0
+        args.first_run = False
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     threshold_sizes = [parse_size(s) for s in args.threshold_sizes.split(",") if s.strip()]
     work = args.work or Path(tempfile.mkdtemp(prefix="readmit-bench-"))
@@ -1050,6 +1159,10 @@ def main() -> None:
         )
         if args.app_repeats:
             bench_app(report, index, queries[0], work, repeats=args.app_repeats)
+        if args.first_run:
+            summary["first_run"] = bench_first_run(report, args.corpus, work, queries[0])
+        if args.page_repeats:
+            bench_pages(report, index, work, repeats=args.page_repeats)
         if args.bulk_files:
             bench_bulk(report, index, work, files=args.bulk_files, summary=summary)
         if threshold_sizes:
@@ -1063,6 +1176,7 @@ def main() -> None:
             summary["scale"] = bench_scale(
                 report, index, sizes, queries, work, plots, cold_repeats=args.cold_repeats
             )
+        bench_suite(report, args.suite_junit, args.suite_junit.with_name("pytest.log"))
         report.sections.insert(1, headlines(summary))
         print(report.sections[1])
     finally:

@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +63,9 @@ def _searcher(collection: Any, variant: QueryVectorVariant) -> Any:
     from readmit.evaluation.search_variants import variant as search_variant
 
     searcher = search_variant(**variant.options).searcher(collection)
-    weight = variant.derived_weight
-    if weight is None:
+    if variant.derived_weight is None:
         return searcher
+    weight: float = variant.derived_weight
     # The wordings' vectors depend on the glossary and the model only: embedded once here
     # (as an index open would, or shipped like corpus/.embeddings), not per search.
     known = wording_vectors(collection.embedder, cache_dir=None)
@@ -106,17 +107,17 @@ def measure(index: Path, queries: list[str]) -> dict[str, Any]:
     for query in queries:
         text = default.dense_query_text(query, default._concepts(query, languages), languages)
         texts.append({"question": query, "expanded": text})
-        timings["floor"].append(_ms(lambda q=query: embedder.encode_queries([q])))
-        timings["expanded text"].append(_ms(lambda t=text: embedder.encode_queries([t])))
+        timings["floor"].append(_ms(partial(embedder.encode_queries, [query])))
+        timings["expanded text"].append(_ms(partial(embedder.encode_queries, [text])))
         for v in VARIANTS:
             query_vectors.forget_recent()
             stages: StageTimes = {}
             timings[v.label].append(
-                _ms(lambda s=searchers[v.label], q=query, st=stages: s.search(q, k=10, timings=st))
+                _ms(partial(searchers[v.label].search, query, k=10, timings=stages))
             )
             embedding[v.label].append(stages.get("query embedding", 0.0))
             if v is VARIANTS[0]:  # the same search again, as a Streamlit rerun does it
-                timings["rerun"].append(_ms(lambda q=query: default.search(q, k=10)))
+                timings["rerun"].append(_ms(partial(default.search, query, k=10)))
     sets = {
         "dev": load_queries(EVAL / "queries.jsonl", split="dev"),
         "held-out": load_queries(EVAL / "queries.jsonl", split="heldout"),
@@ -126,11 +127,15 @@ def measure(index: Path, queries: list[str]) -> dict[str, Any]:
     for v in VARIANTS:
         searcher = searchers[v.label]
         quality[v.label] = {
-            name: evaluate(items, lambda q, k, s=searcher: s.search(q, k=k)).ndcg
-            for name, items in sets.items()
+            name: evaluate(items, partial(_search, searcher)).ndcg for name, items in sets.items()
         }
     collection.close()
     return {"timings": timings, "embedding": embedding, "quality": quality, "texts": texts}
+
+
+def _search(searcher: Any, query: str, k: int) -> list[Any]:
+    hits: list[Any] = searcher.search(query, k=k)
+    return hits
 
 
 def _ms(call: Callable[[], object]) -> float:
@@ -167,8 +172,8 @@ def _thread_main() -> None:
         embedder.encode_queries([item["expanded"]])
     floor, expanded = [], []
     for item in texts:
-        floor.append(_ms(lambda q=item["question"]: embedder.encode_queries([q])))
-        expanded.append(_ms(lambda t=item["expanded"]: embedder.encode_queries([t])))
+        floor.append(_ms(partial(embedder.encode_queries, [item["question"]])))
+        expanded.append(_ms(partial(embedder.encode_queries, [item["expanded"]])))
     print(json.dumps({"floor": floor, "expanded text": expanded}))
 
 

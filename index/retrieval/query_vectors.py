@@ -33,7 +33,7 @@ def query_vector(embedder: Embedder, text: str) -> np.ndarray:
         if cached is not None:
             _recent.move_to_end(key)
             return cached
-    vector = embedder.encode_queries([text])[0]
+    vector: np.ndarray = embedder.encode_queries([text])[0]
     vector.flags.writeable = False
     with _lock:
         misses += 1
