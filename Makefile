@@ -90,8 +90,15 @@ lint:
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/cli_reference.py --check
 
+# The suite also writes where its time went: pytest's JUnit XML and its output with the 30
+# slowest durations (read by scripts/suite_time.py and by scripts/bench.py for docs/performance.md).
+TEST_RESULTS := .readmit/test-results
+test: SHELL := /bin/bash
 test: install-test lint
-	$(BIN)/pytest -q -rs
+	mkdir -p $(TEST_RESULTS)
+	set -o pipefail; $(BIN)/pytest -q -rs --durations=30 --junitxml=$(TEST_RESULTS)/junit.xml \
+		| tee $(TEST_RESULTS)/pytest.log
+	$(BIN)/python scripts/suite_time.py $(TEST_RESULTS)/junit.xml --log $(TEST_RESULTS)/pytest.log
 
 # The fast tier needs the Python packages only: no Chromium, LibreOffice, Tesseract or PostgreSQL
 # (their tests are slow, or skip saying what is missing when no server can be started).

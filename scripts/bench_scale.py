@@ -169,6 +169,7 @@ def measure(index: Path, queries: list[str], *, peers: bool) -> dict[str, Any]:
     import faiss
 
     from index.retrieval.hybrid import StageTimes
+    from index.retrieval.query_vectors import forget_recent
     from index.storage.sqlite import SqliteStorage
     from readmit.service import KnowledgeBase
 
@@ -182,6 +183,7 @@ def measure(index: Path, queries: list[str], *, peers: bool) -> dict[str, Any]:
     dense_ids: list[list[int]] = []
     query_vectors = kb.embedder.encode_queries(queries)
     for query in queries:
+        forget_recent()  # every search embeds its query, as a new question does
         timings: StageTimes = {}
         t0 = time.perf_counter()
         kb.searcher.search(query, k=10, timings=timings)

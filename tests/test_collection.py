@@ -446,6 +446,7 @@ def test_manifest_describes_the_folder(hashed: Collection) -> None:
         "meta.sqlite-shm",
         "meta.sqlite-wal",
         "vectors.faiss",
+        "verified.json",
     ]
 
 

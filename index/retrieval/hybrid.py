@@ -25,6 +25,7 @@ from index.durable import remove_path, remove_stale
 from index.retrieval.glossary import Concept, load_glossary, wordings
 from index.retrieval.headings import HeadingConcepts
 from index.retrieval.lexical import LEXICAL_FOLDER_PREFIX, LexicalCacheError, LexicalIndex
+from index.retrieval.query_vectors import query_vector
 from index.retrieval.signals import (
     CorpusSignals,
     clause_type_ranking,
@@ -339,9 +340,18 @@ class HybridSearcher:
     ) -> list[np.ndarray]:
         """The dense query vectors; the first is the one the relevance floor judges. One
         embedding: the question followed by its glossary wordings."""
+        return [
+            query_vector(
+                self.collection.embedder, self.dense_query_text(query, concepts, languages)
+            )
+        ]
+
+    def dense_query_text(
+        self, query: str, concepts: tuple[Concept, ...], languages: tuple[str, ...]
+    ) -> str:
+        """The text embedded as the dense query: the question followed by its wordings."""
         terms = self._dense_terms(concepts, languages)
-        text = f"{query} ({'; '.join(terms)})" if terms else query
-        return list(self.collection.embedder.encode_queries([text]))
+        return f"{query} ({'; '.join(terms)})" if terms else query
 
     def _dense_scopes(
         self, filters: SearchFilters | None

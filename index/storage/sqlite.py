@@ -4,6 +4,7 @@ Layout of the folder:
     meta.sqlite     source of truth: documents, units, chunks with float32 vectors, failures, state
     vectors.faiss   derived cache of the chunk vectors (rebuilt when stale or corrupt)
     manifest.json   model, dimension, library versions, counts, generation, sha256 of the cache
+    verified.json   what open need not check again (index.storage.verified)
 
 The primitives of `index.storage.base.StorageBackend`; what is derived from them (embedding,
 validation, hits, status) is in `index.storage.collection`.
@@ -41,6 +42,8 @@ from index.storage.manifest import (
 )
 from index.storage.rows import as_vector
 from index.storage.vectors import VECTORS_FILE, IndexLayout, VectorIndex
+from index.storage.verified import OPEN_CHECKS, QUICK_CHECK, FileIdentity, is_unchanged, verified
+from index.storage.verified import record as record_verified
 from index.types import (
     ChunkText,
     DocumentRecord,
@@ -90,6 +93,8 @@ class SqliteStorage:
         except IndexOpenError:
             self._store.close()
             raise
+        if not self._store.read_only:
+            self._store.commit_observer = self
 
     def __repr__(self) -> str:
         return f"SqliteStorage({str(self.path)!r})"
@@ -141,21 +146,56 @@ class SqliteStorage:
     # ---- integrity -------------------------------------------------------------------------
 
     def _check_database(self) -> None:
-        """Refuse a damaged meta.sqlite with a clear message instead of failing mid-search."""
+        """Refuse a damaged meta.sqlite with a clear message instead of failing mid-search.
+
+        Only a file changed since it was last verified is checked (index.storage.verified);
+        `problems()` (readmit verify) always checks all of it."""
+        index_id = self._readable_index_id()
+        if is_unchanged(self.path, tables.DB_FILE, index_id=index_id):
+            return
+        before = FileIdentity.of(self.path / tables.DB_FILE)
         problems = self._database_problems()
         if problems:
             raise IndexOpenError(
                 f"{self.path / tables.DB_FILE} is damaged ({'; '.join(problems[:3])}): "
                 "restore it from a backup or re-index into a new folder"
             )
+        if not self._store.read_only and FileIdentity.of(self.path / tables.DB_FILE) == before:
+            record_verified(self.path, tables.DB_FILE, before, index_id=index_id)
+
+    def _readable_index_id(self) -> str | None:
+        try:
+            return self.index_id()
+        except sqlite3.DatabaseError:
+            return None  # a damaged file: the full check below says what is wrong
 
     def _database_problems(self) -> list[str]:
+        OPEN_CHECKS[QUICK_CHECK] += 1
         try:
             with self._store.read() as conn:
                 rows = conn.execute("PRAGMA quick_check").fetchall()
         except sqlite3.DatabaseError as error:
             return [str(error)]
         return [str(row[0]) for row in rows if row[0] != "ok"]
+
+    # `tables.CommitObserver`: a write that starts from a verified file leaves a verified file.
+    def before_write(self) -> bool:
+        return is_unchanged(self.path, tables.DB_FILE, index_id=self._readable_index_id())
+
+    def after_commit(self, conn: sqlite3.Connection, *, vouched: bool) -> None:
+        """Move the committed pages into meta.sqlite now (a checkpoint, as SQLite would do later
+        anyway) and record the file as verified: the change is SQLite's own atomic write."""
+        if not vouched:
+            return
+        try:
+            busy, frames, moved = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error:
+            return
+        if busy or frames != moved:
+            return  # readers hold older pages: a later checkpoint changes the file, checked then
+        index_id = read_index_id(conn)
+        identity = FileIdentity.of(self.path / tables.DB_FILE)
+        record_verified(self.path, tables.DB_FILE, identity, index_id=index_id)
 
     # ---- model bookkeeping -----------------------------------------------------------------
 
@@ -258,15 +298,29 @@ class SqliteStorage:
         alien = foreign(f"{VECTORS_FILE} with its {MANIFEST_FILE}", manifest.index_id, index_id)
         if alien is not None:
             return alien
+        known = verified(self.path, VECTORS_FILE, index_id=index_id)
         try:
             loaded = VectorIndex.load(
                 self.path / VECTORS_FILE,
                 expected_sha256=manifest.vectors_sha256,
                 dimension=dimension,
                 layout=IndexLayout.from_json(manifest.vector_index),
+                verified=(
+                    known.identity
+                    if known is not None and known.sha256 == manifest.vectors_sha256
+                    else None
+                ),
             )
         except VectorCacheError as error:
             return str(error)
+        if loaded.checksummed_file is not None and not self._store.read_only:
+            record_verified(
+                self.path,
+                VECTORS_FILE,
+                loaded.checksummed_file,
+                index_id=index_id,
+                sha256=manifest.vectors_sha256,
+            )
         if loaded.ntotal != manifest.chunks:
             return f"cache holds {loaded.ntotal} vectors, manifest says {manifest.chunks}"
         if loaded.needs_rebuild():
@@ -316,6 +370,9 @@ class SqliteStorage:
             try:
                 checksum = self._vectors.save(self.path / VECTORS_FILE)
                 write_manifest(self.path, replace(manifest, vectors_sha256=checksum))
+                # Checksummed as written, and we hold the exclusive lock: verified as it stands.
+                saved = FileIdentity.of(self.path / VECTORS_FILE)
+                record_verified(self.path, VECTORS_FILE, saved, index_id=index_id, sha256=checksum)
             except OSError as error:
                 self._cache_write_error = error.strerror or str(error)
                 log.warning("cannot write the index cache (%s); it will be rebuilt", error)
@@ -460,15 +517,13 @@ class SqliteStorage:
 
     def problems(self, embedder: Embedder) -> list[str]:
         dimension = embedder.dimension
+        damage = [f"meta.sqlite: {problem}" for problem in self._database_problems()]
+        if damage:  # the queries below would only fail on the damaged pages
+            return damage
         with self._store.read() as conn:
             current = tables.generation(conn)
             documents, units, chunks = tables.counts(conn)
             problems = tables.orphan_problems(conn)
-            problems += [
-                f"meta.sqlite: {row[0]}"
-                for row in conn.execute("PRAGMA quick_check").fetchall()
-                if row[0] != "ok"
-            ]
             index_id = read_index_id(conn)
             bad = tables.bad_vector_blobs(conn, dimension)
             problems += [f"chunk {cid} has a vector of the wrong size" for cid in bad]

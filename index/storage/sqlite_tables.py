@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -114,12 +115,26 @@ def _connect(db_path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     return conn
 
 
+class CommitObserver(Protocol):
+    """Called around each write transaction of a `MetadataStore`."""
+
+    def before_write(self) -> bool:
+        """Whether the database file is, right now, the one last verified."""
+        ...
+
+    def after_commit(self, conn: sqlite3.Connection, *, vouched: bool) -> None:
+        """After COMMIT, outside the transaction; `vouched`: what before_write said."""
+        ...
+
+
 class MetadataStore:
     """Connections to `meta.sqlite`: one guarded writer, and a fresh reader per read."""
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
         self._write_lock = threading.Lock()
+        # Told about every committed write (index.storage.sqlite records what it vouches for).
+        self.commit_observer: CommitObserver | None = None
         # An index this process cannot change is opened for searching only (index.read_only).
         self.read_only = db_path.exists() and cannot_write(db_path)
         if self.read_only:
@@ -188,6 +203,8 @@ class MetadataStore:
         self.require_writable()
         with self._write_lock:
             conn = self._writer
+            observer = self.commit_observer
+            vouched = observer is not None and observer.before_write()
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -197,6 +214,8 @@ class MetadataStore:
                         conn.execute("ROLLBACK")
                     raise
                 conn.execute("COMMIT")
+                if observer is not None:
+                    observer.after_commit(conn, vouched=vouched)
             except sqlite3.OperationalError as error:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")

@@ -11,7 +11,8 @@ The kind of index follows the collection's size (`choose_layout`):
   document; when the collection has grown or shrunk past the layout it was built for, the
   caller rebuilds it (`needs_rebuild`). docs/performance.md shows why the threshold is where it is.
 
-`vectors.faiss` is a derived cache: its bytes are checksummed before FAISS ever parses them.
+`vectors.faiss` is a derived cache: its bytes are checksummed before FAISS ever parses them,
+unless the file is still the very one whose checksum was verified before (index.storage.verified).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import numpy as np
 
 from index.durable import file_sha256, fsync_path
 from index.errors import VectorCacheError
+from index.storage.verified import OPEN_CHECKS, VECTORS_SHA256, FileIdentity
 from ingest.files import open_regular
 
 VECTORS_FILE = "vectors.faiss"
@@ -95,6 +97,9 @@ class VectorIndex:
             index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
         )
         self.layout = layout or self._layout_of_index()
+        # The file this index was loaded from, when `load` checksummed it (None: not hashed,
+        # or not loaded from a file): the caller records it as verified.
+        self.checksummed_file: FileIdentity | None = None
 
     def _layout_of_index(self) -> IndexLayout:
         if isinstance(self._index, faiss.IndexIVFFlat):
@@ -289,17 +294,27 @@ class VectorIndex:
         expected_sha256: str,
         dimension: int,
         layout: IndexLayout | None = None,
+        verified: FileIdentity | None = None,
     ) -> VectorIndex:
-        """Load a cache file whose checksum matches, else raise VectorCacheError."""
+        """Load a cache file whose checksum matches, else raise VectorCacheError.
+
+        `verified`: the identity the file had when `expected_sha256` was last checked; a file
+        that still has it (as opened, so not one swapped in after a stat) is not hashed again.
+        """
+        checksummed: FileIdentity | None = None
         try:
             # Regular files only: a FIFO in its place would block open() for ever.
             with open_regular(path) as handle:
-                digest = hashlib.sha256()
-                for block in iter(lambda: handle.read(1 << 22), b""):
-                    digest.update(block)
-                if digest.hexdigest() != expected_sha256:
-                    raise VectorCacheError(f"{path}: checksum does not match the manifest")
-                handle.seek(0)
+                opened = FileIdentity.of_stat(os.fstat(handle.fileno()))
+                if verified is None or opened != verified:
+                    OPEN_CHECKS[VECTORS_SHA256] += 1
+                    digest = hashlib.sha256()
+                    for block in iter(lambda: handle.read(1 << 22), b""):
+                        digest.update(block)
+                    if digest.hexdigest() != expected_sha256:
+                        raise VectorCacheError(f"{path}: checksum does not match the manifest")
+                    handle.seek(0)
+                    checksummed = opened
                 # The very file just checksummed (same open handle), read by FAISS in blocks.
                 reader = _FAISS.PyCallbackIOReader(handle.read, 1 << 22)
                 try:
@@ -315,6 +330,7 @@ class VectorIndex:
         loaded = cls(dimension, index=index)
         if layout is not None and layout.kind == loaded.layout.kind:
             loaded.layout = layout  # keeps the calibration figures the manifest recorded
+        loaded.checksummed_file = checksummed
         return loaded
 
 
