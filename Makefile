@@ -103,7 +103,7 @@ test: install-test lint
 # The fast tier needs the Python packages only: no Chromium, LibreOffice, Tesseract or PostgreSQL
 # (their tests are slow, or skip saying what is missing when no server can be started).
 test-fast: $(VENV)/.installed-test
-	$(BIN)/pytest -q -rs -m "not slow"
+	$(BIN)/pytest -q -rs -m "not slow" -n 2
 
 smoke-wheel: $(BIN)/python
 	PYTHON=$(BIN)/python scripts/smoke_wheel.sh

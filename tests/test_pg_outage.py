@@ -14,6 +14,8 @@ from tests.harness.documents import make_chunks, make_document
 from tests.harness.pg_cluster import cluster_url, own_cluster, run_script
 
 
+# Slow: it starts, stops and restarts a PostgreSQL cluster of its own (about 90 s on two cores).
+@pytest.mark.slow
 def test_the_first_call_after_a_restart_succeeds() -> None:
     with own_cluster("outage") as folder:
         url = cluster_url(folder)
