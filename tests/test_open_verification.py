@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from index.embedders import HashingEmbedder
-from index.storage import Collection, open_storage
+from index.storage import open_collection
 from index.storage.verified import (
     OPEN_CHECKS,
     QUICK_CHECK,
@@ -41,7 +41,7 @@ def ingest(index: Path, corpus: Path, names: list[str]) -> None:
 def checks_of_one_open(index: Path) -> Counter[str]:
     """The full checks run by opening `index` and searching it once."""
     before = Counter(OPEN_CHECKS)
-    with Collection(open_storage(index), embedder=HashingEmbedder()) as collection:
+    with open_collection(index, embedder=HashingEmbedder()) as collection:
         assert collection.search("readmission of own nationals", k=3)
     return Counter(OPEN_CHECKS) - before
 
@@ -110,7 +110,7 @@ def test_damage_open_cannot_see_is_found_by_verify(index_dir: Path) -> None:
     data[len(data) // 2] ^= 0x01  # one flipped bit among the stored vectors
     cache.write_bytes(bytes(data))
     forge_verified(index_dir, "vectors.faiss")
-    with Collection(open_storage(index_dir), embedder=HashingEmbedder()) as collection:
+    with open_collection(index_dir, embedder=HashingEmbedder()) as collection:
         problems = collection.verify()
     assert any("vectors.faiss: checksum does not match the manifest" in p for p in problems)
 
@@ -130,7 +130,7 @@ def test_a_damaged_database_open_cannot_see_is_found_by_verify(index_dir: Path) 
         handle.write(b"\xff" * 16)
     forge_verified(index_dir, "meta.sqlite")
     before = Counter(OPEN_CHECKS)
-    collection = Collection(open_storage(index_dir), embedder=HashingEmbedder())
+    collection = open_collection(index_dir, embedder=HashingEmbedder())
     assert (Counter(OPEN_CHECKS) - before)[QUICK_CHECK] == 0
     with collection:
         problems = collection.verify()
@@ -149,5 +149,5 @@ def test_a_vector_file_of_another_index_is_refused(
         checks = checks_of_one_open(index_dir)
     assert "belongs to another index" in caplog.text
     assert checks[QUICK_CHECK] == 1  # the copied records are another index's: nothing trusted
-    with Collection(open_storage(index_dir), embedder=HashingEmbedder()) as collection:
+    with open_collection(index_dir, embedder=HashingEmbedder()) as collection:
         assert collection.verify() == []
