@@ -84,9 +84,11 @@ def test_matrix_shows_agreements_and_their_articles(app_env: dict[str, Path]) ->
     # Article 7 sets the 21-day reply deadline: a certain assignment, so no "?".
     assert "Art. 7" in kazakhstan[REPLY_SLOT].split("; ")
     assert kazakhstan["Costs"] == "Art. 12; Prot. Art. 11"
-    # Uncertain assignments are marked, and the legend says what "?" means.
+    # Uncertain assignments are marked, and the legend says what "~" and "?" mean.
     assert any(cell.endswith("?") for cell in kazakhstan if isinstance(cell, str))
-    assert any("marks an uncertain assignment" in c.value for c in at.caption)
+    legend = " ".join(c.value for c in at.caption)
+    assert "“~” marks an assignment that is probably right but not confirmed" in legend
+    assert "“?” one that is more likely wrong than right" in legend
     assert matrix.set_index("Document id").loc[BOSNIA]["Data protection"] == ""
     assert "matrix_csv" in {b.key for b in at.get("download_button")}
 
