@@ -12,6 +12,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from readmit.access import Principal, Role
 from readmit.cli import main
 from readmit.ingest_progress import (
     ProgressWriter,
@@ -22,6 +23,7 @@ from readmit.ingest_progress import (
 from readmit.settings import INGEST_PROGRESS_FILE
 from tests.harness.app_index import QUERY, run_ok, start
 from tests.harness.corpus import copy_documents
+from tests.harness.facade import local_readmit
 from tests.harness.models import hashing_index
 
 DOCUMENTS = [
@@ -120,3 +122,28 @@ def test_the_app_shows_the_progress_and_searches_meanwhile(app_env: dict[str, Pa
     assert len(at.get("progress")) == 0
     assert os.path.exists(progress_file)
     progress_file.unlink()
+
+
+def test_only_those_who_may_reindex_see_which_file_the_ingest_reached(tmp_path: Path) -> None:
+    # The last file's name may be a restricted document's: a reader sees how far, not which.
+    index = hashing_index(tmp_path / "index")
+    writer = ProgressWriter(index / INGEST_PROGRESS_FILE, total=4)  # this process plays the ingest
+    try:
+        writer.file_done("restricted-negotiation-mandate-2026.pdf: indexed")
+        seen = {
+            role: local_readmit(
+                index_dir=index,
+                drafts_dir=tmp_path / "drafts",
+                principal=Principal(name=role.value, role=role, groups=("secretariat",)),
+            ).background_ingest()
+            for role in Role
+        }
+    finally:
+        writer.finish()
+    for role, progress in seen.items():
+        assert progress is not None and (progress.done, progress.total) == (1, 4), role
+    assert seen[Role.MAINTAINER] is not None
+    assert seen[Role.MAINTAINER].current == "restricted-negotiation-mandate-2026.pdf: indexed"
+    for role in (Role.READER, Role.DRAFTER):
+        progress = seen[role]
+        assert progress is not None and progress.current == "", role

@@ -79,8 +79,12 @@ class Reading(Core):
     @door(None)
     def background_ingest(self) -> IngestProgress | None:
         """The progress of a `readmit ingest` running now beside this index (`make run` starts
-        one in the background), else None."""
-        return running_ingest(self._services.settings.ingest_progress_file)
+        one in the background), else None. The name of the file it finished last is kept for
+        those who may re-index: it can name a document the principal may not see."""
+        progress = running_ingest(self._services.settings.ingest_progress_file)
+        if progress is None or self._principal.may(Action.REINDEX):
+            return progress
+        return dataclasses.replace(progress, current="")
 
     @door(Action.SEARCH)
     def warm_up(self) -> None:
