@@ -91,7 +91,8 @@ def _copy(src: Collection, dst: Collection, progress: CopyProgress | None) -> Co
         dst.upsert_stored(batch)
         for stored in batch:
             doc_id = stored.document.meta.doc_id
-            dst.replace_slots(doc_id, src.slot_assignments(doc_id=doc_id))
+            keywords = {eid: row for (_, eid), row in src.keyword_rows(doc_id=doc_id).items()}
+            dst.replace_slots(doc_id, src.slot_assignments(doc_id=doc_id), keywords=keywords)
         if progress is not None:
             progress(min(start + BATCH_DOCUMENTS, len(records)), len(records))
     source_status = src.status()

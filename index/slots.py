@@ -17,6 +17,7 @@ without any assignment gets "other" (method "fallback"). Preambles and signature
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -303,9 +304,29 @@ def classify_units(
     slots: np.ndarray | None,
 ) -> list[SlotAssignment]:
     """Slot assignments for a document's units (`slots` = slot_matrix(...), None: keywords only)."""
+    return _classify_units(
+        doc_id, units, language=language, unit_vectors=unit_vectors, slots=slots
+    )[0]
+
+
+def _classify_units(
+    doc_id: str,
+    units: Sequence[UnitRecord],
+    *,
+    language: str,
+    unit_vectors: Mapping[str, np.ndarray],
+    slots: np.ndarray | None,
+) -> tuple[list[SlotAssignment], dict[str, tuple[str, str]]]:
+    """`classify_units`, and the keyword evidence it found per unit as stored beside the slots
+    (eid → (`keyword_source`, `encode_evidence`))."""
     assignments: list[SlotAssignment] = []
+    keywords: dict[str, tuple[str, str]] = {}
     for unit in units:
         evidence = keyword_evidence(unit.heading, unit.text, language)
+        keywords[unit.eid] = (
+            keyword_source(unit.heading, unit.text, language),
+            encode_evidence(evidence),
+        )
         vector = unit_vectors.get(unit.eid)
         similarities = None if slots is None or vector is None else slots @ vector
         limits = frozenset(
@@ -318,22 +339,28 @@ def classify_units(
             limits -= {TIME_LIMIT_SLOTS["reply"], TIME_LIMIT_SLOTS["request"]}
         leads = lead_slots(unit.text)
         assignments.extend(score_unit(doc_id, unit, evidence, similarities, limits, leads))
-    return assignments
+    return assignments, keywords
 
 
 def classify_document(
     collection: Collection, doc_id: str, *, use_embeddings: bool = True
 ) -> list[SlotAssignment]:
     """Slot assignments of one indexed document, computed from its stored units and vectors."""
+    return _classify_document(collection, doc_id, use_embeddings=use_embeddings)[0]
+
+
+def _classify_document(
+    collection: Collection, doc_id: str, *, use_embeddings: bool = True
+) -> tuple[list[SlotAssignment], dict[str, tuple[str, str]]]:
     record = collection.get_document(doc_id)
     if record is None:
-        return []
+        return [], {}
     units = collection.list_units(doc_id)
     # The on-disk cache of slot vectors lives in an index folder; a server index has none.
     cache_dir = collection.cache_folder
     slots = slot_matrix(collection.embedder, cache_dir=cache_dir) if use_embeddings else None
     vectors = collection.unit_vectors(doc_id) if use_embeddings else {}
-    return classify_units(
+    return _classify_units(
         doc_id, units, language=record.language, unit_vectors=vectors, slots=slots
     )
 
@@ -341,16 +368,19 @@ def classify_document(
 def refresh_slots(
     collection: Collection, doc_ids: Iterable[str] | None = None, *, missing_only: bool = False
 ) -> int:
-    """Recompute and store the slots of `doc_ids` (default: every document); returns how many
-    documents were classified. `missing_only` skips documents that already have slots."""
+    """Recompute and store the slots of `doc_ids` (default: every document), with the keyword
+    evidence they rest on; returns how many documents were classified. `missing_only` skips
+    documents that already have both (an index written before the keyword evidence was stored
+    gets it here, at its next ingest)."""
     targets = (
         list(doc_ids) if doc_ids is not None else [d.doc_id for d in collection.list_documents()]
     )
     if missing_only:
-        done = collection.slot_documents()
+        done = collection.slot_documents() & collection.keyword_documents()
         targets = [doc_id for doc_id in targets if doc_id not in done]
     for doc_id in targets:
-        collection.replace_slots(doc_id, classify_document(collection, doc_id))
+        assignments, keywords = _classify_document(collection, doc_id)
+        collection.replace_slots(doc_id, assignments, keywords=keywords)
     return len(targets)
 
 
@@ -370,6 +400,69 @@ def refresh_slots_after_ingest(collection: Collection, indexed_doc_ids: Iterable
         count += refresh_slots(collection, missing_only=True)
     collection.record_rules(taxonomy_sha256=followed, glossary_sha256=glossary_fingerprint())
     return count
+
+
+# ---- the keyword evidence kept beside the slots ------------------------------------------
+# The gap check asks the keyword rules about precedent articles and about draft clauses taken
+# from them. The rules need spaCy (seconds to load), so the evidence found at ingest is kept
+# with the slots, under a sha256 of everything it depends on: a text, heading, language or rule
+# file that differs from the one matched is matched again (spaCy loaded only then).
+
+
+def keyword_source(heading: str | None, text: str, language: str) -> str:
+    """sha256 of what a text's keyword evidence depends on: the rules this process follows,
+    the language, the heading and the text."""
+    source = json.dumps([taxonomy_fingerprint(loaded=True), language, heading or "", text])
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def encode_evidence(evidence: Mapping[str, KeywordEvidence]) -> str:
+    """JSON of keyword evidence: slot → [heading terms, body terms, body matches]."""
+    return json.dumps(
+        {
+            slot: [list(found.heading_terms), list(found.body_terms), found.body_matches]
+            for slot, found in evidence.items()
+        },
+        sort_keys=True,
+    )
+
+
+def decode_evidence(text: str) -> dict[str, KeywordEvidence]:
+    """`encode_evidence`'s input again (slots in sorted order, as `keyword_evidence` gives)."""
+    raw = json.loads(text)
+    return {
+        slot: KeywordEvidence(slot, tuple(heading), tuple(body), int(matches))
+        for slot, (heading, body, matches) in sorted(raw.items())
+    }
+
+
+class KeywordLookup:
+    """Keyword evidence of texts of one index's view: the evidence stored with the slots when
+    the text is a unit's own (same heading, text, language and rules), else found now by the
+    keyword rules — an edited or own clause, an index written before the evidence was kept."""
+
+    def __init__(self, collection: Collection) -> None:
+        self._collection = collection
+        self._stored: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
+
+    def evidence(
+        self,
+        *,
+        heading: str | None,
+        text: str,
+        language: str,
+        source: tuple[str, str] | None = None,
+    ) -> dict[str, KeywordEvidence]:
+        """The keyword evidence in `heading` and `text`; `source`: the (doc_id, eid) of the unit
+        the text may be the unchanged copy of."""
+        if source is not None:
+            rows = self._stored.get(source[0])
+            if rows is None:
+                rows = self._stored[source[0]] = self._collection.keyword_rows(doc_id=source[0])
+            row = rows.get(source)
+            if row is not None and row[0] == keyword_source(heading, text, language):
+                return decode_evidence(row[1])
+        return keyword_evidence(heading, text, language)
 
 
 # ---- how far an assignment can be trusted -------------------------------------------------

@@ -14,9 +14,7 @@ from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pypdf import PasswordType, PdfReader
+from typing import TYPE_CHECKING, Any
 
 from ingest.files import (
     NOT_REGULAR,
@@ -29,6 +27,12 @@ from ingest.limits import DEFAULT_MAX_BYTES, Budget
 from ingest.ocr import OcrEngine, OcrError, find_ocr, unavailable_reason
 from ingest.types import Line
 from ingest.word import DOCX_SUFFIX, DocxError, read_docx_lines
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+# pypdf (~0.2 s to import) is imported where a PDF is read: every command imports this module
+# through the ingest pipeline, and most read no PDF.
 
 TEXT_SUFFIXES = {".txt", ".md"}
 PDF_SUFFIX = ".pdf"
@@ -252,6 +256,8 @@ def _extract_pdf(
     if b"%%EOF" not in tail:
         raise ExtractionError(path, "corrupt or truncated PDF (no %%EOF end marker)")
     # pypdf raises many exception types on damaged files; none may escape this function.
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(path, strict=False)
         _unlock(path, reader, password)
@@ -405,6 +411,8 @@ def raw_page_texts(path: Path, *, password: str | None = None) -> tuple[str, ...
 
     For diagnostics and tests: shows what extract_lines() had to clean up.
     """
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(path, strict=False)
         _unlock(path, reader, password)
@@ -429,6 +437,8 @@ def _describe(error: Exception) -> str:
 def _unlock(path: Path, reader: PdfReader, password: str | None) -> None:
     if not reader.is_encrypted:
         return
+    from pypdf import PasswordType
+
     if password is None:
         # Owner-password-only PDFs open with the empty user password.
         if reader.decrypt("") != PasswordType.NOT_DECRYPTED:

@@ -79,7 +79,12 @@ def test_the_gap_check_counts_only_confident_clause_types_of_a_source() -> None:
         SlotAssignment("doc", "art_5", "costs", 0.9, "body+embedding"),
         SlotAssignment("doc", "art_5", "escort", 0.85, "heading"),
     ]
-    kb = SimpleNamespace(collection=SimpleNamespace(slot_assignments=lambda doc_id: list(stored)))
+    kb = SimpleNamespace(
+        collection=SimpleNamespace(
+            slot_assignments=lambda doc_id: list(stored),
+            keyword_rows=lambda doc_id: {},  # no keyword evidence kept: the rules run
+        )
+    )
     provenance = Provenance(
         "doc", "A", "Article 5", None, "art_5", "body", None, None, None, None, "xx"
     )

@@ -8,6 +8,7 @@ Logic tests use the fast hashing embedder; the ranking test and the copy test us
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -166,6 +167,48 @@ def test_slots_round_trip_and_filter(hashed: Collection) -> None:
     vectors = hashed.unit_vectors("a")
     assert set(vectors) == {"art_1", "art_2"}
     assert np.linalg.norm(vectors["art_1"]) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_keyword_evidence_is_kept_with_the_slots_and_goes_with_its_unit(
+    hashed: Collection,
+) -> None:
+    upsert(hashed, return_document("a"))
+    upsert(hashed, return_document("b"))
+    assert hashed.keyword_rows() == {} and hashed.keyword_documents() == set()
+    slot = [SlotAssignment("a", "art_2", "request", 0.9, "heading")]
+    rows = {"art_1": ("sha-1", "{}"), "art_2": ("sha-2", '{"request": [["request"], [], 0]}')}
+    hashed.replace_slots("a", slot, keywords=rows | {"art_9": ("gone", "{}")})
+    hashed.replace_slots("b", [], keywords={"art_1": ("sha-b", "{}")})
+    # a unit that is not in the index is not kept
+    assert hashed.keyword_rows(doc_id="a") == {("a", eid): row for eid, row in rows.items()}
+    assert set(hashed.keyword_rows()) == {("a", "art_1"), ("a", "art_2"), ("b", "art_1")}
+    assert hashed.keyword_documents() == {"a", "b"}
+    hashed.replace_slots("b", [])  # replaced with none: found again when asked
+    assert hashed.keyword_documents() == {"a"}
+    upsert(hashed, return_document("a"))  # re-indexed: recomputed after the ingest
+    assert hashed.keyword_rows() == {} and hashed.slot_assignments() == []
+
+
+def test_an_index_from_before_the_keywords_table_gets_it_when_opened(
+    location: str | Path, opener: Opener
+) -> None:
+    """The table is created on open (SQLite and PostgreSQL alike) and starts empty: the gap
+    check then runs the keyword rules until the next ingest stores the evidence."""
+    collection = opener(HashingEmbedder(dimension=64))
+    upsert(collection, return_document("a"))
+    collection.close()
+    if isinstance(location, Path):
+        with sqlite3.connect(location / "meta.sqlite") as conn:
+            conn.execute("DROP TABLE keywords")
+    else:
+        import psycopg
+
+        with psycopg.connect(location, autocommit=True) as server:
+            server.execute("DROP TABLE keywords")
+    reopened = opener(HashingEmbedder(dimension=64))
+    assert reopened.keyword_rows() == {}
+    reopened.replace_slots("a", [], keywords={"art_1": ("sha", "{}")})
+    assert reopened.keyword_rows() == {("a", "art_1"): ("sha", "{}")}
 
 
 def test_search_vectors_ranks_by_inner_product_and_hits_keep_order(

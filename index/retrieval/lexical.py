@@ -24,20 +24,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import bm25s
 import numpy as np
-import scipy.sparse as sp
 import Stemmer
-from bm25s import stopwords as bm25_stopwords
-from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
 
 from index.binding import chunk_ids_sha256, foreign
 from index.durable import file_sha256, fsync_path
 from index.errors import IndexLayerError
 from ingest.files import read_regular_bytes
 from ingest.words import CJK, UNSPACED_RUN, cjk_bigrams, has_unspaced, segment_words
+
+if TYPE_CHECKING:
+    import bm25s
+
+# bm25s (with scipy, ~0.5 s to import) is imported where a BM25 index is built, loaded or
+# saved, not with this module: a command that only tokenizes or reads clauses never needs it.
 
 # A saved index lives in `bm25.g<generation>/` beside the database (index.search).
 LEXICAL_FOLDER_PREFIX = "bm25.g"
@@ -54,11 +56,11 @@ _STEMMER_NAMES = {
     "id": "indonesian",
     "ms": "indonesian",
 }
-_STOPWORDS = {
-    "en": bm25_stopwords.STOPWORDS_EN,
-    "nl": bm25_stopwords.STOPWORDS_DUTCH,
-    "fr": bm25_stopwords.STOPWORDS_FRENCH,
-    "de": bm25_stopwords.STOPWORDS_GERMAN,
+_STOPWORD_LISTS = {  # bm25s.stopwords names
+    "en": "STOPWORDS_EN",
+    "nl": "STOPWORDS_DUTCH",
+    "fr": "STOPWORDS_FRENCH",
+    "de": "STOPWORDS_GERMAN",
 }
 QUERY_LANGUAGES = ("en", "nl", "fr", "de", "id")
 
@@ -71,7 +73,12 @@ def _stemmer(language: str) -> Stemmer.Stemmer | None:
 
 @lru_cache(maxsize=8)
 def _stopwords(language: str) -> frozenset[str]:
-    return frozenset(_fold(w) for w in _STOPWORDS.get(language, ()))
+    name = _STOPWORD_LISTS.get(language)
+    if name is None:
+        return frozenset()
+    from bm25s import stopwords
+
+    return frozenset(_fold(w) for w in getattr(stopwords, name))
 
 
 @lru_cache(maxsize=200_000)
@@ -164,6 +171,8 @@ class LexicalIndex:
     def __init__(
         self, chunk_ids: Sequence[int], texts: Sequence[str], languages: Sequence[str]
     ) -> None:
+        import bm25s
+
         self._ids = np.asarray(chunk_ids, dtype=np.int64)
         self._bm25 = bm25s.BM25()
         if len(texts) != len(languages) or len(texts) != len(self._ids):
@@ -277,6 +286,8 @@ class LexicalIndex:
 
         Returns False when `folder` already exists (another process saved the same generation).
         """
+        import bm25s
+
         folder = Path(folder)
         if folder.exists():
             return False
@@ -316,6 +327,8 @@ class LexicalIndex:
     def load(cls, folder: Path, *, generation: int, index_id: str | None = None) -> LexicalIndex:
         """Memory-map a saved index built for `generation` of the database `index_id`;
         LexicalCacheError if it is not one."""
+        import bm25s
+
         folder = Path(folder)
         manifest = read_lexical_manifest(folder)
         expected = dict(manifest["sha256"])
@@ -397,6 +410,9 @@ def _index_token_ids(bm25: bm25s.BM25, token_ids: np.ndarray, lengths: np.ndarra
     with array operations instead of a Python loop over documents and a Counter per document:
     a million chunks take seconds and a few bytes per token instead of minutes and GBs.
     """
+    import scipy.sparse as sp
+    from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
+
     if bm25.method in bm25.methods_requiring_nonoccurrence:
         raise ValueError(f"BM25 method {bm25.method!r} is not supported here")
     n_docs = len(lengths)

@@ -141,8 +141,19 @@ class Bookkeeping(Protocol):
         """Slot assignments of live units, by document, reading order and slot."""
         ...
 
-    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
-        """Replace a document's slot assignments and drop those whose unit is gone."""
+    def replace_slots(
+        self,
+        doc_id: str,
+        assignments: Sequence[SlotAssignment],
+        *,
+        keywords: Mapping[str, tuple[str, str]] | None = None,
+    ) -> None:
+        """Replace a document's slot assignments and the keyword evidence of its units (eid →
+        (sha256 of what was matched, evidence), `index.slots`); drop those whose unit is gone."""
+        ...
+
+    def keywords(self, *, doc_id: str | None) -> dict[tuple[str, str], tuple[str, str]]:
+        """(doc_id, eid) → (sha256 of what was matched, evidence) of live units that have it."""
         ...
 
 

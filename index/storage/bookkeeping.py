@@ -4,7 +4,8 @@ Three small tables live next to the documents but outside their generations (wri
 changes no chunk, no vector and no search result, so no cache is rebuilt):
 - a document's source path (where an unchanged file is now);
 - the files an ingest could not index, with the reason;
-- the clause slots `index.slots` computed from the units.
+- the clause slots `index.slots` computed from the units, and the keyword evidence they were
+  computed from (kept so that the gap check needs no keyword rules for the index's own texts).
 
 Both backends keep them in the same SQL tables; only the placeholder and the byte-order
 collation differ (`index.storage.rows.Dialect`), so the code is here once, over the read and
@@ -88,12 +89,21 @@ class SqlBookkeeping:
             ).fetchall()
         return [SlotAssignment(str(a), str(b), str(c), float(d), str(e)) for a, b, c, d, e in rows]
 
-    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
-        """Replace a document's slot assignments and drop those whose unit is gone."""
+    def replace_slots(
+        self,
+        doc_id: str,
+        assignments: Sequence[SlotAssignment],
+        *,
+        keywords: Mapping[str, tuple[str, str]] | None = None,
+    ) -> None:
+        """Replace a document's slot assignments and keyword evidence (eid → (source sha256,
+        evidence)) and drop those whose unit is gone."""
         mark = self._dialect.mark
         rows = [(doc_id, a.eid, a.slot, float(a.confidence), a.method) for a in assignments]
+        evidence = [(doc_id, eid, sha, found) for eid, (sha, found) in (keywords or {}).items()]
         with self._write() as conn:
             conn.execute(f"DELETE FROM slots WHERE doc_id = {mark}", (doc_id,))
+            conn.execute(f"DELETE FROM keywords WHERE doc_id = {mark}", (doc_id,))
             cursor = conn.cursor()
             try:
                 cursor.executemany(
@@ -101,9 +111,31 @@ class SqlBookkeeping:
                     f"VALUES ({mark}, {mark}, {mark}, {mark}, {mark})",
                     rows,
                 )
+                if evidence:
+                    cursor.executemany(
+                        "INSERT INTO keywords (doc_id, eid, source_sha256, evidence) "
+                        f"VALUES ({mark}, {mark}, {mark}, {mark})",
+                        evidence,
+                    )
             finally:
                 cursor.close()
-            conn.execute(
-                "DELETE FROM slots WHERE NOT EXISTS (SELECT 1 FROM units u "
-                "WHERE u.doc_id = slots.doc_id AND u.eid = slots.eid)"
-            )
+            for table in ("slots", "keywords"):
+                conn.execute(
+                    f"DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM units u "
+                    f"WHERE u.doc_id = {table}.doc_id AND u.eid = {table}.eid)"
+                )
+
+    def keywords(self, *, doc_id: str | None) -> dict[tuple[str, str], tuple[str, str]]:
+        """(doc_id, eid) → (source sha256, evidence) of the units whose keyword evidence is
+        stored (all of `doc_id`'s, or every document's); empty in an index written before the
+        table existed that this process may not change (a read-only folder)."""
+        mark = self._dialect.mark
+        where, params = ("WHERE doc_id = " + mark, [doc_id]) if doc_id is not None else ("", [])
+        with self._read() as conn:
+            present = conn.execute(self._dialect.table_exists, ("keywords",)).fetchone()
+            if not present or not present[0]:
+                return {}
+            rows = conn.execute(
+                f"SELECT doc_id, eid, source_sha256, evidence FROM keywords {where}", params
+            ).fetchall()
+        return {(str(d), str(e)): (str(sha), str(found)) for d, e, sha, found in rows}

@@ -12,7 +12,7 @@ over the backend's ranking, row → hit, parsed documents, status.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -208,9 +208,16 @@ class Collection:
         or texts change)."""
         self.bookkeeping.set_source_path(doc_id, source_path)
 
-    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
-        """Store a document's slot assignments (replacing the previous ones) and prune orphans."""
-        self.bookkeeping.replace_slots(doc_id, assignments)
+    def replace_slots(
+        self,
+        doc_id: str,
+        assignments: Sequence[SlotAssignment],
+        *,
+        keywords: Mapping[str, tuple[str, str]] | None = None,
+    ) -> None:
+        """Store a document's slot assignments and its units' keyword evidence (eid → (sha256
+        of what was matched, evidence); replacing the previous ones) and prune orphans."""
+        self.bookkeeping.replace_slots(doc_id, assignments, keywords=keywords)
 
     def record_rules(self, *, taxonomy_sha256: str, glossary_sha256: str) -> None:
         """Record which rule files the stored slots and this index's last ingest followed."""
@@ -363,6 +370,14 @@ class Collection:
     def slot_documents(self) -> set[str]:
         """Documents whose slots have been computed."""
         return {a.doc_id for a in self.bookkeeping.slots(doc_id=None, slot=None)}
+
+    def keyword_rows(self, *, doc_id: str | None = None) -> dict[tuple[str, str], tuple[str, str]]:
+        """(doc_id, eid) → (sha256 of what was matched, evidence) stored with the slots."""
+        return self.bookkeeping.keywords(doc_id=doc_id)
+
+    def keyword_documents(self) -> set[str]:
+        """Documents with stored keyword evidence."""
+        return {doc_id for doc_id, _ in self.bookkeeping.keywords(doc_id=None)}
 
 
 def unit_vectors_from_chunks(

@@ -90,6 +90,13 @@ CREATE TABLE IF NOT EXISTS slots (
     PRIMARY KEY (doc_id, eid, slot)
 );
 CREATE INDEX IF NOT EXISTS slots_by_slot ON slots (slot, confidence);
+CREATE TABLE IF NOT EXISTS keywords (
+    doc_id text NOT NULL,
+    eid text NOT NULL,
+    source_sha256 text NOT NULL,
+    evidence text NOT NULL,
+    PRIMARY KEY (doc_id, eid)
+);
 """
 
 DRAFT_TABLES = """
@@ -114,7 +121,7 @@ CREATE TABLE IF NOT EXISTS draft_history (
 # What an up-to-date schema has: when all of it is there, opening runs no DDL at all. Even an
 # `ALTER TABLE ... ADD COLUMN IF NOT EXISTS` that changes nothing takes an ACCESS EXCLUSIVE lock,
 # which deadlocks with readers opening the index at the same moment.
-EXPECTED_TABLES = ("state", "documents", "units", "chunks", "failures", "slots")
+EXPECTED_TABLES = ("state", "documents", "units", "chunks", "failures", "slots", "keywords")
 EXPECTED_INDEXES = ("chunks_by_doc", "chunks_vector_hnsw", "slots_by_slot")
 ADDED_COLUMNS = (("documents", "visibility"), ("units", "parent"))
 

@@ -534,6 +534,7 @@ def _resize_vectors(conn: psycopg.Connection[Any], dimension: int) -> None:
 def _delete_documents(conn: psycopg.Connection[Any], doc_ids: list[str]) -> None:
     conn.execute("DELETE FROM chunks WHERE doc_id = ANY(%s)", (doc_ids,))
     conn.execute("DELETE FROM slots WHERE doc_id = ANY(%s)", (doc_ids,))
+    conn.execute("DELETE FROM keywords WHERE doc_id = ANY(%s)", (doc_ids,))
     conn.execute("DELETE FROM units WHERE doc_id = ANY(%s)", (doc_ids,))
     conn.execute("DELETE FROM documents WHERE doc_id = ANY(%s)", (doc_ids,))
 
@@ -544,6 +545,8 @@ POSTGRES = Dialect(
     json_elements=lambda column, alias: (f"jsonb_array_elements_text({column}) {alias}", alias),
     empty_json_array="'[]'::jsonb",
     byte_order=' COLLATE "C"',
+    table_exists="SELECT count(*) FROM pg_tables "
+    "WHERE schemaname = current_schema() AND tablename = %s",
 )
 
 

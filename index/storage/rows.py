@@ -311,6 +311,8 @@ class Dialect:
     json_elements: Callable[[str, str], tuple[str, str]]
     empty_json_array: str
     byte_order: str  # appended to ORDER BY a text column: order by bytes, as Python sorts str
+    # counts the tables of one name (the parameter) in the index: 1 if it exists, else 0
+    table_exists: str
 
 
 def filter_sql(filters: SearchFilters, dialect: Dialect) -> tuple[str, list[object]]:

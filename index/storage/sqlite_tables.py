@@ -96,6 +96,13 @@ CREATE TABLE IF NOT EXISTS slots (
     PRIMARY KEY (doc_id, eid, slot)
 );
 CREATE INDEX IF NOT EXISTS slots_by_slot ON slots (slot, confidence);
+CREATE TABLE IF NOT EXISTS keywords (
+    doc_id TEXT NOT NULL,
+    eid TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL,        -- of the rules, language, heading and text matched
+    evidence TEXT NOT NULL,             -- JSON: what the keyword rules found (index.slots)
+    PRIMARY KEY (doc_id, eid)
+);
 """
 
 _BUSY_TIMEOUT_MS = 30_000
@@ -343,6 +350,7 @@ def delete_document(conn: sqlite3.Connection, doc_id: str) -> list[int]:
     ]
     conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
     conn.execute("DELETE FROM slots WHERE doc_id = ?", (doc_id,))  # recomputed after ingest
+    conn.execute("DELETE FROM keywords WHERE doc_id = ?", (doc_id,))  # likewise
     conn.execute("DELETE FROM units WHERE doc_id = ?", (doc_id,))
     conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
     return removed
@@ -423,6 +431,7 @@ SQLITE = shared.Dialect(
     json_elements=lambda column, alias: (f"json_each({column}) {alias}", f"{alias}.value"),
     empty_json_array="'[]'",
     byte_order="",  # SQLite's default collation is BINARY
+    table_exists="SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
 )
 
 

@@ -165,7 +165,13 @@ class VisibleBookkeeping:
     def set_failures(self, *, record: Mapping[str, str], clear: Sequence[str]) -> int:
         self._refuse()
 
-    def replace_slots(self, doc_id: str, assignments: Sequence[SlotAssignment]) -> None:
+    def replace_slots(
+        self,
+        doc_id: str,
+        assignments: Sequence[SlotAssignment],
+        *,
+        keywords: Mapping[str, tuple[str, str]] | None = None,
+    ) -> None:
         self._refuse()
 
     def failures(self) -> tuple[tuple[str, str], ...]:
@@ -176,3 +182,10 @@ class VisibleBookkeeping:
     def slots(self, *, doc_id: str | None, slot: str | None) -> list[SlotAssignment]:
         visible = {d.doc_id for d in self._storage.documents()}
         return [a for a in self._base.slots(doc_id=doc_id, slot=slot) if a.doc_id in visible]
+
+    def keywords(self, *, doc_id: str | None) -> dict[tuple[str, str], tuple[str, str]]:
+        visible = {d.doc_id for d in self._storage.documents()}
+        if doc_id is not None and doc_id not in visible:
+            return {}
+        found = self._base.keywords(doc_id=doc_id)
+        return {key: row for key, row in found.items() if key[0] in visible}

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from index.slots import is_confident
+from index.slots import KeywordLookup, is_confident
 from index.types import DocumentRecord, SlotAssignment, UnitRecord
 from ingest.slot_patterns import keyword_evidence
 from ingest.taxonomy import OTHER, SECTION_OF_CLAUSE_TYPE, SLOTS, get_slot
@@ -63,10 +63,13 @@ def wording_groups(
     """Near-identical article texts grouped (greedy, word-level similarity), newest agreement
     first in each group and groups in the order their first member was met (newest first)."""
     groups: list[tuple[list[str], list[tuple[DocumentRecord, UnitRecord]]]] = []
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
     for document, unit in sorted(units, key=lambda du: -(du[0].year or 0)):
         words = _words(unit.text)[:400]
+        # difflib caches what it learns of the second sequence: one article against each head
+        matcher.set_seq2(words)
         for head, members in groups:
-            matcher = difflib.SequenceMatcher(None, head, words, autojunk=False)
+            matcher.set_seq1(head)
             if (
                 matcher.real_quick_ratio() >= SAME_WORDING
                 and matcher.quick_ratio() >= SAME_WORDING
@@ -134,26 +137,38 @@ def common_wordings(
     )
 
 
-def draft_slots(kb: KnowledgeBase, draft: Draft) -> set[str]:
+def draft_slots(
+    kb: KnowledgeBase, draft: Draft, *, keywords: KeywordLookup | None = None
+) -> set[str]:
     """The slots a draft covers: those of each clause's source article (as stored in the
     index) plus those its own heading and text show by keyword evidence."""
+    keywords = keywords if keywords is not None else KeywordLookup(kb.collection)
     covered: set[str] = set()
     for clause in draft.clauses:
-        covered |= clause_slots(kb, clause)
+        covered |= clause_slots(kb, clause, keywords=keywords)
     return covered
 
 
-def clause_slots(kb: KnowledgeBase, clause: DraftClause) -> set[str]:
+def clause_slots(
+    kb: KnowledgeBase, clause: DraftClause, *, keywords: KeywordLookup | None = None
+) -> set[str]:
     """The slots one draft clause covers: its source article's (as stored in the index) and
-    those its own heading and text show by keyword evidence."""
+    those its own heading and text show by keyword evidence (as stored at ingest when the
+    clause is its source article unchanged; else the keyword rules are run on it)."""
+    keywords = keywords if keywords is not None else KeywordLookup(kb.collection)
     covered: set[str] = set()
     language = "xx"
+    source = None
     if clause.provenance is not None:
         language = clause.provenance.language or "xx"
+        source = (clause.provenance.doc_id, clause.provenance.eid)
         for assignment in kb.collection.slot_assignments(doc_id=clause.provenance.doc_id):
             if assignment.eid == clause.provenance.eid and is_confident(assignment):
                 covered.add(assignment.slot)
-    for slot, evidence in keyword_evidence(clause.heading, clause.text, language).items():
+    found = keywords.evidence(
+        heading=clause.heading, text=clause.text, language=language, source=source
+    )
+    for slot, evidence in found.items():
         needed = get_slot(slot).body_hits_needed
         if evidence.heading_terms or evidence.body_matches >= max(needed, 2):
             covered.add(slot)
@@ -189,6 +204,7 @@ class PrecedentWordings:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
+        self.keywords = KeywordLookup(kb.collection)
         documents = {d.doc_id: d for d in kb.documents() if is_precedent(d)}
         by_slot: dict[str, list[SlotAssignment]] = defaultdict(list)
         for assignment in kb.collection.slot_assignments():
@@ -250,7 +266,9 @@ class PrecedentWordings:
             known = self._on_topic.get(key)
             if known is None:
                 method = wordings.methods.get((document.doc_id, unit.eid), "")
-                known = is_on_topic(wordings.slot, unit, document.language, method)
+                known = is_on_topic(
+                    wordings.slot, unit, document.language, method, keywords=self.keywords
+                )
                 self._on_topic[key] = known
             return known
 
@@ -275,13 +293,21 @@ def gap_check(
     language first, each with its other language versions; commonest slots first.
     `wordings`: the precedent wordings of the same `kb` computed before (else built here)."""
     wordings = wordings if wordings is not None else PrecedentWordings(kb)
-    return wordings.gaps(covered=draft_slots(kb, draft), language=draft_language(draft), top=top)
+    covered = draft_slots(kb, draft, keywords=wordings.keywords)
+    return wordings.gaps(covered=covered, language=draft_language(draft), top=top)
 
 
 TIME_LIMIT_EVIDENCE = "time-limit"  # in SlotAssignment.method: a period of that purpose was found
 
 
-def is_on_topic(slot: str, unit: UnitRecord, language: str, method: str) -> bool:
+def is_on_topic(
+    slot: str,
+    unit: UnitRecord,
+    language: str,
+    method: str,
+    *,
+    keywords: KeywordLookup | None = None,
+) -> bool:
     """Is the article mainly about `slot`, rather than touching on it? A time-limit slot needs
     a period of its purpose stated in the article (not a reference to another article's
     periods); any other slot, that no other slot is named in the heading and matched more often
@@ -289,7 +315,12 @@ def is_on_topic(slot: str, unit: UnitRecord, language: str, method: str) -> bool
     escorts)."""
     if slot.startswith("time-limit"):
         return TIME_LIMIT_EVIDENCE in method.split("+")
-    evidence = keyword_evidence(unit.heading, unit.text, language)
+    if keywords is None:
+        evidence = keyword_evidence(unit.heading, unit.text, language)
+    else:
+        evidence = keywords.evidence(
+            heading=unit.heading, text=unit.text, language=language, source=(unit.doc_id, unit.eid)
+        )
     own = evidence.get(slot)
     own_matches = own.body_matches if own is not None else 0
     return not any(
