@@ -144,15 +144,7 @@ class HybridSearcher:
             cached = self._languages[1].get(key)
             if cached is not None:
                 return cached
-        found = tuple(
-            sorted(
-                {
-                    d.language
-                    for d in self.collection.list_documents()
-                    if key is None or is_visible(d.visibility, key)
-                }
-            )
-        )
+        found = self.signals().corpus_languages(key)  # saved per generation beside the index
         with self._lock:
             if self._languages[0] == generation:
                 self._languages[1][key] = found

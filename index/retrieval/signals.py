@@ -8,21 +8,142 @@
   nearest to — by embedding similarity, no rule per question — and the units of those types make
   one more ranking for the fusion (`clause_type_ranking`).
 
-All of it is read once per collection generation (`CorpusSignals.load`).
+All of it is read once per collection generation (`CorpusSignals.load`). What comes from the
+documents table (language versions, the languages of treaties and of all documents) costs a
+scan of every document with its chunk count, 1.6 s at a million chunks, and changes only with
+the generation: an index folder keeps it in `corpus-signals.g<generation>.json`, a derived file
+that names the index id and generation it was computed for and is recomputed when either
+differs. Slot assignments are stored without a new generation (index.slots), so they are read
+from the database by every process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from index.durable import remove_stale
 from index.slots import ASSIGN_THRESHOLD, slot_matrix
 from index.storage.collection import Collection
+from index.storage.manifest import atomic_write_bytes
+from index.storage.visibility import is_visible
 from ingest.chunking import stable_chunk_id
+from ingest.files import read_regular_bytes
 from ingest.taxonomy import OTHER, SLOTS
 from ingest.types import is_guidance_kind
+
+SIGNALS_FILE_PREFIX = "corpus-signals.g"
+_FORMAT_VERSION = 1
+_MAX_FILE_BYTES = 1 << 30
+
+
+@dataclass(frozen=True)
+class DocumentSignals:
+    """What the signals take from the documents table (cached on disk per generation)."""
+
+    version_groups: tuple[tuple[str, ...], ...]  # doc ids sharing an official reference
+    precedent_languages: frozenset[str]
+    # Each distinct (language, visibility) of the documents: which languages a viewer sees.
+    languages: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @classmethod
+    def compute(cls, collection: Collection) -> DocumentSignals:
+        groups: dict[str, list[str]] = {}
+        documents = collection.list_documents()
+        for document in documents:
+            if document.official_reference:
+                groups.setdefault(document.official_reference, []).append(document.doc_id)
+        return cls(
+            version_groups=tuple(tuple(g) for g in groups.values() if len(g) > 1),
+            precedent_languages=frozenset(
+                d.language for d in documents if not is_guidance_kind(d.kind)
+            ),
+            languages=tuple(sorted({(d.language, tuple(d.visibility)) for d in documents})),
+        )
+
+    @classmethod
+    def load(cls, collection: Collection) -> DocumentSignals:
+        """From this generation's file beside the index if it is this index's, else computed
+        (and saved there for the next process; a server index or a viewer's view has none)."""
+        folder = collection.cache_folder
+        if folder is None:
+            return cls.compute(collection)
+        generation = collection.generation()
+        index_id = collection.index_id()
+        path = folder / f"{SIGNALS_FILE_PREFIX}{generation}.json"
+        cached = cls._read(path, generation=generation, index_id=index_id)
+        if cached is not None:
+            return cached
+        computed = cls.compute(collection)
+        # Only a snapshot that still is the current generation may be saved under its number.
+        if collection.generation() == generation:
+            computed._save(path, generation=generation, index_id=index_id)
+        return computed
+
+    @classmethod
+    def _read(cls, path: Path, *, generation: int, index_id: str | None) -> DocumentSignals | None:
+        """The saved signals, or None when the file is missing, damaged, of an older format,
+        or was computed for another generation or another index."""
+        try:
+            raw = json.loads(read_regular_bytes(path, max_bytes=_MAX_FILE_BYTES))
+            if (
+                raw["format_version"] != _FORMAT_VERSION
+                or raw["generation"] != generation
+                or raw["index_id"] != index_id
+            ):
+                return None
+            return cls(
+                version_groups=tuple(_strings(group) for group in raw["version_groups"]),
+                precedent_languages=frozenset(_strings(raw["precedent_languages"])),
+                languages=tuple(
+                    (_string(language), _strings(visibility))
+                    for language, visibility in raw["languages"]
+                ),
+            )
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None
+
+    def _save(self, path: Path, *, generation: int, index_id: str | None) -> None:
+        """Best effort: a read-only or full disk only means the next process computes them."""
+        text = json.dumps(
+            {
+                "format_version": _FORMAT_VERSION,
+                "generation": generation,
+                "index_id": index_id,
+                "version_groups": [list(group) for group in self.version_groups],
+                "precedent_languages": sorted(self.precedent_languages),
+                "languages": [[language, list(groups)] for language, groups in self.languages],
+            },
+            ensure_ascii=False,
+        )
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(path, text.encode("utf-8"))
+            for old in path.parent.glob(f"{SIGNALS_FILE_PREFIX}*.json"):
+                if old.name != path.name:
+                    old.unlink(missing_ok=True)
+            # Temp files of a killed writer, surely abandoned after an hour.
+            remove_stale(
+                path.parent.glob(f".{SIGNALS_FILE_PREFIX}*.tmp"), older_than=time.time() - 3600
+            )
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _strings(values: Any) -> tuple[str, ...]:
+    if not isinstance(values, list):
+        raise TypeError(f"expected a list, got {type(values).__name__}")
+    return tuple(_string(v) for v in values)
 
 
 @dataclass(frozen=True)
@@ -33,18 +154,15 @@ class CorpusSignals:
     # A language with only national laws or guides (the corpus's Thai, Chinese, Indonesian …)
     # has no unit of a treaty clause type for a question to find.
     precedent_languages: frozenset[str] | None = None
+    # Each distinct (language, visibility) of the indexed documents (`corpus_languages`).
+    document_languages: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @classmethod
     def load(cls, collection: Collection) -> CorpusSignals:
-        groups: dict[str, list[str]] = {}
-        documents = collection.list_documents()
-        for document in documents:
-            if document.official_reference:
-                groups.setdefault(document.official_reference, []).append(document.doc_id)
+        documents = DocumentSignals.load(collection)
         versions = {
             doc_id: tuple(other for other in group if other != doc_id)
-            for group in groups.values()
-            if len(group) > 1
+            for group in documents.version_groups
             for doc_id in group
         }
         by_slot: dict[str, list[tuple[float, str, str]]] = {}
@@ -57,11 +175,23 @@ class CorpusSignals:
             slot: tuple((doc_id, eid) for _, doc_id, eid in sorted(rows))
             for slot, rows in by_slot.items()
         }
-        precedent_languages = frozenset(
-            d.language for d in documents if not is_guidance_kind(d.kind)
-        )
         return cls(
-            versions=versions, slot_units=slot_units, precedent_languages=precedent_languages
+            versions=versions,
+            slot_units=slot_units,
+            precedent_languages=documents.precedent_languages,
+            document_languages=documents.languages,
+        )
+
+    def corpus_languages(self, visible_groups: Sequence[str] | None) -> tuple[str, ...]:
+        """The languages of the documents a viewer in `visible_groups` may see (None: all)."""
+        return tuple(
+            sorted(
+                {
+                    language
+                    for language, visibility in self.document_languages
+                    if is_visible(visibility, visible_groups)
+                }
+            )
         )
 
     def counterpart_chunks(self, doc_id: str, eid: str) -> list[int]:
