@@ -135,6 +135,11 @@ def test_a_reopened_ivf_collection_searches_and_writes_through_the_mapping(
     with open_collection(path, embedder=embedder) as again:
         assert all(hit.doc_id != doc_ids[0] for hit in HybridSearcher(again).search(QUERY, k=10))
         assert again.verify() == []
+        current = f"{LEXICAL_PREFIX}{again.generation()}/"
+    # verified.json names the files of the current BM25 folder only, not those of removed ones.
+    records = json.loads((path / VERIFIED_FILE).read_text(encoding="utf-8"))["files"]
+    lexical = [name for name in records if name.startswith(LEXICAL_PREFIX)]
+    assert lexical and all(name.startswith(current) for name in lexical)
 
 
 def test_a_damaged_ivf_file_that_open_trusts_is_found_by_verify(
