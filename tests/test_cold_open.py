@@ -1,8 +1,8 @@
 """A cold open reads only what a search needs: the IVF vector index memory-mapped, BM25 files not
-re-hashed when verified.json vouches for them, and the documents' signals from a derived file
-per generation. Each is checked against the full load it replaces (same results), and each
-derived or trusted file against its failure modes (stale, foreign, damaged). Speed is measured
-by scripts/bench.py, never asserted here.
+re-hashed when verified.json vouches for them, and the documents' signals and the heading
+concepts from derived files per generation. Each is checked against the full load it replaces
+(same results), and each derived or trusted file against its failure modes (stale, foreign,
+damaged). Speed is measured by scripts/bench.py, never asserted here.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import index.retrieval.lexical
 import index.storage.vectors
 from index.embedders import HashingEmbedder
 from index.errors import VectorCacheError
+from index.retrieval.glossary import Glossary
+from index.retrieval.headings import HEADINGS_FILE_PREFIX, HeadingConcepts
 from index.retrieval.hybrid import LEXICAL_PREFIX, HybridSearcher
 from index.retrieval.lexical import LexicalCacheError, LexicalIndex
 from index.retrieval.signals import SIGNALS_FILE_PREFIX, CorpusSignals, DocumentSignals
@@ -26,6 +28,7 @@ from index.storage import Collection, open_collection
 from index.storage.vectors import VECTORS_FILE, VectorIndex
 from index.storage.verified import VERIFIED_FILE, FileIdentity
 from tests.harness.documents import make_chunks, make_document
+from tests.test_heading_ranking import GLOSSARY
 from tests.test_index_scaling import TEXTS, clustered_vectors
 
 QUERY = "readmission request fourteen days"
@@ -316,3 +319,74 @@ def test_a_viewers_view_keeps_its_signals_in_memory(tmp_path: Path) -> None:
         assert signals.corpus_languages(None) == ("en",)
         assert signals.versions == {}  # the Dutch version is not the viewer's to see
         assert not list((tmp_path / "index").glob(f"{SIGNALS_FILE_PREFIX}*"))
+
+
+# ---- the heading concepts, saved per generation and glossary -----------------------------------
+
+
+def _headed_collection(path: Path) -> Collection:
+    """Chunks whose first line is a citation with a heading ("Article 1 — …"), as ingest makes."""
+    collection = open_collection(path, embedder=HashingEmbedder(dimension=64))
+    articles = [
+        ("1", "Competent Authorities", "The competent authorities are listed in Annex 1."),
+        ("4", "Indiening van het verzoek", "Het verzoek om overname vermeldt de gegevens."),
+        ("7", "Antwoord op het verzoek", "De bevoegde autoriteiten antwoorden binnen 14 dagen."),
+    ]
+    doc = make_document("treaty-en", articles)
+    chunks = [
+        dataclasses.replace(c, text=f"Article {c.article} — {c.heading}\n{c.text}")
+        for c in make_chunks(doc)
+    ]
+    collection.upsert_document(doc, chunks)
+    return collection
+
+
+def _no_chunk_scan(collection: Collection, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused() -> list[object]:
+        raise AssertionError("every chunk was read instead of the saved file")
+
+    monkeypatch.setattr(collection, "iter_chunks", refused)
+
+
+def test_heading_concepts_are_saved_and_read_back_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _headed_collection(tmp_path / "index") as collection:
+        built = HeadingConcepts.build(
+            ((c.chunk_id, c.text) for c in collection.iter_chunks()), GLOSSARY
+        )
+        assert set(built.chunks) == {"competent authority", "request"}
+        assert HeadingConcepts.load(collection, GLOSSARY) == built
+        saved = tmp_path / "index" / f"{HEADINGS_FILE_PREFIX}{collection.generation()}.json"
+        assert saved.exists()
+        with monkeypatch.context() as patch:
+            _no_chunk_scan(collection, patch)
+            assert HeadingConcepts.load(collection, GLOSSARY) == built
+        # Another glossary is not answered from the file built with this one.
+        only_requests = Glossary(concepts=GLOSSARY.concepts[1:])
+        other = HeadingConcepts.load(collection, only_requests)
+        assert set(other.chunks) == {"request"}
+        assert other.chunks["request"] == built.chunks["request"]
+
+
+@pytest.mark.parametrize("damage", ["other generation", "other index", "not json", "wrong types"])
+def test_a_stale_foreign_or_damaged_heading_file_is_ignored_and_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    with _headed_collection(tmp_path / "index") as collection:
+        truth = HeadingConcepts.load(collection, GLOSSARY)
+        path = tmp_path / "index" / f"{HEADINGS_FILE_PREFIX}{collection.generation()}.json"
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw["chunks"] = {"competent authority": [42]}  # would head a chunk that does not exist
+        if damage == "other generation":
+            raw["generation"] -= 1
+        elif damage == "other index":
+            raw["index_id"] = "another-index"
+        elif damage == "wrong types":
+            raw["chunks"] = {"competent authority": ["42"]}
+        text = "[1, 2" if damage == "not json" else json.dumps(raw)
+        path.write_text(text, encoding="utf-8")
+        assert HeadingConcepts.load(collection, GLOSSARY) == truth
+        with monkeypatch.context() as patch:  # rewritten, so the next process reads it
+            _no_chunk_scan(collection, patch)
+            assert HeadingConcepts.load(collection, GLOSSARY) == truth

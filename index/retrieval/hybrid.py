@@ -164,9 +164,7 @@ class HybridSearcher:
         with self._lock:
             if self._headings is not None and self._headings[0] == generation:
                 return self._headings[1]
-        built = HeadingConcepts.build(
-            ((c.chunk_id, c.text) for c in self.collection.iter_chunks()), load_glossary()
-        )
+        built = HeadingConcepts.load(self.collection, load_glossary())  # saved per generation
         with self._lock:
             self._headings = (generation, built)
         return built

@@ -158,6 +158,8 @@ class LexicalCacheError(IndexLayerError):
 LEXICAL_MANIFEST = "lexical.json"
 _IDS_FILE = "chunk_ids.npy"
 _FORMAT_VERSION = 2  # 2: words of unspaced scripts (ICU, CJK bigrams), Indonesian stems
+# What other saved files built from `tokenize` depend on (index.retrieval.headings).
+TOKENS_VERSION = _FORMAT_VERSION
 
 
 class LexicalIndex:

@@ -19,29 +19,21 @@ from the database by every process.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from index.durable import remove_stale
+from index.retrieval.derived import derived_path, read_derived, save_derived, strings
 from index.slots import ASSIGN_THRESHOLD, slot_matrix
 from index.storage.collection import Collection
-from index.storage.manifest import atomic_write_bytes
 from index.storage.visibility import is_visible
 from ingest.chunking import stable_chunk_id
-from ingest.files import read_regular_bytes
 from ingest.taxonomy import OTHER, SLOTS
 from ingest.types import is_guidance_kind
 
 SIGNALS_FILE_PREFIX = "corpus-signals.g"
 _FORMAT_VERSION = 1
-_MAX_FILE_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -76,74 +68,35 @@ class DocumentSignals:
         if folder is None:
             return cls.compute(collection)
         generation = collection.generation()
-        index_id = collection.index_id()
-        path = folder / f"{SIGNALS_FILE_PREFIX}{generation}.json"
-        cached = cls._read(path, generation=generation, index_id=index_id)
-        if cached is not None:
-            return cached
+        key = {
+            "format_version": _FORMAT_VERSION,
+            "generation": generation,
+            "index_id": collection.index_id(),
+        }
+        path = derived_path(folder, SIGNALS_FILE_PREFIX, generation)
+        raw = read_derived(path, key=key)
+        if raw is not None:
+            try:
+                return cls(
+                    version_groups=tuple(strings(group) for group in raw["version_groups"]),
+                    precedent_languages=frozenset(strings(raw["precedent_languages"])),
+                    languages=tuple(
+                        (strings([language])[0], strings(visibility))
+                        for language, visibility in raw["languages"]
+                    ),
+                )
+            except (KeyError, TypeError, ValueError):
+                pass  # damaged: computed and rewritten below
         computed = cls.compute(collection)
         # Only a snapshot that still is the current generation may be saved under its number.
         if collection.generation() == generation:
-            computed._save(path, generation=generation, index_id=index_id)
+            content = {
+                "version_groups": [list(group) for group in computed.version_groups],
+                "precedent_languages": sorted(computed.precedent_languages),
+                "languages": [[language, list(groups)] for language, groups in computed.languages],
+            }
+            save_derived(path, prefix=SIGNALS_FILE_PREFIX, key=key, content=content)
         return computed
-
-    @classmethod
-    def _read(cls, path: Path, *, generation: int, index_id: str | None) -> DocumentSignals | None:
-        """The saved signals, or None when the file is missing, damaged, of an older format,
-        or was computed for another generation or another index."""
-        try:
-            raw = json.loads(read_regular_bytes(path, max_bytes=_MAX_FILE_BYTES))
-            if (
-                raw["format_version"] != _FORMAT_VERSION
-                or raw["generation"] != generation
-                or raw["index_id"] != index_id
-            ):
-                return None
-            return cls(
-                version_groups=tuple(_strings(group) for group in raw["version_groups"]),
-                precedent_languages=frozenset(_strings(raw["precedent_languages"])),
-                languages=tuple(
-                    (_string(language), _strings(visibility))
-                    for language, visibility in raw["languages"]
-                ),
-            )
-        except (OSError, ValueError, KeyError, TypeError, RecursionError):
-            return None
-
-    def _save(self, path: Path, *, generation: int, index_id: str | None) -> None:
-        """Best effort: a read-only or full disk only means the next process computes them."""
-        text = json.dumps(
-            {
-                "format_version": _FORMAT_VERSION,
-                "generation": generation,
-                "index_id": index_id,
-                "version_groups": [list(group) for group in self.version_groups],
-                "precedent_languages": sorted(self.precedent_languages),
-                "languages": [[language, list(groups)] for language, groups in self.languages],
-            },
-            ensure_ascii=False,
-        )
-        with contextlib.suppress(OSError):
-            atomic_write_bytes(path, text.encode("utf-8"))
-            for old in path.parent.glob(f"{SIGNALS_FILE_PREFIX}*.json"):
-                if old.name != path.name:
-                    old.unlink(missing_ok=True)
-            # Temp files of a killed writer, surely abandoned after an hour.
-            remove_stale(
-                path.parent.glob(f".{SIGNALS_FILE_PREFIX}*.tmp"), older_than=time.time() - 3600
-            )
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
-
-
-def _strings(values: Any) -> tuple[str, ...]:
-    if not isinstance(values, list):
-        raise TypeError(f"expected a list, got {type(values).__name__}")
-    return tuple(_string(v) for v in values)
 
 
 @dataclass(frozen=True)
