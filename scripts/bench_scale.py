@@ -280,6 +280,7 @@ def reuse_or_build(
     record.unlink(missing_ok=True)
     shutil.rmtree(target, ignore_errors=True)  # an unfinished or other build
     scale_dir.mkdir(parents=True, exist_ok=True)
+    print(f"building a synthetic collection of {chunks:,} chunks into {target} ...", flush=True)
     timings = build_synthetic(source, target, chunks=chunks, seed=seed)
     built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     record.write_text(json.dumps({**wanted, "built_at": built_at, "timings": timings}) + "\n")
