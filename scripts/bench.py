@@ -40,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_scale import build_synthetic, disk_size, percentile  # noqa: E402
+from bench_scale import build_synthetic, disk_size, percentile, reuse_or_build  # noqa: E402
 
 from index.retrieval.hybrid import STAGES  # noqa: E402  (one list of stages for the search and its report)
 from index.retrieval.query_vectors import forget_recent  # noqa: E402
@@ -669,14 +669,19 @@ def bench_scale(
     plots: Path,
     *,
     cold_repeats: int,
+    scale_dir: Path | None = None,
 ) -> list[dict[str, Any]]:
+    """`scale_dir`: keep each synthetic collection there, and reuse one already built."""
     queries_file = work / "queries.json"
     queries_file.write_text(json.dumps(queries), encoding="utf-8")
     results = []
     for size in sizes:
-        target = work / f"synthetic-{size}"
-        print(f"building a synthetic collection of {size:,} chunks ...", flush=True)
-        timings = build_synthetic(source, target, chunks=size)
+        if scale_dir is not None:
+            target, timings = reuse_or_build(source, scale_dir, chunks=size)
+        else:
+            target = work / f"synthetic-{size}"
+            print(f"building a synthetic collection of {size:,} chunks ...", flush=True)
+            timings = build_synthetic(source, target, chunks=size)
         # As every open did before verified.json: quick_check of meta.sqlite and the sha256 of
         # vectors.faiss (a first open after files changed outside readmit still does this).
         (target / VERIFIED_FILE).unlink(missing_ok=True)
@@ -705,7 +710,8 @@ def bench_scale(
         )
         results.append(result)
         print(json.dumps({k: v for k, v in result.items() if not isinstance(v, list | dict)}))
-        shutil.rmtree(target, ignore_errors=True)
+        if scale_dir is None:
+            shutil.rmtree(target, ignore_errors=True)
     rows = []
     for r in results:
         rows.append(
@@ -1170,6 +1176,13 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: temp)")
+    parser.add_argument(
+        "--scale-dir",
+        type=Path,
+        default=None,
+        help="keep the synthetic collections here and reuse those already built from the same "
+        "source index (default: build each in the scratch folder and delete it)",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.documents = args.documents or 1
@@ -1240,7 +1253,14 @@ def main() -> None:
             bench_threshold(report, index, threshold_sizes, vectors, plots)
         if sizes:
             summary["scale"] = bench_scale(
-                report, index, sizes, queries, work, plots, cold_repeats=args.cold_repeats
+                report,
+                index,
+                sizes,
+                queries,
+                work,
+                plots,
+                cold_repeats=args.cold_repeats,
+                scale_dir=args.scale_dir,
             )
         bench_suite(report, args.suite_junit, args.suite_junit.with_name("pytest.log"))
         report.sections.insert(1, headlines(summary))

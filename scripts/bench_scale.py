@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import resource
+import shutil
 import sqlite3
 import sys
 import time
@@ -254,8 +256,113 @@ def measure(index: Path, queries: list[str], *, peers: bool) -> dict[str, Any]:
     return result
 
 
+def reuse_or_build(
+    source: Path, scale_dir: Path, *, chunks: int, seed: int = 7
+) -> tuple[Path, dict[str, float]]:
+    """The synthetic collection of `chunks` chunks in `scale_dir`, built there unless a complete
+    build from the same source and seed already is (its build timings are kept beside it, in
+    `synthetic-<chunks>.json`, written only once the build has finished).
+
+    Reuse keeps the caches a previous run saved in the collection (BM25, verified.json, the
+    signals file): whatever a newer version of the code no longer accepts, it rebuilds on the
+    first open, as it would for an index a user upgrades.
+    """
+    target = scale_dir / f"synthetic-{chunks}"
+    record = scale_dir / f"synthetic-{chunks}.json"
+    wanted = {"chunks": chunks, "seed": seed, "source_index_id": _index_id(source)}
+    try:
+        built = json.loads(record.read_text(encoding="utf-8"))
+        if {k: built.get(k) for k in wanted} == wanted and target.is_dir():
+            print(f"reusing {target} (built {built.get('built_at')})", flush=True)
+            return target, dict(built["timings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    record.unlink(missing_ok=True)
+    shutil.rmtree(target, ignore_errors=True)  # an unfinished or other build
+    scale_dir.mkdir(parents=True, exist_ok=True)
+    print(f"building a synthetic collection of {chunks:,} chunks into {target} ...", flush=True)
+    timings = build_synthetic(source, target, chunks=chunks, seed=seed)
+    built_at = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    record.write_text(json.dumps({**wanted, "built_at": built_at, "timings": timings}) + "\n")
+    return target, timings
+
+
+def _index_id(index: Path) -> str | None:
+    from index.binding import INDEX_ID_STATE
+    from index.storage import sqlite_tables as store
+
+    conn = sqlite3.connect(f"file:{index / store.DB_FILE}?mode=ro", uri=True)
+    try:
+        return store.get_state(conn, INDEX_ID_STATE)
+    finally:
+        conn.close()
+
+
+def evict_from_page_cache(folder: Path) -> int:
+    """Drop the cached pages of every file in `folder` (posix_fadvise DONTNEED: this index's
+    files only, no root needed, unlike dropping the whole cache); returns the bytes advised.
+    Pages another process holds mapped, or dirty ones, may stay."""
+    advised = 0
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            advised += os.fstat(fd).st_size
+        finally:
+            os.close(fd)
+    return advised
+
+
+def cold_stages(index: Path, query: str) -> dict[str, float]:
+    """Seconds of each step of a cold `readmit search`, run one by one in this (fresh) process:
+    imports, opening the index (model, database checks), the vector index, BM25, the corpus
+    signals and languages, then the search itself with everything loaded."""
+    stages: dict[str, float] = {}
+    t0 = time.perf_counter()
+    from readmit.service import KnowledgeBase
+
+    stages["imports_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    kb = KnowledgeBase(index)
+    collection = kb.collection
+    stages["open_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    vector = kb.embedder.encode_queries([query])[0]
+    stages["embed_query_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    collection.rank_vectors(vector, k=10)  # loads the vector index
+    stages["vector_index_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    kb.searcher.lexical_index()
+    stages["bm25_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    kb.searcher.signals()
+    stages["signals_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    kb.searcher.corpus_languages()
+    stages["languages_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    kb.search(query, k=10)
+    stages["search_s"] = time.perf_counter() - t0
+    stages["peak_rss_mb"] = rss_mb("VmHWM")
+    return stages
+
+
 def _main() -> None:
-    """`python scripts/bench_scale.py INDEX QUERIES.json [--peers]`: prints measure() as JSON."""
+    """`python scripts/bench_scale.py INDEX QUERIES.json [--peers]`: prints measure() as JSON;
+    `python scripts/bench_scale.py --cold-stages INDEX QUERY [--evict]`: prints cold_stages()
+    as JSON (with --evict, from a page cache without the index's files);
+    `python scripts/bench_scale.py --evict INDEX`: drops the index's files from the page cache."""
+    if sys.argv[1] == "--cold-stages":
+        if "--evict" in sys.argv[4:]:
+            evict_from_page_cache(Path(sys.argv[2]))
+        print(json.dumps(cold_stages(Path(sys.argv[2]), sys.argv[3])))
+        return
+    if sys.argv[1] == "--evict":
+        print(evict_from_page_cache(Path(sys.argv[2])))
+        return
     index, queries_file = Path(sys.argv[1]), Path(sys.argv[2])
     queries = json.loads(queries_file.read_text(encoding="utf-8"))
     result = measure(index, queries, peers="--peers" in sys.argv[3:])

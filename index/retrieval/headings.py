@@ -6,15 +6,25 @@ Designation of competent authorities"); an untitled article's chunk has none. A 
 names a concept when all stems of one of the concept's wordings occur among the heading's
 stems (the rule by which a question names one, `Glossary.matching`).
 Built once per collection generation from the distinct headings, so a question costs a lookup.
+Building reads the text of every chunk (23 s at a million chunks), so an index folder keeps the
+result in `heading-concepts.g<generation>.json` (index.retrieval.derived), keyed also by the
+glossary and the tokenisation it was built with.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from index.retrieval.derived import derived_path, read_derived, save_derived, strings
 from index.retrieval.glossary import Concept, Glossary, term_word_stems
-from index.retrieval.lexical import tokenize_query
+from index.retrieval.lexical import TOKENS_VERSION, tokenize_query
+from index.storage.collection import Collection
+
+HEADINGS_FILE_PREFIX = "heading-concepts.g"
+_FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,41 @@ class HeadingConcepts:
             if named:
                 found[concept.key] = [cid for n in sorted(named) for cid in by_heading[headings[n]]]
         return cls(chunks={key: tuple(ids) for key, ids in found.items()})
+
+    @classmethod
+    def load(cls, collection: Collection, glossary: Glossary) -> HeadingConcepts:
+        """Built from every chunk of `collection`, or read from the file an earlier process
+        saved for this generation, index and glossary (a server index or a viewer's view keeps
+        its own in memory)."""
+        folder = collection.cache_folder
+        if folder is None:
+            return cls.build(((c.chunk_id, c.text) for c in collection.iter_chunks()), glossary)
+        generation = collection.generation()
+        key = {
+            "format_version": _FORMAT_VERSION,
+            "tokens_version": TOKENS_VERSION,
+            "generation": generation,
+            "index_id": collection.index_id(),
+            "glossary_sha256": _glossary_sha256(glossary),
+        }
+        path = derived_path(folder, HEADINGS_FILE_PREFIX, generation)
+        raw = read_derived(path, key=key)
+        if raw is not None:
+            try:
+                return cls(
+                    chunks={
+                        strings([concept])[0]: tuple(_chunk_ids(ids))
+                        for concept, ids in dict(raw["chunks"]).items()
+                    }
+                )
+            except (KeyError, TypeError, ValueError):
+                pass  # damaged: built and rewritten below
+        built = cls.build(((c.chunk_id, c.text) for c in collection.iter_chunks()), glossary)
+        # Only a snapshot that still is the current generation may be saved under its number.
+        if collection.generation() == generation:
+            content = {"chunks": {concept: list(ids) for concept, ids in built.chunks.items()}}
+            save_derived(path, prefix=HEADINGS_FILE_PREFIX, key=key, content=content)
+        return built
 
     def most_headed(
         self, concepts: Iterable[Concept], *, chunks_with: Callable[[str], int]
@@ -96,3 +141,16 @@ def _mentioning(concept: Concept, chunks_with: Callable[[str], int]) -> int:
         if words:
             most = max(most, min(max(chunks_with(stem) for stem in word) for word in words))
     return most
+
+
+def _glossary_sha256(glossary: Glossary) -> str:
+    concepts = [
+        [c.key, {lang: list(terms) for lang, terms in c.terms.items()}] for c in glossary.concepts
+    ]
+    return hashlib.sha256(json.dumps(concepts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _chunk_ids(values: object) -> list[int]:
+    if not isinstance(values, list) or not all(type(v) is int for v in values):
+        raise TypeError("expected a list of chunk ids")
+    return values

@@ -144,15 +144,7 @@ class HybridSearcher:
             cached = self._languages[1].get(key)
             if cached is not None:
                 return cached
-        found = tuple(
-            sorted(
-                {
-                    d.language
-                    for d in self.collection.list_documents()
-                    if key is None or is_visible(d.visibility, key)
-                }
-            )
-        )
+        found = self.signals().corpus_languages(key)  # saved per generation beside the index
         with self._lock:
             if self._languages[0] == generation:
                 self._languages[1][key] = found
@@ -172,9 +164,7 @@ class HybridSearcher:
         with self._lock:
             if self._headings is not None and self._headings[0] == generation:
                 return self._headings[1]
-        built = HeadingConcepts.build(
-            ((c.chunk_id, c.text) for c in self.collection.iter_chunks()), load_glossary()
-        )
+        built = HeadingConcepts.load(self.collection, load_glossary())  # saved per generation
         with self._lock:
             self._headings = (generation, built)
         return built

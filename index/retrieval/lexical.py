@@ -8,7 +8,9 @@ Scores for all chunks are computed and masked by the filters *before* the top-k 
 The index is saved to a folder (bm25s's own arrays, memory-mapped when loaded) with a small
 `lexical.json` naming the generation it was built for and the sha256 of every file, so that a
 process opening the index loads it instead of re-tokenising every chunk; a stale or tampered
-folder is refused and rebuilt.
+folder is refused and rebuilt. A file is hashed on load only when it is not the very file
+whose checksum was verified before (`verified.json`, index.storage.verified): at a million
+chunks hashing the folder cost seconds of every cold start. `readmit verify` hashes them all.
 """
 
 from __future__ import annotations
@@ -163,6 +165,8 @@ class LexicalCacheError(IndexLayerError):
 LEXICAL_MANIFEST = "lexical.json"
 _IDS_FILE = "chunk_ids.npy"
 _FORMAT_VERSION = 2  # 2: words of unspaced scripts (ICU, CJK bigrams), Indonesian stems
+# What other saved files built from `tokenize` depend on (index.retrieval.headings).
+TOKENS_VERSION = _FORMAT_VERSION
 
 
 class LexicalIndex:
@@ -318,10 +322,12 @@ class LexicalIndex:
                 shutil.rmtree(work, ignore_errors=True)
                 return False
             fsync_path(folder.parent)
-            return True
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
+        # Checksummed as written (renaming the folder leaves its files as they are).
+        _record_verified(folder, files, index_id=index_id)
+        return True
 
     @classmethod
     def load(cls, folder: Path, *, generation: int, index_id: str | None = None) -> LexicalIndex:
@@ -344,14 +350,24 @@ class LexicalIndex:
         present = {p.name for p in folder.iterdir() if p.is_file()} - {LEXICAL_MANIFEST}
         if present != set(expected):
             raise LexicalCacheError(f"{folder}: files differ from {LEXICAL_MANIFEST}")
+        from index.storage import verified  # index.storage's package imports this module
+
+        trusted = verified.unchanged(
+            folder.parent,
+            {f"{folder.name}/{name}": checksum for name, checksum in expected.items()},
+            index_id=index_id,
+        )
+        checked = {}
         for name, checksum in expected.items():
-            try:
-                if file_sha256(folder / name) != checksum:
-                    raise LexicalCacheError(f"{folder / name}: checksum does not match")
-            except OSError as error:  # a FIFO or a file that vanished
-                raise LexicalCacheError(f"{folder / name}: {error.strerror or error}") from error
+            if f"{folder.name}/{name}" in trusted:
+                continue
+            problem = _checksum_problem(folder / name, checksum)
+            if problem is not None:
+                raise LexicalCacheError(problem)
+            checked[name] = checksum
+        _record_verified(folder, checked, index_id=index_id)
         try:
-            ids = np.load(folder / _IDS_FILE, allow_pickle=False)
+            ids = np.load(folder / _IDS_FILE, mmap_mode="r", allow_pickle=False)
             bm25 = (
                 bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
                 if len(ids)
@@ -364,6 +380,37 @@ class LexicalIndex:
         if len(ids) and int(bm25.scores["num_docs"]) != len(ids):
             raise LexicalCacheError(f"{folder}: BM25 holds another number of chunks than ids")
         return cls._from_parts(ids, bm25)
+
+
+def _checksum_problem(path: Path, checksum: str) -> str | None:
+    try:
+        if file_sha256(path) != checksum:
+            return f"{path}: checksum does not match"
+    except OSError as error:  # a FIFO or a file that vanished
+        return f"{path}: {error.strerror or error}"
+    return None
+
+
+def _record_verified(folder: Path, checked: dict[str, str], *, index_id: str | None) -> None:
+    """Record the files of `folder` just checksummed in the index folder's `verified.json`,
+    dropping the records of older BM25 folders (best effort, like all of `verified.json`)."""
+    from index.storage import verified  # index.storage's package imports this module
+
+    entries = {}
+    for name, checksum in checked.items():
+        identity = verified.FileIdentity.of(folder / name)
+        if identity is not None:
+            entries[f"{folder.name}/{name}"] = verified.VerifiedFile(
+                identity=identity, sha256=checksum
+            )
+    verified.record_files(
+        folder.parent,
+        entries,
+        index_id=index_id,
+        forget=lambda name: (
+            name.startswith(LEXICAL_FOLDER_PREFIX) and not name.startswith(f"{folder.name}/")
+        ),
+    )
 
 
 def read_lexical_manifest(folder: Path) -> dict[str, Any]:
@@ -399,6 +446,16 @@ def saved_folder_problems(
     recorded = manifest.get("chunk_ids_sha256")
     if recorded is not None and recorded != chunk_ids_sha256(chunk_ids):
         problems.append(f"{folder}: covers other chunks than the database holds")
+    # Opening trusts files recorded as verified; here every file is hashed again.
+    expected = dict(manifest["sha256"])
+    present = {p.name for p in folder.iterdir() if p.is_file()} - {LEXICAL_MANIFEST}
+    if present != set(expected):
+        problems.append(f"{folder}: files differ from {LEXICAL_MANIFEST}")
+    for name, checksum in sorted(expected.items()):
+        if name in present:
+            problem = _checksum_problem(folder / name, str(checksum))
+            if problem is not None:
+                problems.append(problem)
     return problems
 
 

@@ -8,7 +8,13 @@
   nearest to — by embedding similarity, no rule per question — and the units of those types make
   one more ranking for the fusion (`clause_type_ranking`).
 
-All of it is read once per collection generation (`CorpusSignals.load`).
+All of it is read once per collection generation (`CorpusSignals.load`). What comes from the
+documents table (language versions, the languages of treaties and of all documents) costs a
+scan of every document with its chunk count, 1.6 s at a million chunks, and changes only with
+the generation: an index folder keeps it in `corpus-signals.g<generation>.json`, a derived file
+that names the index id and generation it was computed for and is recomputed when either
+differs. Slot assignments are stored without a new generation (index.slots), so they are read
+from the database by every process.
 """
 
 from __future__ import annotations
@@ -18,11 +24,79 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.retrieval.derived import derived_path, read_derived, save_derived, strings
 from index.slots import ASSIGN_THRESHOLD, slot_matrix
 from index.storage.collection import Collection
+from index.storage.visibility import is_visible
 from ingest.chunking import stable_chunk_id
 from ingest.taxonomy import OTHER, SLOTS
 from ingest.types import is_guidance_kind
+
+SIGNALS_FILE_PREFIX = "corpus-signals.g"
+_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class DocumentSignals:
+    """What the signals take from the documents table (cached on disk per generation)."""
+
+    version_groups: tuple[tuple[str, ...], ...]  # doc ids sharing an official reference
+    precedent_languages: frozenset[str]
+    # Each distinct (language, visibility) of the documents: which languages a viewer sees.
+    languages: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @classmethod
+    def compute(cls, collection: Collection) -> DocumentSignals:
+        groups: dict[str, list[str]] = {}
+        documents = collection.list_documents()
+        for document in documents:
+            if document.official_reference:
+                groups.setdefault(document.official_reference, []).append(document.doc_id)
+        return cls(
+            version_groups=tuple(tuple(g) for g in groups.values() if len(g) > 1),
+            precedent_languages=frozenset(
+                d.language for d in documents if not is_guidance_kind(d.kind)
+            ),
+            languages=tuple(sorted({(d.language, tuple(d.visibility)) for d in documents})),
+        )
+
+    @classmethod
+    def load(cls, collection: Collection) -> DocumentSignals:
+        """From this generation's file beside the index if it is this index's, else computed
+        (and saved there for the next process; a server index or a viewer's view has none)."""
+        folder = collection.cache_folder
+        if folder is None:
+            return cls.compute(collection)
+        generation = collection.generation()
+        key = {
+            "format_version": _FORMAT_VERSION,
+            "generation": generation,
+            "index_id": collection.index_id(),
+        }
+        path = derived_path(folder, SIGNALS_FILE_PREFIX, generation)
+        raw = read_derived(path, key=key)
+        if raw is not None:
+            try:
+                return cls(
+                    version_groups=tuple(strings(group) for group in raw["version_groups"]),
+                    precedent_languages=frozenset(strings(raw["precedent_languages"])),
+                    languages=tuple(
+                        (strings([language])[0], strings(visibility))
+                        for language, visibility in raw["languages"]
+                    ),
+                )
+            except (KeyError, TypeError, ValueError):
+                pass  # damaged: computed and rewritten below
+        computed = cls.compute(collection)
+        # Only a snapshot that still is the current generation may be saved under its number.
+        if collection.generation() == generation:
+            content = {
+                "version_groups": [list(group) for group in computed.version_groups],
+                "precedent_languages": sorted(computed.precedent_languages),
+                "languages": [[language, list(groups)] for language, groups in computed.languages],
+            }
+            save_derived(path, prefix=SIGNALS_FILE_PREFIX, key=key, content=content)
+        return computed
 
 
 @dataclass(frozen=True)
@@ -33,18 +107,15 @@ class CorpusSignals:
     # A language with only national laws or guides (the corpus's Thai, Chinese, Indonesian …)
     # has no unit of a treaty clause type for a question to find.
     precedent_languages: frozenset[str] | None = None
+    # Each distinct (language, visibility) of the indexed documents (`corpus_languages`).
+    document_languages: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @classmethod
     def load(cls, collection: Collection) -> CorpusSignals:
-        groups: dict[str, list[str]] = {}
-        documents = collection.list_documents()
-        for document in documents:
-            if document.official_reference:
-                groups.setdefault(document.official_reference, []).append(document.doc_id)
+        documents = DocumentSignals.load(collection)
         versions = {
             doc_id: tuple(other for other in group if other != doc_id)
-            for group in groups.values()
-            if len(group) > 1
+            for group in documents.version_groups
             for doc_id in group
         }
         by_slot: dict[str, list[tuple[float, str, str]]] = {}
@@ -57,11 +128,23 @@ class CorpusSignals:
             slot: tuple((doc_id, eid) for _, doc_id, eid in sorted(rows))
             for slot, rows in by_slot.items()
         }
-        precedent_languages = frozenset(
-            d.language for d in documents if not is_guidance_kind(d.kind)
-        )
         return cls(
-            versions=versions, slot_units=slot_units, precedent_languages=precedent_languages
+            versions=versions,
+            slot_units=slot_units,
+            precedent_languages=documents.precedent_languages,
+            document_languages=documents.languages,
+        )
+
+    def corpus_languages(self, visible_groups: Sequence[str] | None) -> tuple[str, ...]:
+        """The languages of the documents a viewer in `visible_groups` may see (None: all)."""
+        return tuple(
+            sorted(
+                {
+                    language
+                    for language, visibility in self.document_languages
+                    if is_visible(visibility, visible_groups)
+                }
+            )
         )
 
     def counterpart_chunks(self, doc_id: str, eid: str) -> list[int]:

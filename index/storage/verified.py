@@ -10,6 +10,8 @@ the recorded one; after a full check, or after readmit wrote the file itself (a 
 cache is checksummed as it is written; a committed transaction is SQLite's own atomic write,
 checkpointed into the file), the new identity is recorded. Damage that leaves a file's identity
 unchanged (a failing disk) is what `readmit verify` is for: it still checks everything.
+The files of the saved BM25 index (`bm25.g<generation>/…`, index.retrieval.lexical) are recorded
+the same way, each against the sha256 its `lexical.json` lists.
 
 `OPEN_CHECKS` counts the full checks this process ran, so tests can tell a trusted open from a
 checked one without timing anything.
@@ -21,6 +23,7 @@ import contextlib
 import json
 import os
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -113,12 +116,44 @@ def record(
 ) -> None:
     """Record that `name` was verified with this identity (best effort: a read-only or full
     disk only means the next open checks it again)."""
-    if identity is None:
+    if identity is not None:
+        record_files(
+            folder, {name: VerifiedFile(identity=identity, sha256=sha256)}, index_id=index_id
+        )
+
+
+def unchanged(folder: Path, sha256: Mapping[str, str], *, index_id: str | None) -> set[str]:
+    """Those of the files named in `sha256` (relative to `folder`) that still have the identity
+    recorded for them with that same sha256: one read of `verified.json` for all of them."""
+    recorded_id, files = _read(folder)
+    if recorded_id != index_id:
+        return set()
+    return {
+        name
+        for name, checksum in sha256.items()
+        if (entry := files.get(name)) is not None
+        and entry.sha256 == checksum
+        and FileIdentity.of(folder / name) == entry.identity
+    }
+
+
+def record_files(
+    folder: Path,
+    checked: Mapping[str, VerifiedFile],
+    *,
+    index_id: str | None,
+    forget: Callable[[str], bool] | None = None,
+) -> None:
+    """`record` for several files at once; the records of files `forget` names (those of a
+    removed older copy of the same cache) are dropped."""
+    if not checked:
         return
     recorded_id, files = _read(folder)
     if recorded_id != index_id:
         files = {}  # another index's records say nothing about this one
-    files[name] = VerifiedFile(identity=identity, sha256=sha256)
+    if forget is not None:
+        files = {n: f for n, f in files.items() if not forget(n)}
+    files.update(checked)
     text = json.dumps(
         {"index_id": index_id, "files": {n: asdict(f) for n, f in sorted(files.items())}},
         indent=2,
