@@ -256,9 +256,9 @@ class KnowledgeBase:
             report = self._ingest_locked(
                 paths, passwords=passwords, on_file=on_file, batch_chunks=batch_chunks
             )
-            # BM25 is built once per run for the new state (and, for a folder index, saved
-            # beside it), so no later process rebuilds it.
-            self.searcher.lexical_index()
+            # BM25, the corpus signals and the heading concepts are built once per run for the
+            # new state (and, for a folder index, saved beside it), so no later process does.
+            self.searcher.prepare()
             return report
 
     def _ingest_locked(

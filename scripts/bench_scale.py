@@ -123,7 +123,7 @@ def build_synthetic(source: Path, target: Path, *, chunks: int, seed: int = 7) -
     embedder = make_embedder(str(model))
     with open_collection(target, embedder=embedder) as collection:  # builds + saves vectors.faiss
         vectors_built = time.perf_counter()
-        HybridSearcher(collection).lexical_index()  # builds + saves BM25
+        HybridSearcher(collection).prepare()  # builds + saves BM25, signals, heading concepts
         lexical_built = time.perf_counter()
     return {
         "sqlite_s": written - started,

@@ -390,3 +390,23 @@ def test_a_stale_foreign_or_damaged_heading_file_is_ignored_and_rewritten(
         with monkeypatch.context() as patch:  # rewritten, so the next process reads it
             _no_chunk_scan(collection, patch)
             assert HeadingConcepts.load(collection, GLOSSARY) == truth
+
+
+def test_an_ingest_leaves_what_the_first_search_needs_saved_beside_the_index(
+    tmp_path: Path,
+) -> None:
+    from readmit.service import KnowledgeBase
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "agreement-en.txt").write_text(
+        "Article 1\nTime limits\nThe requested Party shall reply within fourteen days.\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "index"
+    kb = KnowledgeBase(folder, model=HashingEmbedder(dimension=64))
+    assert kb.ingest([corpus]).failed == ()
+    generation = kb.collection.generation()
+    assert (folder / f"{SIGNALS_FILE_PREFIX}{generation}.json").exists()
+    assert (folder / f"{HEADINGS_FILE_PREFIX}{generation}.json").exists()
+    assert [p.name for p in folder.glob(f"{LEXICAL_PREFIX}*") if p.is_dir()] != []
