@@ -27,6 +27,7 @@ from index.retrieval.expansion_directions import (
     sentences,
 )
 from index.retrieval.glossary import Concept
+from index.retrieval.hybrid import HybridSearcher
 from index.storage import Collection, open_collection
 from index.vector_file import save_vectors
 from readmit.evaluation.search_variants import ExperimentalSearcher, variant
@@ -202,3 +203,17 @@ def test_with_the_real_model_the_directions_move_the_question_towards_its_expans
     )[0]
     moved = directed_vector(bare, [directions["readmission"], directions["costs"]], weight=4.0)
     assert float(moved @ target) > float(bare @ target)
+
+
+def test_a_token_budget_keeps_short_expansions_embedded_as_text(corpus: Collection) -> None:
+    options = {"expansion_directions_weight": 4.0, "dense_expansion_languages": None}
+    roomy = variant(**options, expansion_token_budget=10_000).searcher(corpus)
+    tight = variant(**options, expansion_token_budget=0).searcher(corpus)
+    languages = roomy.corpus_languages()
+    question = "readmission request"
+    concepts = roomy._concepts(question, languages)
+    product = HybridSearcher(corpus, config=roomy.config)
+    expected = product._query_vectors(question, concepts, languages)[0]
+    assert np.array_equal(roomy._query_vectors(question, concepts, languages)[0], expected)
+    (directed,) = tight._query_vectors(question, concepts, languages)
+    assert not np.allclose(directed, expected)

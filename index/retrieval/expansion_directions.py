@@ -79,9 +79,13 @@ def concept_sentences(
     return chosen
 
 
-def directions_key(embedder: Embedder, terms: Mapping[str, Sequence[str]]) -> str:
-    """What the directions depend on: the recipe, the model and every concept's wordings."""
-    digest = hashlib.sha256(f"{RECIPE}\x1f{embedder.name}\x1f{embedder.dimension}".encode())
+def directions_key(
+    embedder: Embedder, terms: Mapping[str, Sequence[str]], *, per_concept: int
+) -> str:
+    """What the directions depend on: the recipe (with its sample size), the model and every
+    concept's wordings."""
+    recipe = f"{RECIPE}\x1f{per_concept}\x1f{SENTENCE_WORDS}"
+    digest = hashlib.sha256(f"{recipe}\x1f{embedder.name}\x1f{embedder.dimension}".encode())
     for key, wordings in terms.items():
         digest.update(f"\x1e{key}\x1f{'; '.join(wordings)}".encode())
     return digest.hexdigest()
@@ -116,7 +120,7 @@ def expansion_directions(
     """concept key → its direction, for the concepts in `terms` (key → the wordings a query
     is expanded with); from memory, the index folder's file, or estimated over
     `corpus_texts` (read only then)."""
-    key = directions_key(embedder, terms)
+    key = directions_key(embedder, terms, per_concept=per_concept)
     with _lock:
         cached = _cache.get((key, cache_dir))
     if cached is not None:

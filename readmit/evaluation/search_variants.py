@@ -28,7 +28,11 @@ from typing import Any
 import numpy as np
 
 from index.retrieval.expansion import expanded_vector, wording_vectors
-from index.retrieval.expansion_directions import directed_vector, expansion_directions
+from index.retrieval.expansion_directions import (
+    SENTENCES_PER_CONCEPT,
+    directed_vector,
+    expansion_directions,
+)
 from index.retrieval.glossary import Concept, load_glossary, wordings
 from index.retrieval.hybrid import HybridSearcher, SearchConfig
 from index.retrieval.query_vectors import query_vector
@@ -46,6 +50,10 @@ class Experiments:
     dense_as_typed: bool = False
     derived_expansion_weight: float | None = None
     expansion_directions_weight: float | None = None
+    # with the directions: the wordings still embedded with the question when the expanded
+    # text has at most this many tokens (None: never)
+    expansion_token_budget: int | None = None
+    expansion_directions_sentences: int = SENTENCES_PER_CONCEPT  # sentences per concept
     dense_terms_per_language: int | None = None  # None: every wording
     version_additive: bool = False
     # the heading ranking's concept: the one most often a heading for how often it is
@@ -133,8 +141,14 @@ class ExperimentalSearcher(HybridSearcher):
         (the question's own vector when its concepts add no wordings)."""
         weight = self.experiments.expansion_directions_weight or 0.0
         embedder = self.collection.embedder
+        terms = self._dense_terms(concepts, languages)
+        budget = self.experiments.expansion_token_budget
+        if terms and budget is not None:
+            text = self.dense_query_text(query, concepts, languages)
+            if embedder.count_tokens(text) <= budget:
+                return query_vector(embedder, text)
         vector = query_vector(embedder, query)
-        if not self._dense_terms(concepts, languages):
+        if not terms:
             return vector
         glossary = load_glossary().concepts
         terms = {c.key: found for c in glossary if (found := self._dense_terms((c,), languages))}
@@ -144,6 +158,7 @@ class ExperimentalSearcher(HybridSearcher):
             corpus_texts=(text for _chunk, _doc, text in self.collection.iter_chunks()),
             concepts=glossary,
             cache_dir=self.collection.cache_folder,
+            per_concept=self.experiments.expansion_directions_sentences,
         )
         chosen = [directions[c.key] for c in concepts if c.key in directions]
         return directed_vector(vector, chosen, weight=weight)
