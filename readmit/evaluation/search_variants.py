@@ -151,11 +151,13 @@ class ExperimentalSearcher(HybridSearcher):
         if not terms:
             return vector
         glossary = load_glossary().concepts
-        terms = {c.key: found for c in glossary if (found := self._dense_terms((c,), languages))}
+        wordings_of = {
+            c.key: found for c in glossary if (found := self._dense_terms((c,), languages))
+        }
         directions = expansion_directions(
             embedder,
-            terms,
-            corpus_texts=(text for _chunk, _doc, text in self.collection.iter_chunks()),
+            wordings_of,
+            corpus_texts=(chunk.text for chunk in self.collection.iter_chunks()),
             concepts=glossary,
             cache_dir=self.collection.cache_folder,
             per_concept=self.experiments.expansion_directions_sentences,
