@@ -65,6 +65,12 @@ VARIANTS = (
         "question embedded + per-concept expansion directions, weight 4",
         {"expansion_directions_weight": 4.0},
     ),
+    # the same, but the wordings still embedded with the question while the expanded text has
+    # at most 24 tokens (about the 95th percentile of the bare questions' length)
+    QueryVectorVariant(
+        "directions, weight 4; wordings embedded as text within 24 tokens",
+        {"expansion_directions_weight": 4.0, "expansion_token_budget": 24},
+    ),
 )
 
 
