@@ -201,7 +201,10 @@ def test_with_the_real_model_the_directions_move_the_question_towards_its_expans
     target = embedder.encode_queries(
         [expanded_text(question, ["overname", "terugname", "kosten"])]
     )[0]
-    moved = directed_vector(bare, [directions["readmission"], directions["costs"]], weight=4.0)
+    # At the estimate's own scale (weight 1) the directions stand in for the wordings: the bare
+    # question moves towards its expanded embedding. The weight chosen on the dev split (4)
+    # overshoots it (docs/search-quality.md).
+    moved = directed_vector(bare, [directions["readmission"], directions["costs"]], weight=1.0)
     assert float(moved @ target) > float(bare @ target)
 
 
