@@ -9,6 +9,9 @@ them:
 - `dense_as_typed`: also embed the question as typed and fuse both rankings (two embeddings);
 - `derived_expansion_weight`: the expanded query's vector derived from the question's and the
   pre-embedded glossary wordings' (index.retrieval.expansion) instead of a second embedding;
+- `expansion_directions_weight`: the question embedded alone and moved along its concepts'
+  expansion directions (index.retrieval.expansion_directions), estimated once per model and
+  glossary from corpus sentences, instead of embedding the wordings with every question;
 - `dense_terms_per_language`: only the first n wordings of each language in the dense query;
 - `version_additive`: a language version's lift added to its own score instead of a floor;
 - `heading_by_share`: the heading ranking's concept chosen by the share of its mentions that
@@ -25,8 +28,14 @@ from typing import Any
 import numpy as np
 
 from index.retrieval.expansion import expanded_vector, wording_vectors
-from index.retrieval.glossary import Concept, wordings
+from index.retrieval.expansion_directions import (
+    SENTENCES_PER_CONCEPT,
+    directed_vector,
+    expansion_directions,
+)
+from index.retrieval.glossary import Concept, load_glossary, wordings
 from index.retrieval.hybrid import HybridSearcher, SearchConfig
+from index.retrieval.query_vectors import query_vector
 from index.retrieval.signals import CorpusSignals, propagate_versions
 from index.storage import Collection
 from index.types import SearchFilters
@@ -40,6 +49,11 @@ class Experiments:
     balance_languages: bool = False
     dense_as_typed: bool = False
     derived_expansion_weight: float | None = None
+    expansion_directions_weight: float | None = None
+    # with the directions: the wordings still embedded with the question when the expanded
+    # text has at most this many tokens (None: never)
+    expansion_token_budget: int | None = None
+    expansion_directions_sentences: int = SENTENCES_PER_CONCEPT  # sentences per concept
     dense_terms_per_language: int | None = None  # None: every wording
     version_additive: bool = False
     # the heading ranking's concept: the one most often a heading for how often it is
@@ -104,6 +118,8 @@ class ExperimentalSearcher(HybridSearcher):
     def _query_vectors(
         self, query: str, concepts: tuple[Concept, ...], languages: tuple[str, ...]
     ) -> list[np.ndarray]:
+        if self.experiments.expansion_directions_weight is not None:
+            return [self._directed_query_vector(query, concepts, languages)]
         terms = self._dense_terms(concepts, languages)
         weight = self.experiments.derived_expansion_weight
         if not terms:
@@ -117,6 +133,37 @@ class ExperimentalSearcher(HybridSearcher):
         expanded = f"{query} ({'; '.join(terms)})"
         texts = [query, expanded] if self.experiments.dense_as_typed else [expanded]
         return list(self.collection.embedder.encode_queries(texts))
+
+    def _directed_query_vector(
+        self, query: str, concepts: tuple[Concept, ...], languages: tuple[str, ...]
+    ) -> np.ndarray:
+        """One embedding, the bare question's, moved along its concepts' expansion directions
+        (the question's own vector when its concepts add no wordings)."""
+        weight = self.experiments.expansion_directions_weight or 0.0
+        embedder = self.collection.embedder
+        terms = self._dense_terms(concepts, languages)
+        budget = self.experiments.expansion_token_budget
+        if terms and budget is not None:
+            text = self.dense_query_text(query, concepts, languages)
+            if embedder.count_tokens(text) <= budget:
+                return query_vector(embedder, text)
+        vector = query_vector(embedder, query)
+        if not terms:
+            return vector
+        glossary = load_glossary().concepts
+        wordings_of = {
+            c.key: found for c in glossary if (found := self._dense_terms((c,), languages))
+        }
+        directions = expansion_directions(
+            embedder,
+            wordings_of,
+            corpus_texts=(chunk.text for chunk in self.collection.iter_chunks()),
+            concepts=glossary,
+            cache_dir=self.collection.cache_folder,
+            per_concept=self.experiments.expansion_directions_sentences,
+        )
+        chosen = [directions[c.key] for c in concepts if c.key in directions]
+        return directed_vector(vector, chosen, weight=weight)
 
     def _dense_scopes(
         self, filters: SearchFilters | None
