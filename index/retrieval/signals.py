@@ -20,6 +20,7 @@ import numpy as np
 
 from index.slots import ASSIGN_THRESHOLD, slot_matrix
 from index.storage.collection import Collection
+from index.storage.visibility import is_visible
 from ingest.chunking import stable_chunk_id
 from ingest.taxonomy import OTHER, SLOTS
 from ingest.types import is_guidance_kind
@@ -33,6 +34,9 @@ class CorpusSignals:
     # A language with only national laws or guides (the corpus's Thai, Chinese, Indonesian …)
     # has no unit of a treaty clause type for a question to find.
     precedent_languages: frozenset[str] | None = None
+    # language → the visibility of each of its agreements, protocols and conventions: which of
+    # them a viewer may see (a hidden treaty's language must not change how a query is bridged).
+    precedent_visibility: Mapping[str, tuple[tuple[str, ...], ...]] | None = None
 
     @classmethod
     def load(cls, collection: Collection) -> CorpusSignals:
@@ -57,11 +61,26 @@ class CorpusSignals:
             slot: tuple((doc_id, eid) for _, doc_id, eid in sorted(rows))
             for slot, rows in by_slot.items()
         }
-        precedent_languages = frozenset(
-            d.language for d in documents if not is_guidance_kind(d.kind)
-        )
+        precedents: dict[str, list[tuple[str, ...]]] = {}
+        for document in documents:
+            if not is_guidance_kind(document.kind):
+                precedents.setdefault(document.language, []).append(document.visibility)
         return cls(
-            versions=versions, slot_units=slot_units, precedent_languages=precedent_languages
+            versions=versions,
+            slot_units=slot_units,
+            precedent_languages=frozenset(precedents),
+            precedent_visibility={lang: tuple(seen) for lang, seen in precedents.items()},
+        )
+
+    def treaty_languages(self, visible_groups: tuple[str, ...] | None = None) -> frozenset[str]:
+        """The languages of the agreements, protocols and conventions a viewer in
+        `visible_groups` (None: everyone's view) may see."""
+        if self.precedent_visibility is None:
+            return self.precedent_languages or frozenset()
+        return frozenset(
+            language
+            for language, visibilities in self.precedent_visibility.items()
+            if any(is_visible(visibility, visible_groups) for visibility in visibilities)
         )
 
     def counterpart_chunks(self, doc_id: str, eid: str) -> list[int]:
