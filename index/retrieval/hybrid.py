@@ -91,7 +91,7 @@ class SearchConfig:
     # (docs/search-quality.md).
     bridge_weight: float = 1.0
     # ... and one more BM25 ranking of those wordings alone (0: off).
-    bridge_lexical_weight: float = 0.0
+    bridge_lexical_weight: float = 1.0
 
     def describe(self) -> str:
         parts = []
