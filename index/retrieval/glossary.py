@@ -4,7 +4,9 @@ There is no translation service offline, and seven in ten documents are Dutch; B
 cannot match "costs" to "kosten". The glossary (`glossary_terms.json`, terms taken from the
 corpus itself) maps a concept to its wording in English, Dutch, French and German. A query that
 mentions any wording of a concept (`Glossary.matching`) is expanded with its wordings in every
-language (`wordings`), for lexical search and for a second dense query.
+language (`wordings`), for lexical search and for a second dense query. A question that names
+a concept only in a language holding no treaty (Thai, Vietnamese, Chinese, Indonesian here) is
+also searched by the treaty-language wordings alone (`bridge_wordings`).
 """
 
 from __future__ import annotations
