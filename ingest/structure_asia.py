@@ -9,6 +9,8 @@ Numbers are normalised to ASCII ("第十四条" → "14", "มาตรา ๔�
 eIds stay language-neutral (`art_14`, `chp_2`); the heading line is kept as printed. Chinese,
 Thai and Khmer articles start their body on the heading line ("第一条 中华人民共和国……"):
 `split_article_lines` cuts such a line into the heading and a body line before parsing.
+A Chinese article's 款 (paragraphs) are unnumbered lines; the 项 (items) of a 款 are numbered
+"(一)" or "（一）" (`chinese_item`), and become its points `point_1`, `point_2` ….
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from ingest.types import Line
 
 __all__ = [
     "AsianHeading",
+    "CHINESE_ITEM",
     "ascii_digits",
+    "chinese_item",
     "chinese_number",
     "classify_asian",
     "split_article_lines",
@@ -133,6 +137,10 @@ CONTAINER_PATTERNS = (
 )
 
 
+# A 项 (item) of a Chinese 款: "(一)" or, with full-width brackets, "（一）" at the start of a line.
+CHINESE_ITEM = re.compile(rf"^[(（](?P<num>{CHINESE_NUMERAL})[)）]\s*")
+
+
 @dataclass(frozen=True)
 class AsianHeading:
     kind: str  # "article" | "chapter"
@@ -157,6 +165,15 @@ def chinese_number(text: str) -> int:
             total += (digit or 1) * CHINESE_UNITS[char]
             digit = 0
     return total + digit
+
+
+def chinese_item(text: str) -> tuple[str, int] | None:
+    """The number of the Chinese item this line starts ("（三）持用他人……" → "3") and the length
+    of its marker; None for any other line."""
+    match = CHINESE_ITEM.match(text)
+    if match is None:
+        return None
+    return str(chinese_number(match.group("num"))), match.end()
 
 
 def _number(raw: str) -> str:
