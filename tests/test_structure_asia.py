@@ -164,6 +164,29 @@ def test_indonesian_headings_with_their_title_on_the_same_line() -> None:
     assert sum(u.kind == "section" for u in units) == 1
 
 
+def test_lao_parts_chapters_and_titled_articles() -> None:
+    text = (
+        "ກົດໝາຍ ວ່າດ້ວຍ ການເຂົ້າເມືອງ\n\nພາກທີ I\nບົດບັນຍັດທົ່ວໄປ\n\n"
+        "ມາດຕາ 1 ຈຸດປະສົງ\nກົດໝາຍສະບັບນີ້ ກຳນົດ ຫຼັກການ.\n\n"
+        "ຫມວດທີ 2\nການເຂົ້າເມືອງ\n\nມາດຕາ ໒ ເອກະສານເດີນທາງ\nຄົນຕ່າງປະເທດ ຕ້ອງມີ ໜັງສືຜ່ານແດນ.\n"
+    )
+    units = parse_structure(lines_of(text), language="lo")
+    by_eid = {u.eid: u for u in units}
+    assert [u.eid for u in articles(units)] == ["art_1", "art_2"]  # Lao digit ໒ → 2
+    assert by_eid["art_1"].heading == "ຈຸດປະສົງ"
+    assert by_eid["art_2"].heading == "ເອກະສານເດີນທາງ"
+    assert by_eid["art_2"].text.startswith("ຄົນຕ່າງປະເທດ")
+    assert by_eid["art_2"].parent == "part_i__chp_2" and by_eid["art_1"].parent == "part_i"
+    part = classify_asian("ພາກທີ I")
+    chapter = classify_asian("ໝວດທີ ໒")
+    assert part is not None and part.rank == 0 and part.value == "i"
+    assert chapter is not None and chapter.rank == 2 and chapter.value == "2"
+    typed_apart = classify_asian("ຫມວດທີ 2")  # ຫ + ມ, as older texts type ໝ
+    assert typed_apart is not None and (typed_apart.rank, typed_apart.value) == (2, "2")
+    # a sentence starting with the same letters is no heading
+    assert classify_asian("ພາກລັດ ຕ້ອງ ຄຸ້ມຄອງ") is None
+
+
 def test_malay_khmer_and_tagalog_headings() -> None:
     assert classify_asian("Seksyen 3") == classify_asian("Pasal 3")
     bahagian = classify_asian("BAHAGIAN II")
