@@ -148,10 +148,7 @@ def test_rankings_of_a_treaty_language_question_do_not_change(corpus: Collection
 def test_treaty_languages_follow_what_the_viewer_may_see(corpus: Collection) -> None:
     signals = CorpusSignals.load(corpus)
     assert signals.treaty_languages() == {"en"}  # the Chinese law is no treaty
-    hidden = {
-        language: tuple(("legal",) for _ in seen)
-        for language, seen in (signals.precedent_visibility or {}).items()
-    }
+    hidden = {language: frozenset({("legal",)}) for language in signals.precedent_languages or ()}
     restricted = replace(signals, precedent_visibility=hidden)
     assert restricted.treaty_languages(("legal",)) == {"en"}
     assert restricted.treaty_languages(("public",)) == frozenset()

@@ -34,9 +34,10 @@ class CorpusSignals:
     # A language with only national laws or guides (the corpus's Thai, Chinese, Indonesian …)
     # has no unit of a treaty clause type for a question to find.
     precedent_languages: frozenset[str] | None = None
-    # language → the visibility of each of its agreements, protocols and conventions: which of
-    # them a viewer may see (a hidden treaty's language must not change how a query is bridged).
-    precedent_visibility: Mapping[str, tuple[tuple[str, ...], ...]] | None = None
+    # language → the distinct visibilities of its agreements, protocols and conventions: which
+    # of them a viewer may see (a hidden treaty's language must not change how a query is
+    # bridged, index.retrieval.glossary.bridge_wordings).
+    precedent_visibility: Mapping[str, frozenset[tuple[str, ...]]] | None = None
 
     @classmethod
     def load(cls, collection: Collection) -> CorpusSignals:
@@ -61,20 +62,20 @@ class CorpusSignals:
             slot: tuple((doc_id, eid) for _, doc_id, eid in sorted(rows))
             for slot, rows in by_slot.items()
         }
-        precedents: dict[str, list[tuple[str, ...]]] = {}
+        precedents: dict[str, set[tuple[str, ...]]] = {}
         for document in documents:
             if not is_guidance_kind(document.kind):
-                precedents.setdefault(document.language, []).append(document.visibility)
+                precedents.setdefault(document.language, set()).add(tuple(document.visibility))
         return cls(
             versions=versions,
             slot_units=slot_units,
             precedent_languages=frozenset(precedents),
-            precedent_visibility={lang: tuple(seen) for lang, seen in precedents.items()},
+            precedent_visibility={lang: frozenset(seen) for lang, seen in precedents.items()},
         )
 
     def treaty_languages(self, visible_groups: tuple[str, ...] | None = None) -> frozenset[str]:
         """The languages of the agreements, protocols and conventions a viewer in
-        `visible_groups` (None: everyone's view) may see."""
+        `visible_groups` may see (None: a viewer who sees every document)."""
         if self.precedent_visibility is None:
             return self.precedent_languages or frozenset()
         return frozenset(
