@@ -113,7 +113,12 @@ from dataclasses import dataclass, field
 
 from ingest.citations import instrument_prefix
 from ingest.sections import parse_sections
-from ingest.structure_asia import ascii_digits, classify_asian, split_article_lines
+from ingest.structure_asia import (
+    ascii_digits,
+    chinese_item,
+    classify_asian,
+    split_article_lines,
+)
 from ingest.types import Line, Paragraph, Point, Unit
 
 __all__ = ["MAX_HEADING_CHARS", "document_title", "parse_structure"]
@@ -211,6 +216,7 @@ DASH_MARKER = re.compile(r"^[–−—•·▪\-](?!-)\s*")
 ROMAN_LABEL = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|xi{0,3})$")
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+CHINESE_ITEM_STYLE = "chinese_item"  # a 项 "(一)": always a point of its 款
 
 
 # --------------------------------------------------------------------------- public API
@@ -1031,6 +1037,9 @@ def _marker(text: str, previous_letter: str | None) -> _Marker | None:
     label_line = PARAGRAPH_LABEL_LINE.match(text)
     if label_line:
         return _Marker("label", label_line.group(1))
+    item = chinese_item(text)
+    if item is not None:
+        return _Marker(CHINESE_ITEM_STYLE, item[0])
     number = NUMBER_MARKER.match(text)
     if number:
         # "(1)" and "1." are different styles: German and French texts number paragraphs
@@ -1086,8 +1095,22 @@ def _paragraphs(unit_eid: str, body: list[Line]) -> tuple[Paragraph, ...]:
         current = paras[-1] if paras else None
         if marker is not None and marker.style in ("letter", "upper"):
             previous_letter = marker.label.lower()
+        if marker is not None and marker.style == CHINESE_ITEM_STYLE and current is not None:
+            # a 项 is always a point of the 款 (unnumbered paragraph) that introduces it
+            current.add(text, line.page)
+            current.add_point(marker, text)
+            continue
         if marker is None:
-            if current is not None and (current.number is not None or current.points):
+            ends_with_items = (
+                current is not None
+                and bool(current.points)
+                and current.points[-1][0].style == CHINESE_ITEM_STYLE
+            )
+            if (
+                current is not None
+                and (current.number is not None or current.points)
+                and not ends_with_items  # the line after a 款's items is the next 款
+            ):
                 current.add(text, line.page)
             else:
                 paras.append(_ParaBuilder(number=None))
@@ -1157,6 +1180,9 @@ def _new_paragraph(current: _ParaBuilder, marker: _Marker, text: str) -> bool:
 
 
 def _after_marker(text: str) -> str:
+    item = chinese_item(text)
+    if item is not None:
+        return text[item[1] :]
     for pattern in (NUMBER_MARKER, LETTER_MARKER, DASH_MARKER):
         match = pattern.match(text)
         if match:

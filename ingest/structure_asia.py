@@ -3,12 +3,15 @@
 Indonesian/Malay ("Pasal 5", "BAB II", "Bagian Kesatu", "Bahagian 2", "Seksyen 3"), Vietnamese
 ("Điều 5. Tiêu đề", "Chương II", "Mục 1"), Thai ("มาตรา ๕", "ข้อ ๑", "หมวด ๒", "ส่วนที่ ๑", Thai
 digits), Chinese ("第五条", "第二章 总则", "第一节", Chinese numerals), Khmer ("មាត្រា ៥", "ជំពូក ២",
-Khmer digits) and Tagalog/Filipino ("Seksyon 5", "Artikulo II", "Kabanata 3").
+Khmer digits), Lao ("ມາດຕາ 5 ຈຸດປະສົງ" with its title on the line, "ໝວດທີ 2", "ພາກທີ I", Lao
+digits) and Tagalog/Filipino ("Seksyon 5", "Artikulo II", "Kabanata 3").
 
 Numbers are normalised to ASCII ("第十四条" → "14", "มาตรา ๔๒" → "42", "Bagian Kedua" → "2") so
 eIds stay language-neutral (`art_14`, `chp_2`); the heading line is kept as printed. Chinese,
 Thai and Khmer articles start their body on the heading line ("第一条 中华人民共和国……"):
 `split_article_lines` cuts such a line into the heading and a body line before parsing.
+A Chinese article's 款 (paragraphs) are unnumbered lines; the 项 (items) of a 款 are numbered
+"(一)" or "（一）" (`chinese_item`), and become its points `point_1`, `point_2` ….
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from ingest.types import Line
 
 __all__ = [
     "AsianHeading",
+    "CHINESE_ITEM",
     "ascii_digits",
+    "chinese_item",
     "chinese_number",
     "classify_asian",
     "split_article_lines",
@@ -31,7 +36,7 @@ __all__ = [
 CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 CHINESE_NUMERAL = "[〇零一二两三四五六七八九十百千]+"
-NATIVE_NUMBER = r"[0-9\u0e50-\u0e59\u17e0-\u17e9]{1,4}"  # ASCII, Thai and Khmer digits
+NATIVE_NUMBER = r"[0-9\u0e50-\u0e59\u0ed0-\u0ed9\u17e0-\u17e9]{1,4}"  # ASCII, Thai, Lao, Khmer
 ROMAN = r"[IVXLC]{1,7}"
 
 # Indonesian ordinal words of "Bagian Kesatu/Kedua/…" (sections of a chapter).
@@ -62,13 +67,15 @@ ARTICLE_PATTERNS = (
         rf"^第(?P<num>{CHINESE_NUMERAL})条(?:之(?P<sub>{CHINESE_NUMERAL}))?(?:\s*(?P<body>\S.*))?$"
     ),
     re.compile(rf"^មាត្រា\s*(?P<num>{NATIVE_NUMBER})(?:\s*[.:៖]?\s*(?P<body>\S.*))?$"),
+    # Lao: the article's title follows its number on the line, the body on the next lines
+    re.compile(rf"^ມາດຕາ\s*(?P<num>{NATIVE_NUMBER})\.?(?:\s+(?P<inline>\S.{{0,198}}))?$"),
 )
 
 # Every heading above starts with one of these words: one cheap test keeps other lines out.
 _STARTS = re.compile(
     r"^(?:Pasal|PASAL|Seksy|SEKSY|Sek\.|Điều|ĐIỀU|มาตรา|ข้อ|第|មាត្រា|BAB|Bab|BAGIAN|Bagian|"
     r"BAHAGIAN|Bahagian|CHƯƠNG|Chương|MỤC|Mục|หมวด|ลักษณะ|ส่วนที่|ជំពូក|ផ្នែក|ARTIKULO|Artikulo|"
-    r"KABANATA|Kabanata)"
+    r"KABANATA|Kabanata|ມາດຕາ|ໝວດ|ຫມວດ|ພາກ)"
 )
 
 CONTAINER_RANK = {"part": 0, "chapter": 2, "section": 3}
@@ -113,6 +120,17 @@ CONTAINER_PATTERNS = (
         "chapter",
     ),
     (re.compile(rf"^ส่วนที่\s*(?P<num>{NATIVE_NUMBER})(?:\s+(?P<inline>\S.*))?$"), "section"),
+    (
+        # "ໝວດທີ 2" (the letter ໝ, or ຫ + ມ as older texts type it)
+        re.compile(
+            rf"^(?:ໝ|ຫມ)ວດ(?:ທີ)?\s*(?P<num>{NATIVE_NUMBER}|{ROMAN})(?:\s+(?P<inline>\S.*))?$"
+        ),
+        "chapter",
+    ),
+    (
+        re.compile(rf"^ພາກ(?:ທີ)?\s*(?P<num>{NATIVE_NUMBER}|{ROMAN})(?:\s+(?P<inline>\S.*))?$"),
+        "part",
+    ),
     (re.compile(rf"^第(?P<num>{CHINESE_NUMERAL})编(?:\s*(?P<inline>\S.*))?$"), "part"),
     (re.compile(rf"^第(?P<num>{CHINESE_NUMERAL})章(?:\s*(?P<inline>\S.*))?$"), "chapter"),
     (re.compile(rf"^第(?P<num>{CHINESE_NUMERAL})节(?:\s*(?P<inline>\S.*))?$"), "section"),
@@ -131,6 +149,10 @@ CONTAINER_PATTERNS = (
         "chapter",
     ),
 )
+
+
+# A 项 (item) of a Chinese 款: "(一)" or, with full-width brackets, "（一）" at the start of a line.
+CHINESE_ITEM = re.compile(rf"^[(（](?P<num>{CHINESE_NUMERAL})[)）]\s*")
 
 
 @dataclass(frozen=True)
@@ -157,6 +179,15 @@ def chinese_number(text: str) -> int:
             total += (digit or 1) * CHINESE_UNITS[char]
             digit = 0
     return total + digit
+
+
+def chinese_item(text: str) -> tuple[str, int] | None:
+    """The number of the Chinese item this line starts ("（三）持用他人……" → "3") and the length
+    of its marker; None for any other line."""
+    match = CHINESE_ITEM.match(text)
+    if match is None:
+        return None
+    return str(chinese_number(match.group("num"))), match.end()
 
 
 def _number(raw: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.structure import parse_structure
-from ingest.structure_asia import ascii_digits, chinese_number, classify_asian
+from ingest.structure_asia import ascii_digits, chinese_item, chinese_number, classify_asian
 from ingest.types import Line, Unit
 from tests.harness.corpus import load_lines
 
@@ -58,6 +58,39 @@ def test_chinese_articles_and_chapters_are_normalised() -> None:
     assert article.parent == "chp_3"
     assert article.text.startswith("发现出境、入境的交通运输工具载运不准出境")
     assert by_eid["art_47"].number == "47"
+
+
+def test_chinese_items_are_points_of_their_paragraph() -> None:
+    units = parse_structure(load_lines("china-passport-law-2006-zh"), language="zh")
+    article = {u.eid: u for u in units}["art_13"]
+    # one 款 introducing seven 项 "（一）" … "（七）", as the law prints it
+    (paragraph,) = article.paragraphs
+    assert paragraph.text.startswith("申请人有下列情形之一的")
+    assert [p.eid for p in paragraph.points] == [
+        f"art_13__subpara_1__point_{n}" for n in range(1, 8)
+    ]
+    assert paragraph.points[1].label == "（二）"
+    assert paragraph.points[1].text == "（二）无法证明身份的；"
+    # the article's text is unchanged: paragraphs and points only say where the items are
+    assert article.text.count("\n") == 7
+
+
+def test_the_paragraph_after_chinese_items_is_the_next_paragraph() -> None:
+    text = (
+        "第一条 有下列情形之一的，不准出境：\n"
+        "(一)未持出境证件的；\n"
+        "(二)持用无效证件的。\n"
+        "有前款第(一)项情形的，处以警告。\n"
+        "第二条 本条例自发布之日起施行。"
+    )
+    units = articles(parse_structure(lines_of(text), language="zh"))
+    first = units[0]
+    assert [p.eid for p in first.paragraphs] == ["art_1__subpara_1", "art_1__subpara_2"]
+    assert [q.label for q in first.paragraphs[0].points] == ["(一)", "(二)"]
+    assert first.paragraphs[1].text == "有前款第(一)项情形的，处以警告。"
+    assert first.paragraphs[1].points == ()
+    assert chinese_item("（十二）持用他人证件的") == ("12", 4)
+    assert chinese_item("(a) a point") is None and chinese_item("第一条") is None
 
 
 def test_thai_sections_with_thai_digits() -> None:
@@ -129,6 +162,29 @@ def test_indonesian_headings_with_their_title_on_the_same_line() -> None:
     # a sentence is no heading: "Bagian ini …", and "BAB IV dan …" has no title in capitals
     assert "chp_iv" not in by_eid
     assert sum(u.kind == "section" for u in units) == 1
+
+
+def test_lao_parts_chapters_and_titled_articles() -> None:
+    text = (
+        "ກົດໝາຍ ວ່າດ້ວຍ ການເຂົ້າເມືອງ\n\nພາກທີ I\nບົດບັນຍັດທົ່ວໄປ\n\n"
+        "ມາດຕາ 1 ຈຸດປະສົງ\nກົດໝາຍສະບັບນີ້ ກຳນົດ ຫຼັກການ.\n\n"
+        "ຫມວດທີ 2\nການເຂົ້າເມືອງ\n\nມາດຕາ ໒ ເອກະສານເດີນທາງ\nຄົນຕ່າງປະເທດ ຕ້ອງມີ ໜັງສືຜ່ານແດນ.\n"
+    )
+    units = parse_structure(lines_of(text), language="lo")
+    by_eid = {u.eid: u for u in units}
+    assert [u.eid for u in articles(units)] == ["art_1", "art_2"]  # Lao digit ໒ → 2
+    assert by_eid["art_1"].heading == "ຈຸດປະສົງ"
+    assert by_eid["art_2"].heading == "ເອກະສານເດີນທາງ"
+    assert by_eid["art_2"].text.startswith("ຄົນຕ່າງປະເທດ")
+    assert by_eid["art_2"].parent == "part_i__chp_2" and by_eid["art_1"].parent == "part_i"
+    part = classify_asian("ພາກທີ I")
+    chapter = classify_asian("ໝວດທີ ໒")
+    assert part is not None and part.rank == 0 and part.value == "i"
+    assert chapter is not None and chapter.rank == 2 and chapter.value == "2"
+    typed_apart = classify_asian("ຫມວດທີ 2")  # ຫ + ມ, as older texts type ໝ
+    assert typed_apart is not None and (typed_apart.rank, typed_apart.value) == (2, "2")
+    # a sentence starting with the same letters is no heading
+    assert classify_asian("ພາກລັດ ຕ້ອງ ຄຸ້ມຄອງ") is None
 
 
 def test_malay_khmer_and_tagalog_headings() -> None:

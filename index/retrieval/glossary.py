@@ -4,7 +4,9 @@ There is no translation service offline, and seven in ten documents are Dutch; B
 cannot match "costs" to "kosten". The glossary (`glossary_terms.json`, terms taken from the
 corpus itself) maps a concept to its wording in English, Dutch, French and German. A query that
 mentions any wording of a concept (`Glossary.matching`) is expanded with its wordings in every
-language (`wordings`), for lexical search and for a second dense query.
+language (`wordings`), for lexical search and for a second dense query. A question that names
+a concept only in a language holding no treaty (Thai, Vietnamese, Chinese, Indonesian here) is
+also searched by the treaty-language wordings alone (`bridge_wordings`).
 """
 
 from __future__ import annotations
@@ -53,6 +55,24 @@ class Glossary:
             if any(mentions(query_stems, term) for term in concept.all_terms())
         )
 
+    def named_only_in(
+        self, query: str, concepts: Sequence[Concept], *, languages: frozenset[str]
+    ) -> tuple[Concept, ...]:
+        """Those of the query's `concepts` that it names only by wordings in `languages`: a
+        Thai question names "costs" by "ค่าใช้จ่าย"; an English "transit" question names
+        "transit" by its English wording too, however many languages also spell it so."""
+        query_stems = set(tokenize_query(query))
+        named = []
+        for concept in concepts:
+            spoken = {
+                language
+                for language, terms in concept.terms.items()
+                if any(mentions(query_stems, term) for term in terms)
+            }
+            if spoken and spoken <= languages:
+                named.append(concept)
+        return tuple(named)
+
 
 def wordings(
     concepts: Sequence[Concept],
@@ -73,6 +93,28 @@ def wordings(
                 if term not in found:
                     found.append(term)
     return found
+
+
+def bridge_wordings(
+    query: str,
+    concepts: Sequence[Concept],
+    *,
+    glossary: Glossary,
+    treaty_languages: frozenset[str],
+) -> list[str]:
+    """The wordings that carry a question across scripts: when the question names one of its
+    concepts only in a language that holds no treaty (a Thai, Vietnamese, Chinese or Indonesian
+    question over a corpus whose agreements are in English, Dutch, French and German), every
+    concept's wordings in the treaty languages; otherwise none.
+
+    The dense model ranks chunks in the question's own language first (its national laws), so
+    the question's own embedding cannot reach the treaties; these wordings, embedded on their
+    own, can (docs/search-quality.md).
+    """
+    languages = frozenset(lang for c in concepts for lang in c.terms)
+    if not glossary.named_only_in(query, concepts, languages=languages - treaty_languages):
+        return []
+    return wordings(concepts, languages=tuple(sorted(treaty_languages)))
 
 
 def mentions(stems: set[str], term: str) -> bool:

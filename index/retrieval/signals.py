@@ -33,7 +33,7 @@ from ingest.taxonomy import OTHER, SLOTS
 from ingest.types import is_guidance_kind
 
 SIGNALS_FILE_PREFIX = "corpus-signals.g"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2  # 2: treaties' languages with their visibilities
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ class DocumentSignals:
     """What the signals take from the documents table (cached on disk per generation)."""
 
     version_groups: tuple[tuple[str, ...], ...]  # doc ids sharing an official reference
-    precedent_languages: frozenset[str]
+    # Each distinct (language, visibility) of the agreements, protocols and conventions.
+    precedents: tuple[tuple[str, tuple[str, ...]], ...]
     # Each distinct (language, visibility) of the documents: which languages a viewer sees.
     languages: tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -54,8 +55,14 @@ class DocumentSignals:
                 groups.setdefault(document.official_reference, []).append(document.doc_id)
         return cls(
             version_groups=tuple(tuple(g) for g in groups.values() if len(g) > 1),
-            precedent_languages=frozenset(
-                d.language for d in documents if not is_guidance_kind(d.kind)
+            precedents=tuple(
+                sorted(
+                    {
+                        (d.language, tuple(d.visibility))
+                        for d in documents
+                        if not is_guidance_kind(d.kind)
+                    }
+                )
             ),
             languages=tuple(sorted({(d.language, tuple(d.visibility)) for d in documents})),
         )
@@ -79,7 +86,10 @@ class DocumentSignals:
             try:
                 return cls(
                     version_groups=tuple(strings(group) for group in raw["version_groups"]),
-                    precedent_languages=frozenset(strings(raw["precedent_languages"])),
+                    precedents=tuple(
+                        (strings([language])[0], strings(visibility))
+                        for language, visibility in raw["precedents"]
+                    ),
                     languages=tuple(
                         (strings([language])[0], strings(visibility))
                         for language, visibility in raw["languages"]
@@ -92,7 +102,9 @@ class DocumentSignals:
         if collection.generation() == generation:
             content = {
                 "version_groups": [list(group) for group in computed.version_groups],
-                "precedent_languages": sorted(computed.precedent_languages),
+                "precedents": [
+                    [language, list(groups)] for language, groups in computed.precedents
+                ],
                 "languages": [[language, list(groups)] for language, groups in computed.languages],
             }
             save_derived(path, prefix=SIGNALS_FILE_PREFIX, key=key, content=content)
@@ -109,6 +121,10 @@ class CorpusSignals:
     precedent_languages: frozenset[str] | None = None
     # Each distinct (language, visibility) of the indexed documents (`corpus_languages`).
     document_languages: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # language → the distinct visibilities of its agreements, protocols and conventions: which
+    # of them a viewer may see (a hidden treaty's language must not change how a query is
+    # bridged, index.retrieval.glossary.bridge_wordings).
+    precedent_visibility: Mapping[str, frozenset[tuple[str, ...]]] | None = None
 
     @classmethod
     def load(cls, collection: Collection) -> CorpusSignals:
@@ -128,11 +144,26 @@ class CorpusSignals:
             slot: tuple((doc_id, eid) for _, doc_id, eid in sorted(rows))
             for slot, rows in by_slot.items()
         }
+        precedents: dict[str, set[tuple[str, ...]]] = {}
+        for language, visibility in documents.precedents:
+            precedents.setdefault(language, set()).add(visibility)
         return cls(
             versions=versions,
             slot_units=slot_units,
-            precedent_languages=documents.precedent_languages,
+            precedent_languages=frozenset(precedents),
             document_languages=documents.languages,
+            precedent_visibility={lang: frozenset(seen) for lang, seen in precedents.items()},
+        )
+
+    def treaty_languages(self, visible_groups: tuple[str, ...] | None = None) -> frozenset[str]:
+        """The languages of the agreements, protocols and conventions a viewer in
+        `visible_groups` may see (None: a viewer who sees every document)."""
+        if self.precedent_visibility is None:
+            return self.precedent_languages or frozenset()
+        return frozenset(
+            language
+            for language, visibilities in self.precedent_visibility.items()
+            if any(is_visible(visibility, visible_groups) for visibility in visibilities)
         )
 
     def corpus_languages(self, visible_groups: Sequence[str] | None) -> tuple[str, ...]:
