@@ -1,7 +1,8 @@
 """Search page: a question in plain language, filters applied inside retrieval, result cards.
 
-Widget keys: ``query`` (text input), ``search_k`` (number of results), filters
-``filter_docs``, ``filter_parties``, ``filter_types``, ``filter_languages``, ``filter_parts``,
+Widget keys: ``query`` (text input), ``search_k`` (number of results), filters (drawn while
+the expander ``search_filters`` is open, in force while it is closed) ``filter_docs``,
+``filter_parties``, ``filter_types``, ``filter_languages``, ``filter_parts``,
 ``filter_slots`` (clause type), ``filter_years`` (slider, when the corpus spans several
 years), ``filter_kinds`` (document kind); per result card (container ``hit_<rank>`` for a
 precedent, ``guide_<rank>`` for a guidance section): ``open__<doc_id>__<eid>``,
@@ -30,9 +31,20 @@ from readmit.facade import (
 from readmit.ui import render
 from readmit.ui.article_actions import action_row
 from readmit.ui.sidebar import empty_index_notice
-from readmit.ui.state import memo, show_flash
+from readmit.ui.state import keep, memo, show_flash, value
 
 RESULT_COUNTS = (10, 20, 30)
+FILTERS_PANEL_KEY = "search_filters"
+FILTER_KEYS = (
+    "filter_docs",
+    "filter_parties",
+    "filter_types",
+    "filter_languages",
+    "filter_parts",
+    "filter_slots",
+    "filter_years",
+    "filter_kinds",
+)
 
 
 @dataclass(frozen=True)
@@ -44,8 +56,25 @@ class SearchOutcome:
 
 
 def _filters(options: FilterOptions) -> SearchFilters:
+    """The filters, drawn only while their panel is open (eight widgets a new session's first
+    page need not wait for); closed, the values chosen stay in force."""
+    panel = st.expander("Filters", key=FILTERS_PANEL_KEY, on_change="rerun")
+    if not panel.open:
+        keep(*FILTER_KEYS)
+        chosen_years = value("filter_years")
+        return build_filters(
+            options=options,
+            doc_ids=value("filter_docs", []),
+            parties=value("filter_parties", []),
+            instrument_types=value("filter_types", []),
+            languages=value("filter_languages", []),
+            parts=value("filter_parts", []),
+            years=(int(chosen_years[0]), int(chosen_years[1])) if chosen_years else None,
+            kinds=value("filter_kinds", []),
+            slots=value("filter_slots", []),
+        )
     labels = dict(options.documents)
-    with st.expander("Filters", expanded=False):
+    with panel:
         left, right = st.columns(2)
         doc_ids = left.multiselect(
             "Agreements",
