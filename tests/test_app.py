@@ -84,6 +84,14 @@ def test_search_renders_article_cards_with_highlights(app_env: dict[str, Path]) 
     assert button_keys(at, "open__") and button_keys(at, "pin__") and button_keys(at, "add__")
 
 
+def test_search_intro_names_every_language_ingest_reads(app_env: dict[str, Path]) -> None:
+    at = start()
+    intro = next(c.value for c in at.caption if c.value.startswith("Ask in plain language"))
+    names = list(SUPPORTED_LANGUAGES.values())
+    assert f"in {', '.join(names[:-1])} or {names[-1]}." in intro
+    assert "Chinese" in intro and "Thai" in intro  # not only the four European languages
+
+
 def test_nonsense_gets_no_good_match(app_env: dict[str, Path]) -> None:
     at = search(start(), "zzzz qqq")
     assert any("No good match" in w.value for w in at.warning)

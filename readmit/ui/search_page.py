@@ -27,6 +27,7 @@ from readmit.facade import (
     build_filters,
     filter_options,
     language_label,
+    language_names,
 )
 from readmit.ui import render
 from readmit.ui.article_actions import action_row
@@ -195,7 +196,7 @@ def _card(
 def page(wb: Readmit) -> None:
     st.header("Search the precedents and the guidance")
     st.caption(
-        "Ask in plain language, in English, Dutch, French or German. Each result is one article, "
+        f"Ask in plain language, in {language_names()}. Each result is one article, "
         "best first; the passage that matched is shown with your words highlighted. Beside the "
         "precedents (what states agreed), the guidance (policy guides and regulations: what the "
         "rules say) is ranked on its own."
