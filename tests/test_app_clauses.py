@@ -200,6 +200,20 @@ def test_slot_view_draws_the_first_agreements_and_the_rest_on_request(
     run_ok(at)
     assert slot_cards(at) == every
 
+    # An article's text is drawn when its expander is opened, not before.
+    def article_texts() -> list[str]:
+        return [
+            b
+            for b in html_bodies(at)
+            if b.startswith(('<p class="rdm-para"', '<div class="rdm-text"'))
+        ]
+
+    assert article_texts() == []
+    at.session_state[f"slot_text__{BOSNIA}__art_7"] = True
+    run_ok(at)
+    assert len(article_texts()) == 1
+    assert slot_cards(at) == every
+
 
 # ---- time limits across agreements ------------------------------------------------------------
 

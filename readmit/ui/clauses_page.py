@@ -15,7 +15,8 @@ Widget keys: ``clauses_tab`` (the open tab: only its content runs), scope
 ``clauses_all`` (include conventions and other context documents); matrix ``matrix_table``
 (dataframe), ``matrix_csv`` (download), ``matrix_picture`` (heat map toggle), ``matrix_order``
 and ``matrix_chart``; slot view ``slot_select`` and per article (container
-``slot_article__<doc_id>__<eid>``) ``slot_open__<doc_id>__<eid>``, ``slot_pin__…``,
+``slot_article__<doc_id>__<eid>``) ``slot_text__<doc_id>__<eid>`` (its text, drawn when
+opened), ``slot_open__<doc_id>__<eid>``, ``slot_pin__…``,
 ``slot_section__…``, ``slot_add__…`` (the first agreements, at least ``SLOT_FIRST_ARTICLES``
 articles; ``slot_more`` draws as many more, ``slot_all`` every one); time limits
 ``tl_purpose``, ``tl_chart`` (chart), ``tl_table`` (dataframe) and ``time_limits_csv``
@@ -226,8 +227,16 @@ def _slot_article(wb: Readmit, article: SlotArticle) -> None:
             f'type assignment (0–1)">confidence {article.confidence:.2f}</span></div>'
             f"{_limits_html(article)}"
         )
-        with st.expander("Text of the article"):
-            st.html(render.unit_body(unit))
+        # The text is drawn when opened (a rerun): dozens of closed articles' paragraphs are
+        # most of what the browser would otherwise build for this view.
+        text = st.expander(
+            "Text of the article",
+            key=f"slot_text__{document.doc_id}__{unit.eid}",
+            on_change="rerun",
+        )
+        if text.open:
+            with text:
+                st.html(render.unit_body(unit))
         action_row(
             wb,
             hit_from_unit(document, unit),
