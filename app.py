@@ -77,7 +77,9 @@ def access_gate(index_dir: str, users_file: str, audit_file: str, *_environment:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Readmit — drafting workbench", page_icon="§", layout="wide")
+    # An emoji: Streamlit takes any other text ("§") for an image address, which every page
+    # load then requested in vain (twice).
+    st.set_page_config(page_title="Readmit — drafting workbench", page_icon="⚖️", layout="wide")
     st.html(render.STYLESHEET)
     show_safely(render_app, where="the workbench")
 

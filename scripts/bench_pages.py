@@ -9,6 +9,10 @@ Streamlit session: nothing memoised in the session from the round before). Each 
 from the click (or key press) to the moment the script run it started has finished and what it
 should show is on the page; a download is timed until the browser has the file.
 
+Each round also opens, in a new browser session, an app of one text input under the same
+label ("first render, empty Streamlit app"): the floor of the first render, Streamlit's own
+page, bundle and websocket, which no change to the app can cut (`--no-floor` skips it).
+
 Prints a Markdown table (step, median, max, the rounds' times, within the 1.5 s target or not)
 and, with `--json`, writes the raw times. Asserts nothing: speed is measured, not tested.
 """
@@ -53,6 +57,10 @@ PROPOSAL = (
     "Party shall reply to a readmission application within 30 calendar days.\n\nArticle 3\n"
     "Costs\nAll transport costs shall be borne by the requesting Party.\n"
 )
+FIRST_RENDER = "first render (new session)"
+FLOOR = "first render, empty Streamlit app (floor)"
+# The floor of a first render: Streamlit with the one widget the app's first render waits for.
+FLOOR_APP = 'import streamlit as st\n\nst.text_input("Question or keywords")\n'
 # Counts the script runs that finished, so a step waits for the run its click started (a run
 # can be over before Playwright could see it running).
 OBSERVER = """() => {
@@ -144,20 +152,26 @@ class Walk:
         )
 
 
-def walk(
-    page: Any, url: str, times: dict[str, list[float]], *, number: int, work: Path
-) -> list[str]:
-    """The round's steps, in the order a user would take them; the names of those that
-    failed."""
-    w = Walk(page, times)
+def first_render(page: Any, url: str, times: dict[str, list[float]], name: str) -> None:
+    """A new session's first page: from the request to the search box shown and the script
+    run finished."""
     started = time.perf_counter()
     page.goto(url)
     page.get_by_label("Question or keywords").wait_for(timeout=TIMEOUT_MS)
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
         state="attached", timeout=TIMEOUT_MS
     )
-    times.setdefault("first render (new session)", []).append(time.perf_counter() - started)
-    print(f"{times['first render (new session)'][-1]:6.2f} s  first render", flush=True)
+    times.setdefault(name, []).append(time.perf_counter() - started)
+    print(f"{times[name][-1]:6.2f} s  {name}", flush=True)
+
+
+def walk(
+    page: Any, url: str, times: dict[str, list[float]], *, number: int, work: Path
+) -> list[str]:
+    """The round's steps, in the order a user would take them; the names of those that
+    failed."""
+    w = Walk(page, times)
+    first_render(page, url, times, FIRST_RENDER)
     box = page.get_by_label("Question or keywords")
 
     def search() -> None:
@@ -255,13 +269,17 @@ def table(times: dict[str, list[float]], failures: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
-def measure_pages(index: Path, *, rounds: int) -> tuple[dict[str, list[float]], list[str]]:
+def measure_pages(
+    index: Path, *, rounds: int, floor: bool = True
+) -> tuple[dict[str, list[float]], list[str]]:
     """Serve the app over `index` and walk through it `rounds` times in Chromium: each step's
-    seconds per round, and the steps that failed (once per failed round)."""
+    seconds per round, and the steps that failed (once per failed round). With `floor`, each
+    round first opens the empty app of `FLOOR_APP` (served beside it) in a new session."""
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     port = free_port()
+    floor_port = free_port()
     env = {
         **os.environ,
         "READMIT_INDEX": str(index),
@@ -272,11 +290,24 @@ def measure_pages(index: Path, *, rounds: int) -> tuple[dict[str, list[float]], 
     process = subprocess.Popen(
         streamlit_command(port), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
     )
+    floor_process = None
+    if floor:
+        floor_app = work / "floor" / "app.py"
+        floor_app.parent.mkdir()
+        floor_app.write_text(FLOOR_APP, encoding="utf-8")
+        command = streamlit_command(floor_port)
+        command[command.index(str(REPO / "app.py"))] = str(floor_app)
+        floor_process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     times: dict[str, list[float]] = {}
     failures: list[str] = []
     try:
         url = f"http://127.0.0.1:{port}"
+        floor_url = f"http://127.0.0.1:{floor_port}"
         wait_for_server(url, process, timeout=TIMEOUT_MS / 1000)
+        if floor_process is not None:
+            wait_for_server(floor_url, floor_process, timeout=TIMEOUT_MS / 1000)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             warm = browser.new_page()
@@ -289,12 +320,18 @@ def measure_pages(index: Path, *, rounds: int) -> tuple[dict[str, list[float]], 
             warm.close()
             for number in range(rounds):
                 print(f"-- round {number + 1}", flush=True)
+                if floor_process is not None:
+                    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+                    first_render(context.new_page(), floor_url, times, FLOOR)
+                    context.close()
                 context = browser.new_context(viewport={"width": 1440, "height": 1000})
                 failures += walk(context.new_page(), url, times, number=number, work=work)
                 context.close()
             browser.close()
     finally:
         stop_process(process)
+        if floor_process is not None:
+            stop_process(floor_process)
         log.close()
     return times, failures
 
@@ -304,9 +341,12 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None, help="write the raw times here")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the empty app's first render (the floor)"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on `kill` too
-    times, failures = measure_pages(args.index, rounds=args.rounds)
+    times, failures = measure_pages(args.index, rounds=args.rounds, floor=not args.no_floor)
     print()
     print(
         f"Every page and action in Chromium, {args.rounds} rounds, each a new session; "

@@ -55,6 +55,12 @@ def typed_widget(widgets: Any, field: str, clause_id: str) -> Any:
     return found[0]
 
 
+def open_filters(at: AppTest) -> AppTest:
+    """Open the search filters (their widgets are drawn only while the panel is open)."""
+    at.session_state["search_filters"] = True
+    return run_ok(at)
+
+
 def search(at: AppTest, query: str = QUERY) -> AppTest:
     at.text_input(key="query").set_value(query)
     return run_ok(at)
@@ -78,6 +84,14 @@ def test_search_renders_article_cards_with_highlights(app_env: dict[str, Path]) 
     assert button_keys(at, "open__") and button_keys(at, "pin__") and button_keys(at, "add__")
 
 
+def test_search_intro_names_every_language_ingest_reads(app_env: dict[str, Path]) -> None:
+    at = start()
+    intro = next(c.value for c in at.caption if c.value.startswith("Ask in plain language"))
+    names = list(SUPPORTED_LANGUAGES.values())
+    assert f"in {', '.join(names[:-1])} or {names[-1]}." in intro
+    assert "Chinese" in intro and "Thai" in intro  # not only the four European languages
+
+
 def test_nonsense_gets_no_good_match(app_env: dict[str, Path]) -> None:
     at = search(start(), "zzzz qqq")
     assert any("No good match" in w.value for w in at.warning)
@@ -92,6 +106,7 @@ def test_nonsense_gets_no_good_match(app_env: dict[str, Path]) -> None:
 def test_clause_type_filter_in_search(app_env: dict[str, Path]) -> None:
     at = search(start())
     unfiltered = card_citations(at)
+    at = open_filters(at)
     at.multiselect(key="filter_slots").set_value(["costs"])
     run_ok(at)
     cards = card_citations(at)
@@ -100,7 +115,7 @@ def test_clause_type_filter_in_search(app_env: dict[str, Path]) -> None:
 
 
 def test_search_filters_apply_inside_retrieval(app_env: dict[str, Path]) -> None:
-    at = start()
+    at = open_filters(start())
     at.multiselect(key="filter_docs").set_value([BOSNIA])
     at = search(at)
     opened = button_keys(at, "open__")
@@ -113,6 +128,30 @@ def test_search_filters_apply_inside_retrieval(app_env: dict[str, Path]) -> None
     opened = button_keys(at, "open__")
     assert opened and all(key.startswith(f"open__{KAZ_NL}__") for key in opened)
     assert all("NL</span>" in card for card in card_citations(at))
+
+
+def test_search_filters_are_drawn_only_while_open_and_stay_in_force(
+    app_env: dict[str, Path],
+) -> None:
+    at = start()
+    # A new session's first page: the panel is closed and none of its widgets is drawn.
+    assert at.session_state["search_filters"] is False
+    assert not [w for w in at.multiselect if str(w.key).startswith("filter_")]
+    assert not [w for w in at.slider if str(w.key).startswith("filter_")]
+    at = open_filters(at)
+    at.multiselect(key="filter_languages").set_value(["nl"])
+    at = search(at)
+    # Closed again: the filter stays in force (and is shown as chosen when reopened).
+    at.session_state["search_filters"] = False
+    at = run_ok(at)
+    assert not [w for w in at.multiselect if str(w.key).startswith("filter_")]
+    opened = button_keys(at, "open__")
+    assert opened and all(key.startswith(f"open__{KAZ_NL}__") for key in opened)
+    assert "filters applied" in " ".join(c.value for c in at.caption)
+    at = search(at, "costs of transport")
+    assert all(key.startswith(f"open__{KAZ_NL}__") for key in button_keys(at, "open__"))
+    at = open_filters(at)
+    assert at.multiselect(key="filter_languages").value == ["nl"]
 
 
 def test_document_text_is_rendered_inert(app_env: dict[str, Path]) -> None:

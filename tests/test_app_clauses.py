@@ -22,6 +22,7 @@ from readmit.clauses.time_limits import approximate_days, time_limit_extremes
 from readmit.drafting import DraftStore
 from readmit.drafting.skeleton import section_keys
 from readmit.service import KnowledgeBase
+from readmit.ui import clauses_page as clauses_page_module
 from tests.harness.app_index import (
     APP,
     BOSNIA,
@@ -36,6 +37,11 @@ from tests.harness.app_index import (
 from tests.harness.facade import local_readmit
 
 REPLY_SLOT = get_slot("time-limit-reply").title  # "Time limit for replying to a request"
+
+
+def slot_cards(at: AppTest) -> list[str]:
+    """The article cards of the slot view, as their "Read" buttons' keys, in page order."""
+    return [b.key for b in at.button if b.key and b.key.startswith("slot_open__")]
 
 
 def clauses_page(tab: str = "Precedent matrix") -> AppTest:
@@ -149,6 +155,64 @@ def test_slot_view_lists_articles_with_time_limits_and_actions(
     run_ok(at)
     assert at.radio(key="page").value == "Read"
     assert at.selectbox(key="read_unit").value == "art_7"
+
+
+def test_slot_view_draws_the_first_agreements_and_the_rest_on_request(
+    app_env: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At least one article first (the small index has few): whole agreements, then the rest.
+    monkeypatch.setattr(clauses_page_module, "SLOT_FIRST_ARTICLES", 1)
+    at = clauses_page("By clause type")
+    at.selectbox(key="slot_select").set_value("costs")
+    run_ok(at)
+    # Kazakhstan's four cost articles (both language versions: an agreement is never split).
+    first = slot_cards(at)
+    assert len(first) == 4
+    assert all(key.split("__")[1] in (KAZ_EN, KAZ_NL) for key in first)
+    assert any(
+        "5 articles in 2 agreements (language versions together) · showing the first 4 articles"
+        in c.value
+        for c in at.caption
+    )
+    assert at.button(key="slot_more").label == "Show more (1 left)"
+    assert at.button(key="slot_all").label == "Show all 5 articles"
+
+    at.button(key="slot_more").click()
+    run_ok(at)
+    every = slot_cards(at)
+    assert every[:4] == first and every[4] == f"slot_open__{BOSNIA}__art_7"
+    assert not [b for b in at.button if b.key in ("slot_more", "slot_all")]
+    assert not any("showing the first" in c.value for c in at.caption)
+    # Another tab and back: what was drawn is drawn again.
+    on_tab(at, "Time limits")
+    on_tab(at, "By clause type")
+    assert slot_cards(at) == every
+
+    # Another clause type, and back: each starts again with its first agreements.
+    at.selectbox(key="slot_select").set_value("time-limit-reply")
+    run_ok(at)
+    assert slot_cards(at) == [f"slot_open__{KAZ_EN}__art_7", f"slot_open__{KAZ_NL}__art_7"]
+    assert not [b for b in at.button if b.key in ("slot_more", "slot_all")]
+    at.selectbox(key="slot_select").set_value("costs")
+    run_ok(at)
+    assert slot_cards(at) == first
+    at.button(key="slot_all").click()
+    run_ok(at)
+    assert slot_cards(at) == every
+
+    # An article's text is drawn when its expander is opened, not before.
+    def article_texts() -> list[str]:
+        return [
+            b
+            for b in html_bodies(at)
+            if b.startswith(('<p class="rdm-para"', '<div class="rdm-text"'))
+        ]
+
+    assert article_texts() == []
+    at.session_state[f"slot_text__{BOSNIA}__art_7"] = True
+    run_ok(at)
+    assert len(article_texts()) == 1
+    assert slot_cards(at) == every
 
 
 # ---- time limits across agreements ------------------------------------------------------------

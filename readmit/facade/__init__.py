@@ -78,6 +78,7 @@ from readmit.facade.results import (
     filter_options,
     hit_from_unit,
     language_label,
+    language_names,
     unit_citation,
 )
 from readmit.guidance import GuidanceSection, TocEntry, section_from_hit
@@ -218,6 +219,7 @@ __all__ = [
     "get_slot",
     "hit_from_unit",
     "language_label",
+    "language_names",
     "matrix_heat_rows",
     "oidc_extra_missing",
     "open_readmit",

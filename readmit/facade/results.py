@@ -43,6 +43,12 @@ PARTS = ("preamble", "agreement", "protocol", "annex", "final")
 EXPORT_LANGUAGES: tuple[str, ...] = tuple(SUPPORTED_LANGUAGES)
 
 
+def language_names() -> str:
+    """ "English, Dutch, … or Chinese": the languages ingest reads, as a sentence names them."""
+    names = list(SUPPORTED_LANGUAGES.values())
+    return f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else "".join(names)
+
+
 def language_label(code: str) -> str:
     """ "ZH — Chinese": how a language is named in lists ("XX" for one ingest does not name)."""
     name = SUPPORTED_LANGUAGES.get(code)

@@ -15,14 +15,17 @@ Widget keys: ``clauses_tab`` (the open tab: only its content runs), scope
 ``clauses_all`` (include conventions and other context documents); matrix ``matrix_table``
 (dataframe), ``matrix_csv`` (download), ``matrix_picture`` (heat map toggle), ``matrix_order``
 and ``matrix_chart``; slot view ``slot_select`` and per article (container
-``slot_article__<doc_id>__<eid>``) ``slot_open__<doc_id>__<eid>``, ``slot_pin__…``,
-``slot_section__…``, ``slot_add__…``; time limits ``tl_purpose``, ``tl_chart`` (chart),
-``tl_table`` (dataframe) and ``time_limits_csv`` (download).
+``slot_article__<doc_id>__<eid>``) ``slot_text__<doc_id>__<eid>`` (its text, drawn when
+opened), ``slot_open__<doc_id>__<eid>``, ``slot_pin__…``,
+``slot_section__…``, ``slot_add__…`` (the first agreements, at least ``SLOT_FIRST_ARTICLES``
+articles; ``slot_more`` draws as many more, ``slot_all`` every one); time limits
+``tl_purpose``, ``tl_chart`` (chart), ``tl_table`` (dataframe) and ``time_limits_csv``
+(download).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from io import StringIO
 from typing import TypeVar
@@ -36,6 +39,7 @@ from readmit.facade import (
     ClauseScope,
     Readmit,
     SlotArticle,
+    SlotGroup,
     clause_type,
     clause_types,
     default_instrument_types,
@@ -50,7 +54,15 @@ from readmit.ui import charts, render
 from readmit.ui.article_actions import action_row
 from readmit.ui.render import plural
 from readmit.ui.sidebar import empty_index_notice
-from readmit.ui.state import ensure_choice, ensure_default, keep, memo, show_flash
+from readmit.ui.state import (
+    ensure_choice,
+    ensure_default,
+    keep,
+    memo,
+    show_flash,
+    show_more,
+    shown_count,
+)
 
 T = TypeVar("T")
 
@@ -62,6 +74,9 @@ TABS = ("Precedent matrix", "By clause type", "Time limits")
 TAB_WIDGETS = ("matrix_picture", "matrix_order", "slot_select", "tl_purpose")
 DEFAULT_SLOT = DEFAULT_CLAUSE_TYPE  # the facade prepares it in the background
 SLOT_ACTION_PREFIX = "slot_"
+SLOT_CARDS = "slot_cards"  # the slot view's list of article cards (`shown_count`)
+# Cards drawn at first, and how many more each "Show more" draws (whole agreements: a few more).
+SLOT_FIRST_ARTICLES = 10
 _UNCERTAIN_LEGEND = (
     "Each cell lists the articles that fill the clause type (Art. = article of the agreement, "
     "Prot. = of its protocol); empty: no such clause found. “~” marks an assignment that is "
@@ -212,8 +227,16 @@ def _slot_article(wb: Readmit, article: SlotArticle) -> None:
             f'type assignment (0–1)">confidence {article.confidence:.2f}</span></div>'
             f"{_limits_html(article)}"
         )
-        with st.expander("Text of the article"):
-            st.html(render.unit_body(unit))
+        # The text is drawn when opened (a rerun): dozens of closed articles' paragraphs are
+        # most of what the browser would otherwise build for this view.
+        text = st.expander(
+            "Text of the article",
+            key=f"slot_text__{document.doc_id}__{unit.eid}",
+            on_change="rerun",
+        )
+        if text.open:
+            with text:
+                st.html(render.unit_body(unit))
         action_row(
             wb,
             hit_from_unit(document, unit),
@@ -236,15 +259,52 @@ def _slot_view(wb: Readmit, scope: ClauseScope, generation: int) -> None:
         st.info("No agreement within these filters has an article of this type.")
         return
     count = sum(len(group.articles) for group in groups)
+    # A card is some fifteen elements (text, actions, a section choice): the browser takes
+    # longer to lay out dozens of them than the server takes to send them, so the first
+    # agreements come first and the rest on request.
+    listed = (slot, scope, generation)
+    limit = shown_count(SLOT_CARDS, listed, first=SLOT_FIRST_ARTICLES)
+    shown = _first_groups(groups, limit)
+    drawn = sum(len(group.articles) for group in shown)
+    showing = "" if drawn == count else f" · showing the first {plural(drawn, 'article')}"
     st.caption(
         f"{plural(count, 'article')} in {plural(len(groups), 'agreement')} "
-        "(language versions together)"
+        f"(language versions together){showing}"
     )
-    for group in groups:
+    for group in shown:
         title = render.escape(group.title)
         st.html(f'<div class="rdm-cite" style="margin-top:0.6rem">{title}</div>')
         for article in group.articles:
             _slot_article(wb, article)
+    if drawn < count:
+        more_col, all_col = st.columns([1, 1], vertical_alignment="bottom")
+        more_col.button(
+            f"Show more ({count - drawn} left)",
+            key="slot_more",
+            on_click=show_more,
+            args=(SLOT_CARDS, listed, drawn + SLOT_FIRST_ARTICLES),
+            width="stretch",
+        )
+        all_col.button(
+            f"Show all {plural(count, 'article')}",
+            key="slot_all",
+            on_click=show_more,
+            args=(SLOT_CARDS, listed, count),
+            width="stretch",
+        )
+
+
+def _first_groups(groups: Sequence[SlotGroup], limit: int) -> list[SlotGroup]:
+    """Whole agreements, in order, until at least `limit` articles (all language versions of
+    an agreement stay together)."""
+    shown: list[SlotGroup] = []
+    drawn = 0
+    for group in groups:
+        if drawn >= limit:
+            break
+        shown.append(group)
+        drawn += len(group.articles)
+    return shown
 
 
 def guidance_panel(wb: Readmit, slot: str, generation: int, *, key: str) -> None:

@@ -1,7 +1,8 @@
 """Search page: a question in plain language, filters applied inside retrieval, result cards.
 
-Widget keys: ``query`` (text input), ``search_k`` (number of results), filters
-``filter_docs``, ``filter_parties``, ``filter_types``, ``filter_languages``, ``filter_parts``,
+Widget keys: ``query`` (text input), ``search_k`` (number of results), filters (drawn while
+the expander ``search_filters`` is open, in force while it is closed) ``filter_docs``,
+``filter_parties``, ``filter_types``, ``filter_languages``, ``filter_parts``,
 ``filter_slots`` (clause type), ``filter_years`` (slider, when the corpus spans several
 years), ``filter_kinds`` (document kind); per result card (container ``hit_<rank>`` for a
 precedent, ``guide_<rank>`` for a guidance section): ``open__<doc_id>__<eid>``,
@@ -26,13 +27,25 @@ from readmit.facade import (
     build_filters,
     filter_options,
     language_label,
+    language_names,
 )
 from readmit.ui import render
 from readmit.ui.article_actions import action_row
 from readmit.ui.sidebar import empty_index_notice
-from readmit.ui.state import memo, show_flash
+from readmit.ui.state import keep, memo, show_flash, value
 
 RESULT_COUNTS = (10, 20, 30)
+FILTERS_PANEL_KEY = "search_filters"
+FILTER_KEYS = (
+    "filter_docs",
+    "filter_parties",
+    "filter_types",
+    "filter_languages",
+    "filter_parts",
+    "filter_slots",
+    "filter_years",
+    "filter_kinds",
+)
 
 
 @dataclass(frozen=True)
@@ -44,8 +57,25 @@ class SearchOutcome:
 
 
 def _filters(options: FilterOptions) -> SearchFilters:
+    """The filters, drawn only while their panel is open (eight widgets a new session's first
+    page need not wait for); closed, the values chosen stay in force."""
+    panel = st.expander("Filters", key=FILTERS_PANEL_KEY, on_change="rerun")
+    if not panel.open:
+        keep(*FILTER_KEYS)
+        chosen_years = value("filter_years")
+        return build_filters(
+            options=options,
+            doc_ids=value("filter_docs", []),
+            parties=value("filter_parties", []),
+            instrument_types=value("filter_types", []),
+            languages=value("filter_languages", []),
+            parts=value("filter_parts", []),
+            years=(int(chosen_years[0]), int(chosen_years[1])) if chosen_years else None,
+            kinds=value("filter_kinds", []),
+            slots=value("filter_slots", []),
+        )
     labels = dict(options.documents)
-    with st.expander("Filters", expanded=False):
+    with panel:
         left, right = st.columns(2)
         doc_ids = left.multiselect(
             "Agreements",
@@ -166,7 +196,7 @@ def _card(
 def page(wb: Readmit) -> None:
     st.header("Search the precedents and the guidance")
     st.caption(
-        "Ask in plain language, in English, Dutch, French or German. Each result is one article, "
+        f"Ask in plain language, in {language_names()}. Each result is one article, "
         "best first; the passage that matched is shown with your words highlighted. Beside the "
         "precedents (what states agreed), the guidance (policy guides and regulations: what the "
         "rules say) is ranked on its own."

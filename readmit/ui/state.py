@@ -31,6 +31,7 @@ FLASH_KEY = "flash"
 READ_DOC_KEY = "read_doc"
 READ_UNIT_KEY = "read_unit"
 MEMO_KEY = "memo"  # name → (key, value) of what `memo` computed
+SHOWN_KEY = "shown"  # list name → (what it lists, how many of its items are drawn)
 LAST_RUN_KEY = "ingest_report"  # the Maintain page's last ingest report and rejected uploads
 GAP_FOR_KEY = "gap_check_for"  # the draft the gap check was asked for
 READ_SECTION_FOR_KEY = "read_section_for"  # the article the Read page's section was set for
@@ -198,6 +199,26 @@ def memo(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     computed = compute()
     cache[name] = (key, computed)
     return computed
+
+
+# ---- long lists drawn a page at a time ---------------------------------------------------------
+
+
+def shown_count(name: str, key: Hashable, *, first: int) -> int:
+    """How many items of the list `name` to draw: `first`, or as many as `show_more` asked
+    for the same `key` (what it lists, e.g. clause type and filters); a new key starts again
+    at `first`. Kept in the session, so another tab or page and back finds it as it was."""
+    shown: dict[str, tuple[Hashable, int]] = st.session_state.setdefault(SHOWN_KEY, {})
+    kept = shown.get(name)
+    if kept is None or kept[0] != key:
+        shown[name] = (key, first)
+        return first
+    return kept[1]
+
+
+def show_more(name: str, key: Hashable, count: int) -> None:
+    """Draw the first `count` items of the list `name` listing `key` (a button's callback)."""
+    st.session_state.setdefault(SHOWN_KEY, {})[name] = (key, count)
 
 
 def set_last_run(run: Any) -> None:
