@@ -11,7 +11,9 @@ should show is on the page; a download is timed until the browser has the file.
 
 Each round also opens, in a new browser session, an app of one text input under the same
 label ("first render, empty Streamlit app"): the floor of the first render, Streamlit's own
-page, bundle and websocket, which no change to the app can cut (`--no-floor` skips it).
+page, bundle and websocket, which no change to the app can cut (`--no-floor` skips it). After
+the walk, a new tab of the same browser session is a returning user's first render ("browser
+cache warm"): a new Streamlit session whose page scripts the browser already holds.
 
 Prints a Markdown table (step, median, max, the rounds' times, within the 1.5 s target or not)
 and, with `--json`, writes the raw times. Asserts nothing: speed is measured, not tested.
@@ -58,6 +60,10 @@ PROPOSAL = (
     "Costs\nAll transport costs shall be borne by the requesting Party.\n"
 )
 FIRST_RENDER = "first render (new session)"
+# A returning user: a new tab (a new Streamlit session) of a browser that has loaded the app
+# before, so Streamlit's own scripts come from the browser's cache, as they do for anyone after
+# their first visit.
+RETURNING = "first render (new session, browser cache warm)"
 FLOOR = "first render, empty Streamlit app (floor)"
 # The floor of a first render: Streamlit with the one widget the app's first render waits for.
 FLOOR_APP = 'import streamlit as st\n\nst.text_input("Question or keywords")\n'
@@ -326,6 +332,11 @@ def measure_pages(
                     context.close()
                 context = browser.new_context(viewport={"width": 1440, "height": 1000})
                 failures += walk(context.new_page(), url, times, number=number, work=work)
+                try:
+                    first_render(context.new_page(), url, times, RETURNING)
+                except PlaywrightError as error:
+                    print(f"failed: {RETURNING}: {str(error).splitlines()[0]}", flush=True)
+                    failures.append(RETURNING)
                 context.close()
             browser.close()
     finally:
