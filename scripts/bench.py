@@ -509,9 +509,9 @@ GAP_SOURCE = ("benelux-kazakhstan-readmission-agreement-2015-en", "art_7")  # "T
 def gap_draft(index: Path, drafts: Path) -> str:
     """A saved draft with one clause taken unchanged from the index (GAP_SOURCE, or the first
     article of the first document); returns its id."""
-    from index.types import Hit
     from readmit.drafting import add_clause
     from readmit.drafting.store import DraftStore
+    from readmit.facade.results import hit_from_unit
     from readmit.service import KnowledgeBase
 
     kb = KnowledgeBase(index)
@@ -522,21 +522,7 @@ def gap_draft(index: Path, drafts: Path) -> str:
             unit = next(u for u in kb.collection.list_units(first) if u.kind == "article")
         document = kb.document(unit.doc_id)
         assert document is not None
-        hit = Hit(
-            rank=1,
-            score=1.0,
-            chunk_id=0,
-            doc_id=unit.doc_id,
-            title=document.title,
-            part=unit.part,
-            article=unit.number,
-            heading=unit.heading,
-            eid=unit.eid,
-            page_start=unit.page_start,
-            page_end=unit.page_end,
-            language=document.language,
-            text=unit.text,
-        )
+        hit = hit_from_unit(document, unit)  # as the Read page adds it to a draft
     finally:
         kb.collection.close()
     store = DraftStore(drafts)

@@ -21,13 +21,13 @@ from index.slots import KeywordLookup, decode_evidence, encode_evidence
 from index.storage import Collection
 from index.storage.bookkeeping import SqlBookkeeping
 from index.storage.sqlite_tables import SQLITE
-from index.types import Hit
 from ingest.slot_patterns import keyword_evidence
 from readmit.clauses.gaps import clause_slots
 from readmit.cli import main
 from readmit.drafting import add_clause, update_clause_text
 from readmit.drafting.model import Draft
 from readmit.drafting.store import DraftStore
+from readmit.facade.results import hit_from_unit
 from readmit.service import KnowledgeBase
 from tests.harness.corpus import copy_documents
 from tests.harness.models import hashing_index
@@ -90,21 +90,7 @@ def taken_unchanged(kb: KnowledgeBase, drafts: Path) -> Draft:
     """A saved draft with one clause: the source article as the app adds it from a result."""
     document, unit = kb.document(SOURCE[0]), kb.article(*SOURCE)
     assert document is not None and unit is not None
-    hit = Hit(
-        rank=1,
-        score=1.0,
-        chunk_id=0,
-        doc_id=document.doc_id,
-        title=document.title,
-        part=unit.part,
-        article=unit.number,
-        heading=unit.heading,
-        eid=unit.eid,
-        page_start=unit.page_start,
-        page_end=unit.page_end,
-        language=document.language,
-        text=unit.text,
-    )
+    hit = hit_from_unit(document, unit)  # as the Read page adds it to a draft
     store = DraftStore(drafts)
     draft = add_clause(store.create("Model agreement"), section="time-limits", hit=hit)
     store.save(draft)
