@@ -37,8 +37,11 @@ class Coverage:
         return not self.missing
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _is_label_line(text: str, unit: Unit) -> bool:

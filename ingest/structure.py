@@ -313,8 +313,12 @@ def _classify(text: str) -> _Token:
     return _Token("text")
 
 
+_SPACES = re.compile(r"\s+")
+_ARTICLE_DIGITS = re.compile(r"^(\d+)(?:\.(\d+))?([a-zA-Z]?)$")
+
+
 def _clean_number(raw: str) -> str:
-    number = re.sub(r"\s+", " ", raw.strip())
+    number = _SPACES.sub(" ", raw.strip())
     if number.lower() in ("premier", "1er"):
         return "1"
     return number
@@ -323,7 +327,7 @@ def _clean_number(raw: str) -> str:
 def _article_value(number: str) -> tuple[int, int]:
     """Sort key of an article number: 7 → (7, 0), 7a → (7, 1), IV → (4, 0), 6.1a → (6, 28)."""
     compact = number.replace(" ", "")
-    digits = re.match(r"^(\d+)(?:\.(\d+))?([a-zA-Z]?)$", compact)
+    digits = _ARTICLE_DIGITS.match(compact)
     if digits:
         suffix = digits.group(3).lower()
         minor = int(digits.group(2)) * 27 if digits.group(2) else 0
@@ -342,7 +346,7 @@ def _roman_to_int(roman: str) -> int:
 
 
 def _eid_token(number: str) -> str:
-    return ascii_digits(re.sub(r"\s+", "", number).lower())
+    return ascii_digits(_SPACES.sub("", number).lower())
 
 
 def _heading_like(text: str, *, max_chars: int = MAX_HEADING_CHARS, caseless: bool = False) -> bool:

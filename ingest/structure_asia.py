@@ -36,6 +36,7 @@ __all__ = [
 CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 CHINESE_NUMERAL = "[〇零一二两三四五六七八九十百千]+"
+_CHINESE_NUMERAL = re.compile(CHINESE_NUMERAL)
 NATIVE_NUMBER = r"[0-9\u0e50-\u0e59\u0ed0-\u0ed9\u17e0-\u17e9]{1,4}"  # ASCII, Thai, Lao, Khmer
 ROMAN = r"[IVXLC]{1,7}"
 
@@ -191,7 +192,7 @@ def chinese_item(text: str) -> tuple[str, int] | None:
 
 
 def _number(raw: str) -> str:
-    if re.fullmatch(CHINESE_NUMERAL, raw):
+    if _CHINESE_NUMERAL.fullmatch(raw):
         return str(chinese_number(raw))
     ordinal = INDONESIAN_ORDINALS.get(raw.lower())
     if ordinal is not None:

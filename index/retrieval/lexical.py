@@ -112,12 +112,17 @@ def _words(text: str) -> list[str]:
         if not has_unspaced(run):
             words.append(run)
             continue
+        if CJK.fullmatch(run):  # the common case in Chinese and Japanese text: bigrams only
+            words.extend(cjk_bigrams(run))
+            continue
         position = 0
         for ideographs in CJK.finditer(run):
-            words.extend(_long(segment_words(run[position : ideographs.start()])))
+            if ideographs.start() > position:  # ICU is asked only about what lies between
+                words.extend(_long(segment_words(run[position : ideographs.start()])))
             words.extend(cjk_bigrams(ideographs.group()))
             position = ideographs.end()
-        words.extend(_long(segment_words(run[position:])))
+        if position < len(run):
+            words.extend(_long(segment_words(run[position:])))
     return words
 
 
