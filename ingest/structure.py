@@ -240,13 +240,11 @@ def parse_structure(lines: Sequence[Line], *, language: str) -> tuple[Unit, ...]
     del language  # all patterns are multilingual; kept in the signature for callers
     lines = split_article_lines(lines)
     tokens = [_classify(line.text.strip()) for line in lines]
-    guide = parse_sections(
-        lines,
-        article_headings=len(_monotonic_article_lines(tokens)),
-    )
+    accepted_articles = _monotonic_article_lines(tokens)
+    guide = parse_sections(lines, article_headings=len(accepted_articles))
     if guide is not None:
         return guide
-    builders = _Parser(lines, tokens).run()
+    builders = _Parser(lines, tokens, accepted_articles=accepted_articles).run()
     return _freeze(builders)
 
 
@@ -393,7 +391,13 @@ class _Builder:
 
 
 class _Parser:
-    def __init__(self, lines: Sequence[Line], tokens: list[_Token]) -> None:
+    def __init__(
+        self,
+        lines: Sequence[Line],
+        tokens: list[_Token],
+        *,
+        accepted_articles: set[int] | None = None,  # _monotonic_article_lines(tokens), if known
+    ) -> None:
         self.lines = lines
         self.tokens = tokens
         self.units: list[_Builder] = []
@@ -414,7 +418,9 @@ class _Parser:
         self.skip_chapter_title = False
         self.containers: list[tuple[int, _Builder]] = []  # open chapters, outermost first
         self.annex_group: _Builder | None = None
-        self.accepted_articles = _monotonic_article_lines(tokens)
+        self.accepted_articles = (
+            _monotonic_article_lines(tokens) if accepted_articles is None else accepted_articles
+        )
         # Look-ahead answers for every position, computed once (backwards), so that asking
         # "what comes next?" at each line keeps parsing linear in the number of lines.
         self.next_nonblank = _next_nonblank(tokens)
